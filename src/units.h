@@ -1,0 +1,25 @@
+/*
+ * Units of the scenario format.
+ *   durations  250ms 5s 2m 1h 1.5s 500us; a bare 0 is allowed
+ *   rates      100  100/s  6000/m  360000/h  (requests per second)
+ *   sizes      512  512B  512KB  50MB  1GB  (1KB = 1024 bytes; KiB etc. too)
+ *   percents   1%  0.5%
+ * Each parser returns 0, or -1 with an allocated *cause that says what
+ * was expected.
+ */
+#ifndef LT_UNITS_H
+#define LT_UNITS_H
+
+#include <stdint.h>
+#include <stddef.h>
+
+int	 units_parse_duration(const char *, int64_t *us, char **cause);
+int	 units_parse_rate(const char *, double *per_s, char **cause);
+int	 units_parse_size(const char *, int64_t *bytes, char **cause);
+int	 units_parse_percent(const char *, double *percent, char **cause);
+
+/* Formatting for humans: "1.5s", "250ms", "12.3MB". */
+char	*units_format_duration(int64_t us, char *buf, size_t len);
+char	*units_format_size(int64_t bytes, char *buf, size_t len);
+
+#endif
