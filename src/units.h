@@ -1,6 +1,6 @@
 /*
  * Units of the scenario format.
- *   durations  250ms 5s 2m 1h 1.5s 500us; a bare 0 is allowed
+ *   durations  250ms 5s 2m 1h 1d 1.5s 500us 1m30s; a bare 0 is allowed
  *   rates      100  100/s  6000/m  360000/h  (requests per second)
  *   sizes      512  512B  512KB  50MB  1GB  (1KB = 1024 bytes; KiB etc. too)
  *   percents   1%  0.5%
@@ -21,5 +21,8 @@ int	 units_parse_percent(const char *, double *percent, char **cause);
 /* Formatting for humans: "1.5s", "250ms", "12.3MB". */
 char	*units_format_duration(int64_t us, char *buf, size_t len);
 char	*units_format_size(int64_t bytes, char *buf, size_t len);
+/* A plain number with at most `decimals` decimals, trailing zeros dropped,
+ * always with a '.' whatever the locale: "80", "0.5", "99.95". */
+char	*units_format_number(double, int decimals, char *buf, size_t len);
 
 #endif
