@@ -611,7 +611,7 @@ hdr_encode(const struct hdr *h)
 	b64 = b64_encode(buf, (size_t)(p - buf));
 	free(buf);
 	xasprintf(&out, "%s %" PRId64 " %" PRId64 " %d %" PRIu64 " %" PRIu64
-	    " %" PRId64 " %" PRId64 " %.17g %s", HDR_MAGIC, h->lowest,
+	    " %" PRId64 " %" PRId64 " %.0f %s", HDR_MAGIC, h->lowest,
 	    h->highest, h->sigfigs, total, overflow, min, max, sum, b64);
 	free(b64);
 	return out;
@@ -636,19 +636,21 @@ parse_u64(const char *s, size_t len, uint64_t *out)
 	return 0;
 }
 
+/*
+ * The sum of integer values is integral, so it travels as plain digits:
+ * exact, and immune to a locale's decimal comma.
+ */
 static int
 parse_sum(const char *s, size_t len, double *out)
 {
-	char buf[64], *end;
+	char buf[64];
 
-	if (len == 0 || len >= sizeof buf || strspn(s, "0123456789.e+-") < len)
+	if (len == 0 || len >= sizeof buf || strspn(s, "0123456789") < len)
 		return -1;
 	memcpy(buf, s, len);
 	buf[len] = '\0';
-	*out = strtod(buf, &end);
-	if (*end != '\0' || !isfinite(*out) || *out < 0)
-		return -1;
-	return 0;
+	*out = strtod(buf, NULL);
+	return isfinite(*out) ? 0 : -1;
 }
 
 /*

@@ -547,6 +547,14 @@ START_TEST(test_decode_rejects)
 	    strrchr(text, ' ') + 1);
 	assert_rejected(bad);
 	free(bad);
+	xasprintf(&bad, "HDR1 1 60000000 3 2 0 100 5000 5.1e3 %s",
+	    strrchr(text, ' ') + 1);
+	assert_rejected(bad);
+	free(bad);
+	xasprintf(&bad, "HDR1 1 60000000 3 2 0 100 5000 5100,0 %s",
+	    strrchr(text, ' ') + 1);
+	assert_rejected(bad);
+	free(bad);
 	xasprintf(&bad, "%s extra", text);
 	assert_rejected(bad);
 	free(bad);
