@@ -1,0 +1,351 @@
+#include "config.h"
+
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "check-tap.h"
+#include "threshold.h"
+#include "util.h"
+
+static struct threshold
+parse_ok(const char *expr)
+{
+	struct threshold t;
+	size_t off = 999;
+	char *cause = NULL;
+
+	ck_assert_msg(threshold_parse(expr, &t, &off, &cause) == 0,
+	    "'%s' refused at %zu: %s", expr, off, cause ? cause : "?");
+	ck_assert_ptr_null(cause);
+	ck_assert_str_eq(t.expr, expr);
+	ck_assert_int_eq(t.line, 0);
+	ck_assert_int_eq(t.col, 0);
+	ck_assert(!t.abort_on_fail);
+	ck_assert_uint_eq(t.scope_index, 0);
+	return t;
+}
+
+/* Parse expr and compare all of metric, op, value and scope. */
+static void
+expect(const char *expr, enum thr_metric m, enum thr_op op, double value,
+    enum thr_scope scope, const char *name)
+{
+	struct threshold t = parse_ok(expr);
+
+	ck_assert_msg(t.metric == m, "'%s': metric %s, not %s", expr,
+	    thr_metric_name(t.metric), thr_metric_name(m));
+	ck_assert_msg(t.op == op, "'%s': op %s", expr, thr_op_name(t.op));
+	ck_assert_msg(fabs(t.value - value) <= 1e-9 * fabs(value),
+	    "'%s': value %.17g, not %.17g", expr, t.value, value);
+	ck_assert_msg(t.scope == scope, "'%s': scope %d", expr, (int)t.scope);
+	if (name == NULL)
+		ck_assert_ptr_null(t.scope_name);
+	else
+		ck_assert_str_eq(t.scope_name, name);
+	threshold_clear(&t);
+	ck_assert_ptr_null(t.expr);
+}
+
+#define ALL THR_SCOPE_ALL, NULL
+
+static void
+expect_err(const char *expr, size_t want_off, const char *needle)
+{
+	struct threshold t;
+	size_t off = 999;
+	char *cause = NULL;
+
+	ck_assert_msg(threshold_parse(expr, &t, &off, &cause) == -1,
+	    "'%s' was accepted", expr);
+	ck_assert_ptr_nonnull(cause);
+	ck_assert_msg(off == want_off, "'%s': offset %zu, not %zu (%s)", expr,
+	    off, want_off, cause);
+	ck_assert_msg(strstr(cause, needle) != NULL,
+	    "'%s': message '%s' lacks '%s'", expr, cause, needle);
+	ck_assert_ptr_null(t.expr);
+	ck_assert_ptr_null(t.scope_name);
+	free(cause);
+}
+
+START_TEST(latency_metrics)
+{
+	expect("p50 < 10ms", THR_P50, THR_LT, 10, ALL);
+	expect("median < 10ms", THR_P50, THR_LT, 10, ALL);
+	expect("p75 < 20ms", THR_P75, THR_LT, 20, ALL);
+	expect("p90 < 30ms", THR_P90, THR_LT, 30, ALL);
+	expect("p95 < 50ms", THR_P95, THR_LT, 50, ALL);
+	expect("p99 < 1.5s", THR_P99, THR_LT, 1500, ALL);
+	expect("p999 < 2s", THR_P999, THR_LT, 2000, ALL);
+	expect("p99.9 < 2s", THR_P999, THR_LT, 2000, ALL);
+	expect("min > 500us", THR_MIN, THR_GT, 0.5, ALL);
+	expect("mean < 7", THR_MEAN, THR_LT, 7, ALL);
+	expect("avg < 7.25", THR_MEAN, THR_LT, 7.25, ALL);
+	expect("max <= 1m", THR_MAX, THR_LE, 60000, ALL);
+	expect("P95 < 50ms", THR_P95, THR_LT, 50, ALL);
+	expect("p95 < 0", THR_P95, THR_LT, 0, ALL);
+}
+END_TEST
+
+START_TEST(other_metrics)
+{
+	expect("rps > 80", THR_RPS, THR_GT, 80, ALL);
+	expect("rps > 80/s", THR_RPS, THR_GT, 80, ALL);
+	expect("rps >= 4800/m", THR_RPS, THR_GE, 80, ALL);
+	expect("rps > 0", THR_RPS, THR_GT, 0, ALL);
+	expect("rps > 0.0/s", THR_RPS, THR_GT, 0, ALL);
+	expect("requests >= 1000", THR_REQUESTS, THR_GE, 1000, ALL);
+	expect("errors == 0", THR_ERRORS, THR_EQ, 0, ALL);
+	expect("rate_limited <= 5", THR_RATE_LIMITED, THR_LE, 5, ALL);
+	expect("late_starts < 10", THR_LATE_STARTS, THR_LT, 10, ALL);
+	expect("error_rate < 1%", THR_ERROR_RATE, THR_LT, 1, ALL);
+	expect("error_rate < 0.5%", THR_ERROR_RATE, THR_LT, 0.5, ALL);
+	expect("rate_limited_rate < 10%", THR_RATE_LIMITED_RATE, THR_LT, 10,
+	    ALL);
+	expect("mem_growth < 50MB", THR_MEM_GROWTH, THR_LT, 52428800, ALL);
+	expect("rss_max < 1.5GB", THR_RSS_MAX, THR_LT, 1610612736, ALL);
+	expect("rss_max < 4096", THR_RSS_MAX, THR_LT, 4096, ALL);
+	expect("cpu_max < 80%", THR_CPU_MAX, THR_LT, 80, ALL);
+	expect("cpu_avg < 80", THR_CPU_AVG, THR_LT, 80, ALL);
+	expect("cpu_max < 250%", THR_CPU_MAX, THR_LT, 250, ALL);
+	expect("leak_slope < 1KB/req", THR_LEAK_SLOPE_REQ, THR_LT, 1024, ALL);
+	expect("leak_slope < 1KB/request", THR_LEAK_SLOPE_REQ, THR_LT, 1024,
+	    ALL);
+	expect("leak_slope < 100KB/min", THR_LEAK_SLOPE_MIN, THR_LT, 102400,
+	    ALL);
+	expect("leak_slope < 100KB / m", THR_LEAK_SLOPE_MIN, THR_LT, 102400,
+	    ALL);
+}
+END_TEST
+
+START_TEST(operators)
+{
+	expect("p95<50ms", THR_P95, THR_LT, 50, ALL);
+	expect("p95<=50ms", THR_P95, THR_LE, 50, ALL);
+	expect("p95>50ms", THR_P95, THR_GT, 50, ALL);
+	expect("p95>=50ms", THR_P95, THR_GE, 50, ALL);
+	expect("p95==50ms", THR_P95, THR_EQ, 50, ALL);
+	expect("p95!=50ms", THR_P95, THR_NE, 50, ALL);
+	expect("  p95   !=   50ms  ", THR_P95, THR_NE, 50, ALL);
+	expect("p95\t<\t50ms", THR_P95, THR_LT, 50, ALL);
+	ck_assert_str_eq(thr_op_name(THR_LT), "<");
+	ck_assert_str_eq(thr_op_name(THR_LE), "<=");
+	ck_assert_str_eq(thr_op_name(THR_GT), ">");
+	ck_assert_str_eq(thr_op_name(THR_GE), ">=");
+	ck_assert_str_eq(thr_op_name(THR_EQ), "==");
+	ck_assert_str_eq(thr_op_name(THR_NE), "!=");
+}
+END_TEST
+
+START_TEST(scopes)
+{
+	expect("buy-signal.p95 < 20ms", THR_P95, THR_LT, 20, THR_SCOPE_REQUEST,
+	    "buy-signal");
+	expect("request:buy-signal.p95 < 20ms", THR_P95, THR_LT, 20,
+	    THR_SCOPE_REQUEST, "buy-signal");
+	expect("phase:burst.p99 < 200ms", THR_P99, THR_LT, 200,
+	    THR_SCOPE_PHASE, "burst");
+	expect("api.p99.9 < 5ms", THR_P999, THR_LT, 5, THR_SCOPE_REQUEST,
+	    "api");
+	expect("phase:warm up.p99.9 < 5ms", THR_P999, THR_LT, 5,
+	    THR_SCOPE_PHASE, "warm up");
+	expect("v1.users.p95 < 20ms", THR_P95, THR_LT, 20, THR_SCOPE_REQUEST,
+	    "v1.users");
+	expect("GET /api/v1.errors == 0", THR_ERRORS, THR_EQ, 0,
+	    THR_SCOPE_REQUEST, "GET /api/v1");
+	expect("list items . p95 < 20ms", THR_P95, THR_LT, 20,
+	    THR_SCOPE_REQUEST, "list items");
+	expect("phase: burst .rps > 10", THR_RPS, THR_GT, 10,
+	    THR_SCOPE_PHASE, "burst");
+	expect("a.b.c.error_rate < 2%", THR_ERROR_RATE, THR_LT, 2,
+	    THR_SCOPE_REQUEST, "a.b.c");
+	/* Only a scope's leading word is a kind. */
+	expect("phases.p95 < 1s", THR_P95, THR_LT, 1000, THR_SCOPE_REQUEST,
+	    "phases");
+}
+END_TEST
+
+START_TEST(errors_with_offsets)
+{
+	/*             0123456789012345678901234 */
+	expect_err("", 0, "empty");
+	expect_err("   ", 3, "empty");
+	expect_err("p95 50ms", 8, "missing comparison after 'p95 50ms'");
+	expect_err("p96 < 50ms", 0, "unknown metric 'p96'; did you mean");
+	expect_err("api.latency < 5ms", 4, "unknown metric 'latency'");
+	expect_err("errros == 0", 0, "did you mean 'errors'?");
+	expect_err("api.xp99.9 < 1ms", 4, "did you mean 'p99.9'?");
+	expect_err("  banana < 5", 2, "expected p50, p75");
+	expect_err("< 5ms", 0, "missing metric before '<'");
+	expect_err("p95 = 5ms", 4, "unknown operator '='");
+	expect_err("p95 =< 5ms", 4, "unknown operator '=<'");
+	expect_err("p95 <> 5ms", 4, "unknown operator '<>'");
+	expect_err("p95 === 5ms", 4, "unknown operator '==='");
+	expect_err("p95 ! 5ms", 4, "unknown operator '!'");
+	expect_err("p95 <", 5, "missing value after '<'");
+	expect_err("p95 <=   ", 6, "missing value after '<='");
+	expect_err("p95 < 5ms < 9ms", 10, "one comparison");
+	expect_err("p95 < 5x", 6, "unknown unit 'x'");
+	expect_err("p95 < -5ms", 6, "negative");
+	expect_err("rps > 80/x", 6, "unknown period");
+	expect_err("rps > fast", 6, "not valid");
+	expect_err("errors < 1.5", 9, "is a count");
+	expect_err("errors < -1", 9, "is a count");
+	expect_err("error_rate < 1", 13, "needs a % sign, such as 1%");
+	expect_err("error_rate < 0.5", 13, "such as 0.5%");
+	expect_err("error_rate < 150%", 13, "more than 100%");
+	expect_err("mem_growth < 50XB", 13, "unknown unit 'XB'");
+	expect_err("cpu_max < lots", 10, "not valid");
+	expect_err("leak_slope < 1KB", 13, "such as 1KB/req");
+	expect_err("leak_slope < 1KB/hour", 17, "not per 'hour'");
+	expect_err("leak_slope < 1KB/", 17, "'req' or 'min' after '/'");
+	expect_err("leak_slope < 1XB/req", 13, "unknown unit");
+	expect_err(".p95 < 5ms", 0, "missing request or phase name");
+	expect_err("phase:.p95 < 5ms", 6, "missing phase name");
+	expect_err("request: .p95 < 5ms", 8, "missing request name");
+	expect_err("api. < 5ms", 4, "missing metric after '.'");
+}
+END_TEST
+
+START_TEST(check_ops)
+{
+	struct threshold t = parse_ok("p95 < 50ms");
+
+	ck_assert(threshold_check(&t, 49.9));
+	ck_assert(!threshold_check(&t, 50));
+	ck_assert(!threshold_check(&t, NAN));
+	t.op = THR_LE;
+	ck_assert(threshold_check(&t, 50));
+	ck_assert(!threshold_check(&t, 50.1));
+	t.op = THR_GT;
+	ck_assert(threshold_check(&t, 50.1));
+	ck_assert(!threshold_check(&t, 50));
+	t.op = THR_GE;
+	ck_assert(threshold_check(&t, 50));
+	ck_assert(!threshold_check(&t, 49));
+	t.op = THR_EQ;
+	ck_assert(threshold_check(&t, 50));
+	ck_assert(!threshold_check(&t, 51));
+	t.op = THR_NE;
+	ck_assert(threshold_check(&t, 51));
+	ck_assert(!threshold_check(&t, 50));
+	threshold_clear(&t);
+}
+END_TEST
+
+START_TEST(names_and_units)
+{
+	static const char *const units[THR__COUNT] = {
+		"ms", "ms", "ms", "ms", "ms", "ms", "ms", "ms", "ms", "req/s",
+		"", "", "%", "", "%", "", "B", "B", "%", "%", "B/req", "B/min",
+	};
+	struct threshold t;
+	size_t off, i;
+	char *cause, expr[64];
+
+	/* Every metric's name parses back to that metric. */
+	for (i = 0; i < THR__COUNT; i++) {
+		ck_assert_str_eq(thr_metric_unit((enum thr_metric)i), units[i]);
+		if (i == THR_LEAK_SLOPE_REQ || i == THR_LEAK_SLOPE_MIN)
+			continue;
+		snprintf(expr, sizeof expr, "%s >= 1%s",
+		    thr_metric_name((enum thr_metric)i),
+		    units[i][0] == '%' ? "%" : "");
+		cause = NULL;
+		ck_assert_msg(threshold_parse(expr, &t, &off, &cause) == 0,
+		    "%s: %s", expr, cause);
+		ck_assert_uint_eq(t.metric, i);
+		threshold_clear(&t);
+	}
+	ck_assert_str_eq(thr_metric_name(THR_LEAK_SLOPE_MIN), "leak_slope");
+	ck_assert_str_eq(thr_metric_name(THR__COUNT), "?");
+}
+END_TEST
+
+START_TEST(format_values)
+{
+	char buf[64];
+
+	ck_assert_str_eq(thr_format_value(THR_P95, 50, buf, sizeof buf),
+	    "50ms");
+	ck_assert_str_eq(thr_format_value(THR_P99, 1500, buf, sizeof buf),
+	    "1.5s");
+	ck_assert_str_eq(thr_format_value(THR_MIN, 0.5, buf, sizeof buf),
+	    "500us");
+	ck_assert_str_eq(thr_format_value(THR_MEAN, 12.345, buf, sizeof buf),
+	    "12.35ms");
+	ck_assert_str_eq(thr_format_value(THR_ERROR_RATE, 1, buf, sizeof buf),
+	    "1%");
+	ck_assert_str_eq(thr_format_value(THR_ERROR_RATE, 0.5, buf,
+	    sizeof buf), "0.5%");
+	ck_assert_str_eq(thr_format_value(THR_MEM_GROWTH, 52428800, buf,
+	    sizeof buf), "50MB");
+	ck_assert_str_eq(thr_format_value(THR_MEM_GROWTH, -1536, buf,
+	    sizeof buf), "-1.5KB");
+	ck_assert_str_eq(thr_format_value(THR_RPS, 80, buf, sizeof buf),
+	    "80 req/s");
+	ck_assert_str_eq(thr_format_value(THR_RPS, 79.456, buf, sizeof buf),
+	    "79.46 req/s");
+	ck_assert_str_eq(thr_format_value(THR_ERRORS, 3, buf, sizeof buf),
+	    "3");
+	ck_assert_str_eq(thr_format_value(THR_CPU_AVG, 80, buf, sizeof buf),
+	    "80%");
+	ck_assert_str_eq(thr_format_value(THR_LEAK_SLOPE_REQ, 1024, buf,
+	    sizeof buf), "1KB/req");
+	ck_assert_str_eq(thr_format_value(THR_LEAK_SLOPE_MIN, 102400, buf,
+	    sizeof buf), "100KB/min");
+}
+END_TEST
+
+START_TEST(format_parses_back)
+{
+	static const char *const exprs[] = {
+		"p95 < 50ms", "max < 1.5s", "min > 500us", "rps > 80",
+		"rps > 4800/m", "errors == 3", "error_rate < 0.5%",
+		"mem_growth < 50MB", "rss_max < 1.5GB", "cpu_max < 80",
+		"leak_slope < 1KB/req", "leak_slope < 100KB/min",
+	};
+	struct threshold a, b;
+	char buf[64], again[128], *cause = NULL, *p;
+	size_t i, off;
+
+	for (i = 0; i < LT_NELEM(exprs); i++) {
+		ck_assert_int_eq(threshold_parse(exprs[i], &a, &off, &cause), 0);
+		thr_format_value(a.metric, a.value, buf, sizeof buf);
+		/* "80 req/s" is for people; the grammar writes 80/s. */
+		if ((p = strstr(buf, " req/s")) != NULL)
+			strcpy(p, "/s");
+		snprintf(again, sizeof again, "%s %s %s",
+		    thr_metric_name(a.metric), thr_op_name(a.op), buf);
+		ck_assert_msg(threshold_parse(again, &b, &off, &cause) == 0,
+		    "%s: %s", again, cause);
+		ck_assert_uint_eq(a.metric, b.metric);
+		ck_assert_uint_eq(a.op, b.op);
+		ck_assert_msg(a.value == b.value, "%s", again);
+		threshold_clear(&a);
+		threshold_clear(&b);
+	}
+}
+END_TEST
+
+static Suite *
+threshold_suite(void)
+{
+	Suite *s = suite_create("threshold");
+	TCase *tc = tcase_create("threshold");
+
+	tcase_add_test(tc, latency_metrics);
+	tcase_add_test(tc, other_metrics);
+	tcase_add_test(tc, operators);
+	tcase_add_test(tc, scopes);
+	tcase_add_test(tc, errors_with_offsets);
+	tcase_add_test(tc, check_ops);
+	tcase_add_test(tc, names_and_units);
+	tcase_add_test(tc, format_values);
+	tcase_add_test(tc, format_parses_back);
+	suite_add_tcase(s, tc);
+	return s;
+}
+
+LT_CHECK_MAIN(threshold_suite)
