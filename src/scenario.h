@@ -56,7 +56,9 @@ struct scn_sign {
 	char *secret_env;		/* name of the variable holding the key */
 	char *header;			/* default "X-Signature" */
 	char *prefix;			/* default "sha256=" */
-	struct scn_pos pos;
+	char *secret;			/* set by scenario_bind_env; never print */
+	size_t secret_len;
+	struct scn_pos pos;		/* of secret_env's value */
 };
 
 struct scn_request {
@@ -165,6 +167,7 @@ struct scenario {
 	struct threshold *thresholds;
 	size_t nthresholds;
 	bool abort_on_fail;
+	struct scn_srcmap *srcmap;	/* private: where templates came from */
 };
 
 /* One diagnostic, printed as FILE:LINE:COL: message. */
