@@ -2,6 +2,41 @@
 #ifndef LT_CMD_H
 #define LT_CMD_H
 
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+/* What the command line asks of a run. */
+struct run_opts {
+	const char *scenario_file;	/* or, ad hoc: */
+	const char *url;
+	unsigned conns;
+	int64_t duration_us;
+	uint64_t requests;
+	double rate;
+	const char *method;
+	char **headers;
+	size_t nheaders;
+	const char *body;
+	const char *body_file;
+	bool http2;
+	bool insecure;
+	int64_t timeout_us;
+	char **thresholds;
+	size_t nthresholds;
+	/* Either way: */
+	const char *base_url;		/* replaces the scenario's */
+	int target_pid;			/* the process to watch; 0 none */
+	unsigned threads;
+	int64_t interval_us;
+	bool headless;
+	bool quiet;
+};
+
 int	 cmd_check(int nfiles, char **files);
+int	 cmd_run(const struct run_opts *);
+int	 cmd_monitor(int argc, char **argv);
+/* Start loadtop-target on a free port and run the demo scenario on it. */
+int	 cmd_demo(int argc, char **argv, struct run_opts *);
 
 #endif

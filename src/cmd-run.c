@@ -1,0 +1,247 @@
+/* Running a scenario, or an ad-hoc one built from the command line. */
+#include "config.h"
+
+#include <pthread.h>
+#include <signal.h>
+#include <stdarg.h>
+#include <stdbool.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "cmd.h"
+#include "engine.h"
+#include "headless.h"
+#include "units.h"
+#include "util.h"
+
+/* Append s to buf as a YAML double-quoted scalar. */
+static void
+yaml_quote(char **buf, const char *s)
+{
+	size_t len = strlen(*buf), cap = len + 4 * strlen(s) + 3;
+	char *p;
+
+	*buf = xrealloc(*buf, cap + 1);
+	p = *buf + len;
+	*p++ = '"';
+	for (; *s != '\0'; s++) {
+		unsigned char c = (unsigned char)*s;
+
+		if (c == '"' || c == '\\') {
+			*p++ = '\\';
+			*p++ = (char)c;
+		} else if (c < 0x20) {
+			p += sprintf(p, "\\x%02x", c);
+		} else
+			*p++ = (char)c;
+	}
+	*p++ = '"';
+	*p = '\0';
+}
+
+static void
+append(char **buf, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+
+static void
+append(char **buf, const char *fmt, ...)
+{
+	va_list ap;
+	char *more;
+
+	va_start(ap, fmt);
+	xvasprintf(&more, fmt, ap);
+	va_end(ap);
+	*buf = xrealloc(*buf, strlen(*buf) + strlen(more) + 1);
+	strcat(*buf, more);
+	free(more);
+}
+
+/* The ad-hoc scenario, as YAML for the one validator we have. */
+static char *
+adhoc_yaml(const struct run_opts *o)
+{
+	char *y = xstrdup("version: 1\nname: ");
+	size_t i;
+
+	yaml_quote(&y, "ad-hoc");
+	append(&y, "\ntarget: {}\ndefaults:\n  http_version: %s\n"
+	    "  insecure_tls: %s\n", o->http2 ? "\"2\"" : "\"1.1\"",
+	    o->insecure ? "true" : "false");
+	if (o->timeout_us > 0)
+		append(&y, "  timeout: %lldus\n", (long long)o->timeout_us);
+	append(&y, "requests:\n  - url: ");
+	yaml_quote(&y, o->url);
+	append(&y, "\n    method: ");
+	yaml_quote(&y, o->method != NULL ? o->method : "GET");
+	append(&y, "\n");
+	if (o->nheaders > 0) {
+		append(&y, "    headers:\n");
+		for (i = 0; i < o->nheaders; i++) {
+			const char *colon = strchr(o->headers[i], ':');
+			char *name = xstrndup(o->headers[i],
+			    (size_t)(colon - o->headers[i]));
+			const char *v = colon + 1;
+
+			while (*v == ' ')
+				v++;
+			append(&y, "      ");
+			yaml_quote(&y, name);
+			append(&y, ": ");
+			yaml_quote(&y, v);
+			append(&y, "\n");
+			free(name);
+		}
+	}
+	if (o->body != NULL) {
+		append(&y, "    body: ");
+		yaml_quote(&y, o->body);
+		append(&y, "\n");
+	} else if (o->body_file != NULL) {
+		append(&y, "    body_file: ");
+		yaml_quote(&y, o->body_file);
+		append(&y, "\n");
+	}
+	append(&y, "phases:\n");
+	if (o->requests > 0 && o->rate > 0)
+		append(&y, "  - {kind: sustained, rate: %.6f, duration: %lldus, "
+		    "connections: %u}\n", o->rate,
+		    (long long)((double)o->requests / o->rate * 1e6),
+		    o->conns);
+	else if (o->requests > 0)
+		append(&y, "  - {kind: burst, requests: %llu, concurrency: %u}\n",
+		    (unsigned long long)o->requests,
+		    (unsigned)LT_MIN((uint64_t)o->conns, o->requests));
+	else if (o->rate > 0)
+		append(&y, "  - {kind: sustained, rate: %.6f, duration: %lldus, "
+		    "connections: %u}\n", o->rate, (long long)o->duration_us,
+		    o->conns);
+	else
+		append(&y, "  - {kind: sustained, users: %u, duration: %lldus}\n",
+		    o->conns, (long long)o->duration_us);
+	if (o->nthresholds > 0) {
+		append(&y, "thresholds:\n");
+		for (i = 0; i < o->nthresholds; i++) {
+			append(&y, "  - ");
+			yaml_quote(&y, o->thresholds[i]);
+			append(&y, "\n");
+		}
+	}
+	return y;
+}
+
+static int
+load(const struct run_opts *o, struct scenario **scn)
+{
+	struct scn_errors errs = { 0 };
+	char *yaml;
+	int rc;
+
+	if (o->scenario_file != NULL)
+		rc = scenario_load(o->scenario_file, scn, &errs);
+	else {
+		yaml = adhoc_yaml(o);
+		rc = scenario_load_buffer("<command line>", yaml, strlen(yaml),
+		    scn, &errs);
+		free(yaml);
+	}
+	if (rc == 0 && scenario_bind_env(*scn, &errs) != 0) {
+		scenario_free(*scn);
+		rc = -1;
+	}
+	if (rc != 0) {
+		scn_errors_print(stderr, &errs);
+		scn_errors_clear(&errs);
+		return -1;
+	}
+	return 0;
+}
+
+/* Exit code from the final snapshot. */
+static int
+verdict(const struct snapshot *s)
+{
+	size_t i;
+
+	for (i = 0; i < s->nphases; i++) {
+		const struct snap_rate_limit *rl = &s->phases[i].rl;
+
+		if (s->phases[i].kind == SCN_RATE_LIMIT && rl->checked &&
+		    !rl->passed)
+			return LT_EXIT_THRESHOLD;
+	}
+	if (s->total.n.completed > 0 && s->total.n.responses == 0) {
+		fprintf(stderr, "loadtop: no request got an answer: is the "
+		    "target up?\n");
+		return LT_EXIT_RUNTIME;
+	}
+	return LT_EXIT_OK;
+}
+
+int
+cmd_run(const struct run_opts *o)
+{
+	struct engine_opts eo = { 0 };
+	struct scenario *scn = NULL;
+	struct engine *e;
+	struct snapshot *s;
+	sigset_t sigs, old;
+	struct timespec ts;
+	uint64_t shown = 0;
+	char *cause = NULL;
+	int sig, rc;
+
+	if (load(o, &scn) != 0)
+		return LT_EXIT_USAGE;
+
+	/* Signals are taken here, in the main thread, never by workers. */
+	sigemptyset(&sigs);
+	sigaddset(&sigs, SIGINT);
+	sigaddset(&sigs, SIGTERM);
+	sigaddset(&sigs, SIGHUP);
+	pthread_sigmask(SIG_BLOCK, &sigs, &old);
+	signal(SIGPIPE, SIG_IGN);
+
+	eo.threads = o->threads;
+	eo.interval_us = o->interval_us;
+	if ((e = engine_new(scn, &eo, &cause)) == NULL ||
+	    engine_start(e, &cause) != 0) {
+		fprintf(stderr, "loadtop: %s\n", cause);
+		free(cause);
+		engine_free(e);
+		scenario_free(scn);
+		pthread_sigmask(SIG_SETMASK, &old, NULL);
+		return LT_EXIT_RUNTIME;
+	}
+
+	for (;;) {
+		bool done = engine_wait(e, 0);
+
+		if ((s = engine_snapshot(e)) != NULL) {
+			if (s->seq != shown && s->interval_end && !done && !o->quiet)
+				headless_progress(stderr, s);
+			shown = s->seq;
+			snapshot_release(s);
+		}
+		if (done)
+			break;
+		ts.tv_sec = 0;
+		ts.tv_nsec = 100000000;
+		sig = sigtimedwait(&sigs, NULL, &ts);
+		if (sig > 0) {
+			if (!o->quiet)
+				fprintf(stderr, "loadtop: %s, stopping\n",
+				    strsignal(sig));
+			engine_stop(e, END_SIGNAL);
+		}
+	}
+	s = engine_snapshot(e);
+	headless_summary(stdout, s);
+	rc = verdict(s);
+	snapshot_release(s);
+	engine_free(e);
+	scenario_free(scn);
+	pthread_sigmask(SIG_SETMASK, &old, NULL);
+	return rc;
+}

@@ -1,0 +1,48 @@
+/*
+ * The load engine: runs a scenario's phases in order on a pool of worker
+ * threads, publishes a snapshot every interval, and takes live controls
+ * (pause, scale, next phase, stop) from any thread.
+ */
+#ifndef LT_ENGINE_H
+#define LT_ENGINE_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "scenario.h"
+#include "snapshot.h"
+
+struct engine_opts {
+	unsigned threads;		/* 0: one per core */
+	int64_t interval_us;		/* snapshot interval, default 1s */
+	/* Leak phases ask for the target's RSS after each batch (-1 if
+	 * unknown).  NULL when no target process is watched. */
+	int64_t	(*rss_sample)(void *arg);
+	void *rss_arg;
+	/* Called from the engine thread after each snapshot is published. */
+	void	(*on_snapshot)(void *arg, struct snapshot *);
+	void *snapshot_arg;
+};
+
+struct engine;
+
+struct engine *engine_new(const struct scenario *, const struct engine_opts *,
+	     char **cause);
+int	 engine_start(struct engine *, char **cause);
+/* Stop early: the current phase drains (briefly) and the run ends. */
+void	 engine_stop(struct engine *, enum end_reason);
+void	 engine_pause(struct engine *, bool paused);
+bool	 engine_paused(struct engine *);
+/* Multiply the rate (open model) or users (closed) by factor, now. */
+void	 engine_scale(struct engine *, double factor);
+double	 engine_factor(struct engine *);
+void	 engine_next_phase(struct engine *);
+/* Wait up to timeout_us (-1: forever) for the run to end; true if over. */
+bool	 engine_wait(struct engine *, int64_t timeout_us);
+/* The latest snapshot, held for the caller (snapshot_release it). */
+struct snapshot *engine_snapshot(struct engine *);
+/* Total requests completed so far (cheap; for the monitor's fit). */
+uint64_t engine_completed(struct engine *);
+void	 engine_free(struct engine *);
+
+#endif

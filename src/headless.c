@@ -1,0 +1,200 @@
+/* Headless output: a progress line per interval and a final summary. */
+#include "config.h"
+
+#include <inttypes.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "headless.h"
+#include "util.h"
+
+static char *
+fmt_ms(double ms, char *buf, size_t len)
+{
+	if (ms < 1)
+		snprintf(buf, len, "%.0fus", ms * 1000);
+	else if (ms < 100)
+		snprintf(buf, len, "%.2fms", ms);
+	else if (ms < 10000)
+		snprintf(buf, len, "%.0fms", ms);
+	else
+		snprintf(buf, len, "%.2fs", ms / 1000);
+	return buf;
+}
+
+static double
+pct(uint64_t part, uint64_t whole)
+{
+	return whole ? 100.0 * (double)part / (double)whole : 0;
+}
+
+void
+headless_progress(FILE *f, const struct snapshot *s)
+{
+	const struct snap_block *b = &s->interval;
+	const char *name = "-", *kind = "";
+	char p50[16], p95[16], p99[16];
+
+	if (s->phase < s->nphases) {
+		name = s->phases[s->phase].name;
+		kind = scn_phase_kind_name(s->phases[s->phase].kind);
+	}
+	fprintf(f, "[%7.1fs] %zu/%zu %-10s %-14s rps %8.1f  p50 %8s p95 %8s "
+	    "p99 %8s  err %" PRIu64 "  429 %" PRIu64,
+	    s->elapsed, LT_MIN(s->phase + 1, s->nphases), s->nphases, kind,
+	    name, b->rps, fmt_ms(b->latency.p50, p50, sizeof p50),
+	    fmt_ms(b->latency.p95, p95, sizeof p95),
+	    fmt_ms(b->latency.p99, p99, sizeof p99), b->n.errors,
+	    b->n.classes[CLS_RATE_LIMITED]);
+	if (b->n.late_starts)
+		fprintf(f, "  late %" PRIu64, b->n.late_starts);
+	if (s->state == ENGINE_PAUSED)
+		fputs("  (paused)", f);
+	fputc('\n', f);
+	fflush(f);
+}
+
+static void
+print_latency(FILE *f, const char *label, const struct snap_lat *l)
+{
+	char a[16], b[16], c[16], d[16], e[16], g[16], h[16], m[16];
+
+	fprintf(f, "  %-10s min %s  p50 %s  p90 %s  p95 %s  p99 %s  p99.9 %s"
+	    "  max %s  mean %s\n", label,
+	    fmt_ms(l->min, a, sizeof a), fmt_ms(l->p50, b, sizeof b),
+	    fmt_ms(l->p90, c, sizeof c), fmt_ms(l->p95, d, sizeof d),
+	    fmt_ms(l->p99, e, sizeof e), fmt_ms(l->p999, g, sizeof g),
+	    fmt_ms(l->max, h, sizeof h), fmt_ms(l->mean, m, sizeof m));
+}
+
+static void
+print_rate_limit(FILE *f, const struct snap_phase *p)
+{
+	const struct snap_rate_limit *rl = &p->rl;
+
+	fprintf(f, "  rate limit '%s': allowed %" PRIu64, p->name, rl->allowed);
+	if (rl->expect_allowed >= 0)
+		fprintf(f, " (expected %" PRId64 ")", rl->expect_allowed);
+	fprintf(f, ", limited %" PRIu64, rl->limited);
+	if (rl->expect_limited >= 0)
+		fprintf(f, " (expected %" PRId64 ")", rl->expect_limited);
+	if (rl->first_limited_at > 0)
+		fprintf(f, ", limiting began at request %" PRId64,
+		    rl->first_limited_at);
+	if (rl->retry_after_count > 0) {
+		if (rl->retry_after_min == rl->retry_after_max)
+			fprintf(f, ", Retry-After %" PRId64 "s",
+			    rl->retry_after_min);
+		else
+			fprintf(f, ", Retry-After %" PRId64 "-%" PRId64 "s",
+			    rl->retry_after_min, rl->retry_after_max);
+	}
+	if (rl->expect_allowed >= 0 || rl->expect_limited >= 0)
+		fprintf(f, ": %s", !rl->checked ? "NOT CHECKED" :
+		    rl->passed ? "PASS" : "FAIL");
+	fputc('\n', f);
+}
+
+static void
+print_phases(FILE *f, const struct snapshot *s)
+{
+	char p50[16], p95[16], p99[16];
+	size_t i;
+
+	fprintf(f, "\n  %-2s %-16s %-10s %9s %9s %9s %9s %9s %7s %7s\n", "#",
+	    "phase", "kind", "requests", "req/s", "p50", "p95", "p99", "errors",
+	    "429");
+	for (i = 0; i < s->nphases; i++) {
+		const struct snap_phase *p = &s->phases[i];
+		const struct snap_block *b = &p->block;
+
+		if (p->state == PHASE_PENDING || p->state == PHASE_SKIPPED) {
+			fprintf(f, "  %-2zu %-16.16s %-10s %9s\n", i + 1, p->name,
+			    scn_phase_kind_name(p->kind),
+			    phase_state_name(p->state));
+			continue;
+		}
+		fprintf(f, "  %-2zu %-16.16s %-10s %9" PRIu64 " %9.1f %9s %9s "
+		    "%9s %7" PRIu64 " %7" PRIu64 "\n", i + 1, p->name,
+		    scn_phase_kind_name(p->kind), b->n.completed, b->rps,
+		    fmt_ms(b->latency.p50, p50, sizeof p50),
+		    fmt_ms(b->latency.p95, p95, sizeof p95),
+		    fmt_ms(b->latency.p99, p99, sizeof p99), b->n.errors,
+		    b->n.classes[CLS_RATE_LIMITED]);
+	}
+	for (i = 0; i < s->nphases; i++)
+		if (s->phases[i].kind == SCN_RATE_LIMIT &&
+		    s->phases[i].state == PHASE_DONE)
+			print_rate_limit(f, &s->phases[i]);
+}
+
+static void
+print_requests(FILE *f, const struct snapshot *s)
+{
+	char p50[16], p95[16], p99[16];
+	size_t i;
+
+	fprintf(f, "\n  %-24s %9s %9s %9s %9s %9s %7s %7s\n", "request",
+	    "count", "req/s", "p50", "p95", "p99", "err%", "429%");
+	for (i = 0; i < s->nrequests; i++) {
+		const struct snap_block *b = &s->requests[i].total;
+
+		fprintf(f, "  %-24.24s %9" PRIu64 " %9.1f %9s %9s %9s %6.2f%% "
+		    "%6.2f%%\n", s->requests[i].name, b->n.completed, b->rps,
+		    fmt_ms(b->latency.p50, p50, sizeof p50),
+		    fmt_ms(b->latency.p95, p95, sizeof p95),
+		    fmt_ms(b->latency.p99, p99, sizeof p99),
+		    pct(b->n.errors, b->n.completed),
+		    pct(b->n.classes[CLS_RATE_LIMITED], b->n.completed));
+	}
+}
+
+void
+headless_summary(FILE *f, const struct snapshot *s)
+{
+	const struct snap_block *t = &s->total;
+	char a[16], b[16];
+	size_t i;
+	int any = 0;
+
+	fprintf(f, "loadtop: %s: %s after %.1fs\n\n",
+	    s->scn->name, end_reason_name(s->end_reason), s->elapsed);
+	fprintf(f, "  requests   %" PRIu64 " sent, %" PRIu64 " completed, %"
+	    PRIu64 " responses", t->n.started, t->n.completed, t->n.responses);
+	if (t->n.started > t->n.completed)
+		fprintf(f, ", %" PRIu64 " abandoned in flight",
+		    t->n.started - t->n.completed);
+	fprintf(f, "\n  throughput %.1f req/s average, %.1f peak, %.2f MB in\n",
+	    t->rps, s->rps_peak, (double)t->n.bytes_in / 1048576.0);
+	if (t->n.late_starts || t->n.skipped)
+		fprintf(f, "  open model %" PRIu64 " late starts, %" PRIu64
+		    " skipped\n", t->n.late_starts, t->n.skipped);
+	print_latency(f, "latency", &t->latency);
+	if (t->n.late_starts)
+		print_latency(f, "service", &t->service);
+	fputs("  classes   ", f);
+	for (i = 0; i < CLS__COUNT; i++) {
+		if (t->n.classes[i] == 0 && i != CLS_OK)
+			continue;
+		fprintf(f, " %s %" PRIu64 " (%.1f%%)", stats_class_name(i),
+		    t->n.classes[i], pct(t->n.classes[i], t->n.completed));
+	}
+	fputs("\n  status    ", f);
+	for (i = 0; i < s->nstatus; i++)
+		fprintf(f, " %d: %" PRIu64, s->status[i].code,
+		    s->status[i].count);
+	fputs(s->nstatus ? "\n" : " none\n", f);
+	fputs("  timing    ", f);
+	for (i = 0; i < TIM__COUNT; i++) {
+		if (s->timing[i].count == 0)
+			continue;
+		fprintf(f, " %s p50 %s p99 %s;", stats_timing_name(i),
+		    fmt_ms(s->timing[i].p50, a, sizeof a),
+		    fmt_ms(s->timing[i].p99, b, sizeof b));
+		any = 1;
+	}
+	fputs(any ? "\n" : " none\n", f);
+	print_phases(f, s);
+	print_requests(f, s);
+	fflush(f);
+}

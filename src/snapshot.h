@@ -1,0 +1,169 @@
+/*
+ * Published snapshots: the one interface between the engine and everything
+ * that shows or keeps its results (the dashboard, the headless printer, the
+ * reports).  The engine builds a new immutable snapshot every interval and
+ * swaps it in; readers take a reference, read at leisure, and release it.
+ * Latencies are in milliseconds, times in seconds since the run started.
+ */
+#ifndef LT_SNAPSHOT_H
+#define LT_SNAPSHOT_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "hdr.h"
+#include "scenario.h"
+#include "stats.h"
+
+enum engine_state {
+	ENGINE_STARTING,
+	ENGINE_RUNNING,
+	ENGINE_PAUSED,
+	ENGINE_FINISHING,		/* draining in-flight requests */
+	ENGINE_DONE,
+};
+
+enum end_reason {
+	END_NONE,			/* still running */
+	END_COMPLETED,
+	END_USER_QUIT,
+	END_SIGNAL,
+	END_THRESHOLD_ABORT,
+	END_TARGET_EXITED,
+	END_ERROR,
+};
+
+struct snap_lat {
+	uint64_t count;
+	double min, mean, p50, p90, p95, p99, p999, max;
+};
+
+struct snap_counts {
+	uint64_t started;		/* requests sent */
+	uint64_t completed;		/* finished, any outcome */
+	uint64_t responses;		/* finished with an HTTP status */
+	uint64_t errors;		/* neither ok nor rate limited */
+	uint64_t classes[CLS__COUNT];
+	uint64_t bytes_in;
+	uint64_t bytes_out;
+	uint64_t late_starts;
+	uint64_t skipped;
+	uint64_t connects;
+};
+
+struct snap_block {
+	struct snap_counts n;
+	struct snap_lat latency;	/* from the planned start */
+	struct snap_lat service;	/* from the actual start */
+	double seconds;			/* span the block covers */
+	double rps;			/* completed / seconds */
+};
+
+struct snap_status {
+	int code;
+	uint64_t count;
+};
+
+struct snap_request {
+	const char *name;
+	struct snap_block total;
+	struct snap_block interval;
+};
+
+enum phase_state { PHASE_PENDING, PHASE_RUNNING, PHASE_DONE, PHASE_SKIPPED };
+
+struct snap_rate_limit {
+	uint64_t allowed;		/* answered, not rate limited */
+	uint64_t limited;
+	int64_t first_limited_at;	/* 1-based request index; -1 none */
+	uint64_t retry_after_count;
+	int64_t retry_after_min;	/* seconds; -1 none seen */
+	int64_t retry_after_max;
+	int64_t expect_allowed;		/* -1 when not expected */
+	int64_t expect_limited;
+	bool checked;			/* the phase ended: passed is final */
+	bool passed;
+};
+
+struct snap_leak_point {
+	double t;			/* seconds since start */
+	uint64_t requests;		/* completed in the phase so far */
+	int64_t rss_bytes;		/* -1 when the target is not watched */
+};
+
+struct snap_phase {
+	const char *name;
+	enum scn_phase_kind kind;
+	enum phase_state state;
+	double started;			/* -1 when not yet */
+	double ended;
+	double progress;		/* 0..1 */
+	double target_rate;		/* now, open model; 0 otherwise */
+	unsigned target_users;		/* now, closed model */
+	struct snap_block block;
+	struct snap_rate_limit rl;	/* rate_limit phases */
+	struct snap_leak_point *leak;	/* leak phases */
+	size_t nleak;
+};
+
+/* One interval of the run, for graphs and the time series. */
+struct snap_point {
+	double t;			/* end of the interval */
+	size_t phase;
+	double rps;
+	double p50, p95, p99, max;
+	uint64_t requests;		/* completed in the interval */
+	uint64_t errors;
+	uint64_t rate_limited;
+	uint64_t classes[CLS__COUNT];
+	uint64_t late_starts;
+};
+
+struct snapshot {
+	unsigned refs;
+	uint64_t seq;
+	bool interval_end;		/* closes an interval (not a boundary) */
+	int64_t wall_start_us;		/* when the run started */
+	int64_t wall_us;		/* when this was taken */
+	double elapsed;
+	enum engine_state state;
+	enum end_reason end_reason;
+	double factor;			/* live rate or users scaling */
+	unsigned threads;
+	const struct scenario *scn;
+
+	size_t phase;			/* current, or nphases when over */
+	double phase_elapsed;
+	double phase_remaining;		/* -1 when unknown */
+	double remaining;		/* whole run; -1 when unknown */
+
+	struct snap_block total;
+	struct snap_block interval;
+	double rps_peak;
+	struct snap_lat timing[TIM__COUNT];
+	struct snap_status *status;	/* by count, largest first */
+	size_t nstatus;
+	struct snap_request *requests;
+	size_t nrequests;
+	struct snap_phase *phases;
+	size_t nphases;
+	struct snap_point *series;
+	size_t nseries;
+	struct hdr *histogram;		/* whole run's latency, microseconds */
+};
+
+/* Fill a block from (delta) statistics covering the given seconds. */
+void	 snap_block_fill(struct snap_block *, const struct stats *,
+	     double seconds);
+void	 snap_lat_fill(struct snap_lat *, const struct hdr *);
+void	 snap_status_fill(struct snapshot *, const struct stats *);
+
+void	 snapshot_hold(struct snapshot *);
+void	 snapshot_release(struct snapshot *);
+
+const char *engine_state_name(enum engine_state);
+const char *end_reason_name(enum end_reason);
+const char *phase_state_name(enum phase_state);
+
+#endif

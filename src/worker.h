@@ -1,0 +1,77 @@
+/*
+ * A load worker: one thread, one libcurl multi handle driven by epoll
+ * (curl_multi_socket_action), its own connection slots and its own
+ * statistics.  The engine hands it plans (one per phase, or per leak
+ * batch) and merges its statistics; nothing on the request path locks.
+ */
+#ifndef LT_WORKER_H
+#define LT_WORKER_H
+
+#include <pthread.h>
+#include <stdbool.h>
+#include <stdint.h>
+
+#include <curl/curl.h>
+
+#include "request.h"
+#include "pace.h"
+#include "stats.h"
+
+/* What every worker shares, read-only during the run. */
+struct worker_env {
+	const struct scenario *scn;
+	const struct preq *preqs;
+	size_t npreq;
+	CURLSH *share;
+	uint64_t *seq;			/* ${seq}, atomic */
+	uint64_t *order;		/* start order within a phase, atomic */
+	int http_version;		/* 11 or 20 */
+	bool insecure_tls;
+	pthread_mutex_t *lock;		/* signalled on cond when a plan ends */
+	pthread_cond_t *cond;
+};
+
+enum plan_mode {
+	PLAN_CLOSED,			/* N loops: users, concurrency */
+	PLAN_OPEN,			/* starts on a schedule */
+};
+
+struct worker_plan {
+	uint64_t id;			/* > 0 */
+	size_t phase;
+	enum plan_mode mode;
+	uint64_t count;			/* requests to start; 0 = unbounded */
+	int64_t end_ns;			/* no start at or after; INT64_MAX none */
+	unsigned slots;			/* users, concurrency or pool size */
+	struct pace users;		/* closed ramp: users over time */
+	bool users_ramp;
+	struct pace sched;		/* open model */
+	int64_t think_ns;
+	bool track_order;		/* rate_limit: note start order */
+	const size_t *use;		/* request indexes and weights */
+	const unsigned *weights;
+	size_t nuse;
+};
+
+struct worker;
+
+struct worker *worker_new(const struct worker_env *, unsigned index,
+	     char **cause);
+int	 worker_start(struct worker *, char **cause);
+/* Stop the thread, abandoning in-flight requests, and free it. */
+void	 worker_free(struct worker *);
+
+/* Controls, safe from any thread. */
+void	 worker_post(struct worker *, const struct worker_plan *);
+void	 worker_end_plan(struct worker *);	/* stop starting; drain */
+void	 worker_pause(struct worker *, bool paused);
+void	 worker_scale(struct worker *, double factor);
+
+/* The id of the last plan this worker finished (drained), 0 if none. */
+uint64_t worker_done_plan(const struct worker *);
+const struct stats *worker_stats(const struct worker *);
+/* Phase facts, valid once the phase's plan is done. */
+void	 worker_phase_stats(const struct worker *, struct stats_phase *);
+unsigned worker_inflight(const struct worker *);
+
+#endif
