@@ -187,8 +187,13 @@ scn_describe(const yaml_node_t *node)
 {
 	switch (node->type) {
 	case YAML_MAPPING_NODE:
+		if (node->data.mapping.pairs.start == node->data.mapping.pairs.top)
+			return "an empty mapping";
 		return "a mapping";
 	case YAML_SEQUENCE_NODE:
+		if (node->data.sequence.items.start ==
+		    node->data.sequence.items.top)
+			return "an empty list";
 		return "a list";
 	case YAML_SCALAR_NODE:
 		if (scn_is_null(node))

@@ -113,15 +113,16 @@ parse_stages(struct scn_parser *p, yaml_node_t *node, struct scn_phase *ph,
 			    scn_describe(item));
 			continue;
 		}
+		/* p->where is "in phase 'x'": "stage 2 in phase 'x'". */
 		xasprintf(&where, "in stage %zu %s", ph->nstages, p->where);
 		scn_walk(p, item, stage_keys, LT_NELEM(stage_keys), st, where,
 		    -1, &m);
 		if (scn_getkey(&m, "duration") == NULL)
-			scn_err(p, item, "stage needs 'duration' %s", where + 3);
+			scn_err(p, item, "%s needs 'duration'", where + 3);
 		sm = rate_or_users(p, &m, where);
 		key = scn_getkey(&m, sm == SCN_MODEL_OPEN ? "rate" : "users");
 		if (sm == SCN_MODEL_NONE && scn_getkey(&m, "rate") == NULL)
-			scn_err(p, item, "stage needs 'rate' or 'users' %s",
+			scn_err(p, item, "%s needs 'rate' or 'users'",
 			    where + 3);
 		else if (sm != SCN_MODEL_NONE && *model == SCN_MODEL_NONE) {
 			*model = sm;

@@ -323,14 +323,25 @@ check_events(struct scn_parser *p)
 			if (parser.error == YAML_READER_ERROR)
 				add_offset_error(p, parser.problem_offset,
 				    parser.problem);
+			else if (ctx == NULL)
+				scn_errors_add(p->errs, p->file,
+				    (int)parser.problem_mark.line + 1,
+				    (int)parser.problem_mark.column + 1,
+				    "YAML syntax error: %s", parser.problem);
+			else if (parser.context_mark.line !=
+			    parser.problem_mark.line)
+				scn_errors_add(p->errs, p->file,
+				    (int)parser.problem_mark.line + 1,
+				    (int)parser.problem_mark.column + 1,
+				    "YAML syntax error: %s (%s on line %d)",
+				    parser.problem, ctx,
+				    (int)parser.context_mark.line + 1);
 			else
 				scn_errors_add(p->errs, p->file,
 				    (int)parser.problem_mark.line + 1,
 				    (int)parser.problem_mark.column + 1,
-				    "YAML syntax error: %s%s%s%s",
-				    parser.problem != NULL ? parser.problem :
-				    "unknown problem", ctx != NULL ? " (" : "",
-				    ctx != NULL ? ctx : "", ctx != NULL ? ")" : "");
+				    "YAML syntax error: %s (%s)", parser.problem,
+				    ctx);
 			rc = -1;
 			break;
 		}
