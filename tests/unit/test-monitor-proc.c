@@ -1,0 +1,491 @@
+/*
+ * Process selection, spawning and sampling, against real processes: the
+ * fixtures in tests/fixtures.
+ */
+#include "config.h"
+
+#include <sys/wait.h>
+
+#include <fcntl.h>
+#include <signal.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "check-tap.h"
+#include "leak.h"
+#include "proc-find.h"
+#include "proc-sample.h"
+#include "proc-spawn.h"
+#include "util.h"
+
+#define MB (1024.0 * 1024.0)
+
+static char tmpdir[64];
+
+static void
+setup(void)
+{
+	snprintf(tmpdir, sizeof tmpdir, "/tmp/lt-monproc.XXXXXX");
+	ck_assert_ptr_nonnull(mkdtemp(tmpdir));
+}
+
+static void
+teardown(void)
+{
+	char cmd[128];
+
+	snprintf(cmd, sizeof cmd, "rm -rf '%s'", tmpdir);
+	(void)system(cmd);
+}
+
+static void
+sleep_s(double s)
+{
+	struct timespec ts = { (time_t)s, (long)((s - (time_t)s) * 1e9) };
+
+	nanosleep(&ts, NULL);
+}
+
+static struct procspawn *
+spawn(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+
+static struct procspawn *
+spawn(const char *fmt, ...)
+{
+	struct procspawn_opts o = { 0 };
+	struct procspawn *ps;
+	char *cmd, *cause = NULL;
+	va_list ap;
+
+	va_start(ap, fmt);
+	xvasprintf(&cmd, fmt, ap);
+	va_end(ap);
+	o.command = cmd;
+	ps = procspawn_start(&o, &cause);
+	ck_assert_msg(ps != NULL, "%s: %s", cmd, cause);
+	free(cmd);
+	return ps;
+}
+
+/* A free loopback port, closed again for the fixture to take. */
+static int
+free_port(void)
+{
+	struct procspawn *ps;
+	char log[128], *text, *p;
+	int port = 0, i;
+
+	snprintf(log, sizeof log, "%s/port.log", tmpdir);
+	ps = spawn(LT_FIXTURES "/tiny-http -d 5 > %s", log);
+	for (i = 0; i < 100 && port == 0; i++) {
+		sleep_s(0.02);
+		if ((text = lt_read_file(log, NULL)) == NULL)
+			continue;
+		if ((p = strstr(text, "127.0.0.1:")) != NULL)
+			port = atoi(p + 10);
+		free(text);
+	}
+	procspawn_free(ps);
+	ck_assert_int_gt(port, 0);
+	return port;
+}
+
+START_TEST(test_find_missing_pid)
+{
+	struct procfind_spec spec = { 0 };
+	struct procspawn *ps;
+	char *cause = NULL;
+	pid_t pid = 0, dead;
+
+	/* A PID that surely is free: one that just exited and was reaped. */
+	ps = spawn(LT_FIXTURES "/forker -n 0 -d 0");
+	dead = procspawn_pid(ps);
+	procspawn_free(ps);
+	spec.pid = dead;
+	ck_assert_int_eq(procfind_resolve(&spec, &pid, &cause), -1);
+	ck_assert_msg(strstr(cause, "no process with PID") != NULL, "%s", cause);
+	free(cause);
+
+	spec.pid = getpid();
+	ck_assert_int_eq(procfind_resolve(&spec, &pid, &cause), 0);
+	ck_assert_int_eq(pid, getpid());
+
+	spec.name = "x";
+	ck_assert_int_eq(procfind_resolve(&spec, &pid, &cause), -1);
+	ck_assert(strstr(cause, "exactly one") != NULL);
+	free(cause);
+}
+END_TEST
+
+START_TEST(test_find_pid_file)
+{
+	struct procfind_spec spec = { 0 };
+	char path[128], *cause = NULL;
+	pid_t pid = 0;
+	FILE *f;
+
+	snprintf(path, sizeof path, "%s/app.pid", tmpdir);
+	f = fopen(path, "w");
+	fprintf(f, "%ld\n", (long)getppid());
+	fclose(f);
+	spec.pid_file = path;
+	ck_assert_int_eq(procfind_resolve(&spec, &pid, &cause), 0);
+	ck_assert_int_eq(pid, getppid());
+
+	f = fopen(path, "w");
+	fprintf(f, "twelve\n");
+	fclose(f);
+	ck_assert_int_eq(procfind_resolve(&spec, &pid, &cause), -1);
+	ck_assert_msg(strstr(cause, "does not hold a PID") != NULL, "%s", cause);
+	free(cause);
+
+	snprintf(path, sizeof path, "%s/none.pid", tmpdir);
+	ck_assert_int_eq(procfind_resolve(&spec, &pid, &cause), -1);
+	ck_assert(strstr(cause, "No such file") != NULL);
+	free(cause);
+}
+END_TEST
+
+START_TEST(test_find_name)
+{
+	struct procfind_spec spec = { 0 };
+	struct procspawn *a, *b;
+	char name[32], bin[160], cmd[320], *cause = NULL, want[64];
+	pid_t pid = 0;
+
+	/* A name nothing else on the host has: a private copy of forker. */
+	snprintf(name, sizeof name, "ltfind%ld", (long)getpid());
+	snprintf(bin, sizeof bin, "%s/%s", tmpdir, name);
+	snprintf(cmd, sizeof cmd, "cp '%s/forker' '%s'", LT_FIXTURES, bin);
+	ck_assert_int_eq(system(cmd), 0);
+	spec.name = name;
+	ck_assert_int_eq(procfind_resolve(&spec, &pid, &cause), -1);
+	ck_assert_msg(strstr(cause, "no process named") != NULL, "%s", cause);
+	free(cause);
+
+	a = spawn("%s -n 2 -d 20", bin);
+	sleep_s(0.3);
+	/* The master and its two workers share the name. */
+	ck_assert_int_eq(procfind_resolve(&spec, &pid, &cause), -1);
+	ck_assert_msg(strstr(cause, "3 processes named") != NULL, "%s", cause);
+	snprintf(want, sizeof want, "%ld (%s)", (long)procspawn_pid(a), name);
+	ck_assert_msg(strstr(cause, want) != NULL, "%s", cause);
+	free(cause);
+
+	/* As a tree, the master is the one to watch. */
+	spec.tree = true;
+	ck_assert_int_eq(procfind_resolve(&spec, &pid, &cause), 0);
+	ck_assert_int_eq(pid, procspawn_pid(a));
+
+	/* Two unrelated masters are ambiguous even as trees. */
+	b = spawn("%s -n 0 -d 20", bin);
+	sleep_s(0.2);
+	ck_assert_int_eq(procfind_resolve(&spec, &pid, &cause), -1);
+	ck_assert_msg(strstr(cause, "4 processes named") != NULL, "%s", cause);
+	free(cause);
+	procspawn_free(b);
+
+	/* A single match by argv[0] basename. */
+	spec.tree = false;
+	procspawn_free(a);
+	a = spawn("%s -n 0 -d 20", bin);
+	sleep_s(0.2);
+	ck_assert_int_eq(procfind_resolve(&spec, &pid, &cause), 0);
+	ck_assert_int_eq(pid, procspawn_pid(a));
+	procspawn_free(a);
+}
+END_TEST
+
+START_TEST(test_spawn_exit_status)
+{
+	struct procspawn_opts o = { 0 };
+	struct procspawn *ps;
+	char *cause = NULL, how[96];
+	int st = 0, i;
+
+	ps = spawn(LT_FIXTURES "/forker -n 1 -d 0.3 -x 7");
+	ck_assert_int_eq(procspawn_poll(ps, &st), 0);
+	for (i = 0; i < 200 && !procspawn_poll(ps, &st); i++)
+		sleep_s(0.01);
+	ck_assert(WIFEXITED(st));
+	ck_assert_int_eq(WEXITSTATUS(st), 7);
+	procspawn_describe(st, how, sizeof how);
+	ck_assert_str_eq(how, "exited with status 7");
+	/* stop on an exited child just returns its status. */
+	ck_assert_int_eq(procspawn_stop(ps), st);
+	procspawn_free(ps);
+
+	o.command = "/nonexistent/service --port 1";
+	ck_assert_ptr_null(procspawn_start(&o, &cause));
+	ck_assert_msg(strstr(cause, "cannot run '/nonexistent/service'") !=
+	    NULL && strstr(cause, "No such file") != NULL, "%s", cause);
+	free(cause);
+
+	o.command = "service 'unbalanced";
+	ck_assert_ptr_null(procspawn_start(&o, &cause));
+	ck_assert(strstr(cause, "quotes") != NULL);
+	free(cause);
+}
+END_TEST
+
+START_TEST(test_spawn_ready_and_stop)
+{
+	struct procspawn_opts o = { 0 };
+	struct procspawn *ps;
+	char cmd[256], url[128], log[128], *cause = NULL, *text;
+	int port = free_port(), st;
+	int64_t t0;
+
+	snprintf(log, sizeof log, "%s/service.log", tmpdir);
+	snprintf(cmd, sizeof cmd, LT_FIXTURES "/tiny-http -p %d -w 0.6 -d 20",
+	    port);
+	snprintf(url, sizeof url, "http://127.0.0.1:%d/anything", port);
+	o.command = cmd;
+	o.log_path = log;
+	o.ready_url = url;
+	t0 = lt_now_us();
+	ps = procspawn_start(&o, &cause);
+	ck_assert_msg(ps != NULL, "%s", cause);
+	/* A 404 is an answer: ready. */
+	ck_assert_msg(procspawn_wait_ready(ps, &cause) == 0, "%s", cause);
+	ck_assert_int_ge(lt_now_us() - t0, 500000);
+	ck_assert_int_lt(lt_now_us() - t0, 5000000);
+	t0 = lt_now_us();
+	st = procspawn_stop(ps);
+	ck_assert(WIFSIGNALED(st) && WTERMSIG(st) == SIGTERM);
+	ck_assert_int_lt(lt_now_us() - t0, 2000000);
+	procspawn_free(ps);
+	text = lt_read_file(log, NULL);
+	ck_assert_ptr_nonnull(text);
+	ck_assert(strstr(text, "listening on 127.0.0.1:") != NULL);
+	free(text);
+
+	/* Ready by port; a second run appends to the same log. */
+	o.ready_url = NULL;
+	o.ready_port = port;
+	ps = procspawn_start(&o, &cause);
+	ck_assert_msg(procspawn_wait_ready(ps, &cause) == 0, "%s", cause);
+	procspawn_free(ps);
+	text = lt_read_file(log, NULL);
+	ck_assert(strstr(strstr(text, "listening") + 1, "listening") != NULL);
+	free(text);
+
+	/* Exiting before ready is reported with the exit status. */
+	o.command = LT_FIXTURES "/forker -n 0 -d 0.2 -x 3";
+	ps = procspawn_start(&o, &cause);
+	ck_assert_int_eq(procspawn_wait_ready(ps, &cause), -1);
+	ck_assert_msg(strstr(cause, "exited with status 3 before it was "
+	    "ready") != NULL, "%s", cause);
+	free(cause);
+	procspawn_free(ps);
+
+	/* Not ready in time. */
+	o.command = LT_FIXTURES "/forker -n 0 -d 5";
+	o.ready_timeout_us = 300000;
+	ps = procspawn_start(&o, &cause);
+	ck_assert_int_eq(procspawn_wait_ready(ps, &cause), -1);
+	ck_assert_msg(strstr(cause, "not ready after 0.3s") != NULL, "%s",
+	    cause);
+	free(cause);
+	procspawn_free(ps);
+}
+END_TEST
+
+START_TEST(test_spawn_shell_and_grace)
+{
+	struct procspawn_opts o = { 0 };
+	struct procspawn *ps;
+	char cmd[256], log[128], *cause = NULL, *text;
+	int st;
+
+	/* Shell syntax runs through /bin/sh, exec'd so the PID stays. */
+	snprintf(log, sizeof log, "%s/sh.log", tmpdir);
+	o.command = "echo \"one two\" && exec sleep 30";
+	o.log_path = log;
+	ps = procspawn_start(&o, &cause);
+	ck_assert_msg(ps != NULL, "%s", cause);
+	sleep_s(0.3);
+	snprintf(cmd, sizeof cmd, "/proc/%ld/comm", (long)procspawn_pid(ps));
+	text = lt_read_file(cmd, NULL);
+	ck_assert_str_eq(text, "sleep\n");
+	free(text);
+	procspawn_free(ps);
+	text = lt_read_file(log, NULL);
+	ck_assert_str_eq(text, "one two\n");
+	free(text);
+
+	/* A child that ignores SIGTERM is killed after the grace period. */
+	o.command = "trap '' TERM; sleep 30";
+	o.grace_us = 300000;
+	ps = procspawn_start(&o, &cause);
+	sleep_s(0.2);
+	st = procspawn_stop(ps);
+	ck_assert(WIFSIGNALED(st) && WTERMSIG(st) == SIGKILL);
+	procspawn_free(ps);
+}
+END_TEST
+
+/* Mean CPU% of a fixture over about `secs`, sampled twice. */
+static double
+measure_cpu(const char *args, double secs)
+{
+	struct procsample_result r;
+	struct procspawn *ps;
+	struct procsample *s;
+	char *cause = NULL;
+
+	ps = spawn(LT_FIXTURES "/cpu-burn %s -d %g", args, secs + 3);
+	s = procsample_new(procspawn_pid(ps), false, &cause);
+	ck_assert_ptr_nonnull(s);
+	sleep_s(0.5);			/* past exec and start-up */
+	procsample_take(s, &r);
+	ck_assert(r.alive && !r.cpu_valid);
+	sleep_s(secs);
+	procsample_take(s, &r);
+	ck_assert(r.alive && r.cpu_valid);
+	ck_assert_int_eq(r.nprocs, 1);
+	ck_assert_int_eq(r.threads, 1);
+	ck_assert_int_ge(r.fds, 3);
+	ck_assert(r.host_mem_total > 0 && r.host_mem_available > 0);
+	ck_assert(r.host_cpu > 0 && r.host_cpu <= 100.5);
+	ck_assert_double_eq_tol(r.cpu_norm * procsample_ncpu(s), r.cpu, 1e-9);
+	procsample_free(s);
+	procspawn_free(ps);
+	return r.cpu;
+}
+
+START_TEST(test_sample_cpu_busy)
+{
+	double cpu = measure_cpu("-p 100", 3);
+
+	ck_assert_msg(cpu >= 95 && cpu <= 105, "busy loop at %.1f%%", cpu);
+}
+END_TEST
+
+START_TEST(test_sample_cpu_half)
+{
+	double cpu = measure_cpu("-p 50", 3);
+
+	ck_assert_msg(cpu >= 38 && cpu <= 62, "50%% duty at %.1f%%", cpu);
+}
+END_TEST
+
+START_TEST(test_sample_rss_slope)
+{
+	struct procsample_result r;
+	struct procspawn *ps;
+	struct procsample *s;
+	struct leak_line l;
+	double t[80], rss[80];
+	char *cause = NULL;
+	int i;
+
+	ps = spawn(LT_FIXTURES "/alloc-rate -r 2 -d 15");
+	s = procsample_new(procspawn_pid(ps), false, &cause);
+	sleep_s(0.3);
+	for (i = 0; i < 60; i++) {
+		procsample_take(s, &r);
+		ck_assert(r.alive);
+		t[i] = r.t_us / 1e6;
+		rss[i] = (double)r.rss;
+		sleep_s(0.1);
+	}
+	leak_line_fit(t, rss, 60, &l);
+	ck_assert_msg(l.slope > 0.9 * 2 * MB && l.slope < 1.1 * 2 * MB,
+	    "RSS grows %.3f MB/s, want 2", l.slope / MB);
+	ck_assert(l.r2 > 0.95);
+	ck_assert(r.vsz > r.rss);
+	procsample_free(s);
+	procspawn_free(ps);
+}
+END_TEST
+
+START_TEST(test_sample_tree)
+{
+	struct procsample_result r;
+	struct procspawn *ps;
+	struct procsample *s, *single;
+	char *cause = NULL;
+	pid_t died = 0, born = 0;
+	int i, nprocs_before;
+
+	ps = spawn(LT_FIXTURES "/forker -n 3 -k 1 -r -d 20");
+	sleep_s(0.3);
+	s = procsample_new(procspawn_pid(ps), true, &cause);
+	single = procsample_new(procspawn_pid(ps), false, &cause);
+	procsample_take(s, &r);
+	ck_assert_int_eq(r.nprocs, 4);
+	nprocs_before = r.nprocs;
+	procsample_take(single, &r);
+	ck_assert_int_eq(r.nprocs, 1);
+	for (i = 0; i < 30 && (died == 0 || born == 0); i++) {
+		sleep_s(0.1);
+		procsample_take(s, &r);
+		if (r.ndied > 0)
+			died = r.died[0].pid;
+		if (r.nborn > 0)
+			born = r.born[0].pid;
+	}
+	ck_assert_msg(died > 0, "the killed worker was not seen going");
+	ck_assert_msg(born > 0 && born != died, "no replacement seen");
+	ck_assert_int_eq(r.nprocs, nprocs_before);
+	procsample_free(single);
+	procsample_free(s);
+	procspawn_free(ps);
+}
+END_TEST
+
+START_TEST(test_sample_exit)
+{
+	struct procsample_result r;
+	struct procspawn *ps;
+	struct procsample *s;
+	char *cause = NULL;
+	int st, i;
+
+	ps = spawn(LT_FIXTURES "/forker -n 0 -d 0.3 -x 4");
+	s = procsample_new(procspawn_pid(ps), false, &cause);
+	procsample_take(s, &r);
+	ck_assert(r.alive);
+	for (i = 0; i < 100 && r.alive; i++) {
+		sleep_s(0.05);
+		procsample_take(s, &r);
+	}
+	/* Not reaped yet: a zombie counts as gone. */
+	ck_assert(!r.alive);
+	ck_assert(procspawn_poll(ps, &st) && WEXITSTATUS(st) == 4);
+	procsample_take(s, &r);
+	ck_assert(!r.alive && !r.proc_error);
+	procsample_free(s);
+	procspawn_free(ps);
+}
+END_TEST
+
+static Suite *
+monitor_proc_suite(void)
+{
+	Suite *s = suite_create("monitor-proc");
+	TCase *tc = tcase_create("monitor-proc");
+
+	tcase_add_checked_fixture(tc, setup, teardown);
+	tcase_set_timeout(tc, 60);
+	tcase_add_test(tc, test_find_missing_pid);
+	tcase_add_test(tc, test_find_pid_file);
+	tcase_add_test(tc, test_find_name);
+	tcase_add_test(tc, test_spawn_exit_status);
+	tcase_add_test(tc, test_spawn_ready_and_stop);
+	tcase_add_test(tc, test_spawn_shell_and_grace);
+	tcase_add_test(tc, test_sample_cpu_busy);
+	tcase_add_test(tc, test_sample_cpu_half);
+	tcase_add_test(tc, test_sample_rss_slope);
+	tcase_add_test(tc, test_sample_tree);
+	tcase_add_test(tc, test_sample_exit);
+	suite_add_tcase(s, tc);
+	return s;
+}
+
+LT_CHECK_MAIN(monitor_proc_suite)
