@@ -48,6 +48,25 @@ block_indent(struct scn_parser *p, size_t line)
 	return -1;
 }
 
+/* The source text at a mark's line and column (columns count characters,
+ * not bytes). */
+static const char *
+source_at(struct scn_parser *p, size_t line, size_t col)
+{
+	const char *s = p->buf, *end = p->buf + p->len;
+
+	for (; s < end && line > 0; s++) {
+		if (*s == '\n')
+			line--;
+	}
+	for (; s < end && col > 0; col--) {
+		s++;
+		while (s < end && ((u_char)*s & 0xc0) == 0x80)
+			s++;
+	}
+	return s < end ? s : NULL;
+}
+
 /*
  * Where byte off of a scalar's value is in the file.  Exact for one-line
  * plain or quoted scalars without escapes and for literal blocks; the
@@ -59,6 +78,7 @@ scn_pos_in(struct scn_parser *p, const yaml_node_t *node, size_t off,
 {
 	const yaml_mark_t *s = &node->start_mark, *e = &node->end_mark;
 	size_t len, span, k, start, i;
+	const char *src;
 	int indent;
 
 	*line = (int)s->line + 1;
@@ -86,7 +106,8 @@ scn_pos_in(struct scn_parser *p, const yaml_node_t *node, size_t off,
 		break;
 	case YAML_LITERAL_SCALAR_STYLE:
 		/* "|2" fixes the indentation: not worth following. */
-		if (s->index + 1 < p->len && isdigit((u_char)p->buf[s->index + 1]))
+		if ((src = source_at(p, s->line, s->column)) == NULL ||
+		    src + 1 >= p->buf + p->len || isdigit((u_char)src[1]))
 			break;
 		for (k = 0, start = 0, i = 0; i < off; i++) {
 			if (node->data.scalar.value[i] == '\n') {
@@ -270,8 +291,6 @@ scn_is_token(const char *s)
 	return true;
 }
 
-#define FIELD(obj, key, type) ((type *)((char *)(obj) + (key)->off))
-
 void
 scn_h_str(struct scn_parser *p, const struct scn_key *k, yaml_node_t *v,
     void *obj)
@@ -284,7 +303,7 @@ scn_h_str(struct scn_parser *p, const struct scn_key *k, yaml_node_t *v,
 		scn_err(p, v, "'%s' must not be empty", k->name);
 		return;
 	}
-	*FIELD(obj, k, char *) = xstrdup(s);
+	*SCN_FIELD(obj, k, char *) = xstrdup(s);
 }
 
 void
@@ -296,9 +315,9 @@ scn_h_bool(struct scn_parser *p, const struct scn_key *k, yaml_node_t *v,
 	if ((s = scn_scalar(p, v, k->name, "true or false")) == NULL)
 		return;
 	if (strcasecmp(s, "true") == 0)
-		*FIELD(obj, k, bool) = true;
+		*SCN_FIELD(obj, k, bool) = true;
 	else if (strcasecmp(s, "false") == 0)
-		*FIELD(obj, k, bool) = false;
+		*SCN_FIELD(obj, k, bool) = false;
 	else
 		scn_err(p, v, "'%s' must be true or false, got %s", k->name,
 		    scn_quote(s));
@@ -311,7 +330,7 @@ scn_h_uint(struct scn_parser *p, const struct scn_key *k, yaml_node_t *v,
 	long long n;
 
 	if (scn_get_int(p, v, k->name, k->min, k->max, &n) == 0)
-		*FIELD(obj, k, unsigned) = (unsigned)n;
+		*SCN_FIELD(obj, k, unsigned) = (unsigned)n;
 }
 
 void
@@ -321,7 +340,7 @@ scn_h_u64(struct scn_parser *p, const struct scn_key *k, yaml_node_t *v,
 	long long n;
 
 	if (scn_get_int(p, v, k->name, k->min, k->max, &n) == 0)
-		*FIELD(obj, k, uint64_t) = (uint64_t)n;
+		*SCN_FIELD(obj, k, uint64_t) = (uint64_t)n;
 }
 
 void
@@ -331,7 +350,7 @@ scn_h_i64(struct scn_parser *p, const struct scn_key *k, yaml_node_t *v,
 	long long n;
 
 	if (scn_get_int(p, v, k->name, k->min, k->max, &n) == 0)
-		*FIELD(obj, k, int64_t) = n;
+		*SCN_FIELD(obj, k, int64_t) = n;
 }
 
 void
@@ -341,7 +360,7 @@ scn_h_pid(struct scn_parser *p, const struct scn_key *k, yaml_node_t *v,
 	long long n;
 
 	if (scn_get_int(p, v, k->name, 1, 4194304, &n) == 0)
-		*FIELD(obj, k, pid_t) = (pid_t)n;
+		*SCN_FIELD(obj, k, pid_t) = (pid_t)n;
 }
 
 static void
@@ -365,7 +384,7 @@ duration(struct scn_parser *p, const struct scn_key *k, yaml_node_t *v,
 		    k->name, zero_ok ? "0 or more" : "more than 0", s);
 		return;
 	}
-	*FIELD(obj, k, int64_t) = us;
+	*SCN_FIELD(obj, k, int64_t) = us;
 }
 
 void
@@ -403,7 +422,7 @@ rate(struct scn_parser *p, const struct scn_key *k, yaml_node_t *v,
 		    k->name, zero_ok ? "0 or more" : "more than 0", s);
 		return;
 	}
-	*FIELD(obj, k, double) = r;
+	*SCN_FIELD(obj, k, double) = r;
 }
 
 void
@@ -420,92 +439,6 @@ scn_h_rate0(struct scn_parser *p, const struct scn_key *k, yaml_node_t *v,
 	rate(p, k, v, obj, true);
 }
 
-static void
-status_set(struct scn_status_set *set, int lo, int hi)
-{
-	int c;
-
-	for (c = lo; c <= hi; c++)
-		set->bits[c / 64] |= (uint64_t)1 << (c % 64);
-}
-
-/* One status item: 200, "2xx" or "200-299". */
-static int
-status_item(const char *s, int *lo, int *hi)
-{
-	char *end;
-	long a, b;
-
-	if (strlen(s) == 3 && s[0] >= '1' && s[0] <= '5' &&
-	    strcasecmp(s + 1, "xx") == 0) {
-		*lo = (s[0] - '0') * 100;
-		*hi = *lo + 99;
-		return 0;
-	}
-	if (!isdigit((u_char)*s))
-		return -1;
-	a = strtol(s, &end, 10);
-	b = a;
-	if (*end == '-') {
-		s = end + 1;
-		if (!isdigit((u_char)*s))
-			return -1;
-		b = strtol(s, &end, 10);
-	}
-	if (*end != '\0' || a < 100 || b > 599 || a > b)
-		return -1;
-	*lo = (int)a;
-	*hi = (int)b;
-	return 0;
-}
-
-void
-scn_h_status(struct scn_parser *p, const struct scn_key *k, yaml_node_t *v,
-    void *obj)
-{
-	struct scn_status_set set = { .given = true };
-	yaml_node_item_t *it;
-	yaml_node_t *item;
-	const char *s;
-	int lo, hi, bad = 0;
-
-	if (v->type == YAML_SEQUENCE_NODE) {
-		if (v->data.sequence.items.start == v->data.sequence.items.top) {
-			scn_err(p, v, "'%s' must list at least one status",
-			    k->name);
-			return;
-		}
-		for (it = v->data.sequence.items.start;
-		    it < v->data.sequence.items.top; it++) {
-			item = scn_node(p, *it);
-			if (item->type != YAML_SCALAR_NODE ||
-			    status_item((const char *)item->data.scalar.value,
-			    &lo, &hi) != 0) {
-				scn_err(p, item, "'%s' must list status codes "
-				    "(100-599) or classes such as 2xx, got %s",
-				    k->name, scn_describe(item));
-				bad = 1;
-				continue;
-			}
-			status_set(&set, lo, hi);
-		}
-		if (!bad)
-			*FIELD(obj, k, struct scn_status_set) = set;
-		return;
-	}
-	if ((s = scn_scalar(p, v, k->name, "a status code such as 200, a "
-	    "class such as 2xx or a list of those")) == NULL)
-		return;
-	if (status_item(s, &lo, &hi) != 0) {
-		scn_err(p, v, "'%s' must be a status code (100-599), a class "
-		    "such as 2xx or a list of those, got %s", k->name,
-		    scn_quote(s));
-		return;
-	}
-	status_set(&set, lo, hi);
-	*FIELD(obj, k, struct scn_status_set) = set;
-}
-
 /* An absolute http(s) URL, or a path joined to base_url later. */
 void
 scn_h_url(struct scn_parser *p, const struct scn_key *k, yaml_node_t *v,
@@ -520,7 +453,7 @@ scn_h_url(struct scn_parser *p, const struct scn_key *k, yaml_node_t *v,
 		    "path starting with '/', got %s", k->name, scn_quote(s));
 		return;
 	}
-	*FIELD(obj, k, char *) = xstrdup(s);
+	*SCN_FIELD(obj, k, char *) = xstrdup(s);
 }
 
 yaml_node_t *

@@ -44,6 +44,9 @@ struct scn_key {
 	unsigned kinds;
 };
 
+/* The field a key's handler fills. */
+#define SCN_FIELD(obj, key, type) ((type *)((char *)(obj) + (key)->off))
+
 /* What a walk over one mapping found: per table entry, the key and the
  * value nodes (NULL when absent). */
 struct scn_map {

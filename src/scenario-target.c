@@ -1,6 +1,7 @@
-/* The scenario's target, its process, the defaults and header lists. */
+/* The scenario's target, its process, the defaults, statuses and headers. */
 #include "config.h"
 
+#include <ctype.h>
 #include <stddef.h>
 #include <stdlib.h>
 #include <string.h>
@@ -216,6 +217,92 @@ h_default_headers(struct scn_parser *p, const struct scn_key *k,
 {
 	scn_parse_headers(p, v, &((struct scn_defaults *)obj)->headers,
 	    "in defaults");
+}
+
+static void
+status_set(struct scn_status_set *set, int lo, int hi)
+{
+	int c;
+
+	for (c = lo; c <= hi; c++)
+		set->bits[c / 64] |= (uint64_t)1 << (c % 64);
+}
+
+/* One status item: 200, "2xx" or "200-299". */
+static int
+status_item(const char *s, int *lo, int *hi)
+{
+	char *end;
+	long a, b;
+
+	if (strlen(s) == 3 && s[0] >= '1' && s[0] <= '5' &&
+	    strcasecmp(s + 1, "xx") == 0) {
+		*lo = (s[0] - '0') * 100;
+		*hi = *lo + 99;
+		return 0;
+	}
+	if (!isdigit((u_char)*s))
+		return -1;
+	a = strtol(s, &end, 10);
+	b = a;
+	if (*end == '-') {
+		s = end + 1;
+		if (!isdigit((u_char)*s))
+			return -1;
+		b = strtol(s, &end, 10);
+	}
+	if (*end != '\0' || a < 100 || b > 599 || a > b)
+		return -1;
+	*lo = (int)a;
+	*hi = (int)b;
+	return 0;
+}
+
+void
+scn_h_status(struct scn_parser *p, const struct scn_key *k, yaml_node_t *v,
+    void *obj)
+{
+	struct scn_status_set set = { .given = true };
+	yaml_node_item_t *it;
+	yaml_node_t *item;
+	const char *s;
+	int lo, hi, bad = 0;
+
+	if (v->type == YAML_SEQUENCE_NODE) {
+		if (v->data.sequence.items.start == v->data.sequence.items.top) {
+			scn_err(p, v, "'%s' must list at least one status",
+			    k->name);
+			return;
+		}
+		for (it = v->data.sequence.items.start;
+		    it < v->data.sequence.items.top; it++) {
+			item = scn_node(p, *it);
+			if (item->type != YAML_SCALAR_NODE ||
+			    status_item((const char *)item->data.scalar.value,
+			    &lo, &hi) != 0) {
+				scn_err(p, item, "'%s' must list status codes "
+				    "(100-599) or classes such as 2xx, got %s",
+				    k->name, scn_describe(item));
+				bad = 1;
+				continue;
+			}
+			status_set(&set, lo, hi);
+		}
+		if (!bad)
+			*SCN_FIELD(obj, k, struct scn_status_set) = set;
+		return;
+	}
+	if ((s = scn_scalar(p, v, k->name, "a status code such as 200, a "
+	    "class such as 2xx or a list of those")) == NULL)
+		return;
+	if (status_item(s, &lo, &hi) != 0) {
+		scn_err(p, v, "'%s' must be a status code (100-599), a class "
+		    "such as 2xx or a list of those, got %s", k->name,
+		    scn_quote(s));
+		return;
+	}
+	status_set(&set, lo, hi);
+	*SCN_FIELD(obj, k, struct scn_status_set) = set;
 }
 
 static const struct scn_key defaults_keys[] = {
