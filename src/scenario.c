@@ -71,7 +71,7 @@ error_before(const struct scn_error *a, const struct scn_error *b)
 void
 scn_errors_finish(struct scn_errors *errs, size_t from)
 {
-	struct scn_error tmp;
+	struct scn_error tmp, *e;
 	size_t i, j, n;
 
 	for (i = from + 1; i < errs->n; i++) {
@@ -81,14 +81,18 @@ scn_errors_finish(struct scn_errors *errs, size_t from)
 		errs->v[j] = tmp;
 	}
 	for (n = i = from; i < errs->n; i++) {
-		if (n > from && errs->v[n - 1].line == errs->v[i].line &&
-		    errs->v[n - 1].col == errs->v[i].col &&
-		    strcmp(errs->v[n - 1].msg, errs->v[i].msg) == 0) {
-			free(errs->v[i].file);
-			free(errs->v[i].msg);
+		e = &errs->v[i];
+		/* Repeats sit among the kept errors at the same place. */
+		for (j = n; j > from && !error_before(&errs->v[j - 1], e); j--) {
+			if (strcmp(errs->v[j - 1].msg, e->msg) == 0)
+				break;
+		}
+		if (j > from && !error_before(&errs->v[j - 1], e)) {
+			free(e->file);
+			free(e->msg);
 			continue;
 		}
-		errs->v[n++] = errs->v[i];
+		errs->v[n++] = *e;
 	}
 	errs->n = n;
 }
