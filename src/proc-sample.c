@@ -82,6 +82,7 @@ struct procsample {
 
 	bool have_prev;
 	int64_t prev_us;
+	int64_t scan_us;		/* last scan of every process (tree) */
 	unsigned long long self_prev, host_busy_prev, host_total_prev;
 };
 
@@ -167,7 +168,26 @@ procsample_targets(struct procsample *ps, size_t *n)
 	pid_t *pid, *ppid;
 	bool *in, changed;
 	size_t i, total, nout = 0;
+	int64_t now = lt_now_us();
 
+	/*
+	 * Scanning all of /proc is the costly part: at most once a second.
+	 * In between, the known members are read, so deaths still show at
+	 * once and newcomers within a second.
+	 */
+	if (ps->tree && ps->have_prev && now - ps->scan_us < 1000000) {
+		out = xcalloc(ps->nprev + 2, sizeof *out);
+		out[nout++] = (unsigned)ps->root;
+		for (i = 0; i < ps->nprev; i++) {
+			if (ps->prev[i].m.pid != ps->root)
+				out[nout++] = (unsigned)ps->prev[i].m.pid;
+		}
+		out[nout++] = (unsigned)ps->self;
+		*n = nout;
+		return out;
+	}
+	if (ps->tree)
+		ps->scan_us = now;
 	if (!ps->tree || (f = procps_pids_reap(ps->lite,
 	    PIDS_FETCH_TASKS_ONLY)) == NULL) {
 		out = xcalloc(2, sizeof *out);
