@@ -126,6 +126,8 @@ cmd_demo(int argc, char **argv, struct run_opts *ro)
 	fprintf(stderr, "loadtop: demo: loadtop-target (pid %d) on %s, "
 	    "its log in %s\n", (int)procspawn_pid(child), url, log);
 
+	/* The demo's signed webhooks use loadtop-target's default secret. */
+	setenv("LOADTOP_TARGET_SECRET", "loadtop-demo-secret", 0);
 	ro->scenario_file = scenario;
 	ro->base_url = url;
 	ro->target_pid = procspawn_pid(child);

@@ -137,9 +137,10 @@ load(const struct run_opts *o, struct scenario **scn)
 	struct scn_errors errs = { 0 };
 	char *yaml;
 	int rc;
+	struct scn_load_opts lo = { .base_url = o->base_url };
 
 	if (o->scenario_file != NULL)
-		rc = scenario_load(o->scenario_file, scn, &errs);
+		rc = scenario_load_opts(o->scenario_file, &lo, scn, &errs);
 	else {
 		yaml = adhoc_yaml(o);
 		rc = scenario_load_buffer("<command line>", yaml, strlen(yaml),

@@ -26,6 +26,7 @@ enum opt_id {
 	OPT_BODY = 'b',
 	OPT_BODY_FILE = 'B',
 	OPT_CHECK = 256,
+	OPT_BASE_URL,
 	OPT_HEADLESS,
 	OPT_HTTP2,
 	OPT_INTERVAL,
@@ -62,6 +63,8 @@ static const struct opt_entry opt_table[] = {
 	  "ad hoc: accept self-signed TLS certificates" },
 	{ "timeout", required_argument, OPT_TIMEOUT, "TIME",
 	  "ad hoc: per-request timeout, default 30s" },
+	{ "base-url", required_argument, OPT_BASE_URL, "URL",
+	  "replace the scenario's target.base_url" },
 	{ "threads", required_argument, OPT_THREADS, "N",
 	  "worker threads, default one per core" },
 	{ "interval", required_argument, OPT_INTERVAL, "TIME",
@@ -197,6 +200,9 @@ set_run_opt(struct run_opts *o, int c, const char *arg)
 		o->headers = xreallocarray(o->headers, o->nheaders + 1,
 		    sizeof *o->headers);
 		o->headers[o->nheaders++] = (char *)arg;
+		return 0;
+	case OPT_BASE_URL:
+		o->base_url = arg;
 		return 0;
 	case OPT_METHOD:
 		o->method = arg;

@@ -111,19 +111,17 @@ preq_build(struct preq *p, const struct scenario *scn, size_t index,
 	}
 
 	if (r->sign != NULL) {
-		const char *key = getenv(r->sign->secret_env);
-
-		if (key == NULL || *key == '\0') {
-			xasprintf(cause, "%s:%d:%d: environment variable '%s' "
-			    "is not set", scn->file, r->sign->pos.line,
+		if (r->sign->secret == NULL) {
+			xasprintf(cause, "%s:%d:%d: the secret in '%s' was not "
+			    "bound", scn->file, r->sign->pos.line,
 			    r->sign->pos.col, r->sign->secret_env);
 			preq_clear(p);
 			return -1;
 		}
 		p->sign = true;
-		p->sign_key_len = strlen(key);
+		p->sign_key_len = r->sign->secret_len;
 		p->sign_key = xmalloc(p->sign_key_len);
-		memcpy(p->sign_key, key, p->sign_key_len);
+		memcpy(p->sign_key, r->sign->secret, p->sign_key_len);
 		xasprintf(&p->sign_prefix, "%s: %s", r->sign->header,
 		    r->sign->prefix);
 	}

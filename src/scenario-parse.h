@@ -27,6 +27,7 @@ struct scn_parser {
 	yaml_node_t *base_url;		/* value node of target.base_url */
 	const char *where;		/* "in request 'x'", for handlers */
 	bool no_target;			/* reported once; say no more of it */
+	const struct scn_load_opts *opts; /* may be NULL */
 };
 
 struct scn_key;

@@ -20,6 +20,17 @@ h_base_url(struct scn_parser *p, const struct scn_key *k, yaml_node_t *v,
 	p->base_url = v;
 	if ((s = scn_scalar(p, v, k->name, "a URL")) == NULL)
 		return;
+	if (p->opts != NULL && p->opts->base_url != NULL) {
+		/* The command line's --base-url takes the file's place. */
+		if (!scn_is_http_url(p->opts->base_url)) {
+			scn_err(p, v, "--base-url must start with http:// or "
+			    "https:// and name a host, got %s",
+			    scn_quote(p->opts->base_url));
+			return;
+		}
+		t->base_url = xstrdup(p->opts->base_url);
+		return;
+	}
 	if (!scn_is_http_url(s)) {
 		scn_err(p, v, "'base_url' must start with http:// or https:// "
 		    "and name a host, got %s", scn_quote(s));

@@ -375,6 +375,14 @@ int
 scenario_load_buffer(const char *path, const char *buf, size_t len,
     struct scenario **out, struct scn_errors *errs)
 {
+	return scenario_load_buffer_opts(path, buf, len, NULL, out, errs);
+}
+
+int
+scenario_load_buffer_opts(const char *path, const char *buf, size_t len,
+    const struct scn_load_opts *opts, struct scenario **out,
+    struct scn_errors *errs)
+{
 	struct scn_parser p = { 0 };
 	struct scenario *scn;
 	yaml_parser_t parser;
@@ -396,6 +404,7 @@ scenario_load_buffer(const char *path, const char *buf, size_t len,
 	p.len = len;
 	p.errs = errs;
 	p.scn = scn;
+	p.opts = opts;
 	if (check_events(&p) == 0) {
 		yaml_parser_initialize(&parser);
 		yaml_parser_set_input_string(&parser, (const u_char *)buf, len);
@@ -426,6 +435,13 @@ scenario_load_buffer(const char *path, const char *buf, size_t len,
 int
 scenario_load(const char *path, struct scenario **out, struct scn_errors *errs)
 {
+	return scenario_load_opts(path, NULL, out, errs);
+}
+
+int
+scenario_load_opts(const char *path, const struct scn_load_opts *opts,
+    struct scenario **out, struct scn_errors *errs)
+{
 	char *buf;
 	size_t len;
 	int rc;
@@ -436,7 +452,7 @@ scenario_load(const char *path, struct scenario **out, struct scn_errors *errs)
 		    strerror(errno));
 		return -1;
 	}
-	rc = scenario_load_buffer(path, buf, len, out, errs);
+	rc = scenario_load_buffer_opts(path, buf, len, opts, out, errs);
 	free(buf);
 	return rc;
 }

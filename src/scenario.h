@@ -194,6 +194,16 @@ int	 scenario_load_buffer(const char *path, const char *buf, size_t len,
 	     struct scenario **out, struct scn_errors *errs);
 void	 scenario_free(struct scenario *);
 
+/* What the command line changes while a scenario is loaded. */
+struct scn_load_opts {
+	const char *base_url;		/* replaces target.base_url */
+};
+int	 scenario_load_opts(const char *path, const struct scn_load_opts *,
+	     struct scenario **out, struct scn_errors *errs);
+int	 scenario_load_buffer_opts(const char *path, const char *buf,
+	     size_t len, const struct scn_load_opts *, struct scenario **out,
+	     struct scn_errors *errs);
+
 void	 scn_errors_add(struct scn_errors *, const char *file, int line,
 	     int col, const char *fmt, ...) __attribute__((format(printf, 5, 6)));
 void	 scn_errors_print(FILE *, const struct scn_errors *);
