@@ -397,8 +397,12 @@ main(int argc, char **argv)
 	if (tdelay_start(&cause) != 0)
 		die("", cause);
 
-	flags = MHD_USE_AUTO | MHD_USE_INTERNAL_POLLING_THREAD |
-	    MHD_ALLOW_SUSPEND_RESUME | MHD_USE_ERROR_LOG | MHD_USE_TURBO;
+	/*
+	 * poll(), not epoll: with epoll, libmicrohttpd 0.9.75 leaves a few
+	 * keep-alive connections unread under heavy load until they time out.
+	 */
+	flags = MHD_USE_POLL_INTERNAL_THREAD | MHD_ALLOW_SUSPEND_RESUME |
+	    MHD_USE_ERROR_LOG;
 	if (ss.ss_family == AF_INET6)
 		flags |= MHD_USE_IPv6;
 	/* The logger goes first so that MHD routes every message to it. */

@@ -155,7 +155,13 @@ like "$(curl -s "$U/metrics")" 'loadtop_target_leaked_bytes 67108864' \
 is "$(status_body "$U/leak/reset" -X POST)" '200 {"leaked_bytes":0}' \
     "POST /leak/reset frees it"
 freed=$((after - $(rss_kb "$TARGET_PID")))
-ok "VmRSS shrank again (${freed} kB)" test "$freed" -ge 60000
+if ldd "$TARGET" 2>/dev/null | grep -q libasan; then
+	# AddressSanitizer keeps freed memory in quarantine.
+	T_N=$((T_N + 1))
+	echo "ok $T_N # SKIP VmRSS does not shrink under AddressSanitizer"
+else
+	ok "VmRSS shrank again (${freed} kB)" test "$freed" -ge 60000
+fi
 like "$(status_body "$U/leak?kb=99999999")" '^400 ' \
     "/leak refuses more than 1 GiB at once"
 
