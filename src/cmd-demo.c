@@ -130,7 +130,7 @@ cmd_demo(int argc, char **argv, struct run_opts *ro)
 	setenv("LOADTOP_TARGET_SECRET", "loadtop-demo-secret", 0);
 	ro->scenario_file = scenario;
 	ro->base_url = url;
-	ro->target_pid = procspawn_pid(child);
+	ro->child = child;
 	rc = cmd_run(ro);
 
 	status = procspawn_stop(child);

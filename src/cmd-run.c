@@ -10,9 +10,12 @@
 #include <string.h>
 #include <unistd.h>
 
+#include <curl/curl.h>
+
 #include "cmd.h"
 #include "engine.h"
 #include "headless.h"
+#include "run-target.h"
 #include "units.h"
 #include "util.h"
 
@@ -184,6 +187,7 @@ int
 cmd_run(const struct run_opts *o)
 {
 	struct engine_opts eo = { 0 };
+	struct run_target target;
 	struct scenario *scn = NULL;
 	struct engine *e;
 	struct snapshot *s;
@@ -193,6 +197,7 @@ cmd_run(const struct run_opts *o)
 	char *cause = NULL;
 	int sig, rc;
 
+	curl_global_init(CURL_GLOBAL_DEFAULT);
 	if (load(o, &scn) != 0)
 		return LT_EXIT_USAGE;
 
@@ -204,13 +209,25 @@ cmd_run(const struct run_opts *o)
 	pthread_sigmask(SIG_BLOCK, &sigs, &old);
 	signal(SIGPIPE, SIG_IGN);
 
+	if (run_target_open(&target, o, scn, &cause) != 0) {
+		fprintf(stderr, "loadtop: target process: %s\n", cause);
+		free(cause);
+		run_target_close(&target, o->quiet);
+		run_target_free(&target);
+		scenario_free(scn);
+		pthread_sigmask(SIG_SETMASK, &old, NULL);
+		return LT_EXIT_RUNTIME;
+	}
 	eo.threads = o->threads;
 	eo.interval_us = o->interval_us;
+	eo.monitor = target.monitor;
 	if ((e = engine_new(scn, &eo, &cause)) == NULL ||
 	    engine_start(e, &cause) != 0) {
 		fprintf(stderr, "loadtop: %s\n", cause);
 		free(cause);
 		engine_free(e);
+		run_target_close(&target, o->quiet);
+		run_target_free(&target);
 		scenario_free(scn);
 		pthread_sigmask(SIG_SETMASK, &old, NULL);
 		return LT_EXIT_RUNTIME;
@@ -242,6 +259,8 @@ cmd_run(const struct run_opts *o)
 	rc = verdict(s);
 	snapshot_release(s);
 	engine_free(e);
+	run_target_close(&target, o->quiet);
+	run_target_free(&target);
 	scenario_free(scn);
 	pthread_sigmask(SIG_SETMASK, &old, NULL);
 	return rc;

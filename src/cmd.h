@@ -6,6 +6,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
+struct procspawn;
+
 /* What the command line asks of a run. */
 struct run_opts {
 	const char *scenario_file;	/* or, ad hoc: */
@@ -26,7 +28,15 @@ struct run_opts {
 	size_t nthresholds;
 	/* Either way: */
 	const char *base_url;		/* replaces the scenario's */
-	int target_pid;			/* the process to watch; 0 none */
+	/* The target process (else the scenario's target.process). */
+	int pid;
+	const char *pid_file;
+	const char *proc_name;
+	bool proc_tree;
+	const char *exec_cmd;
+	const char *ready_url;
+	double sample_hz;
+	struct procspawn *child;	/* started by loadtop demo */
 	unsigned threads;
 	int64_t interval_us;
 	bool headless;

@@ -301,6 +301,24 @@ run_timed(struct engine *e, size_t i)
 	wait_plan(e);
 }
 
+/* A fresh RSS sample of the target, -1 when none is watched. */
+static int64_t
+target_rss(struct engine *e)
+{
+	struct monitor_view v;
+	int64_t rss = -1;
+
+	if (e->opts.monitor == NULL)
+		return -1;
+	monitor_set_requests(e->opts.monitor, engine_completed(e));
+	monitor_sample_now(e->opts.monitor);
+	monitor_read(e->opts.monitor, &v);
+	if (v.have_sample && v.alive)
+		rss = v.last.rss;
+	monitor_view_clear(&v);
+	return rss;
+}
+
 static void
 run_leak(struct engine *e, size_t i)
 {
@@ -313,8 +331,7 @@ run_leak(struct engine *e, size_t i)
 	run->count = ph->requests;
 	run->leak = xcalloc(nb + 1, sizeof *run->leak);
 	run->leak[0].t = elapsed_s(e, lt_now_ns());
-	run->leak[0].rss_bytes = e->opts.rss_sample != NULL ?
-	    e->opts.rss_sample(e->opts.rss_arg) : -1;
+	run->leak[0].rss_bytes = target_rss(e);
 	run->nleak = 1;
 	for (b = 0; b < nb; b++) {
 		n = split(ph->requests, nb, b);
@@ -327,8 +344,7 @@ run_leak(struct engine *e, size_t i)
 			break;
 		run->leak[run->nleak].t = elapsed_s(e, lt_now_ns());
 		run->leak[run->nleak].requests = done;
-		run->leak[run->nleak].rss_bytes = e->opts.rss_sample != NULL ?
-		    e->opts.rss_sample(e->opts.rss_arg) : -1;
+		run->leak[run->nleak].rss_bytes = target_rss(e);
 		run->nleak++;
 	}
 }

@@ -209,6 +209,23 @@ fill_times(struct engine *e, struct snapshot *s, int64_t now)
 	s->remaining = known ? rest : -1;
 }
 
+/* The target's view; a target that went away ends the run. */
+static void
+fill_target(struct engine *e, struct snapshot *s)
+{
+	struct monitor *m = e->opts.monitor;
+
+	if (m == NULL)
+		return;
+	monitor_set_requests(m, __atomic_load_n(&e->completed,
+	    __ATOMIC_RELAXED));
+	monitor_read(m, &s->target);
+	s->has_target = true;
+	s->ntarget_series = monitor_read_series(m, &s->target_series);
+	if (!s->target.alive && e->state != ENGINE_DONE)
+		engine_stop(e, END_TARGET_EXITED);
+}
+
 static void
 publish(struct engine *e, struct snapshot *s)
 {
@@ -240,6 +257,7 @@ engine_tick(struct engine *e, int64_t now, bool regular)
 	s->seq = ++e->snap_seq;
 	s->interval_end = regular;
 	s->wall_start_us = e->wall0_us;
+	s->mono_start_us = e->t0_ns / 1000;
 	s->wall_us = lt_wall_us();
 	s->elapsed = (double)(now - e->t0_ns) / 1e9;
 	pthread_mutex_lock(&e->lock);
@@ -286,6 +304,7 @@ engine_tick(struct engine *e, int64_t now, bool regular)
 		snap_block_fill(&r->interval, &one, secs);
 	}
 	fill_phases(e, s, now);
+	fill_target(e, s);
 	s->histogram = hdr_new(LT_HDR_LOWEST, LT_HDR_HIGHEST, LT_HDR_SIGFIGS);
 	hdr_copy(s->histogram, e->cum->latency);
 
@@ -303,6 +322,11 @@ engine_tick(struct engine *e, int64_t now, bool regular)
 		pt.rate_limited = s->interval.n.classes[CLS_RATE_LIMITED];
 		pt.late_starts = s->interval.n.late_starts;
 		memcpy(pt.classes, s->interval.n.classes, sizeof pt.classes);
+		pt.cpu = pt.rss_mb = -1;
+		if (s->has_target && s->target.have_sample) {
+			pt.cpu = s->target.last.cpu;
+			pt.rss_mb = (double)s->target.last.rss / 1048576.0;
+		}
 		series_append(e, &pt);
 	}
 	s->nseries = e->nseries;

@@ -9,16 +9,17 @@
 #include <stdbool.h>
 #include <stdint.h>
 
+#include "monitor.h"
 #include "scenario.h"
 #include "snapshot.h"
 
 struct engine_opts {
 	unsigned threads;		/* 0: one per core */
 	int64_t interval_us;		/* snapshot interval, default 1s */
-	/* Leak phases ask for the target's RSS after each batch (-1 if
-	 * unknown).  NULL when no target process is watched. */
-	int64_t	(*rss_sample)(void *arg);
-	void *rss_arg;
+	/* The target process's monitor, or NULL.  Leak phases sample it
+	 * after each batch; every snapshot carries its view; the run ends
+	 * (target_exited) when the target does. */
+	struct monitor *monitor;
 	/* Called from the engine thread after each snapshot is published. */
 	void	(*on_snapshot)(void *arg, struct snapshot *);
 	void *snapshot_arg;

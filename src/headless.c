@@ -48,6 +48,9 @@ headless_progress(FILE *f, const struct snapshot *s)
 	    b->n.classes[CLS_RATE_LIMITED]);
 	if (b->n.late_starts)
 		fprintf(f, "  late %" PRIu64, b->n.late_starts);
+	if (s->has_target && s->target.have_sample && s->target.alive)
+		fprintf(f, "  cpu %.0f%% rss %.1fMB", s->target.last.cpu,
+		    (double)s->target.last.rss / 1048576.0);
 	if (s->state == ENGINE_PAUSED)
 		fputs("  (paused)", f);
 	fputc('\n', f);
@@ -149,6 +152,68 @@ print_requests(FILE *f, const struct snapshot *s)
 	}
 }
 
+static double
+mb(int64_t bytes)
+{
+	return (double)bytes / 1048576.0;
+}
+
+static void
+print_target(FILE *f, const struct snapshot *s)
+{
+	const struct monitor_view *v = &s->target;
+	const struct monitor_stats *st = &v->stats;
+	const struct leak_fit *lf = &v->leak;
+	size_t i;
+
+	fprintf(f, "\n  target     pid %d%s", (int)v->pid,
+	    v->tree ? " and its descendants" : "");
+	if (!v->alive)
+		fputs(", exited", f);
+	if (v->nevents == 0 || st->nsamples == 0) {
+		fputs(", no samples\n", f);
+		return;
+	}
+	fprintf(f, "\n  cpu        avg %.1f%%  max %.1f%%  (100%% = one core)\n",
+	    st->cpu_avg, st->cpu_max);
+	fprintf(f, "  memory     rss %.1fMB at start, %.1fMB at end, %.1fMB max, "
+	    "growth %+.1fMB\n", mb(st->rss_start), mb(st->rss_end),
+	    mb(st->rss_max), mb(st->growth));
+	fprintf(f, "  leak       %s: %.1f KB/min, %.0f bytes/request, R2 %.2f "
+	    "(%s)\n", leak_verdict_name(lf->verdict), lf->kb_per_min,
+	    lf->bytes_per_request, lf->floor.r2, lf->reason);
+	fprintf(f, "  process    threads max %d, fds max %d", st->threads_max,
+	    st->fds_max);
+	if (v->tree)
+		fprintf(f, ", processes max %d, %u workers exited",
+		    st->nprocs_max, st->workers_exited);
+	fputc('\n', f);
+	if (v->health.enabled)
+		fprintf(f, "  health     %s, %llu checks, %llu failed, down %.1fs\n",
+		    v->health.up ? "up" : "DOWN",
+		    (unsigned long long)v->health.checks,
+		    (unsigned long long)v->health.failures,
+		    (double)v->health.down_us / 1e6);
+	for (i = 0; i < v->health.nmetrics; i++) {
+		const struct prom_value *m = &v->health.metrics[i];
+
+		if (m->valid)
+			fprintf(f, "  metric     %s %g%s\n", m->series, m->value,
+			    m->is_rate ? "/s" : "");
+	}
+	for (i = 0; i < v->nevents; i++) {
+		const struct monitor_event *ev = &v->events[i];
+
+		if (ev->kind == MON_EV_START)
+			continue;
+		fprintf(f, "  event      %7.1fs %s\n",
+		    (double)(ev->t_us - s->mono_start_us) / 1e6, ev->msg);
+	}
+	if (v->saturated)
+		fputs("  warning    loadtop itself used 90% of a core or more: "
+		    "its numbers may be low\n", f);
+}
+
 void
 headless_summary(FILE *f, const struct snapshot *s)
 {
@@ -196,5 +261,7 @@ headless_summary(FILE *f, const struct snapshot *s)
 	fputs(any ? "\n" : " none\n", f);
 	print_phases(f, s);
 	print_requests(f, s);
+	if (s->has_target)
+		print_target(f, s);
 	fflush(f);
 }

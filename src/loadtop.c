@@ -27,6 +27,13 @@ enum opt_id {
 	OPT_BODY_FILE = 'B',
 	OPT_CHECK = 256,
 	OPT_BASE_URL,
+	OPT_PID,
+	OPT_PID_FILE,
+	OPT_PROC_NAME,
+	OPT_PROC_TREE,
+	OPT_EXEC,
+	OPT_READY_URL,
+	OPT_SAMPLE_RATE,
 	OPT_HEADLESS,
 	OPT_HTTP2,
 	OPT_INTERVAL,
@@ -65,6 +72,19 @@ static const struct opt_entry opt_table[] = {
 	  "ad hoc: per-request timeout, default 30s" },
 	{ "base-url", required_argument, OPT_BASE_URL, "URL",
 	  "replace the scenario's target.base_url" },
+	{ "pid", required_argument, OPT_PID, "N", "watch the target process N" },
+	{ "pid-file", required_argument, OPT_PID_FILE, "FILE",
+	  "watch the process whose PID is in FILE" },
+	{ "proc-name", required_argument, OPT_PROC_NAME, "NAME",
+	  "watch the process named NAME" },
+	{ "proc-tree", no_argument, OPT_PROC_TREE, NULL,
+	  "watch the process and all its descendants" },
+	{ "exec", required_argument, OPT_EXEC, "CMD",
+	  "start CMD as the target, stop it at the end" },
+	{ "ready-url", required_argument, OPT_READY_URL, "URL",
+	  "with --exec: wait until URL answers" },
+	{ "sample-rate", required_argument, OPT_SAMPLE_RATE, "HZ",
+	  "target samples per second, default 4" },
 	{ "threads", required_argument, OPT_THREADS, "N",
 	  "worker threads, default one per core" },
 	{ "interval", required_argument, OPT_INTERVAL, "TIME",
@@ -204,6 +224,31 @@ set_run_opt(struct run_opts *o, int c, const char *arg)
 	case OPT_BASE_URL:
 		o->base_url = arg;
 		return 0;
+	case OPT_PID:
+		if (parse_count(flag, arg, 4194304, &n) != 0)
+			return -1;
+		o->pid = (int)n;
+		return 0;
+	case OPT_PID_FILE:
+		o->pid_file = arg;
+		return 0;
+	case OPT_PROC_NAME:
+		o->proc_name = arg;
+		return 0;
+	case OPT_PROC_TREE:
+		o->proc_tree = true;
+		return 0;
+	case OPT_EXEC:
+		o->exec_cmd = arg;
+		return 0;
+	case OPT_READY_URL:
+		o->ready_url = arg;
+		return 0;
+	case OPT_SAMPLE_RATE:
+		if (parse_count(flag, arg, 100, &n) != 0)
+			return -1;
+		o->sample_hz = (double)n;
+		return 0;
 	case OPT_METHOD:
 		o->method = arg;
 		return 0;
@@ -318,6 +363,16 @@ main(int argc, char **argv)
 		fprintf(stderr, "loadtop: -c, -d, -n, -r, -m, -H, -b, -B, "
 		    "--http2, --insecure and --timeout are for a URL; a scenario "
 		    "sets them in its file\n");
+		return LT_EXIT_USAGE;
+	}
+	if ((ro.pid != 0) + (ro.pid_file != NULL) + (ro.proc_name != NULL) +
+	    (ro.exec_cmd != NULL) > 1) {
+		fprintf(stderr, "loadtop: give only one of --pid, --pid-file, "
+		    "--proc-name and --exec\n");
+		return LT_EXIT_USAGE;
+	}
+	if (ro.ready_url != NULL && ro.exec_cmd == NULL) {
+		fprintf(stderr, "loadtop: --ready-url goes with --exec\n");
 		return LT_EXIT_USAGE;
 	}
 	if (ro.url != NULL) {

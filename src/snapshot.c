@@ -141,5 +141,8 @@ snapshot_release(struct snapshot *s)
 	free(s->status);
 	free(s->series);
 	hdr_free(s->histogram);
+	if (s->has_target)
+		monitor_view_clear(&s->target);
+	free(s->target_series);
 	free(s);
 }

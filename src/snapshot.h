@@ -13,6 +13,7 @@
 #include <stdint.h>
 
 #include "hdr.h"
+#include "monitor.h"
 #include "scenario.h"
 #include "stats.h"
 
@@ -118,6 +119,9 @@ struct snap_point {
 	uint64_t rate_limited;
 	uint64_t classes[CLS__COUNT];
 	uint64_t late_starts;
+	/* The target at the end of the interval; -1 when not watched. */
+	double cpu;			/* 100 = one core */
+	double rss_mb;
 };
 
 struct snapshot {
@@ -125,6 +129,7 @@ struct snapshot {
 	uint64_t seq;
 	bool interval_end;		/* closes an interval (not a boundary) */
 	int64_t wall_start_us;		/* when the run started */
+	int64_t mono_start_us;		/* the same, CLOCK_MONOTONIC */
 	int64_t wall_us;		/* when this was taken */
 	double elapsed;
 	enum engine_state state;
@@ -151,6 +156,13 @@ struct snapshot {
 	struct snap_point *series;
 	size_t nseries;
 	struct hdr *histogram;		/* whole run's latency, microseconds */
+
+	/* The target process; has_target is false when none is watched.
+	 * Its times are CLOCK_MONOTONIC microseconds (see mono_start_us). */
+	bool has_target;
+	struct monitor_view target;
+	struct mseries_point *target_series;
+	size_t ntarget_series;
 };
 
 /* Fill a block from (delta) statistics covering the given seconds. */
