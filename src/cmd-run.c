@@ -183,61 +183,25 @@ verdict(const struct snapshot *s)
 	return LT_EXIT_OK;
 }
 
-int
-cmd_run(const struct run_opts *o)
+/*
+ * Headless: a progress line per interval until the run ends; a signal
+ * stops the run.
+ */
+static void
+run_loop_headless(struct engine *e, const struct run_opts *o,
+    const sigset_t *sigs)
 {
-	struct engine_opts eo = { 0 };
-	struct run_target target;
-	struct scenario *scn = NULL;
-	struct engine *e;
 	struct snapshot *s;
-	sigset_t sigs, old;
 	struct timespec ts;
 	uint64_t shown = 0;
-	char *cause = NULL;
-	int sig, rc;
-
-	curl_global_init(CURL_GLOBAL_DEFAULT);
-	if (load(o, &scn) != 0)
-		return LT_EXIT_USAGE;
-
-	/* Signals are taken here, in the main thread, never by workers. */
-	sigemptyset(&sigs);
-	sigaddset(&sigs, SIGINT);
-	sigaddset(&sigs, SIGTERM);
-	sigaddset(&sigs, SIGHUP);
-	pthread_sigmask(SIG_BLOCK, &sigs, &old);
-	signal(SIGPIPE, SIG_IGN);
-
-	if (run_target_open(&target, o, scn, &cause) != 0) {
-		fprintf(stderr, "loadtop: target process: %s\n", cause);
-		free(cause);
-		run_target_close(&target, o->quiet);
-		run_target_free(&target);
-		scenario_free(scn);
-		pthread_sigmask(SIG_SETMASK, &old, NULL);
-		return LT_EXIT_RUNTIME;
-	}
-	eo.threads = o->threads;
-	eo.interval_us = o->interval_us;
-	eo.monitor = target.monitor;
-	if ((e = engine_new(scn, &eo, &cause)) == NULL ||
-	    engine_start(e, &cause) != 0) {
-		fprintf(stderr, "loadtop: %s\n", cause);
-		free(cause);
-		engine_free(e);
-		run_target_close(&target, o->quiet);
-		run_target_free(&target);
-		scenario_free(scn);
-		pthread_sigmask(SIG_SETMASK, &old, NULL);
-		return LT_EXIT_RUNTIME;
-	}
+	int sig;
 
 	for (;;) {
 		bool done = engine_wait(e, 0);
 
 		if ((s = engine_snapshot(e)) != NULL) {
-			if (s->seq != shown && s->interval_end && !done && !o->quiet)
+			if (s->seq != shown && s->interval_end && !done &&
+			    !o->quiet)
 				headless_progress(stderr, s);
 			shown = s->seq;
 			snapshot_release(s);
@@ -246,7 +210,7 @@ cmd_run(const struct run_opts *o)
 			break;
 		ts.tv_sec = 0;
 		ts.tv_nsec = 100000000;
-		sig = sigtimedwait(&sigs, NULL, &ts);
+		sig = sigtimedwait(sigs, NULL, &ts);
 		if (sig > 0) {
 			if (!o->quiet)
 				fprintf(stderr, "loadtop: %s, stopping\n",
@@ -254,10 +218,73 @@ cmd_run(const struct run_opts *o)
 			engine_stop(e, END_SIGNAL);
 		}
 	}
-	s = engine_snapshot(e);
+}
+
+/* After the run: the summary, and the exit code. */
+static int
+run_finish(struct engine *e, const struct run_opts *o)
+{
+	struct snapshot *s = engine_snapshot(e);
+	int rc;
+
+	(void)o;
 	headless_summary(stdout, s);
 	rc = verdict(s);
 	snapshot_release(s);
+	return rc;
+}
+
+static int
+run_fail(const char *what, char *cause, struct run_target *target,
+    struct scenario *scn, const sigset_t *old, bool quiet)
+{
+	fprintf(stderr, "loadtop: %s%s\n", what, cause);
+	free(cause);
+	run_target_close(target, quiet);
+	run_target_free(target);
+	scenario_free(scn);
+	pthread_sigmask(SIG_SETMASK, old, NULL);
+	return LT_EXIT_RUNTIME;
+}
+
+int
+cmd_run(const struct run_opts *o)
+{
+	struct engine_opts eo = { 0 };
+	struct run_target target;
+	struct scenario *scn = NULL;
+	struct engine *e = NULL;
+	sigset_t sigs, old;
+	char *cause = NULL;
+	int rc;
+
+	curl_global_init(CURL_GLOBAL_DEFAULT);
+	if (load(o, &scn) != 0)
+		return LT_EXIT_USAGE;
+
+	/* Signals are taken by the main thread, never by the others. */
+	sigemptyset(&sigs);
+	sigaddset(&sigs, SIGINT);
+	sigaddset(&sigs, SIGTERM);
+	sigaddset(&sigs, SIGHUP);
+	pthread_sigmask(SIG_BLOCK, &sigs, &old);
+	signal(SIGPIPE, SIG_IGN);
+
+	if (run_target_open(&target, o, scn, &cause) != 0)
+		return run_fail("target process: ", cause, &target, scn, &old,
+		    o->quiet);
+	eo.threads = o->threads;
+	eo.interval_us = o->interval_us;
+	eo.monitor = target.monitor;
+	if ((e = engine_new(scn, &eo, &cause)) == NULL ||
+	    engine_start(e, &cause) != 0) {
+		engine_free(e);
+		return run_fail("", cause, &target, scn, &old, o->quiet);
+	}
+
+	run_loop_headless(e, o, &sigs);
+	rc = run_finish(e, o);
+
 	engine_free(e);
 	run_target_close(&target, o->quiet);
 	run_target_free(&target);
