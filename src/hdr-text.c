@@ -1,0 +1,302 @@
+/* The histogram's compact text form, which merges exactly. */
+#include "config.h"
+
+#include <inttypes.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <openssl/evp.h>
+
+#include "hdr.h"
+#include "hdr-int.h"
+#include "util.h"
+
+/*
+ * Text form: "HDR1 lowest highest sigfigs total overflow min max sum B64",
+ * B64 being base64 of LEB128 varints, one per bucket, zig-zag signed: a
+ * positive value is a count, a negative one a run of that many empty
+ * buckets.  The whole array is covered, so its length is checked too.
+ */
+#define HDR_MAGIC	"HDR1"
+#define HDR_FIELDS	10
+
+static uint8_t *
+put_varint(uint8_t *p, int64_t v)
+{
+	uint64_t u = ((uint64_t)v << 1) ^ (uint64_t)(v >> 63);
+
+	while (u >= 0x80) {
+		*p++ = (uint8_t)(u | 0x80);
+		u >>= 7;
+	}
+	*p++ = (uint8_t)u;
+	return p;
+}
+
+/* Returns bytes consumed, 0 if the varint is truncated or too long. */
+static size_t
+get_varint(const uint8_t *p, size_t len, int64_t *v)
+{
+	uint64_t u = 0;
+	size_t i;
+
+	for (i = 0; i < len && i < 10; i++) {
+		if (i == 9 && p[i] > 1)
+			return 0;
+		u |= (uint64_t)(p[i] & 0x7f) << (7 * i);
+		if ((p[i] & 0x80) == 0) {
+			*v = (int64_t)(u >> 1) ^ -(int64_t)(u & 1);
+			return i + 1;
+		}
+	}
+	return 0;
+}
+
+static char *
+b64_encode(const uint8_t *in, size_t len)
+{
+	char *out = xmalloc((len + 2) / 3 * 4 + 1);
+
+	EVP_EncodeBlock((unsigned char *)out, in, (int)len);
+	return out;
+}
+
+/* Returns the decoded bytes (allocated) or NULL if s is not base64. */
+static uint8_t *
+b64_decode(const char *s, size_t len, size_t *outlen)
+{
+	uint8_t *out;
+	size_t pad = 0, i;
+	int n;
+
+	if (len == 0 || len % 4 != 0 || len > INT32_MAX)
+		return NULL;
+	for (i = 0; i < len; i++)
+		if (s[i] == '\0' || s[i] == ' ' || s[i] == '\n')
+			return NULL;
+	if (s[len - 1] == '=')
+		pad = s[len - 2] == '=' ? 2 : 1;
+	out = xmalloc(len / 4 * 3);
+	/* EVP_DecodeBlock counts the padding as output bytes. */
+	if ((n = EVP_DecodeBlock(out, (const unsigned char *)s, (int)len)) < 0 ||
+	    (size_t)n < pad) {
+		free(out);
+		return NULL;
+	}
+	*outlen = (size_t)n - pad;
+	return out;
+}
+
+char *
+hdr_encode(const struct hdr *h)
+{
+	uint8_t *buf, *p;
+	uint64_t c, total = 0, overflow;
+	int64_t zeros = 0, min = INT64_MAX, max = 0;
+	int32_t first = -1, last = -1;
+	double sum = 0;
+	char *b64, *out;
+
+	p = buf = xmalloc((size_t)h->counts_len * 10 + 10);
+	for (int32_t i = 0; i < h->counts_len; i++) {
+		if ((c = LOAD(&h->counts[i])) == 0) {
+			zeros++;
+			continue;
+		}
+		if (zeros != 0)
+			p = put_varint(p, -zeros);
+		zeros = 0;
+		p = put_varint(p, (int64_t)LT_MIN(c, (uint64_t)INT64_MAX));
+		total += c;
+		if (first < 0)
+			first = i;
+		last = i;
+	}
+	if (zeros != 0)
+		p = put_varint(p, -zeros);
+
+	/* Keep the header true to the counts read, even on a live histogram. */
+	overflow = LT_MIN(LOAD(&h->overflow), total);
+	if (total != 0) {
+		min = hdr_clamp_to_index(h, LOAD(&h->min), first);
+		max = hdr_clamp_to_index(h, LOAD(&h->max), last);
+		sum = hdr_load_sum(h);
+	}
+	b64 = b64_encode(buf, (size_t)(p - buf));
+	free(buf);
+	xasprintf(&out, "%s %" PRId64 " %" PRId64 " %d %" PRIu64 " %" PRIu64
+	    " %" PRId64 " %" PRId64 " %.0f %s", HDR_MAGIC, h->lowest,
+	    h->highest, h->sigfigs, total, overflow, min, max, sum, b64);
+	free(b64);
+	return out;
+}
+
+/* A decimal number without sign, leading spaces or trailing junk. */
+static int
+parse_u64(const char *s, size_t len, uint64_t *out)
+{
+	uint64_t v = 0;
+
+	if (len == 0 || len > 20)
+		return -1;
+	for (size_t i = 0; i < len; i++) {
+		if (s[i] < '0' || s[i] > '9')
+			return -1;
+		if (v > (UINT64_MAX - (uint64_t)(s[i] - '0')) / 10)
+			return -1;
+		v = v * 10 + (uint64_t)(s[i] - '0');
+	}
+	*out = v;
+	return 0;
+}
+
+/*
+ * The sum of integer values is integral, so it travels as plain digits:
+ * exact, and immune to a locale's decimal comma.
+ */
+static int
+parse_sum(const char *s, size_t len, double *out)
+{
+	char buf[64];
+
+	if (len == 0 || len >= sizeof buf || strspn(s, "0123456789") < len)
+		return -1;
+	memcpy(buf, s, len);
+	buf[len] = '\0';
+	*out = strtod(buf, NULL);
+	return isfinite(*out) ? 0 : -1;
+}
+
+/*
+ * Walk the varints: check them against the layout, and store the counts
+ * when h is not NULL.  Returns NULL or the reason the data is invalid.
+ */
+static const char *
+walk_counts(const struct hdr *layout, struct hdr *h, const uint8_t *p,
+    size_t len, uint64_t *total, int32_t *first, int32_t *last)
+{
+	int32_t index = 0;
+	size_t n;
+	int64_t v;
+
+	*total = 0;
+	*first = *last = -1;
+	while (len > 0) {
+		if ((n = get_varint(p, len, &v)) == 0)
+			return "truncated or oversized varint";
+		p += n;
+		len -= n;
+		if (v == 0)
+			return "zero count";
+		if (v < 0) {
+			if (v < -(int64_t)(layout->counts_len - index))
+				return "more buckets than the layout has";
+			index += (int32_t)-v;
+			continue;
+		}
+		if (index >= layout->counts_len)
+			return "more buckets than the layout has";
+		if (*total + (uint64_t)v < *total)
+			return "counts overflow";
+		*total += (uint64_t)v;
+		if (*first < 0)
+			*first = index;
+		*last = index;
+		if (h != NULL)
+			h->counts[index] = (uint64_t)v;
+		index++;
+	}
+	if (index != layout->counts_len)
+		return "fewer buckets than the layout has";
+	return NULL;
+}
+
+struct hdr *
+hdr_decode(const char *text, char **cause)
+{
+	const char *field[HDR_FIELDS], *p, *why;
+	size_t flen[HDR_FIELDS], nbytes;
+	uint64_t num[8], total;
+	struct hdr layout, *h;
+	int32_t first, last;
+	uint8_t *bytes;
+	double sum;
+	int nf = 0;
+
+	/* Split on single spaces; a trailing newline is allowed. */
+	for (p = text; nf < HDR_FIELDS; nf++) {
+		field[nf] = p;
+		flen[nf] = strcspn(p, " \n");
+		p += flen[nf];
+		if (*p != ' ')
+			break;
+		p++;
+	}
+	if (nf < HDR_FIELDS && *p == '\n')
+		p++;
+	if (strncmp(text, HDR_MAGIC " ", strlen(HDR_MAGIC) + 1) != 0) {
+		xasprintf(cause, "not an %s histogram", HDR_MAGIC);
+		return NULL;
+	}
+	if (nf != HDR_FIELDS - 1 || *p != '\0') {
+		xasprintf(cause, "histogram needs %d fields", HDR_FIELDS);
+		return NULL;
+	}
+	for (int i = 1; i < 8; i++) {
+		if (parse_u64(field[i], flen[i], &num[i]) != 0 ||
+		    num[i] > INT64_MAX) {
+			xasprintf(cause, "histogram field %d is not a number",
+			    i + 1);
+			return NULL;
+		}
+	}
+	if (parse_sum(field[8], flen[8], &sum) != 0) {
+		xasprintf(cause, "histogram sum is not a number");
+		return NULL;
+	}
+	if (num[3] > 5 || hdr_layout(&layout, (int64_t)num[1],
+	    (int64_t)num[2], (int)num[3]) != 0) {
+		xasprintf(cause, "bad histogram layout %" PRIu64 " %" PRIu64
+		    " %" PRIu64, num[1], num[2], num[3]);
+		return NULL;
+	}
+	if ((bytes = b64_decode(field[9], flen[9], &nbytes)) == NULL) {
+		xasprintf(cause, "histogram counts are not base64");
+		return NULL;
+	}
+	if ((why = walk_counts(&layout, NULL, bytes, nbytes, &total, &first,
+	    &last)) != NULL) {
+		free(bytes);
+		xasprintf(cause, "bad histogram counts: %s", why);
+		return NULL;
+	}
+	why = NULL;
+	if (total != num[4])
+		why = "counts disagree with the total";
+	else if (num[5] > total)
+		why = "overflow exceeds the total";
+	else if (total == 0 && (num[6] != INT64_MAX || num[7] != 0 || sum != 0))
+		why = "empty histogram with a min, max or sum";
+	else if (total != 0 && ((int64_t)num[6] < layout.lowest ||
+	    (int64_t)num[7] > layout.highest || num[6] > num[7] ||
+	    hdr_counts_index(&layout, (int64_t)num[6]) != first ||
+	    hdr_counts_index(&layout, (int64_t)num[7]) != last))
+		why = "min or max disagree with the counts";
+	if (why != NULL) {
+		free(bytes);
+		xasprintf(cause, "bad histogram: %s", why);
+		return NULL;
+	}
+
+	h = hdr_new(layout.lowest, layout.highest, layout.sigfigs);
+	walk_counts(&layout, h, bytes, nbytes, &total, &first, &last);
+	free(bytes);
+	h->total = total;
+	h->overflow = num[5];
+	h->min = (int64_t)num[6];
+	h->max = (int64_t)num[7];
+	h->sum = sum;
+	return h;
+}
