@@ -12,85 +12,7 @@
 #include <unistd.h>
 
 #include "util.h"
-#include "worker.h"
-
-/* A start more than this after its planned time counts as late. */
-#define LATE_NS 1000000
-
-enum slot_state { SLOT_IDLE, SLOT_BUSY, SLOT_THINK };
-
-struct slot {
-	struct worker *w;
-	CURL *easy;
-	enum slot_state state;
-	size_t req;			/* SIZE_MAX: never configured */
-	struct preq_buf **bufs;		/* per request, made on first use */
-	int64_t planned_ns;
-	int64_t started_ns;
-	int64_t ready_ns;		/* SLOT_THINK: when to go again */
-	uint64_t order;
-	uint64_t bytes;
-	struct slot *next;		/* idle list or think queue */
-};
-
-/* Controls posted by other threads, read by the worker on wake-up. */
-struct mailbox {
-	pthread_mutex_t lock;
-	bool has_plan;
-	struct worker_plan plan;
-	bool end_plan;
-	bool paused;
-	double factor;
-	bool quit;
-};
-
-enum run_state { RUN_IDLE, RUN_ACTIVE, RUN_DRAINING };
-
-struct worker {
-	const struct worker_env *env;
-	unsigned index;
-	pthread_t thread;
-	bool thread_started;
-	int ep;
-	int evfd;
-	CURLM *multi;
-	int64_t curl_deadline;		/* INT64_MAX: no timer */
-
-	struct mailbox mail;
-
-	/* The plan being run; only this thread touches these. */
-	struct worker_plan plan;
-	enum run_state run;
-	bool paused;
-	int64_t paused_at;
-	double factor;
-	uint64_t started;		/* in this plan */
-	int64_t next_due;		/* open model: next planned start */
-	unsigned active;		/* closed model: busy + thinking */
-	unsigned inflight;
-	int cw[64];			/* smooth weighted round robin */
-
-	struct slot **slots;
-	unsigned nslots;
-	struct slot *idle;
-	struct slot *think_head, *think_tail;
-	uint64_t rng;
-
-	struct stats *stats;
-	struct stats_phase phase;
-	uint64_t done_plan;
-	unsigned inflight_pub;
-};
-
-static size_t
-discard_body(char *ptr, size_t size, size_t nmemb, void *arg)
-{
-	struct slot *s = arg;
-
-	(void)ptr;
-	s->bytes += size * nmemb;
-	return size * nmemb;
-}
+#include "worker-int.h"
 
 static int
 on_socket(CURL *easy, curl_socket_t fd, int what, void *arg, void *sockp)
@@ -130,214 +52,6 @@ on_timer(CURLM *multi, long timeout_ms, void *arg)
 	else
 		w->curl_deadline = lt_now_ns() + (int64_t)timeout_ms * 1000000;
 	return 0;
-}
-
-static struct slot *
-slot_new(struct worker *w)
-{
-	struct slot *s = xcalloc(1, sizeof *s);
-	CURL *e;
-
-	s->w = w;
-	s->req = SIZE_MAX;
-	s->bufs = xcalloc(w->env->npreq, sizeof *s->bufs);
-	if ((e = curl_easy_init()) == NULL) {
-		fprintf(stderr, "loadtop: curl_easy_init failed\n");
-		abort();
-	}
-	s->easy = e;
-	curl_easy_setopt(e, CURLOPT_PRIVATE, s);
-	curl_easy_setopt(e, CURLOPT_WRITEFUNCTION, discard_body);
-	curl_easy_setopt(e, CURLOPT_WRITEDATA, s);
-	curl_easy_setopt(e, CURLOPT_NOSIGNAL, 1L);
-	curl_easy_setopt(e, CURLOPT_TCP_NODELAY, 1L);
-	curl_easy_setopt(e, CURLOPT_SHARE, w->env->share);
-	if (w->env->http_version == 20) {
-		curl_easy_setopt(e, CURLOPT_HTTP_VERSION,
-		    (long)CURL_HTTP_VERSION_2TLS);
-		curl_easy_setopt(e, CURLOPT_PIPEWAIT, 1L);
-	} else
-		curl_easy_setopt(e, CURLOPT_HTTP_VERSION,
-		    (long)CURL_HTTP_VERSION_1_1);
-	if (w->env->insecure_tls) {
-		curl_easy_setopt(e, CURLOPT_SSL_VERIFYPEER, 0L);
-		curl_easy_setopt(e, CURLOPT_SSL_VERIFYHOST, 0L);
-	}
-	return s;
-}
-
-static void
-slot_free(struct worker *w, struct slot *s)
-{
-	size_t i;
-
-	if (s->state == SLOT_BUSY)
-		curl_multi_remove_handle(w->multi, s->easy);
-	curl_easy_cleanup(s->easy);
-	for (i = 0; i < w->env->npreq; i++)
-		preq_buf_free(s->bufs[i], &w->env->preqs[i]);
-	free(s->bufs);
-	free(s);
-}
-
-/* Make sure at least n slots exist (idle ones go on the idle list). */
-static void
-grow_slots(struct worker *w, unsigned n)
-{
-	if (n <= w->nslots)
-		return;
-	w->slots = xreallocarray(w->slots, n, sizeof *w->slots);
-	while (w->nslots < n) {
-		struct slot *s = slot_new(w);
-
-		w->slots[w->nslots++] = s;
-		s->next = w->idle;
-		w->idle = s;
-	}
-	curl_multi_setopt(w->multi, CURLMOPT_MAXCONNECTS, (long)w->nslots);
-}
-
-static struct slot *
-idle_pop(struct worker *w)
-{
-	struct slot *s = w->idle;
-
-	if (s != NULL)
-		w->idle = s->next;
-	return s;
-}
-
-static void
-idle_push(struct worker *w, struct slot *s)
-{
-	s->state = SLOT_IDLE;
-	s->next = w->idle;
-	w->idle = s;
-}
-
-/* Smooth weighted round robin: deterministic shares, no randomness. */
-static size_t
-pick_request(struct worker *w)
-{
-	const struct worker_plan *p = &w->plan;
-	size_t i, best = 0;
-	int total = 0;
-
-	if (p->nuse == 1)
-		return p->use[0];
-	for (i = 0; i < p->nuse; i++) {
-		w->cw[i] += (int)p->weights[i];
-		total += (int)p->weights[i];
-		if (w->cw[i] > w->cw[best])
-			best = i;
-	}
-	w->cw[best] -= total;
-	return p->use[best];
-}
-
-static void
-start_request(struct worker *w, struct slot *s, int64_t planned, int64_t now)
-{
-	const struct worker_env *env = w->env;
-	const struct preq *p;
-	struct tmpl_ctx ctx;
-	size_t ri = pick_request(w);
-	size_t out;
-	bool full;
-
-	p = &env->preqs[ri];
-	if (s->bufs[ri] == NULL)
-		s->bufs[ri] = preq_buf_new(p);
-	ctx.seq = p->uses_seq ?
-	    __atomic_fetch_add(env->seq, 1, __ATOMIC_RELAXED) : 0;
-	ctx.rng = &w->rng;
-	if (p->url != NULL || p->ndyn || p->body_tmpl != NULL)
-		clock_gettime(CLOCK_REALTIME, &ctx.now);
-	else
-		ctx.now.tv_sec = ctx.now.tv_nsec = 0;
-	full = s->req != ri;
-	out = preq_apply(p, s->bufs[ri], s->easy, &ctx, full);
-	s->req = ri;
-	s->planned_ns = planned;
-	s->started_ns = now;
-	s->bytes = 0;
-	if (w->plan.track_order)
-		s->order = __atomic_fetch_add(env->order, 1, __ATOMIC_RELAXED);
-	s->state = SLOT_BUSY;
-	if (now - planned > LATE_NS)
-		STATS_INC(&w->stats->late_starts, 1);
-	STATS_INC(&w->stats->started, 1);
-	STATS_INC(&w->stats->req[ri].started, 1);
-	STATS_INC(&w->stats->bytes_out, out);
-	w->started++;
-	w->inflight++;
-	curl_multi_add_handle(w->multi, s->easy);
-}
-
-static int64_t
-us_between(curl_off_t later, curl_off_t earlier)
-{
-	return later > earlier ? (int64_t)(later - earlier) : 0;
-}
-
-static void
-record(struct worker *w, struct slot *s, CURLcode res, int64_t end)
-{
-	const struct preq *p = &w->env->preqs[s->req];
-	struct stats *st = w->stats;
-	struct stats_req *rq = &st->req[s->req];
-	curl_off_t dns = 0, conn = 0, app = 0, pre = 0, ttfb = 0, total = 0;
-	curl_off_t retry = 0;
-	long status = 0, nconn = 0;
-	enum lt_class cls;
-	int64_t lat;
-
-	curl_easy_getinfo(s->easy, CURLINFO_RESPONSE_CODE, &status);
-	cls = preq_classify(p, res, status);
-	STATS_INC(&st->classes[cls], 1);
-	STATS_INC(&rq->classes[cls], 1);
-	if (status > 0 && status < LT_STATUS_MAX)
-		STATS_INC(&st->status[status], 1);
-	STATS_INC(&st->bytes_in, s->bytes);
-	STATS_INC(&rq->bytes, s->bytes);
-
-	lat = (end - s->planned_ns) / 1000;
-	hdr_record(st->latency, lat);
-	hdr_record(rq->latency, lat);
-	hdr_record(st->service, (end - s->started_ns) / 1000);
-
-	curl_easy_getinfo(s->easy, CURLINFO_NUM_CONNECTS, &nconn);
-	curl_easy_getinfo(s->easy, CURLINFO_PRETRANSFER_TIME_T, &pre);
-	curl_easy_getinfo(s->easy, CURLINFO_STARTTRANSFER_TIME_T, &ttfb);
-	curl_easy_getinfo(s->easy, CURLINFO_TOTAL_TIME_T, &total);
-	if (nconn > 0) {
-		curl_easy_getinfo(s->easy, CURLINFO_NAMELOOKUP_TIME_T, &dns);
-		curl_easy_getinfo(s->easy, CURLINFO_CONNECT_TIME_T, &conn);
-		curl_easy_getinfo(s->easy, CURLINFO_APPCONNECT_TIME_T, &app);
-		STATS_INC(&st->connects, 1);
-		hdr_record(st->timing[TIM_DNS], dns);
-		if (conn > 0)
-			hdr_record(st->timing[TIM_CONNECT], us_between(conn, dns));
-		if (app > 0)
-			hdr_record(st->timing[TIM_TLS], us_between(app, conn));
-	}
-	if (res == CURLE_OK && ttfb > 0) {
-		hdr_record(st->timing[TIM_TTFB], us_between(ttfb, pre));
-		hdr_record(st->timing[TIM_TRANSFER], us_between(total, ttfb));
-	}
-
-	if (cls == CLS_RATE_LIMITED) {
-		if (w->plan.track_order && s->order < w->phase.first_limited_seq)
-			w->phase.first_limited_seq = s->order;
-		if (curl_easy_getinfo(s->easy, CURLINFO_RETRY_AFTER, &retry) ==
-		    CURLE_OK && retry > 0) {
-			w->phase.retry_after_count++;
-			w->phase.retry_after_min = LT_MIN(w->phase.retry_after_min,
-			    (int64_t)retry);
-			w->phase.retry_after_max = LT_MAX(w->phase.retry_after_max,
-			    (int64_t)retry);
-		}
-	}
 }
 
 static bool
@@ -396,8 +110,8 @@ issue(struct worker *w, int64_t now)
 
 	if (w->plan.mode == PLAN_OPEN) {
 		while (may_start(w) && w->next_due <= now &&
-		    w->next_due < w->plan.end_ns && (s = idle_pop(w)) != NULL) {
-			start_request(w, s, w->next_due, now);
+		    w->next_due < w->plan.end_ns && (s = worker_idle_pop(w)) != NULL) {
+			worker_start_request(w, s, w->next_due, now);
 			w->next_due = pace_next(&w->plan.sched);
 		}
 		return;
@@ -405,19 +119,19 @@ issue(struct worker *w, int64_t now)
 	while (w->think_head != NULL && w->think_head->ready_ns <= now) {
 		s = think_pop(w);
 		if (may_start(w) && w->active <= users_target(w, now))
-			start_request(w, s, now, now);
+			worker_start_request(w, s, now, now);
 		else {
 			w->active--;
-			idle_push(w, s);
+			worker_idle_push(w, s);
 		}
 	}
 	target = users_target(w, now);
 	if (target > w->nslots)
-		grow_slots(w, target);
+		worker_grow_slots(w, target);
 	while (may_start(w) && w->active < target &&
-	    (s = idle_pop(w)) != NULL) {
+	    (s = worker_idle_pop(w)) != NULL) {
 		w->active++;
-		start_request(w, s, now, now);
+		worker_start_request(w, s, now, now);
 	}
 }
 
@@ -426,16 +140,16 @@ after_completion(struct worker *w, struct slot *s, int64_t now)
 {
 	w->inflight--;
 	if (w->plan.mode == PLAN_OPEN) {
-		idle_push(w, s);
+		worker_idle_push(w, s);
 		return;
 	}
 	if (!may_start(w) || w->active > users_target(w, now)) {
 		w->active--;
-		idle_push(w, s);
+		worker_idle_push(w, s);
 	} else if (w->plan.think_ns > 0)
 		think_push(w, s, now + w->plan.think_ns);
 	else
-		start_request(w, s, now, now);
+		worker_start_request(w, s, now, now);
 }
 
 static void
@@ -453,7 +167,7 @@ read_completions(struct worker *w)
 		curl_easy_getinfo(m->easy_handle, CURLINFO_PRIVATE, (char **)&s);
 		end = lt_now_ns();
 		curl_multi_remove_handle(w->multi, s->easy);
-		record(w, s, m->data.result, end);
+		worker_record(w, s, m->data.result, end);
 		after_completion(w, s, end);
 	}
 	__atomic_store_n(&w->inflight_pub, w->inflight, __ATOMIC_RELAXED);
@@ -469,13 +183,13 @@ take_plan(struct worker *w, const struct worker_plan *p, int64_t now)
 	memset(w->cw, 0, sizeof w->cw);
 	stats_phase_reset(&w->phase);
 	if (p->mode == PLAN_OPEN) {
-		grow_slots(w, p->slots);
+		worker_grow_slots(w, p->slots);
 		pace_set_factor(&w->plan.sched, w->factor);
 		w->next_due = pace_next(&w->plan.sched);
 	} else {
 		if (p->users_ramp)
 			pace_set_factor(&w->plan.users, w->factor);
-		grow_slots(w, (unsigned)ceil(p->slots * LT_MAX(w->factor, 1.0)));
+		worker_grow_slots(w, (unsigned)ceil(p->slots * LT_MAX(w->factor, 1.0)));
 	}
 	if (w->paused)
 		w->paused_at = now;
@@ -507,7 +221,7 @@ begin_drain(struct worker *w)
 	count_skipped(w);
 	while ((s = think_pop(w)) != NULL) {
 		w->active--;
-		idle_push(w, s);
+		worker_idle_push(w, s);
 	}
 	w->run = RUN_DRAINING;
 }
@@ -744,7 +458,7 @@ worker_free(struct worker *w)
 		pthread_join(w->thread, NULL);
 	}
 	for (i = 0; i < w->nslots; i++)
-		slot_free(w, w->slots[i]);
+		worker_slot_free(w, w->slots[i]);
 	free(w->slots);
 	if (w->multi != NULL)
 		curl_multi_cleanup(w->multi);

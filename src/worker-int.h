@@ -1,0 +1,85 @@
+/* Internal to worker.c and worker-request.c. */
+#ifndef LT_WORKER_INT_H
+#define LT_WORKER_INT_H
+
+#include "worker.h"
+
+/* A start more than this after its planned time counts as late. */
+#define LATE_NS 1000000
+
+enum slot_state { SLOT_IDLE, SLOT_BUSY, SLOT_THINK };
+
+struct slot {
+	struct worker *w;
+	CURL *easy;
+	enum slot_state state;
+	size_t req;			/* SIZE_MAX: never configured */
+	struct preq_buf **bufs;		/* per request, made on first use */
+	int64_t planned_ns;
+	int64_t started_ns;
+	int64_t ready_ns;		/* SLOT_THINK: when to go again */
+	uint64_t order;
+	uint64_t bytes;
+	struct slot *next;		/* idle list or think queue */
+};
+
+/* Controls posted by other threads, read by the worker on wake-up. */
+struct mailbox {
+	pthread_mutex_t lock;
+	bool has_plan;
+	struct worker_plan plan;
+	bool end_plan;
+	bool paused;
+	double factor;
+	bool quit;
+};
+
+enum run_state { RUN_IDLE, RUN_ACTIVE, RUN_DRAINING };
+
+struct worker {
+	const struct worker_env *env;
+	unsigned index;
+	pthread_t thread;
+	bool thread_started;
+	int ep;
+	int evfd;
+	CURLM *multi;
+	int64_t curl_deadline;		/* INT64_MAX: no timer */
+
+	struct mailbox mail;
+
+	/* The plan being run; only this thread touches these. */
+	struct worker_plan plan;
+	enum run_state run;
+	bool paused;
+	int64_t paused_at;
+	double factor;
+	uint64_t started;		/* in this plan */
+	int64_t next_due;		/* open model: next planned start */
+	unsigned active;		/* closed model: busy + thinking */
+	unsigned inflight;
+	int cw[64];			/* smooth weighted round robin */
+
+	struct slot **slots;
+	unsigned nslots;
+	struct slot *idle;
+	struct slot *think_head, *think_tail;
+	uint64_t rng;
+
+	struct stats *stats;
+	struct stats_phase phase;
+	uint64_t done_plan;
+	unsigned inflight_pub;
+};
+
+void	 worker_grow_slots(struct worker *, unsigned n);
+void	 worker_slot_free(struct worker *, struct slot *);
+struct slot *worker_idle_pop(struct worker *);
+void	 worker_idle_push(struct worker *, struct slot *);
+/* Configure the slot's handle for the next request and add it. */
+void	 worker_start_request(struct worker *, struct slot *, int64_t planned,
+	     int64_t now);
+/* Count a finished transfer in the worker's statistics. */
+void	 worker_record(struct worker *, struct slot *, CURLcode, int64_t end);
+
+#endif
