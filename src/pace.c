@@ -130,10 +130,10 @@ pace_next(struct pace *s)
 		    (double)(s->cursor_ns - g->start_ns) / 1e9 : 0;
 		a = k * g->r0;
 		b = k * (g->r1 - g->r0) / len;
-		if (need <= 0) {
-			y = x0;
-			need = 0;
-		} else if ((y = solve_in_segment(a, b, x0, len, &need)) < 0)
+		/* A start that is due at once still needs a rate above 0. */
+		if (need < 1e-9)
+			need = 1e-9;
+		if ((y = solve_in_segment(a, b, x0, len, &need)) < 0)
 			continue;
 		s->cursor_ns = g->start_ns + (int64_t)llround(y * 1e9);
 		if (s->cursor_ns >= g->end_ns && i == s->nseg - 1)

@@ -1,0 +1,243 @@
+/* Per-thread statistics, classification and prepared requests. */
+#include "config.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include <curl/curl.h>
+#include <openssl/evp.h>
+#include <openssl/hmac.h>
+
+#include "check-tap.h"
+#include "request.h"
+#include "scenario.h"
+#include "stats.h"
+
+static struct scenario *
+load(const char *yaml)
+{
+	struct scn_errors errs = { 0 };
+	struct scenario *scn = NULL;
+
+	if (scenario_load_buffer("test.yaml", yaml, strlen(yaml), &scn,
+	    &errs) != 0) {
+		scn_errors_print(stderr, &errs);
+		scn_errors_clear(&errs);
+		ck_abort_msg("scenario did not load");
+	}
+	return scn;
+}
+
+static void
+fill(struct stats *s, uint64_t ok, uint64_t limited, uint64_t timeouts,
+    int64_t lat_us)
+{
+	uint64_t i;
+
+	s->started += ok + limited + timeouts;
+	s->classes[CLS_OK] += ok;
+	s->classes[CLS_RATE_LIMITED] += limited;
+	s->classes[CLS_TIMEOUT] += timeouts;
+	s->status[200] += ok;
+	s->status[429] += limited;
+	s->req[0].started += ok;
+	s->req[0].classes[CLS_OK] += ok;
+	for (i = 0; i < ok + limited + timeouts; i++)
+		hdr_record(s->latency, lat_us);
+	for (i = 0; i < ok; i++)
+		hdr_record(s->req[0].latency, lat_us);
+}
+
+START_TEST(test_add_sub)
+{
+	struct stats *a = stats_new(2), *b = stats_new(2), *sum = stats_new(2);
+	struct stats *back = stats_new(2);
+
+	fill(a, 100, 10, 1, 1000);
+	fill(b, 50, 0, 2, 5000);
+	stats_add(sum, a);
+	stats_add(sum, b);
+	ck_assert_uint_eq(sum->started, 163);
+	ck_assert_uint_eq(stats_completed(sum), 163);
+	ck_assert_uint_eq(stats_responses(sum), 160);
+	ck_assert_uint_eq(stats_errors(sum), 3);
+	ck_assert_uint_eq(sum->status[200], 150);
+	ck_assert_uint_eq(sum->req[0].classes[CLS_OK], 150);
+	ck_assert_uint_eq(hdr_count(sum->latency), 163);
+	ck_assert_int_eq(hdr_max(sum->latency), 5000);
+
+	stats_sub(back, sum, b);
+	ck_assert_uint_eq(back->started, a->started);
+	ck_assert_uint_eq(back->classes[CLS_RATE_LIMITED], 10);
+	ck_assert_uint_eq(back->status[429], 10);
+	ck_assert_uint_eq(hdr_count(back->latency), 111);
+	ck_assert_uint_eq(hdr_count(back->req[0].latency), 100);
+	ck_assert_int_le(hdr_max(back->latency),
+	    hdr_highest_equivalent(back->latency, 1000));
+
+	stats_reset(sum);
+	ck_assert_uint_eq(stats_completed(sum), 0);
+	ck_assert_uint_eq(hdr_count(sum->latency), 0);
+	stats_free(a);
+	stats_free(b);
+	stats_free(sum);
+	stats_free(back);
+}
+END_TEST
+
+START_TEST(test_phase_merge)
+{
+	struct stats_phase a, b;
+
+	stats_phase_reset(&a);
+	stats_phase_reset(&b);
+	a.first_limited_seq = 12;
+	a.retry_after_count = 2;
+	a.retry_after_min = 3;
+	a.retry_after_max = 5;
+	b.first_limited_seq = 10;
+	b.retry_after_count = 1;
+	b.retry_after_min = 1;
+	b.retry_after_max = 1;
+	stats_phase_merge(&a, &b);
+	ck_assert_uint_eq(a.first_limited_seq, 10);
+	ck_assert_uint_eq(a.retry_after_count, 3);
+	ck_assert_int_eq(a.retry_after_min, 1);
+	ck_assert_int_eq(a.retry_after_max, 5);
+}
+END_TEST
+
+static const char classify_yaml[] =
+    "name: c\n"
+    "target: {base_url: 'http://127.0.0.1:1'}\n"
+    "defaults: {rate_limit_status: [429, 503]}\n"
+    "requests:\n"
+    "  - {name: a, path: /a}\n"
+    "  - {name: b, path: /b, expect_status: [200, 404]}\n"
+    "phases: [{kind: burst, requests: 1}]\n";
+
+START_TEST(test_classify)
+{
+	struct scenario *scn = load(classify_yaml);
+	struct preq a, b;
+	char *cause = NULL;
+
+	ck_assert_int_eq(preq_build(&a, scn, 0, &cause), 0);
+	ck_assert_int_eq(preq_build(&b, scn, 1, &cause), 0);
+	ck_assert_int_eq(preq_classify(&a, CURLE_OK, 200), CLS_OK);
+	ck_assert_int_eq(preq_classify(&a, CURLE_OK, 302), CLS_OK);
+	ck_assert_int_eq(preq_classify(&a, CURLE_OK, 429), CLS_RATE_LIMITED);
+	ck_assert_int_eq(preq_classify(&a, CURLE_OK, 503), CLS_RATE_LIMITED);
+	ck_assert_int_eq(preq_classify(&a, CURLE_OK, 404), CLS_CLIENT_ERROR);
+	ck_assert_int_eq(preq_classify(&a, CURLE_OK, 500), CLS_SERVER_ERROR);
+	ck_assert_int_eq(preq_classify(&a, CURLE_OK, 101), CLS_UNEXPECTED);
+	ck_assert_int_eq(preq_classify(&b, CURLE_OK, 404), CLS_OK);
+	ck_assert_int_eq(preq_classify(&b, CURLE_OK, 302), CLS_UNEXPECTED);
+	ck_assert_int_eq(preq_classify(&a, CURLE_OPERATION_TIMEDOUT, 0),
+	    CLS_TIMEOUT);
+	ck_assert_int_eq(preq_classify(&a, CURLE_COULDNT_CONNECT, 0),
+	    CLS_CONNECT_ERROR);
+	ck_assert_int_eq(preq_classify(&a, CURLE_COULDNT_RESOLVE_HOST, 0),
+	    CLS_CONNECT_ERROR);
+	ck_assert_int_eq(preq_classify(&a, CURLE_RECV_ERROR, 0),
+	    CLS_TRANSPORT_ERROR);
+	ck_assert_int_eq(preq_classify(&a, CURLE_GOT_NOTHING, 0),
+	    CLS_TRANSPORT_ERROR);
+	preq_clear(&a);
+	preq_clear(&b);
+	scenario_free(scn);
+}
+END_TEST
+
+static const char signed_yaml[] =
+    "name: s\n"
+    "target: {base_url: 'http://127.0.0.1:1'}\n"
+    "requests:\n"
+    "  - name: hook\n"
+    "    method: POST\n"
+    "    path: /hook/${seq}\n"
+    "    headers: {X-Id: 'id-${seq}'}\n"
+    "    body: '{\"n\":${seq}}'\n"
+    "    sign: {hmac_sha256: {secret_env: LT_TEST_KEY}}\n"
+    "phases: [{kind: burst, requests: 1}]\n";
+
+static bool
+has_line(const struct preq_buf *b, const char *line)
+{
+	size_t i;
+
+	for (i = 0; i < b->nnodes; i++)
+		if (strcmp(b->nodes[i].data, line) == 0)
+			return true;
+	return false;
+}
+
+START_TEST(test_render_and_sign)
+{
+	struct scn_errors errs = { 0 };
+	struct scenario *scn;
+	struct preq p;
+	struct preq_buf *b;
+	struct tmpl_ctx ctx = { 0 };
+	unsigned char md[EVP_MAX_MD_SIZE];
+	unsigned int mdlen, i;
+	char want[128], *cause = NULL, *w;
+	uint64_t rng = 42;
+	CURL *easy = curl_easy_init();
+	size_t n;
+
+	setenv("LT_TEST_KEY", "k3y", 1);
+	scn = load(signed_yaml);
+	ck_assert_int_eq(scenario_bind_env(scn, &errs), 0);
+	ck_assert_int_eq(preq_build(&p, scn, 0, &cause), 0);
+	ck_assert_int_eq(p.method, PREQ_POST);
+	ck_assert(p.uses_seq);
+	ck_assert_ptr_nonnull(p.url);
+	b = preq_buf_new(&p);
+	ctx.seq = 7;
+	ctx.rng = &rng;
+	n = preq_apply(&p, b, easy, &ctx, true);
+	ck_assert_str_eq(b->url, "http://127.0.0.1:1/hook/7");
+	ck_assert_uint_eq(n, strlen("{\"n\":7}"));
+	ck_assert(memcmp(b->body, "{\"n\":7}", n) == 0);
+	ck_assert(has_line(b, "X-Id: id-7"));
+	ck_assert(has_line(b, "Content-Type: application/json"));
+	ck_assert(has_line(b, "User-Agent: loadtop/" PACKAGE_VERSION));
+
+	/* The signature is the HMAC of exactly the body that is sent. */
+	HMAC(EVP_sha256(), "k3y", 3, (const unsigned char *)"{\"n\":7}", 7, md,
+	    &mdlen);
+	w = want + sprintf(want, "X-Signature: sha256=");
+	for (i = 0; i < mdlen; i++)
+		w += sprintf(w, "%02x", md[i]);
+	ck_assert(has_line(b, want));
+
+	ctx.seq = 8;
+	preq_apply(&p, b, easy, &ctx, false);
+	ck_assert_str_eq(b->url, "http://127.0.0.1:1/hook/8");
+	ck_assert(has_line(b, "X-Id: id-8"));
+	ck_assert(!has_line(b, want));
+
+	preq_buf_free(b, &p);
+	preq_clear(&p);
+	curl_easy_cleanup(easy);
+	scenario_free(scn);
+	unsetenv("LT_TEST_KEY");
+}
+END_TEST
+
+static Suite *
+stats_suite(void)
+{
+	Suite *s = suite_create("stats");
+	TCase *tc = tcase_create("stats");
+
+	tcase_add_test(tc, test_add_sub);
+	tcase_add_test(tc, test_phase_merge);
+	tcase_add_test(tc, test_classify);
+	tcase_add_test(tc, test_render_and_sign);
+	suite_add_tcase(s, tc);
+	return s;
+}
+
+LT_CHECK_MAIN(stats_suite)
