@@ -15,9 +15,12 @@
 #include "cmd.h"
 #include "engine.h"
 #include "headless.h"
+#include "report.h"
 #include "run-target.h"
+#include "ui.h"
 #include "units.h"
 #include "util.h"
+#include "verdict.h"
 
 /* Append s to buf as a YAML double-quoted scalar. */
 static void
@@ -220,16 +223,40 @@ run_loop_headless(struct engine *e, const struct run_opts *o,
 	}
 }
 
-/* After the run: the summary, and the exit code. */
+/* After the run: the summary, the thresholds, the report, the exit code. */
 static int
-run_finish(struct engine *e, const struct run_opts *o)
+run_finish(struct engine *e, const struct run_opts *o,
+    const struct run_target *target, const struct verdict_watch *w)
 {
 	struct snapshot *s = engine_snapshot(e);
+	struct report_opts ro = { 0 };
+	struct verdict v;
+	char *dir, *cause = NULL;
 	int rc;
 
-	(void)o;
 	headless_summary(stdout, s);
+	verdict_eval(s, &v);
+	verdict_print(stdout, s, &v);
+	if (w->aborted)
+		fprintf(stderr, "loadtop: stopped early: %s\n", w->why);
+	if (!o->no_report) {
+		ro.path = o->report_path;
+		ro.target_log = target->log_path;
+		if (target->child != NULL)
+			ro.target_command = o->exec_cmd != NULL ? o->exec_cmd :
+			    s->scn->target.process.exec;
+		ro.abort_why = w->aborted ? w->why : NULL;
+		if ((dir = report_write(s, &ro, &cause)) == NULL) {
+			fprintf(stderr, "loadtop: the report could not be "
+			    "written: %s\n", cause);
+			free(cause);
+		}
+		free(dir);
+	}
 	rc = verdict(s);
+	if (rc == LT_EXIT_OK && !v.passed)
+		rc = LT_EXIT_THRESHOLD;
+	verdict_clear(&v);
 	snapshot_release(s);
 	return rc;
 }
@@ -254,6 +281,7 @@ cmd_run(const struct run_opts *o)
 	struct run_target target;
 	struct scenario *scn = NULL;
 	struct engine *e = NULL;
+	struct verdict_watch watch = { 0 };
 	sigset_t sigs, old;
 	char *cause = NULL;
 	int rc;
@@ -261,6 +289,14 @@ cmd_run(const struct run_opts *o)
 	curl_global_init(CURL_GLOBAL_DEFAULT);
 	if (load(o, &scn) != 0)
 		return LT_EXIT_USAGE;
+	/* The ad-hoc scenario has them already; a file gets them added. */
+	if (o->scenario_file != NULL && verdict_add_thresholds(scn,
+	    o->thresholds, o->nthresholds, &cause) != 0) {
+		fprintf(stderr, "loadtop: %s\n", cause);
+		free(cause);
+		scenario_free(scn);
+		return LT_EXIT_USAGE;
+	}
 
 	/* Signals are taken by the main thread, never by the others. */
 	sigemptyset(&sigs);
@@ -276,14 +312,23 @@ cmd_run(const struct run_opts *o)
 	eo.threads = o->threads;
 	eo.interval_us = o->interval_us;
 	eo.monitor = target.monitor;
-	if ((e = engine_new(scn, &eo, &cause)) == NULL ||
-	    engine_start(e, &cause) != 0) {
+	eo.on_snapshot = verdict_watch_snapshot;
+	eo.snapshot_arg = &watch;
+	if ((e = engine_new(scn, &eo, &cause)) != NULL)
+		watch.engine = e;
+	if (e == NULL || engine_start(e, &cause) != 0) {
 		engine_free(e);
 		return run_fail("", cause, &target, scn, &old, o->quiet);
 	}
 
-	run_loop_headless(e, o, &sigs);
-	rc = run_finish(e, o);
+	{
+		struct ui_opts uo = { .fps = o->fps };
+
+		/* The dashboard on a terminal, else progress lines. */
+		if (o->headless || ui_run(e, &uo, &sigs) != 0)
+			run_loop_headless(e, o, &sigs);
+	}
+	rc = run_finish(e, o, &target, &watch);
 
 	engine_free(e);
 	run_target_close(&target, o->quiet);

@@ -40,12 +40,18 @@ struct run_opts {
 	unsigned threads;
 	int64_t interval_us;
 	bool headless;
+	unsigned fps;			/* dashboard redraws per second */
 	bool quiet;
+	/* The report written at the end (report.h). */
+	const char *report_path;	/* --report; NULL: a stamped name */
+	bool no_report;
 };
 
 int	 cmd_check(int nfiles, char **files);
 int	 cmd_run(const struct run_opts *);
 int	 cmd_monitor(int argc, char **argv);
+/* Compare two reports: BASE NEW [--tolerance P%] [--format F]. */
+int	 cmd_compare(int argc, char **argv);
 /* Start loadtop-target on a free port and run the demo scenario on it. */
 int	 cmd_demo(int argc, char **argv, struct run_opts *);
 

@@ -38,6 +38,10 @@ enum opt_id {
 	OPT_HTTP2,
 	OPT_INTERVAL,
 	OPT_TIMEOUT,
+	OPT_FPS,
+	OPT_THRESHOLD,
+	OPT_REPORT,
+	OPT_NO_REPORT,
 };
 
 /* The command line, as data: getopt's table and --help come from here. */
@@ -91,7 +95,15 @@ static const struct opt_entry opt_table[] = {
 	  "snapshot and progress interval, default 1s" },
 	{ "headless", no_argument, OPT_HEADLESS, NULL,
 	  "progress lines on stderr, summary on stdout" },
+	{ "fps", required_argument, OPT_FPS, "N",
+	  "dashboard redraws per second, default 4" },
 	{ "quiet", no_argument, OPT_QUIET, NULL, "no progress lines" },
+	{ "threshold", required_argument, OPT_THRESHOLD, "EXPR",
+	  "a pass/fail threshold, as 'p95 < 50ms' (repeatable)" },
+	{ "report", required_argument, OPT_REPORT, "DIR",
+	  "write the end-of-run report to DIR" },
+	{ "no-report", no_argument, OPT_NO_REPORT, NULL,
+	  "write no report directory" },
 	{ "check", no_argument, OPT_CHECK, NULL,
 	  "validate the scenario FILEs and exit" },
 	{ "help", no_argument, OPT_HELP, NULL, "show this help and exit" },
@@ -109,6 +121,8 @@ usage(FILE *f)
 	    "Usage: loadtop [OPTION]... SCENARIO.yaml\n"
 	    "       loadtop [OPTION]... URL\n"
 	    "       loadtop demo [OPTION]...\n"
+	    "       loadtop compare BASE NEW [--tolerance P%%] "
+	    "[--format text|md|json]\n"
 	    "       loadtop --check FILE...\n"
 	    "Load-test an HTTP service and watch the process behind it.\n"
 	    "\nOptions:\n");
@@ -267,8 +281,26 @@ set_run_opt(struct run_opts *o, int c, const char *arg)
 	case OPT_HEADLESS:
 		o->headless = true;
 		return 0;
+	case OPT_FPS:
+		if (parse_count(flag, arg, 60, &n) != 0)
+			return -1;
+		o->fps = (unsigned)n;
+		return 0;
 	case OPT_QUIET:
 		o->quiet = true;
+		return 0;
+	case OPT_THRESHOLD:
+		o->thresholds = xreallocarray(o->thresholds,
+		    o->nthresholds + 1, sizeof *o->thresholds);
+		o->thresholds[o->nthresholds++] = (char *)arg;
+		return 0;
+	case OPT_REPORT:
+		if (*arg == '\0')
+			return bad_flag(flag, arg, "expected a directory");
+		o->report_path = arg;
+		return 0;
+	case OPT_NO_REPORT:
+		o->no_report = true;
 		return 0;
 	}
 	return -1;
@@ -291,6 +323,8 @@ main(int argc, char **argv)
 
 	if (argc > 1 && strcmp(argv[1], "monitor") == 0)
 		return cmd_monitor(argc - 1, argv + 1);
+	if (argc > 1 && strcmp(argv[1], "compare") == 0)
+		return cmd_compare(argc - 1, argv + 1);
 
 	*p++ = '+';
 	for (i = 0; i < LT_NELEM(opt_table); i++) {
@@ -393,5 +427,6 @@ main(int argc, char **argv)
 	}
 	rc = cmd_run(&ro);
 	free(ro.headers);
+	free(ro.thresholds);
 	return rc;
 }

@@ -8,6 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "engine.h"
 #include "leak.h"
 #include "scenario.h"
 #include "verdict.h"
@@ -391,6 +392,39 @@ verdict_should_abort(const struct snapshot *s, const struct verdict *v)
 			return true;
 	}
 	return false;
+}
+
+void
+verdict_watch_snapshot(void *arg, struct snapshot *s)
+{
+	struct verdict_watch *w = arg;
+	struct verdict v;
+	char actual[48];
+	size_t i;
+
+	if (w->aborted || s->state == ENGINE_DONE || w->engine == NULL)
+		return;
+	for (i = 0; i < s->scn->nthresholds; i++)
+		if (s->scn->thresholds[i].abort_on_fail)
+			break;
+	if (i == s->scn->nthresholds)
+		return;
+	verdict_eval(s, &v);
+	if (verdict_should_abort(s, &v)) {
+		for (i = 0; i < v.n; i++) {
+			const struct verdict_row *r = &v.rows[i];
+
+			if (!r->passed && r->t->abort_on_fail &&
+			    settled(s, r))
+				break;
+		}
+		snprintf(w->why, sizeof w->why, "threshold '%s' failed at "
+		    "%.1fs (actual %s)", v.rows[i].t->expr, s->elapsed,
+		    verdict_format_actual(&v.rows[i], actual, sizeof actual));
+		w->aborted = true;
+		engine_stop(w->engine, END_THRESHOLD_ABORT);
+	}
+	verdict_clear(&v);
 }
 
 char *

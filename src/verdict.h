@@ -53,6 +53,19 @@ void	 verdict_clear(struct verdict *);
 #define VERDICT_EARLY_MIN 100
 bool	 verdict_should_abort(const struct snapshot *, const struct verdict *);
 
+/*
+ * For engine_opts.on_snapshot (snapshot_arg = the watch, its engine set
+ * after engine_new): stops the run with END_THRESHOLD_ABORT when
+ * verdict_should_abort() says so, and keeps which threshold did it.
+ */
+struct engine;
+struct verdict_watch {
+	struct engine *engine;
+	bool aborted;
+	char why[256];
+};
+void	 verdict_watch_snapshot(void *arg, struct snapshot *);
+
 /* The actual value in the threshold's unit: "4.2ms", "419.8 req/s". */
 char	*verdict_format_actual(const struct verdict_row *, char *buf,
 	     size_t len);

@@ -1,0 +1,44 @@
+/*
+ * Session reports: a directory written from one snapshot, at the end of a
+ * run or on demand during it, holding
+ *   report.json      every figure, for machines (loadtop-report(5))
+ *   timeseries.csv   one row per interval
+ *   report.md        the results document, for people
+ *   report.html      the same with charts, one self-contained file
+ *   target.log       the output of a target loadtop started (--exec)
+ * Each file is written to a temporary name and renamed into place.
+ */
+#ifndef LT_REPORT_H
+#define LT_REPORT_H
+
+#include <stdbool.h>
+
+#include "snapshot.h"
+
+struct report_opts {
+	const char *path;		/* --report; NULL: a stamped name */
+	const char *target_log;		/* to copy as target.log, or NULL */
+	const char *target_command;	/* how the target was started */
+	const char *abort_why;		/* what stopped a threshold_abort */
+	bool quiet;			/* no "report written" line */
+};
+
+/*
+ * Write a report of the snapshot.  The directory is o->path, or
+ * loadtop-SCENARIO-YYYYmmdd-HHMMSS in the current directory; when it
+ * cannot be written, the same name under $TMPDIR (or /tmp), after a
+ * message on stderr.  Returns the directory written (allocated), or NULL
+ * with *cause.
+ */
+char	*report_write(const struct snapshot *, const struct report_opts *,
+	     char **cause);
+
+/*
+ * The dashboard's "write a report now": arg is a struct report_opts.
+ * Mid-run reports always take a fresh stamped name (beside o->path when
+ * given) so that the final report is never overwritten by, or confused
+ * with, an earlier one.
+ */
+char	*report_now(void *arg, const struct snapshot *, char **cause);
+
+#endif
