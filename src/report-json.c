@@ -35,7 +35,7 @@ static json_t *
 lat_json(const struct snap_lat *l)
 {
 	if (l->count == 0)
-		return json_pack("{s:I,s:n,s:n,s:n,s:n,s:n,s:n,s:n,s:n,s:n}",
+		return json_pack("{s:I,s:n,s:n,s:n,s:n,s:n,s:n,s:n,s:n}",
 		    "count", (json_int_t)0, "min", "mean", "p50", "p90", "p95",
 		    "p99", "p999", "max");
 	return json_pack("{s:I,s:o,s:o,s:o,s:o,s:o,s:o,s:o,s:o}", "count",
