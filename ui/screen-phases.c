@@ -1,0 +1,301 @@
+/* The phases: each one's state and result so far, and the thresholds. */
+#include "config.h"
+
+#include <inttypes.h>
+#include <stdio.h>
+
+#include "ui-int.h"
+#include "util.h"
+#include "widget.h"
+
+static size_t selected;
+static bool follow;			/* selection follows the current phase */
+
+static const struct table_col cols[] = {
+	{ .title = "#", .width = 2 },
+	{ .title = "phase", .width = 0, .left = true },
+	{ .title = "kind", .width = 10, .left = true },
+	{ .title = "state", .width = 8, .left = true },
+	{ .title = "done", .width = 5 },
+	{ .title = "requests", .width = 9 },
+	{ .title = "req/s", .width = 7 },
+	{ .title = "p95", .width = 8 },
+	{ .title = "errors", .width = 7 },
+	{ .title = "429", .width = 6 },
+	{ .title = "result", .width = 9, .left = true },
+};
+
+static void
+result(const struct snap_phase *p, char *buf, size_t len, enum ui_color *c)
+{
+	const struct snap_rate_limit *rl = &p->rl;
+
+	if (p->kind == SCN_RATE_LIMIT && (rl->expect_allowed >= 0 ||
+	    rl->expect_limited >= 0)) {
+		if (rl->checked) {
+			snprintf(buf, len, "%s", rl->passed ? "PASS" : "FAIL");
+			*c = rl->passed ? UC_GOOD : UC_BAD;
+		} else if (p->state != PHASE_PENDING)
+			snprintf(buf, len, "%" PRIu64 "/%" PRIu64, rl->allowed,
+			    rl->limited);
+	} else if (p->kind == SCN_LEAK && p->nleak > 0)
+		snprintf(buf, len, "%zu smpl", p->nleak);
+}
+
+static void
+phase_cell(const void *arg, size_t row, size_t col, char *buf, size_t len,
+    enum ui_color *c)
+{
+	const struct snapshot *s = arg;
+	const struct snap_phase *p = &s->phases[row];
+	const struct snap_block *b = &p->block;
+	bool ran = p->state == PHASE_RUNNING || p->state == PHASE_DONE;
+
+	switch (col) {
+	case 0:
+		snprintf(buf, len, "%zu", row + 1);
+		break;
+	case 1:
+		snprintf(buf, len, "%s", p->name);
+		break;
+	case 2:
+		snprintf(buf, len, "%s", scn_phase_kind_name(p->kind));
+		break;
+	case 3:
+		snprintf(buf, len, "%s", phase_state_name(p->state));
+		*c = p->state == PHASE_RUNNING ? UC_GOOD :
+		    p->state == PHASE_SKIPPED ? UC_WARN : UC_NORMAL;
+		break;
+	case 4:
+		if (ran)
+			snprintf(buf, len, "%.0f%%", p->progress * 100);
+		break;
+	case 5:
+		if (ran)
+			snprintf(buf, len, "%" PRIu64, b->n.completed);
+		break;
+	case 6:
+		if (ran)
+			snprintf(buf, len, "%.1f", b->rps);
+		break;
+	case 7:
+		if (ran)
+			ui_fmt_ms(b->latency.p95, buf, len);
+		break;
+	case 8:
+		if (ran)
+			snprintf(buf, len, "%" PRIu64, b->n.errors);
+		*c = b->n.errors ? UC_BAD : UC_NORMAL;
+		break;
+	case 9:
+		if (ran)
+			snprintf(buf, len, "%" PRIu64,
+			    b->n.classes[CLS_RATE_LIMITED]);
+		break;
+	case 10:
+		result(p, buf, len, c);
+		break;
+	}
+}
+
+static void
+draw_rate_limit(struct ui *ui, const struct snap_phase *p,
+    const struct ui_rect *r, int row)
+{
+	const struct snap_rate_limit *rl = &p->rl;
+	int x;
+
+	x = ui_text(ui, r, row, 0, UC_LABEL, "allowed ");
+	x += ui_text(ui, r, row, x, UC_NORMAL, "%" PRIu64, rl->allowed);
+	if (rl->expect_allowed >= 0)
+		x += ui_text(ui, r, row, x, UC_LABEL, " (expected %" PRId64 ")",
+		    rl->expect_allowed);
+	x += ui_text(ui, r, row, x, UC_LABEL, "   limited ");
+	x += ui_text(ui, r, row, x, UC_NORMAL, "%" PRIu64, rl->limited);
+	if (rl->expect_limited >= 0)
+		ui_text(ui, r, row, x, UC_LABEL, " (expected %" PRId64 ")",
+		    rl->expect_limited);
+	row++;
+	x = ui_text(ui, r, row, 0, UC_LABEL, "first limited ");
+	if (rl->first_limited_at > 0)
+		x += ui_text(ui, r, row, x, UC_NORMAL, "at request %" PRId64,
+		    rl->first_limited_at);
+	else
+		x += ui_text(ui, r, row, x, UC_NORMAL, "none yet");
+	x += ui_text(ui, r, row, x, UC_LABEL, "   Retry-After ");
+	if (rl->retry_after_count == 0)
+		ui_text(ui, r, row, x, UC_NORMAL, "none seen");
+	else if (rl->retry_after_min == rl->retry_after_max)
+		ui_text(ui, r, row, x, UC_NORMAL, "%" PRId64 "s (%" PRIu64
+		    " answers)", rl->retry_after_min, rl->retry_after_count);
+	else
+		ui_text(ui, r, row, x, UC_NORMAL, "%" PRId64 "-%" PRId64 "s (%"
+		    PRIu64 " answers)", rl->retry_after_min,
+		    rl->retry_after_max, rl->retry_after_count);
+	row++;
+	x = ui_text(ui, r, row, 0, UC_LABEL, "result ");
+	if (rl->checked)
+		ui_text(ui, r, row, x, rl->passed ? UC_GOOD : UC_BAD, "%s",
+		    rl->passed ? "PASS" : "FAIL");
+	else
+		ui_text(ui, r, row, x, UC_NORMAL, "judged when the phase ends");
+}
+
+static void
+draw_leak(struct ui *ui, const struct snap_phase *p, const struct ui_rect *r,
+    int row)
+{
+	const struct snap_leak_point *a, *z;
+	char b1[16], b2[16];
+	size_t i;
+
+	if (p->nleak == 0) {
+		ui_text(ui, r, row, 0, UC_LABEL, "no sample yet");
+		return;
+	}
+	a = &p->leak[0];
+	z = &p->leak[p->nleak - 1];
+	if (z->requests > a->requests && a->rss_bytes >= 0)
+		ui_text(ui, r, row++, 0, UC_NORMAL, "%s over %" PRIu64
+		    " requests: %.0f bytes per request",
+		    ui_fmt_bytes((double)(z->rss_bytes - a->rss_bytes), b1,
+		    sizeof b1), z->requests - a->requests,
+		    (double)(z->rss_bytes - a->rss_bytes) /
+		    (double)(z->requests - a->requests));
+	ui_text(ui, r, row++, 0, UC_LABEL, "%8s %9s %10s", "time", "requests",
+	    "rss");
+	i = (size_t)LT_MAX(0, (long)p->nleak - (long)(r->h - row));
+	for (; i < p->nleak && row < r->h; i++, row++)
+		ui_text(ui, r, row, 0, UC_NORMAL, "%7.1fs %9" PRIu64 " %10s",
+		    p->leak[i].t, p->leak[i].requests, p->leak[i].rss_bytes < 0 ?
+		    "-" : ui_fmt_bytes((double)p->leak[i].rss_bytes, b2,
+		    sizeof b2));
+}
+
+static void
+draw_detail(struct ui *ui, const struct snapshot *s, const struct ui_rect *r)
+{
+	const struct snap_phase *p = &s->phases[selected];
+	const struct snap_block *b = &p->block;
+	char t[96], a[16], c[16], d[16];
+	int row = 1;
+
+	snprintf(t, sizeof t, "%zu %s", selected + 1, p->name);
+	ui_title(ui, r, 0, t, scn_phase_kind_name(p->kind));
+	if (p->started >= 0)
+		ui_text(ui, r, row++, 0, UC_NORMAL, "started %.1fs%s, p50 %s "
+		    "p95 %s p99 %s", p->started, p->state == PHASE_DONE ?
+		    "" : ", running", ui_fmt_ms(b->latency.p50, a, sizeof a),
+		    ui_fmt_ms(b->latency.p95, c, sizeof c),
+		    ui_fmt_ms(b->latency.p99, d, sizeof d));
+	if (p->state == PHASE_RUNNING && p->target_rate > 0)
+		ui_text(ui, r, row++, 0, UC_LABEL, "target rate now %.1f/s",
+		    p->target_rate);
+	else if (p->state == PHASE_RUNNING && p->target_users > 0)
+		ui_text(ui, r, row++, 0, UC_LABEL, "users now %u",
+		    p->target_users);
+	if (p->kind == SCN_RATE_LIMIT)
+		draw_rate_limit(ui, p, r, row);
+	else if (p->kind == SCN_LEAK)
+		draw_leak(ui, p, r, row);
+}
+
+static void
+draw_thresholds(struct ui *ui, const struct snapshot *s,
+    const struct ui_rect *r)
+{
+	const struct verdict *v = &ui->verdict;
+	char a[32];
+	size_t i;
+	int row = 1;
+
+	ui_title(ui, r, 0, "Thresholds", s->scn->nthresholds ? NULL : "none");
+	if (!ui->have_verdict)
+		return;
+	for (i = 0; i < v->n && row < r->h; i++, row++) {
+		const struct verdict_row *vr = &v->rows[i];
+		const char *word;
+		enum ui_color c = ui_threshold_state(s, vr, &word);
+
+		ui_text(ui, r, row, 0, c, "%-7s", word);
+		ui_text(ui, r, row, 8, UC_NORMAL, "%-28.28s %s", vr->t->expr,
+		    vr->known ? verdict_format_actual(vr, a, sizeof a) :
+		    vr->why);
+	}
+}
+
+static void
+phases_init(struct ui *ui)
+{
+	(void)ui;
+	selected = 0;
+	follow = true;
+}
+
+static void
+phases_draw(struct ui *ui, const struct snapshot *s,
+    const struct ui_rect *body)
+{
+	struct table_model m = {
+		.cols = cols,
+		.ncols = LT_NELEM(cols),
+		.nrows = s->nphases,
+		.cell = phase_cell,
+		.arg = s,
+	};
+	int th = LT_MIN((int)s->nphases + 1, LT_MAX(2, body->h / 2 - 1));
+	struct ui_rect t = { body->y + 1, body->x, th, body->w };
+	struct ui_rect d, v;
+	int rest = body->h - th - 1, dw;
+
+	ui_title(ui, body, 0, "Phases", NULL);
+	if (s->nphases == 0)
+		return;
+	if (follow)
+		selected = LT_MIN(s->phase, s->nphases - 1);
+	selected = LT_MIN(selected, s->nphases - 1);
+	m.selected = selected;
+	if ((int)selected >= th - 1)
+		m.first = selected - (size_t)(th - 2);
+	widget_draw(&widget_table, ui, &t, &m);
+	if (rest < 3)
+		return;
+	dw = body->w >= 100 ? body->w / 2 : body->w;
+	d = (struct ui_rect){ body->y + th + 1, body->x, rest, dw };
+	draw_detail(ui, s, &d);
+	if (dw < body->w) {
+		v = (struct ui_rect){ d.y, dw + 1, rest, body->w - dw - 1 };
+		ui_vsplit(ui, d.y, dw, rest);
+		draw_thresholds(ui, s, &v);
+	}
+}
+
+static bool
+phases_key(struct ui *ui, int ch)
+{
+	(void)ui;
+	switch (ch) {
+	case KEY_UP:
+	case 'k':
+		follow = false;
+		if (selected > 0)
+			selected--;
+		return true;
+	case KEY_DOWN:
+	case 'j':
+		follow = false;
+		selected++;
+		return true;
+	case 'f':
+		follow = true;
+		return true;
+	}
+	return false;
+}
+
+const struct ui_screen screen_phases = {
+	.name = "Phases",
+	.init = phases_init,
+	.draw = phases_draw,
+	.key = phases_key,
+};

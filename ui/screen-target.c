@@ -1,0 +1,258 @@
+/* The target in detail: CPU and RSS over the session, phase by phase. */
+#include "config.h"
+
+#include <inttypes.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "ui-int.h"
+#include "util.h"
+#include "widget.h"
+
+static size_t events_first;		/* scrolled events */
+
+void
+ui_target_graph(struct ui *ui, const struct snapshot *s,
+    const struct ui_rect *r, bool rss, bool marks)
+{
+	struct graph_model gm = { .color = rss ? UC_GRAPH2 : UC_GRAPH };
+	size_t i, n = s->ntarget_series, w = (size_t)LT_MAX(r->w, 1);
+	double *t, *v, *cols, span = s->elapsed, base = 0, lo = -1, hi = 0;
+	bool *mark = NULL;
+
+	if (n == 0 || r->w < 2 || r->h < 1)
+		return;
+	t = xcalloc(n, sizeof *t);
+	v = xcalloc(n, sizeof *v);
+	cols = xcalloc(w, sizeof *cols);
+	for (i = 0; i < n; i++) {
+		const struct mseries_point *p = &s->target_series[i];
+
+		t[i] = ui_target_t(s, p->t_us);
+		v[i] = rss ? (double)p->rss : p->cpu;
+		span = LT_MAX(span, t[i]);
+		if (rss && (lo < 0 || v[i] < lo))
+			lo = v[i];
+		hi = LT_MAX(hi, v[i]);
+	}
+	/* RSS from a little below its lowest, so growth shows; a flat
+	 * one at half height. */
+	if (rss && lo > 0) {
+		base = lo * 0.9;
+		gm.max = LT_MAX(hi - base, lo * 0.2);
+	}
+	for (i = 0; i < n; i++)
+		v[i] -= base;
+	graph_resample(t, v, n, 0, span, cols, w);
+	if (marks && span > 0) {
+		mark = xcalloc(w, sizeof *mark);
+		for (i = 1; i < s->nphases; i++) {
+			double st = s->phases[i].started;
+
+			if (st > 0 && st <= span)
+				mark[LT_MIN((size_t)(st / span * (double)w),
+				    w - 1)] = true;
+		}
+	}
+	gm.v = cols;
+	gm.n = w;
+	gm.mark = mark;
+	widget_draw(&widget_graph, ui, r, &gm);
+	free(mark);
+	free(t);
+	free(v);
+	free(cols);
+}
+
+/* Phase numbers under the graphs, where each phase began. */
+static void
+draw_phase_marks(struct ui *ui, const struct snapshot *s,
+    const struct ui_rect *r, int row)
+{
+	double span = s->elapsed;
+	size_t i;
+
+	if (s->ntarget_series > 0)
+		span = LT_MAX(span, ui_target_t(s,
+		    s->target_series[s->ntarget_series - 1].t_us));
+	if (span <= 0)
+		return;
+	ui_text(ui, r, row, r->w - 5, UC_LABEL, "%5.0fs", span);
+	for (i = 0; i < s->nphases; i++) {
+		double st = s->phases[i].started;
+		int x;
+
+		if (st < 0 || (i > 0 && st <= 0))
+			continue;
+		x = (int)(st / span * r->w);
+		if (i > 0)
+			ui_text(ui, r, row, LT_MIN(x, r->w - 2), UC_MARK, "%zu",
+			    i + 1);
+	}
+}
+
+static void
+draw_details(struct ui *ui, const struct snapshot *s, const struct ui_rect *r)
+{
+	const struct monitor_view *v = &s->target;
+	const struct monitor_stats *st = &v->stats;
+	const struct leak_fit *lf = &v->leak;
+	const struct health_view *h = &v->health;
+	char a[16], b[16], c[16];
+	int row = 0;
+
+	ui_text(ui, r, row, 0, UC_LABEL, "leak      ");
+	ui_text(ui, r, row++, 10, lf->verdict == LEAK_LEAK ? UC_BAD :
+	    lf->verdict == LEAK_STABLE ? UC_GOOD : UC_NORMAL, "%s",
+	    leak_verdict_name(lf->verdict));
+	ui_text(ui, r, row, 0, UC_LABEL, "slope");
+	ui_text(ui, r, row++, 10, UC_NORMAL, "%s/min  %.0f B/request  R2 %.2f",
+	    ui_fmt_bytes(lf->kb_per_min * 1024, a, sizeof a),
+	    lf->bytes_per_request, lf->floor.r2);
+	ui_text(ui, r, row++, 10, UC_LABEL, "%s", lf->reason);
+	ui_text(ui, r, row, 0, UC_LABEL, "rss");
+	ui_text(ui, r, row++, 10, UC_NORMAL, "start %s  max %s  growth %s%s",
+	    ui_fmt_bytes((double)st->rss_start, a, sizeof a),
+	    ui_fmt_bytes((double)st->rss_max, b, sizeof b),
+	    st->growth >= 0 ? "+" : "",
+	    ui_fmt_bytes((double)st->growth, c, sizeof c));
+	ui_text(ui, r, row, 0, UC_LABEL, "process");
+	ui_text(ui, r, row++, 10, UC_NORMAL, "threads %d (max %d)  fds %d "
+	    "(max %d)", v->last.threads, st->threads_max, v->last.fds,
+	    st->fds_max);
+	if (v->tree) {
+		ui_text(ui, r, row, 0, UC_LABEL, "tree");
+		ui_text(ui, r, row++, 10, UC_NORMAL, "%d processes (max %d), "
+		    "%u exited, %u started", v->last.nprocs, st->nprocs_max,
+		    st->workers_exited, st->workers_started);
+	}
+	ui_text(ui, r, row, 0, UC_LABEL, "host");
+	ui_text(ui, r, row++, 10, UC_NORMAL, "cpu %.0f%%  load %.2f  mem "
+	    "free %s  loadtop %.0f%%", v->last.host_cpu, v->last.load[0],
+	    ui_fmt_bytes((double)v->last.host_mem_available, a, sizeof a),
+	    v->last.self_cpu);
+	ui_text(ui, r, row, 0, UC_LABEL, "health");
+	if (!h->enabled)
+		ui_text(ui, r, row++, 10, UC_LABEL, "not polled");
+	else
+		ui_text(ui, r, row++, 10, h->up ? UC_GOOD : UC_BAD, "%s, %"
+		    PRIu64 " checks, %" PRIu64 " failed, down %.1fs%s%s",
+		    !h->checked ? "waiting" : h->up ? "up" : "DOWN", h->checks,
+		    h->failures, (double)h->down_us / 1e6,
+		    h->up || !h->checked ? "" : ": ", h->up ? "" : h->error);
+}
+
+static void
+draw_metrics(struct ui *ui, const struct snapshot *s, const struct ui_rect *r)
+{
+	const struct monitor_view *v = &s->target;
+	const struct health_view *h = &v->health;
+	size_t i, k;
+	int row = 0;
+
+	for (i = 0; i < h->nmetrics && row < r->h; i++, row++) {
+		const struct prom_value *m = &h->metrics[i];
+
+		char val[32];
+		int vw;
+
+		snprintf(val, sizeof val, "%g%s", m->value,
+		    m->is_rate ? "/s" : "");
+		vw = m->valid ? (int)strlen(val) + 1 : 0;
+		ui_text(ui, r, row, 0, UC_LABEL, "%.*s", LT_MAX(0, r->w - vw),
+		    m->series);
+		if (m->valid)
+			ui_text(ui, r, row, LT_MIN((int)strlen(m->series),
+			    r->w - vw) + 1, UC_NORMAL, "%s", val);
+	}
+	if (h->metrics_enabled && h->metrics_error[0] != '\0')
+		ui_text(ui, r, row++, 0, UC_WARN, "%s", h->metrics_error);
+	if (v->nevents == 0 || row >= r->h)
+		return;
+	ui_text(ui, r, row++, 0, UC_LABEL, "events");
+	/* The latest events that fit, scrolled back by events_first. */
+	k = v->nevents > events_first ? v->nevents - events_first : 0;
+	i = (size_t)LT_MAX(0, (long)k - (long)(r->h - row));
+	for (; i < k && row < r->h; i++, row++) {
+		const struct monitor_event *ev = &v->events[i];
+
+		ui_text(ui, r, row, 0, UC_NORMAL, "%6.1fs %s",
+		    ui_target_t(s, ev->t_us), ev->msg);
+	}
+}
+
+static void
+target_init(struct ui *ui)
+{
+	(void)ui;
+	events_first = 0;
+}
+
+static void
+target_draw(struct ui *ui, const struct snapshot *s,
+    const struct ui_rect *body)
+{
+	const struct monitor_view *v = &s->target;
+	int gh = LT_MAX(2, (body->h - 3 - 9) / 2), row = 0, lw;
+	struct ui_rect r = *body, g, d, m;
+	char a[16], b[16], title[64];
+
+	if (!s->has_target) {
+		ui_title(ui, &r, 0, "Target", NULL);
+		ui_text(ui, &r, 2, 2, UC_NORMAL, "no target process watched");
+		ui_text(ui, &r, 3, 2, UC_LABEL, "give --pid, --pid-file, "
+		    "--proc-name or --exec, or target.process in the scenario");
+		return;
+	}
+	snprintf(title, sizeof title, "CPU  now %.1f%%  avg %.1f%%  max %.1f%%",
+	    v->last.cpu, v->stats.cpu_avg, v->stats.cpu_max);
+	ui_title(ui, &r, row++, "Target", title);
+	if (!v->alive)
+		ui_text(ui, &r, 0, r.w - 8, UC_BAD, " exited ");
+	g = (struct ui_rect){ r.y + row, r.x, gh, r.w };
+	ui_target_graph(ui, s, &g, false, true);
+	row += gh;
+	snprintf(title, sizeof title, "now %s  max %s",
+	    ui_fmt_bytes((double)v->last.rss, a, sizeof a),
+	    ui_fmt_bytes((double)v->stats.rss_max, b, sizeof b));
+	ui_title(ui, &r, row++, "RSS", title);
+	g.y = r.y + row;
+	ui_target_graph(ui, s, &g, true, true);
+	row += gh;
+	draw_phase_marks(ui, s, &r, row++);
+	lw = LT_MIN(r.w / 2 + 10, r.w);
+	d = (struct ui_rect){ r.y + row, r.x, r.h - row, lw - 1 };
+	m = (struct ui_rect){ r.y + row, r.x + lw + 1, r.h - row,
+	    r.w - lw - 1 };
+	draw_details(ui, s, &d);
+	if (m.w > 10) {
+		ui_vsplit(ui, m.y, lw, m.h);
+		draw_metrics(ui, s, &m);
+	}
+}
+
+static bool
+target_key(struct ui *ui, int ch)
+{
+	(void)ui;
+	switch (ch) {
+	case KEY_UP:
+	case 'k':
+		events_first++;
+		return true;
+	case KEY_DOWN:
+	case 'j':
+		if (events_first > 0)
+			events_first--;
+		return true;
+	}
+	return false;
+}
+
+const struct ui_screen screen_target = {
+	.name = "Target",
+	.init = target_init,
+	.draw = target_draw,
+	.key = target_key,
+};

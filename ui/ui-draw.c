@@ -1,0 +1,427 @@
+/* Colours, clipped text, and the frame around every view. */
+#include "config.h"
+
+#include <inttypes.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "engine.h"
+#include "ui-int.h"
+#include "util.h"
+#include "widget.h"
+
+struct ui_style {
+	short fg, bg;
+	attr_t color_attr;		/* added to the pair */
+	attr_t mono;			/* without colours */
+};
+
+static const struct ui_style styles[UC__COUNT] = {
+	[UC_NORMAL] = { -1, -1, A_NORMAL, A_NORMAL },
+	[UC_TITLE] = { COLOR_BLACK, COLOR_CYAN, A_NORMAL, A_REVERSE },
+	[UC_LABEL] = { COLOR_CYAN, -1, A_NORMAL, A_NORMAL },
+	[UC_GOOD] = { COLOR_GREEN, -1, A_NORMAL, A_NORMAL },
+	[UC_WARN] = { COLOR_YELLOW, -1, A_BOLD, A_BOLD },
+	[UC_BAD] = { COLOR_RED, -1, A_BOLD, A_REVERSE },
+	[UC_GRAPH] = { COLOR_GREEN, -1, A_NORMAL, A_NORMAL },
+	[UC_GRAPH2] = { COLOR_MAGENTA, -1, A_NORMAL, A_NORMAL },
+	[UC_MARK] = { COLOR_YELLOW, -1, A_NORMAL, A_DIM },
+	[UC_KEY] = { COLOR_BLACK, COLOR_CYAN, A_NORMAL, A_REVERSE },
+	[UC_BAR] = { COLOR_WHITE, COLOR_BLUE, A_BOLD, A_REVERSE },
+	[UC_SELECTED] = { COLOR_BLACK, COLOR_GREEN, A_NORMAL, A_REVERSE },
+};
+
+static attr_t attrs[UC__COUNT];
+
+void
+ui_colors_init(struct ui *ui)
+{
+	const char *no_color = getenv("NO_COLOR");
+	size_t i;
+
+	/* NO_COLOR: any value but the empty string turns colours off. */
+	ui->color = has_colors() && (no_color == NULL || *no_color == '\0');
+	if (ui->color && start_color() == ERR)
+		ui->color = false;
+	if (ui->color)
+		use_default_colors();
+	for (i = 0; i < UC__COUNT; i++) {
+		if (!ui->color || i == UC_NORMAL) {
+			attrs[i] = styles[i].mono;
+			continue;
+		}
+		init_pair((short)i, styles[i].fg, styles[i].bg);
+		attrs[i] = COLOR_PAIR(i) | styles[i].color_attr;
+	}
+}
+
+attr_t
+ui_attr(const struct ui *ui, enum ui_color c)
+{
+	(void)ui;
+	return attrs[c];
+}
+
+int
+ui_text(struct ui *ui, const struct ui_rect *r, int row, int col,
+    enum ui_color c, const char *fmt, ...)
+{
+	char buf[512];
+	va_list ap;
+	int n;
+
+	if (row < 0 || row >= r->h || col < 0 || col >= r->w)
+		return 0;
+	va_start(ap, fmt);
+	vsnprintf(buf, sizeof buf, fmt, ap);
+	va_end(ap);
+	n = (int)strlen(buf);
+	if (n > r->w - col)
+		n = r->w - col;
+	attrset(ui_attr(ui, c));
+	mvaddnstr(r->y + row, r->x + col, buf, n);
+	attrset(A_NORMAL);
+	return n;
+}
+
+int
+ui_glyph(const struct ui_rect *r, int row, int col, const char *g)
+{
+	if (row < 0 || row >= r->h || col < 0 || col >= r->w)
+		return 0;
+	mvaddstr(r->y + row, r->x + col, g);
+	return 1;
+}
+
+void
+ui_title(struct ui *ui, const struct ui_rect *r, int row, const char *title,
+    const char *extra)
+{
+	int n;
+
+	if (row < 0 || row >= r->h)
+		return;
+	attrset(ui_attr(ui, UC_TITLE));
+	mvhline(r->y + row, r->x, ' ', r->w);
+	attrset(A_NORMAL);
+	n = ui_text(ui, r, row, 0, UC_TITLE, " %s ", title);
+	if (extra != NULL)
+		ui_text(ui, r, row, n, UC_TITLE, " %s", extra);
+}
+
+void
+ui_vsplit(struct ui *ui, int y, int x, int h)
+{
+	int i;
+
+	attrset(ui_attr(ui, UC_LABEL));
+	for (i = 0; i < h; i++)
+		mvaddstr(y + i, x, ui->g->vline);
+	attrset(A_NORMAL);
+}
+
+void
+ui_message(struct ui *ui, bool bad, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(ui->message, sizeof ui->message, fmt, ap);
+	va_end(ap);
+	ui->message_bad = bad;
+	ui->message_until = ui->now_us + 5000000;
+}
+
+enum ui_color
+ui_latency_color(const struct ui *ui, const struct snapshot *s,
+    enum thr_metric m, double ms, bool whole_run)
+{
+	enum ui_color c = UC_NORMAL;
+	size_t i;
+
+	if (!ui->have_verdict || ms <= 0)
+		return UC_NORMAL;
+	for (i = 0; i < ui->verdict.n; i++) {
+		const struct verdict_row *row = &ui->verdict.rows[i];
+		bool pass;
+
+		if (row->t->scope != THR_SCOPE_ALL || row->t->metric != m)
+			continue;
+		pass = whole_run ? row->passed : threshold_check(row->t, ms);
+		if (!pass)
+			return UC_BAD;
+		c = UC_GOOD;
+	}
+	(void)s;
+	return c;
+}
+
+enum ui_color
+ui_threshold_state(const struct snapshot *s, const struct verdict_row *row,
+    const char **word)
+{
+	const struct threshold *t = row->t;
+
+	if (row->passed) {
+		*word = "PASS";
+		return UC_GOOD;
+	}
+	if (t->scope == THR_SCOPE_PHASE && t->scope_index < s->nphases &&
+	    s->phases[t->scope_index].state == PHASE_PENDING) {
+		*word = "pending";
+		return UC_LABEL;
+	}
+	if (row->final) {
+		*word = "FAIL";
+		return UC_BAD;
+	}
+	if (!row->known) {
+		*word = "waiting";
+		return UC_LABEL;
+	}
+	*word = "failing";
+	return UC_WARN;
+}
+
+static size_t
+thresholds_failing(const struct ui *ui, const struct snapshot *s)
+{
+	const char *word;
+	size_t i, n = 0;
+
+	for (i = 0; ui->have_verdict && i < ui->verdict.n; i++) {
+		enum ui_color c = ui_threshold_state(s, &ui->verdict.rows[i],
+		    &word);
+
+		n += c == UC_BAD || c == UC_WARN;
+	}
+	return n;
+}
+
+static enum engine_state
+live_state(const struct ui *ui, const struct snapshot *s)
+{
+	if (s->state == ENGINE_DONE)
+		return ENGINE_DONE;
+	if (ui->quitting || s->state == ENGINE_FINISHING)
+		return ENGINE_FINISHING;
+	if (engine_paused(ui->e))
+		return ENGINE_PAUSED;
+	return s->state;
+}
+
+static void
+draw_header(struct ui *ui, const struct snapshot *s, int w)
+{
+	struct ui_rect r = { 0, 0, 2, w };
+	const struct snap_phase *p = NULL;
+	struct meter_model mm = { .color = UC_GOOD };
+	enum engine_state st = live_state(ui, s);
+	char el[32], left[32], pct[8];
+	double elapsed = ui_elapsed(ui, s), remaining = s->remaining;
+	double factor = engine_factor(ui->e);
+	int x, barw, i;
+
+	if (s->phase < s->nphases)
+		p = &s->phases[s->phase];
+	attrset(ui_attr(ui, UC_BAR));
+	mvhline(0, 0, ' ', w);
+	attrset(A_NORMAL);
+	x = ui_text(ui, &r, 0, 0, UC_BAR, " loadtop  %s  ", s->scn->name);
+	if (p != NULL)
+		x += ui_text(ui, &r, 0, x, UC_BAR, "phase %zu/%zu %s %s ",
+		    s->phase + 1, s->nphases, scn_phase_kind_name(p->kind),
+		    p->name);
+	else
+		x += ui_text(ui, &r, 0, x, UC_BAR, "all %zu phases done ",
+		    s->nphases);
+
+	/* The clock on the right, the progress bar in between. */
+	if (remaining >= 0 && st == ENGINE_RUNNING)
+		remaining = LT_MAX(0, remaining - (elapsed - s->elapsed));
+	ui_fmt_time(elapsed, el, sizeof el);
+	if (remaining >= 0)
+		snprintf(left, sizeof left, "  %s left", ui_fmt_time(remaining,
+		    pct, sizeof pct));
+	else
+		left[0] = '\0';
+	snprintf(pct, sizeof pct, "%3.0f%%", p ? p->progress * 100 : 100.0);
+	i = (int)strlen(el) + (int)strlen(left) + 2;
+	barw = w - x - i - 6;
+	if (barw > 40)
+		barw = 40;
+	if (barw >= 6) {
+		struct ui_rect br = { 0, x, 1, barw };
+
+		mm.value = p ? p->progress : 1;
+		mm.max = 1;
+		mm.text = pct;
+		widget_draw(&widget_meter, ui, &br, &mm);
+	}
+	ui_text(ui, &r, 0, w - i, UC_BAR, "%s%s ", el, left);
+
+	/* Second line: where the load goes and what the run is doing. */
+	x = ui_text(ui, &r, 1, 0, UC_LABEL, " target ");
+	x += ui_text(ui, &r, 1, x, UC_NORMAL, "%.*s  ", LT_MAX(10, w / 2 - 8),
+	    ui_target_url(s));
+	switch (st) {
+	case ENGINE_PAUSED:
+		x += ui_text(ui, &r, 1, x, UC_WARN, "PAUSED");
+		break;
+	case ENGINE_FINISHING:
+		x += ui_text(ui, &r, 1, x, UC_WARN, "finishing");
+		break;
+	case ENGINE_DONE:
+		x += ui_text(ui, &r, 1, x, UC_NORMAL, "done (%s)",
+		    end_reason_name(s->end_reason));
+		break;
+	default:
+		x += ui_text(ui, &r, 1, x, UC_GOOD, "%s",
+		    engine_state_name(st));
+		break;
+	}
+	if (factor < 0.995 || factor > 1.005)
+		x += ui_text(ui, &r, 1, x, UC_WARN, "  scale x%.2f", factor);
+	if (p != NULL && p->target_rate > 0)
+		x += ui_text(ui, &r, 1, x, UC_LABEL, "  %.0f/s", p->target_rate);
+	else if (p != NULL && p->target_users > 0)
+		x += ui_text(ui, &r, 1, x, UC_LABEL, "  %u users",
+		    p->target_users);
+
+	/* The views, on the right when there is room. */
+	{
+		int need = 0, col;
+		size_t k;
+
+		for (k = 0; k < ui_nscreens; k++)
+			need += (int)strlen(ui_screens[k]->name) + 4;
+		col = w - need - 1;
+		if (col < x + 2) {
+			need = (int)strlen(ui_screens[ui->screen]->name) + 6;
+			ui_text(ui, &r, 1, w - need, UC_SELECTED, " %zu %s ",
+			    ui->screen + 1, ui_screens[ui->screen]->name);
+			return;
+		}
+		for (k = 0; k < ui_nscreens; k++)
+			col += ui_text(ui, &r, 1, col, k == ui->screen ?
+			    UC_SELECTED : UC_LABEL, "%zu %s ", k + 1,
+			    ui_screens[k]->name) + 1;
+	}
+}
+
+/* What deserves attention now, worst first. */
+static void
+draw_alerts(struct ui *ui, const struct snapshot *s, int y, int w)
+{
+	struct ui_rect r = { y, 0, 1, w };
+	const struct monitor_view *v = &s->target;
+	const struct snap_block *b = &s->interval;
+	char buf[32];
+	size_t k;
+	int x = 0, n = 0;
+
+	if (ui->message[0] != '\0' && ui->now_us < ui->message_until) {
+		ui_text(ui, &r, 0, 0, ui->message_bad ? UC_BAD : UC_GOOD,
+		    " %s ", ui->message);
+		return;
+	}
+#define ALERT(c, ...) do {						\
+	x += ui_text(ui, &r, 0, x, UC_NORMAL, n++ ? "  " : " ");	\
+	x += ui_text(ui, &r, 0, x, (c), __VA_ARGS__);			\
+} while (0)
+	if (s->has_target && !v->alive)
+		ALERT(UC_BAD, "target exited");
+	if (s->has_target && v->stats.workers_exited > 0)
+		ALERT(UC_BAD, "%u worker%s exited", v->stats.workers_exited,
+		    v->stats.workers_exited == 1 ? "" : "s");
+	if (s->has_target && v->health.enabled && v->health.checked &&
+	    !v->health.up)
+		ALERT(UC_BAD, "health DOWN");
+	if (b->n.completed > 0 && ui_pct(b->n.errors, b->n.completed) > 5)
+		ALERT(UC_BAD, "errors %.1f%%", ui_pct(b->n.errors,
+		    b->n.completed));
+	if ((k = thresholds_failing(ui, s)) > 0)
+		ALERT(UC_WARN, "%zu threshold%s failing", k, k == 1 ? "" : "s");
+	if (b->latency.p95 > 500)
+		ALERT(UC_WARN, "p95 %s", ui_fmt_ms(b->latency.p95, buf,
+		    sizeof buf));
+	if (b->n.late_starts > 0)
+		ALERT(UC_WARN, "%" PRIu64 " late starts", b->n.late_starts);
+	if (s->has_target && v->saturated)
+		ALERT(UC_WARN, "loadtop saturated: numbers may be low");
+	if (s->has_target && v->proc_error)
+		ALERT(UC_WARN, "cannot read the target's /proc");
+#undef ALERT
+	if (n == 0)
+		ui_text(ui, &r, 0, 0, UC_LABEL, " no alerts");
+}
+
+static void
+draw_footer(struct ui *ui, int y, int w)
+{
+	static const struct {
+		const char *key, *what;
+	} keys[] = {
+		{ "q", "quit" }, { "p", "pause" }, { "+-", "rate" },
+		{ "n", "next" }, { "s", "report" }, { "Tab", "view" },
+		{ "?", "help" },
+	};
+	struct ui_rect r = { y, 0, 1, w };
+	size_t i;
+	int x = 0;
+
+	for (i = 0; i < LT_NELEM(keys); i++) {
+		const char *what = keys[i].what;
+
+		if (i == 1 && engine_paused(ui->e))
+			what = "resume";
+		x += ui_text(ui, &r, 0, x, UC_KEY, "%s", keys[i].key);
+		x += ui_text(ui, &r, 0, x, UC_NORMAL, " %-7s", what);
+	}
+}
+
+void
+ui_draw_frame(struct ui *ui, const struct snapshot *s, struct ui_rect *body)
+{
+	int h = LINES, w = COLS;
+
+	draw_header(ui, s, w);
+	draw_alerts(ui, s, h - 2, w);
+	draw_footer(ui, h - 1, w);
+	body->y = 2;
+	body->x = 0;
+	body->h = LT_MAX(0, h - 4);
+	body->w = w;
+}
+
+void
+ui_draw_help(struct ui *ui)
+{
+	static const char *const lines[] = {
+		"q  F10      stop the run and show the summary",
+		"Ctrl-C      the same (ends as 'signal')",
+		"p  space    pause or resume the load",
+		"+  -        rate or users up or down 10%",
+		"n           skip to the next phase",
+		"s           write a report now, keep running",
+		"Tab  1-5    switch view",
+		"Up Down     scroll tables",
+		"?  F1       this help; any key closes it",
+	};
+	int bw = 54, bh = (int)LT_NELEM(lines) + 4, y, x, i;
+	struct ui_rect r;
+
+	bw = LT_MIN(bw, COLS);
+	bh = LT_MIN(bh, LINES);
+	y = (LINES - bh) / 2;
+	x = (COLS - bw) / 2;
+	r = (struct ui_rect){ y, x, bh, bw };
+	for (i = 0; i < bh; i++)
+		mvhline(y + i, x, ' ', bw);
+	ui_title(ui, &r, 0, "Keys", NULL);
+	for (i = 0; i < (int)LT_NELEM(lines); i++)
+		ui_text(ui, &r, i + 2, 2, UC_NORMAL, "%s", lines[i]);
+	ui_title(ui, &r, bh - 1, "loadtop " PACKAGE_VERSION, NULL);
+}

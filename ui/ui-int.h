@@ -1,0 +1,125 @@
+/* The dashboard's own declarations, shared by ui/ and nothing else. */
+#ifndef LT_UI_INT_H
+#define LT_UI_INT_H
+
+#include <curses.h>
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "snapshot.h"
+#include "ui.h"
+#include "verdict.h"
+
+struct engine;
+
+/* A region of the screen, in cells. */
+struct ui_rect {
+	int y, x, h, w;
+};
+
+enum ui_color {
+	UC_NORMAL,
+	UC_TITLE,			/* panel titles */
+	UC_LABEL,			/* dim labels */
+	UC_GOOD,
+	UC_WARN,
+	UC_BAD,
+	UC_GRAPH,
+	UC_GRAPH2,
+	UC_MARK,			/* phase boundaries */
+	UC_KEY,				/* key names in the footer */
+	UC_BAR,				/* the header and footer bars */
+	UC_SELECTED,
+	UC__COUNT
+};
+
+/* Glyphs for the locale: Unicode blocks, or plain ASCII. */
+struct ui_glyphs {
+	const char *bar[9];		/* 0..8 eighths of a cell, bottom up */
+	const char *hbar[9];		/* 0..8 eighths, left to right */
+	const char *vline;
+	const char *hline;
+	const char *mark;		/* a phase boundary in a graph */
+	const char *dot;		/* separator in text */
+};
+
+struct ui {
+	struct engine *e;
+	const struct ui_opts *opts;
+	const struct ui_glyphs *g;
+	bool color;
+	size_t screen;			/* index in ui_screens */
+	bool help;
+	bool quitting;
+	int64_t now_us;
+	char message[160];
+	int64_t message_until;
+	bool message_bad;
+	struct verdict verdict;		/* of the snapshot being drawn */
+	bool have_verdict;
+};
+
+/* One view: Tab cycles them, 1-5 selects. */
+struct ui_screen {
+	const char *name;
+	void	(*init)(struct ui *);
+	void	(*draw)(struct ui *, const struct snapshot *,
+		     const struct ui_rect *);
+	/* Returns true when the key was taken. */
+	bool	(*key)(struct ui *, int);
+};
+
+extern const struct ui_screen screen_overview;
+extern const struct ui_screen screen_requests;
+extern const struct ui_screen screen_timing;
+extern const struct ui_screen screen_target;
+extern const struct ui_screen screen_phases;
+extern const struct ui_screen *const ui_screens[];
+extern const size_t ui_nscreens;
+
+/* ui-draw.c: attributes, clipped text and the frame around a view. */
+void	 ui_colors_init(struct ui *);
+attr_t	 ui_attr(const struct ui *, enum ui_color);
+int	 ui_text(struct ui *, const struct ui_rect *, int row, int col,
+	     enum ui_color, const char *fmt, ...)
+	     __attribute__((format(printf, 6, 7)));
+int	 ui_glyph(const struct ui_rect *, int row, int col, const char *);
+void	 ui_title(struct ui *, const struct ui_rect *, int row,
+	     const char *title, const char *extra);
+void	 ui_vsplit(struct ui *, int y, int x, int h);
+void	 ui_message(struct ui *, bool bad, const char *fmt, ...)
+	     __attribute__((format(printf, 3, 4)));
+void	 ui_draw_frame(struct ui *, const struct snapshot *,
+	     struct ui_rect *body);
+void	 ui_draw_help(struct ui *);
+/*
+ * How a threshold stands now: PASS, FAIL (final), failing (may still
+ * change), waiting (nothing measured yet) or pending (its phase has not
+ * begun).  Returns the colour; *word is the status.
+ */
+enum ui_color ui_threshold_state(const struct snapshot *,
+	     const struct verdict_row *, const char **word);
+/* A latency threshold's colour for a value, UC_NORMAL when none. */
+enum ui_color ui_latency_color(const struct ui *, const struct snapshot *,
+	     enum thr_metric, double ms, bool whole_run);
+
+/* screen-target.c: the target's CPU or RSS over the whole session, one
+ * row or more; marks puts the phase boundaries in. */
+void	 ui_target_graph(struct ui *, const struct snapshot *,
+	     const struct ui_rect *, bool rss, bool marks);
+
+/* ui-fmt.c: short human forms of numbers. */
+char	*ui_fmt_ms(double ms, char *buf, size_t len);
+char	*ui_fmt_count(uint64_t n, char *buf, size_t len);
+char	*ui_fmt_bytes(double bytes, char *buf, size_t len);
+char	*ui_fmt_time(double seconds, char *buf, size_t len);
+double	 ui_pct(uint64_t part, uint64_t whole);
+/* Seconds since the run started, for the target's monotonic times. */
+double	 ui_target_t(const struct snapshot *, int64_t t_us);
+/* What the header calls the target: base_url, else the first URL. */
+const char *ui_target_url(const struct snapshot *);
+/* Seconds of the run, live between snapshots while running. */
+double	 ui_elapsed(const struct ui *, const struct snapshot *);
+
+#endif

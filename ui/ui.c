@@ -1,0 +1,505 @@
+/*
+ * The dashboard's life: start curses, redraw at a fixed rate from the
+ * latest snapshot, take keys and signals, and put the terminal back on
+ * every way out (the run's end, a quit, a signal, a crash).  While curses
+ * owns the screen, whatever is written to stderr goes to a temporary file
+ * and is printed once the screen is restored.
+ */
+#include "config.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <langinfo.h>
+#include <locale.h>
+#include <poll.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/ioctl.h>
+#include <sys/signalfd.h>
+#include <termios.h>
+#include <unistd.h>
+
+#include "engine.h"
+#include "ui-int.h"
+#include "util.h"
+
+#define UI_FPS_DEFAULT 4
+#define UI_FPS_MAX 60
+
+const struct ui_screen *const ui_screens[] = {
+	&screen_overview,
+	&screen_requests,
+	&screen_timing,
+	&screen_target,
+	&screen_phases,
+};
+const size_t ui_nscreens = LT_NELEM(ui_screens);
+
+static const struct ui_glyphs glyphs_utf8 = {
+	.bar = { " ", "\u2581", "\u2582", "\u2583", "\u2584", "\u2585",
+	    "\u2586", "\u2587", "\u2588" },
+	.hbar = { " ", "\u258f", "\u258e", "\u258d", "\u258c", "\u258b",
+	    "\u258a", "\u2589", "\u2588" },
+	.vline = "\u2502",
+	.hline = "\u2500",
+	.mark = "\u250a",
+	.dot = "\u00b7",
+};
+
+static const struct ui_glyphs glyphs_ascii = {
+	.bar = { " ", "_", "_", "_", "-", "-", "=", "=", "#" },
+	.hbar = { " ", " ", " ", " ", "|", "|", "|", "|", "|" },
+	.vline = "|",
+	.hline = "-",
+	.mark = ":",
+	.dot = "|",
+};
+
+/* What the emergency exits need; there is one dashboard at a time. */
+static volatile sig_atomic_t ui_live;
+static struct termios tio_saved;
+static bool tio_ok;
+static int stderr_saved = -1;
+static int stderr_held = -1;
+static int winch_pipe[2] = { -1, -1 };
+static struct sigaction old_winch;
+static const int fatal_sigs[] = { SIGSEGV, SIGABRT, SIGBUS, SIGFPE, SIGILL };
+static struct sigaction old_fatal[LT_NELEM(fatal_sigs)];
+static bool atexit_done;
+
+bool
+ui_usable(const char **why)
+{
+	const char *term = getenv("TERM");
+
+	*why = NULL;
+	if (!isatty(STDIN_FILENO) || !isatty(STDOUT_FILENO))
+		return false;
+	if (term == NULL || *term == '\0') {
+		*why = "TERM is not set";
+		return false;
+	}
+	if (strcmp(term, "dumb") == 0) {
+		*why = "TERM is dumb";
+		return false;
+	}
+	return true;
+}
+
+/* Send stderr to a temporary file until release_stderr. */
+static void
+hold_stderr(void)
+{
+	FILE *f;
+
+	fflush(stderr);
+	if ((f = tmpfile()) == NULL)
+		return;
+	stderr_held = fcntl(fileno(f), F_DUPFD_CLOEXEC, 3);
+	fclose(f);
+	if (stderr_held < 0)
+		return;
+	stderr_saved = fcntl(STDERR_FILENO, F_DUPFD_CLOEXEC, 3);
+	if (stderr_saved < 0 || dup2(stderr_held, STDERR_FILENO) < 0) {
+		if (stderr_saved >= 0)
+			close(stderr_saved);
+		close(stderr_held);
+		stderr_saved = stderr_held = -1;
+	}
+}
+
+/* Put stderr back and print what it held; async-signal-safe. */
+static void
+release_stderr(void)
+{
+	char buf[4096];
+	ssize_t n;
+
+	if (stderr_saved < 0)
+		return;
+	dup2(stderr_saved, STDERR_FILENO);
+	close(stderr_saved);
+	stderr_saved = -1;
+	if (lseek(stderr_held, 0, SEEK_SET) == 0)
+		while ((n = read(stderr_held, buf, sizeof buf)) > 0)
+			if (write(STDERR_FILENO, buf, (size_t)n) != n)
+				break;
+	close(stderr_held);
+	stderr_held = -1;
+}
+
+static void
+restore_terminal(void)
+{
+	if (!ui_live)
+		return;
+	ui_live = 0;
+	endwin();
+	if (tio_ok)
+		tcsetattr(STDIN_FILENO, TCSADRAIN, &tio_saved);
+	release_stderr();
+}
+
+/* A crash: give the terminal back, then die of the same signal. */
+static void
+on_fatal(int sig)
+{
+	restore_terminal();
+	signal(sig, SIG_DFL);
+	raise(sig);
+}
+
+static void
+on_exit_restore(void)
+{
+	restore_terminal();
+}
+
+static void
+on_winch(int sig)
+{
+	int saved = errno;
+
+	(void)sig;
+	if (winch_pipe[1] >= 0 && write(winch_pipe[1], "", 1) < 0)
+		errno = saved;	/* full: a wake-up is pending anyway */
+	errno = saved;
+}
+
+static void
+handlers_install(void)
+{
+	struct sigaction sa;
+	size_t i;
+
+	memset(&sa, 0, sizeof sa);
+	sigemptyset(&sa.sa_mask);
+	sa.sa_handler = on_fatal;
+	sa.sa_flags = SA_RESETHAND | SA_NODEFER;
+	for (i = 0; i < LT_NELEM(fatal_sigs); i++)
+		sigaction(fatal_sigs[i], &sa, &old_fatal[i]);
+	/* The window size is ours to follow, so a resize shows at once. */
+	sa.sa_handler = on_winch;
+	sa.sa_flags = SA_RESTART;
+	sigaction(SIGWINCH, &sa, &old_winch);
+	if (!atexit_done) {
+		atexit(on_exit_restore);
+		atexit_done = true;
+	}
+}
+
+static void
+handlers_remove(void)
+{
+	size_t i;
+
+	for (i = 0; i < LT_NELEM(fatal_sigs); i++)
+		sigaction(fatal_sigs[i], &old_fatal[i], NULL);
+	sigaction(SIGWINCH, &old_winch, NULL);
+}
+
+static void
+follow_resize(void)
+{
+	struct winsize ws;
+	char c;
+
+	while (read(winch_pipe[0], &c, 1) > 0)
+		;
+	if (ioctl(STDOUT_FILENO, TIOCGWINSZ, &ws) == 0 && ws.ws_row > 0 &&
+	    ws.ws_col > 0)
+		resizeterm(ws.ws_row, ws.ws_col);
+	clearok(curscr, TRUE);
+}
+
+static void
+draw_small(struct ui *ui, const struct snapshot *s)
+{
+	struct ui_rect r = { 0, 0, LINES, COLS };
+
+	ui_text(ui, &r, 0, 0, UC_BAR, "loadtop %s", s ? s->scn->name : "");
+	ui_text(ui, &r, 1, 0, UC_NORMAL, "window too small (%dx%d)", COLS,
+	    LINES);
+	if (s != NULL)
+		ui_text(ui, &r, 2, 0, UC_NORMAL, "%.0f req/s, %.1fs",
+		    s->interval.rps, s->elapsed);
+	ui_text(ui, &r, 3, 0, UC_NORMAL, "q: quit");
+}
+
+static void
+draw(struct ui *ui, uint64_t *verdict_seq)
+{
+	struct snapshot *s = engine_snapshot(ui->e);
+	struct ui_rect body;
+
+	erase();
+	if (s != NULL && s->seq != *verdict_seq) {
+		if (ui->have_verdict)
+			verdict_clear(&ui->verdict);
+		verdict_eval(s, &ui->verdict);
+		ui->have_verdict = true;
+		*verdict_seq = s->seq;
+	}
+	if (s == NULL || COLS < 60 || LINES < 16)
+		draw_small(ui, s);
+	else {
+		ui_draw_frame(ui, s, &body);
+		ui_screens[ui->screen]->draw(ui, s, &body);
+		if (ui->help)
+			ui_draw_help(ui);
+	}
+	wnoutrefresh(stdscr);
+	doupdate();
+	if (s != NULL)
+		snapshot_release(s);
+}
+
+static void
+quit(struct ui *ui, enum end_reason why)
+{
+	if (!ui->quitting)
+		ui_message(ui, false, "stopping: finishing the requests in "
+		    "flight");
+	ui->quitting = true;
+	engine_stop(ui->e, why);
+}
+
+static void
+report_now(struct ui *ui)
+{
+	struct snapshot *s;
+	char *path, *cause = NULL;
+
+	if (ui->opts->report_now == NULL) {
+		ui_message(ui, true, "no report writer is configured");
+		return;
+	}
+	if ((s = engine_snapshot(ui->e)) == NULL) {
+		ui_message(ui, true, "nothing to report yet");
+		return;
+	}
+	path = ui->opts->report_now(ui->opts->report_arg, s, &cause);
+	if (path != NULL)
+		ui_message(ui, false, "report written to %s", path);
+	else
+		ui_message(ui, true, "report failed: %s",
+		    cause ? cause : "unknown error");
+	free(path);
+	free(cause);
+	snapshot_release(s);
+}
+
+static void
+scale(struct ui *ui, double by)
+{
+	engine_scale(ui->e, engine_factor(ui->e) * by);
+	ui_message(ui, false, "load scaled to x%.2f", engine_factor(ui->e));
+}
+
+static void
+key(struct ui *ui, int ch)
+{
+	if (ui->help) {
+		ui->help = false;
+		if (ch != 'q' && ch != KEY_F(10))
+			return;
+	}
+	switch (ch) {
+	case 'q':
+	case 'Q':
+	case KEY_F(10):
+		quit(ui, END_USER_QUIT);
+		return;
+	case 3:			/* Ctrl-C, should it arrive as a key */
+		quit(ui, END_SIGNAL);
+		return;
+	case '?':
+	case 'h':
+	case KEY_F(1):
+		ui->help = true;
+		return;
+	case '\t':
+		ui->screen = (ui->screen + 1) % ui_nscreens;
+		return;
+	case KEY_BTAB:
+		ui->screen = (ui->screen + ui_nscreens - 1) % ui_nscreens;
+		return;
+	case 12:		/* Ctrl-L */
+		clearok(curscr, TRUE);
+		return;
+	case KEY_RESIZE:
+		return;
+	}
+	if (ch >= '1' && ch < '1' + (int)ui_nscreens) {
+		ui->screen = (size_t)(ch - '1');
+		return;
+	}
+	if (ui->quitting)
+		return;
+	switch (ch) {
+	case 'p':
+	case 'P':
+	case ' ':
+		engine_pause(ui->e, !engine_paused(ui->e));
+		ui_message(ui, false, engine_paused(ui->e) ? "paused" :
+		    "resumed");
+		return;
+	case '+':
+	case '=':
+		scale(ui, 1.1);
+		return;
+	case '-':
+	case '_':
+		scale(ui, 1 / 1.1);
+		return;
+	case 'n':
+	case 'N':
+		engine_next_phase(ui->e);
+		ui_message(ui, false, "skipping to the next phase");
+		return;
+	case 's':
+	case 'S':
+		report_now(ui);
+		return;
+	}
+	if (ui_screens[ui->screen]->key != NULL)
+		ui_screens[ui->screen]->key(ui, ch);
+}
+
+/* A signal from sigs (blocked everywhere): stop the run. */
+static void
+take_signal(struct ui *ui, int sig)
+{
+	quit(ui, END_SIGNAL);
+	ui_message(ui, true, "%s: stopping", strsignal(sig));
+}
+
+static void
+loop(struct ui *ui, const sigset_t *sigs, int sigfd)
+{
+	int64_t frame = 1000000 / LT_MAX(1, LT_MIN(UI_FPS_MAX,
+	    ui->opts->fps ? ui->opts->fps : UI_FPS_DEFAULT));
+	int64_t next = 0;
+	uint64_t verdict_seq = 0;
+	struct pollfd pfd[3];
+	struct timespec zero = { 0, 0 };
+	bool dirty = true;
+	int ch, sig, timeout;
+
+	pfd[0] = (struct pollfd){ .fd = STDIN_FILENO, .events = POLLIN };
+	pfd[1] = (struct pollfd){ .fd = winch_pipe[0], .events = POLLIN };
+	pfd[2] = (struct pollfd){ .fd = sigfd, .events = POLLIN };
+	for (;;) {
+		ui->now_us = lt_now_us();
+		if (engine_wait(ui->e, 0))
+			break;
+		if (dirty || ui->now_us >= next) {
+			draw(ui, &verdict_seq);
+			next = ui->now_us + frame;
+			dirty = false;
+		}
+		timeout = (int)((next - ui->now_us + 999) / 1000);
+		if (poll(pfd, 3, LT_MAX(timeout, 0)) < 0 && errno != EINTR)
+			break;
+		ui->now_us = lt_now_us();
+		if (pfd[1].revents & POLLIN) {
+			follow_resize();
+			dirty = true;
+		}
+		if (sigfd >= 0 && (pfd[2].revents & POLLIN)) {
+			struct signalfd_siginfo si;
+
+			while (read(sigfd, &si, sizeof si) == sizeof si)
+				take_signal(ui, (int)si.ssi_signo);
+			dirty = true;
+		} else if (sigfd < 0 && (sig = sigtimedwait(sigs, NULL,
+		    &zero)) > 0) {
+			take_signal(ui, sig);
+			dirty = true;
+		}
+		if (pfd[0].revents & (POLLHUP | POLLERR | POLLNVAL)) {
+			/* The terminal went away: nobody is watching. */
+			pfd[0].fd = -1;
+			quit(ui, END_SIGNAL);
+		} else if (pfd[0].revents & POLLIN) {
+			while ((ch = getch()) != ERR)
+				key(ui, ch);
+			dirty = true;
+		}
+	}
+}
+
+int
+ui_run(struct engine *e, const struct ui_opts *opts, const sigset_t *sigs)
+{
+	struct ui ui = { .e = e, .opts = opts };
+	const char *why, *term = getenv("TERM");
+	char *old_ctype;
+	SCREEN *scr;
+	int sigfd;
+	size_t i;
+
+	if (!ui_usable(&why)) {
+		if (why != NULL)
+			fprintf(stderr, "loadtop: no dashboard (%s), running "
+			    "headless\n", why);
+		return -1;
+	}
+	old_ctype = xstrdup(setlocale(LC_CTYPE, NULL));
+	setlocale(LC_CTYPE, "");
+	ui.g = strcmp(nl_langinfo(CODESET), "UTF-8") == 0 ? &glyphs_utf8 :
+	    &glyphs_ascii;
+	if (pipe2(winch_pipe, O_CLOEXEC | O_NONBLOCK) != 0) {
+		fprintf(stderr, "loadtop: no dashboard (pipe: %s), running "
+		    "headless\n", strerror(errno));
+		setlocale(LC_CTYPE, old_ctype);
+		free(old_ctype);
+		return -1;
+	}
+	tio_ok = tcgetattr(STDIN_FILENO, &tio_saved) == 0;
+	hold_stderr();
+	if ((scr = newterm(NULL, stdout, stdin)) == NULL) {
+		release_stderr();
+		fprintf(stderr, "loadtop: no dashboard (cannot use TERM=%s), "
+		    "running headless\n", term);
+		close(winch_pipe[0]);
+		close(winch_pipe[1]);
+		winch_pipe[0] = winch_pipe[1] = -1;
+		setlocale(LC_CTYPE, old_ctype);
+		free(old_ctype);
+		return -1;
+	}
+	ui_live = 1;
+	handlers_install();
+	cbreak();		/* Ctrl-C stays a signal */
+	noecho();
+	nonl();
+	intrflush(stdscr, FALSE);
+	keypad(stdscr, TRUE);
+	nodelay(stdscr, TRUE);
+	set_escdelay(25);
+	curs_set(0);
+	ui_colors_init(&ui);
+	for (i = 0; i < ui_nscreens; i++)
+		if (ui_screens[i]->init != NULL)
+			ui_screens[i]->init(&ui);
+	sigfd = signalfd(-1, sigs, SFD_CLOEXEC | SFD_NONBLOCK);
+
+	loop(&ui, sigs, sigfd);
+
+	if (sigfd >= 0)
+		close(sigfd);
+	restore_terminal();
+	handlers_remove();
+	delscreen(scr);
+	close(winch_pipe[0]);
+	close(winch_pipe[1]);
+	winch_pipe[0] = winch_pipe[1] = -1;
+	if (ui.have_verdict)
+		verdict_clear(&ui.verdict);
+	setlocale(LC_CTYPE, old_ctype);
+	free(old_ctype);
+	return 0;
+}

@@ -1,0 +1,43 @@
+/*
+ * The live dashboard: a curses view of the engine's snapshots while a run
+ * goes on, with keys to pause, scale, skip a phase, write a report or stop.
+ * It only reads snapshots and calls the engine's controls; it never
+ * touches the engine's state.  Nothing outside ui/ includes curses.
+ */
+#ifndef LT_UI_H
+#define LT_UI_H
+
+#include <signal.h>
+#include <stdbool.h>
+
+struct engine;
+struct snapshot;
+
+struct ui_opts {
+	unsigned fps;			/* redraws per second; 0: 4 */
+	/*
+	 * The 's' key: write a report of the snapshot now.  Returns the path
+	 * written (allocated) or NULL with *cause set.  NULL: no writer.
+	 */
+	char	*(*report_now)(void *arg, const struct snapshot *,
+		     char **cause);
+	void	*report_arg;
+};
+
+/*
+ * Whether the dashboard can be shown: stdin and stdout are terminals and
+ * TERM names a usable one.  When not, *why (static text) says why; NULL
+ * when there is simply no terminal (nothing worth a note).
+ */
+bool	 ui_usable(const char **why);
+
+/*
+ * Show the dashboard until the run ends, then restore the terminal and
+ * print what was written to stderr meanwhile.  sigs (blocked in every
+ * thread) are taken here and stop the run.  Returns 0 after the run ended,
+ * or -1 when the dashboard could not start (a note is printed when a
+ * terminal was there); the run is left untouched then.
+ */
+int	 ui_run(struct engine *, const struct ui_opts *, const sigset_t *sigs);
+
+#endif
