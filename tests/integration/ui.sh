@@ -1,0 +1,188 @@
+#!/bin/sh
+# The dashboard, driven in a tmux pane against loadtop-target: live
+# panels, keys, resizes, the summary after quitting, and the plain mode
+# (NO_COLOR, an ASCII locale).
+. "$top_srcdir/tests/lib.sh"
+
+if ! command -v tmux >/dev/null 2>&1; then
+	echo "1..0 # SKIP tmux is not installed"
+	exit 0
+fi
+
+# One tmux server per pane, each on its own socket, all killed at the end.
+NPANE=0
+SOCK=""
+trap 'for s in $SOCKS; do tmux -L "$s" kill-server 2>/dev/null; done; t_cleanup' EXIT
+SOCKS=""
+
+tm() {
+	tmux -L "$SOCK" "$@"
+}
+
+# shot: the pane's text now, in $SHOT.
+shot() {
+	SHOT=$(tm capture-pane -p -t ui 2>/dev/null)
+}
+
+# wait_for REGEX [SECONDS]: poll the pane until it matches.
+wait_for() {
+	_end=$(( $(date +%s) + ${2:-10} ))
+	while :; do
+		shot
+		printf '%s\n' "$SHOT" | grep -Eq -- "$1" && return 0
+		[ "$(date +%s)" -ge "$_end" ] && return 1
+		sleep 0.2
+	done
+}
+
+# The completed requests the throughput panel shows.
+count() {
+	printf '%s\n' "$SHOT" | sed -n 's/.*requests \([0-9][0-9]*\).*/\1/p' |
+	    head -1
+}
+
+# start_pane CMD: a 100x30 pane running CMD, kept when it exits.
+start_pane() {
+	[ -n "$SOCK" ] && tm kill-server 2>/dev/null
+	NPANE=$((NPANE + 1))
+	SOCK="loadtop-ui-$$-$NPANE"
+	SOCKS="$SOCKS $SOCK"
+	tm -f /dev/null new-session -d -s ui -x 100 -y 30 \
+	    "cd '$T_TMP' && $1; echo \"loadtop exited with \$?\"; sleep 60"
+	tm set-option -t ui remain-on-exit on >/dev/null
+}
+
+start_target
+
+cat >"$T_TMP/ui.yaml" <<YAML
+version: 1
+name: ui-test
+target:
+  base_url: $TARGET_URL
+requests:
+  - name: ok
+    path: /ok
+    weight: 4
+  - name: limited
+    path: /limited
+    weight: 3
+  - name: leak
+    path: /leak?kb=256
+    weight: 1
+phases:
+  - name: mixed
+    kind: sustained
+    rate: 40/s
+    duration: 60s
+  - name: after
+    kind: sustained
+    rate: 20/s
+    duration: 60s
+    use: ok
+YAML
+
+start_pane "LC_ALL=C.UTF-8 '$LOADTOP' ui.yaml --pid $TARGET_PID --fps 10"
+
+ok "the dashboard comes up" wait_for 'loadtop +ui-test +phase 1/2' 15
+like "$SHOT" 'q quit +p pause' "the footer lists the keys"
+like "$SHOT" "target $TARGET_URL" "the header names the target"
+like "$SHOT" "Target +pid $TARGET_PID" "the target panel watches the target"
+
+wait_for 'requests [1-9]' 10
+c1=$(count)
+ok "the request count grows" wait_for "requests ($(( c1 + 1 ))|[0-9]{$(( ${#c1} + 1 )),})" 10
+c2=$(count)
+ok "the count went up ($c1 then $c2)" test "${c2:-0}" -gt "${c1:-0}"
+ok "429s show in the responses" wait_for 'rate-limited +[1-9]' 10
+ok "the status codes include 429" wait_for '429 +[0-9]' 5
+ok "latency percentiles show" wait_for 'p99\.9 +[0-9.]+(us|ms)' 5
+ok "the target's RSS grows under /leak" wait_for 'growth \+[0-9.]+(KB|MB)' 15
+like "$SHOT" 'RSS +[0-9.]+MB' "RSS is shown"
+like "$SHOT" 'CPU +[0-9.]+%' "CPU is shown"
+
+# Colours are on: the pane carries colour escapes.
+like "$(tm capture-pane -p -e -t ui)" '\[([0-9]+;)*(3[0-7]|4[0-7])[;m]' \
+    "colours are used"
+
+tm send-keys -t ui +
+ok "+ scales the load" wait_for 'scale x1\.10' 5
+
+tm send-keys -t ui p
+ok "p pauses" wait_for 'PAUSED' 5
+sleep 2.5	# in-flight requests land, the next snapshots settle
+shot
+p1=$(count)
+sleep 2
+shot
+p2=$(count)
+is "$p2" "$p1" "the count stops while paused"
+tm send-keys -t ui p
+ok "p resumes" wait_for 'running' 5
+
+tm send-keys -t ui n
+ok "n moves to the next phase" wait_for 'phase 2/2 sustained after' 5
+
+tm send-keys -t ui s
+ok "s answers with a message" \
+    wait_for 'no report writer is configured|report written to|report failed' 5
+
+tm send-keys -t ui 2
+ok "2 shows the requests" wait_for 'request +count +req/s' 5
+like "$SHOT" 'limited +[0-9]+' "the requests view lists each request"
+tm send-keys -t ui 5
+ok "5 shows the phases" wait_for '1 +mixed +sustained +done' 5
+tm send-keys -t ui Tab
+ok "Tab cycles back to the overview" wait_for 'Latency +from the planned' 5
+
+tm resize-window -t ui -x 200 -y 60
+ok "a resize to 200x60 redraws" wait_for 'Throughput' 5
+sleep 0.5
+shot
+is "$(printf '%s\n' "$SHOT" | wc -l | tr -d ' ')" 60 "60 rows"
+like "$(printf '%s\n' "$SHOT" | sed -n 60p)" 'q quit' "the footer is on the last row"
+like "$(printf '%s\n' "$SHOT" | sed -n 1p)" '^ loadtop +ui-test' "the header is on the first row"
+col=$(printf '%s\n' "$SHOT" | awk '/Throughput/ { print index($0, "Throughput"); exit }')
+ok "the panels spread over the width (Throughput at $col)" test "${col:-0}" -gt 95
+
+tm resize-window -t ui -x 80 -y 24
+ok "a resize to 80x24 redraws" wait_for 'Throughput' 5
+sleep 0.5
+shot
+is "$(printf '%s\n' "$SHOT" | wc -l | tr -d ' ')" 24 "24 rows"
+like "$(printf '%s\n' "$SHOT" | sed -n 24p)" 'q quit' "the footer is on the last row"
+is "$(printf '%s\n' "$SHOT" | grep -c 'loadtop  ui-test')" 1 \
+    "one header, no leftovers"
+is "$(printf '%s\n' "$SHOT" | grep -c 'Latency')" 1 "one latency panel"
+like "$SHOT" 'rate-limited' "the responses fit at 80x24"
+like "$SHOT" 'RSS' "the target fits at 80x24"
+
+tm send-keys -t ui q
+ok "q ends the run" wait_for 'loadtop exited with' 15
+SHOT=$(tm capture-pane -p -S -500 -t ui)
+like "$SHOT" 'loadtop: ui-test: user_quit after' "the summary follows"
+like "$SHOT" 'rate_limited [0-9]+' "with the classes"
+is "$(tm display-message -p -t ui '#{alternate_on}')" 0 \
+    "the terminal left the alternate screen"
+is "$(tm display-message -p -t ui '#{cursor_flag}')" 1 "the cursor is back"
+
+# Plain: no colours, ASCII graphs.
+start_pane "NO_COLOR=1 LC_ALL=C '$LOADTOP' '$TARGET_URL/ok' -r 50 -d 30s"
+ok "the plain dashboard comes up" wait_for 'loadtop +ad-hoc' 15
+ok "and draws a graph" wait_for '#' 10
+plain=$(tm capture-pane -p -e -t ui)
+ok "no colour escapes with NO_COLOR" sh -c \
+    "! printf '%s\n' \"\$1\" | grep -Eq '\[([0-9]+;)*(3[0-7]|4[0-7]|38|48)[;m]'" \
+    sh "$plain"
+shot
+ok "only ASCII in the C locale" sh -c \
+    "! printf '%s\n' \"\$1\" | LC_ALL=C grep -q '[^ -~]'" sh "$SHOT"
+tm send-keys -t ui q
+ok "q ends the plain run" wait_for 'loadtop exited with' 15
+
+# Ctrl-C arrives as a signal and ends the run the same way.
+start_pane "'$LOADTOP' '$TARGET_URL/ok' -r 20 -d 30s"
+ok "a third dashboard comes up" wait_for 'loadtop +ad-hoc' 15
+tm send-keys -t ui C-c
+ok "Ctrl-C ends it, the summary follows" wait_for 'ad-hoc: signal after' 15
+
+done_testing
