@@ -107,7 +107,7 @@ row(struct rdoc_block *t, ...)
 
 /* Small formatting helpers, each into its own static-free buffer. */
 struct fbuf {
-	char b[8][64];
+	char b[8][128];
 	int i;
 };
 
@@ -230,7 +230,7 @@ configuration(struct rdoc *d, const struct report_ctx *c)
 	if (scn->target.base_url != NULL)
 		row(t, "Base URL", scn->target.base_url);
 	if (s->has_target)
-		row(t, "Target process", f_(&f, "pid %d%s%s%.40s", (int)
+		row(t, "Target process", f_(&f, "pid %d%s%s%.90s", (int)
 		    s->target.pid, s->target.tree ? " and descendants" : "",
 		    c->command ? ": " : "", c->command ? c->command : ""));
 	row(t, "Worker threads", f_(&f, "%u", s->threads));

@@ -24,10 +24,32 @@ struct line {
 	double *y;			/* NAN: no value there */
 };
 
+/* Emoji need a font the reader may not have: the HTML says it in words
+ * and colours, so the document's marks are dropped here. */
+static const char *
+skip_mark(const char *s)
+{
+	static const char *const marks[] = { "✅ ", "❌ ", "⚠️ " };
+	size_t i, n;
+
+	for (i = 0; i < LT_NELEM(marks); i++) {
+		n = strlen(marks[i]);
+		if (strncmp(s, marks[i], n) == 0)
+			return s + n;
+	}
+	return NULL;
+}
+
 static void
 esc(FILE *f, const char *s)
 {
+	const char *after;
+
 	for (; *s != '\0'; s++) {
+		if ((after = skip_mark(s)) != NULL) {
+			s = after - 1;
+			continue;
+		}
 		switch (*s) {
 		case '&': fputs("&amp;", f); break;
 		case '<': fputs("&lt;", f); break;
@@ -109,7 +131,8 @@ chart_open(FILE *f, const struct snapshot *s, const char *title,
 		x = sx(p->started, tmax);
 		fprintf(f, "<line x1=\"%.1f\" y1=\"%d\" x2=\"%.1f\" y2=\"%d\" "
 		    "class=\"phase\"/>\n<text x=\"%.1f\" y=\"%d\" "
-		    "class=\"pl\">", x, PY0, x, PY1, x + 3, PY0 + 10);
+		    "class=\"pl\">", x, PY0, x, PY1, x + 3,
+		    PY0 + 10 + 11 * (int)(i % 3));
 		esc(f, p->name);
 		fputs("</text>\n", f);
 	}
@@ -258,8 +281,9 @@ charts(FILE *f, const struct snapshot *s)
 			cpumax[i] = p->cpu_max;
 			rss[i] = report_mb(p->rss);
 		}
-		l[0] = (struct line){ "cpu", "#2266cc", cpu };
-		l[1] = (struct line){ "cpu max", "#9ab8e6", cpumax };
+		/* The peak first, so the mean is drawn over it. */
+		l[0] = (struct line){ "cpu max", "#9ab8e6", cpumax };
+		l[1] = (struct line){ "cpu", "#2266cc", cpu };
 		chart_lines(f, s, "Target CPU", "% of one core", tt, m, tmax,
 		    l, 2);
 		l[0] = (struct line){ "rss", "#8a4fd1", rss };
@@ -319,8 +343,7 @@ static const char style[] =
 	"h1{border-bottom:2px solid #ccc}h2{margin-top:1.6em;"
 	"border-bottom:1px solid #ddd}\n"
 	"table{border-collapse:collapse;margin:.6em 0}\n"
-	"th,td{border:1px solid #ccc;padding:.25em .6em;text-align:right}\n"
-	"th:first-child,td:first-child{text-align:left}\n"
+	"th,td{border:1px solid #ccc;padding:.25em .6em;text-align:left}\n"
 	"th{background:#f2f2f2}\n"
 	"td.pass{color:#176b2c;background:#e8f6eb}\n"
 	"td.fail{color:#9b1c1c;background:#fbe9e9}\n"
