@@ -24,6 +24,7 @@ struct phase_run {
 	uint64_t count;			/* counted phases; 0 otherwise */
 	struct stats *base;		/* cumulative stats at the phase start */
 	struct snap_block block;	/* final, once done */
+	struct hdr *histogram;		/* the phase's latency so far */
 	struct stats_phase facts;
 	struct snap_rate_limit rl;
 	struct snap_leak_point *leak;

@@ -108,6 +108,10 @@ update_phase(struct engine *e, int64_t now)
 	stats_sub(e->phase_delta, e->cum, run->base);
 	secs = phase_seconds(run, now);
 	snap_block_fill(&run->block, e->phase_delta, secs);
+	if (run->histogram == NULL)
+		run->histogram = hdr_new(LT_HDR_LOWEST, LT_HDR_HIGHEST,
+		    LT_HDR_SIGFIGS);
+	hdr_copy(run->histogram, e->phase_delta->latency);
 	if (ph->kind == SCN_RATE_LIMIT)
 		fill_rate_limit(&run->rl, ph, run, e->phase_delta);
 	if (ph->model == SCN_MODEL_OPEN) {
@@ -169,6 +173,11 @@ fill_phases(struct engine *e, struct snapshot *s, int64_t now)
 			sp->leak = xcalloc(run->nleak, sizeof *sp->leak);
 			memcpy(sp->leak, run->leak, run->nleak * sizeof *sp->leak);
 			sp->nleak = run->nleak;
+		}
+		if (run->histogram != NULL) {
+			sp->histogram = hdr_new(LT_HDR_LOWEST, LT_HDR_HIGHEST,
+			    LT_HDR_SIGFIGS);
+			hdr_copy(sp->histogram, run->histogram);
 		}
 	}
 }
@@ -331,7 +340,8 @@ engine_tick(struct engine *e, int64_t now, bool regular)
 	}
 	s->nseries = e->nseries;
 	s->series = xcalloc(e->nseries, sizeof *s->series);
-	memcpy(s->series, e->series, e->nseries * sizeof *s->series);
+	if (e->nseries > 0)
+		memcpy(s->series, e->series, e->nseries * sizeof *s->series);
 
 	if (regular) {
 		tmp = e->prev;

@@ -269,6 +269,7 @@ engine_free(struct engine *e)
 		free(e->ph[i].use);
 		free(e->ph[i].weights);
 		free(e->ph[i].leak);
+		hdr_free(e->ph[i].histogram);
 		stats_free(e->ph[i].base);
 	}
 	free(e->ph);

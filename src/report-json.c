@@ -35,12 +35,13 @@ static json_t *
 lat_json(const struct snap_lat *l)
 {
 	if (l->count == 0)
-		return json_pack("{s:I,s:n,s:n,s:n,s:n,s:n,s:n,s:n,s:n}",
-		    "count", (json_int_t)0, "min", "mean", "p50", "p90", "p95",
-		    "p99", "p999", "max");
-	return json_pack("{s:I,s:o,s:o,s:o,s:o,s:o,s:o,s:o,s:o}", "count",
+		return json_pack("{s:I,s:n,s:n,s:n,s:n,s:n,s:n,s:n,s:n,s:n}",
+		    "count", (json_int_t)0, "min", "mean", "p50", "p75", "p90",
+		    "p95", "p99", "p999", "max");
+	return json_pack("{s:I,s:o,s:o,s:o,s:o,s:o,s:o,s:o,s:o,s:o}", "count",
 	    (json_int_t)l->count, "min", jreal(l->min), "mean", jreal(l->mean),
-	    "p50", jreal(l->p50), "p90", jreal(l->p90), "p95", jreal(l->p95),
+	    "p50", jreal(l->p50), "p75", jreal(l->p75), "p90", jreal(l->p90),
+	    "p95", jreal(l->p95),
 	    "p99", jreal(l->p99), "p999", jreal(l->p999), "max", jreal(l->max));
 }
 
@@ -187,6 +188,13 @@ phase_json(const struct scenario *scn, const struct snap_phase *p, size_t i)
 	}
 	if (p->kind == SCN_LEAK)
 		phase_leak(o, p);
+	if (p->histogram != NULL) {
+		char *hist = hdr_encode(p->histogram);
+
+		json_object_set_new(o, "histogram", json_pack("{s:s,s:s}",
+		    "unit", "us", "hdr", hist));
+		free(hist);
+	}
 	return o;
 }
 

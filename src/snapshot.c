@@ -61,6 +61,7 @@ snap_lat_fill(struct snap_lat *l, const struct hdr *h)
 	l->min = hdr_min(h) / 1000.0;
 	l->mean = hdr_mean(h) / 1000.0;
 	l->p50 = hdr_percentile(h, 50) / 1000.0;
+	l->p75 = hdr_percentile(h, 75) / 1000.0;
 	l->p90 = hdr_percentile(h, 90) / 1000.0;
 	l->p95 = hdr_percentile(h, 95) / 1000.0;
 	l->p99 = hdr_percentile(h, 99) / 1000.0;
@@ -134,8 +135,10 @@ snapshot_release(struct snapshot *s)
 
 	if (s == NULL || __atomic_sub_fetch(&s->refs, 1, __ATOMIC_ACQ_REL) != 0)
 		return;
-	for (i = 0; i < s->nphases; i++)
+	for (i = 0; i < s->nphases; i++) {
 		free(s->phases[i].leak);
+		hdr_free(s->phases[i].histogram);
+	}
 	free(s->phases);
 	free(s->requests);
 	free(s->status);

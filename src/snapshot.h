@@ -37,7 +37,7 @@ enum end_reason {
 
 struct snap_lat {
 	uint64_t count;
-	double min, mean, p50, p90, p95, p99, p999, max;
+	double min, mean, p50, p75, p90, p95, p99, p999, max;
 };
 
 struct snap_counts {
@@ -106,6 +106,7 @@ struct snap_phase {
 	struct snap_rate_limit rl;	/* rate_limit phases */
 	struct snap_leak_point *leak;	/* leak phases */
 	size_t nleak;
+	struct hdr *histogram;		/* the phase's latency; NULL if pending */
 };
 
 /* One interval of the run, for graphs and the time series. */

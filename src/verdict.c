@@ -77,7 +77,7 @@ pct(uint64_t part, uint64_t whole)
 	return whole ? 100.0 * (double)part / (double)whole : 0;
 }
 
-/* A latency figure of a block; p75 is kept for the whole run only. */
+/* A latency figure of a block. */
 static void
 eval_latency(const struct snapshot *s, const struct vscope *sc,
     const struct threshold *t, struct verdict_row *r)
@@ -98,14 +98,7 @@ eval_latency(const struct snapshot *s, const struct vscope *sc,
 	case THR_MIN: r->actual = l->min; break;
 	case THR_MEAN: r->actual = l->mean; break;
 	case THR_MAX: r->actual = l->max; break;
-	case THR_P75:
-		if (t->scope != THR_SCOPE_ALL || s->histogram == NULL) {
-			unknown(r, "p75 is kept for the whole run only, not "
-			    "for %s", sc->label);
-			return;
-		}
-		r->actual = (double)hdr_percentile(s->histogram, 75) / 1000.0;
-		break;
+	case THR_P75: r->actual = l->p75; break;
 	default:
 		break;
 	}
