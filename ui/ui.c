@@ -214,17 +214,21 @@ follow_resize(void)
 	clearok(curscr, TRUE);
 }
 
+/* Before the first snapshot, or in a window too small for the views. */
 static void
 draw_small(struct ui *ui, const struct snapshot *s)
 {
 	struct ui_rect r = { 0, 0, LINES, COLS };
 
-	ui_text(ui, &r, 0, 0, UC_BAR, "loadtop %s", s ? s->scn->name : "");
-	ui_text(ui, &r, 1, 0, UC_NORMAL, "window too small (%dx%d)", COLS,
-	    LINES);
-	if (s != NULL)
-		ui_text(ui, &r, 2, 0, UC_NORMAL, "%.0f req/s, %.1fs",
-		    s->interval.rps, s->elapsed);
+	if (s == NULL) {
+		ui_text(ui, &r, 0, 0, UC_BAR, "loadtop: starting");
+		return;
+	}
+	ui_text(ui, &r, 0, 0, UC_BAR, "loadtop %s", s->scn->name);
+	ui_text(ui, &r, 1, 0, UC_NORMAL, "window too small (%dx%d), "
+	    "80x24 wanted", COLS, LINES);
+	ui_text(ui, &r, 2, 0, UC_NORMAL, "%.0f req/s, %.1fs", s->interval.rps,
+	    s->elapsed);
 	ui_text(ui, &r, 3, 0, UC_NORMAL, "q: quit");
 }
 

@@ -35,6 +35,17 @@ wait_for() {
 	done
 }
 
+# wait_gone REGEX [SECONDS]: poll the pane until it no longer matches.
+wait_gone() {
+	_end=$(( $(date +%s) + ${2:-10} ))
+	while :; do
+		shot
+		printf '%s\n' "$SHOT" | grep -Eq -- "$1" || return 0
+		[ "$(date +%s)" -ge "$_end" ] && return 1
+		sleep 0.2
+	done
+}
+
 # The completed requests the throughput panel shows.
 count() {
 	printf '%s\n' "$SHOT" | sed -n 's/.*requests \([0-9][0-9]*\).*/\1/p' |
@@ -83,7 +94,13 @@ YAML
 
 start_pane "LC_ALL=C.UTF-8 '$LOADTOP' ui.yaml --pid $TARGET_PID --fps 10"
 
-ok "the dashboard comes up" wait_for 'loadtop +ui-test +phase 1/2' 15
+if wait_for 'loadtop +ui-test +phase 1/2' 15; then
+	ok "the dashboard comes up" true
+else
+	printf '%s\n' "$SHOT" | sed 's/^/# /'
+	echo "Bail out! the dashboard did not come up"
+	exit 1
+fi
 like "$SHOT" 'q quit +p pause' "the footer lists the keys"
 like "$SHOT" "target $TARGET_URL" "the header names the target"
 like "$SHOT" "Target +pid $TARGET_PID" "the target panel watches the target"
@@ -129,8 +146,17 @@ ok "s answers with a message" \
 tm send-keys -t ui 2
 ok "2 shows the requests" wait_for 'request +count +req/s' 5
 like "$SHOT" 'limited +[0-9]+' "the requests view lists each request"
+tm send-keys -t ui 3
+ok "3 shows the timing" wait_for 'connect +[1-9][0-9]* +[0-9.]+(us|ms)' 5
+tm send-keys -t ui 4
+ok "4 shows the target over the session" wait_for 'RSS +now [0-9.]+MB' 5
+like "$SHOT" 'leak +(stable|leak|inconclusive)' "with the leak verdict"
 tm send-keys -t ui 5
 ok "5 shows the phases" wait_for '1 +mixed +sustained +done' 5
+tm send-keys -t ui '?'
+ok "? shows the keys" wait_for 'this help; any key closes it' 5
+tm send-keys -t ui x
+ok "any key closes the help" wait_gone 'any key closes it' 5
 tm send-keys -t ui Tab
 ok "Tab cycles back to the overview" wait_for 'Latency +from the planned' 5
 
@@ -158,6 +184,7 @@ like "$SHOT" 'RSS' "the target fits at 80x24"
 
 tm send-keys -t ui q
 ok "q ends the run" wait_for 'loadtop exited with' 15
+like "$SHOT" 'loadtop exited with [01]$' "with status 0 or 1"
 SHOT=$(tm capture-pane -p -S -500 -t ui)
 like "$SHOT" 'loadtop: ui-test: user_quit after' "the summary follows"
 like "$SHOT" 'rate_limited [0-9]+' "with the classes"
@@ -184,5 +211,15 @@ start_pane "'$LOADTOP' '$TARGET_URL/ok' -r 20 -d 30s"
 ok "a third dashboard comes up" wait_for 'loadtop +ad-hoc' 15
 tm send-keys -t ui C-c
 ok "Ctrl-C ends it, the summary follows" wait_for 'ad-hoc: signal after' 15
+
+# A crash gives the terminal back before the process dies of it.
+start_pane "'$LOADTOP' '$TARGET_URL/ok' -r 20 -d 30s"
+ok "a fourth dashboard comes up" wait_for 'loadtop +ad-hoc' 15
+lpid=$(pgrep -P "$(tm display-message -p -t ui '#{pane_pid}')" loadtop)
+kill -SEGV $lpid
+ok "SIGSEGV ends it" wait_for 'loadtop exited with 139' 10
+is "$(tm display-message -p -t ui '#{alternate_on}')" 0 \
+    "the terminal left the alternate screen"
+is "$(tm display-message -p -t ui '#{cursor_flag}')" 1 "the cursor is back"
 
 done_testing
