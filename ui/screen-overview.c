@@ -45,8 +45,9 @@ draw_histogram(struct ui *ui, const struct snapshot *s,
 	ui_fmt_ms((double)hdr_min(h) / 1000, a, sizeof a);
 	ui_fmt_ms((double)hdr_max(h) / 1000, b, sizeof b);
 	ui_text(ui, r, r->h - 1, 0, UC_LABEL, "%s", a);
-	ui_text(ui, r, r->h - 1, LT_MAX((int)strlen(a) + 1,
-	    r->w - (int)strlen(b)), UC_LABEL, "%s", b);
+	if ((int)(strlen(a) + strlen(b)) < r->w)
+		ui_text(ui, r, r->h - 1, r->w - (int)strlen(b), UC_LABEL,
+		    "%s", b);
 	free(bins);
 }
 
@@ -113,17 +114,17 @@ draw_throughput(struct ui *ui, const struct snapshot *s,
 	ui_text(ui, r, 1, x, UC_NORMAL, "%.1f/s", s->rps_peak);
 	x = ui_text(ui, r, 2, 0, UC_LABEL, "requests ");
 	x += ui_text(ui, r, 2, x, UC_NORMAL, "%" PRIu64, n->completed);
-	x += ui_text(ui, r, 2, x, UC_LABEL, "  in flight ");
-	x += ui_text(ui, r, 2, x, UC_NORMAL, "%" PRIu64,
-	    n->started > n->completed ? n->started - n->completed : 0);
 	if (n->late_starts > 0 || n->skipped > 0) {
 		x += ui_text(ui, r, 2, x, UC_LABEL, "  late ");
 		x += ui_text(ui, r, 2, x, UC_WARN, "%s", ui_fmt_count(
 		    n->late_starts, a, sizeof a));
 		x += ui_text(ui, r, 2, x, UC_LABEL, " skipped ");
-		ui_text(ui, r, 2, x, n->skipped ? UC_WARN : UC_NORMAL, "%s",
-		    ui_fmt_count(n->skipped, b, sizeof b));
+		x += ui_text(ui, r, 2, x, n->skipped ? UC_WARN : UC_NORMAL,
+		    "%s", ui_fmt_count(n->skipped, b, sizeof b));
 	}
+	x += ui_text(ui, r, 2, x, UC_LABEL, "  in flight ");
+	ui_text(ui, r, 2, x, UC_NORMAL, "%" PRIu64,
+	    n->started > n->completed ? n->started - n->completed : 0);
 	if (gr.h < 1)
 		return;
 	t = xcalloc(s->nseries + 1, sizeof *t);
@@ -186,6 +187,17 @@ draw_responses(struct ui *ui, const struct snapshot *s,
 		ui_text(ui, r, row, 22, UC_NORMAL, "%6.1f%%",
 		    ui_pct(c, n->completed));
 		row++;
+	}
+	if (row + 1 < r->h) {
+		char in[16], c2[16];
+
+		row++;
+		ui_text(ui, r, row++, 0, UC_LABEL, "errors %.2f%% last, %.2f%% "
+		    "run", ui_pct(s->interval.n.errors, s->interval.n.completed),
+		    ui_pct(n->errors, n->completed));
+		ui_text(ui, r, row, 0, UC_LABEL, "%s in, %s connections",
+		    ui_fmt_bytes((double)n->bytes_in, in, sizeof in),
+		    ui_fmt_count(n->connects, c2, sizeof c2));
 	}
 	if (r->w - 31 < 10)
 		return;
@@ -281,6 +293,18 @@ draw_target(struct ui *ui, const struct snapshot *s, const struct ui_rect *r)
 		if (m->valid)
 			ui_text(ui, r, row, LT_MIN((int)strlen(m->series),
 			    r->w - vw) + 1, UC_NORMAL, "%s", val);
+	}
+	/* The latest events below, as many as fit. */
+	i = v->nevents;
+	while (i > 0 && (int)(v->nevents - i) < r->h - row - 1)
+		i--;
+	for (row++; i < v->nevents && row < r->h; i++) {
+		const struct monitor_event *ev = &v->events[i];
+
+		if (ev->kind == MON_EV_START)
+			continue;
+		ui_text(ui, r, row++, 0, UC_LABEL, "%6.1fs %s",
+		    ui_target_t(s, ev->t_us), ev->msg);
 	}
 }
 

@@ -348,7 +348,8 @@ draw_alerts(struct ui *ui, const struct snapshot *s, int y, int w)
 		ALERT(UC_WARN, "p95 %s", ui_fmt_ms(b->latency.p95, buf,
 		    sizeof buf));
 	if (b->n.late_starts > 0)
-		ALERT(UC_WARN, "%" PRIu64 " late starts", b->n.late_starts);
+		ALERT(UC_WARN, "%" PRIu64 " late start%s", b->n.late_starts,
+		    b->n.late_starts == 1 ? "" : "s");
 	if (s->has_target && v->saturated)
 		ALERT(UC_WARN, "loadtop saturated: numbers may be low");
 	if (s->has_target && v->proc_error)
