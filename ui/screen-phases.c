@@ -110,7 +110,8 @@ draw_rate_limit(struct ui *ui, const struct snap_phase *p,
 	if (rl->expect_allowed >= 0)
 		x += ui_text(ui, r, row, x, UC_LABEL, " (expected %" PRId64 ")",
 		    rl->expect_allowed);
-	x += ui_text(ui, r, row, x, UC_LABEL, "   limited ");
+	row++;
+	x = ui_text(ui, r, row, 0, UC_LABEL, "limited ");
 	x += ui_text(ui, r, row, x, UC_NORMAL, "%" PRIu64, rl->limited);
 	if (rl->expect_limited >= 0)
 		ui_text(ui, r, row, x, UC_LABEL, " (expected %" PRId64 ")",
@@ -118,11 +119,12 @@ draw_rate_limit(struct ui *ui, const struct snap_phase *p,
 	row++;
 	x = ui_text(ui, r, row, 0, UC_LABEL, "first limited ");
 	if (rl->first_limited_at > 0)
-		x += ui_text(ui, r, row, x, UC_NORMAL, "at request %" PRId64,
+		ui_text(ui, r, row, x, UC_NORMAL, "at request %" PRId64,
 		    rl->first_limited_at);
 	else
-		x += ui_text(ui, r, row, x, UC_NORMAL, "none yet");
-	x += ui_text(ui, r, row, x, UC_LABEL, "   Retry-After ");
+		ui_text(ui, r, row, x, UC_NORMAL, "none yet");
+	row++;
+	x = ui_text(ui, r, row, 0, UC_LABEL, "Retry-After ");
 	if (rl->retry_after_count == 0)
 		ui_text(ui, r, row, x, UC_NORMAL, "none seen");
 	else if (rl->retry_after_min == rl->retry_after_max)
@@ -182,12 +184,19 @@ draw_detail(struct ui *ui, const struct snapshot *s, const struct ui_rect *r)
 
 	snprintf(t, sizeof t, "%zu %s", selected + 1, p->name);
 	ui_title(ui, r, 0, t, scn_phase_kind_name(p->kind));
-	if (p->started >= 0)
-		ui_text(ui, r, row++, 0, UC_NORMAL, "started %.1fs%s, p50 %s "
-		    "p95 %s p99 %s", p->started, p->state == PHASE_DONE ?
-		    "" : ", running", ui_fmt_ms(b->latency.p50, a, sizeof a),
+	if (p->started >= 0) {
+		if (p->state == PHASE_DONE)
+			ui_text(ui, r, row++, 0, UC_NORMAL, "ran from %.1fs to "
+			    "%.1fs", p->started, p->ended);
+		else
+			ui_text(ui, r, row++, 0, UC_NORMAL, "running since "
+			    "%.1fs", p->started);
+		ui_text(ui, r, row++, 0, UC_NORMAL, "%" PRIu64 " requests, "
+		    "p50 %s  p95 %s  p99 %s", b->n.completed,
+		    ui_fmt_ms(b->latency.p50, a, sizeof a),
 		    ui_fmt_ms(b->latency.p95, c, sizeof c),
 		    ui_fmt_ms(b->latency.p99, d, sizeof d));
+	}
 	if (p->state == PHASE_RUNNING && p->target_rate > 0)
 		ui_text(ui, r, row++, 0, UC_LABEL, "target rate now %.1f/s",
 		    p->target_rate);
@@ -207,7 +216,7 @@ draw_thresholds(struct ui *ui, const struct snapshot *s,
 	const struct verdict *v = &ui->verdict;
 	char a[32];
 	size_t i;
-	int row = 1;
+	int row = 1, ew = LT_MAX(12, r->w - 8 - 15);
 
 	ui_title(ui, r, 0, "Thresholds", s->scn->nthresholds ? NULL : "none");
 	if (!ui->have_verdict)
@@ -218,7 +227,8 @@ draw_thresholds(struct ui *ui, const struct snapshot *s,
 		enum ui_color c = ui_threshold_state(s, vr, &word);
 
 		ui_text(ui, r, row, 0, c, "%-7s", word);
-		ui_text(ui, r, row, 8, UC_NORMAL, "%-28.28s %s", vr->t->expr,
+		ui_text(ui, r, row, 8, UC_NORMAL, "%-*.*s %s", ew, ew,
+		    vr->t->expr,
 		    vr->known ? verdict_format_actual(vr, a, sizeof a) :
 		    vr->why);
 	}

@@ -42,6 +42,9 @@ ui_target_graph(struct ui *ui, const struct snapshot *s,
 		base = lo * 0.9;
 		gm.max = LT_MAX(hi - base, lo * 0.2);
 	}
+	/* CPU against at least a tenth of a core, so idling looks idle. */
+	if (!rss)
+		gm.max = LT_MAX(hi, 10.0);
 	for (i = 0; i < n; i++)
 		v[i] -= base;
 	graph_resample(t, v, n, 0, span, cols, w);
@@ -50,9 +53,11 @@ ui_target_graph(struct ui *ui, const struct snapshot *s,
 		for (i = 1; i < s->nphases; i++) {
 			double st = s->phases[i].started;
 
-			if (st > 0 && st <= span)
-				mark[LT_MIN((size_t)(st / span * (double)w),
-				    w - 1)] = true;
+			size_t x = (size_t)(st / span * (double)w);
+
+			/* One at the left edge would only hide the axis. */
+			if (st > 0 && st <= span && x > 0)
+				mark[LT_MIN(x, w - 1)] = true;
 		}
 	}
 	gm.v = cols;
