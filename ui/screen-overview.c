@@ -80,10 +80,10 @@ draw_latency(struct ui *ui, const struct snapshot *s, const struct ui_rect *r)
 		double rv = *(const double *)((const char *)run + rows[i].off);
 
 		ui_text(ui, r, (int)i + 2, 0, UC_LABEL, "%-6s", rows[i].label);
-		ui_text(ui, r, (int)i + 2, 7, ui_latency_color(ui, s, rows[i].m,
+		ui_text(ui, r, (int)i + 2, 7, ui_latency_color(ui, rows[i].m,
 		    lv, false), "%9s", ui_fmt_ms(lv, a, sizeof a));
-		ui_text(ui, r, (int)i + 2, 17, ui_latency_color(ui, s,
-		    rows[i].m, rv, true), "%9s", ui_fmt_ms(rv, b, sizeof b));
+		ui_text(ui, r, (int)i + 2, 17, ui_latency_color(ui, rows[i].m,
+		    rv, true), "%9s", ui_fmt_ms(rv, b, sizeof b));
 	}
 	if (r->w - 28 >= 10 && r->h >= 4) {
 		struct ui_rect hr = { r->y + 1, r->x + 28, r->h - 1,

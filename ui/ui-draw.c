@@ -135,8 +135,8 @@ ui_message(struct ui *ui, bool bad, const char *fmt, ...)
 }
 
 enum ui_color
-ui_latency_color(const struct ui *ui, const struct snapshot *s,
-    enum thr_metric m, double ms, bool whole_run)
+ui_latency_color(const struct ui *ui, enum thr_metric m, double ms,
+    bool whole_run)
 {
 	enum ui_color c = UC_NORMAL;
 	size_t i;
@@ -154,7 +154,6 @@ ui_latency_color(const struct ui *ui, const struct snapshot *s,
 			return UC_BAD;
 		c = UC_GOOD;
 	}
-	(void)s;
 	return c;
 }
 

@@ -101,8 +101,8 @@ void	 ui_draw_help(struct ui *);
 enum ui_color ui_threshold_state(const struct snapshot *,
 	     const struct verdict_row *, const char **word);
 /* A latency threshold's colour for a value, UC_NORMAL when none. */
-enum ui_color ui_latency_color(const struct ui *, const struct snapshot *,
-	     enum thr_metric, double ms, bool whole_run);
+enum ui_color ui_latency_color(const struct ui *, enum thr_metric,
+	     double ms, bool whole_run);
 
 /* screen-target.c: the target's CPU or RSS over the whole session, one
  * row or more; marks puts the phase boundaries in. */

@@ -212,6 +212,12 @@ ok "a third dashboard comes up" wait_for 'loadtop +ad-hoc' 15
 tm send-keys -t ui C-c
 ok "Ctrl-C ends it, the summary follows" wait_for 'ad-hoc: signal after' 15
 
+# A terminal that cannot draw: a note, then the headless run.
+start_pane "TERM=dumb '$LOADTOP' '$TARGET_URL/ok' -r 20 -d 2s"
+ok "TERM=dumb falls back to headless" \
+    wait_for 'no dashboard \(TERM is dumb\), running headless' 10
+ok "with progress lines and the summary" wait_for 'ad-hoc: completed after' 10
+
 # A crash gives the terminal back before the process dies of it.
 start_pane "'$LOADTOP' '$TARGET_URL/ok' -r 20 -d 30s"
 ok "a fourth dashboard comes up" wait_for 'loadtop +ad-hoc' 15
