@@ -350,44 +350,60 @@ hdr_stddev(const struct hdr *h)
 	return n == 0 ? 0.0 : sqrt(var / (double)n);
 }
 
-int64_t
-hdr_percentile(const struct hdr *h, double p)
+/* Nearest rank: the smallest count with at least p% at or below it;
+ * shave a few ulps so that 99.9% of 200000 is 199800, not 199801. */
+static uint64_t
+rank_of(double p, uint64_t n)
 {
-	uint64_t c, n = 0, target, seen = 0;
-	int64_t lo, hi;
-	int32_t last = -1;
-	double want;
+	double want = p * (double)n / 100.0;
+	uint64_t target;
 
-	for (int32_t i = 0; i < h->counts_len; i++)
-		n += LOAD(&h->counts[i]);
-	if (n == 0)
-		return 0;
-	lo = LOAD(&h->min);
-	hi = LOAD(&h->max);
-	if (!(p > 0))
-		return hdr_min(h);
-	if (p >= 100)
-		return hi;
-
-	/* Nearest rank: the smallest value with at least p% at or below it;
-	 * shave a few ulps so that 99.9% of 200000 is 199800, not 199801. */
-	want = p * (double)n / 100.0;
 	want -= want * 4 * __DBL_EPSILON__;
 	target = (uint64_t)want;
 	if ((double)target < want)
 		target++;
-	if (target < 1)
-		target = 1;
-	for (int32_t i = 0; i < h->counts_len; i++) {
+	return target < 1 ? 1 : target;
+}
+
+void
+hdr_percentiles(const struct hdr *h, const double *ps, size_t np,
+    int64_t *out)
+{
+	uint64_t c, n = 0, seen = 0;
+	int64_t lo, hi;
+	int32_t i, last = -1;
+	size_t k = 0;
+
+	for (i = 0; i < h->counts_len; i++)
+		n += LOAD(&h->counts[i]);
+	lo = LOAD(&h->min);
+	hi = LOAD(&h->max);
+	/* The ends, and an empty histogram, need no walk. */
+	while (k < np && (n == 0 || !(ps[k] > 0))) {
+		out[k] = n == 0 ? 0 : hdr_min(h);
+		k++;
+	}
+	for (i = 0; i < h->counts_len && k < np && ps[k] < 100; i++) {
 		if ((c = LOAD(&h->counts[i])) == 0)
 			continue;
 		last = i;
 		seen += c;
-		if (seen >= target)
-			return median_at_index(h, i, lo, hi);
+		while (k < np && ps[k] < 100 && seen >= rank_of(ps[k], n))
+			out[k++] = median_at_index(h, i, lo, hi);
 	}
-	/* Only reachable if the histogram was reset under us. */
-	return last < 0 ? 0 : median_at_index(h, last, lo, hi);
+	/* p >= 100, or a histogram reset under us. */
+	for (; k < np; k++)
+		out[k] = ps[k] >= 100 ? hi :
+		    last < 0 ? 0 : median_at_index(h, last, lo, hi);
+}
+
+int64_t
+hdr_percentile(const struct hdr *h, double p)
+{
+	int64_t v;
+
+	hdr_percentiles(h, &p, 1, &v);
+	return v;
 }
 
 int64_t

@@ -56,6 +56,9 @@ double	 hdr_mean(const struct hdr *);
 double	 hdr_stddev(const struct hdr *);
 /* Value at percentile p (0..100); 0 when empty. */
 int64_t	 hdr_percentile(const struct hdr *, double p);
+/* Several at once, in one walk: ps ascending, np values into out. */
+void	 hdr_percentiles(const struct hdr *, const double *ps, size_t np,
+	     int64_t *out);
 
 /* Values that share a bucket with v: [lowest_equivalent, next_non_eq). */
 int64_t	 hdr_lowest_equivalent(const struct hdr *, int64_t v);

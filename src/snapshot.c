@@ -54,18 +54,22 @@ phase_state_name(enum phase_state s)
 void
 snap_lat_fill(struct snap_lat *l, const struct hdr *h)
 {
+	static const double ps[] = { 50, 75, 90, 95, 99, 99.9 };
+	int64_t v[LT_NELEM(ps)];
+
 	memset(l, 0, sizeof *l);
 	l->count = hdr_count(h);
 	if (l->count == 0)
 		return;
+	hdr_percentiles(h, ps, LT_NELEM(ps), v);
 	l->min = hdr_min(h) / 1000.0;
 	l->mean = hdr_mean(h) / 1000.0;
-	l->p50 = hdr_percentile(h, 50) / 1000.0;
-	l->p75 = hdr_percentile(h, 75) / 1000.0;
-	l->p90 = hdr_percentile(h, 90) / 1000.0;
-	l->p95 = hdr_percentile(h, 95) / 1000.0;
-	l->p99 = hdr_percentile(h, 99) / 1000.0;
-	l->p999 = hdr_percentile(h, 99.9) / 1000.0;
+	l->p50 = v[0] / 1000.0;
+	l->p75 = v[1] / 1000.0;
+	l->p90 = v[2] / 1000.0;
+	l->p95 = v[3] / 1000.0;
+	l->p99 = v[4] / 1000.0;
+	l->p999 = v[5] / 1000.0;
 	l->max = hdr_max(h) / 1000.0;
 }
 

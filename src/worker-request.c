@@ -38,6 +38,9 @@ slot_new(struct worker *w)
 	curl_easy_setopt(e, CURLOPT_WRITEDATA, s);
 	curl_easy_setopt(e, CURLOPT_NOSIGNAL, 1L);
 	curl_easy_setopt(e, CURLOPT_TCP_NODELAY, 1L);
+	/* Load goes straight to the target: no proxy, so libcurl does not
+	 * read the proxy variables of the environment on every request. */
+	curl_easy_setopt(e, CURLOPT_PROXY, "");
 	curl_easy_setopt(e, CURLOPT_SHARE, w->env->share);
 	if (w->env->http_version == 20) {
 		curl_easy_setopt(e, CURLOPT_HTTP_VERSION,

@@ -219,6 +219,29 @@ check_percentiles(int64_t (*gen)(void), const char *name)
 	hdr_free(h);
 }
 
+/* The one-walk form gives what the single calls give. */
+START_TEST(test_percentiles_at_once)
+{
+	static const double ps[] = { 0, 1, 50, 75, 90, 99, 99.9, 99.99, 100,
+	    150 };
+	struct hdr *h = hdr_new(1, 60000000, 3);
+	int64_t many[sizeof ps / sizeof ps[0]];
+	size_t i;
+
+	hdr_percentiles(h, ps, 3, many);
+	ck_assert_int_eq(many[0], 0);
+	ck_assert_int_eq(many[2], 0);
+	for (i = 0; i < 100000; i++)
+		hdr_record(h, (int64_t)(1 + (i * 7919) % 250000));
+	hdr_percentiles(h, ps, sizeof ps / sizeof ps[0], many);
+	for (i = 0; i < sizeof ps / sizeof ps[0]; i++)
+		ck_assert_int_eq(many[i], hdr_percentile(h, ps[i]));
+	ck_assert_int_eq(many[0], hdr_min(h));
+	ck_assert_int_eq(many[8], hdr_max(h));
+	hdr_free(h);
+}
+END_TEST
+
 START_TEST(test_percentile_uniform)
 {
 	check_percentiles(gen_uniform, "uniform");
@@ -736,6 +759,7 @@ hdr_suite(void)
 
 	tc = tcase_create("percentiles");
 	tcase_set_timeout(tc, 60);
+	tcase_add_test(tc, test_percentiles_at_once);
 	tcase_add_test(tc, test_percentile_uniform);
 	tcase_add_test(tc, test_percentile_exponential);
 	tcase_add_test(tc, test_percentile_bimodal);
