@@ -160,6 +160,11 @@ preq_buf_new(const struct preq *p)
 
 	if (p->url != NULL)
 		b->url = xmalloc(p->url_cap);
+	else if ((b->curlu = curl_url()) != NULL &&
+	    curl_url_set(b->curlu, CURLUPART_URL, p->url_text, 0) != CURLUE_OK) {
+		curl_url_cleanup(b->curlu);
+		b->curlu = NULL;
+	}
 	if (p->body_tmpl != NULL)
 		b->body = xmalloc(p->body_cap);
 	b->nnodes = p->nstatic + p->ndyn + (p->sign ? 1 : 0);
@@ -198,6 +203,8 @@ preq_buf_free(struct preq_buf *b, const struct preq *p)
 	free(b->nodes);
 	free(b->body);
 	free(b->url);
+	if (b->curlu != NULL)
+		curl_url_cleanup(b->curlu);
 	free(b);
 }
 
@@ -229,9 +236,16 @@ preq_apply(const struct preq *p, struct preq_buf *b, CURL *easy,
 	if (p->url != NULL) {
 		n = tmpl_render(p->url, ctx, b->url, p->url_cap - 1);
 		b->url[n] = '\0';
+		if (full)
+			curl_easy_setopt(easy, CURLOPT_CURLU, NULL);
 		curl_easy_setopt(easy, CURLOPT_URL, b->url);
-	} else if (full)
+	} else if (full && b->curlu != NULL) {
+		/* A parsed URL spares libcurl parsing it again per request. */
+		curl_easy_setopt(easy, CURLOPT_CURLU, b->curlu);
+	} else if (full) {
+		curl_easy_setopt(easy, CURLOPT_CURLU, NULL);
 		curl_easy_setopt(easy, CURLOPT_URL, p->url_text);
+	}
 
 	for (i = 0; i < p->ndyn; i++) {
 		n = tmpl_render(p->dyn[i].value, ctx,

@@ -56,6 +56,7 @@ struct preq {
 
 /* A slot's private buffers for one prepared request. */
 struct preq_buf {
+	CURLU *curlu;			/* static URL, parsed once */
 	char *url;
 	char *body;
 	size_t body_len;

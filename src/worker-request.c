@@ -1,6 +1,7 @@
 /* A worker's connection slots and the path of one request through them. */
 #include "config.h"
 
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -62,7 +63,7 @@ worker_slot_free(struct worker *w, struct slot *s)
 	size_t i;
 
 	if (s->state == SLOT_BUSY)
-		curl_multi_remove_handle(w->multi, s->easy);
+		curl_multi_remove_handle(s->m->multi, s->easy);
 	curl_easy_cleanup(s->easy);
 	for (i = 0; i < w->env->npreq; i++)
 		preq_buf_free(s->bufs[i], &w->env->preqs[i]);
@@ -74,17 +75,27 @@ worker_slot_free(struct worker *w, struct slot *s)
 void
 worker_grow_slots(struct worker *w, unsigned n)
 {
+	/* HTTP/2 multiplexes only within one multi handle: keep one. */
+	unsigned per = w->env->http_version == 20 ? UINT32_MAX :
+	    SLOTS_PER_MULTI, i;
+
 	if (n <= w->nslots)
 		return;
 	w->slots = xreallocarray(w->slots, n, sizeof *w->slots);
 	while (w->nslots < n) {
 		struct slot *s = slot_new(w);
 
+		if (w->nslots / per >= w->nmultis)
+			worker_multi_add(w);
+		s->m = w->multis[w->nslots / per];
+		s->m->nslots++;
 		w->slots[w->nslots++] = s;
 		s->next = w->idle;
 		w->idle = s;
 	}
-	curl_multi_setopt(w->multi, CURLMOPT_MAXCONNECTS, (long)w->nslots);
+	for (i = 0; i < w->nmultis; i++)
+		curl_multi_setopt(w->multis[i]->multi, CURLMOPT_MAXCONNECTS,
+		    (long)w->multis[i]->nslots);
 }
 
 struct slot *
@@ -161,7 +172,7 @@ worker_start_request(struct worker *w, struct slot *s, int64_t planned, int64_t 
 	STATS_INC(&w->stats->bytes_out, out);
 	w->started++;
 	w->inflight++;
-	curl_multi_add_handle(w->multi, s->easy);
+	curl_multi_add_handle(s->m->multi, s->easy);
 }
 
 static int64_t

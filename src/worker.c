@@ -17,11 +17,13 @@
 static int
 on_socket(CURL *easy, curl_socket_t fd, int what, void *arg, void *sockp)
 {
-	struct worker *w = arg;
+	struct wmulti *m = arg;
+	struct worker *w = m->w;
 	struct epoll_event ev = { 0 };
 
 	(void)easy;
-	ev.data.fd = fd;
+	/* The event says which multi handle the socket belongs to. */
+	ev.data.u64 = (uint64_t)(m->index + 1) << 32 | (uint32_t)fd;
 	if (what == CURL_POLL_REMOVE) {
 		epoll_ctl(w->ep, EPOLL_CTL_DEL, fd, NULL);
 		return 0;
@@ -34,7 +36,7 @@ on_socket(CURL *easy, curl_socket_t fd, int what, void *arg, void *sockp)
 		if (epoll_ctl(w->ep, EPOLL_CTL_ADD, fd, &ev) != 0 &&
 		    errno == EEXIST)
 			epoll_ctl(w->ep, EPOLL_CTL_MOD, fd, &ev);
-		curl_multi_assign(w->multi, fd, w);
+		curl_multi_assign(m->multi, fd, m);
 	} else if (epoll_ctl(w->ep, EPOLL_CTL_MOD, fd, &ev) != 0 &&
 	    errno == ENOENT)
 		epoll_ctl(w->ep, EPOLL_CTL_ADD, fd, &ev);
@@ -44,13 +46,13 @@ on_socket(CURL *easy, curl_socket_t fd, int what, void *arg, void *sockp)
 static int
 on_timer(CURLM *multi, long timeout_ms, void *arg)
 {
-	struct worker *w = arg;
+	struct wmulti *m = arg;
 
 	(void)multi;
 	if (timeout_ms < 0)
-		w->curl_deadline = INT64_MAX;
+		m->deadline = INT64_MAX;
 	else
-		w->curl_deadline = lt_now_ns() + (int64_t)timeout_ms * 1000000;
+		m->deadline = lt_now_ns() + (int64_t)timeout_ms * 1000000;
 	return 0;
 }
 
@@ -156,19 +158,24 @@ static void
 read_completions(struct worker *w)
 {
 	CURLMsg *m;
+	unsigned i;
 	int left;
 
-	while ((m = curl_multi_info_read(w->multi, &left)) != NULL) {
-		struct slot *s = NULL;
-		int64_t end;
+	for (i = 0; i < w->nmultis; i++) {
+		while ((m = curl_multi_info_read(w->multis[i]->multi,
+		    &left)) != NULL) {
+			struct slot *s = NULL;
+			int64_t end;
 
-		if (m->msg != CURLMSG_DONE)
-			continue;
-		curl_easy_getinfo(m->easy_handle, CURLINFO_PRIVATE, (char **)&s);
-		end = lt_now_ns();
-		curl_multi_remove_handle(w->multi, s->easy);
-		worker_record(w, s, m->data.result, end);
-		after_completion(w, s, end);
+			if (m->msg != CURLMSG_DONE)
+				continue;
+			curl_easy_getinfo(m->easy_handle, CURLINFO_PRIVATE,
+			    (char **)&s);
+			end = lt_now_ns();
+			curl_multi_remove_handle(s->m->multi, s->easy);
+			worker_record(w, s, m->data.result, end);
+			after_completion(w, s, end);
+		}
 	}
 	__atomic_store_n(&w->inflight_pub, w->inflight, __ATOMIC_RELAXED);
 }
@@ -312,8 +319,10 @@ static int64_t
 next_wake(const struct worker *w, int64_t now)
 {
 	int64_t t = now + 100000000;	/* look at the mail at least at 10 Hz */
+	unsigned i;
 
-	t = LT_MIN(t, w->curl_deadline);
+	for (i = 0; i < w->nmultis; i++)
+		t = LT_MIN(t, w->multis[i]->deadline);
 	if (w->run == RUN_ACTIVE && !w->paused) {
 		t = LT_MIN(t, w->plan.end_ns);
 		if (w->plan.mode == PLAN_OPEN && w->idle != NULL)
@@ -334,6 +343,7 @@ worker_main(void *arg)
 	struct timespec ts;
 	int64_t now, wake, d;
 	int n, i, running;
+	unsigned k;
 	bool quit = false;
 
 	while (!quit) {
@@ -353,9 +363,10 @@ worker_main(void *arg)
 			    (int)((d + 999999) / 1000000));
 		}
 		for (i = 0; i < n; i++) {
-			int fd = ev[i].data.fd, flags = 0;
+			uint64_t tag = ev[i].data.u64;
+			int fd = (int)(uint32_t)tag, flags = 0;
 
-			if (fd == w->evfd) {
+			if (tag == 0) {
 				read_mail(w, lt_now_ns());
 				pthread_mutex_lock(&w->mail.lock);
 				quit = w->mail.quit;
@@ -368,12 +379,19 @@ worker_main(void *arg)
 				flags |= CURL_CSELECT_OUT;
 			if (ev[i].events & (EPOLLERR | EPOLLHUP))
 				flags |= CURL_CSELECT_ERR;
-			curl_multi_socket_action(w->multi, fd, flags, &running);
+			curl_multi_socket_action(
+			    w->multis[(tag >> 32) - 1]->multi, fd, flags,
+			    &running);
 		}
-		if (lt_now_ns() >= w->curl_deadline) {
-			w->curl_deadline = INT64_MAX;
-			curl_multi_socket_action(w->multi, CURL_SOCKET_TIMEOUT,
-			    0, &running);
+		now = lt_now_ns();
+		for (k = 0; k < w->nmultis; k++) {
+			struct wmulti *m = w->multis[k];
+
+			if (now >= m->deadline) {
+				m->deadline = INT64_MAX;
+				curl_multi_socket_action(m->multi,
+				    CURL_SOCKET_TIMEOUT, 0, &running);
+			}
 		}
 		read_completions(w);
 	}
@@ -389,7 +407,6 @@ worker_new(const struct worker_env *env, unsigned index, char **cause)
 	w->env = env;
 	w->index = index;
 	w->factor = 1.0;
-	w->curl_deadline = INT64_MAX;
 	w->rng = 0x9e3779b97f4a7c15ULL * (index + 1) ^ (uint64_t)lt_now_ns();
 	if (w->rng == 0)
 		w->rng = 1;
@@ -404,21 +421,34 @@ worker_new(const struct worker_env *env, unsigned index, char **cause)
 		worker_free(w);
 		return NULL;
 	}
-	ev.data.fd = w->evfd;
+	ev.data.u64 = 0;		/* the mail, not a socket */
 	epoll_ctl(w->ep, EPOLL_CTL_ADD, w->evfd, &ev);
-	if ((w->multi = curl_multi_init()) == NULL) {
-		xasprintf(cause, "worker %u: curl_multi_init failed", index);
-		worker_free(w);
-		return NULL;
-	}
-	curl_multi_setopt(w->multi, CURLMOPT_SOCKETFUNCTION, on_socket);
-	curl_multi_setopt(w->multi, CURLMOPT_SOCKETDATA, w);
-	curl_multi_setopt(w->multi, CURLMOPT_TIMERFUNCTION, on_timer);
-	curl_multi_setopt(w->multi, CURLMOPT_TIMERDATA, w);
-	if (env->http_version == 20)
-		curl_multi_setopt(w->multi, CURLMOPT_PIPELINING,
-		    (long)CURLPIPE_MULTIPLEX);
 	return w;
+}
+
+struct wmulti *
+worker_multi_add(struct worker *w)
+{
+	struct wmulti *m = xcalloc(1, sizeof *m);
+
+	if ((m->multi = curl_multi_init()) == NULL) {
+		fprintf(stderr, "loadtop: curl_multi_init failed\n");
+		abort();
+	}
+	m->w = w;
+	m->index = w->nmultis;
+	m->deadline = INT64_MAX;
+	curl_multi_setopt(m->multi, CURLMOPT_SOCKETFUNCTION, on_socket);
+	curl_multi_setopt(m->multi, CURLMOPT_SOCKETDATA, m);
+	curl_multi_setopt(m->multi, CURLMOPT_TIMERFUNCTION, on_timer);
+	curl_multi_setopt(m->multi, CURLMOPT_TIMERDATA, m);
+	if (w->env->http_version == 20)
+		curl_multi_setopt(m->multi, CURLMOPT_PIPELINING,
+		    (long)CURLPIPE_MULTIPLEX);
+	w->multis = xreallocarray(w->multis, w->nmultis + 1,
+	    sizeof *w->multis);
+	w->multis[w->nmultis++] = m;
+	return m;
 }
 
 int
@@ -460,8 +490,11 @@ worker_free(struct worker *w)
 	for (i = 0; i < w->nslots; i++)
 		worker_slot_free(w, w->slots[i]);
 	free(w->slots);
-	if (w->multi != NULL)
-		curl_multi_cleanup(w->multi);
+	for (i = 0; i < w->nmultis; i++) {
+		curl_multi_cleanup(w->multis[i]->multi);
+		free(w->multis[i]);
+	}
+	free(w->multis);
 	if (w->ep >= 0)
 		close(w->ep);
 	if (w->evfd >= 0)
