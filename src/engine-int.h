@@ -71,7 +71,7 @@ struct engine {
 	uint64_t plan_id;
 	bool *has_plan;			/* per worker, for the current plan */
 	struct phase_run *ph;
-	struct stats *cum, *prev, *delta, *phase_delta;
+	struct stats *cum, *prev, *delta;	/* delta: scratch */
 	int64_t prev_ns;
 	double rps_peak;
 	struct snap_point *series;

@@ -105,15 +105,15 @@ update_phase(struct engine *e, int64_t now)
 		run->base = stats_new(e->npreq);
 		stats_copy(run->base, e->cum);
 	}
-	stats_sub(e->phase_delta, e->cum, run->base);
+	stats_sub(e->delta, e->cum, run->base);
 	secs = phase_seconds(run, now);
-	snap_block_fill(&run->block, e->phase_delta, secs);
+	snap_block_fill(&run->block, e->delta, secs);
 	if (run->histogram == NULL)
 		run->histogram = hdr_new(LT_HDR_LOWEST, LT_HDR_HIGHEST,
 		    LT_HDR_SIGFIGS);
-	hdr_copy(run->histogram, e->phase_delta->latency);
+	hdr_copy(run->histogram, e->delta->latency);
 	if (ph->kind == SCN_RATE_LIMIT)
-		fill_rate_limit(&run->rl, ph, run, e->phase_delta);
+		fill_rate_limit(&run->rl, ph, run, e->delta);
 	if (ph->model == SCN_MODEL_OPEN) {
 		run->target_rate = run->ramp ?
 		    pace_rate_at(&run->rate_curve, now - run->paused_ns) :
@@ -260,8 +260,10 @@ engine_tick(struct engine *e, int64_t now, bool regular)
 	size_t i;
 
 	merge_workers(e);
-	stats_sub(e->delta, e->cum, e->prev);
+	/* The phase's block first: it borrows the scratch the interval
+	 * then takes. */
 	update_phase(e, now);
+	stats_sub(e->delta, e->cum, e->prev);
 
 	s->seq = ++e->snap_seq;
 	s->interval_end = regular;

@@ -105,7 +105,6 @@ engine_new(const struct scenario *scn, const struct engine_opts *opts,
 	e->cum = stats_new(e->npreq);
 	e->prev = stats_new(e->npreq);
 	e->delta = stats_new(e->npreq);
-	e->phase_delta = stats_new(e->npreq);
 
 	e->w = xcalloc(e->nthreads, sizeof *e->w);
 	for (i = 0; i < e->nthreads; i++) {
@@ -276,7 +275,6 @@ engine_free(struct engine *e)
 	stats_free(e->cum);
 	stats_free(e->prev);
 	stats_free(e->delta);
-	stats_free(e->phase_delta);
 	free(e->series);
 	snapshot_release(e->snap);
 	pthread_mutex_destroy(&e->lock);

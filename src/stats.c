@@ -39,13 +39,19 @@ stats_timing_name(enum lt_timing t)
 }
 
 static struct hdr *
-latency_hdr(void)
+latency_hdr_digits(int sigfigs)
 {
-	struct hdr *h = hdr_new(LT_HDR_LOWEST, LT_HDR_HIGHEST, LT_HDR_SIGFIGS);
+	struct hdr *h = hdr_new(LT_HDR_LOWEST, LT_HDR_HIGHEST, sigfigs);
 
 	if (h == NULL)
 		abort();
 	return h;
+}
+
+static struct hdr *
+latency_hdr(void)
+{
+	return latency_hdr_digits(LT_HDR_SIGFIGS);
 }
 
 struct stats *
@@ -57,7 +63,7 @@ stats_new(size_t nreq)
 	s->latency = latency_hdr();
 	s->service = latency_hdr();
 	for (i = 0; i < TIM__COUNT; i++)
-		s->timing[i] = latency_hdr();
+		s->timing[i] = latency_hdr_digits(LT_HDR_TIMING_SIGFIGS);
 	s->nreq = nreq;
 	s->req = xcalloc(nreq, sizeof *s->req);
 	for (i = 0; i < nreq; i++)

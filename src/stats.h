@@ -42,6 +42,8 @@ enum lt_timing {
 #define LT_HDR_LOWEST 1
 #define LT_HDR_HIGHEST 60000000
 #define LT_HDR_SIGFIGS 3
+/* The timing breakdown is read at 2 digits: a tenth of the memory. */
+#define LT_HDR_TIMING_SIGFIGS 2
 
 struct stats_req {
 	uint64_t started;

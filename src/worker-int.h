@@ -13,6 +13,8 @@
  * (all on the worker's one epoll) so that the walk stays short.
  */
 #define SLOTS_PER_MULTI 64
+/* From this many slots on, each takes a small receive buffer. */
+#define MANY_SLOTS 256
 
 enum slot_state { SLOT_IDLE, SLOT_BUSY, SLOT_THINK };
 

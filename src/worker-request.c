@@ -21,7 +21,7 @@ discard_body(char *ptr, size_t size, size_t nmemb, void *arg)
 }
 
 static struct slot *
-slot_new(struct worker *w)
+slot_new(struct worker *w, bool small)
 {
 	struct slot *s = xcalloc(1, sizeof *s);
 	CURL *e;
@@ -42,6 +42,10 @@ slot_new(struct worker *w)
 	/* Load goes straight to the target: no proxy, so libcurl does not
 	 * read the proxy variables of the environment on every request. */
 	curl_easy_setopt(e, CURLOPT_PROXY, "");
+	/* Past a few hundred connections a thread, libcurl's 16 KB receive
+	 * buffers are most of our memory: trade reads for room. */
+	if (small)
+		curl_easy_setopt(e, CURLOPT_BUFFERSIZE, 2048L);
 	curl_easy_setopt(e, CURLOPT_SHARE, w->env->share);
 	if (w->env->http_version == 20) {
 		curl_easy_setopt(e, CURLOPT_HTTP_VERSION,
@@ -83,7 +87,7 @@ worker_grow_slots(struct worker *w, unsigned n)
 		return;
 	w->slots = xreallocarray(w->slots, n, sizeof *w->slots);
 	while (w->nslots < n) {
-		struct slot *s = slot_new(w);
+		struct slot *s = slot_new(w, n >= MANY_SLOTS);
 
 		if (w->nslots / per >= w->nmultis)
 			worker_multi_add(w);
