@@ -322,8 +322,15 @@ cmd_run(const struct run_opts *o)
 	}
 
 	{
+		/* The dashboard's 's': quiet, for the screen is curses'. */
+		struct report_opts now = { .path = o->report_path,
+		    .target_log = target.log_path, .quiet = true };
 		struct ui_opts uo = { .fps = o->fps };
 
+		if (!o->no_report) {
+			uo.report_now = report_now;
+			uo.report_arg = &now;
+		}
 		/* The dashboard on a terminal, else progress lines. */
 		if (o->headless || ui_run(e, &uo, &sigs) != 0)
 			run_loop_headless(e, o, &sigs);

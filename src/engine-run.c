@@ -394,6 +394,8 @@ run_phase(struct engine *e, size_t i)
 
 	e->cur = i;
 	e->order = 0;
+	/* The probe's facts come from the workers when it ends. */
+	stats_phase_reset(&run->facts);
 	run->state = PHASE_RUNNING;
 	run->start_ns = now;
 	run->started = elapsed_s(e, now);

@@ -277,7 +277,7 @@ report_now(struct ui *ui)
 	char *path, *cause = NULL;
 
 	if (ui->opts->report_now == NULL) {
-		ui_message(ui, true, "no report writer is configured");
+		ui_message(ui, true, "reports are off (--no-report)");
 		return;
 	}
 	if ((s = engine_snapshot(ui->e)) == NULL) {

@@ -4,6 +4,9 @@
 # model under a stall, and the ad-hoc command line.
 . "$top_srcdir/tests/lib.sh"
 
+# Each run leaves its report directory here, not in the build tree.
+cd "$T_TMP" || exit 1
+
 # scenario NAME: the scenario text on stdin, written to $T_TMP/NAME.yaml.
 scenario() {
 	cat >"$T_TMP/$1.yaml"

@@ -409,7 +409,8 @@ measure_cpu(const char *args, double secs, double *truth, double *host)
 	ck_assert(r.host_cpu > 0 && r.host_cpu <= 100.5);
 	ck_assert_double_eq_tol(r.cpu_norm * procsample_ncpu(s), r.cpu, 1e-9);
 	*truth = 100 * (c1 - c0) / (m1 - m0);
-	*host = r.host_cpu;
+	/* What the rest of the host used, the burner left out. */
+	*host = r.host_cpu - r.cpu_norm;
 	procsample_free(s);
 	procspawn_free(ps);
 	return r.cpu;
@@ -417,8 +418,9 @@ measure_cpu(const char *args, double secs, double *truth, double *host)
 
 /*
  * The sampler must agree with the process's own clock within 5 points.
- * The nominal share is checked too when the host had a core to spare;
- * on a saturated host a busy loop cannot get a whole core.
+ * The nominal share is checked too when the rest of the host was all but
+ * idle; when other work runs beside it (make -j2 check) the scheduler,
+ * not the sampler, decides what the burner gets.
  */
 START_TEST(test_sample_cpu_busy)
 {
@@ -426,9 +428,10 @@ START_TEST(test_sample_cpu_busy)
 
 	ck_assert_msg(cpu >= truth - 5 && cpu <= truth + 5,
 	    "sampled %.1f%%, the process had %.1f%%", cpu, truth);
-	if (host < 75)
+	if (host < 10)
 		ck_assert_msg(cpu >= 95 && cpu <= 105,
-		    "busy loop at %.1f%% (host %.0f%% busy)", cpu, host);
+		    "busy loop at %.1f%% (rest of the host %.0f%% busy)", cpu,
+		    host);
 }
 END_TEST
 
@@ -439,9 +442,9 @@ START_TEST(test_sample_cpu_half)
 	ck_assert_msg(cpu >= truth - 5 && cpu <= truth + 5,
 	    "sampled %.1f%%, the process had %.1f%%", cpu, truth);
 	ck_assert_msg(cpu <= 60, "50%% duty at %.1f%%", cpu);
-	if (host < 75)
-		ck_assert_msg(cpu >= 40, "50%% duty at %.1f%% (host %.0f%% "
-		    "busy)", cpu, host);
+	if (host < 10)
+		ck_assert_msg(cpu >= 40, "50%% duty at %.1f%% (rest of the "
+		    "host %.0f%% busy)", cpu, host);
 }
 END_TEST
 
