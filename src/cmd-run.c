@@ -179,8 +179,9 @@ verdict(const struct snapshot *s)
 			return LT_EXIT_THRESHOLD;
 	}
 	if (s->total.n.completed > 0 && s->total.n.responses == 0) {
-		fprintf(stderr, "loadtop: no request got an answer: is the "
-		    "target up?\n");
+		fprintf(stderr, "loadtop: no request got an answer (%s): is "
+		    "the target up?\n", s->nfailures > 0 ?
+		    s->failures[0].what : "no failure recorded");
 		return LT_EXIT_RUNTIME;
 	}
 	return LT_EXIT_OK;

@@ -292,6 +292,7 @@ engine_tick(struct engine *e, int64_t now, bool regular)
 	for (i = 0; i < TIM__COUNT; i++)
 		snap_lat_fill(&s->timing[i], e->cum->timing[i]);
 	snap_status_fill(s, e->cum);
+	snap_failures_fill(s, e->cum);
 	s->nrequests = e->npreq;
 	s->requests = xcalloc(e->npreq, sizeof *s->requests);
 	for (i = 0; i < e->npreq; i++) {

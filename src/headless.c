@@ -249,6 +249,9 @@ headless_summary(FILE *f, const struct snapshot *s)
 		fprintf(f, " %d: %" PRIu64, s->status[i].code,
 		    s->status[i].count);
 	fputs(s->nstatus ? "\n" : " none\n", f);
+	for (i = 0; i < s->nfailures && i < 3; i++)
+		fprintf(f, "  failed    %s: %" PRIu64 "\n", s->failures[i].what,
+		    s->failures[i].count);
 	fputs("  timing    ", f);
 	for (i = 0; i < TIM__COUNT; i++) {
 		if (s->timing[i].count == 0)

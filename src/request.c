@@ -126,6 +126,20 @@ preq_build(struct preq *p, const struct scenario *scn, size_t index,
 		    r->sign->prefix);
 	}
 
+	/*
+	 * HTTP/2 over TLS is negotiated.  In the clear, prior knowledge
+	 * (h2c, as h2load speaks it) breaks on the second request of a
+	 * connection before libcurl 7.89 (curl issue 10634), so older ones
+	 * ask for an Upgrade and fall back to HTTP/1.1.
+	 */
+	if (d->http_version != 20)
+		p->http_version = CURL_HTTP_VERSION_1_1;
+	else if (strncmp(r->url, "https://", 8) == 0)
+		p->http_version = CURL_HTTP_VERSION_2TLS;
+	else if (curl_version_info(CURLVERSION_NOW)->version_num >= 0x075900)
+		p->http_version = CURL_HTTP_VERSION_2_PRIOR_KNOWLEDGE;
+	else
+		p->http_version = CURL_HTTP_VERSION_2_0;
 	p->timeout_ms = (long)(d->timeout_us / 1000);
 	p->connect_timeout_ms = (long)(d->connect_timeout_us / 1000);
 	p->expect = r->expect_status.given ? r->expect_status : d->expect_status;
@@ -265,6 +279,7 @@ preq_apply(const struct preq *p, struct preq_buf *b, CURL *easy,
 	if (full) {
 		curl_easy_setopt(easy, CURLOPT_HTTPHEADER,
 		    b->nnodes ? b->nodes : NULL);
+		curl_easy_setopt(easy, CURLOPT_HTTP_VERSION, p->http_version);
 		curl_easy_setopt(easy, CURLOPT_TIMEOUT_MS, p->timeout_ms);
 		curl_easy_setopt(easy, CURLOPT_CONNECTTIMEOUT_MS,
 		    p->connect_timeout_ms);

@@ -48,6 +48,7 @@ struct preq {
 	unsigned char *sign_key;
 	size_t sign_key_len;
 	bool uses_seq;
+	long http_version;		/* CURL_HTTP_VERSION_* */
 	long timeout_ms;
 	long connect_timeout_ms;
 	struct scn_status_set expect;

@@ -4,6 +4,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <curl/curl.h>
+
 #include "snapshot.h"
 #include "util.h"
 
@@ -126,6 +128,36 @@ snap_status_fill(struct snapshot *snap, const struct stats *s)
 	qsort(snap->status, n, sizeof *snap->status, status_by_count);
 }
 
+static int
+failure_by_count(const void *a, const void *b)
+{
+	const struct snap_failure *x = a, *y = b;
+
+	if (x->count != y->count)
+		return x->count > y->count ? -1 : 1;
+	return x->code - y->code;
+}
+
+void
+snap_failures_fill(struct snapshot *snap, const struct stats *s)
+{
+	size_t c, n = 0;
+
+	for (c = 0; c < LT_CURLE_MAX; c++)
+		if (s->curl_errors[c] != 0)
+			n++;
+	snap->failures = xcalloc(n, sizeof *snap->failures);
+	snap->nfailures = n;
+	n = 0;
+	for (c = 0; c < LT_CURLE_MAX; c++)
+		if (s->curl_errors[c] != 0) {
+			snap->failures[n].code = (int)c;
+			snap->failures[n].what = curl_easy_strerror((CURLcode)c);
+			snap->failures[n++].count = s->curl_errors[c];
+		}
+	qsort(snap->failures, n, sizeof *snap->failures, failure_by_count);
+}
+
 void
 snapshot_hold(struct snapshot *s)
 {
@@ -146,6 +178,7 @@ snapshot_release(struct snapshot *s)
 	free(s->phases);
 	free(s->requests);
 	free(s->status);
+	free(s->failures);
 	free(s->series);
 	hdr_free(s->histogram);
 	if (s->has_target)

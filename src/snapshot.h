@@ -66,6 +66,13 @@ struct snap_status {
 	uint64_t count;
 };
 
+/* Why transfers failed, as libcurl put it. */
+struct snap_failure {
+	int code;			/* CURLcode */
+	const char *what;		/* curl_easy_strerror, static */
+	uint64_t count;
+};
+
 struct snap_request {
 	const char *name;
 	struct snap_block total;
@@ -150,6 +157,8 @@ struct snapshot {
 	struct snap_lat timing[TIM__COUNT];
 	struct snap_status *status;	/* by count, largest first */
 	size_t nstatus;
+	struct snap_failure *failures;	/* by count, largest first */
+	size_t nfailures;
 	struct snap_request *requests;
 	size_t nrequests;
 	struct snap_phase *phases;
@@ -171,6 +180,7 @@ void	 snap_block_fill(struct snap_block *, const struct stats *,
 	     double seconds);
 void	 snap_lat_fill(struct snap_lat *, const struct hdr *);
 void	 snap_status_fill(struct snapshot *, const struct stats *);
+void	 snap_failures_fill(struct snapshot *, const struct stats *);
 
 void	 snapshot_hold(struct snapshot *);
 void	 snapshot_release(struct snapshot *);

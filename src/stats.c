@@ -103,6 +103,7 @@ stats_reset(struct stats *s)
 #undef X
 	memset(s->classes, 0, sizeof s->classes);
 	memset(s->status, 0, sizeof s->status);
+	memset(s->curl_errors, 0, sizeof s->curl_errors);
 	hdr_reset(s->latency);
 	hdr_reset(s->service);
 	for (i = 0; i < TIM__COUNT; i++)
@@ -127,6 +128,8 @@ stats_add(struct stats *dst, const struct stats *src)
 		dst->classes[c] += STATS_GET(&src->classes[c]);
 	for (c = 0; c < LT_STATUS_MAX; c++)
 		dst->status[c] += STATS_GET(&src->status[c]);
+	for (c = 0; c < LT_CURLE_MAX; c++)
+		dst->curl_errors[c] += STATS_GET(&src->curl_errors[c]);
 	hdr_add(dst->latency, src->latency);
 	hdr_add(dst->service, src->service);
 	for (i = 0; i < TIM__COUNT; i++)
@@ -153,6 +156,8 @@ stats_sub(struct stats *dst, const struct stats *a, const struct stats *b)
 		dst->classes[c] = a->classes[c] - b->classes[c];
 	for (c = 0; c < LT_STATUS_MAX; c++)
 		dst->status[c] = a->status[c] - b->status[c];
+	for (c = 0; c < LT_CURLE_MAX; c++)
+		dst->curl_errors[c] = a->curl_errors[c] - b->curl_errors[c];
 	hdr_sub(dst->latency, a->latency, b->latency);
 	hdr_sub(dst->service, a->service, b->service);
 	for (i = 0; i < TIM__COUNT; i++)

@@ -37,6 +37,7 @@ enum lt_timing {
 };
 
 #define LT_STATUS_MAX 600		/* codes 0..599 are counted */
+#define LT_CURLE_MAX 128		/* libcurl's error codes, counted */
 
 /* Latency histograms: microseconds, 1us to 60s at 3 digits. */
 #define LT_HDR_LOWEST 1
@@ -56,6 +57,7 @@ struct stats {
 	uint64_t started;		/* transfers begun */
 	uint64_t classes[CLS__COUNT];	/* transfers finished, by class */
 	uint64_t status[LT_STATUS_MAX];
+	uint64_t curl_errors[LT_CURLE_MAX];	/* why transfers failed */
 	uint64_t bytes_in;		/* response body bytes */
 	uint64_t bytes_out;		/* request body bytes */
 	uint64_t late_starts;		/* open model: started late */

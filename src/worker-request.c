@@ -47,13 +47,9 @@ slot_new(struct worker *w, bool small)
 	if (small)
 		curl_easy_setopt(e, CURLOPT_BUFFERSIZE, 2048L);
 	curl_easy_setopt(e, CURLOPT_SHARE, w->env->share);
-	if (w->env->http_version == 20) {
-		curl_easy_setopt(e, CURLOPT_HTTP_VERSION,
-		    (long)CURL_HTTP_VERSION_2TLS);
+	/* HTTP/2: wait for a connection to multiplex on, not a new one. */
+	if (w->env->http_version == 20)
 		curl_easy_setopt(e, CURLOPT_PIPEWAIT, 1L);
-	} else
-		curl_easy_setopt(e, CURLOPT_HTTP_VERSION,
-		    (long)CURL_HTTP_VERSION_1_1);
 	if (w->env->insecure_tls) {
 		curl_easy_setopt(e, CURLOPT_SSL_VERIFYPEER, 0L);
 		curl_easy_setopt(e, CURLOPT_SSL_VERIFYHOST, 0L);
@@ -199,6 +195,8 @@ worker_record(struct worker *w, struct slot *s, CURLcode res, int64_t end)
 
 	curl_easy_getinfo(s->easy, CURLINFO_RESPONSE_CODE, &status);
 	cls = preq_classify(p, res, status);
+	if (res != CURLE_OK && (unsigned)res < LT_CURLE_MAX)
+		STATS_INC(&st->curl_errors[res], 1);
 	STATS_INC(&st->classes[cls], 1);
 	STATS_INC(&rq->classes[cls], 1);
 	if (status > 0 && status < LT_STATUS_MAX)
