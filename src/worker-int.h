@@ -7,28 +7,14 @@
 /* A start more than this after its planned time counts as late. */
 #define LATE_NS 1000000
 
-/*
- * libcurl looks for a reusable connection by walking its multi handle's
- * cache on every request; slots are spread over several multi handles
- * (all on the worker's one epoll) so that the walk stays short.
- */
-#define SLOTS_PER_MULTI 64
 /* From this many slots on, each takes a small receive buffer. */
 #define MANY_SLOTS 256
 
 enum slot_state { SLOT_IDLE, SLOT_BUSY, SLOT_THINK };
 
-struct wmulti {
-	struct worker *w;
-	CURLM *multi;
-	unsigned index;
-	unsigned nslots;
-	int64_t deadline;		/* INT64_MAX: no timer */
-};
 
 struct slot {
 	struct worker *w;
-	struct wmulti *m;		/* the multi handle it is added to */
 	CURL *easy;
 	enum slot_state state;
 	size_t req;			/* SIZE_MAX: never configured */
@@ -59,10 +45,10 @@ struct worker {
 	unsigned index;
 	pthread_t thread;
 	bool thread_started;
-	int ep;
 	int evfd;
-	struct wmulti **multis;
-	unsigned nmultis;
+	CURLM *multi;
+	int tfd;			/* timerfd for sub-millisecond wakes */
+	int64_t armed;			/* when tfd fires; 0: not armed */
 
 	struct mailbox mail;
 
@@ -90,7 +76,6 @@ struct worker {
 	unsigned inflight_pub;
 };
 
-struct wmulti *worker_multi_add(struct worker *);
 void	 worker_grow_slots(struct worker *, unsigned n);
 void	 worker_slot_free(struct worker *, struct slot *);
 struct slot *worker_idle_pop(struct worker *);

@@ -63,7 +63,7 @@ worker_slot_free(struct worker *w, struct slot *s)
 	size_t i;
 
 	if (s->state == SLOT_BUSY)
-		curl_multi_remove_handle(s->m->multi, s->easy);
+		curl_multi_remove_handle(w->multi, s->easy);
 	curl_easy_cleanup(s->easy);
 	for (i = 0; i < w->env->npreq; i++)
 		preq_buf_free(s->bufs[i], &w->env->preqs[i]);
@@ -75,27 +75,17 @@ worker_slot_free(struct worker *w, struct slot *s)
 void
 worker_grow_slots(struct worker *w, unsigned n)
 {
-	/* HTTP/2 multiplexes only within one multi handle: keep one. */
-	unsigned per = w->env->http_version == 20 ? UINT32_MAX :
-	    SLOTS_PER_MULTI, i;
-
 	if (n <= w->nslots)
 		return;
 	w->slots = xreallocarray(w->slots, n, sizeof *w->slots);
 	while (w->nslots < n) {
 		struct slot *s = slot_new(w, n >= MANY_SLOTS);
 
-		if (w->nslots / per >= w->nmultis)
-			worker_multi_add(w);
-		s->m = w->multis[w->nslots / per];
-		s->m->nslots++;
 		w->slots[w->nslots++] = s;
 		s->next = w->idle;
 		w->idle = s;
 	}
-	for (i = 0; i < w->nmultis; i++)
-		curl_multi_setopt(w->multis[i]->multi, CURLMOPT_MAXCONNECTS,
-		    (long)w->multis[i]->nslots);
+	curl_multi_setopt(w->multi, CURLMOPT_MAXCONNECTS, (long)w->nslots);
 }
 
 struct slot *
@@ -172,7 +162,7 @@ worker_start_request(struct worker *w, struct slot *s, int64_t planned, int64_t 
 	STATS_INC(&w->stats->bytes_out, out);
 	w->started++;
 	w->inflight++;
-	curl_multi_add_handle(s->m->multi, s->easy);
+	curl_multi_add_handle(w->multi, s->easy);
 }
 
 static int64_t
