@@ -185,16 +185,18 @@ START_TEST(test_demo_model)
 	ck_assert_uint_eq(ph[0].nuse, 1);
 	ck_assert_uint_eq(ph[0].use[0], 0);
 	ck_assert_double_eq(ph[1].rate, 200.0);
-	ck_assert_int_eq(ph[1].duration_us, 30 * 1000000LL);
-	ck_assert_uint_eq(ph[1].nuse, 4);
+	ck_assert_int_eq(ph[1].duration_us, 50 * 1000000LL);
+	ck_assert_uint_eq(ph[1].nuse, 5);
 	ck_assert_uint_eq(ph[1].use[3], 3);
+	ck_assert_uint_eq(ph[1].use[4], 4);
 	ck_assert_double_eq(ph[2].rate, 50.0);
 	ck_assert_uint_eq(ph[2].nstages, 2);
 	ck_assert_int_eq(ph[2].stages[0].duration_us, 20 * 1000000LL);
 	ck_assert_double_eq(ph[2].stages[1].rate, 400.0);
 	ck_assert_uint_eq(ph[3].users, 20);
 	ck_assert_int_eq(ph[3].think_time_us, 50000);
-	ck_assert_int_eq(ph[3].duration_us, 40 * 1000000LL);
+	ck_assert_int_eq(ph[3].duration_us, 75 * 1000000LL);
+	ck_assert_uint_eq(ph[3].use[3], 6);
 	ck_assert_uint_eq(ph[4].batches, 10);
 	ck_assert_int_eq(ph[4].settle_us, 1000000);
 	ck_assert_uint_eq(ph[4].concurrency, 10);
@@ -205,7 +207,7 @@ START_TEST(test_demo_model)
 	ck_assert_int_eq(ph[5].expect_limited, 10);
 	ck_assert_double_eq(ph[5].rate, 0);
 
-	ck_assert_uint_eq(scn->nrequests, 6);
+	ck_assert_uint_eq(scn->nrequests, 7);
 	ck_assert_str_eq(rq[0].url, "http://127.0.0.1:8080/ok");
 	ck_assert_str_eq(rq[0].method, "GET");
 	ck_assert_uint_eq(rq[0].weight, 6);
