@@ -78,6 +78,7 @@ struct engine {
 	size_t nseries, series_cap;
 	uint64_t snap_seq;
 	uint64_t completed;
+	struct alerts *alerts;
 
 	pthread_mutex_t snap_lock;
 	struct snapshot *snap;

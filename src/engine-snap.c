@@ -317,6 +317,7 @@ engine_tick(struct engine *e, int64_t now, bool regular)
 	}
 	fill_phases(e, s, now);
 	fill_target(e, s);
+	alerts_update(e->alerts, &e->scn->alerts, s);
 	s->histogram = hdr_new(LT_HDR_LOWEST, LT_HDR_HIGHEST, LT_HDR_SIGFIGS);
 	hdr_copy(s->histogram, e->cum->latency);
 

@@ -60,6 +60,7 @@ engine_new(const struct scenario *scn, const struct engine_opts *opts,
 
 	e->scn = scn;
 	e->opts = *opts;
+	e->alerts = alerts_new();
 	if (e->opts.interval_us <= 0)
 		e->opts.interval_us = 1000000;
 	ncpu = sysconf(_SC_NPROCESSORS_ONLN);
@@ -276,6 +277,7 @@ engine_free(struct engine *e)
 	stats_free(e->prev);
 	stats_free(e->delta);
 	free(e->series);
+	alerts_free(e->alerts);
 	snapshot_release(e->snap);
 	pthread_mutex_destroy(&e->lock);
 	pthread_cond_destroy(&e->cond);

@@ -125,6 +125,7 @@ void	 scn_parse_headers(struct scn_parser *, yaml_node_t *,
 void	 scn_parse_requests(struct scn_parser *, yaml_node_t *);
 void	 scn_parse_phases(struct scn_parser *, yaml_node_t *);
 void	 scn_parse_thresholds(struct scn_parser *, yaml_node_t *);
+void	 scn_parse_alerts(struct scn_parser *, yaml_node_t *);
 int	 scn_compile(struct scn_parser *, const yaml_node_t *, const char *,
 	     struct tmpl **, const char *);
 char	*scn_join_url(const char *, const char *, size_t *);

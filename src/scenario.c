@@ -253,6 +253,7 @@ static const struct scn_key top_keys[] = {
 	{ "requests", NULL, 0, 0, 0, 0 },
 	{ "phases", NULL, 0, 0, 0, 0 },
 	{ "thresholds", NULL, 0, 0, 0, 0 },
+	{ "alerts", NULL, 0, 0, 0, 0 },
 };
 
 static void
@@ -290,6 +291,7 @@ parse_top(struct scn_parser *p, yaml_node_t *root)
 		scn_parse_phases(p, v);
 	if ((v = scn_get(&m, "thresholds")) != NULL)
 		scn_parse_thresholds(p, v);
+	scn_parse_alerts(p, scn_get(&m, "alerts"));
 }
 
 static void

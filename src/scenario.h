@@ -152,6 +152,18 @@ struct scn_defaults {
 	struct scn_status_set rate_limit_status; /* default 429 */
 };
 
+/* alerts: the rules of alerts.h.  A negative bound turns its rule off. */
+struct scn_alerts {
+	double target_cpu;		/* percent of one core, default 80% */
+	int64_t target_cpu_for_us;	/* over it this long, default 10s */
+	int64_t mem_growth;		/* bytes of RSS since start, default 50MB */
+	double error_rate;		/* percent of the interval, default 5% */
+	int64_t p95_us;			/* the interval's p95, default 500ms */
+	double generator_cpu;		/* loadtop, percent of one core, 90% */
+	bool late_starts;		/* any in the interval, default true */
+	struct scn_pos pos;
+};
+
 struct scenario {
 	char *file;			/* path as given */
 	char *dir;			/* directory body_file is relative to */
@@ -167,6 +179,7 @@ struct scenario {
 	struct threshold *thresholds;
 	size_t nthresholds;
 	bool abort_on_fail;
+	struct scn_alerts alerts;
 	struct scn_srcmap *srcmap;	/* private: where templates came from */
 };
 
@@ -210,6 +223,8 @@ void	 scn_errors_print(FILE *, const struct scn_errors *);
 void	 scn_errors_clear(struct scn_errors *);
 
 const char *scn_phase_kind_name(enum scn_phase_kind);
+/* The alert rules when the scenario says nothing of them. */
+void	 scn_alerts_default(struct scn_alerts *);
 
 /*
  * Bind run-time values (${env:NAME}, HMAC secrets) to the compiled

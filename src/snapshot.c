@@ -184,5 +184,7 @@ snapshot_release(struct snapshot *s)
 	if (s->has_target)
 		monitor_view_clear(&s->target);
 	free(s->target_series);
+	free(s->alerts);
+	free(s->alerts_live);
 	free(s);
 }

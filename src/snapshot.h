@@ -12,6 +12,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "alerts.h"
 #include "hdr.h"
 #include "monitor.h"
 #include "scenario.h"
@@ -173,6 +174,16 @@ struct snapshot {
 	struct monitor_view target;
 	struct mseries_point *target_series;
 	size_t ntarget_series;
+
+	/* Alerts (alerts.h): every record so far, oldest first, with the
+	 * number not kept; how many are active; and what to show now (the
+	 * active ones and recent events), worst first. */
+	struct alert *alerts;
+	size_t nalerts;
+	size_t alerts_dropped;
+	size_t alerts_active;
+	struct alert *alerts_live;
+	size_t nalerts_live;
 };
 
 /* Fill a block from (delta) statistics covering the given seconds. */
