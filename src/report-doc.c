@@ -490,21 +490,32 @@ target(struct rdoc *d, const struct report_ctx *c)
 static void
 alerts(struct rdoc *d, const struct report_ctx *c)
 {
+	const struct snapshot *s = c->s;
 	size_t i;
 
 	heading(d, 2, "Alerts");
-	if (c->nalerts == 0)
+	if (s->nalerts == 0 && c->nnotes == 0)
 		textf(d, RDOC_PARA, "None.");
-	for (i = 0; i < c->nalerts; i++) {
-		const struct report_alert *a = &c->alerts[i];
+	for (i = 0; i < s->nalerts; i++) {
+		const struct alert *a = &s->alerts[i];
+		const char *level = alerts_level_name(a->level);
 
-		if (a->t >= 0)
-			textf(d, RDOC_ITEM, "%s %s at %.1fs: %s", RDOC_WARN,
-			    a->level, a->t, a->msg);
+		if (a->t_end < 0)
+			textf(d, RDOC_ITEM, "%s %s from %.1fs, still active at "
+			    "the end: %s", RDOC_WARN, level, a->t_start, a->msg);
+		else if (a->t_end > a->t_start)
+			textf(d, RDOC_ITEM, "%s %s from %.1fs to %.1fs: %s",
+			    RDOC_WARN, level, a->t_start, a->t_end, a->msg);
 		else
-			textf(d, RDOC_ITEM, "%s %s: %s", RDOC_WARN, a->level,
-			    a->msg);
+			textf(d, RDOC_ITEM, "%s %s at %.1fs: %s", RDOC_WARN,
+			    level, a->t_start, a->msg);
 	}
+	for (i = 0; i < c->nnotes; i++)
+		textf(d, RDOC_ITEM, "Note at %.1fs: %s", c->notes[i].t,
+		    c->notes[i].msg);
+	if (s->alerts_dropped > 0)
+		textf(d, RDOC_PARA, "%zu more alerts were not kept.",
+		    s->alerts_dropped);
 }
 
 static void

@@ -1,5 +1,5 @@
-/* What the report writers share: the context of one report, the alerts
- * derived from the run, and the document that report.md and report.html
+/* What the report writers share: the context of one report, the notes
+ * on how the run ended, and the document that report.md and report.html
  * both render. */
 #ifndef LT_REPORT_INT_H
 #define LT_REPORT_INT_H
@@ -11,10 +11,11 @@
 #include "report.h"
 #include "verdict.h"
 
-struct report_alert {
-	double t;			/* seconds since start; -1: the run */
-	const char *level;		/* "critical" or "warning" */
-	const char *kind;		/* target_exited, error_rate, ... */
+/* What the report adds about the end of the run, apart from the alerts
+ * the engine raised during it (snapshot.h). */
+struct report_note {
+	double t;			/* seconds since start */
+	const char *kind;		/* threshold_abort, error, no_response */
 	char msg[240];
 };
 
@@ -22,8 +23,8 @@ struct report_ctx {
 	const struct snapshot *s;
 	const struct report_opts *o;
 	struct verdict v;
-	struct report_alert *alerts;
-	size_t nalerts;
+	struct report_note *notes;
+	size_t nnotes;
 	char started[40];		/* ISO 8601 */
 	char ended[40];
 	char *command;			/* the target's command line, or NULL */

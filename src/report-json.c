@@ -376,12 +376,23 @@ report_json(const struct report_ctx *c)
 	json_object_set_new(o, "target", s->has_target ? target_json(c) :
 	    json_null());
 	a = json_array();
-	for (i = 0; i < c->nalerts; i++)
-		json_array_append_new(a, json_pack("{s:o,s:s,s:s,s:s}", "t",
-		    c->alerts[i].t >= 0 ? jreal(c->alerts[i].t) : json_null(),
-		    "level", c->alerts[i].level, "kind", c->alerts[i].kind,
-		    "message", c->alerts[i].msg));
+	for (i = 0; i < s->nalerts; i++) {
+		const struct alert *al = &s->alerts[i];
+
+		json_array_append_new(a, json_pack("{s:s,s:s,s:o,s:o,s:s}",
+		    "kind", alerts_kind_name(al->kind), "level",
+		    alerts_level_name(al->level), "t_start", jreal(al->t_start),
+		    "t_end", al->t_end >= 0 ? jreal(al->t_end) : json_null(),
+		    "message", al->msg));
+	}
 	json_object_set_new(o, "alerts", a);
+	json_object_set_new(o, "alerts_dropped", jint(s->alerts_dropped));
+	a = json_array();
+	for (i = 0; i < c->nnotes; i++)
+		json_array_append_new(a, json_pack("{s:s,s:o,s:s}", "kind",
+		    c->notes[i].kind, "t", jreal(c->notes[i].t), "message",
+		    c->notes[i].msg));
+	json_object_set_new(o, "notes", a);
 	json_object_set_new(o, "thresholds", thresholds_json(c));
 	json_object_set_new(o, "passed", json_boolean(c->v.passed));
 	json_object_set_new(o, "timeseries", timeseries_json(s));

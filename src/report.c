@@ -1,5 +1,5 @@
-/* Session reports: where they go, how each file lands, what the run's
- * alerts were, and the time series as CSV. */
+/* Session reports: where they go, how each file lands, the notes on how
+ * the run ended, and the time series as CSV. */
 #include "config.h"
 
 #include <errno.h>
@@ -15,11 +15,6 @@
 
 #include "report-int.h"
 #include "util.h"
-
-/* Alert thresholds, after what teams watch for by hand. */
-#define ALERT_ERROR_RATE 5.0		/* percent */
-#define ALERT_P95_MS 500.0
-#define ALERT_GROWTH_MB 50.0
 
 char *
 report_ms(double ms, char *buf, size_t len)
@@ -58,109 +53,41 @@ iso8601(int64_t wall_us, char *buf, size_t len)
 }
 
 static void
-alert(struct report_ctx *c, double t, const char *level, const char *kind,
-    const char *fmt, ...) __attribute__((format(printf, 5, 6)));
+note(struct report_ctx *c, double t, const char *kind, const char *fmt, ...)
+    __attribute__((format(printf, 4, 5)));
 
 static void
-alert(struct report_ctx *c, double t, const char *level, const char *kind,
-    const char *fmt, ...)
+note(struct report_ctx *c, double t, const char *kind, const char *fmt, ...)
 {
-	struct report_alert *a;
+	struct report_note *n;
 	va_list ap;
 
-	c->alerts = xreallocarray(c->alerts, c->nalerts + 1, sizeof *c->alerts);
-	a = &c->alerts[c->nalerts++];
-	a->t = t;
-	a->level = level;
-	a->kind = kind;
+	c->notes = xreallocarray(c->notes, c->nnotes + 1, sizeof *c->notes);
+	n = &c->notes[c->nnotes++];
+	n->t = t;
+	n->kind = kind;
 	va_start(ap, fmt);
-	vsnprintf(a->msg, sizeof a->msg, fmt, ap);
+	vsnprintf(n->msg, sizeof n->msg, fmt, ap);
 	va_end(ap);
 }
 
-/* The target's own events worth a reader's attention. */
+/* How the run ended, when that is worth a word; the alerts themselves
+ * come from the engine, in the snapshot. */
 static void
-target_alerts(struct report_ctx *c)
-{
-	const struct snapshot *s = c->s;
-	const struct monitor_view *v = &s->target;
-	bool saturated_event = false;
-	size_t i;
-
-	for (i = 0; i < v->nevents; i++) {
-		const struct monitor_event *ev = &v->events[i];
-		double t = (double)(ev->t_us - s->mono_start_us) / 1e6;
-
-		switch (ev->kind) {
-		case MON_EV_EXIT:
-			alert(c, t, "critical", "target_exited", "%s", ev->msg);
-			break;
-		case MON_EV_PID_REUSED:
-			alert(c, t, "critical", "pid_reused", "%s", ev->msg);
-			break;
-		case MON_EV_WORKER_EXIT:
-			alert(c, t, "warning", "worker_exit", "%s", ev->msg);
-			break;
-		case MON_EV_PROC_ERROR:
-			alert(c, t, "warning", "proc_error", "%s", ev->msg);
-			break;
-		case MON_EV_HEALTH_DOWN:
-			alert(c, t, "critical", "health_down", "%s", ev->msg);
-			break;
-		case MON_EV_SATURATED:
-			saturated_event = true;
-			alert(c, t, "warning", "saturated", "%s", ev->msg);
-			break;
-		default:
-			break;
-		}
-	}
-	if (v->saturated && !saturated_event)
-		alert(c, -1, "warning", "saturated", "loadtop itself used 90%% "
-		    "of a core or more: its figures may be low");
-	if (v->health.enabled && v->health.down_us > 0)
-		alert(c, -1, "critical", "health_down", "the health check "
-		    "failed for %.1fs in all", (double)v->health.down_us / 1e6);
-	if (v->stats.nsamples > 0 &&
-	    report_mb(v->stats.growth) > ALERT_GROWTH_MB)
-		alert(c, -1, "warning", "memory_growth", "the target's RSS "
-		    "grew by %.1fMB (more than %.0fMB)",
-		    report_mb(v->stats.growth), ALERT_GROWTH_MB);
-	if (v->leak.verdict == LEAK_LEAK)
-		alert(c, -1, "critical", "leak", "memory leak: %s",
-		    v->leak.reason);
-}
-
-static void
-derive_alerts(struct report_ctx *c)
+derive_notes(struct report_ctx *c)
 {
 	const struct snapshot *s = c->s;
 	const struct snap_counts *n = &s->total.n;
-	double er = report_pct(n->errors, n->completed);
 
 	if (s->end_reason == END_THRESHOLD_ABORT)
-		alert(c, s->elapsed, "critical", "threshold_abort", "the run "
-		    "was stopped early: %s", c->o->abort_why ?
-		    c->o->abort_why : "a threshold failed");
+		note(c, s->elapsed, "threshold_abort", "the run was stopped "
+		    "early: %s", c->o->abort_why ? c->o->abort_why :
+		    "a threshold failed");
 	if (s->end_reason == END_ERROR)
-		alert(c, s->elapsed, "critical", "error", "the run ended on "
-		    "an error");
-	if (s->has_target)
-		target_alerts(c);
-	if (n->completed > 0 && er > ALERT_ERROR_RATE)
-		alert(c, -1, "critical", "error_rate", "%.1f%% of requests "
-		    "failed (%" PRIu64 " of %" PRIu64 "), more than %.0f%%",
-		    er, n->errors, n->completed, ALERT_ERROR_RATE);
-	if (s->total.latency.count > 0 && s->total.latency.p95 > ALERT_P95_MS)
-		alert(c, -1, "warning", "latency", "p95 latency %.0fms is "
-		    "above %.0fms", s->total.latency.p95, ALERT_P95_MS);
-	if (n->late_starts > 0)
-		alert(c, -1, "warning", "late_starts", "%" PRIu64 " requests "
-		    "started late: the open-model schedule was not kept (the "
-		    "latency counts from the planned start)", n->late_starts);
+		note(c, s->elapsed, "error", "the run ended on an error");
 	if (n->completed > 0 && n->responses == 0)
-		alert(c, -1, "critical", "no_response", "no request got an "
-		    "HTTP answer: is the target up?");
+		note(c, s->elapsed, "no_response", "no request got an HTTP "
+		    "answer: is the target up?");
 }
 
 /* The target's command line, from /proc when we did not start it. */
@@ -197,14 +124,14 @@ report_ctx_init(struct report_ctx *c, const struct snapshot *s,
 	iso8601(s->wall_start_us, c->started, sizeof c->started);
 	iso8601(s->wall_us, c->ended, sizeof c->ended);
 	c->command = target_command(s, o);
-	derive_alerts(c);
+	derive_notes(c);
 }
 
 void
 report_ctx_free(struct report_ctx *c)
 {
 	verdict_clear(&c->v);
-	free(c->alerts);
+	free(c->notes);
 	free(c->command);
 	memset(c, 0, sizeof *c);
 }

@@ -310,15 +310,16 @@ draw_header(struct ui *ui, const struct snapshot *s, int w)
 	}
 }
 
-/* What deserves attention now, worst first. */
+/* What deserves attention now, worst first: the engine's live alerts
+ * (one per kind, with how many more), and the thresholds failing so far,
+ * a verdict rather than an alert, after the critical ones. */
 static void
 draw_alerts(struct ui *ui, const struct snapshot *s, int y, int w)
 {
 	struct ui_rect r = { y, 0, 1, w };
-	const struct monitor_view *v = &s->target;
-	const struct snap_block *b = &s->interval;
-	char buf[32];
-	size_t k;
+	const struct alert *a;
+	size_t i, j, k, more;
+	bool seen, note = false;
 	int x = 0, n = 0;
 
 	if (ui->message[0] != '\0' && ui->now_us < ui->message_until) {
@@ -326,34 +327,32 @@ draw_alerts(struct ui *ui, const struct snapshot *s, int y, int w)
 		    " %s ", ui->message);
 		return;
 	}
-#define ALERT(c, ...) do {						\
-	x += ui_text(ui, &r, 0, x, UC_NORMAL, n++ ? "  " : " ");	\
-	x += ui_text(ui, &r, 0, x, (c), __VA_ARGS__);			\
-} while (0)
-	if (s->has_target && !v->alive)
-		ALERT(UC_BAD, "target exited");
-	if (s->has_target && v->stats.workers_exited > 0)
-		ALERT(UC_BAD, "%u worker%s exited", v->stats.workers_exited,
-		    v->stats.workers_exited == 1 ? "" : "s");
-	if (s->has_target && v->health.enabled && v->health.checked &&
-	    !v->health.up)
-		ALERT(UC_BAD, "health DOWN");
-	if (b->n.completed > 0 && ui_pct(b->n.errors, b->n.completed) > 5)
-		ALERT(UC_BAD, "errors %.1f%%", ui_pct(b->n.errors,
-		    b->n.completed));
-	if ((k = thresholds_failing(ui, s)) > 0)
-		ALERT(UC_WARN, "%zu threshold%s failing", k, k == 1 ? "" : "s");
-	if (b->latency.p95 > 500)
-		ALERT(UC_WARN, "p95 %s", ui_fmt_ms(b->latency.p95, buf,
-		    sizeof buf));
-	if (b->n.late_starts > 0)
-		ALERT(UC_WARN, "%" PRIu64 " late start%s", b->n.late_starts,
-		    b->n.late_starts == 1 ? "" : "s");
-	if (s->has_target && v->saturated)
-		ALERT(UC_WARN, "loadtop saturated: numbers may be low");
-	if (s->has_target && v->proc_error)
-		ALERT(UC_WARN, "cannot read the target's /proc");
-#undef ALERT
+	k = thresholds_failing(ui, s);
+	for (i = 0; i <= s->nalerts_live; i++) {
+		a = i < s->nalerts_live ? &s->alerts_live[i] : NULL;
+		if (!note && k > 0 && (a == NULL || a->level != ALERT_CRITICAL)) {
+			note = true;
+			x += ui_text(ui, &r, 0, x, UC_NORMAL, n++ ? "  " : " ");
+			x += ui_text(ui, &r, 0, x, UC_WARN, "%zu threshold%s "
+			    "failing", k, k == 1 ? "" : "s");
+		}
+		if (a == NULL)
+			break;
+		for (seen = false, more = 0, j = 0; j < s->nalerts_live; j++) {
+			if (s->alerts_live[j].kind != a->kind || j == i)
+				continue;
+			if (j < i)
+				seen = true;
+			more++;
+		}
+		if (seen)
+			continue;
+		x += ui_text(ui, &r, 0, x, UC_NORMAL, n++ ? "  " : " ");
+		x += ui_text(ui, &r, 0, x, a->level == ALERT_CRITICAL ? UC_BAD :
+		    UC_WARN, "%s", a->msg);
+		if (more > 0)
+			x += ui_text(ui, &r, 0, x, UC_LABEL, " (+%zu)", more);
+	}
 	if (n == 0)
 		ui_text(ui, &r, 0, 0, UC_LABEL, " no alerts");
 }

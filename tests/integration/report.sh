@@ -171,8 +171,10 @@ is "$(jq_ '[t["passed"] for t in d["thresholds"]]')" '[false, true]' \
     "abort: the errors threshold failed, the other passed"
 like "$ERR" "stopped early: threshold 'errors < 3' failed" \
     "abort: says which threshold stopped it"
-is "$(jq_ '[a["kind"] for a in d["alerts"]][0]')" threshold_abort \
-    "abort: an alert"
+is "$(jq_ '[n["kind"] for n in d["notes"]]')" '["threshold_abort"]' \
+    "abort: a note says why the run stopped"
+like "$(jq_ '[a["kind"] for a in d["alerts"]]')" error_rate \
+    "abort: the failures raised an error_rate alert"
 
 # --- thresholds: scoped, from the command line, exit codes ----------------
 scenario scoped <<EOF

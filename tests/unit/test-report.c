@@ -296,6 +296,71 @@ START_TEST(rewrites_in_place)
 }
 END_TEST
 
+/* The alerts are the snapshot's, as the engine raised them; how the run
+ * ended is a note beside them. */
+START_TEST(lists_the_snapshots_alerts)
+{
+	struct scenario *scn = load();
+	struct snapshot *s = snap(scn);
+	struct report_opts o = { .quiet = true };
+	char *dir, *cause = NULL, *path, *text;
+	const char *kind, *level, *msg;
+	double t0, t1;
+	json_t *j, *al, *t_end;
+
+	s->end_reason = END_THRESHOLD_ABORT;
+	s->nalerts = 2;
+	s->alerts = xcalloc(2, sizeof *s->alerts);
+	s->alerts[0] = (struct alert){ ALERT_P95, ALERT_WARNING, 1.0, 2.5,
+	    "p95 612ms in an interval (over 500ms)" };
+	s->alerts[1] = (struct alert){ ALERT_ERROR_RATE, ALERT_CRITICAL, 3.0,
+	    -1, "error rate 40% (4 of 10 requests in an interval; over 5%)" };
+	s->alerts_dropped = 7;
+	xasprintf(&path, "%s/alerts", tmp);
+	o.path = path;
+	o.abort_why = "threshold 'errors < 3' failed";
+	dir = report_write(s, &o, &cause);
+	ck_assert_msg(dir != NULL, "%s", cause);
+
+	j = load_json(dir);
+	al = json_object_get(j, "alerts");
+	ck_assert_int_eq(json_array_size(al), 2);
+	ck_assert_int_eq(json_unpack(json_array_get(al, 0),
+	    "{s:s,s:s,s:F,s:F,s:s}", "kind", &kind, "level", &level,
+	    "t_start", &t0, "t_end", &t1, "message", &msg), 0);
+	ck_assert_str_eq(kind, "p95");
+	ck_assert_str_eq(level, "warning");
+	ck_assert_double_eq(t0, 1.0);
+	ck_assert_double_eq(t1, 2.5);
+	ck_assert_str_eq(msg, "p95 612ms in an interval (over 500ms)");
+	ck_assert_int_eq(json_unpack(json_array_get(al, 1), "{s:s,s:s,s:o}",
+	    "kind", &kind, "level", &level, "t_end", &t_end), 0);
+	ck_assert_str_eq(kind, "error_rate");
+	ck_assert_str_eq(level, "critical");
+	ck_assert(json_is_null(t_end));
+	ck_assert_int_eq(jint(j, "alerts_dropped"), 7);
+	ck_assert_int_eq(json_unpack(json_array_get(json_object_get(j,
+	    "notes"), 0), "{s:s,s:s}", "kind", &kind, "message", &msg), 0);
+	ck_assert_str_eq(kind, "threshold_abort");
+	ck_assert_ptr_nonnull(strstr(msg, "errors < 3"));
+	json_decref(j);
+
+	text = slurp(dir, "report.md");
+	ck_assert_ptr_nonnull(strstr(text, "warning from 1.0s to 2.5s: p95 "
+	    "612ms"));
+	ck_assert_ptr_nonnull(strstr(text, "critical from 3.0s, still active "
+	    "at the end: error rate 40%"));
+	ck_assert_ptr_nonnull(strstr(text, "Note at 3.2s: the run was stopped "
+	    "early"));
+	ck_assert_ptr_nonnull(strstr(text, "7 more alerts were not kept"));
+	free(text);
+	free(dir);
+	free(path);
+	snapshot_release(s);
+	scenario_free(scn);
+}
+END_TEST
+
 START_TEST(falls_back_to_tmpdir)
 {
 	struct scenario *scn = load();
@@ -374,6 +439,7 @@ report_suite(void)
 	tcase_add_checked_fixture(tc, setup, teardown);
 	tcase_add_test(tc, writes_every_file);
 	tcase_add_test(tc, rewrites_in_place);
+	tcase_add_test(tc, lists_the_snapshots_alerts);
 	tcase_add_test(tc, falls_back_to_tmpdir);
 	tcase_add_test(tc, copies_target_log_and_stamps_names);
 	suite_add_tcase(s, tc);
