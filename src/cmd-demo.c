@@ -70,7 +70,7 @@ free_port(char **cause)
 }
 
 int
-cmd_demo(int argc, char **argv, struct run_opts *ro)
+cmd_demo(struct run_opts *ro)
 {
 	struct procspawn_opts so = { 0 };
 	struct procspawn *child = NULL;
@@ -78,14 +78,9 @@ cmd_demo(int argc, char **argv, struct run_opts *ro)
 	char *cand[3], *cmdline = NULL, *url = NULL, *log = NULL, *cause = NULL;
 	char desc[128];
 	int port, rc = LT_EXIT_RUNTIME, status;
+	bool installed;
 	size_t i;
 
-	if (argc > 1) {
-		fprintf(stderr, "loadtop: demo takes no arguments, got '%s'\n",
-		    argv[1]);
-		free(dir);
-		return LT_EXIT_USAGE;
-	}
 	cand[0] = cand[2] = NULL;
 	if (dir != NULL)
 		xasprintf(&cand[0], "%s/loadtop-target", dir);
@@ -98,8 +93,13 @@ cmd_demo(int argc, char **argv, struct run_opts *ro)
 	cand[0] = NULL;
 	if (dir != NULL)
 		xasprintf(&cand[0], "%s/scenarios/demo.yaml", dir);
-	xasprintf(&cand[1], "%s/scenarios/demo.yaml", LT_SRCDIR);
-	xasprintf(&cand[2], "%s/scenarios/demo.yaml", LT_PKGDATADIR);
+	/* An installed loadtop takes the installed scenario; one in a build
+	 * tree the source tree's. */
+	installed = dir != NULL && strcmp(dir, LT_BINDIR) == 0;
+	xasprintf(&cand[1], "%s/scenarios/demo.yaml", installed ?
+	    LT_PKGDATADIR : LT_SRCDIR);
+	xasprintf(&cand[2], "%s/scenarios/demo.yaml", installed ?
+	    LT_SRCDIR : LT_PKGDATADIR);
 	scenario = find_first((const char *const *)cand, 3, R_OK);
 	for (i = 0; i < 3; i++)
 		free(cand[i]);

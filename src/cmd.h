@@ -53,6 +53,6 @@ int	 cmd_monitor(int argc, char **argv);
 /* Compare two reports: BASE NEW [--tolerance P%] [--format F]. */
 int	 cmd_compare(int argc, char **argv);
 /* Start loadtop-target on a free port and run the demo scenario on it. */
-int	 cmd_demo(int argc, char **argv, struct run_opts *);
+int	 cmd_demo(struct run_opts *);
 
 #endif

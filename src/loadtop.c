@@ -319,7 +319,7 @@ main(int argc, char **argv)
 	char shortopts[2 * LT_NELEM(opt_table) + 2], *p = shortopts;
 	struct run_opts ro = { 0 };
 	size_t i;
-	int c, check = 0, rc;
+	int c, check = 0, demo = 0, rc;
 
 	if (argc > 1 && strcmp(argv[1], "monitor") == 0)
 		return cmd_monitor(argc - 1, argv + 1);
@@ -343,8 +343,15 @@ main(int argc, char **argv)
 	while (optind < argc) {
 		c = getopt_long(argc, argv, shortopts, longopts, NULL);
 		if (c == -1) {
+			/* loadtop demo takes the run's options too. */
+			if (!demo && !check && ro.scenario_file == NULL &&
+			    ro.url == NULL && strcmp(argv[optind], "demo") == 0) {
+				demo = 1;
+				optind++;
+				continue;
+			}
 			if (ro.scenario_file == NULL && ro.url == NULL &&
-			    !check && strcmp(argv[optind], "demo") != 0 &&
+			    !check && !demo &&
 			    strcmp(argv[optind], "check") != 0) {
 				if (is_url(argv[optind]))
 					ro.url = argv[optind];
@@ -381,17 +388,16 @@ main(int argc, char **argv)
 		return cmd_check(argc, argv);
 	if (argc > 0 && strcmp(argv[0], "check") == 0)
 		return cmd_check(argc - 1, argv + 1);
-	if (argc > 0 && strcmp(argv[0], "demo") == 0)
-		return cmd_demo(argc, argv, &ro);
 	if (argc > 0) {
-		fprintf(stderr, "loadtop: unexpected argument '%s'\n", argv[0]);
+		fprintf(stderr, "loadtop: unexpected argument '%s'%s\n", argv[0],
+		    demo ? " (demo runs its own scenario)" : "");
 		return LT_EXIT_USAGE;
 	}
-	if (ro.scenario_file == NULL && ro.url == NULL) {
+	if (ro.scenario_file == NULL && ro.url == NULL && !demo) {
 		usage(stderr);
 		return LT_EXIT_USAGE;
 	}
-	if (ro.scenario_file != NULL && (ro.conns || ro.duration_us ||
+	if ((ro.scenario_file != NULL || demo) && (ro.conns || ro.duration_us ||
 	    ro.requests || ro.rate > 0 || ro.method || ro.nheaders || ro.body ||
 	    ro.body_file || ro.http2 || ro.insecure || ro.timeout_us)) {
 		fprintf(stderr, "loadtop: -c, -d, -n, -r, -m, -H, -b, -B, "
@@ -399,6 +405,14 @@ main(int argc, char **argv)
 		    "sets them in its file\n");
 		return LT_EXIT_USAGE;
 	}
+	if (demo && (ro.pid || ro.pid_file || ro.proc_name || ro.exec_cmd ||
+	    ro.base_url)) {
+		fprintf(stderr, "loadtop: demo starts and watches its own "
+		    "target\n");
+		return LT_EXIT_USAGE;
+	}
+	if (demo)
+		return cmd_demo(&ro);
 	if ((ro.pid != 0) + (ro.pid_file != NULL) + (ro.proc_name != NULL) +
 	    (ro.exec_cmd != NULL) > 1) {
 		fprintf(stderr, "loadtop: give only one of --pid, --pid-file, "
