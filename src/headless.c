@@ -6,21 +6,8 @@
 #include <string.h>
 
 #include "headless.h"
+#include "units.h"
 #include "util.h"
-
-static char *
-fmt_ms(double ms, char *buf, size_t len)
-{
-	if (ms < 1)
-		snprintf(buf, len, "%.0fus", ms * 1000);
-	else if (ms < 100)
-		snprintf(buf, len, "%.2fms", ms);
-	else if (ms < 10000)
-		snprintf(buf, len, "%.0fms", ms);
-	else
-		snprintf(buf, len, "%.2fs", ms / 1000);
-	return buf;
-}
 
 static double
 pct(uint64_t part, uint64_t whole)
@@ -42,9 +29,9 @@ headless_progress(FILE *f, const struct snapshot *s)
 	fprintf(f, "[%7.1fs] %zu/%zu %-10s %-14s rps %8.1f  p50 %8s p95 %8s "
 	    "p99 %8s  err %" PRIu64 "  429 %" PRIu64,
 	    s->elapsed, LT_MIN(s->phase + 1, s->nphases), s->nphases, kind,
-	    name, b->rps, fmt_ms(b->latency.p50, p50, sizeof p50),
-	    fmt_ms(b->latency.p95, p95, sizeof p95),
-	    fmt_ms(b->latency.p99, p99, sizeof p99), b->n.errors,
+	    name, b->rps, units_format_ms(b->latency.p50, p50, sizeof p50),
+	    units_format_ms(b->latency.p95, p95, sizeof p95),
+	    units_format_ms(b->latency.p99, p99, sizeof p99), b->n.errors,
 	    b->n.classes[CLS_RATE_LIMITED]);
 	if (b->n.late_starts)
 		fprintf(f, "  late %" PRIu64, b->n.late_starts);
@@ -64,10 +51,10 @@ print_latency(FILE *f, const char *label, const struct snap_lat *l)
 
 	fprintf(f, "  %-10s min %s  p50 %s  p90 %s  p95 %s  p99 %s  p99.9 %s"
 	    "  max %s  mean %s\n", label,
-	    fmt_ms(l->min, a, sizeof a), fmt_ms(l->p50, b, sizeof b),
-	    fmt_ms(l->p90, c, sizeof c), fmt_ms(l->p95, d, sizeof d),
-	    fmt_ms(l->p99, e, sizeof e), fmt_ms(l->p999, g, sizeof g),
-	    fmt_ms(l->max, h, sizeof h), fmt_ms(l->mean, m, sizeof m));
+	    units_format_ms(l->min, a, sizeof a), units_format_ms(l->p50, b, sizeof b),
+	    units_format_ms(l->p90, c, sizeof c), units_format_ms(l->p95, d, sizeof d),
+	    units_format_ms(l->p99, e, sizeof e), units_format_ms(l->p999, g, sizeof g),
+	    units_format_ms(l->max, h, sizeof h), units_format_ms(l->mean, m, sizeof m));
 }
 
 static void
@@ -120,9 +107,9 @@ print_phases(FILE *f, const struct snapshot *s)
 		fprintf(f, "  %-2zu %-16.16s %-10s %9" PRIu64 " %9.1f %9s %9s "
 		    "%9s %7" PRIu64 " %7" PRIu64 "\n", i + 1, p->name,
 		    scn_phase_kind_name(p->kind), b->n.completed, b->rps,
-		    fmt_ms(b->latency.p50, p50, sizeof p50),
-		    fmt_ms(b->latency.p95, p95, sizeof p95),
-		    fmt_ms(b->latency.p99, p99, sizeof p99), b->n.errors,
+		    units_format_ms(b->latency.p50, p50, sizeof p50),
+		    units_format_ms(b->latency.p95, p95, sizeof p95),
+		    units_format_ms(b->latency.p99, p99, sizeof p99), b->n.errors,
 		    b->n.classes[CLS_RATE_LIMITED]);
 	}
 	for (i = 0; i < s->nphases; i++)
@@ -144,9 +131,9 @@ print_requests(FILE *f, const struct snapshot *s)
 
 		fprintf(f, "  %-24.24s %9" PRIu64 " %9.1f %9s %9s %9s %6.2f%% "
 		    "%6.2f%%\n", s->requests[i].name, b->n.completed, b->rps,
-		    fmt_ms(b->latency.p50, p50, sizeof p50),
-		    fmt_ms(b->latency.p95, p95, sizeof p95),
-		    fmt_ms(b->latency.p99, p99, sizeof p99),
+		    units_format_ms(b->latency.p50, p50, sizeof p50),
+		    units_format_ms(b->latency.p95, p95, sizeof p95),
+		    units_format_ms(b->latency.p99, p99, sizeof p99),
 		    pct(b->n.errors, b->n.completed),
 		    pct(b->n.classes[CLS_RATE_LIMITED], b->n.completed));
 	}
@@ -257,8 +244,8 @@ headless_summary(FILE *f, const struct snapshot *s)
 		if (s->timing[i].count == 0)
 			continue;
 		fprintf(f, " %s p50 %s p99 %s;", stats_timing_name(i),
-		    fmt_ms(s->timing[i].p50, a, sizeof a),
-		    fmt_ms(s->timing[i].p99, b, sizeof b));
+		    units_format_ms(s->timing[i].p50, a, sizeof a),
+		    units_format_ms(s->timing[i].p99, b, sizeof b));
 		any = 1;
 	}
 	fputs(any ? "\n" : " none\n", f);

@@ -533,3 +533,19 @@ units_format_size(int64_t bytes, char *buf, size_t len)
 	units_put_fixed(buf, len, sign, tenths / 10, tenths % 10, 1, names[i]);
 	return buf;
 }
+
+char *
+units_format_ms(double ms, char *buf, size_t len)
+{
+	if (ms < 1)
+		snprintf(buf, len, "%.0fus", ms * 1000);
+	else if (ms < 10)
+		snprintf(buf, len, "%.2fms", ms);
+	else if (ms < 100)
+		snprintf(buf, len, "%.1fms", ms);
+	else if (ms < 10000)
+		snprintf(buf, len, "%.0fms", ms);
+	else
+		snprintf(buf, len, "%.1fs", ms / 1000);
+	return buf;
+}

@@ -24,5 +24,8 @@ char	*units_format_size(int64_t bytes, char *buf, size_t len);
 /* A plain number with at most `decimals` decimals, trailing zeros dropped,
  * always with a '.' whatever the locale: "80", "0.5", "99.95". */
 char	*units_format_number(double, int decimals, char *buf, size_t len);
+/* A latency in milliseconds to three figures or so: "212us", "1.23ms",
+ * "45.6ms", "812ms", "12.3s". */
+char	*units_format_ms(double ms, char *buf, size_t len);
 
 #endif

@@ -6,24 +6,17 @@
 
 #include "engine.h"
 #include "ui-int.h"
+#include "units.h"
 #include "util.h"
 
 char *
 ui_fmt_ms(double ms, char *buf, size_t len)
 {
-	if (ms <= 0)
+	if (ms <= 0) {
 		snprintf(buf, len, "-");
-	else if (ms < 1)
-		snprintf(buf, len, "%.0fus", ms * 1000);
-	else if (ms < 10)
-		snprintf(buf, len, "%.2fms", ms);
-	else if (ms < 100)
-		snprintf(buf, len, "%.1fms", ms);
-	else if (ms < 10000)
-		snprintf(buf, len, "%.0fms", ms);
-	else
-		snprintf(buf, len, "%.1fs", ms / 1000);
-	return buf;
+		return buf;
+	}
+	return units_format_ms(ms, buf, len);
 }
 
 char *
