@@ -131,7 +131,7 @@ ms_(struct fbuf *f, double ms)
 {
 	char *p = f->b[f->i++ % 8];
 
-	return report_ms(ms, p, sizeof f->b[0]);
+	return units_format_ms(ms, p, sizeof f->b[0]);
 }
 
 static const char *

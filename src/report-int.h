@@ -10,6 +10,7 @@
 
 #include "report.h"
 #include "verdict.h"
+#include "units.h"
 
 /* What the report adds about the end of the run, apart from the alerts
  * the engine raised during it (snapshot.h). */
@@ -77,7 +78,6 @@ void	 rdoc_free(struct rdoc *);
 #define RDOC_WARN "⚠️"
 
 /* Formatting shared by the writers. */
-char	*report_ms(double ms, char *buf, size_t len);
 double	 report_pct(uint64_t part, uint64_t whole);
 double	 report_mb(int64_t bytes);
 

@@ -16,20 +16,6 @@
 #include "report-int.h"
 #include "util.h"
 
-char *
-report_ms(double ms, char *buf, size_t len)
-{
-	if (ms < 1)
-		snprintf(buf, len, "%.0fµs", ms * 1000);
-	else if (ms < 100)
-		snprintf(buf, len, "%.2fms", ms);
-	else if (ms < 10000)
-		snprintf(buf, len, "%.0fms", ms);
-	else
-		snprintf(buf, len, "%.2fs", ms / 1000);
-	return buf;
-}
-
 double
 report_pct(uint64_t part, uint64_t whole)
 {

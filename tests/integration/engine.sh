@@ -200,6 +200,49 @@ run "http://127.0.0.1:$port/" -n 5 -c 1
 is "$(class connect_error)" 5 "refused: 5 connect errors"
 is "$RC" 3 "refused: a target never reached exits 3"
 
+# --- ramp, soak and leak phases: counts exact too ---------------------
+scenario ramp <<EOF
+name: ramp
+target: {base_url: "$TARGET_URL"}
+requests: [{path: /ok}]
+phases:
+  - {kind: ramp, stages: [{duration: 2s, rate: 200/s}]}
+EOF
+reset_server
+run "$T_TMP/ramp.yaml"
+is "$RC" 0 "ramp: exit 0"
+n=$(completed)
+ok "ramp: 0 to 200/s over 2s sends its integral, 200 (+-2) ($n)" \
+    test "$n" -ge 198 -a "$n" -le 202
+is "$(server 'd["paths"]["/ok"]["requests"]')" "$n" "ramp: server count equals ours"
+
+scenario soak <<EOF
+name: soak
+target: {base_url: "$TARGET_URL"}
+requests: [{path: /ok}]
+phases: [{kind: soak, users: 4, duration: 2s, think_time: 10ms}]
+EOF
+reset_server
+run "$T_TMP/soak.yaml"
+n=$(completed)
+is "$RC" 0 "soak: exit 0"
+ok "soak: 4 users thinking 10ms send at most 800 in 2s ($n)" \
+    test "$n" -gt 100 -a "$n" -le 804
+is "$(server 'd["paths"]["/ok"]["requests"]')" "$n" "soak: server count equals ours"
+
+scenario leakphase <<EOF
+name: leakphase
+target: {base_url: "$TARGET_URL"}
+requests: [{path: "/leak?kb=4"}]
+phases: [{kind: leak, requests: 100, batches: 5, settle: 100ms, concurrency: 4}]
+EOF
+reset_server
+run "$T_TMP/leakphase.yaml"
+is "$RC" 0 "leak phase: exit 0"
+is "$(completed)" 100 "leak phase: 100 requests in 5 batches"
+is "$(server 'd["paths"]["/leak"]["requests"]')" 100 \
+    "leak phase: the server saw exactly 100"
+
 # --- ad hoc -----------------------------------------------------------------
 reset_server
 run "$TARGET_URL/ok" -n 100 -c 10
