@@ -198,6 +198,7 @@ run_loop_headless(struct engine *e, const struct run_opts *o,
 	struct snapshot *s;
 	struct timespec ts;
 	uint64_t shown = 0;
+	size_t alerts_shown = 0;
 	int sig;
 
 	for (;;) {
@@ -206,7 +207,7 @@ run_loop_headless(struct engine *e, const struct run_opts *o,
 		if ((s = engine_snapshot(e)) != NULL) {
 			if (s->seq != shown && s->interval_end && !done &&
 			    !o->quiet)
-				headless_progress(stderr, s);
+				headless_progress(stderr, s, &alerts_shown);
 			shown = s->seq;
 			snapshot_release(s);
 		}

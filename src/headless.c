@@ -16,10 +16,11 @@ pct(uint64_t part, uint64_t whole)
 }
 
 void
-headless_progress(FILE *f, const struct snapshot *s)
+headless_progress(FILE *f, const struct snapshot *s, size_t *alerts_shown)
 {
 	const struct snap_block *b = &s->interval;
 	const char *name = "-", *kind = "";
+	size_t i;
 	char p50[16], p95[16], p99[16];
 
 	if (s->phase < s->nphases) {
@@ -41,6 +42,12 @@ headless_progress(FILE *f, const struct snapshot *s)
 	if (s->state == ENGINE_PAUSED)
 		fputs("  (paused)", f);
 	fputc('\n', f);
+	/* A raised alert gets a line of its own, once. */
+	for (i = *alerts_shown; i < s->nalerts; i++)
+		fprintf(f, "[%7.1fs] alert %s: %s\n", s->alerts[i].t_start,
+		    alerts_kind_name(s->alerts[i].kind), s->alerts[i].msg);
+	if (s->nalerts > *alerts_shown)
+		*alerts_shown = s->nalerts;
 	fflush(f);
 }
 
@@ -201,6 +208,31 @@ print_target(FILE *f, const struct snapshot *s)
 		    "its numbers may be low\n", f);
 }
 
+static void
+print_alerts(FILE *f, const struct snapshot *s)
+{
+	const struct alert *a;
+	size_t i;
+
+	if (s->nalerts == 0)
+		return;
+	fputc('\n', f);
+	for (i = 0; i < s->nalerts; i++) {
+		a = &s->alerts[i];
+		if (a->t_end < 0)
+			fprintf(f, "  alert      from %.1fs, still active: %s\n",
+			    a->t_start, a->msg);
+		else if (a->t_end > a->t_start)
+			fprintf(f, "  alert      %.1fs to %.1fs: %s\n", a->t_start,
+			    a->t_end, a->msg);
+		else
+			fprintf(f, "  alert      at %.1fs: %s\n", a->t_start,
+			    a->msg);
+	}
+	if (s->alerts_dropped > 0)
+		fprintf(f, "  alert      and %zu more\n", s->alerts_dropped);
+}
+
 void
 headless_summary(FILE *f, const struct snapshot *s)
 {
@@ -253,5 +285,6 @@ headless_summary(FILE *f, const struct snapshot *s)
 	print_requests(f, s);
 	if (s->has_target)
 		print_target(f, s);
+	print_alerts(f, s);
 	fflush(f);
 }
