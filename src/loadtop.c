@@ -121,6 +121,8 @@ usage(FILE *f)
 	    "Usage: loadtop [OPTION]... SCENARIO.yaml\n"
 	    "       loadtop [OPTION]... URL\n"
 	    "       loadtop demo [OPTION]...\n"
+	    "       loadtop monitor (--pid N | --pid-file F | --proc-name NAME |"
+	    " --exec CMD) [OPTION]...\n"
 	    "       loadtop compare BASE NEW [--tolerance P%%] "
 	    "[--format text|md|json]\n"
 	    "       loadtop --check FILE...\n"
