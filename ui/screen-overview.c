@@ -280,20 +280,7 @@ draw_target(struct ui *ui, const struct snapshot *s, const struct ui_rect *r)
 	else
 		ui_text(ui, r, row, 7, UC_BAD, "DOWN %s", h->error);
 	row++;
-	for (i = 0; i < h->nmetrics && row < r->h; i++, row++) {
-		const struct prom_value *m = &h->metrics[i];
-		char val[32];
-		int vw;
-
-		snprintf(val, sizeof val, "%g%s", m->value,
-		    m->is_rate ? "/s" : "");
-		vw = m->valid ? (int)strlen(val) + 1 : 0;
-		ui_text(ui, r, row, 0, UC_LABEL, "%.*s", LT_MAX(0, r->w - vw),
-		    m->series);
-		if (m->valid)
-			ui_text(ui, r, row, LT_MIN((int)strlen(m->series),
-			    r->w - vw) + 1, UC_NORMAL, "%s", val);
-	}
+	row = ui_target_metrics(ui, h, r, row);
 	/* The latest events below, as many as fit. */
 	i = v->nevents;
 	while (i > 0 && (int)(v->nevents - i) < r->h - row - 1)

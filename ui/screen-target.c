@@ -148,17 +148,14 @@ draw_details(struct ui *ui, const struct snapshot *s, const struct ui_rect *r)
 		    h->up || !h->checked ? "" : ": ", h->up ? "" : h->error);
 }
 
-static void
-draw_metrics(struct ui *ui, const struct snapshot *s, const struct ui_rect *r)
+int
+ui_target_metrics(struct ui *ui, const struct health_view *h,
+    const struct ui_rect *r, int row)
 {
-	const struct monitor_view *v = &s->target;
-	const struct health_view *h = &v->health;
-	size_t i, k;
-	int row = 0;
+	size_t i;
 
 	for (i = 0; i < h->nmetrics && row < r->h; i++, row++) {
 		const struct prom_value *m = &h->metrics[i];
-
 		char val[32];
 		int vw;
 
@@ -171,6 +168,18 @@ draw_metrics(struct ui *ui, const struct snapshot *s, const struct ui_rect *r)
 			ui_text(ui, r, row, LT_MIN((int)strlen(m->series),
 			    r->w - vw) + 1, UC_NORMAL, "%s", val);
 	}
+	return row;
+}
+
+static void
+draw_metrics(struct ui *ui, const struct snapshot *s, const struct ui_rect *r)
+{
+	const struct monitor_view *v = &s->target;
+	const struct health_view *h = &v->health;
+	size_t i, k;
+	int row = 0;
+
+	row = ui_target_metrics(ui, h, r, row);
 	if (h->metrics_enabled && h->metrics_error[0] != '\0')
 		ui_text(ui, r, row++, 0, UC_WARN, "%s", h->metrics_error);
 	if (v->nevents == 0 || row >= r->h)

@@ -108,6 +108,9 @@ enum ui_color ui_latency_color(const struct ui *, enum thr_metric,
  * row or more; marks puts the phase boundaries in. */
 void	 ui_target_graph(struct ui *, const struct snapshot *,
 	     const struct ui_rect *, bool rss, bool marks);
+/* The scraped metrics, a line each from row on; returns the next row. */
+int	 ui_target_metrics(struct ui *, const struct health_view *,
+	     const struct ui_rect *, int row);
 
 /* ui-fmt.c: short human forms of numbers. */
 char	*ui_fmt_ms(double ms, char *buf, size_t len);
