@@ -355,11 +355,13 @@ interval_rules(struct alerts *a, const struct scn_alerts *cfg,
 		    units_format_duration(cfg->p95_us, b2, sizeof b2));
 		level(a, ALERT_P95, t, v > (double)cfg->p95_us, v, msg);
 	}
+	/* A late start or two is the scheduler's noise; more than 1% of
+	 * an interval's starts means the schedule is not being kept. */
 	if (cfg->late_starts && n->started + n->completed > 0) {
-		snprintf(msg, sizeof msg, "%" PRIu64 " late start%s in an "
-		    "interval: the open-model schedule was not kept",
-		    n->late_starts, n->late_starts == 1 ? "" : "s");
-		level(a, ALERT_LATE_STARTS, t, n->late_starts > 0,
+		snprintf(msg, sizeof msg, "%" PRIu64 " of %" PRIu64 " starts "
+		    "late in an interval: the open-model schedule was not kept",
+		    n->late_starts, n->started);
+		level(a, ALERT_LATE_STARTS, t, n->late_starts * 100 > n->started,
 		    (double)n->late_starts, msg);
 	}
 	if (cfg->generator_cpu >= 0 && self_cpu(a, s, &v) == 0) {

@@ -87,16 +87,18 @@ like "$(alerts '[x["message"] for x in a if x["kind"] == "error_rate"][0]')" \
 is "$(alerts 'd["alerts_dropped"]')" 0 "error_rate: nothing dropped"
 
 # --- target_cpu: load one process, watch a busy one ----------------------
+# 20%: beside make -j2's other tests a busy loop may not get a whole core,
+# but it never falls to a fifth of one.
 "$BURN" -p 100 -d 20 &
 burn=$!
 T_PIDS="$T_PIDS $burn"
-scenario busy /ok "{target_cpu: 50%, target_cpu_for: 1s}" \
-    '{kind: sustained, rate: 20/s, duration: 3s}'
+scenario busy /ok "{target_cpu: 20%, target_cpu_for: 1s}" \
+    '{kind: sustained, rate: 20/s, duration: 4s}'
 run busy "$T_TMP/busy.yaml" --pid "$burn"
 kill "$burn" 2>/dev/null
 is "$RC" 0 "target_cpu: the run completes"
 like "$(alerts '[x["message"] for x in a if x["kind"] == "target_cpu"][0]')" \
-    '^target CPU [0-9.]+% for [0-9.]+m?s \(over 50%\)$' \
+    '^target CPU [0-9.]+% for [0-9.]+m?s \(over 20%\)$' \
     "target_cpu: raised with the figures"
 ok "target_cpu: not before the CPU was over for 1s" python3 -c '
 import json, sys
