@@ -191,6 +191,16 @@ like "$SHOT" 'rate_limited [0-9]+' "with the classes"
 is "$(tm display-message -p -t ui '#{alternate_on}')" 0 \
     "the terminal left the alternate screen"
 is "$(tm display-message -p -t ui '#{cursor_flag}')" 1 "the cursor is back"
+# q wrote the final report, and says how the run ended.
+ok "q leaves a complete report" python3 -c '
+import glob, json, os, sys
+dirs = sorted(d for d in glob.glob(sys.argv[1] + "/loadtop-ui-test-*")
+    if os.path.exists(d + "/report.json"))
+d = json.load(open(dirs[-1] + "/report.json"))
+assert d["end_reason"] == "user_quit", d["end_reason"]
+for f in ("timeseries.csv", "report.md", "report.html"):
+    assert os.path.getsize(dirs[-1] + "/" + f) > 0, f
+' "$T_TMP"
 
 # Plain: no colours, ASCII graphs.
 start_pane "NO_COLOR=1 LC_ALL=C '$LOADTOP' '$TARGET_URL/ok' -r 50 -d 30s"
