@@ -563,3 +563,29 @@ scn_walk(struct scn_parser *p, yaml_node_t *node, const struct scn_key *table,
 	}
 	return 0;
 }
+
+size_t
+scn_list_len(struct scn_parser *p, yaml_node_t *node, const char *key)
+{
+	if (node->type != YAML_SEQUENCE_NODE ||
+	    node->data.sequence.items.start == node->data.sequence.items.top) {
+		scn_err(p, node, "'%s' must be a non-empty list of %s, got %s",
+		    key, key, scn_describe(node));
+		return 0;
+	}
+	return (size_t)(node->data.sequence.items.top -
+	    node->data.sequence.items.start);
+}
+
+yaml_node_t *
+scn_list_mapping(struct scn_parser *p, yaml_node_item_t it, const char *what)
+{
+	yaml_node_t *item = scn_node(p, it);
+
+	if (item->type != YAML_MAPPING_NODE) {
+		scn_err(p, item, "each %s must be a mapping, got %s", what,
+		    scn_describe(item));
+		return NULL;
+	}
+	return item;
+}

@@ -85,6 +85,12 @@ void	 scn_errors_finish(struct scn_errors *, size_t);
 
 /* Nodes. */
 yaml_node_t *scn_node(struct scn_parser *, yaml_node_item_t);
+/* The length of key's non-empty list, or 0 after saying what it is not. */
+size_t	 scn_list_len(struct scn_parser *, yaml_node_t *, const char *key);
+/* The list's item as a mapping, or NULL after saying that each one
+ * (a 'what') must be a mapping. */
+yaml_node_t *scn_list_mapping(struct scn_parser *, yaml_node_item_t,
+	     const char *what);
 bool	 scn_is_null(const yaml_node_t *);
 const char *scn_scalar(struct scn_parser *, const yaml_node_t *, const char *,
 	     const char *);

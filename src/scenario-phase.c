@@ -372,23 +372,13 @@ scn_parse_phases(struct scn_parser *p, yaml_node_t *node)
 	yaml_node_t *item;
 	size_t i, j, n;
 
-	if (node->type != YAML_SEQUENCE_NODE ||
-	    node->data.sequence.items.start == node->data.sequence.items.top) {
-		scn_err(p, node, "'phases' must be a non-empty list of phases, "
-		    "got %s", scn_describe(node));
+	if ((n = scn_list_len(p, node, "phases")) == 0)
 		return;
-	}
-	n = (size_t)(node->data.sequence.items.top -
-	    node->data.sequence.items.start);
 	scn->phases = xcalloc(n, sizeof *scn->phases);
 	for (it = node->data.sequence.items.start;
 	    it < node->data.sequence.items.top; it++) {
-		item = scn_node(p, *it);
-		if (item->type != YAML_MAPPING_NODE) {
-			scn_err(p, item, "each phase must be a mapping, got %s",
-			    scn_describe(item));
+		if ((item = scn_list_mapping(p, *it, "phase")) == NULL)
 			continue;
-		}
 		parse_phase(p, item, &scn->phases[scn->nphases],
 		    (size_t)(it - node->data.sequence.items.start) + 1);
 		scn->nphases++;

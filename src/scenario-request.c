@@ -485,23 +485,13 @@ scn_parse_requests(struct scn_parser *p, yaml_node_t *node)
 	char *where;
 	size_t i, j, n;
 
-	if (node->type != YAML_SEQUENCE_NODE ||
-	    node->data.sequence.items.start == node->data.sequence.items.top) {
-		scn_err(p, node, "'requests' must be a non-empty list of "
-		    "requests, got %s", scn_describe(node));
+	if ((n = scn_list_len(p, node, "requests")) == 0)
 		return;
-	}
-	n = (size_t)(node->data.sequence.items.top -
-	    node->data.sequence.items.start);
 	scn->requests = xcalloc(n, sizeof *scn->requests);
 	for (it = node->data.sequence.items.start;
 	    it < node->data.sequence.items.top; it++) {
-		item = scn_node(p, *it);
-		if (item->type != YAML_MAPPING_NODE) {
-			scn_err(p, item, "each request must be a mapping, got "
-			    "%s", scn_describe(item));
+		if ((item = scn_list_mapping(p, *it, "request")) == NULL)
 			continue;
-		}
 		name = scn_peek(p, item, "name");
 		if (name != NULL && name->type == YAML_SCALAR_NODE &&
 		    !scn_is_null(name))
