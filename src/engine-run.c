@@ -358,7 +358,6 @@ run_rate_limit(struct engine *e, size_t i)
 	unsigned k;
 	bool completed;
 
-	e->order = 0;
 	e->ph[i].count = ph->requests;
 	plan_base(e, i, &p);
 	if (ph->rate > 0) {
@@ -372,7 +371,6 @@ run_rate_limit(struct engine *e, size_t i)
 		post_closed_count(e, &p, ph->requests, ph->concurrency);
 	completed = wait_plan(e);
 
-	memset(&e->ph[i].facts, 0, sizeof e->ph[i].facts);
 	stats_phase_reset(&e->ph[i].facts);
 	for (k = 0; k < e->nthreads; k++) {
 		struct stats_phase f;

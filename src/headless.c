@@ -164,7 +164,7 @@ print_target(FILE *f, const struct snapshot *s)
 	    v->tree ? " and its descendants" : "");
 	if (!v->alive)
 		fputs(", exited", f);
-	if (v->nevents == 0 || st->nsamples == 0) {
+	if (st->nsamples == 0) {
 		fputs(", no samples\n", f);
 		return;
 	}

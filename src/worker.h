@@ -1,7 +1,7 @@
 /*
- * A load worker: one thread, one libcurl multi handle driven by epoll
- * (curl_multi_socket_action), its own connection slots and its own
- * statistics.  The engine hands it plans (one per phase, or per leak
+ * A load worker: one thread, one libcurl multi handle driven by
+ * curl_multi_poll and curl_multi_perform, its own connection slots and
+ * its own statistics.  The engine hands it plans (one per phase, or per leak
  * batch) and merges its statistics; nothing on the request path locks.
  */
 #ifndef LT_WORKER_H
