@@ -319,6 +319,17 @@ target_rss(struct engine *e)
 	return rss;
 }
 
+/* Note the target's RSS after `done` requests of a leak phase. */
+static void
+leak_point(struct engine *e, struct phase_run *run, uint64_t done)
+{
+	struct snap_leak_point *pt = &run->leak[run->nleak++];
+
+	pt->t = elapsed_s(e, lt_now_ns());
+	pt->requests = done;
+	pt->rss_bytes = target_rss(e);
+}
+
 static void
 run_leak(struct engine *e, size_t i)
 {
@@ -330,9 +341,7 @@ run_leak(struct engine *e, size_t i)
 
 	run->count = ph->requests;
 	run->leak = xcalloc(nb + 1, sizeof *run->leak);
-	run->leak[0].t = elapsed_s(e, lt_now_ns());
-	run->leak[0].rss_bytes = target_rss(e);
-	run->nleak = 1;
+	leak_point(e, run, 0);
 	for (b = 0; b < nb; b++) {
 		n = split(ph->requests, nb, b);
 		plan_base(e, i, &p);
@@ -342,10 +351,7 @@ run_leak(struct engine *e, size_t i)
 		done += n;
 		if (!settle(e, ph->settle_us * 1000))
 			break;
-		run->leak[run->nleak].t = elapsed_s(e, lt_now_ns());
-		run->leak[run->nleak].requests = done;
-		run->leak[run->nleak].rss_bytes = target_rss(e);
-		run->nleak++;
+		leak_point(e, run, done);
 	}
 }
 

@@ -109,53 +109,48 @@ status_by_count(const void *a, const void *b)
 	return x->code - y->code;
 }
 
+/* The non-zero entries of counts[0..n) as (index, count), largest first. */
+static struct snap_status *
+by_count(const uint64_t *counts, size_t n, size_t *len)
+{
+	struct snap_status *v;
+	size_t c, k = 0;
+
+	for (c = 0; c < n; c++)
+		if (counts[c] != 0)
+			k++;
+	v = xcalloc(k, sizeof *v);
+	*len = k;
+	k = 0;
+	for (c = 0; c < n; c++)
+		if (counts[c] != 0) {
+			v[k].code = (int)c;
+			v[k++].count = counts[c];
+		}
+	qsort(v, k, sizeof *v, status_by_count);
+	return v;
+}
+
 void
 snap_status_fill(struct snapshot *snap, const struct stats *s)
 {
-	size_t c, n = 0;
-
-	for (c = 0; c < LT_STATUS_MAX; c++)
-		if (s->status[c] != 0)
-			n++;
-	snap->status = xcalloc(n, sizeof *snap->status);
-	snap->nstatus = n;
-	n = 0;
-	for (c = 0; c < LT_STATUS_MAX; c++)
-		if (s->status[c] != 0) {
-			snap->status[n].code = (int)c;
-			snap->status[n++].count = s->status[c];
-		}
-	qsort(snap->status, n, sizeof *snap->status, status_by_count);
-}
-
-static int
-failure_by_count(const void *a, const void *b)
-{
-	const struct snap_failure *x = a, *y = b;
-
-	if (x->count != y->count)
-		return x->count > y->count ? -1 : 1;
-	return x->code - y->code;
+	snap->status = by_count(s->status, LT_STATUS_MAX, &snap->nstatus);
 }
 
 void
 snap_failures_fill(struct snapshot *snap, const struct stats *s)
 {
-	size_t c, n = 0;
+	struct snap_status *v = by_count(s->curl_errors, LT_CURLE_MAX,
+	    &snap->nfailures);
+	size_t i;
 
-	for (c = 0; c < LT_CURLE_MAX; c++)
-		if (s->curl_errors[c] != 0)
-			n++;
-	snap->failures = xcalloc(n, sizeof *snap->failures);
-	snap->nfailures = n;
-	n = 0;
-	for (c = 0; c < LT_CURLE_MAX; c++)
-		if (s->curl_errors[c] != 0) {
-			snap->failures[n].code = (int)c;
-			snap->failures[n].what = curl_easy_strerror((CURLcode)c);
-			snap->failures[n++].count = s->curl_errors[c];
-		}
-	qsort(snap->failures, n, sizeof *snap->failures, failure_by_count);
+	snap->failures = xcalloc(snap->nfailures, sizeof *snap->failures);
+	for (i = 0; i < snap->nfailures; i++) {
+		snap->failures[i].code = v[i].code;
+		snap->failures[i].count = v[i].count;
+		snap->failures[i].what = curl_easy_strerror((CURLcode)v[i].code);
+	}
+	free(v);
 }
 
 void
