@@ -12,11 +12,11 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "alerts.h"
-#include "hdr.h"
-#include "monitor.h"
-#include "scenario.h"
-#include "stats.h"
+#include "kinds.h"
+#include "monitor-view.h"
+
+struct hdr;
+struct scenario;
 
 enum engine_state {
 	ENGINE_STARTING,
@@ -133,6 +133,38 @@ struct snap_point {
 	double rss_mb;
 };
 
+/* An alert (judge/alerts.h raises them), as the readers see it. */
+enum alert_kind {
+	/* Levels: raised and ended. */
+	ALERT_TARGET_CPU,
+	ALERT_MEM_GROWTH,
+	ALERT_ERROR_RATE,
+	ALERT_P95,
+	ALERT_GENERATOR_CPU,
+	ALERT_LATE_STARTS,
+	ALERT_HEALTH_DOWN,
+	/* Events: t_end == t_start. */
+	ALERT_TARGET_EXITED,
+	ALERT_PID_REUSED,
+	ALERT_WORKER_EXITED,
+	ALERT_PROC_ERROR,
+	ALERT__COUNT
+};
+#define ALERT__LEVELS (ALERT_HEALTH_DOWN + 1)
+
+enum alert_level {
+	ALERT_CRITICAL,
+	ALERT_WARNING,
+};
+
+struct alert {
+	enum alert_kind kind;
+	enum alert_level level;
+	double t_start;			/* seconds since the run started */
+	double t_end;			/* -1 while active */
+	char msg[160];			/* one line, with the numbers */
+};
+
 struct snapshot {
 	unsigned refs;
 	uint64_t seq;
@@ -186,18 +218,11 @@ struct snapshot {
 	size_t nalerts_live;
 };
 
-/* Fill a block from (delta) statistics covering the given seconds. */
-void	 snap_block_fill(struct snap_block *, const struct stats *,
-	     double seconds);
-void	 snap_lat_fill(struct snap_lat *, const struct hdr *);
-void	 snap_status_fill(struct snapshot *, const struct stats *);
-void	 snap_failures_fill(struct snapshot *, const struct stats *);
-
 void	 snapshot_hold(struct snapshot *);
 void	 snapshot_release(struct snapshot *);
 
-const char *engine_state_name(enum engine_state);
-const char *end_reason_name(enum end_reason);
-const char *phase_state_name(enum phase_state);
+const char *snapshot_state_name(enum engine_state);
+const char *snapshot_end_reason_name(enum end_reason);
+const char *snapshot_phase_state_name(enum phase_state);
 
 #endif

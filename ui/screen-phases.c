@@ -59,10 +59,10 @@ phase_cell(const void *arg, size_t row, size_t col, char *buf, size_t len,
 		snprintf(buf, len, "%s", p->name);
 		break;
 	case 2:
-		snprintf(buf, len, "%s", scn_phase_kind_name(p->kind));
+		snprintf(buf, len, "%s", kinds_phase_name(p->kind));
 		break;
 	case 3:
-		snprintf(buf, len, "%s", phase_state_name(p->state));
+		snprintf(buf, len, "%s", snapshot_phase_state_name(p->state));
 		*c = p->state == PHASE_RUNNING ? UC_GOOD :
 		    p->state == PHASE_SKIPPED ? UC_WARN : UC_NORMAL;
 		break;
@@ -183,7 +183,7 @@ draw_detail(struct ui *ui, const struct snapshot *s, const struct ui_rect *r)
 	int row = 1;
 
 	snprintf(t, sizeof t, "%zu %s", selected + 1, p->name);
-	ui_title(ui, r, 0, t, scn_phase_kind_name(p->kind));
+	ui_title(ui, r, 0, t, kinds_phase_name(p->kind));
 	if (p->started >= 0) {
 		if (p->state == PHASE_DONE)
 			ui_text(ui, r, row++, 0, UC_NORMAL, "ran from %.1fs to "

@@ -94,7 +94,7 @@ draw_selected(struct ui *ui, const struct snapshot *s, const struct ui_rect *r)
 			continue;
 		x += ui_text(ui, r, row, x, c == CLS_OK ? UC_GOOD :
 		    c == CLS_RATE_LIMITED ? UC_WARN : UC_BAD, "%s %" PRIu64
-		    "  ", stats_class_name(c), b->n.classes[c]);
+		    "  ", kinds_class_name(c), b->n.classes[c]);
 	}
 	row++;
 	ui_text(ui, r, row, 0, UC_LABEL, "bytes in: ");

@@ -27,7 +27,7 @@ static const struct snap_lat *
 row_lat(const struct snapshot *s, size_t row, const char **name)
 {
 	if (row < TIM__COUNT) {
-		*name = stats_timing_name(row);
+		*name = kinds_timing_name(row);
 		return &s->timing[row];
 	}
 	if (row == TIM__COUNT) {
@@ -97,7 +97,7 @@ draw_breakdown(struct ui *ui, const struct snapshot *s,
 		    LT_MIN(r->w - 12, 60) };
 		char a[16];
 
-		ui_text(ui, r, row, 0, UC_LABEL, "%-11s", stats_timing_name(i));
+		ui_text(ui, r, row, 0, UC_LABEL, "%-11s", kinds_timing_name(i));
 		mm.text = s->timing[i].count ? ui_fmt_ms(s->timing[i].p50, a,
 		    sizeof a) : "not seen";
 		widget_draw(&widget_meter, ui, &mr, &mm);

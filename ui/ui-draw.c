@@ -7,7 +7,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "engine.h"
 #include "ui-int.h"
 #include "util.h"
 #include "widget.h"
@@ -206,8 +205,6 @@ live_state(const struct ui *ui, const struct snapshot *s)
 		return ENGINE_DONE;
 	if (ui->quitting || s->state == ENGINE_FINISHING)
 		return ENGINE_FINISHING;
-	if (engine_paused(ui->e))
-		return ENGINE_PAUSED;
 	return s->state;
 }
 
@@ -220,7 +217,7 @@ draw_header(struct ui *ui, const struct snapshot *s, int w)
 	enum engine_state st = live_state(ui, s);
 	char el[32], left[32], pct[8];
 	double elapsed = ui_elapsed(ui, s), remaining = s->remaining;
-	double factor = engine_factor(ui->e);
+	double factor = s->factor;
 	int x, barw, i;
 
 	if (s->phase < s->nphases)
@@ -231,7 +228,7 @@ draw_header(struct ui *ui, const struct snapshot *s, int w)
 	x = ui_text(ui, &r, 0, 0, UC_BAR, " loadtop  %s  ", s->scn->name);
 	if (p != NULL)
 		x += ui_text(ui, &r, 0, x, UC_BAR, "phase %zu/%zu %s %s ",
-		    s->phase + 1, s->nphases, scn_phase_kind_name(p->kind),
+		    s->phase + 1, s->nphases, kinds_phase_name(p->kind),
 		    p->name);
 	else
 		x += ui_text(ui, &r, 0, x, UC_BAR, "all %zu phases done ",
@@ -274,11 +271,11 @@ draw_header(struct ui *ui, const struct snapshot *s, int w)
 		break;
 	case ENGINE_DONE:
 		x += ui_text(ui, &r, 1, x, UC_NORMAL, "done (%s)",
-		    end_reason_name(s->end_reason));
+		    snapshot_end_reason_name(s->end_reason));
 		break;
 	default:
 		x += ui_text(ui, &r, 1, x, UC_GOOD, "%s",
-		    engine_state_name(st));
+		    snapshot_state_name(st));
 		break;
 	}
 	if (factor < 0.995 || factor > 1.005)
@@ -358,7 +355,7 @@ draw_alerts(struct ui *ui, const struct snapshot *s, int y, int w)
 }
 
 static void
-draw_footer(struct ui *ui, int y, int w)
+draw_footer(struct ui *ui, const struct snapshot *s, int y, int w)
 {
 	static const struct {
 		const char *key, *what;
@@ -374,7 +371,7 @@ draw_footer(struct ui *ui, int y, int w)
 	for (i = 0; i < LT_NELEM(keys); i++) {
 		const char *what = keys[i].what;
 
-		if (i == 1 && engine_paused(ui->e))
+		if (i == 1 && s->state == ENGINE_PAUSED)
 			what = "resume";
 		x += ui_text(ui, &r, 0, x, UC_KEY, "%s", keys[i].key);
 		x += ui_text(ui, &r, 0, x, UC_NORMAL, " %-7s", what);
@@ -388,7 +385,7 @@ ui_draw_frame(struct ui *ui, const struct snapshot *s, struct ui_rect *body)
 
 	draw_header(ui, s, w);
 	draw_alerts(ui, s, h - 2, w);
-	draw_footer(ui, h - 1, w);
+	draw_footer(ui, s, h - 1, w);
 	body->y = 2;
 	body->x = 0;
 	body->h = LT_MAX(0, h - 4);

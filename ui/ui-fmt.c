@@ -4,7 +4,6 @@
 #include <inttypes.h>
 #include <stdio.h>
 
-#include "engine.h"
 #include "ui-int.h"
 #include "units.h"
 #include "util.h"

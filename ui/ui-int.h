@@ -7,11 +7,13 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "alerts.h"
+#include "control.h"
+#include "hdr.h"
+#include "scenario.h"
 #include "snapshot.h"
 #include "ui.h"
 #include "verdict.h"
-
-struct engine;
 
 /* A region of the screen, in cells. */
 struct ui_rect {
@@ -45,7 +47,7 @@ struct ui_glyphs {
 };
 
 struct ui {
-	struct engine *e;
+	const struct control *ctl;
 	const struct ui_opts *opts;
 	const struct ui_glyphs *g;
 	bool color;

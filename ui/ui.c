@@ -21,7 +21,6 @@
 #include <termios.h>
 #include <unistd.h>
 
-#include "engine.h"
 #include "ui-int.h"
 #include "util.h"
 
@@ -235,7 +234,7 @@ draw_small(struct ui *ui, const struct snapshot *s)
 static void
 draw(struct ui *ui, uint64_t *verdict_seq)
 {
-	struct snapshot *s = engine_snapshot(ui->e);
+	struct snapshot *s = control_snapshot(ui->ctl);
 	struct ui_rect body;
 
 	erase();
@@ -267,105 +266,145 @@ quit(struct ui *ui, enum end_reason why)
 		ui_message(ui, false, "stopping: finishing the requests in "
 		    "flight");
 	ui->quitting = true;
-	engine_stop(ui->e, why);
+	control_stop(ui->ctl, why);
 }
 
-static void
-report_now(struct ui *ui)
+/* Send a command; says what came of it in the message line. */
+static bool
+send(struct ui *ui, const struct control_cmd *cmd,
+    struct control_result *res)
 {
-	struct snapshot *s;
-	char *path, *cause = NULL;
+	char *cause = NULL;
 
-	if (ui->opts->report_now == NULL) {
-		ui_message(ui, true, "reports are off (--no-report)");
-		return;
-	}
-	if ((s = engine_snapshot(ui->e)) == NULL) {
-		ui_message(ui, true, "nothing to report yet");
-		return;
-	}
-	path = ui->opts->report_now(ui->opts->report_arg, s, &cause);
-	if (path != NULL)
-		ui_message(ui, false, "report written to %s", path);
-	else
-		ui_message(ui, true, "report failed: %s",
-		    cause ? cause : "unknown error");
-	free(path);
+	if (control_send(ui->ctl, cmd, res, &cause) == 0)
+		return true;
+	ui_message(ui, true, "%s: %s", control_name(cmd->kind),
+	    cause ? cause : "failed");
 	free(cause);
-	snapshot_release(s);
+	return false;
 }
 
 static void
-scale(struct ui *ui, double by)
+key_quit(struct ui *ui, int ch)
 {
-	engine_scale(ui->e, engine_factor(ui->e) * by);
-	ui_message(ui, false, "load scaled to x%.2f", engine_factor(ui->e));
+	quit(ui, ch == 3 ? END_SIGNAL : END_USER_QUIT);
+}
+
+static void
+key_help(struct ui *ui, int ch)
+{
+	ui->help = true;
+}
+
+static void
+key_next_view(struct ui *ui, int ch)
+{
+	ui->screen = (ui->screen + 1) % ui_nscreens;
+}
+
+static void
+key_prev_view(struct ui *ui, int ch)
+{
+	ui->screen = (ui->screen + ui_nscreens - 1) % ui_nscreens;
+}
+
+static void
+key_redraw(struct ui *ui, int ch)
+{
+	if (ch == 12)
+		clearok(curscr, TRUE);
+}
+
+static void
+key_pause(struct ui *ui, int ch)
+{
+	struct control_result res;
+
+	if (send(ui, &(struct control_cmd){ .kind = CONTROL_PAUSE }, &res))
+		ui_message(ui, false, res.paused ? "paused" : "resumed");
+}
+
+static void
+key_scale(struct ui *ui, int ch)
+{
+	double by = ch == '+' || ch == '=' ? 1.1 : 1 / 1.1;
+	struct control_result res;
+
+	if (send(ui, &(struct control_cmd){ .kind = CONTROL_SCALE,
+	    .by = by }, &res))
+		ui_message(ui, false, "load scaled to x%.2f", res.factor);
+}
+
+static void
+key_next_phase(struct ui *ui, int ch)
+{
+	if (send(ui, &(struct control_cmd){ .kind = CONTROL_NEXT_PHASE },
+	    NULL))
+		ui_message(ui, false, "skipping to the next phase");
+}
+
+static void
+key_report(struct ui *ui, int ch)
+{
+	struct control_result res;
+
+	if (send(ui, &(struct control_cmd){ .kind = CONTROL_REPORT }, &res))
+		ui_message(ui, false, "report written to %s", res.path);
+	free(res.path);
+}
+
+/* The dashboard's keys, as data.  steers: ignored once quitting. */
+static const struct ui_key {
+	const int *keys;
+	void	(*run)(struct ui *, int);
+	bool	 steers;
+} ui_keys[] = {
+	{ .keys = (const int[]){ 'q', 'Q', KEY_F(10), 3, 0 }, .run = key_quit },
+	{ .keys = (const int[]){ '?', 'h', KEY_F(1), 0 }, .run = key_help },
+	{ .keys = (const int[]){ '\t', 0 }, .run = key_next_view },
+	{ .keys = (const int[]){ KEY_BTAB, 0 }, .run = key_prev_view },
+	{ .keys = (const int[]){ 12, KEY_RESIZE, 0 }, .run = key_redraw },
+	{ .keys = (const int[]){ 'p', 'P', ' ', 0 }, .run = key_pause,
+	  .steers = true },
+	{ .keys = (const int[]){ '+', '=', '-', '_', 0 }, .run = key_scale,
+	  .steers = true },
+	{ .keys = (const int[]){ 'n', 'N', 0 }, .run = key_next_phase,
+	  .steers = true },
+	{ .keys = (const int[]){ 's', 'S', 0 }, .run = key_report,
+	  .steers = true },
+};
+
+static const struct ui_key *
+find_key(int ch)
+{
+	size_t i;
+	const int *k;
+
+	for (i = 0; i < LT_NELEM(ui_keys); i++)
+		for (k = ui_keys[i].keys; *k != 0; k++)
+			if (*k == ch)
+				return &ui_keys[i];
+	return NULL;
 }
 
 static void
 key(struct ui *ui, int ch)
 {
+	const struct ui_key *k;
+
 	if (ui->help) {
+		/* Any key closes the help; q also quits. */
 		ui->help = false;
 		if (ch != 'q' && ch != KEY_F(10))
 			return;
 	}
-	switch (ch) {
-	case 'q':
-	case 'Q':
-	case KEY_F(10):
-		quit(ui, END_USER_QUIT);
-		return;
-	case 3:			/* Ctrl-C, should it arrive as a key */
-		quit(ui, END_SIGNAL);
-		return;
-	case '?':
-	case 'h':
-	case KEY_F(1):
-		ui->help = true;
-		return;
-	case '\t':
-		ui->screen = (ui->screen + 1) % ui_nscreens;
-		return;
-	case KEY_BTAB:
-		ui->screen = (ui->screen + ui_nscreens - 1) % ui_nscreens;
-		return;
-	case 12:		/* Ctrl-L */
-		clearok(curscr, TRUE);
-		return;
-	case KEY_RESIZE:
+	if ((k = find_key(ch)) != NULL) {
+		if (!k->steers || !ui->quitting)
+			k->run(ui, ch);
 		return;
 	}
 	if (ch >= '1' && ch < '1' + (int)ui_nscreens) {
 		ui->screen = (size_t)(ch - '1');
-		return;
-	}
-	if (ui->quitting)
-		return;
-	switch (ch) {
-	case 'p':
-	case 'P':
-	case ' ':
-		engine_pause(ui->e, !engine_paused(ui->e));
-		ui_message(ui, false, engine_paused(ui->e) ? "paused" :
-		    "resumed");
-		return;
-	case '+':
-	case '=':
-		scale(ui, 1.1);
-		return;
-	case '-':
-	case '_':
-		scale(ui, 1 / 1.1);
-		return;
-	case 'n':
-	case 'N':
-		engine_next_phase(ui->e);
-		ui_message(ui, false, "skipping to the next phase");
-		return;
-	case 's':
-	case 'S':
-		report_now(ui);
 		return;
 	}
 	if (ui_screens[ui->screen]->key != NULL)
@@ -396,8 +435,8 @@ loop(struct ui *ui, const sigset_t *sigs, int sigfd)
 	pfd[1] = (struct pollfd){ .fd = winch_pipe[0], .events = POLLIN };
 	pfd[2] = (struct pollfd){ .fd = sigfd, .events = POLLIN };
 	for (;;) {
-		ui->now_us = lt_now_us();
-		if (engine_wait(ui->e, 0))
+		ui->now_us = util_now_us();
+		if (control_wait(ui->ctl, 0))
 			break;
 		if (dirty || ui->now_us >= next) {
 			draw(ui, &verdict_seq);
@@ -407,7 +446,7 @@ loop(struct ui *ui, const sigset_t *sigs, int sigfd)
 		timeout = (int)((next - ui->now_us + 999) / 1000);
 		if (poll(pfd, 3, LT_MAX(timeout, 0)) < 0 && errno != EINTR)
 			break;
-		ui->now_us = lt_now_us();
+		ui->now_us = util_now_us();
 		if (pfd[1].revents & POLLIN) {
 			follow_resize();
 			dirty = true;
@@ -436,9 +475,10 @@ loop(struct ui *ui, const sigset_t *sigs, int sigfd)
 }
 
 int
-ui_run(struct engine *e, const struct ui_opts *opts, const sigset_t *sigs)
+ui_run(const struct control *ctl, const struct ui_opts *opts,
+    const sigset_t *sigs)
 {
-	struct ui ui = { .e = e, .opts = opts };
+	struct ui ui = { .ctl = ctl, .opts = opts };
 	const char *why, *term = getenv("TERM");
 	char *old_ctype;
 	SCREEN *scr;

@@ -1,8 +1,9 @@
 /*
  * The live dashboard: a curses view of the engine's snapshots while a run
  * goes on, with keys to pause, scale, skip a phase, write a report or stop.
- * It only reads snapshots and calls the engine's controls; it never
- * touches the engine's state.  Nothing outside ui/ includes curses.
+ * It only reads snapshots and sends commands through a control
+ * (control.h); it never touches the engine.  The 's' key writes a report
+ * through the control's report hook.  Nothing outside ui/ includes curses.
  */
 #ifndef LT_UI_H
 #define LT_UI_H
@@ -10,18 +11,10 @@
 #include <signal.h>
 #include <stdbool.h>
 
-struct engine;
-struct snapshot;
+struct control;
 
 struct ui_opts {
 	unsigned fps;			/* redraws per second; 0: 4 */
-	/*
-	 * The 's' key: write a report of the snapshot now.  Returns the path
-	 * written (allocated) or NULL with *cause set.  NULL: no writer.
-	 */
-	char	*(*report_now)(void *arg, const struct snapshot *,
-		     char **cause);
-	void	*report_arg;
 };
 
 /*
@@ -38,6 +31,7 @@ bool	 ui_usable(const char **why);
  * or -1 when the dashboard could not start (a note is printed when a
  * terminal was there); the run is left untouched then.
  */
-int	 ui_run(struct engine *, const struct ui_opts *, const sigset_t *sigs);
+int	 ui_run(const struct control *, const struct ui_opts *,
+	     const sigset_t *sigs);
 
 #endif

@@ -57,7 +57,7 @@ spawn(const char *fmt, ...)
 	xvasprintf(&cmd, fmt, ap);
 	va_end(ap);
 	o.command = cmd;
-	ps = procspawn_start(&o, &cause);
+	ps = proc_spawn_start(&o, &cause);
 	ck_assert_msg(ps != NULL, "%s: %s", cmd, cause);
 	free(cmd);
 	return ps;

@@ -20,7 +20,7 @@ static void
 setup(void)
 {
 	a = alerts_new();
-	scn_alerts_default(&cfg);
+	scenario_alerts_default(&cfg);
 }
 
 static void
@@ -165,7 +165,7 @@ START_TEST(disabled_rules)
 	s->target.stats.growth = 1LL << 40;
 	step(s, 0, 0);
 	/* The same figures with the default rules raise all five. */
-	scn_alerts_default(&cfg);
+	scenario_alerts_default(&cfg);
 	s = interval(2, 10, 10, 5000);
 	s->interval.n.late_starts = 10;
 	s->has_target = true;
@@ -454,8 +454,8 @@ load(const char *extra)
 	    extra);
 	if (scenario_load_buffer("a.yaml", yaml, strlen(yaml), &scn,
 	    &errs) != 0) {
-		scn_errors_print(stderr, &errs);
-		scn_errors_clear(&errs);
+		scenario_errors_print(stderr, &errs);
+		scenario_errors_clear(&errs);
 	}
 	free(yaml);
 	return scn;

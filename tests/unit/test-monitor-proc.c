@@ -54,13 +54,13 @@ free_port(void)
 	ps = spawn(LT_FIXTURES "/tiny-http -d 5 > %s", log);
 	for (i = 0; i < 100 && port == 0; i++) {
 		sleep_s(0.02);
-		if ((text = lt_read_file(log, NULL)) == NULL)
+		if ((text = util_read_file(log, NULL)) == NULL)
 			continue;
 		if ((p = strstr(text, "127.0.0.1:")) != NULL)
 			port = atoi(p + 10);
 		free(text);
 	}
-	procspawn_free(ps);
+	proc_spawn_free(ps);
 	ck_assert_int_gt(port, 0);
 	return port;
 }
@@ -74,19 +74,19 @@ START_TEST(test_find_missing_pid)
 
 	/* A PID that surely is free: one that just exited and was reaped. */
 	ps = spawn(LT_FIXTURES "/forker -n 0 -d 0");
-	dead = procspawn_pid(ps);
-	procspawn_free(ps);
+	dead = proc_spawn_pid(ps);
+	proc_spawn_free(ps);
 	spec.pid = dead;
-	ck_assert_int_eq(procfind_resolve(&spec, &pid, &cause), -1);
+	ck_assert_int_eq(proc_find_resolve(&spec, &pid, &cause), -1);
 	ck_assert_msg(strstr(cause, "no process with PID") != NULL, "%s", cause);
 	free(cause);
 
 	spec.pid = getpid();
-	ck_assert_int_eq(procfind_resolve(&spec, &pid, &cause), 0);
+	ck_assert_int_eq(proc_find_resolve(&spec, &pid, &cause), 0);
 	ck_assert_int_eq(pid, getpid());
 
 	spec.name = "x";
-	ck_assert_int_eq(procfind_resolve(&spec, &pid, &cause), -1);
+	ck_assert_int_eq(proc_find_resolve(&spec, &pid, &cause), -1);
 	ck_assert(strstr(cause, "exactly one") != NULL);
 	free(cause);
 }
@@ -104,18 +104,18 @@ START_TEST(test_find_pid_file)
 	fprintf(f, "%ld\n", (long)getppid());
 	fclose(f);
 	spec.pid_file = path;
-	ck_assert_int_eq(procfind_resolve(&spec, &pid, &cause), 0);
+	ck_assert_int_eq(proc_find_resolve(&spec, &pid, &cause), 0);
 	ck_assert_int_eq(pid, getppid());
 
 	f = fopen(path, "w");
 	fprintf(f, "twelve\n");
 	fclose(f);
-	ck_assert_int_eq(procfind_resolve(&spec, &pid, &cause), -1);
+	ck_assert_int_eq(proc_find_resolve(&spec, &pid, &cause), -1);
 	ck_assert_msg(strstr(cause, "does not hold a PID") != NULL, "%s", cause);
 	free(cause);
 
 	snprintf(path, sizeof path, "%s/none.pid", tmpdir);
-	ck_assert_int_eq(procfind_resolve(&spec, &pid, &cause), -1);
+	ck_assert_int_eq(proc_find_resolve(&spec, &pid, &cause), -1);
 	ck_assert(strstr(cause, "No such file") != NULL);
 	free(cause);
 }
@@ -134,40 +134,40 @@ START_TEST(test_find_name)
 	snprintf(cmd, sizeof cmd, "cp '%s/forker' '%s'", LT_FIXTURES, bin);
 	ck_assert_int_eq(system(cmd), 0);
 	spec.name = name;
-	ck_assert_int_eq(procfind_resolve(&spec, &pid, &cause), -1);
+	ck_assert_int_eq(proc_find_resolve(&spec, &pid, &cause), -1);
 	ck_assert_msg(strstr(cause, "no process named") != NULL, "%s", cause);
 	free(cause);
 
 	a = spawn("%s -n 2 -d 20", bin);
 	sleep_s(0.3);
 	/* The master and its two workers share the name. */
-	ck_assert_int_eq(procfind_resolve(&spec, &pid, &cause), -1);
+	ck_assert_int_eq(proc_find_resolve(&spec, &pid, &cause), -1);
 	ck_assert_msg(strstr(cause, "3 processes named") != NULL, "%s", cause);
-	snprintf(want, sizeof want, "%ld (%s)", (long)procspawn_pid(a), name);
+	snprintf(want, sizeof want, "%ld (%s)", (long)proc_spawn_pid(a), name);
 	ck_assert_msg(strstr(cause, want) != NULL, "%s", cause);
 	free(cause);
 
 	/* As a tree, the master is the one to watch. */
 	spec.tree = true;
-	ck_assert_int_eq(procfind_resolve(&spec, &pid, &cause), 0);
-	ck_assert_int_eq(pid, procspawn_pid(a));
+	ck_assert_int_eq(proc_find_resolve(&spec, &pid, &cause), 0);
+	ck_assert_int_eq(pid, proc_spawn_pid(a));
 
 	/* Two unrelated masters are ambiguous even as trees. */
 	b = spawn("%s -n 0 -d 20", bin);
 	sleep_s(0.2);
-	ck_assert_int_eq(procfind_resolve(&spec, &pid, &cause), -1);
+	ck_assert_int_eq(proc_find_resolve(&spec, &pid, &cause), -1);
 	ck_assert_msg(strstr(cause, "4 processes named") != NULL, "%s", cause);
 	free(cause);
-	procspawn_free(b);
+	proc_spawn_free(b);
 
 	/* A single match by argv[0] basename. */
 	spec.tree = false;
-	procspawn_free(a);
+	proc_spawn_free(a);
 	a = spawn("%s -n 0 -d 20", bin);
 	sleep_s(0.2);
-	ck_assert_int_eq(procfind_resolve(&spec, &pid, &cause), 0);
-	ck_assert_int_eq(pid, procspawn_pid(a));
-	procspawn_free(a);
+	ck_assert_int_eq(proc_find_resolve(&spec, &pid, &cause), 0);
+	ck_assert_int_eq(pid, proc_spawn_pid(a));
+	proc_spawn_free(a);
 }
 END_TEST
 
@@ -179,25 +179,25 @@ START_TEST(test_spawn_exit_status)
 	int st = 0, i;
 
 	ps = spawn(LT_FIXTURES "/forker -n 1 -d 0.3 -x 7");
-	ck_assert_int_eq(procspawn_poll(ps, &st), 0);
-	for (i = 0; i < 200 && !procspawn_poll(ps, &st); i++)
+	ck_assert_int_eq(proc_spawn_poll(ps, &st), 0);
+	for (i = 0; i < 200 && !proc_spawn_poll(ps, &st); i++)
 		sleep_s(0.01);
 	ck_assert(WIFEXITED(st));
 	ck_assert_int_eq(WEXITSTATUS(st), 7);
-	procspawn_describe(st, how, sizeof how);
+	proc_spawn_describe(st, how, sizeof how);
 	ck_assert_str_eq(how, "exited with status 7");
 	/* stop on an exited child just returns its status. */
-	ck_assert_int_eq(procspawn_stop(ps), st);
-	procspawn_free(ps);
+	ck_assert_int_eq(proc_spawn_stop(ps), st);
+	proc_spawn_free(ps);
 
 	o.command = "/nonexistent/service --port 1";
-	ck_assert_ptr_null(procspawn_start(&o, &cause));
+	ck_assert_ptr_null(proc_spawn_start(&o, &cause));
 	ck_assert_msg(strstr(cause, "cannot run '/nonexistent/service'") !=
 	    NULL && strstr(cause, "No such file") != NULL, "%s", cause);
 	free(cause);
 
 	o.command = "service 'unbalanced";
-	ck_assert_ptr_null(procspawn_start(&o, &cause));
+	ck_assert_ptr_null(proc_spawn_start(&o, &cause));
 	ck_assert(strstr(cause, "quotes") != NULL);
 	free(cause);
 }
@@ -218,19 +218,19 @@ START_TEST(test_spawn_ready_and_stop)
 	o.command = cmd;
 	o.log_path = log;
 	o.ready_url = url;
-	t0 = lt_now_us();
-	ps = procspawn_start(&o, &cause);
+	t0 = util_now_us();
+	ps = proc_spawn_start(&o, &cause);
 	ck_assert_msg(ps != NULL, "%s", cause);
 	/* A 404 is an answer: ready. */
-	ck_assert_msg(procspawn_wait_ready(ps, &cause) == 0, "%s", cause);
-	ck_assert_int_ge(lt_now_us() - t0, 500000);
-	ck_assert_int_lt(lt_now_us() - t0, 5000000);
-	t0 = lt_now_us();
-	st = procspawn_stop(ps);
+	ck_assert_msg(proc_spawn_wait_ready(ps, &cause) == 0, "%s", cause);
+	ck_assert_int_ge(util_now_us() - t0, 500000);
+	ck_assert_int_lt(util_now_us() - t0, 5000000);
+	t0 = util_now_us();
+	st = proc_spawn_stop(ps);
 	ck_assert(WIFSIGNALED(st) && WTERMSIG(st) == SIGTERM);
-	ck_assert_int_lt(lt_now_us() - t0, 2000000);
-	procspawn_free(ps);
-	text = lt_read_file(log, NULL);
+	ck_assert_int_lt(util_now_us() - t0, 2000000);
+	proc_spawn_free(ps);
+	text = util_read_file(log, NULL);
 	ck_assert_ptr_nonnull(text);
 	ck_assert(strstr(text, "listening on 127.0.0.1:") != NULL);
 	free(text);
@@ -238,31 +238,31 @@ START_TEST(test_spawn_ready_and_stop)
 	/* Ready by port; a second run appends to the same log. */
 	o.ready_url = NULL;
 	o.ready_port = port;
-	ps = procspawn_start(&o, &cause);
-	ck_assert_msg(procspawn_wait_ready(ps, &cause) == 0, "%s", cause);
-	procspawn_free(ps);
-	text = lt_read_file(log, NULL);
+	ps = proc_spawn_start(&o, &cause);
+	ck_assert_msg(proc_spawn_wait_ready(ps, &cause) == 0, "%s", cause);
+	proc_spawn_free(ps);
+	text = util_read_file(log, NULL);
 	ck_assert(strstr(strstr(text, "listening") + 1, "listening") != NULL);
 	free(text);
 
 	/* Exiting before ready is reported with the exit status. */
 	o.command = LT_FIXTURES "/forker -n 0 -d 0.2 -x 3";
-	ps = procspawn_start(&o, &cause);
-	ck_assert_int_eq(procspawn_wait_ready(ps, &cause), -1);
+	ps = proc_spawn_start(&o, &cause);
+	ck_assert_int_eq(proc_spawn_wait_ready(ps, &cause), -1);
 	ck_assert_msg(strstr(cause, "exited with status 3 before it was "
 	    "ready") != NULL, "%s", cause);
 	free(cause);
-	procspawn_free(ps);
+	proc_spawn_free(ps);
 
 	/* Not ready in time. */
 	o.command = LT_FIXTURES "/forker -n 0 -d 5";
 	o.ready_timeout_us = 300000;
-	ps = procspawn_start(&o, &cause);
-	ck_assert_int_eq(procspawn_wait_ready(ps, &cause), -1);
+	ps = proc_spawn_start(&o, &cause);
+	ck_assert_int_eq(proc_spawn_wait_ready(ps, &cause), -1);
 	ck_assert_msg(strstr(cause, "not ready after 0.3s") != NULL, "%s",
 	    cause);
 	free(cause);
-	procspawn_free(ps);
+	proc_spawn_free(ps);
 }
 END_TEST
 
@@ -277,26 +277,26 @@ START_TEST(test_spawn_shell_and_grace)
 	snprintf(log, sizeof log, "%s/sh.log", tmpdir);
 	o.command = "echo \"one two\" && exec sleep 30";
 	o.log_path = log;
-	ps = procspawn_start(&o, &cause);
+	ps = proc_spawn_start(&o, &cause);
 	ck_assert_msg(ps != NULL, "%s", cause);
 	sleep_s(0.3);
-	snprintf(cmd, sizeof cmd, "/proc/%ld/comm", (long)procspawn_pid(ps));
-	text = lt_read_file(cmd, NULL);
+	snprintf(cmd, sizeof cmd, "/proc/%ld/comm", (long)proc_spawn_pid(ps));
+	text = util_read_file(cmd, NULL);
 	ck_assert_str_eq(text, "sleep\n");
 	free(text);
-	procspawn_free(ps);
-	text = lt_read_file(log, NULL);
+	proc_spawn_free(ps);
+	text = util_read_file(log, NULL);
 	ck_assert_str_eq(text, "one two\n");
 	free(text);
 
 	/* A child that ignores SIGTERM is killed after the grace period. */
 	o.command = "trap '' TERM; sleep 30";
 	o.grace_us = 300000;
-	ps = procspawn_start(&o, &cause);
+	ps = proc_spawn_start(&o, &cause);
 	sleep_s(0.2);
-	st = procspawn_stop(ps);
+	st = proc_spawn_stop(ps);
 	ck_assert(WIFSIGNALED(st) && WTERMSIG(st) == SIGKILL);
-	procspawn_free(ps);
+	proc_spawn_free(ps);
 }
 END_TEST
 
@@ -312,7 +312,7 @@ burn_report(pid_t pid, const char *log, int nth, double *mono_s, double *cpu_s)
 	for (i = 0; i < 200; i++) {
 		sleep_s(0.01);
 		free(text);
-		if ((text = lt_read_file(log, NULL)) == NULL)
+		if ((text = util_read_file(log, NULL)) == NULL)
 			continue;
 		for (k = 0, p = text; (p = strstr(p, "cpu ")) != NULL; p++) {
 			if (++k == nth && sscanf(p, "cpu %lld %lld", &mono,
@@ -345,27 +345,27 @@ measure_cpu(const char *args, double secs, double *truth, double *host)
 	snprintf(log, sizeof log, "%s/burn.log", tmpdir);
 	ps = spawn("exec " LT_FIXTURES "/cpu-burn %s -d %g > %s", args,
 	    secs + 5, log);
-	s = procsample_new(procspawn_pid(ps), false, &cause);
+	s = proc_sample_new(proc_spawn_pid(ps), false, &cause);
 	ck_assert_ptr_nonnull(s);
 	sleep_s(0.5);			/* past exec and start-up */
-	procsample_take(s, &r);
+	proc_sample_take(s, &r);
 	ck_assert(r.alive && !r.cpu_valid);
-	burn_report(procspawn_pid(ps), log, 1, &m0, &c0);
+	burn_report(proc_spawn_pid(ps), log, 1, &m0, &c0);
 	sleep_s(secs);
-	procsample_take(s, &r);
-	burn_report(procspawn_pid(ps), log, 2, &m1, &c1);
+	proc_sample_take(s, &r);
+	burn_report(proc_spawn_pid(ps), log, 2, &m1, &c1);
 	ck_assert(r.alive && r.cpu_valid);
 	ck_assert_int_eq(r.nprocs, 1);
 	ck_assert_int_eq(r.threads, 1);
 	ck_assert_int_ge(r.fds, 3);
 	ck_assert(r.host_mem_total > 0 && r.host_mem_available > 0);
 	ck_assert(r.host_cpu > 0 && r.host_cpu <= 100.5);
-	ck_assert_double_eq_tol(r.cpu_norm * procsample_ncpu(s), r.cpu, 1e-9);
+	ck_assert_double_eq_tol(r.cpu_norm * proc_sample_ncpu(s), r.cpu, 1e-9);
 	*truth = 100 * (c1 - c0) / (m1 - m0);
 	/* What the rest of the host used, the burner left out. */
 	*host = r.host_cpu - r.cpu_norm;
-	procsample_free(s);
-	procspawn_free(ps);
+	proc_sample_free(s);
+	proc_spawn_free(ps);
 	return r.cpu;
 }
 
@@ -412,10 +412,10 @@ START_TEST(test_sample_rss_slope)
 	int i;
 
 	ps = spawn(LT_FIXTURES "/alloc-rate -r 2 -d 15");
-	s = procsample_new(procspawn_pid(ps), false, &cause);
+	s = proc_sample_new(proc_spawn_pid(ps), false, &cause);
 	sleep_s(0.3);
 	for (i = 0; i < 60; i++) {
-		procsample_take(s, &r);
+		proc_sample_take(s, &r);
 		ck_assert(r.alive);
 		t[i] = r.t_us / 1e6;
 		rss[i] = (double)r.rss;
@@ -426,8 +426,8 @@ START_TEST(test_sample_rss_slope)
 	    "RSS grows %.3f MB/s, want 2", l.slope / MB);
 	ck_assert(l.r2 > 0.95);
 	ck_assert(r.vsz > r.rss);
-	procsample_free(s);
-	procspawn_free(ps);
+	proc_sample_free(s);
+	proc_spawn_free(ps);
 }
 END_TEST
 
@@ -442,16 +442,16 @@ START_TEST(test_sample_tree)
 
 	ps = spawn(LT_FIXTURES "/forker -n 3 -k 1 -r -d 20");
 	sleep_s(0.3);
-	s = procsample_new(procspawn_pid(ps), true, &cause);
-	single = procsample_new(procspawn_pid(ps), false, &cause);
-	procsample_take(s, &r);
+	s = proc_sample_new(proc_spawn_pid(ps), true, &cause);
+	single = proc_sample_new(proc_spawn_pid(ps), false, &cause);
+	proc_sample_take(s, &r);
 	ck_assert_int_eq(r.nprocs, 4);
 	nprocs_before = r.nprocs;
-	procsample_take(single, &r);
+	proc_sample_take(single, &r);
 	ck_assert_int_eq(r.nprocs, 1);
 	for (i = 0; i < 30 && (died == 0 || born == 0); i++) {
 		sleep_s(0.1);
-		procsample_take(s, &r);
+		proc_sample_take(s, &r);
 		if (r.ndied > 0)
 			died = r.died[0].pid;
 		if (r.nborn > 0)
@@ -460,9 +460,9 @@ START_TEST(test_sample_tree)
 	ck_assert_msg(died > 0, "the killed worker was not seen going");
 	ck_assert_msg(born > 0 && born != died, "no replacement seen");
 	ck_assert_int_eq(r.nprocs, nprocs_before);
-	procsample_free(single);
-	procsample_free(s);
-	procspawn_free(ps);
+	proc_sample_free(single);
+	proc_sample_free(s);
+	proc_spawn_free(ps);
 }
 END_TEST
 
@@ -475,20 +475,20 @@ START_TEST(test_sample_exit)
 	int st, i;
 
 	ps = spawn(LT_FIXTURES "/forker -n 0 -d 0.3 -x 4");
-	s = procsample_new(procspawn_pid(ps), false, &cause);
-	procsample_take(s, &r);
+	s = proc_sample_new(proc_spawn_pid(ps), false, &cause);
+	proc_sample_take(s, &r);
 	ck_assert(r.alive);
 	for (i = 0; i < 100 && r.alive; i++) {
 		sleep_s(0.05);
-		procsample_take(s, &r);
+		proc_sample_take(s, &r);
 	}
 	/* Not reaped yet: a zombie counts as gone. */
 	ck_assert(!r.alive);
-	ck_assert(procspawn_poll(ps, &st) && WEXITSTATUS(st) == 4);
-	procsample_take(s, &r);
+	ck_assert(proc_spawn_poll(ps, &st) && WEXITSTATUS(st) == 4);
+	proc_sample_take(s, &r);
 	ck_assert(!r.alive && !r.proc_error);
-	procsample_free(s);
-	procspawn_free(ps);
+	proc_sample_free(s);
+	proc_spawn_free(ps);
 }
 END_TEST
 

@@ -29,7 +29,7 @@ watch(struct procspawn *ps, bool tree, double hz)
 	char *cause = NULL;
 
 	monitor_config_default(&cfg);
-	cfg.pid = procspawn_pid(ps);
+	cfg.pid = proc_spawn_pid(ps);
 	cfg.child = ps;
 	cfg.tree = tree;
 	cfg.sample_hz = hz;
@@ -56,7 +56,7 @@ START_TEST(test_series_bounded)
 	size_t n, i;
 	int64_t rss_min = INT64_MAX, rss_max = 0;
 
-	mseries_init(&s, 16);
+	monitor_series_init(&s, 16);
 	memset(&p, 0, sizeof p);
 	for (i = 0; i < 1000; i++) {
 		p.t_us = (int64_t)i * 1000;
@@ -66,10 +66,10 @@ START_TEST(test_series_bounded)
 		p.requests = i;
 		rss_min = LT_MIN(rss_min, p.rss);
 		rss_max = LT_MAX(rss_max, p.rss);
-		mseries_add(&s, &p);
+		monitor_series_add(&s, &p);
 		ck_assert_uint_le(s.n, 16);
 	}
-	n = mseries_copy(&s, &out);
+	n = monitor_series_copy(&s, &out);
 	ck_assert_uint_ge(n, 8);
 	ck_assert_uint_le(n, 17);
 	{
@@ -94,7 +94,7 @@ START_TEST(test_series_bounded)
 	ck_assert_uint_eq(out[n - 1].requests, 999);
 	ck_assert_int_eq(out[0].t_first_us, 0);
 	free(out);
-	mseries_free(&s);
+	monitor_series_free(&s);
 }
 END_TEST
 
@@ -110,9 +110,9 @@ START_TEST(test_monitor_linear_leak)
 	sleep_s(0.5);			/* past the fixture's own start-up */
 	m = watch(ps, false, 10);
 	/* Pretend 1000 requests/s complete, for the per-request fit. */
-	t0 = lt_now_us();
-	while (lt_now_us() - t0 < 8000000) {
-		done = (uint64_t)((lt_now_us() - t0) / 1000);
+	t0 = util_now_us();
+	while (util_now_us() - t0 < 8000000) {
+		done = (uint64_t)((util_now_us() - t0) / 1000);
 		monitor_set_requests(m, done);
 		sleep_s(0.05);
 	}
@@ -138,7 +138,7 @@ START_TEST(test_monitor_linear_leak)
 	ck_assert_uint_eq(count_events(&v, MON_EV_START), 1);
 	monitor_view_clear(&v);
 	monitor_free(m);
-	procspawn_free(ps);
+	proc_spawn_free(ps);
 }
 END_TEST
 
@@ -169,7 +169,7 @@ START_TEST(test_monitor_sawtooth_stable)
 	ck_assert(v.leak.raw.slope < 1 * MB);
 	monitor_view_clear(&v);
 	monitor_free(m);
-	procspawn_free(ps);
+	proc_spawn_free(ps);
 }
 END_TEST
 
@@ -196,7 +196,7 @@ START_TEST(test_monitor_child_exit)
 	    1500000);
 	monitor_view_clear(&v);
 	monitor_free(m);
-	procspawn_free(ps);
+	proc_spawn_free(ps);
 }
 END_TEST
 
@@ -227,7 +227,7 @@ START_TEST(test_monitor_tree_worker_death)
 	ck_assert(found);
 	monitor_view_clear(&v);
 	monitor_free(m);
-	procspawn_free(ps);
+	proc_spawn_free(ps);
 }
 END_TEST
 
@@ -253,7 +253,7 @@ START_TEST(test_monitor_sample_now)
 	ck_assert_int_gt(v.last.rss, 0);
 	monitor_view_clear(&v);
 	monitor_free(m);
-	procspawn_free(ps);
+	proc_spawn_free(ps);
 }
 END_TEST
 
@@ -273,7 +273,7 @@ START_TEST(test_monitor_health_and_metrics)
 	ps = spawn(LT_FIXTURES "/tiny-http -D 1.5:3 -d 20 > %s", log);
 	for (i = 0; i < 100 && port == 0; i++) {
 		sleep_s(0.02);
-		if ((text = lt_read_file(log, NULL)) == NULL)
+		if ((text = util_read_file(log, NULL)) == NULL)
 			continue;
 		if ((p = strstr(text, "127.0.0.1:")) != NULL)
 			port = atoi(p + 10);
@@ -285,7 +285,7 @@ START_TEST(test_monitor_health_and_metrics)
 	snprintf(murl, sizeof murl, "http://127.0.0.1:%d/metrics", port);
 
 	monitor_config_default(&cfg);
-	cfg.pid = procspawn_pid(ps);
+	cfg.pid = proc_spawn_pid(ps);
 	cfg.child = ps;
 	cfg.health_url = hurl;
 	cfg.metrics_url = murl;
@@ -330,7 +330,7 @@ START_TEST(test_monitor_health_and_metrics)
 	}
 	monitor_view_clear(&v);
 	monitor_free(m);
-	procspawn_free(ps);
+	proc_spawn_free(ps);
 }
 END_TEST
 

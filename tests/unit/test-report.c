@@ -10,6 +10,8 @@
 #include <jansson.h>
 
 #include "check-tap.h"
+#include "engine-int.h"
+#include "hdr.h"
 #include "report.h"
 #include "scenario.h"
 #include "snapshot.h"
@@ -57,7 +59,7 @@ load(void)
 
 	if (scenario_load_buffer("r.yaml", yaml, strlen(yaml), &scn,
 	    &errs) != 0) {
-		scn_errors_print(stderr, &errs);
+		scenario_errors_print(stderr, &errs);
 		ck_abort_msg("scenario refused");
 	}
 	return scn;
@@ -82,7 +84,7 @@ snap(const struct scenario *scn)
 	s->histogram = hdr_new(LT_HDR_LOWEST, LT_HDR_HIGHEST, LT_HDR_SIGFIGS);
 	for (i = 0; i < 320; i++)
 		hdr_record(s->histogram, (int64_t)(1000 + 100 * i));
-	snap_lat_fill(&b->latency, s->histogram);
+	engine_lat_fill(&b->latency, s->histogram);
 	b->service = b->latency;
 	b->n.classes[CLS_OK] = 308;
 	b->n.classes[CLS_SERVER_ERROR] = 2;
@@ -140,7 +142,7 @@ slurp(const char *dir, const char *name)
 	size_t len;
 
 	xasprintf(&path, "%s/%s", dir, name);
-	text = lt_read_file(path, &len);
+	text = util_read_file(path, &len);
 	ck_assert_msg(text != NULL, "%s not written", path);
 	free(path);
 	return text;

@@ -142,7 +142,7 @@ START_TEST(test_invalid_fails)
 	ck_assert_int_eq(errs.v[0].col, c);
 	ck_assert_msg(strstr(errs.v[0].msg, want) != NULL,
 	    "'%s' does not contain '%s'", errs.v[0].msg, want);
-	scn_errors_clear(&errs);
+	scenario_errors_clear(&errs);
 }
 END_TEST
 
@@ -283,7 +283,7 @@ START_TEST(test_forms_model)
 	ck_assert_str_eq(mixed->headers.v[0].name, "X-Token");
 	ck_assert_str_eq(mixed->headers.v[1].name, "accept");
 	ck_assert_str_eq(mixed->headers.v[1].value, "text/plain");
-	ck_assert(tmpl_has_secret(mixed->headers.v[0].tmpl));
+	ck_assert(template_has_secret(mixed->headers.v[0].tmpl));
 	ck_assert(!mixed->expect_status.given);
 	ck_assert(scn_status_has(&mixed->expect_status, 250));
 	ck_assert(scn_status_has(&mixed->expect_status, 304));
@@ -376,7 +376,7 @@ START_TEST(test_errors_in_file_order)
 	}
 	ck_assert_int_eq(errs.v[4].col, 5);
 	ck_assert_ptr_nonnull(strstr(errs.v[4].msg, "unknown key 'colour'"));
-	scn_errors_clear(&errs);
+	scenario_errors_clear(&errs);
 	ck_assert_uint_eq(errs.n, 0);
 }
 END_TEST
@@ -387,12 +387,12 @@ START_TEST(test_errors_print)
 	char buf[256] = "";
 	FILE *f = fmemopen(buf, sizeof buf - 1, "w");
 
-	scn_errors_add(&errs, "a.yaml", 3, 7, "bad %s", "thing");
-	scn_errors_add(&errs, "b.yaml", 0, 0, "cannot read");
-	scn_errors_print(f, &errs);
+	scenario_errors_add(&errs, "a.yaml", 3, 7, "bad %s", "thing");
+	scenario_errors_add(&errs, "b.yaml", 0, 0, "cannot read");
+	scenario_errors_print(f, &errs);
 	fclose(f);
 	ck_assert_str_eq(buf, "a.yaml:3:7: bad thing\nb.yaml: cannot read\n");
-	scn_errors_clear(&errs);
+	scenario_errors_clear(&errs);
 }
 END_TEST
 
@@ -406,9 +406,9 @@ START_TEST(test_unreadable_file)
 	ck_assert_uint_eq(errs.n, 1);
 	ck_assert_int_eq(errs.v[0].line, 0);
 	ck_assert_ptr_nonnull(strstr(errs.v[0].msg, "No such file"));
-	scn_errors_clear(&errs);
-	ck_assert_str_eq(scn_phase_kind_name(SCN_RATE_LIMIT), "rate_limit");
-	ck_assert_str_eq(scn_phase_kind_name(SCN_SOAK), "soak");
+	scenario_errors_clear(&errs);
+	ck_assert_str_eq(kinds_phase_name(SCN_RATE_LIMIT), "rate_limit");
+	ck_assert_str_eq(kinds_phase_name(SCN_SOAK), "soak");
 }
 END_TEST
 
@@ -460,7 +460,7 @@ START_TEST(test_bind_env_unset)
 	ck_assert_int_eq(errs.v[2].col, 21);
 	ck_assert_str_eq(errs.v[2].msg,
 	    "environment variable 'LT_T_SECRET' is not set");
-	scn_errors_clear(&errs);
+	scenario_errors_clear(&errs);
 
 	setenv("LT_T_TOKEN", "tok", 1);
 	setenv("LT_T_BODY", "body", 1);
@@ -469,7 +469,7 @@ START_TEST(test_bind_env_unset)
 	ck_assert_uint_eq(errs.n, 1);
 	ck_assert_int_eq(errs.v[0].line, 17);
 	ck_assert_ptr_nonnull(strstr(errs.v[0].msg, "'LT_T_SECRET' is empty"));
-	scn_errors_clear(&errs);
+	scenario_errors_clear(&errs);
 	scenario_free(scn);
 }
 END_TEST
@@ -496,11 +496,11 @@ START_TEST(test_bind_env_set)
 	ck_assert_uint_eq(b->sign->secret_len, strlen(SECRET));
 	/* Bound for real: the rendered header carries the value. */
 	ck_assert_str_eq(b->headers.v[0].name, "Authorization");
-	ck_assert_uint_le(tmpl_max_len(b->headers.v[0].tmpl), sizeof buf);
-	n = tmpl_render(b->headers.v[0].tmpl, &ctx, buf, sizeof buf);
+	ck_assert_uint_le(template_max_len(b->headers.v[0].tmpl), sizeof buf);
+	n = template_render(b->headers.v[0].tmpl, &ctx, buf, sizeof buf);
 	ck_assert_int_eq((int)n, (int)strlen("Bearer tok-123"));
 	ck_assert_int_eq(memcmp(buf, "Bearer tok-123", n), 0);
-	n = tmpl_render(b->body_tmpl, &ctx, buf, sizeof buf);
+	n = template_render(b->body_tmpl, &ctx, buf, sizeof buf);
 	ck_assert_int_eq(memcmp(buf, "first line\n  key=xyz\n", n), 0);
 	scenario_free(scn);
 	unsetenv("LT_T_SECRET");
@@ -556,7 +556,7 @@ START_TEST(test_secret_never_printed)
 	ck_assert_ptr_null(load_buf(text, &errs));
 	ck_assert_uint_ge(errs.n, 4);
 	assert_no_secret(&errs);
-	scn_errors_clear(&errs);
+	scenario_errors_clear(&errs);
 
 	scn = load_buf(good, &errs);
 	ck_assert_ptr_nonnull(scn);
@@ -564,7 +564,7 @@ START_TEST(test_secret_never_printed)
 	ck_assert_uint_eq(errs.n, 1);
 	ck_assert_ptr_nonnull(strstr(errs.v[0].msg, "LT_S_UNSET"));
 	assert_no_secret(&errs);
-	scn_errors_clear(&errs);
+	scenario_errors_clear(&errs);
 	scenario_free(scn);
 
 	for (i = 0; i < ninvalid; i++) {
@@ -573,7 +573,7 @@ START_TEST(test_secret_never_printed)
 	}
 	ck_assert_uint_ge(errs.n, (size_t)ninvalid);
 	assert_no_secret(&errs);
-	scn_errors_clear(&errs);
+	scenario_errors_clear(&errs);
 	unsetenv("LT_S_TOKEN");
 	unsetenv("LT_S_SECRET");
 }

@@ -21,8 +21,8 @@ load(const char *yaml)
 
 	if (scenario_load_buffer("test.yaml", yaml, strlen(yaml), &scn,
 	    &errs) != 0) {
-		scn_errors_print(stderr, &errs);
-		scn_errors_clear(&errs);
+		scenario_errors_print(stderr, &errs);
+		scenario_errors_clear(&errs);
 		ck_abort_msg("scenario did not load");
 	}
 	return scn;
@@ -122,29 +122,29 @@ START_TEST(test_classify)
 	struct preq a, b;
 	char *cause = NULL;
 
-	ck_assert_int_eq(preq_build(&a, scn, 0, &cause), 0);
-	ck_assert_int_eq(preq_build(&b, scn, 1, &cause), 0);
-	ck_assert_int_eq(preq_classify(&a, CURLE_OK, 200), CLS_OK);
-	ck_assert_int_eq(preq_classify(&a, CURLE_OK, 302), CLS_OK);
-	ck_assert_int_eq(preq_classify(&a, CURLE_OK, 429), CLS_RATE_LIMITED);
-	ck_assert_int_eq(preq_classify(&a, CURLE_OK, 503), CLS_RATE_LIMITED);
-	ck_assert_int_eq(preq_classify(&a, CURLE_OK, 404), CLS_CLIENT_ERROR);
-	ck_assert_int_eq(preq_classify(&a, CURLE_OK, 500), CLS_SERVER_ERROR);
-	ck_assert_int_eq(preq_classify(&a, CURLE_OK, 101), CLS_UNEXPECTED);
-	ck_assert_int_eq(preq_classify(&b, CURLE_OK, 404), CLS_OK);
-	ck_assert_int_eq(preq_classify(&b, CURLE_OK, 302), CLS_UNEXPECTED);
-	ck_assert_int_eq(preq_classify(&a, CURLE_OPERATION_TIMEDOUT, 0),
+	ck_assert_int_eq(request_build(&a, scn, 0, &cause), 0);
+	ck_assert_int_eq(request_build(&b, scn, 1, &cause), 0);
+	ck_assert_int_eq(request_classify(&a, CURLE_OK, 200), CLS_OK);
+	ck_assert_int_eq(request_classify(&a, CURLE_OK, 302), CLS_OK);
+	ck_assert_int_eq(request_classify(&a, CURLE_OK, 429), CLS_RATE_LIMITED);
+	ck_assert_int_eq(request_classify(&a, CURLE_OK, 503), CLS_RATE_LIMITED);
+	ck_assert_int_eq(request_classify(&a, CURLE_OK, 404), CLS_CLIENT_ERROR);
+	ck_assert_int_eq(request_classify(&a, CURLE_OK, 500), CLS_SERVER_ERROR);
+	ck_assert_int_eq(request_classify(&a, CURLE_OK, 101), CLS_UNEXPECTED);
+	ck_assert_int_eq(request_classify(&b, CURLE_OK, 404), CLS_OK);
+	ck_assert_int_eq(request_classify(&b, CURLE_OK, 302), CLS_UNEXPECTED);
+	ck_assert_int_eq(request_classify(&a, CURLE_OPERATION_TIMEDOUT, 0),
 	    CLS_TIMEOUT);
-	ck_assert_int_eq(preq_classify(&a, CURLE_COULDNT_CONNECT, 0),
+	ck_assert_int_eq(request_classify(&a, CURLE_COULDNT_CONNECT, 0),
 	    CLS_CONNECT_ERROR);
-	ck_assert_int_eq(preq_classify(&a, CURLE_COULDNT_RESOLVE_HOST, 0),
+	ck_assert_int_eq(request_classify(&a, CURLE_COULDNT_RESOLVE_HOST, 0),
 	    CLS_CONNECT_ERROR);
-	ck_assert_int_eq(preq_classify(&a, CURLE_RECV_ERROR, 0),
+	ck_assert_int_eq(request_classify(&a, CURLE_RECV_ERROR, 0),
 	    CLS_TRANSPORT_ERROR);
-	ck_assert_int_eq(preq_classify(&a, CURLE_GOT_NOTHING, 0),
+	ck_assert_int_eq(request_classify(&a, CURLE_GOT_NOTHING, 0),
 	    CLS_TRANSPORT_ERROR);
-	preq_clear(&a);
-	preq_clear(&b);
+	request_clear(&a);
+	request_clear(&b);
 	scenario_free(scn);
 }
 END_TEST
@@ -189,14 +189,14 @@ START_TEST(test_render_and_sign)
 	setenv("LT_TEST_KEY", "k3y", 1);
 	scn = load(signed_yaml);
 	ck_assert_int_eq(scenario_bind_env(scn, &errs), 0);
-	ck_assert_int_eq(preq_build(&p, scn, 0, &cause), 0);
+	ck_assert_int_eq(request_build(&p, scn, 0, &cause), 0);
 	ck_assert_int_eq(p.method, PREQ_POST);
 	ck_assert(p.uses_seq);
 	ck_assert_ptr_nonnull(p.url);
-	b = preq_buf_new(&p);
+	b = request_buf_new(&p);
 	ctx.seq = 7;
 	ctx.rng = &rng;
-	n = preq_apply(&p, b, easy, &ctx, true);
+	n = request_apply(&p, b, easy, &ctx, true);
 	ck_assert_str_eq(b->url, "http://127.0.0.1:1/hook/7");
 	ck_assert_uint_eq(n, strlen("{\"n\":7}"));
 	ck_assert(memcmp(b->body, "{\"n\":7}", n) == 0);
@@ -213,13 +213,13 @@ START_TEST(test_render_and_sign)
 	ck_assert(has_line(b, want));
 
 	ctx.seq = 8;
-	preq_apply(&p, b, easy, &ctx, false);
+	request_apply(&p, b, easy, &ctx, false);
 	ck_assert_str_eq(b->url, "http://127.0.0.1:1/hook/8");
 	ck_assert(has_line(b, "X-Id: id-8"));
 	ck_assert(!has_line(b, want));
 
-	preq_buf_free(b, &p);
-	preq_clear(&p);
+	request_buf_free(b, &p);
+	request_clear(&p);
 	curl_easy_cleanup(easy);
 	scenario_free(scn);
 	unsetenv("LT_TEST_KEY");

@@ -50,7 +50,7 @@ compile(const char *text)
 	size_t off = 999;
 	char *cause = NULL;
 
-	ck_assert_msg(tmpl_compile(text, strlen(text), &t, &off, &cause) == 0,
+	ck_assert_msg(template_compile(text, strlen(text), &t, &off, &cause) == 0,
 	    "'%s' refused at %zu: %s", text, off, cause ? cause : "?");
 	ck_assert_ptr_nonnull(t);
 	return t;
@@ -70,17 +70,17 @@ ctx_at(uint64_t seq, time_t sec, long nsec)
 	return ctx;
 }
 
-/* Render into a fresh buffer sized by tmpl_max_len and check the bound. */
+/* Render into a fresh buffer sized by template_max_len and check the bound. */
 static const char *
 render(const struct tmpl *t, const struct tmpl_ctx *ctx)
 {
 	static char buf[4096];
-	size_t n, max = tmpl_max_len(t);
+	size_t n, max = template_max_len(t);
 
 	if (max >= sizeof buf)
 		ck_abort_msg("bound %zu is too large for the test", max);
 	memset(buf, 'X', max + 2);
-	n = tmpl_render(t, ctx, buf, max + 1);
+	n = template_render(t, ctx, buf, max + 1);
 	if (n > max || buf[n] != '\0' || buf[max + 1] != 'X')
 		ck_abort_msg("rendered %zu bytes, bound %zu", n, max);
 	return buf;
@@ -93,7 +93,7 @@ expect_render(const char *text, uint64_t seq, const char *want)
 	struct tmpl_ctx ctx = ctx_at(seq, 1795569572, 123456789);
 
 	ck_assert_str_eq(render(t, &ctx), want);
-	tmpl_free(t);
+	template_free(t);
 }
 
 static void
@@ -103,7 +103,7 @@ expect_err(const char *text, size_t want_off, const char *needle)
 	size_t off = 999;
 	char *cause = NULL;
 
-	ck_assert_msg(tmpl_compile(text, strlen(text), &t, &off, &cause) == -1,
+	ck_assert_msg(template_compile(text, strlen(text), &t, &off, &cause) == -1,
 	    "'%s' was accepted", text);
 	ck_assert_ptr_null(t);
 	ck_assert_ptr_nonnull(cause);
@@ -129,19 +129,19 @@ START_TEST(literals_and_escapes)
 	expect_render("{\"id\": ${seq}}", 12, "{\"id\": 12}");
 
 	t = compile("static $${body}");
-	ck_assert(tmpl_is_static(t));
-	ck_assert(!tmpl_uses_seq(t));
-	ck_assert(!tmpl_has_secret(t));
-	ck_assert_uint_eq(tmpl_max_len(t), strlen("static ${body}"));
-	tmpl_free(t);
+	ck_assert(template_is_static(t));
+	ck_assert(!template_uses_seq(t));
+	ck_assert(!template_has_secret(t));
+	ck_assert_uint_eq(template_max_len(t), strlen("static ${body}"));
+	template_free(t);
 	t = compile("");
-	ck_assert(tmpl_is_static(t));
-	ck_assert_uint_eq(tmpl_max_len(t), 0);
-	tmpl_free(t);
+	ck_assert(template_is_static(t));
+	ck_assert_uint_eq(template_max_len(t), 0);
+	template_free(t);
 	t = compile("a${seq}");
-	ck_assert(!tmpl_is_static(t));
-	ck_assert(tmpl_uses_seq(t));
-	tmpl_free(t);
+	ck_assert(!template_is_static(t));
+	ck_assert(template_uses_seq(t));
+	template_free(t);
 }
 END_TEST
 
@@ -170,11 +170,11 @@ START_TEST(now_iso_matches_gmtime)
 
 	for (i = 0; i < 20000; i++) {
 		/* Years 1970 to 2400, plus the edges of leap years. */
-		sec = (time_t)(tmpl_rng_next(&r) % UINT64_C(13569465600));
+		sec = (time_t)(template_rng_next(&r) % UINT64_C(13569465600));
 		if (i < 8)
 			sec = (time_t[]){ 0, 951782400, 951868799, 951868800,
 			    4107542400, 4107456000, 1709164800, 253402300799 }[i];
-		ms = (long)(tmpl_rng_next(&r) % 1000);
+		ms = (long)(template_rng_next(&r) % 1000);
 		ctx = ctx_at(0, sec, ms * 1000000 + 999999);
 		gmtime_r(&sec, &tm);
 		strftime(date, sizeof date, "%Y-%m-%dT%H:%M:%S", &tm);
@@ -189,7 +189,7 @@ START_TEST(now_iso_matches_gmtime)
 	ctx = ctx_at(0, INT64_C(300000000000), 0);
 	ck_assert_str_eq(render(t, &ctx),
 	    "9999-12-31T23:59:59.999Z|300000000000000");
-	tmpl_free(t);
+	template_free(t);
 }
 END_TEST
 
@@ -208,7 +208,7 @@ START_TEST(uuid)
 	bool ok;
 	int i, j;
 
-	ck_assert_uint_eq(tmpl_max_len(t), 36);
+	ck_assert_uint_eq(template_max_len(t), 36);
 	/* Checked without an assertion per byte, which would be slow. */
 	for (i = 0; i < 10000; i++) {
 		s = render(t, &ctx);
@@ -229,7 +229,7 @@ START_TEST(uuid)
 		if (strcmp(ids[i - 1], ids[i]) == 0)
 			ck_abort_msg("UUID %s came twice", ids[i]);
 	}
-	tmpl_free(t);
+	template_free(t);
 }
 END_TEST
 
@@ -253,7 +253,7 @@ START_TEST(rand_bounds_and_spread)
 		chi2 += (counts[i] - e) * (counts[i] - e) / e;
 	/* 9 degrees of freedom: 27.9 is the 0.1% tail. */
 	ck_assert_msg(chi2 < 27.9, "chi-square %.1f", chi2);
-	tmpl_free(t);
+	template_free(t);
 
 	expect_render("${rand:5-5}", 0, "5");
 	t = compile("${rand:1000000000000000000-1000000000000000002}");
@@ -262,17 +262,17 @@ START_TEST(rand_bounds_and_spread)
 		ck_assert(v >= UINT64_C(1000000000000000000) &&
 		    v <= UINT64_C(1000000000000000002));
 	}
-	tmpl_free(t);
+	template_free(t);
 	t = compile("${rand:0-18446744073709551615}");
-	ck_assert_uint_eq(tmpl_max_len(t), 20);
+	ck_assert_uint_eq(template_max_len(t), 20);
 	render(t, &ctx);
-	tmpl_free(t);
+	template_free(t);
 	t = compile("${rand:7-12}");
 	for (i = 0; i < 1000; i++) {
 		v = strtoull(render(t, &ctx), NULL, 10);
 		ck_assert(v >= 7 && v <= 12);
 	}
-	tmpl_free(t);
+	template_free(t);
 }
 END_TEST
 
@@ -280,14 +280,14 @@ START_TEST(rng)
 {
 	uint64_t s = 1, z = 0, a, b;
 
-	a = tmpl_rng_next(&s);
-	b = tmpl_rng_next(&s);
+	a = template_rng_next(&s);
+	b = template_rng_next(&s);
 	ck_assert_uint_ne(a, b);
 	ck_assert_uint_ne(s, 0);
 	/* A zero state must not get stuck. */
-	a = tmpl_rng_next(&z);
+	a = template_rng_next(&z);
 	ck_assert_uint_ne(z, 0);
-	ck_assert_uint_ne(a, tmpl_rng_next(&z));
+	ck_assert_uint_ne(a, template_rng_next(&z));
 }
 END_TEST
 
@@ -329,29 +329,29 @@ START_TEST(env_binding)
 	const char *missing = NULL;
 	size_t off = 999;
 
-	ck_assert(tmpl_has_secret(t));
-	ck_assert(!tmpl_is_static(t));
+	ck_assert(template_has_secret(t));
+	ck_assert(!template_is_static(t));
 	unsetenv("LT_TEST_TOKEN");
 	setenv("LT_T2", "two", 1);
-	ck_assert_int_eq(tmpl_bind_env(t, &missing, &off), -1);
+	ck_assert_int_eq(template_bind_env(t, &missing, &off), -1);
 	ck_assert_str_eq(missing, "LT_TEST_TOKEN");
 	ck_assert_uint_eq(off, 7);
 
 	setenv("LT_TEST_TOKEN", "s3cret", 1);
 	unsetenv("LT_T2");
-	ck_assert_int_eq(tmpl_bind_env(t, &missing, &off), -1);
+	ck_assert_int_eq(template_bind_env(t, &missing, &off), -1);
 	ck_assert_str_eq(missing, "LT_T2");
 	ck_assert_uint_eq(off, 28);
 
 	setenv("LT_T2", "", 1);
-	ck_assert_int_eq(tmpl_bind_env(t, &missing, &off), 0);
-	ck_assert_uint_eq(tmpl_max_len(t), strlen("Bearer s3cret/"));
+	ck_assert_int_eq(template_bind_env(t, &missing, &off), 0);
+	ck_assert_uint_eq(template_max_len(t), strlen("Bearer s3cret/"));
 	/* Bound once: later changes to the environment do not show. */
 	setenv("LT_TEST_TOKEN", "changed", 1);
 	ck_assert_str_eq(render(t, &ctx), "Bearer s3cret/");
-	ck_assert_int_eq(tmpl_bind_env(t, &missing, &off), 0);
+	ck_assert_int_eq(template_bind_env(t, &missing, &off), 0);
 	ck_assert_str_eq(render(t, &ctx), "Bearer changed/");
-	tmpl_free(t);
+	template_free(t);
 }
 END_TEST
 
@@ -373,28 +373,28 @@ START_TEST(max_len_holds)
 	setenv("LT_MAXLEN", "value-of-some-length", 1);
 	for (round = 0; round < 200; round++) {
 		text[0] = '\0';
-		for (k = 1 + tmpl_rng_next(&r) % 12; k > 0; k--)
-			strcat(text, texts[tmpl_rng_next(&r) %
+		for (k = 1 + template_rng_next(&r) % 12; k > 0; k--)
+			strcat(text, texts[template_rng_next(&r) %
 			    LT_NELEM(texts)]);
 		t = compile(text);
-		ck_assert_int_eq(tmpl_bind_env(t, &missing, &off), 0);
-		max = tmpl_max_len(t);
+		ck_assert_int_eq(template_bind_env(t, &missing, &off), 0);
+		max = template_max_len(t);
 		ck_assert_uint_le(max, 1024);
 		for (i = 0; i < 100; i++) {
-			ctx = ctx_at(tmpl_rng_next(&r) >> (tmpl_rng_next(&r) %
-			    64), (time_t)(tmpl_rng_next(&r) %
+			ctx = ctx_at(template_rng_next(&r) >> (template_rng_next(&r) %
+			    64), (time_t)(template_rng_next(&r) %
 			    UINT64_C(300000000000)) - INT64_C(100000000000),
-			    (long)(tmpl_rng_next(&r) % 1000000000));
+			    (long)(template_rng_next(&r) % 1000000000));
 			memset(buf, '#', sizeof buf);
 			/* Exactly max bytes of room: nothing past them. */
-			n = tmpl_render(t, &ctx, buf, max);
+			n = template_render(t, &ctx, buf, max);
 			for (k = max; k < sizeof buf && buf[k] == '#'; k++)
 				/* nothing */;
 			if (n > max || k != sizeof buf)
 				ck_abort_msg("'%s' wrote %zu, past its bound %zu",
 				    text, n, max);
 		}
-		tmpl_free(t);
+		template_free(t);
 	}
 }
 END_TEST
@@ -407,13 +407,13 @@ START_TEST(short_buffer_truncates)
 	char buf[16];
 
 	memset(buf, '#', sizeof buf);
-	ck_assert_uint_eq(tmpl_render(t, &ctx, buf, 11), 11);
+	ck_assert_uint_eq(template_render(t, &ctx, buf, 11), 11);
 	ck_assert(memcmp(buf, "01234567894#", 12) == 0);
-	ck_assert_uint_eq(tmpl_render(s, &ctx, buf, 6), 6);
+	ck_assert_uint_eq(template_render(s, &ctx, buf, 6), 6);
 	ck_assert(memcmp(buf, "static", 6) == 0);
-	ck_assert_uint_eq(tmpl_render(s, &ctx, NULL, 0), 0);
-	tmpl_free(t);
-	tmpl_free(s);
+	ck_assert_uint_eq(template_render(s, &ctx, NULL, 0), 0);
+	template_free(t);
+	template_free(s);
 }
 END_TEST
 
@@ -430,7 +430,7 @@ START_TEST(render_does_not_allocate)
 	int i;
 
 	setenv("LT_NOALLOC", "abc", 1);
-	ck_assert_int_eq(tmpl_bind_env(t, &missing, &off), 0);
+	ck_assert_int_eq(template_bind_env(t, &missing, &off), 0);
 
 	/* The counter sees the engine's allocations. */
 	before = nallocs;
@@ -442,14 +442,14 @@ START_TEST(render_does_not_allocate)
 	before = nallocs;
 	for (i = 0; i < 5000; i++) {
 		ctx.seq = (uint64_t)i;
-		total += tmpl_render(t, &ctx, buf, sizeof buf);
-		total += tmpl_render(s, &ctx, buf, sizeof buf);
+		total += template_render(t, &ctx, buf, sizeof buf);
+		total += template_render(s, &ctx, buf, sizeof buf);
 	}
 	after = nallocs;
 	ck_assert_uint_eq(after, before);
 	ck_assert_uint_gt(total, 5000 * 100);
-	tmpl_free(t);
-	tmpl_free(s);
+	template_free(t);
+	template_free(s);
 }
 END_TEST
 

@@ -35,8 +35,8 @@ expect(const char *expr, enum thr_metric m, enum thr_op op, double value,
 	struct threshold t = parse_ok(expr);
 
 	ck_assert_msg(t.metric == m, "'%s': metric %s, not %s", expr,
-	    thr_metric_name(t.metric), thr_metric_name(m));
-	ck_assert_msg(t.op == op, "'%s': op %s", expr, thr_op_name(t.op));
+	    threshold_metric_name(t.metric), threshold_metric_name(m));
+	ck_assert_msg(t.op == op, "'%s': op %s", expr, threshold_op_name(t.op));
 	ck_assert_msg(fabs(t.value - value) <= 1e-9 * fabs(value),
 	    "'%s': value %.17g, not %.17g", expr, t.value, value);
 	ck_assert_msg(t.scope == scope, "'%s': scope %d", expr, (int)t.scope);
@@ -129,12 +129,12 @@ START_TEST(operators)
 	expect("p95!=50ms", THR_P95, THR_NE, 50, ALL);
 	expect("  p95   !=   50ms  ", THR_P95, THR_NE, 50, ALL);
 	expect("p95\t<\t50ms", THR_P95, THR_LT, 50, ALL);
-	ck_assert_str_eq(thr_op_name(THR_LT), "<");
-	ck_assert_str_eq(thr_op_name(THR_LE), "<=");
-	ck_assert_str_eq(thr_op_name(THR_GT), ">");
-	ck_assert_str_eq(thr_op_name(THR_GE), ">=");
-	ck_assert_str_eq(thr_op_name(THR_EQ), "==");
-	ck_assert_str_eq(thr_op_name(THR_NE), "!=");
+	ck_assert_str_eq(threshold_op_name(THR_LT), "<");
+	ck_assert_str_eq(threshold_op_name(THR_LE), "<=");
+	ck_assert_str_eq(threshold_op_name(THR_GT), ">");
+	ck_assert_str_eq(threshold_op_name(THR_GE), ">=");
+	ck_assert_str_eq(threshold_op_name(THR_EQ), "==");
+	ck_assert_str_eq(threshold_op_name(THR_NE), "!=");
 }
 END_TEST
 
@@ -246,11 +246,11 @@ START_TEST(names_and_units)
 
 	/* Every metric's name parses back to that metric. */
 	for (i = 0; i < THR__COUNT; i++) {
-		ck_assert_str_eq(thr_metric_unit((enum thr_metric)i), units[i]);
+		ck_assert_str_eq(threshold_metric_unit((enum thr_metric)i), units[i]);
 		if (i == THR_LEAK_SLOPE_REQ || i == THR_LEAK_SLOPE_MIN)
 			continue;
 		snprintf(expr, sizeof expr, "%s >= 1%s",
-		    thr_metric_name((enum thr_metric)i),
+		    threshold_metric_name((enum thr_metric)i),
 		    units[i][0] == '%' ? "%" : "");
 		cause = NULL;
 		ck_assert_msg(threshold_parse(expr, &t, &off, &cause) == 0,
@@ -258,8 +258,8 @@ START_TEST(names_and_units)
 		ck_assert_uint_eq(t.metric, i);
 		threshold_clear(&t);
 	}
-	ck_assert_str_eq(thr_metric_name(THR_LEAK_SLOPE_MIN), "leak_slope");
-	ck_assert_str_eq(thr_metric_name(THR__COUNT), "?");
+	ck_assert_str_eq(threshold_metric_name(THR_LEAK_SLOPE_MIN), "leak_slope");
+	ck_assert_str_eq(threshold_metric_name(THR__COUNT), "?");
 }
 END_TEST
 
@@ -267,33 +267,33 @@ START_TEST(format_values)
 {
 	char buf[64];
 
-	ck_assert_str_eq(thr_format_value(THR_P95, 50, buf, sizeof buf),
+	ck_assert_str_eq(threshold_format_value(THR_P95, 50, buf, sizeof buf),
 	    "50ms");
-	ck_assert_str_eq(thr_format_value(THR_P99, 1500, buf, sizeof buf),
+	ck_assert_str_eq(threshold_format_value(THR_P99, 1500, buf, sizeof buf),
 	    "1.5s");
-	ck_assert_str_eq(thr_format_value(THR_MIN, 0.5, buf, sizeof buf),
+	ck_assert_str_eq(threshold_format_value(THR_MIN, 0.5, buf, sizeof buf),
 	    "500us");
-	ck_assert_str_eq(thr_format_value(THR_MEAN, 12.345, buf, sizeof buf),
+	ck_assert_str_eq(threshold_format_value(THR_MEAN, 12.345, buf, sizeof buf),
 	    "12.35ms");
-	ck_assert_str_eq(thr_format_value(THR_ERROR_RATE, 1, buf, sizeof buf),
+	ck_assert_str_eq(threshold_format_value(THR_ERROR_RATE, 1, buf, sizeof buf),
 	    "1%");
-	ck_assert_str_eq(thr_format_value(THR_ERROR_RATE, 0.5, buf,
+	ck_assert_str_eq(threshold_format_value(THR_ERROR_RATE, 0.5, buf,
 	    sizeof buf), "0.5%");
-	ck_assert_str_eq(thr_format_value(THR_MEM_GROWTH, 52428800, buf,
+	ck_assert_str_eq(threshold_format_value(THR_MEM_GROWTH, 52428800, buf,
 	    sizeof buf), "50MB");
-	ck_assert_str_eq(thr_format_value(THR_MEM_GROWTH, -1536, buf,
+	ck_assert_str_eq(threshold_format_value(THR_MEM_GROWTH, -1536, buf,
 	    sizeof buf), "-1.5KB");
-	ck_assert_str_eq(thr_format_value(THR_RPS, 80, buf, sizeof buf),
+	ck_assert_str_eq(threshold_format_value(THR_RPS, 80, buf, sizeof buf),
 	    "80 req/s");
-	ck_assert_str_eq(thr_format_value(THR_RPS, 79.456, buf, sizeof buf),
+	ck_assert_str_eq(threshold_format_value(THR_RPS, 79.456, buf, sizeof buf),
 	    "79.46 req/s");
-	ck_assert_str_eq(thr_format_value(THR_ERRORS, 3, buf, sizeof buf),
+	ck_assert_str_eq(threshold_format_value(THR_ERRORS, 3, buf, sizeof buf),
 	    "3");
-	ck_assert_str_eq(thr_format_value(THR_CPU_AVG, 80, buf, sizeof buf),
+	ck_assert_str_eq(threshold_format_value(THR_CPU_AVG, 80, buf, sizeof buf),
 	    "80%");
-	ck_assert_str_eq(thr_format_value(THR_LEAK_SLOPE_REQ, 1024, buf,
+	ck_assert_str_eq(threshold_format_value(THR_LEAK_SLOPE_REQ, 1024, buf,
 	    sizeof buf), "1KB/req");
-	ck_assert_str_eq(thr_format_value(THR_LEAK_SLOPE_MIN, 102400, buf,
+	ck_assert_str_eq(threshold_format_value(THR_LEAK_SLOPE_MIN, 102400, buf,
 	    sizeof buf), "100KB/min");
 }
 END_TEST
@@ -312,12 +312,12 @@ START_TEST(format_parses_back)
 
 	for (i = 0; i < LT_NELEM(exprs); i++) {
 		ck_assert_int_eq(threshold_parse(exprs[i], &a, &off, &cause), 0);
-		thr_format_value(a.metric, a.value, buf, sizeof buf);
+		threshold_format_value(a.metric, a.value, buf, sizeof buf);
 		/* "80 req/s" is for people; the grammar writes 80/s. */
 		if ((p = strstr(buf, " req/s")) != NULL)
 			strcpy(p, "/s");
 		snprintf(again, sizeof again, "%s %s %s",
-		    thr_metric_name(a.metric), thr_op_name(a.op), buf);
+		    threshold_metric_name(a.metric), threshold_op_name(a.op), buf);
 		ck_assert_msg(threshold_parse(again, &b, &off, &cause) == 0,
 		    "%s: %s", again, cause);
 		ck_assert_uint_eq(a.metric, b.metric);

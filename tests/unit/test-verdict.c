@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "check-tap.h"
+#include "hdr.h"
 #include "scenario.h"
 #include "snapshot.h"
 #include "util.h"
@@ -33,8 +34,8 @@ scenario_with(const char *thresholds)
 
 	xasprintf(&y, "%sthresholds:\n%s", base_yaml, thresholds);
 	if (scenario_load_buffer("t.yaml", y, strlen(y), &scn, &errs) != 0) {
-		scn_errors_print(stderr, &errs);
-		scn_errors_clear(&errs);
+		scenario_errors_print(stderr, &errs);
+		scenario_errors_clear(&errs);
 		ck_abort_msg("scenario refused");
 	}
 	free(y);

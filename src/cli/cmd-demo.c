@@ -1,0 +1,152 @@
+/*
+ * loadtop demo: start the bundled loadtop-target on a free loopback port,
+ * run scenarios/demo.yaml against it, and stop it at the end.  Works from
+ * the build tree and after make install.
+ */
+#include "config.h"
+
+#include <arpa/inet.h>
+#include <errno.h>
+#include <limits.h>
+#include <netinet/in.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include "cmd.h"
+#include "proc-spawn.h"
+#include "util.h"
+
+/* The directory this executable lives in. */
+static char *
+self_dir(void)
+{
+	char buf[PATH_MAX], *slash;
+	ssize_t n = readlink("/proc/self/exe", buf, sizeof buf - 1);
+
+	if (n <= 0)
+		return NULL;
+	buf[n] = '\0';
+	if ((slash = strrchr(buf, '/')) == NULL)
+		return NULL;
+	*slash = '\0';
+	return xstrdup(buf);
+}
+
+/* The first of the candidates that exists (and is executable if asked). */
+static char *
+find_first(const char *const *cands, size_t n, int mode)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++)
+		if (cands[i] != NULL && access(cands[i], mode) == 0)
+			return xstrdup(cands[i]);
+	return NULL;
+}
+
+/* A loopback port nobody listens on right now. */
+static int
+free_port(char **cause)
+{
+	struct sockaddr_in sa = { .sin_family = AF_INET };
+	socklen_t len = sizeof sa;
+	int fd, port;
+
+	sa.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+	if ((fd = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0)) < 0 ||
+	    bind(fd, (struct sockaddr *)&sa, sizeof sa) != 0 ||
+	    getsockname(fd, (struct sockaddr *)&sa, &len) != 0) {
+		xasprintf(cause, "cannot find a free port: %s", strerror(errno));
+		if (fd >= 0)
+			close(fd);
+		return -1;
+	}
+	port = ntohs(sa.sin_port);
+	close(fd);
+	return port;
+}
+
+int
+cmd_demo(struct run_opts *ro)
+{
+	struct procspawn_opts so = { 0 };
+	struct procspawn *child = NULL;
+	char *dir = self_dir(), *target = NULL, *scenario = NULL;
+	char *cand[3], *cmdline = NULL, *url = NULL, *log = NULL, *cause = NULL;
+	char desc[128];
+	int port, rc = LT_EXIT_RUNTIME, status;
+	bool installed;
+	size_t i;
+
+	cand[0] = cand[2] = NULL;
+	if (dir != NULL)
+		xasprintf(&cand[0], "%s/loadtop-target", dir);
+	xasprintf(&cand[1], "%s/loadtop-target", LT_BINDIR);
+	cand[2] = NULL;
+	target = find_first((const char *const *)cand, 2, X_OK);
+	for (i = 0; i < 2; i++)
+		free(cand[i]);
+
+	cand[0] = NULL;
+	if (dir != NULL)
+		xasprintf(&cand[0], "%s/scenarios/demo.yaml", dir);
+	/* An installed loadtop takes the installed scenario; one in a build
+	 * tree the source tree's. */
+	installed = dir != NULL && strcmp(dir, LT_BINDIR) == 0;
+	xasprintf(&cand[1], "%s/scenarios/demo.yaml", installed ?
+	    LT_PKGDATADIR : LT_SRCDIR);
+	xasprintf(&cand[2], "%s/scenarios/demo.yaml", installed ?
+	    LT_SRCDIR : LT_PKGDATADIR);
+	scenario = find_first((const char *const *)cand, 3, R_OK);
+	for (i = 0; i < 3; i++)
+		free(cand[i]);
+	free(dir);
+
+	if (target == NULL || scenario == NULL) {
+		fprintf(stderr, "loadtop: demo needs loadtop-target and "
+		    "scenarios/demo.yaml beside loadtop or installed in %s "
+		    "and %s\n", LT_BINDIR, LT_PKGDATADIR);
+		goto out;
+	}
+	if ((port = free_port(&cause)) < 0)
+		goto fail;
+	xasprintf(&cmdline, "'%s' --port %d --quiet", target, port);
+	xasprintf(&url, "http://127.0.0.1:%d", port);
+	xasprintf(&log, "%s/loadtop-demo-target.%d.log",
+	    getenv("TMPDIR") ? getenv("TMPDIR") : "/tmp", (int)getpid());
+	so.command = cmdline;
+	so.log_path = log;
+	so.ready_port = port;
+	if ((child = proc_spawn_start(&so, &cause)) == NULL ||
+	    proc_spawn_wait_ready(child, &cause) != 0)
+		goto fail;
+	fprintf(stderr, "loadtop: demo: loadtop-target (pid %d) on %s, "
+	    "its log in %s\n", (int)proc_spawn_pid(child), url, log);
+
+	/* The demo's signed webhooks use loadtop-target's default secret. */
+	setenv("LOADTOP_TARGET_SECRET", "loadtop-demo-secret", 0);
+	ro->scenario_file = scenario;
+	ro->base_url = url;
+	ro->child = child;
+	rc = cmd_run(ro);
+
+	status = proc_spawn_stop(child);
+	proc_spawn_describe(status, desc, sizeof desc);
+	if (!ro->quiet)
+		fprintf(stderr, "loadtop: demo: loadtop-target %s\n", desc);
+	goto out;
+fail:
+	fprintf(stderr, "loadtop: demo: %s\n", cause);
+out:
+	proc_spawn_free(child);
+	free(cause);
+	free(cmdline);
+	free(url);
+	free(log);
+	free(target);
+	free(scenario);
+	return rc;
+}

@@ -1,0 +1,349 @@
+/* Running a scenario, or an ad-hoc one built from the command line. */
+#include "config.h"
+
+#include <pthread.h>
+#include <signal.h>
+#include <stdarg.h>
+#include <stdbool.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <curl/curl.h>
+
+#include "cmd.h"
+#include "engine.h"
+#include "headless.h"
+#include "report.h"
+#include "run-target.h"
+#include "ui.h"
+#include "units.h"
+#include "util.h"
+#include "verdict.h"
+
+/* Append s to buf as a YAML double-quoted scalar. */
+static void
+yaml_quote(char **buf, const char *s)
+{
+	size_t len = strlen(*buf), cap = len + 4 * strlen(s) + 3;
+	char *p;
+
+	*buf = xrealloc(*buf, cap + 1);
+	p = *buf + len;
+	*p++ = '"';
+	for (; *s != '\0'; s++) {
+		unsigned char c = (unsigned char)*s;
+
+		if (c == '"' || c == '\\') {
+			*p++ = '\\';
+			*p++ = (char)c;
+		} else if (c < 0x20) {
+			p += sprintf(p, "\\x%02x", c);
+		} else
+			*p++ = (char)c;
+	}
+	*p++ = '"';
+	*p = '\0';
+}
+
+static void
+append(char **buf, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+
+static void
+append(char **buf, const char *fmt, ...)
+{
+	va_list ap;
+	char *more;
+
+	va_start(ap, fmt);
+	xvasprintf(&more, fmt, ap);
+	va_end(ap);
+	*buf = xrealloc(*buf, strlen(*buf) + strlen(more) + 1);
+	strcat(*buf, more);
+	free(more);
+}
+
+/* The ad-hoc scenario, as YAML for the one validator we have. */
+static char *
+adhoc_yaml(const struct run_opts *o)
+{
+	char *y = xstrdup("version: 1\nname: ");
+	size_t i;
+
+	yaml_quote(&y, "ad-hoc");
+	append(&y, "\ntarget: {}\ndefaults:\n  http_version: %s\n"
+	    "  insecure_tls: %s\n", o->http2 ? "\"2\"" : "\"1.1\"",
+	    o->insecure ? "true" : "false");
+	if (o->timeout_us > 0)
+		append(&y, "  timeout: %lldus\n", (long long)o->timeout_us);
+	append(&y, "requests:\n  - url: ");
+	yaml_quote(&y, o->url);
+	append(&y, "\n    method: ");
+	yaml_quote(&y, o->method != NULL ? o->method : "GET");
+	append(&y, "\n");
+	if (o->nheaders > 0) {
+		append(&y, "    headers:\n");
+		for (i = 0; i < o->nheaders; i++) {
+			const char *colon = strchr(o->headers[i], ':');
+			char *name = xstrndup(o->headers[i],
+			    (size_t)(colon - o->headers[i]));
+			const char *v = colon + 1;
+
+			while (*v == ' ')
+				v++;
+			append(&y, "      ");
+			yaml_quote(&y, name);
+			append(&y, ": ");
+			yaml_quote(&y, v);
+			append(&y, "\n");
+			free(name);
+		}
+	}
+	if (o->body != NULL) {
+		append(&y, "    body: ");
+		yaml_quote(&y, o->body);
+		append(&y, "\n");
+	} else if (o->body_file != NULL) {
+		append(&y, "    body_file: ");
+		yaml_quote(&y, o->body_file);
+		append(&y, "\n");
+	}
+	append(&y, "phases:\n");
+	if (o->requests > 0 && o->rate > 0)
+		append(&y, "  - {kind: sustained, rate: %.6f, duration: %lldus, "
+		    "connections: %u}\n", o->rate,
+		    (long long)((double)o->requests / o->rate * 1e6),
+		    o->conns);
+	else if (o->requests > 0)
+		append(&y, "  - {kind: burst, requests: %llu, concurrency: %u}\n",
+		    (unsigned long long)o->requests,
+		    (unsigned)LT_MIN((uint64_t)o->conns, o->requests));
+	else if (o->rate > 0)
+		append(&y, "  - {kind: sustained, rate: %.6f, duration: %lldus, "
+		    "connections: %u}\n", o->rate, (long long)o->duration_us,
+		    o->conns);
+	else
+		append(&y, "  - {kind: sustained, users: %u, duration: %lldus}\n",
+		    o->conns, (long long)o->duration_us);
+	if (o->nthresholds > 0) {
+		append(&y, "thresholds:\n");
+		for (i = 0; i < o->nthresholds; i++) {
+			append(&y, "  - ");
+			yaml_quote(&y, o->thresholds[i]);
+			append(&y, "\n");
+		}
+	}
+	return y;
+}
+
+static int
+load(const struct run_opts *o, struct scenario **scn)
+{
+	struct scn_errors errs = { 0 };
+	char *yaml;
+	int rc;
+	struct scn_load_opts lo = { .base_url = o->base_url };
+
+	if (o->scenario_file != NULL)
+		rc = scenario_load_opts(o->scenario_file, &lo, scn, &errs);
+	else {
+		yaml = adhoc_yaml(o);
+		rc = scenario_load_buffer("<command line>", yaml, strlen(yaml),
+		    scn, &errs);
+		free(yaml);
+	}
+	if (rc == 0 && scenario_bind_env(*scn, &errs) != 0) {
+		scenario_free(*scn);
+		rc = -1;
+	}
+	if (rc != 0) {
+		scenario_errors_print(stderr, &errs);
+		scenario_errors_clear(&errs);
+		return -1;
+	}
+	return 0;
+}
+
+/* Exit code from the final snapshot. */
+static int
+verdict(const struct snapshot *s)
+{
+	size_t i;
+
+	for (i = 0; i < s->nphases; i++) {
+		const struct snap_rate_limit *rl = &s->phases[i].rl;
+
+		if (s->phases[i].kind == SCN_RATE_LIMIT && rl->checked &&
+		    !rl->passed)
+			return LT_EXIT_THRESHOLD;
+	}
+	if (s->total.n.completed > 0 && s->total.n.responses == 0) {
+		fprintf(stderr, "loadtop: no request got an answer (%s): is "
+		    "the target up?\n", s->nfailures > 0 ?
+		    s->failures[0].what : "no failure recorded");
+		return LT_EXIT_RUNTIME;
+	}
+	return LT_EXIT_OK;
+}
+
+/*
+ * Headless: a progress line per interval until the run ends; a signal
+ * stops the run.
+ */
+static void
+run_loop_headless(const struct control *ctl, const struct run_opts *o,
+    const sigset_t *sigs)
+{
+	struct snapshot *s;
+	struct timespec ts;
+	uint64_t shown = 0;
+	size_t alerts_shown = 0;
+	int sig;
+
+	for (;;) {
+		bool done = control_wait(ctl, 0);
+
+		if ((s = control_snapshot(ctl)) != NULL) {
+			if (s->seq != shown && s->interval_end && !done &&
+			    !o->quiet)
+				headless_progress(stderr, s, &alerts_shown);
+			shown = s->seq;
+			snapshot_release(s);
+		}
+		if (done)
+			break;
+		ts.tv_sec = 0;
+		ts.tv_nsec = 100000000;
+		sig = sigtimedwait(sigs, NULL, &ts);
+		if (sig > 0) {
+			if (!o->quiet)
+				fprintf(stderr, "loadtop: %s, stopping\n",
+				    strsignal(sig));
+			control_stop(ctl, END_SIGNAL);
+		}
+	}
+}
+
+/* After the run: the summary, the thresholds, the report, the exit code. */
+static int
+run_finish(struct engine *e, const struct run_opts *o,
+    const struct run_target *target, const struct verdict_watch *w)
+{
+	struct snapshot *s = engine_snapshot(e);
+	struct report_opts ro = { 0 };
+	struct verdict v;
+	char *dir, *cause = NULL;
+	int rc;
+
+	headless_summary(stdout, s);
+	verdict_eval(s, &v);
+	verdict_print(stdout, s, &v);
+	if (w->aborted)
+		fprintf(stderr, "loadtop: stopped early: %s\n", w->why);
+	if (!o->no_report) {
+		ro.path = o->report_path;
+		ro.target_log = target->log_path;
+		if (target->child != NULL)
+			ro.target_command = o->exec_cmd != NULL ? o->exec_cmd :
+			    s->scn->target.process.exec;
+		ro.abort_why = w->aborted ? w->why : NULL;
+		if ((dir = report_write(s, &ro, &cause)) == NULL) {
+			fprintf(stderr, "loadtop: the report could not be "
+			    "written: %s\n", cause);
+			free(cause);
+		}
+		free(dir);
+	}
+	rc = verdict(s);
+	if (rc == LT_EXIT_OK && !v.passed)
+		rc = LT_EXIT_THRESHOLD;
+	verdict_clear(&v);
+	snapshot_release(s);
+	return rc;
+}
+
+static int
+run_fail(const char *what, char *cause, struct run_target *target,
+    struct scenario *scn, const sigset_t *old, bool quiet)
+{
+	fprintf(stderr, "loadtop: %s%s\n", what, cause);
+	free(cause);
+	run_target_close(target, quiet);
+	run_target_free(target);
+	scenario_free(scn);
+	pthread_sigmask(SIG_SETMASK, old, NULL);
+	return LT_EXIT_RUNTIME;
+}
+
+int
+cmd_run(const struct run_opts *o)
+{
+	struct engine_opts eo = { 0 };
+	struct run_target target;
+	struct scenario *scn = NULL;
+	struct engine *e = NULL;
+	struct verdict_watch watch = { 0 };
+	sigset_t sigs, old;
+	char *cause = NULL;
+	int rc;
+
+	curl_global_init(CURL_GLOBAL_DEFAULT);
+	if (load(o, &scn) != 0)
+		return LT_EXIT_USAGE;
+	/* The ad-hoc scenario has them already; a file gets them added. */
+	if (o->scenario_file != NULL && verdict_add_thresholds(scn,
+	    o->thresholds, o->nthresholds, &cause) != 0) {
+		fprintf(stderr, "loadtop: %s\n", cause);
+		free(cause);
+		scenario_free(scn);
+		return LT_EXIT_USAGE;
+	}
+
+	/* Signals are taken by the main thread, never by the others. */
+	sigemptyset(&sigs);
+	sigaddset(&sigs, SIGINT);
+	sigaddset(&sigs, SIGTERM);
+	sigaddset(&sigs, SIGHUP);
+	pthread_sigmask(SIG_BLOCK, &sigs, &old);
+	signal(SIGPIPE, SIG_IGN);
+
+	if (run_target_open(&target, o, scn, &cause) != 0)
+		return run_fail("target process: ", cause, &target, scn, &old,
+		    o->quiet);
+	eo.threads = o->threads;
+	eo.interval_us = o->interval_us;
+	eo.monitor = target.monitor;
+	eo.on_snapshot = verdict_watch_snapshot;
+	eo.snapshot_arg = &watch;
+	if ((e = engine_new(scn, &eo, &cause)) != NULL)
+		watch.control = engine_control(e);
+	if (e == NULL || engine_start(e, &cause) != 0) {
+		engine_free(e);
+		return run_fail("", cause, &target, scn, &old, o->quiet);
+	}
+
+	{
+		/* The dashboard's 's': quiet, for the screen is curses'. */
+		struct report_opts now = { .path = o->report_path,
+		    .target_log = target.log_path, .quiet = true };
+		struct ui_opts uo = { .fps = o->fps };
+		struct control ctl = engine_control(e);
+
+		if (!o->no_report) {
+			ctl.report = report_now;
+			ctl.report_arg = &now;
+		}
+		/* The dashboard on a terminal, else progress lines. */
+		if (o->headless || ui_run(&ctl, &uo, &sigs) != 0)
+			run_loop_headless(&ctl, o, &sigs);
+	}
+	rc = run_finish(e, o, &target, &watch);
+
+	engine_free(e);
+	run_target_close(&target, o->quiet);
+	run_target_free(&target);
+	scenario_free(scn);
+	pthread_sigmask(SIG_SETMASK, &old, NULL);
+	return rc;
+}

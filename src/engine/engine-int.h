@@ -1,0 +1,110 @@
+/* The engine's own state, shared by engine*.c and nothing else. */
+#ifndef LT_ENGINE_INT_H
+#define LT_ENGINE_INT_H
+
+#include <pthread.h>
+
+#include <curl/curl.h>
+
+#include "alerts.h"
+#include "engine.h"
+#include "request.h"
+#include "stats.h"
+#include "worker.h"
+
+struct phase_run {
+	size_t *use;
+	unsigned *weights;
+	size_t nuse;
+	enum phase_state state;
+	double started;			/* seconds since the run started */
+	double ended;
+	int64_t start_ns;
+	int64_t paused_ns;		/* time spent paused in this phase */
+	int64_t duration_ns;		/* timed phases; 0 otherwise */
+	uint64_t count;			/* counted phases; 0 otherwise */
+	struct stats *base;		/* cumulative stats at the phase start */
+	struct snap_block block;	/* final, once done */
+	struct hdr *histogram;		/* the phase's latency so far */
+	struct stats_phase facts;
+	struct snap_rate_limit rl;
+	struct snap_leak_point *leak;
+	size_t nleak;
+	double target_rate;
+	unsigned target_users;
+	struct pace rate_curve;	/* ramp: for display */
+	bool ramp;
+};
+
+struct engine {
+	const struct scenario *scn;
+	struct engine_opts opts;
+	unsigned nthreads;
+	struct preq *preqs;
+	size_t npreq;
+	CURLSH *share;
+	pthread_mutex_t share_lock[CURL_LOCK_DATA_LAST];
+	struct worker_env env;
+	struct worker **w;
+	uint64_t seq;
+	uint64_t order;
+
+	pthread_t thread;
+	bool thread_started;
+	pthread_mutex_t lock;		/* controls below, and worker signals */
+	pthread_cond_t cond;
+	bool stop;
+	enum end_reason reason;
+	bool paused;
+	double factor;
+	bool next;
+	bool done;
+	bool refresh;			/* a control changed what snapshots say */
+
+	/* Engine thread only. */
+	bool applied_paused;
+	double applied_factor;
+	int64_t paused_at;
+	enum engine_state state;
+	int64_t t0_ns;
+	int64_t wall0_us;
+	int64_t next_tick;
+	size_t cur;
+	uint64_t plan_id;
+	bool *has_plan;			/* per worker, for the current plan */
+	struct phase_run *ph;
+	struct stats *cum, *prev, *delta;	/* delta: scratch */
+	int64_t prev_ns;
+	double rps_peak;
+	struct snap_point *series;
+	size_t nseries, series_cap;
+	uint64_t snap_seq;
+	uint64_t completed;
+	struct alerts *alerts;
+
+	pthread_mutex_t snap_lock;
+	struct snapshot *snap;
+};
+
+/* The live factor's bounds. */
+#define ENGINE_FACTOR_MIN 0.01
+#define ENGINE_FACTOR_MAX 100.0
+
+void	*engine_main(void *);
+/* Stop early: the current phase drains (briefly) and the run ends. */
+void	 engine_stop(struct engine *, enum end_reason);
+
+/* engine-block.c: a block from (delta) statistics covering seconds. */
+void	 engine_block_fill(struct snap_block *, const struct stats *,
+	     double seconds);
+void	 engine_lat_fill(struct snap_lat *, const struct hdr *);
+void	 engine_status_fill(struct snapshot *, const struct stats *);
+void	 engine_failures_fill(struct snapshot *, const struct stats *);
+/*
+ * Merge the workers' statistics and publish a snapshot.  A regular tick
+ * closes an interval (a point of the series); others, at phase
+ * boundaries and at the end, only refresh what is shown.
+ */
+void	 engine_tick(struct engine *, int64_t now, bool regular);
+
+#endif

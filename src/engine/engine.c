@@ -1,0 +1,186 @@
+/* The engine thread: phases in order, plans to workers, snapshots out. */
+#include "config.h"
+
+#include <errno.h>
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "engine.h"
+#include "engine-int.h"
+#include "util.h"
+
+static void
+share_lock(CURL *h, curl_lock_data data, curl_lock_access a, void *arg)
+{
+	struct engine *e = arg;
+
+	(void)h;
+	(void)a;
+	pthread_mutex_lock(&e->share_lock[data]);
+}
+
+static void
+share_unlock(CURL *h, curl_lock_data data, void *arg)
+{
+	struct engine *e = arg;
+
+	(void)h;
+	pthread_mutex_unlock(&e->share_lock[data]);
+}
+
+static void
+phase_use_init(struct engine *e, size_t i)
+{
+	const struct scn_phase *p = &e->scn->phases[i];
+	struct phase_run *ph = &e->ph[i];
+	size_t k, n = p->use != NULL ? p->nuse : e->scn->nrequests;
+
+	ph->use = xcalloc(n, sizeof *ph->use);
+	ph->weights = xcalloc(n, sizeof *ph->weights);
+	for (k = 0; k < n; k++) {
+		size_t r = p->use != NULL ? p->use[k] : k;
+
+		if (e->scn->requests[r].weight == 0 && p->use == NULL)
+			continue;
+		ph->use[ph->nuse] = r;
+		/* An explicitly used request with weight 0 still gets sent. */
+		ph->weights[ph->nuse++] = LT_MAX(e->scn->requests[r].weight, 1u);
+	}
+}
+
+struct engine *
+engine_new(const struct scenario *scn, const struct engine_opts *opts,
+    char **cause)
+{
+	struct engine *e = xcalloc(1, sizeof *e);
+	size_t i;
+	long ncpu;
+
+	e->scn = scn;
+	e->opts = *opts;
+	e->alerts = alerts_new();
+	if (e->opts.interval_us <= 0)
+		e->opts.interval_us = 1000000;
+	ncpu = sysconf(_SC_NPROCESSORS_ONLN);
+	e->nthreads = opts->threads ? opts->threads :
+	    (unsigned)(ncpu > 0 ? ncpu : 1);
+	if (e->nthreads > 256)
+		e->nthreads = 256;
+	e->factor = e->applied_factor = 1.0;
+	pthread_mutex_init(&e->lock, NULL);
+	util_cond_init(&e->cond);
+	pthread_mutex_init(&e->snap_lock, NULL);
+	for (i = 0; i < LT_NELEM(e->share_lock); i++)
+		pthread_mutex_init(&e->share_lock[i], NULL);
+
+	e->npreq = scn->nrequests;
+	e->preqs = xcalloc(e->npreq, sizeof *e->preqs);
+	for (i = 0; i < e->npreq; i++) {
+		if (request_build(&e->preqs[i], scn, i, cause) != 0) {
+			e->npreq = i;
+			engine_free(e);
+			return NULL;
+		}
+	}
+	e->share = curl_share_init();
+	curl_share_setopt(e->share, CURLSHOPT_LOCKFUNC, share_lock);
+	curl_share_setopt(e->share, CURLSHOPT_UNLOCKFUNC, share_unlock);
+	curl_share_setopt(e->share, CURLSHOPT_USERDATA, e);
+	curl_share_setopt(e->share, CURLSHOPT_SHARE, CURL_LOCK_DATA_DNS);
+	curl_share_setopt(e->share, CURLSHOPT_SHARE, CURL_LOCK_DATA_SSL_SESSION);
+
+	e->env = (struct worker_env){
+		.scn = scn, .preqs = e->preqs, .npreq = e->npreq,
+		.share = e->share, .seq = &e->seq, .order = &e->order,
+		.http_version = scn->defaults.http_version,
+		.insecure_tls = scn->defaults.insecure_tls,
+		.lock = &e->lock, .cond = &e->cond,
+	};
+	e->ph = xcalloc(scn->nphases, sizeof *e->ph);
+	for (i = 0; i < scn->nphases; i++) {
+		phase_use_init(e, i);
+		e->ph[i].started = e->ph[i].ended = -1;
+	}
+	e->cum = stats_new(e->npreq);
+	e->prev = stats_new(e->npreq);
+	e->delta = stats_new(e->npreq);
+
+	e->w = xcalloc(e->nthreads, sizeof *e->w);
+	for (i = 0; i < e->nthreads; i++) {
+		if ((e->w[i] = worker_new(&e->env, (unsigned)i, cause)) == NULL) {
+			engine_free(e);
+			return NULL;
+		}
+	}
+	return e;
+}
+
+int
+engine_start(struct engine *e, char **cause)
+{
+	unsigned i;
+	int rc;
+
+	for (i = 0; i < e->nthreads; i++)
+		if (worker_start(e->w[i], cause) != 0)
+			return -1;
+	e->t0_ns = util_now_ns();
+	e->wall0_us = util_wall_us();
+	e->prev_ns = e->t0_ns;
+	e->next_tick = e->t0_ns + e->opts.interval_us * 1000;
+	if ((rc = pthread_create(&e->thread, NULL, engine_main, e)) != 0) {
+		xasprintf(cause, "engine thread: %s", strerror(rc));
+		return -1;
+	}
+	e->thread_started = true;
+	return 0;
+}
+
+uint64_t
+engine_completed(struct engine *e)
+{
+	return __atomic_load_n(&e->completed, __ATOMIC_RELAXED);
+}
+
+void
+engine_free(struct engine *e)
+{
+	size_t i;
+
+	if (e == NULL)
+		return;
+	if (e->thread_started) {
+		engine_stop(e, END_USER_QUIT);
+		pthread_join(e->thread, NULL);
+	}
+	for (i = 0; e->w != NULL && i < e->nthreads; i++)
+		worker_free(e->w[i]);
+	free(e->w);
+	if (e->share != NULL)
+		curl_share_cleanup(e->share);
+	for (i = 0; i < e->npreq; i++)
+		request_clear(&e->preqs[i]);
+	free(e->preqs);
+	for (i = 0; e->ph != NULL && i < e->scn->nphases; i++) {
+		free(e->ph[i].use);
+		free(e->ph[i].weights);
+		free(e->ph[i].leak);
+		hdr_free(e->ph[i].histogram);
+		stats_free(e->ph[i].base);
+	}
+	free(e->ph);
+	stats_free(e->cum);
+	stats_free(e->prev);
+	stats_free(e->delta);
+	free(e->series);
+	alerts_free(e->alerts);
+	snapshot_release(e->snap);
+	pthread_mutex_destroy(&e->lock);
+	pthread_cond_destroy(&e->cond);
+	pthread_mutex_destroy(&e->snap_lock);
+	for (i = 0; i < LT_NELEM(e->share_lock); i++)
+		pthread_mutex_destroy(&e->share_lock[i]);
+	free(e);
+}

@@ -1,0 +1,48 @@
+/*
+ * The load engine: runs a scenario's phases in order on a pool of worker
+ * threads, publishes a snapshot every interval, and takes live controls
+ * (pause, scale, next phase, stop) from any thread.
+ */
+#ifndef LT_ENGINE_H
+#define LT_ENGINE_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "monitor.h"
+#include "scenario.h"
+#include "control.h"
+#include "snapshot.h"
+
+struct engine_opts {
+	unsigned threads;		/* 0: one per core */
+	int64_t interval_us;		/* snapshot interval, default 1s */
+	/* The target process's monitor, or NULL.  Leak phases sample it
+	 * after each batch; every snapshot carries its view; the run ends
+	 * (target_exited) when the target does. */
+	struct monitor *monitor;
+	/* Called from the engine thread after each snapshot is published. */
+	void	(*on_snapshot)(void *arg, struct snapshot *);
+	void *snapshot_arg;
+};
+
+struct engine;
+
+struct engine *engine_new(const struct scenario *, const struct engine_opts *,
+	     char **cause);
+int	 engine_start(struct engine *, char **cause);
+/*
+ * The run's controls (control.h): pause, scale, next phase, stop.  They
+ * may be sent from any thread; the engine thread applies them and
+ * publishes a snapshot that shows them.
+ */
+struct control engine_control(struct engine *);
+/* Wait up to timeout_us (-1: forever) for the run to end; true if over. */
+bool	 engine_wait(struct engine *, int64_t timeout_us);
+/* The latest snapshot, held for the caller (snapshot_release it). */
+struct snapshot *engine_snapshot(struct engine *);
+/* Total requests completed so far (cheap; for the monitor's fit). */
+uint64_t engine_completed(struct engine *);
+void	 engine_free(struct engine *);
+
+#endif

@@ -1,0 +1,235 @@
+/* A worker's connection slots and the path of one request through them. */
+#include "config.h"
+
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "util.h"
+#include "worker-int.h"
+
+static size_t
+discard_body(char *ptr, size_t size, size_t nmemb, void *arg)
+{
+	struct slot *s = arg;
+
+	(void)ptr;
+	s->bytes += size * nmemb;
+	return size * nmemb;
+}
+
+static struct slot *
+slot_new(struct worker *w, bool small)
+{
+	struct slot *s = xcalloc(1, sizeof *s);
+	CURL *e;
+
+	s->w = w;
+	s->req = SIZE_MAX;
+	s->bufs = xcalloc(w->env->npreq, sizeof *s->bufs);
+	if ((e = curl_easy_init()) == NULL) {
+		fprintf(stderr, "loadtop: curl_easy_init failed\n");
+		abort();
+	}
+	s->easy = e;
+	curl_easy_setopt(e, CURLOPT_PRIVATE, s);
+	curl_easy_setopt(e, CURLOPT_WRITEFUNCTION, discard_body);
+	curl_easy_setopt(e, CURLOPT_WRITEDATA, s);
+	curl_easy_setopt(e, CURLOPT_NOSIGNAL, 1L);
+	curl_easy_setopt(e, CURLOPT_TCP_NODELAY, 1L);
+	/* Load goes straight to the target: no proxy, so libcurl does not
+	 * read the proxy variables of the environment on every request. */
+	curl_easy_setopt(e, CURLOPT_PROXY, "");
+	/* Past a few hundred connections a thread, libcurl's 16 KB receive
+	 * buffers are most of our memory: trade reads for room. */
+	if (small)
+		curl_easy_setopt(e, CURLOPT_BUFFERSIZE, 2048L);
+	curl_easy_setopt(e, CURLOPT_SHARE, w->env->share);
+	/* HTTP/2: wait for a connection to multiplex on, not a new one. */
+	if (w->env->http_version == 20)
+		curl_easy_setopt(e, CURLOPT_PIPEWAIT, 1L);
+	if (w->env->insecure_tls) {
+		curl_easy_setopt(e, CURLOPT_SSL_VERIFYPEER, 0L);
+		curl_easy_setopt(e, CURLOPT_SSL_VERIFYHOST, 0L);
+	}
+	return s;
+}
+
+void
+worker_slot_free(struct worker *w, struct slot *s)
+{
+	size_t i;
+
+	if (s->state == SLOT_BUSY)
+		curl_multi_remove_handle(w->multi, s->easy);
+	curl_easy_cleanup(s->easy);
+	for (i = 0; i < w->env->npreq; i++)
+		request_buf_free(s->bufs[i], &w->env->preqs[i]);
+	free(s->bufs);
+	free(s);
+}
+
+/* Make sure at least n slots exist (idle ones go on the idle list). */
+void
+worker_grow_slots(struct worker *w, unsigned n)
+{
+	if (n <= w->nslots)
+		return;
+	w->slots = xreallocarray(w->slots, n, sizeof *w->slots);
+	while (w->nslots < n) {
+		struct slot *s = slot_new(w, n >= MANY_SLOTS);
+
+		w->slots[w->nslots++] = s;
+		s->next = w->idle;
+		w->idle = s;
+	}
+	curl_multi_setopt(w->multi, CURLMOPT_MAXCONNECTS, (long)w->nslots);
+}
+
+struct slot *
+worker_idle_pop(struct worker *w)
+{
+	struct slot *s = w->idle;
+
+	if (s != NULL)
+		w->idle = s->next;
+	return s;
+}
+
+void
+worker_idle_push(struct worker *w, struct slot *s)
+{
+	s->state = SLOT_IDLE;
+	s->next = w->idle;
+	w->idle = s;
+}
+
+/* Smooth weighted round robin: deterministic shares, no randomness. */
+static size_t
+pick_request(struct worker *w)
+{
+	const struct worker_plan *p = &w->plan;
+	size_t i, best = 0;
+	int total = 0;
+
+	if (p->nuse == 1)
+		return p->use[0];
+	for (i = 0; i < p->nuse; i++) {
+		w->cw[i] += (int)p->weights[i];
+		total += (int)p->weights[i];
+		if (w->cw[i] > w->cw[best])
+			best = i;
+	}
+	w->cw[best] -= total;
+	return p->use[best];
+}
+
+void
+worker_start_request(struct worker *w, struct slot *s, int64_t planned, int64_t now)
+{
+	const struct worker_env *env = w->env;
+	const struct preq *p;
+	struct tmpl_ctx ctx;
+	size_t ri = pick_request(w);
+	size_t out;
+	bool full;
+
+	p = &env->preqs[ri];
+	if (s->bufs[ri] == NULL)
+		s->bufs[ri] = request_buf_new(p);
+	ctx.seq = p->uses_seq ?
+	    __atomic_fetch_add(env->seq, 1, __ATOMIC_RELAXED) : 0;
+	ctx.rng = &w->rng;
+	if (p->url != NULL || p->ndyn || p->body_tmpl != NULL)
+		clock_gettime(CLOCK_REALTIME, &ctx.now);
+	else
+		ctx.now.tv_sec = ctx.now.tv_nsec = 0;
+	full = s->req != ri;
+	out = request_apply(p, s->bufs[ri], s->easy, &ctx, full);
+	s->req = ri;
+	s->planned_ns = planned;
+	s->started_ns = now;
+	s->bytes = 0;
+	if (w->plan.track_order)
+		s->order = __atomic_fetch_add(env->order, 1, __ATOMIC_RELAXED);
+	s->state = SLOT_BUSY;
+	if (now - planned > LATE_NS)
+		STATS_INC(&w->stats->late_starts, 1);
+	STATS_INC(&w->stats->started, 1);
+	STATS_INC(&w->stats->req[ri].started, 1);
+	STATS_INC(&w->stats->bytes_out, out);
+	w->started++;
+	w->inflight++;
+	curl_multi_add_handle(w->multi, s->easy);
+}
+
+static int64_t
+us_between(curl_off_t later, curl_off_t earlier)
+{
+	return later > earlier ? (int64_t)(later - earlier) : 0;
+}
+
+void
+worker_record(struct worker *w, struct slot *s, CURLcode res, int64_t end)
+{
+	const struct preq *p = &w->env->preqs[s->req];
+	struct stats *st = w->stats;
+	struct stats_req *rq = &st->req[s->req];
+	curl_off_t dns = 0, conn = 0, app = 0, pre = 0, ttfb = 0, total = 0;
+	curl_off_t retry = 0;
+	long status = 0, nconn = 0;
+	enum lt_class cls;
+	int64_t lat;
+
+	curl_easy_getinfo(s->easy, CURLINFO_RESPONSE_CODE, &status);
+	cls = request_classify(p, res, status);
+	if (res != CURLE_OK && (unsigned)res < LT_CURLE_MAX)
+		STATS_INC(&st->curl_errors[res], 1);
+	STATS_INC(&st->classes[cls], 1);
+	STATS_INC(&rq->classes[cls], 1);
+	if (status > 0 && status < LT_STATUS_MAX)
+		STATS_INC(&st->status[status], 1);
+	STATS_INC(&st->bytes_in, s->bytes);
+	STATS_INC(&rq->bytes, s->bytes);
+
+	lat = (end - s->planned_ns) / 1000;
+	hdr_record(st->latency, lat);
+	hdr_record(rq->latency, lat);
+	hdr_record(st->service, (end - s->started_ns) / 1000);
+
+	curl_easy_getinfo(s->easy, CURLINFO_NUM_CONNECTS, &nconn);
+	curl_easy_getinfo(s->easy, CURLINFO_PRETRANSFER_TIME_T, &pre);
+	curl_easy_getinfo(s->easy, CURLINFO_STARTTRANSFER_TIME_T, &ttfb);
+	curl_easy_getinfo(s->easy, CURLINFO_TOTAL_TIME_T, &total);
+	if (nconn > 0) {
+		curl_easy_getinfo(s->easy, CURLINFO_NAMELOOKUP_TIME_T, &dns);
+		curl_easy_getinfo(s->easy, CURLINFO_CONNECT_TIME_T, &conn);
+		curl_easy_getinfo(s->easy, CURLINFO_APPCONNECT_TIME_T, &app);
+		STATS_INC(&st->connects, 1);
+		hdr_record(st->timing[TIM_DNS], dns);
+		if (conn > 0)
+			hdr_record(st->timing[TIM_CONNECT], us_between(conn, dns));
+		if (app > 0)
+			hdr_record(st->timing[TIM_TLS], us_between(app, conn));
+	}
+	if (res == CURLE_OK && ttfb > 0) {
+		hdr_record(st->timing[TIM_TTFB], us_between(ttfb, pre));
+		hdr_record(st->timing[TIM_TRANSFER], us_between(total, ttfb));
+	}
+
+	if (cls == CLS_RATE_LIMITED) {
+		if (w->plan.track_order && s->order < w->phase.first_limited_seq)
+			w->phase.first_limited_seq = s->order;
+		if (curl_easy_getinfo(s->easy, CURLINFO_RETRY_AFTER, &retry) ==
+		    CURLE_OK && retry > 0) {
+			w->phase.retry_after_count++;
+			w->phase.retry_after_min = LT_MIN(w->phase.retry_after_min,
+			    (int64_t)retry);
+			w->phase.retry_after_max = LT_MAX(w->phase.retry_after_max,
+			    (int64_t)retry);
+		}
+	}
+}
+

@@ -1,0 +1,427 @@
+/* The alert engine: rules and target events into records (alerts.h). */
+#include "config.h"
+
+#include <inttypes.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "alerts.h"
+#include "scenario.h"
+#include "snapshot.h"
+#include "units.h"
+#include "util.h"
+
+/* Events kept for the dashboard, newest last. */
+#define RECENT_MAX 8
+/* loadtop's own CPU is measured over at least this many seconds. */
+#define SELF_CPU_SPAN 0.2
+
+static const struct {
+	const char *name;
+	enum alert_level level;
+} kinds[ALERT__COUNT] = {
+	[ALERT_TARGET_CPU] = { "target_cpu", ALERT_WARNING },
+	[ALERT_MEM_GROWTH] = { "mem_growth", ALERT_WARNING },
+	[ALERT_ERROR_RATE] = { "error_rate", ALERT_CRITICAL },
+	[ALERT_P95] = { "p95", ALERT_WARNING },
+	[ALERT_GENERATOR_CPU] = { "generator_cpu", ALERT_WARNING },
+	[ALERT_LATE_STARTS] = { "late_starts", ALERT_WARNING },
+	[ALERT_HEALTH_DOWN] = { "health_down", ALERT_CRITICAL },
+	[ALERT_TARGET_EXITED] = { "target_exited", ALERT_CRITICAL },
+	[ALERT_PID_REUSED] = { "pid_reused", ALERT_CRITICAL },
+	[ALERT_WORKER_EXITED] = { "worker_exited", ALERT_CRITICAL },
+	[ALERT_PROC_ERROR] = { "proc_error", ALERT_WARNING },
+};
+
+/* One level rule: whether it holds, and its record while it does. */
+struct alert_level_state {
+	bool active;
+	double worst;			/* the reading the message shows */
+	long at;			/* index in the history; -1 not kept */
+	struct alert cur;
+};
+
+struct alerts {
+	struct alert hist[ALERTS_MAX];
+	size_t n;
+	size_t dropped;
+	struct alert_level_state lv[ALERT__LEVELS];
+	struct alert recent[RECENT_MAX];
+	size_t nrecent;
+
+	size_t events_seen;		/* of the monitor's, dropped ones too */
+
+	/* target_cpu: the samples read so far and the current streak. */
+	int64_t cpu_seen_us;
+	double cpu_prev_t;		/* end of the sample before */
+	double cpu_over_since;		/* -1 when under the bound */
+	double cpu_over_peak;
+	double cpu_t;			/* end of the latest sample */
+
+	/* generator_cpu: our own CPU time at the last measure. */
+	bool self_init;
+	double self_t;
+	double self_cpu_s;
+};
+
+const char *
+alerts_kind_name(enum alert_kind k)
+{
+	return (size_t)k < ALERT__COUNT ? kinds[k].name : "unknown";
+}
+
+const char *
+alerts_level_name(enum alert_level l)
+{
+	return l == ALERT_CRITICAL ? "critical" : "warning";
+}
+
+struct alerts *
+alerts_new(void)
+{
+	struct alerts *a = xcalloc(1, sizeof *a);
+
+	a->cpu_over_since = -1;
+	a->cpu_prev_t = -1;
+	return a;
+}
+
+void
+alerts_free(struct alerts *a)
+{
+	free(a);
+}
+
+static long
+keep(struct alerts *a, const struct alert *al)
+{
+	if (a->n == ALERTS_MAX) {
+		a->dropped++;
+		return -1;
+	}
+	a->hist[a->n] = *al;
+	return (long)a->n++;
+}
+
+static void
+fill(struct alert *al, enum alert_kind k, double t, const char *msg)
+{
+	memset(al, 0, sizeof *al);
+	al->kind = k;
+	al->level = kinds[k].level;
+	al->t_start = t;
+	al->t_end = -1;
+	snprintf(al->msg, sizeof al->msg, "%s", msg);
+}
+
+/*
+ * A level rule's reading at time t: holds is 1 or 0, or -1 when there is
+ * nothing to judge by (no requests in the interval, no sample), which
+ * changes nothing.  While it holds, the message follows the worst value.
+ */
+static void
+level(struct alerts *a, enum alert_kind k, double t, int holds, double value,
+    const char *msg)
+{
+	struct alert_level_state *l = &a->lv[k];
+
+	if (holds < 0)
+		return;
+	if (holds && !l->active) {
+		l->active = true;
+		l->worst = value;
+		fill(&l->cur, k, t, msg);
+		l->at = keep(a, &l->cur);
+	} else if (holds && value >= l->worst) {
+		l->worst = value;
+		snprintf(l->cur.msg, sizeof l->cur.msg, "%s", msg);
+		if (l->at >= 0)
+			a->hist[l->at] = l->cur;
+	} else if (!holds && l->active) {
+		l->active = false;
+		l->cur.t_end = LT_MAX(t, l->cur.t_start);
+		if (l->at >= 0)
+			a->hist[l->at] = l->cur;
+	}
+}
+
+static void
+event(struct alerts *a, enum alert_kind k, double t, const char *msg)
+{
+	struct alert al;
+
+	fill(&al, k, t, msg);
+	al.t_end = t;
+	keep(a, &al);
+	if (a->nrecent == RECENT_MAX) {
+		memmove(a->recent, a->recent + 1,
+		    (RECENT_MAX - 1) * sizeof *a->recent);
+		a->nrecent--;
+	}
+	a->recent[a->nrecent++] = al;
+}
+
+static double
+since_start(const struct snapshot *s, int64_t mono_us)
+{
+	return (double)(mono_us - s->mono_start_us) / 1e6;
+}
+
+static const char *
+pct(double v, char *buf, size_t len)
+{
+	return units_format_number(v, v < 10 ? 1 : 0, buf, len);
+}
+
+static const char *
+secs(double v, char *buf, size_t len)
+{
+	return units_format_duration((int64_t)(v * 1e6 + 0.5), buf, len);
+}
+
+/* The monitor's events not yet turned into alerts; oldest first. */
+static void
+target_events(struct alerts *a, const struct snapshot *s)
+{
+	const struct monitor_view *v = &s->target;
+	size_t first = v->events_dropped, i;
+
+	if (a->events_seen < first) {
+		/* Gone from the monitor's list before we read them. */
+		a->dropped += first - a->events_seen;
+		a->events_seen = first;
+	}
+	for (i = a->events_seen - first; i < v->nevents; i++) {
+		const struct monitor_event *ev = &v->events[i];
+		double t = since_start(s, ev->t_us);
+
+		switch (ev->kind) {
+		case MON_EV_EXIT:
+			event(a, ALERT_TARGET_EXITED, t, ev->msg);
+			break;
+		case MON_EV_PID_REUSED:
+			event(a, ALERT_PID_REUSED, t, ev->msg);
+			break;
+		case MON_EV_WORKER_EXIT:
+			event(a, ALERT_WORKER_EXITED, t, ev->msg);
+			break;
+		case MON_EV_PROC_ERROR:
+			event(a, ALERT_PROC_ERROR, t, ev->msg);
+			break;
+		case MON_EV_HEALTH_DOWN:
+			level(a, ALERT_HEALTH_DOWN, t, 1, 0, ev->msg);
+			break;
+		case MON_EV_HEALTH_UP:
+			level(a, ALERT_HEALTH_DOWN, t, 0, 0, ev->msg);
+			break;
+		default:
+			break;
+		}
+	}
+	a->events_seen = first + v->nevents;
+}
+
+static void
+health(struct alerts *a, const struct snapshot *s)
+{
+	const struct health_view *h = &s->target.health;
+	char msg[sizeof a->hist[0].msg];
+
+	if (!h->enabled || !h->checked)
+		return;
+	snprintf(msg, sizeof msg, "health check down: %.120s",
+	    h->error[0] != '\0' ? h->error : "failing");
+	level(a, ALERT_HEALTH_DOWN, s->elapsed, !h->up, 0, msg);
+}
+
+/* One target sample: CPU averaged over (t_prev, t]. */
+static void
+cpu_sample(struct alerts *a, const struct scn_alerts *cfg, double t,
+    double cpu)
+{
+	if (a->cpu_prev_t < 0)
+		a->cpu_prev_t = t;
+	if (cpu > cfg->target_cpu) {
+		if (a->cpu_over_since < 0) {
+			a->cpu_over_since = a->cpu_prev_t;
+			a->cpu_over_peak = 0;
+		}
+		a->cpu_over_peak = LT_MAX(a->cpu_over_peak, cpu);
+	} else
+		a->cpu_over_since = -1;
+	a->cpu_prev_t = a->cpu_t = t;
+}
+
+static void
+target_cpu(struct alerts *a, const struct scn_alerts *cfg,
+    const struct snapshot *s)
+{
+	const struct monitor_view *v = &s->target;
+	char msg[160], b1[32], b2[32], b3[32];
+	double over, span;
+	size_t i;
+
+	if (cfg->target_cpu < 0 || !v->have_sample)
+		return;
+	/* The series has the samples between snapshots; last the newest. */
+	for (i = 0; i < s->ntarget_series; i++) {
+		const struct mseries_point *p = &s->target_series[i];
+
+		if (p->t_last_us <= a->cpu_seen_us)
+			continue;
+		cpu_sample(a, cfg, since_start(s, p->t_last_us), p->cpu);
+		a->cpu_seen_us = p->t_last_us;
+	}
+	if (v->last.t_us > a->cpu_seen_us) {
+		cpu_sample(a, cfg, since_start(s, v->last.t_us), v->last.cpu);
+		a->cpu_seen_us = v->last.t_us;
+	}
+	over = a->cpu_over_since >= 0 ? a->cpu_t - a->cpu_over_since : -1;
+	span = (double)cfg->target_cpu_for_us / 1e6;
+	snprintf(msg, sizeof msg, "target CPU %s%% for %s (over %s%%)",
+	    pct(a->cpu_over_peak, b1, sizeof b1), secs(LT_MAX(over, 0.0), b2, sizeof b2),
+	    pct(cfg->target_cpu, b3, sizeof b3));
+	level(a, ALERT_TARGET_CPU, a->cpu_t, over >= 0 && over >= span - 1e-6,
+	    over, msg);
+}
+
+static void
+target_rules(struct alerts *a, const struct scn_alerts *cfg,
+    const struct snapshot *s)
+{
+	const struct monitor_stats *st = &s->target.stats;
+	char msg[160], b1[32], b2[32];
+
+	target_events(a, s);
+	health(a, s);
+	target_cpu(a, cfg, s);
+	if (cfg->mem_growth >= 0 && st->nsamples > 0) {
+		snprintf(msg, sizeof msg, "target RSS grew %s since the start "
+		    "(over %s)", units_format_size(st->growth, b1, sizeof b1),
+		    units_format_size(cfg->mem_growth, b2, sizeof b2));
+		level(a, ALERT_MEM_GROWTH, s->elapsed,
+		    st->growth > cfg->mem_growth, (double)st->growth, msg);
+	}
+}
+
+/* loadtop's own CPU, percent of one core, since the last measure. */
+static int
+self_cpu(struct alerts *a, const struct snapshot *s, double *out)
+{
+	struct timespec ts;
+	double cpu_s, span;
+
+	if (clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &ts) != 0)
+		return -1;
+	cpu_s = (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+	if (!a->self_init) {
+		a->self_init = true;
+		a->self_t = s->elapsed;
+		a->self_cpu_s = cpu_s;
+		return -1;
+	}
+	if ((span = s->elapsed - a->self_t) < SELF_CPU_SPAN)
+		return -1;
+	*out = 100.0 * (cpu_s - a->self_cpu_s) / span;
+	a->self_t = s->elapsed;
+	a->self_cpu_s = cpu_s;
+	return 0;
+}
+
+/* The rules on the interval the snapshot closes. */
+static void
+interval_rules(struct alerts *a, const struct scn_alerts *cfg,
+    const struct snapshot *s)
+{
+	const struct snap_counts *n = &s->interval.n;
+	const struct snap_lat *lat = &s->interval.latency;
+	char msg[160], b1[32], b2[32];
+	double t = s->elapsed, v;
+
+	if (cfg->error_rate >= 0 && n->completed > 0) {
+		v = 100.0 * (double)n->errors / (double)n->completed;
+		snprintf(msg, sizeof msg, "error rate %s%% (%" PRIu64 " of %"
+		    PRIu64 " requests in an interval; over %s%%)",
+		    pct(v, b1, sizeof b1), n->errors, n->completed,
+		    pct(cfg->error_rate, b2, sizeof b2));
+		level(a, ALERT_ERROR_RATE, t, v > cfg->error_rate, v, msg);
+	}
+	if (cfg->p95_us >= 0 && lat->count > 0) {
+		v = lat->p95 * 1000;
+		snprintf(msg, sizeof msg, "p95 %s in an interval (over %s)",
+		    units_format_duration(v < 10000 ? (int64_t)v :
+		    (int64_t)(v / 1000 + 0.5) * 1000, b1, sizeof b1),
+		    units_format_duration(cfg->p95_us, b2, sizeof b2));
+		level(a, ALERT_P95, t, v > (double)cfg->p95_us, v, msg);
+	}
+	/* A late start or two is the scheduler's noise; more than 1% of
+	 * an interval's starts means the schedule is not being kept. */
+	if (cfg->late_starts && n->started + n->completed > 0) {
+		snprintf(msg, sizeof msg, "%" PRIu64 " of %" PRIu64 " starts "
+		    "late in an interval: the open-model schedule was not kept",
+		    n->late_starts, n->started);
+		level(a, ALERT_LATE_STARTS, t, n->late_starts * 100 > n->started,
+		    (double)n->late_starts, msg);
+	}
+	if (cfg->generator_cpu >= 0 && self_cpu(a, s, &v) == 0) {
+		snprintf(msg, sizeof msg, "loadtop used %s%% of a core (over "
+		    "%s%%): its figures may be low", pct(v, b1, sizeof b1),
+		    pct(cfg->generator_cpu, b2, sizeof b2));
+		level(a, ALERT_GENERATOR_CPU, t, v > cfg->generator_cpu, v, msg);
+	}
+}
+
+/* Worst first: critical before warning, then the newest. */
+static int
+worse(const void *x, const void *y)
+{
+	const struct alert *p = x, *q = y;
+
+	if (p->level != q->level)
+		return p->level < q->level ? -1 : 1;
+	if (p->t_start != q->t_start)
+		return p->t_start > q->t_start ? -1 : 1;
+	return (int)p->kind - (int)q->kind;
+}
+
+static void
+publish(struct alerts *a, struct snapshot *s)
+{
+	struct alert *live;
+	size_t i, n = 0;
+
+	s->nalerts = a->n;
+	s->alerts = xcalloc(LT_MAX(a->n, 1), sizeof *s->alerts);
+	memcpy(s->alerts, a->hist, a->n * sizeof *s->alerts);
+	s->alerts_dropped = a->dropped;
+	live = xcalloc(ALERT__LEVELS + RECENT_MAX, sizeof *live);
+	for (i = 0; i < ALERT__LEVELS; i++)
+		if (a->lv[i].active)
+			live[n++] = a->lv[i].cur;
+	s->alerts_active = n;
+	for (i = 0; i < a->nrecent; i++) {
+		const struct alert *r = &a->recent[i];
+
+		/* The target stays gone: its exit stays in view. */
+		if (r->kind == ALERT_TARGET_EXITED ||
+		    r->kind == ALERT_PID_REUSED ||
+		    s->elapsed - r->t_start <= ALERTS_RECENT)
+			live[n++] = *r;
+	}
+	qsort(live, n, sizeof *live, worse);
+	s->alerts_live = live;
+	s->nalerts_live = n;
+}
+
+void
+alerts_update(struct alerts *a, const struct scn_alerts *cfg,
+    struct snapshot *s)
+{
+	if (s->has_target)
+		target_rules(a, cfg, s);
+	if (s->interval_end)
+		interval_rules(a, cfg, s);
+	publish(a, s);
+}

@@ -1,0 +1,48 @@
+/*
+ * Alerts: one engine, run once per snapshot in the engine thread, turns
+ * the scenario's alert rules (scenario.h, struct scn_alerts) and the
+ * monitor's events into timestamped records that travel in the snapshot,
+ * so that the dashboard shows the same alerts the report lists.
+ *
+ * A rule on a level (CPU over a bound for a while, memory growth, the
+ * last interval's error rate or p95, loadtop's own CPU, late starts,
+ * health down) raises a record when it becomes true and ends it when it
+ * becomes false; a later raise is a new record.  An event (the target
+ * exited, its PID was reused, a worker exited, /proc unreadable) is one
+ * record that starts and ends at once.
+ *
+ *   a = alerts_new();
+ *   each tick: alerts_update(a, &scn->alerts, s);   (s being built)
+ *   alerts_free(a);
+ */
+#ifndef LT_ALERTS_H
+#define LT_ALERTS_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "snapshot.h"
+
+/* The history keeps the first this many records; later ones are counted. */
+#define ALERTS_MAX 256
+/* An event stays on the dashboard this long (seconds). */
+#define ALERTS_RECENT 10.0
+
+struct scn_alerts;
+struct alerts;
+
+struct alerts *alerts_new(void);
+void	 alerts_free(struct alerts *);
+/*
+ * Evaluate the rules against a snapshot being built (its interval, total
+ * and target view filled) and store the results in it: alerts, nalerts,
+ * alerts_dropped, alerts_active, alerts_live and nalerts_live.
+ */
+void	 alerts_update(struct alerts *, const struct scn_alerts *,
+	     struct snapshot *);
+
+/* Stable names: "target_cpu", ...; "critical", "warning". */
+const char *alerts_kind_name(enum alert_kind);
+const char *alerts_level_name(enum alert_level);
+
+#endif

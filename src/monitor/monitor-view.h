@@ -1,0 +1,188 @@
+/*
+ * What the monitor publishes, as plain data: the target's samples and
+ * their statistics, its events, the leak fit, the health poller's and
+ * the metrics scraper's results.  No functions: the snapshot carries
+ * these to its readers, who need nothing else of the monitor but the
+ * names of its enums.
+ */
+#ifndef LT_MONITOR_VIEW_H
+#define LT_MONITOR_VIEW_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <sys/types.h>
+
+enum leak_verdict {
+	LEAK_INCONCLUSIVE,
+	LEAK_STABLE,
+	LEAK_LEAK,
+};
+
+/* y = slope * x + intercept. */
+struct leak_line {
+	bool valid;			/* false with < 2 distinct x */
+	double slope;
+	double intercept;
+	double r2;			/* 1 when y is constant and fits */
+	size_t n;
+};
+
+struct leak_fit {
+	enum leak_verdict verdict;
+	char reason[128];		/* one line saying why */
+	size_t npoints;			/* given */
+	size_t nused;			/* after warm-up */
+	double span_s;			/* of the used points */
+	struct leak_line raw;		/* bytes vs seconds, every used point */
+	struct leak_line floor;		/* bytes vs seconds, window minima */
+	struct leak_line per_request;	/* bytes vs requests, window minima */
+	double kb_per_min;		/* floor slope */
+	double bytes_per_request;	/* per_request slope; 0 when unknown */
+	int64_t growth;			/* last RSS - first RSS, all points */
+	int64_t floor_growth;		/* floor fit across the used span */
+};
+
+enum prom_type {
+	PROM_UNTYPED,
+	PROM_COUNTER,
+	PROM_GAUGE,
+	PROM_HISTOGRAM,
+	PROM_SUMMARY,
+};
+
+struct prom_value {
+	char *series;			/* name + canonical labels */
+	enum prom_type type;
+	bool is_rate;			/* counters: value is per second */
+	bool valid;			/* false until a counter has two scrapes */
+	double value;			/* gauge value or counter rate */
+	double raw;			/* last value as exposed */
+};
+
+struct health_downtime {
+	int64_t start_us;		/* monotonic: first failed check */
+	int64_t end_us;			/* first good check; 0 while down */
+};
+
+struct health_view {
+	bool enabled;			/* a health_url is polled */
+	bool checked;			/* at least one check done */
+	bool up;
+	int status;			/* last HTTP status, 0 if none */
+	double latency_ms;		/* of the last check */
+	char error[160];		/* why the last check failed */
+	uint64_t checks;
+	uint64_t failures;
+	int64_t down_us;		/* over `down`, an ongoing one too */
+	struct health_downtime *down;	/* the most recent intervals */
+	size_t ndown;
+
+	bool metrics_enabled;
+	uint64_t scrapes;
+	uint64_t scrape_failures;
+	char metrics_error[160];
+	struct prom_value *metrics;
+	size_t nmetrics;
+};
+
+struct mseries_point {
+	int64_t t_us;			/* mean time of the samples */
+	int64_t t_first_us;
+	int64_t t_last_us;
+	unsigned nsamples;
+	double cpu;			/* mean, top style */
+	double cpu_max;
+	int64_t rss;			/* mean, bytes */
+	int64_t rss_min;
+	int64_t rss_max;
+	int64_t vsz;			/* mean */
+	int threads;			/* max */
+	int fds;			/* max */
+	int nprocs;			/* last */
+	uint64_t requests;		/* completed, at the last sample */
+};
+
+enum monitor_event_kind {
+	MON_EV_START,			/* watching began */
+	MON_EV_EXIT,			/* the target exited */
+	MON_EV_PID_REUSED,		/* the PID now names another process */
+	MON_EV_WORKER_EXIT,		/* tree mode: a descendant went away */
+	MON_EV_WORKER_START,		/* tree mode: a descendant appeared */
+	MON_EV_PROC_ERROR,		/* /proc could not be read */
+	MON_EV_PROC_OK,			/* ... and can be again */
+	MON_EV_HEALTH_DOWN,
+	MON_EV_HEALTH_UP,
+	MON_EV_SATURATED,		/* loadtop itself is CPU bound */
+};
+
+struct monitor_event {
+	int64_t t_us;			/* monotonic */
+	enum monitor_event_kind kind;
+	pid_t pid;
+	int status;			/* wait status; -1 when unknown */
+	char msg[160];			/* one line for humans */
+};
+
+/* One sample, as the sampler took it. */
+struct monitor_sample {
+	int64_t t_us;
+	double cpu;			/* 100 = one core */
+	double cpu_norm;		/* 100 = all cores */
+	int64_t rss;			/* bytes */
+	int64_t vsz;
+	int threads;
+	int fds;			/* -1 when unreadable */
+	int nprocs;
+	double host_cpu;		/* 100 = all cores */
+	int64_t host_mem_available;
+	int64_t host_mem_total;
+	double load[3];
+	double self_cpu;		/* loadtop, 100 = one core */
+	uint64_t requests;		/* completed, as last told */
+};
+
+struct monitor_stats {
+	uint64_t nsamples;
+	int64_t t_start_us;
+	int64_t t_last_us;
+	double cpu_avg;
+	double cpu_max;
+	int64_t rss_start;
+	int64_t rss_end;
+	int64_t rss_min;
+	int64_t rss_max;
+	int64_t growth;			/* rss_end - rss_start */
+	int threads_max;
+	int fds_max;
+	int nprocs_max;
+	unsigned workers_exited;
+	unsigned workers_started;
+	double self_cpu_avg;
+	double self_cpu_max;
+};
+
+struct monitor_view {
+	pid_t pid;
+	bool tree;
+	int ncpu;
+	bool alive;			/* the target still runs */
+	bool exit_known;		/* exit_status is valid */
+	int exit_status;		/* wait status (child targets only) */
+	bool have_sample;
+	struct monitor_sample last;
+	struct monitor_stats stats;
+	struct leak_fit leak;
+	bool saturated;			/* loadtop used >= 90% of a core */
+	bool proc_error;		/* the last read of /proc failed */
+	struct health_view health;
+	struct monitor_event *events;	/* oldest first */
+	size_t nevents;
+	size_t events_dropped;		/* oldest ones beyond the cap */
+};
+
+/* Stable names: "leak", "target_exited", ... (leak.c, monitor.c). */
+const char *leak_verdict_name(enum leak_verdict);
+const char *monitor_event_name(enum monitor_event_kind);
+
+#endif

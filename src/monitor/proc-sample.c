@@ -1,0 +1,408 @@
+#include "config.h"
+
+#include <dirent.h>
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <libproc2/meminfo.h>
+#include <libproc2/misc.h>
+#include <libproc2/stat.h>
+
+#include "proc2-compat.h"
+#include "proc-sample.h"
+#include "util.h"
+
+enum procsample_rel {
+	REL_PID,
+	REL_PPID,
+	REL_STATE,
+	REL_CMD,
+	REL_TICS,
+	REL_BEGAN,
+	REL_RSS,
+	REL_VSZ,
+	REL_NLWP,
+};
+
+static enum pids_item procsample_items[] = {
+	PIDS_ID_PID,
+	PIDS_ID_PPID,
+	PIDS_STATE,
+	PIDS_CMD,
+	PIDS_TICS_ALL,
+	PIDS_TICS_BEGAN,
+	PIDS_VM_RSS,
+	PIDS_VM_SIZE,
+	PIDS_NLWP,
+};
+
+/* Tree discovery needs only /proc/PID/stat of every process. */
+static enum pids_item procsample_tree_items[] = {
+	PIDS_ID_PID,
+	PIDS_ID_PPID,
+	PIDS_STATE,
+};
+
+static enum stat_item procsample_stat_items[] = {
+	STAT_TIC_SUM_BUSY,
+	STAT_TIC_SUM_TOTAL,
+};
+
+static enum meminfo_item procsample_mem_items[] = {
+	MEMINFO_MEM_AVAILABLE,
+	MEMINFO_MEM_TOTAL,
+};
+
+struct procsample_tracked {
+	struct procsample_member m;
+	unsigned long long ticks;
+};
+
+struct procsample {
+	pid_t root;
+	bool tree;
+	pid_t self;
+	bool gone;			/* root exited or PID reused */
+	unsigned long long root_start;
+
+	struct pids_info *full;
+	struct pids_info *lite;
+	struct stat_info *stat;
+	struct meminfo_info *mem;
+	long hertz;
+	int ncpu;
+
+	struct procsample_tracked *cur, *prev;
+	size_t ncur, nprev;
+	struct procsample_member *born, *died;
+	size_t nborn, ndied;
+
+	bool have_prev;
+	int64_t prev_us;
+	int64_t scan_us;		/* last scan of every process (tree) */
+	unsigned long long self_prev, host_busy_prev, host_total_prev;
+};
+
+struct procsample *
+proc_sample_new(pid_t root, bool tree, char **cause)
+{
+	struct procsample *ps = xcalloc(1, sizeof *ps);
+
+	ps->root = root;
+	ps->tree = tree;
+	ps->self = getpid();
+	ps->hertz = procps_hertz_get();
+	ps->ncpu = (int)procps_cpu_count();
+	if (ps->hertz <= 0)
+		ps->hertz = 100;
+	if (ps->ncpu <= 0)
+		ps->ncpu = 1;
+	if (procps_pids_new(&ps->full, procsample_items,
+	    LT_NELEM(procsample_items)) < 0 ||
+	    (tree && procps_pids_new(&ps->lite, procsample_tree_items,
+	    LT_NELEM(procsample_tree_items)) < 0) ||
+	    procps_stat_new(&ps->stat) < 0 ||
+	    procps_meminfo_new(&ps->mem) < 0) {
+		xasprintf(cause, "cannot read /proc: %s", strerror(errno));
+		proc_sample_free(ps);
+		return NULL;
+	}
+	return ps;
+}
+
+void
+proc_sample_free(struct procsample *ps)
+{
+	if (ps == NULL)
+		return;
+	if (ps->full != NULL)
+		procps_pids_unref(&ps->full);
+	if (ps->lite != NULL)
+		procps_pids_unref(&ps->lite);
+	if (ps->stat != NULL)
+		procps_stat_unref(&ps->stat);
+	if (ps->mem != NULL)
+		procps_meminfo_unref(&ps->mem);
+	free(ps->cur);
+	free(ps->prev);
+	free(ps->born);
+	free(ps->died);
+	free(ps);
+}
+
+int
+proc_sample_ncpu(const struct procsample *ps)
+{
+	return ps->ncpu;
+}
+
+/* Entries of /proc/PID/fd, or -1 when it cannot be read. */
+static int
+proc_sample_count_fds(pid_t pid)
+{
+	char path[64];
+	struct dirent *de;
+	DIR *d;
+	int n = 0;
+
+	snprintf(path, sizeof path, "/proc/%ld/fd", (long)pid);
+	if ((d = opendir(path)) == NULL)
+		return -1;
+	while ((de = readdir(d)) != NULL) {
+		if (de->d_name[0] != '.')
+			n++;
+	}
+	closedir(d);
+	return n;
+}
+
+/* The PIDs to read: the root, its descendants in tree mode, and us. */
+static unsigned *
+proc_sample_targets(struct procsample *ps, size_t *n)
+{
+	struct pids_fetch *f;
+	unsigned *out;
+	pid_t *pid, *ppid;
+	bool *in, changed;
+	size_t i, total, nout = 0;
+	int64_t now = util_now_us();
+
+	/*
+	 * Scanning all of /proc is the costly part: at most once a second.
+	 * In between, the known members are read, so deaths still show at
+	 * once and newcomers within a second.
+	 */
+	if (ps->tree && ps->have_prev && now - ps->scan_us < 1000000) {
+		out = xcalloc(ps->nprev + 2, sizeof *out);
+		out[nout++] = (unsigned)ps->root;
+		for (i = 0; i < ps->nprev; i++) {
+			if (ps->prev[i].m.pid != ps->root)
+				out[nout++] = (unsigned)ps->prev[i].m.pid;
+		}
+		out[nout++] = (unsigned)ps->self;
+		*n = nout;
+		return out;
+	}
+	if (ps->tree)
+		ps->scan_us = now;
+	if (!ps->tree || (f = procps_pids_reap(ps->lite,
+	    PIDS_FETCH_TASKS_ONLY)) == NULL) {
+		out = xcalloc(2, sizeof *out);
+		out[0] = (unsigned)ps->root;
+		out[1] = (unsigned)ps->self;
+		*n = 2;
+		return out;
+	}
+	total = f->counts->total > 0 ? (size_t)f->counts->total : 0;
+	pid = xcalloc(total, sizeof *pid);
+	ppid = xcalloc(total, sizeof *ppid);
+	in = xcalloc(total, sizeof *in);
+	for (i = 0; i < total; i++) {
+		pid[i] = LT_PIDS_VAL(0, s_int, f->stacks[i], ps->lite);
+		ppid[i] = LT_PIDS_VAL(1, s_int, f->stacks[i], ps->lite);
+		in[i] = pid[i] == ps->root;
+	}
+	/* Mark children of marked processes until nothing changes. */
+	do {
+		size_t j;
+
+		changed = false;
+		for (i = 0; i < total; i++) {
+			if (in[i])
+				continue;
+			for (j = 0; j < total; j++) {
+				if (in[j] && pid[j] == ppid[i]) {
+					in[i] = changed = true;
+					break;
+				}
+			}
+		}
+	} while (changed);
+	out = xcalloc(total + 2, sizeof *out);
+	out[nout++] = (unsigned)ps->root;
+	for (i = 0; i < total; i++) {
+		if (in[i] && pid[i] != ps->root && pid[i] != ps->self)
+			out[nout++] = (unsigned)pid[i];
+	}
+	out[nout++] = (unsigned)ps->self;
+	free(pid);
+	free(ppid);
+	free(in);
+	*n = nout;
+	return out;
+}
+
+static const struct procsample_tracked *
+proc_sample_find(const struct procsample_tracked *v, size_t n,
+    const struct procsample_member *m)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++) {
+		if (v[i].m.pid == m->pid && v[i].m.start == m->start)
+			return &v[i];
+	}
+	return NULL;
+}
+
+static void
+proc_sample_host(struct procsample *ps, struct procsample_result *r)
+{
+	struct stat_stack *st;
+	struct meminfo_stack *mi;
+	unsigned long long busy, total;
+
+	if ((st = procps_stat_select(ps->stat, procsample_stat_items,
+	    LT_NELEM(procsample_stat_items))) != NULL) {
+		busy = STAT_VAL(0, ull_int, st, ps->stat);
+		total = STAT_VAL(1, ull_int, st, ps->stat);
+		if (ps->have_prev && total > ps->host_total_prev)
+			r->host_cpu = 100.0 * (busy - ps->host_busy_prev) /
+			    (total - ps->host_total_prev);
+		ps->host_busy_prev = busy;
+		ps->host_total_prev = total;
+	}
+	if ((mi = procps_meminfo_select(ps->mem, procsample_mem_items,
+	    LT_NELEM(procsample_mem_items))) != NULL) {
+		r->host_mem_available =
+		    (int64_t)MEMINFO_VAL(0, ul_int, mi, ps->mem) * 1024;
+		r->host_mem_total =
+		    (int64_t)MEMINFO_VAL(1, ul_int, mi, ps->mem) * 1024;
+	}
+	procps_loadavg(&r->load[0], &r->load[1], &r->load[2]);
+}
+
+void
+proc_sample_take(struct procsample *ps, struct procsample_result *r)
+{
+	struct pids_fetch *f = NULL;
+	struct pids_stack *s;
+	struct procsample_tracked *t, *swap;
+	const struct procsample_tracked *old;
+	unsigned *pids;
+	unsigned long long self_ticks = 0, dticks = 0;
+	size_t npids = 0, i;
+	double dt = 0;
+	char state;
+	int fds;
+	pid_t pid;
+
+	memset(r, 0, sizeof *r);
+	r->t_us = util_now_us();
+	if (ps->have_prev)
+		dt = (r->t_us - ps->prev_us) / 1e6;
+	proc_sample_host(ps, r);
+
+	ps->nborn = ps->ndied = 0;
+	ps->ncur = 0;
+	pids = ps->gone ? NULL : proc_sample_targets(ps, &npids);
+	if (pids == NULL) {
+		unsigned me = (unsigned)ps->self;
+
+		f = procps_pids_select(ps->full, &me, 1, PIDS_SELECT_PID);
+	} else
+		f = procps_pids_select(ps->full, pids, (int)npids,
+		    PIDS_SELECT_PID);
+	free(pids);
+	if (f == NULL) {
+		r->proc_error = true;
+		snprintf(r->error, sizeof r->error,
+		    "cannot read /proc: %s", strerror(errno));
+		return;
+	}
+
+	ps->cur = xreallocarray(ps->cur, (size_t)f->counts->total + 1,
+	    sizeof *ps->cur);
+	for (i = 0; i < (size_t)f->counts->total; i++) {
+		s = f->stacks[i];
+		pid = LT_PIDS_VAL(REL_PID, s_int, s, ps->full);
+		if (pid == ps->self) {
+			self_ticks = LT_PIDS_VAL(REL_TICS, ull_int, s, ps->full);
+			continue;
+		}
+		state = LT_PIDS_VAL(REL_STATE, s_ch, s, ps->full);
+		if (state == 'Z' || state == 'X')
+			continue;
+		t = &ps->cur[ps->ncur];
+		t->m.pid = pid;
+		t->m.ppid = LT_PIDS_VAL(REL_PPID, s_int, s, ps->full);
+		t->m.start = LT_PIDS_VAL(REL_BEGAN, ull_int, s, ps->full);
+		snprintf(t->m.cmd, sizeof t->m.cmd, "%s",
+		    LT_PIDS_VAL(REL_CMD, str, s, ps->full));
+		t->ticks = LT_PIDS_VAL(REL_TICS, ull_int, s, ps->full);
+		if (pid == ps->root) {
+			if (ps->root_start == 0)
+				ps->root_start = t->m.start;
+			else if (t->m.start != ps->root_start) {
+				r->reused = true;
+				ps->gone = true;
+				break;
+			}
+			r->alive = true;
+		}
+		ps->ncur++;
+		r->rss += (int64_t)LT_PIDS_VAL(REL_RSS, ul_int, s, ps->full) *
+		    1024;
+		r->vsz += (int64_t)LT_PIDS_VAL(REL_VSZ, ul_int, s, ps->full) *
+		    1024;
+		r->threads += LT_PIDS_VAL(REL_NLWP, s_int, s, ps->full);
+		fds = proc_sample_count_fds(pid);
+		if (fds < 0 && pid == ps->root)
+			r->fds = -1;
+		else if (fds > 0 && r->fds >= 0)
+			r->fds += fds;
+		/* A newcomer's ticks all fall in this interval. */
+		old = proc_sample_find(ps->prev, ps->nprev, &t->m);
+		dticks += old != NULL ? t->ticks - LT_MIN(old->ticks, t->ticks) :
+		    (ps->have_prev ? t->ticks : 0);
+	}
+	if (!r->alive) {
+		/* Without the root, the tree is not ours to watch any more. */
+		ps->gone = true;
+		ps->ncur = 0;
+		r->rss = r->vsz = 0;
+		r->threads = r->fds = 0;
+		dticks = 0;
+	}
+	r->nprocs = (int)ps->ncur;
+
+	if (ps->tree && ps->have_prev) {
+		ps->born = xreallocarray(ps->born, ps->ncur + 1,
+		    sizeof *ps->born);
+		ps->died = xreallocarray(ps->died, ps->nprev + 1,
+		    sizeof *ps->died);
+		for (i = 0; i < ps->ncur; i++) {
+			if (proc_sample_find(ps->prev, ps->nprev,
+			    &ps->cur[i].m) == NULL)
+				ps->born[ps->nborn++] = ps->cur[i].m;
+		}
+		for (i = 0; i < ps->nprev; i++) {
+			if (ps->prev[i].m.pid != ps->root &&
+			    proc_sample_find(ps->cur, ps->ncur,
+			    &ps->prev[i].m) == NULL)
+				ps->died[ps->ndied++] = ps->prev[i].m;
+		}
+		r->born = ps->born;
+		r->nborn = ps->nborn;
+		r->died = ps->died;
+		r->ndied = ps->ndied;
+	}
+
+	if (ps->have_prev && dt > 0) {
+		r->cpu_valid = true;
+		r->cpu = 100.0 * dticks / ps->hertz / dt;
+		r->cpu_norm = r->cpu / ps->ncpu;
+		r->self_cpu = 100.0 * (self_ticks - LT_MIN(ps->self_prev,
+		    self_ticks)) / ps->hertz / dt;
+	}
+	ps->self_prev = self_ticks;
+	ps->prev_us = r->t_us;
+	ps->have_prev = true;
+	swap = ps->prev;
+	ps->prev = ps->cur;
+	ps->nprev = ps->ncur;
+	ps->cur = swap;
+}

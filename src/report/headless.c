@@ -1,0 +1,292 @@
+/* Headless output: a progress line per interval and a final summary. */
+#include "config.h"
+
+#include <inttypes.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "alerts.h"
+#include "headless.h"
+#include "scenario.h"
+#include "units.h"
+#include "util.h"
+
+static double
+pct(uint64_t part, uint64_t whole)
+{
+	return whole ? 100.0 * (double)part / (double)whole : 0;
+}
+
+void
+headless_progress(FILE *f, const struct snapshot *s, size_t *alerts_shown)
+{
+	const struct snap_block *b = &s->interval;
+	const char *name = "-", *kind = "";
+	size_t i;
+	char p50[16], p95[16], p99[16];
+
+	if (s->phase < s->nphases) {
+		name = s->phases[s->phase].name;
+		kind = kinds_phase_name(s->phases[s->phase].kind);
+	}
+	fprintf(f, "[%7.1fs] %zu/%zu %-10s %-14s rps %8.1f  p50 %8s p95 %8s "
+	    "p99 %8s  err %" PRIu64 "  429 %" PRIu64,
+	    s->elapsed, LT_MIN(s->phase + 1, s->nphases), s->nphases, kind,
+	    name, b->rps, units_format_ms(b->latency.p50, p50, sizeof p50),
+	    units_format_ms(b->latency.p95, p95, sizeof p95),
+	    units_format_ms(b->latency.p99, p99, sizeof p99), b->n.errors,
+	    b->n.classes[CLS_RATE_LIMITED]);
+	if (b->n.late_starts)
+		fprintf(f, "  late %" PRIu64, b->n.late_starts);
+	if (s->has_target && s->target.have_sample && s->target.alive)
+		fprintf(f, "  cpu %.0f%% rss %.1fMB", s->target.last.cpu,
+		    (double)s->target.last.rss / 1048576.0);
+	if (s->state == ENGINE_PAUSED)
+		fputs("  (paused)", f);
+	fputc('\n', f);
+	/* A raised alert gets a line of its own, once. */
+	for (i = *alerts_shown; i < s->nalerts; i++)
+		fprintf(f, "[%7.1fs] alert %s: %s\n", s->alerts[i].t_start,
+		    alerts_kind_name(s->alerts[i].kind), s->alerts[i].msg);
+	if (s->nalerts > *alerts_shown)
+		*alerts_shown = s->nalerts;
+	fflush(f);
+}
+
+static void
+print_latency(FILE *f, const char *label, const struct snap_lat *l)
+{
+	char a[16], b[16], c[16], d[16], e[16], g[16], h[16], m[16];
+
+	fprintf(f, "  %-10s min %s  p50 %s  p90 %s  p95 %s  p99 %s  p99.9 %s"
+	    "  max %s  mean %s\n", label,
+	    units_format_ms(l->min, a, sizeof a), units_format_ms(l->p50, b, sizeof b),
+	    units_format_ms(l->p90, c, sizeof c), units_format_ms(l->p95, d, sizeof d),
+	    units_format_ms(l->p99, e, sizeof e), units_format_ms(l->p999, g, sizeof g),
+	    units_format_ms(l->max, h, sizeof h), units_format_ms(l->mean, m, sizeof m));
+}
+
+static void
+print_rate_limit(FILE *f, const struct snap_phase *p)
+{
+	const struct snap_rate_limit *rl = &p->rl;
+
+	fprintf(f, "  rate limit '%s': allowed %" PRIu64, p->name, rl->allowed);
+	if (rl->expect_allowed >= 0)
+		fprintf(f, " (expected %" PRId64 ")", rl->expect_allowed);
+	fprintf(f, ", limited %" PRIu64, rl->limited);
+	if (rl->expect_limited >= 0)
+		fprintf(f, " (expected %" PRId64 ")", rl->expect_limited);
+	if (rl->first_limited_at > 0)
+		fprintf(f, ", limiting began at request %" PRId64,
+		    rl->first_limited_at);
+	if (rl->retry_after_count > 0) {
+		if (rl->retry_after_min == rl->retry_after_max)
+			fprintf(f, ", Retry-After %" PRId64 "s",
+			    rl->retry_after_min);
+		else
+			fprintf(f, ", Retry-After %" PRId64 "-%" PRId64 "s",
+			    rl->retry_after_min, rl->retry_after_max);
+	}
+	if (rl->expect_allowed >= 0 || rl->expect_limited >= 0)
+		fprintf(f, ": %s", !rl->checked ? "NOT CHECKED" :
+		    rl->passed ? "PASS" : "FAIL");
+	fputc('\n', f);
+}
+
+static void
+print_phases(FILE *f, const struct snapshot *s)
+{
+	char p50[16], p95[16], p99[16];
+	size_t i;
+
+	fprintf(f, "\n  %-2s %-16s %-10s %9s %9s %9s %9s %9s %7s %7s\n", "#",
+	    "phase", "kind", "requests", "req/s", "p50", "p95", "p99", "errors",
+	    "429");
+	for (i = 0; i < s->nphases; i++) {
+		const struct snap_phase *p = &s->phases[i];
+		const struct snap_block *b = &p->block;
+
+		if (p->state == PHASE_PENDING || p->state == PHASE_SKIPPED) {
+			fprintf(f, "  %-2zu %-16.16s %-10s %9s\n", i + 1, p->name,
+			    kinds_phase_name(p->kind),
+			    snapshot_phase_state_name(p->state));
+			continue;
+		}
+		fprintf(f, "  %-2zu %-16.16s %-10s %9" PRIu64 " %9.1f %9s %9s "
+		    "%9s %7" PRIu64 " %7" PRIu64 "\n", i + 1, p->name,
+		    kinds_phase_name(p->kind), b->n.completed, b->rps,
+		    units_format_ms(b->latency.p50, p50, sizeof p50),
+		    units_format_ms(b->latency.p95, p95, sizeof p95),
+		    units_format_ms(b->latency.p99, p99, sizeof p99), b->n.errors,
+		    b->n.classes[CLS_RATE_LIMITED]);
+	}
+	for (i = 0; i < s->nphases; i++)
+		if (s->phases[i].kind == SCN_RATE_LIMIT &&
+		    s->phases[i].state == PHASE_DONE)
+			print_rate_limit(f, &s->phases[i]);
+}
+
+static void
+print_requests(FILE *f, const struct snapshot *s)
+{
+	char p50[16], p95[16], p99[16];
+	size_t i;
+
+	fprintf(f, "\n  %-24s %9s %9s %9s %9s %9s %7s %7s\n", "request",
+	    "count", "req/s", "p50", "p95", "p99", "err%", "429%");
+	for (i = 0; i < s->nrequests; i++) {
+		const struct snap_block *b = &s->requests[i].total;
+
+		fprintf(f, "  %-24.24s %9" PRIu64 " %9.1f %9s %9s %9s %6.2f%% "
+		    "%6.2f%%\n", s->requests[i].name, b->n.completed, b->rps,
+		    units_format_ms(b->latency.p50, p50, sizeof p50),
+		    units_format_ms(b->latency.p95, p95, sizeof p95),
+		    units_format_ms(b->latency.p99, p99, sizeof p99),
+		    pct(b->n.errors, b->n.completed),
+		    pct(b->n.classes[CLS_RATE_LIMITED], b->n.completed));
+	}
+}
+
+static double
+mb(int64_t bytes)
+{
+	return (double)bytes / 1048576.0;
+}
+
+static void
+print_target(FILE *f, const struct snapshot *s)
+{
+	const struct monitor_view *v = &s->target;
+	const struct monitor_stats *st = &v->stats;
+	const struct leak_fit *lf = &v->leak;
+	size_t i;
+
+	fprintf(f, "\n  target     pid %d%s", (int)v->pid,
+	    v->tree ? " and its descendants" : "");
+	if (!v->alive)
+		fputs(", exited", f);
+	if (st->nsamples == 0) {
+		fputs(", no samples\n", f);
+		return;
+	}
+	fprintf(f, "\n  cpu        avg %.1f%%  max %.1f%%  (100%% = one core)\n",
+	    st->cpu_avg, st->cpu_max);
+	fprintf(f, "  memory     rss %.1fMB at start, %.1fMB at end, %.1fMB max, "
+	    "growth %+.1fMB\n", mb(st->rss_start), mb(st->rss_end),
+	    mb(st->rss_max), mb(st->growth));
+	fprintf(f, "  leak       %s: %.1f KB/min, %.0f bytes/request, R2 %.2f "
+	    "(%s)\n", leak_verdict_name(lf->verdict), lf->kb_per_min,
+	    lf->bytes_per_request, lf->floor.r2, lf->reason);
+	fprintf(f, "  process    threads max %d, fds max %d", st->threads_max,
+	    st->fds_max);
+	if (v->tree)
+		fprintf(f, ", processes max %d, %u workers exited",
+		    st->nprocs_max, st->workers_exited);
+	fputc('\n', f);
+	if (v->health.enabled)
+		fprintf(f, "  health     %s, %llu checks, %llu failed, down %.1fs\n",
+		    v->health.up ? "up" : "DOWN",
+		    (unsigned long long)v->health.checks,
+		    (unsigned long long)v->health.failures,
+		    (double)v->health.down_us / 1e6);
+	for (i = 0; i < v->health.nmetrics; i++) {
+		const struct prom_value *m = &v->health.metrics[i];
+
+		if (m->valid)
+			fprintf(f, "  metric     %s %g%s\n", m->series, m->value,
+			    m->is_rate ? "/s" : "");
+	}
+	for (i = 0; i < v->nevents; i++) {
+		const struct monitor_event *ev = &v->events[i];
+
+		if (ev->kind == MON_EV_START)
+			continue;
+		fprintf(f, "  event      %7.1fs %s\n",
+		    (double)(ev->t_us - s->mono_start_us) / 1e6, ev->msg);
+	}
+	if (v->saturated)
+		fputs("  warning    loadtop itself used 90% of a core or more: "
+		    "its numbers may be low\n", f);
+}
+
+static void
+print_alerts(FILE *f, const struct snapshot *s)
+{
+	const struct alert *a;
+	size_t i;
+
+	if (s->nalerts == 0)
+		return;
+	fputc('\n', f);
+	for (i = 0; i < s->nalerts; i++) {
+		a = &s->alerts[i];
+		if (a->t_end < 0)
+			fprintf(f, "  alert      from %.1fs, still active: %s\n",
+			    a->t_start, a->msg);
+		else if (a->t_end > a->t_start)
+			fprintf(f, "  alert      %.1fs to %.1fs: %s\n", a->t_start,
+			    a->t_end, a->msg);
+		else
+			fprintf(f, "  alert      at %.1fs: %s\n", a->t_start,
+			    a->msg);
+	}
+	if (s->alerts_dropped > 0)
+		fprintf(f, "  alert      and %zu more\n", s->alerts_dropped);
+}
+
+void
+headless_summary(FILE *f, const struct snapshot *s)
+{
+	const struct snap_block *t = &s->total;
+	char a[16], b[16];
+	size_t i;
+	int any = 0;
+
+	fprintf(f, "loadtop: %s: %s after %.1fs\n\n",
+	    s->scn->name, snapshot_end_reason_name(s->end_reason), s->elapsed);
+	fprintf(f, "  requests   %" PRIu64 " sent, %" PRIu64 " completed, %"
+	    PRIu64 " responses", t->n.started, t->n.completed, t->n.responses);
+	if (t->n.started > t->n.completed)
+		fprintf(f, ", %" PRIu64 " abandoned in flight",
+		    t->n.started - t->n.completed);
+	fprintf(f, "\n  throughput %.1f req/s average, %.1f peak, %.2f MB in\n",
+	    t->rps, s->rps_peak, (double)t->n.bytes_in / 1048576.0);
+	if (t->n.late_starts || t->n.skipped)
+		fprintf(f, "  open model %" PRIu64 " late starts, %" PRIu64
+		    " skipped\n", t->n.late_starts, t->n.skipped);
+	print_latency(f, "latency", &t->latency);
+	if (t->n.late_starts)
+		print_latency(f, "service", &t->service);
+	fputs("  classes   ", f);
+	for (i = 0; i < CLS__COUNT; i++) {
+		if (t->n.classes[i] == 0 && i != CLS_OK)
+			continue;
+		fprintf(f, " %s %" PRIu64 " (%.1f%%)", kinds_class_name(i),
+		    t->n.classes[i], pct(t->n.classes[i], t->n.completed));
+	}
+	fputs("\n  status    ", f);
+	for (i = 0; i < s->nstatus; i++)
+		fprintf(f, " %d: %" PRIu64, s->status[i].code,
+		    s->status[i].count);
+	fputs(s->nstatus ? "\n" : " none\n", f);
+	for (i = 0; i < s->nfailures && i < 3; i++)
+		fprintf(f, "  failed    %s: %" PRIu64 "\n", s->failures[i].what,
+		    s->failures[i].count);
+	fputs("  timing    ", f);
+	for (i = 0; i < TIM__COUNT; i++) {
+		if (s->timing[i].count == 0)
+			continue;
+		fprintf(f, " %s p50 %s p99 %s;", kinds_timing_name(i),
+		    units_format_ms(s->timing[i].p50, a, sizeof a),
+		    units_format_ms(s->timing[i].p99, b, sizeof b));
+		any = 1;
+	}
+	fputs(any ? "\n" : " none\n", f);
+	print_phases(f, s);
+	print_requests(f, s);
+	if (s->has_target)
+		print_target(f, s);
+	print_alerts(f, s);
+	fflush(f);
+}

@@ -1,0 +1,87 @@
+/* What the report writers share: the context of one report, the notes
+ * on how the run ended, and the document that report.md and report.html
+ * both render. */
+#ifndef LT_REPORT_INT_H
+#define LT_REPORT_INT_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdio.h>
+
+#include "alerts.h"
+#include "hdr.h"
+#include "report.h"
+#include "scenario.h"
+#include "verdict.h"
+#include "units.h"
+
+/* What the report adds about the end of the run, apart from the alerts
+ * the engine raised during it (snapshot.h). */
+struct report_note {
+	double t;			/* seconds since start */
+	const char *kind;		/* threshold_abort, error, no_response */
+	char msg[240];
+};
+
+struct report_ctx {
+	const struct snapshot *s;
+	const struct report_opts *o;
+	struct verdict v;
+	struct report_note *notes;
+	size_t nnotes;
+	char started[40];		/* ISO 8601 */
+	char ended[40];
+	char *command;			/* the target's command line, or NULL */
+	bool target_log;		/* target.log is in the directory */
+	bool final;			/* the run is over */
+};
+
+void	 report_ctx_init(struct report_ctx *, const struct snapshot *,
+	     const struct report_opts *);
+void	 report_ctx_free(struct report_ctx *);
+
+/* Each writer returns 0, or -1 with errno set by the stream. */
+int	 report_json_write(FILE *, const struct report_ctx *);
+int	 report_csv_write(FILE *, const struct report_ctx *);
+int	 report_md_write(FILE *, const struct report_ctx *);
+int	 report_html_write(FILE *, const struct report_ctx *);
+
+/* The document: headings, key-value lines, paragraphs, list items and
+ * tables of plain UTF-8 text; each renderer escapes for its format. */
+enum rdoc_kind {
+	RDOC_HEADING,
+	RDOC_KV,			/* text is the label, value the rest */
+	RDOC_PARA,
+	RDOC_ITEM,
+	RDOC_TABLE,
+	RDOC_CHARTS,			/* html: the charts go here */
+};
+
+struct rdoc_block {
+	enum rdoc_kind kind;
+	int level;			/* headings: 1..3 */
+	char *text;
+	char *value;
+	size_t ncols;
+	size_t nrows;
+	char **cells;			/* (nrows + 1) * ncols, header first */
+};
+
+struct rdoc {
+	struct rdoc_block *v;
+	size_t n;
+};
+
+void	 report_doc_build(struct rdoc *, const struct report_ctx *);
+void	 report_doc_free(struct rdoc *);
+
+/* Status words the renderers colour: a cell starting with one of them. */
+#define RDOC_PASS "✅ PASS"
+#define RDOC_FAIL "❌ FAIL"
+#define RDOC_WARN "⚠️"
+
+/* Formatting shared by the writers. */
+double	 report_pct(uint64_t part, uint64_t whole);
+double	 report_mb(int64_t bytes);
+
+#endif

@@ -1,0 +1,421 @@
+/* report.json: every figure of a report, as loadtop-report(5) describes. */
+#include "config.h"
+
+#include <inttypes.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <jansson.h>
+
+#include "leak.h"
+#include "report-int.h"
+#include "util.h"
+
+static json_t *
+jreal(double d)
+{
+	return isfinite(d) ? json_real(d) : json_null();
+}
+
+static json_t *
+jint(uint64_t n)
+{
+	return json_integer((json_int_t)n);
+}
+
+static json_t *
+jstr(const char *s)
+{
+	return s != NULL ? json_string(s) : json_null();
+}
+
+static json_t *
+lat_json(const struct snap_lat *l)
+{
+	if (l->count == 0)
+		return json_pack("{s:I,s:n,s:n,s:n,s:n,s:n,s:n,s:n,s:n,s:n}",
+		    "count", (json_int_t)0, "min", "mean", "p50", "p75", "p90",
+		    "p95", "p99", "p999", "max");
+	return json_pack("{s:I,s:o,s:o,s:o,s:o,s:o,s:o,s:o,s:o,s:o}", "count",
+	    (json_int_t)l->count, "min", jreal(l->min), "mean", jreal(l->mean),
+	    "p50", jreal(l->p50), "p75", jreal(l->p75), "p90", jreal(l->p90),
+	    "p95", jreal(l->p95),
+	    "p99", jreal(l->p99), "p999", jreal(l->p999), "max", jreal(l->max));
+}
+
+static json_t *
+classes_json(const uint64_t *classes)
+{
+	json_t *o = json_object();
+	size_t i;
+
+	for (i = 0; i < CLS__COUNT; i++)
+		json_object_set_new(o, kinds_class_name(i), jint(classes[i]));
+	return o;
+}
+
+/* The figures every scope has: the run, a request, a phase. */
+static json_t *
+block_json(const struct snap_block *b)
+{
+	const struct snap_counts *n = &b->n;
+
+	return json_pack("{s:o,s:o,s:o,s:o,s:o,s:o,s:o,s:o,s:o,s:o,s:o,s:o,"
+	    "s:o,s:o,s:o,s:o}",
+	    "requests", jint(n->completed), "sent", jint(n->started),
+	    "responses", jint(n->responses), "errors", jint(n->errors),
+	    "error_rate", jreal(report_pct(n->errors, n->completed)),
+	    "rate_limited", jint(n->classes[CLS_RATE_LIMITED]),
+	    "rps", jreal(b->rps), "seconds", jreal(b->seconds),
+	    "bytes", jint(n->bytes_in), "bytes_out", jint(n->bytes_out),
+	    "classes", classes_json(n->classes),
+	    "latency_ms", lat_json(&b->latency),
+	    "service_ms", lat_json(&b->service),
+	    "late_starts", jint(n->late_starts),
+	    "skipped", jint(n->skipped), "connects", jint(n->connects));
+}
+
+static json_t *
+totals_json(const struct snapshot *s)
+{
+	json_t *t = block_json(&s->total), *st = json_object(), *tim;
+	char code[8];
+	size_t i;
+
+	for (i = 0; i < s->nstatus; i++) {
+		snprintf(code, sizeof code, "%d", s->status[i].code);
+		json_object_set_new(st, code, jint(s->status[i].count));
+	}
+	json_object_set_new(t, "status", st);
+	tim = json_object();
+	for (i = 0; i < TIM__COUNT; i++)
+		json_object_set_new(tim, kinds_timing_name(i),
+		    lat_json(&s->timing[i]));
+	json_object_set_new(t, "timing_ms", tim);
+	json_object_set_new(t, "rps_peak", jreal(s->rps_peak));
+	return t;
+}
+
+static json_t *
+fit_json(const struct leak_fit *f)
+{
+	return json_pack("{s:s,s:s,s:o,s:o,s:o,s:o,s:I}",
+	    "verdict", leak_verdict_name(f->verdict), "reason", f->reason,
+	    "slope_kb_per_min", f->floor.valid ? jreal(f->kb_per_min) :
+	    json_null(),
+	    "bytes_per_request", f->per_request.valid ?
+	    jreal(f->bytes_per_request) : json_null(),
+	    "r2", f->floor.valid ? jreal(f->floor.r2) : json_null(),
+	    "growth_mb", jreal(report_mb(f->growth)),
+	    "points", (json_int_t)f->npoints);
+}
+
+static void
+phase_leak(json_t *o, const struct snap_phase *p)
+{
+	json_t *a = json_array();
+	struct leak_point *lp = xcalloc(p->nleak + 1, sizeof *lp);
+	struct leak_params params;
+	struct leak_fit fit;
+	size_t i;
+
+	for (i = 0; i < p->nleak; i++) {
+		const struct snap_leak_point *q = &p->leak[i];
+
+		json_array_append_new(a, json_pack("{s:o,s:o,s:o}", "t",
+		    jreal(q->t), "requests", jint(q->requests), "rss_bytes",
+		    q->rss_bytes >= 0 ? json_integer(q->rss_bytes) :
+		    json_null()));
+		lp[i].t_us = (int64_t)(q->t * 1e6);
+		lp[i].rss = q->rss_bytes;
+		lp[i].requests = q->requests;
+	}
+	json_object_set_new(o, "samples", a);
+	if (p->nleak > 0 && p->leak[0].rss_bytes >= 0) {
+		leak_params_default(&params);
+		leak_fit(lp, p->nleak, &params, &fit);
+		json_object_set_new(o, "fit", fit_json(&fit));
+	} else
+		json_object_set_new(o, "fit", json_null());
+	free(lp);
+}
+
+static json_t *
+phase_json(const struct scenario *scn, const struct snap_phase *p, size_t i)
+{
+	const struct scn_phase *sp = &scn->phases[i];
+	const struct snap_rate_limit *rl = &p->rl;
+	json_t *o = block_json(&p->block);
+
+	json_object_set_new(o, "name", jstr(p->name));
+	json_object_set_new(o, "kind", jstr(kinds_phase_name(p->kind)));
+	json_object_set_new(o, "state", jstr(snapshot_phase_state_name(p->state)));
+	json_object_set_new(o, "started_s", p->started >= 0 ?
+	    jreal(p->started) : json_null());
+	json_object_set_new(o, "ended_s", p->state == PHASE_DONE ?
+	    jreal(p->ended) : json_null());
+	if (sp->model == SCN_MODEL_OPEN)
+		json_object_set_new(o, "rate", jreal(sp->rate));
+	if (sp->model == SCN_MODEL_CLOSED)
+		json_object_set_new(o, "users", jint(sp->users));
+	if (sp->duration_us > 0)
+		json_object_set_new(o, "duration_s",
+		    jreal(sp->duration_us / 1e6));
+	if (sp->requests > 0)
+		json_object_set_new(o, "planned_requests", jint(sp->requests));
+	if (p->kind == SCN_RATE_LIMIT) {
+		json_object_set_new(o, "allowed", jint(rl->allowed));
+		json_object_set_new(o, "limited", jint(rl->limited));
+		json_object_set_new(o, "first_limited_at",
+		    rl->first_limited_at > 0 ?
+		    json_integer(rl->first_limited_at) : json_null());
+		json_object_set_new(o, "retry_after_s", rl->retry_after_count ?
+		    json_pack("{s:I,s:I,s:I}", "min",
+		    (json_int_t)rl->retry_after_min, "max",
+		    (json_int_t)rl->retry_after_max, "count",
+		    (json_int_t)rl->retry_after_count) : json_null());
+		json_object_set_new(o, "expect_allowed",
+		    rl->expect_allowed >= 0 ?
+		    json_integer(rl->expect_allowed) : json_null());
+		json_object_set_new(o, "expect_limited",
+		    rl->expect_limited >= 0 ?
+		    json_integer(rl->expect_limited) : json_null());
+		json_object_set_new(o, "checked", json_boolean(rl->checked));
+		json_object_set_new(o, "passed", rl->checked ?
+		    json_boolean(rl->passed) : json_null());
+	}
+	if (p->kind == SCN_LEAK)
+		phase_leak(o, p);
+	if (p->histogram != NULL) {
+		char *hist = hdr_encode(p->histogram);
+
+		json_object_set_new(o, "histogram", json_pack("{s:s,s:s}",
+		    "unit", "us", "hdr", hist));
+		free(hist);
+	}
+	return o;
+}
+
+static json_t *
+target_json(const struct report_ctx *c)
+{
+	const struct snapshot *s = c->s;
+	const struct monitor_view *v = &s->target;
+	const struct monitor_stats *st = &v->stats;
+	const struct health_view *h = &v->health;
+	json_t *o, *exits = json_array(), *down = json_array(), *m, *ev;
+	double down_s = (double)h->down_us / 1e6;
+	size_t i;
+
+	ev = json_array();
+	for (i = 0; i < v->nevents; i++) {
+		const struct monitor_event *e = &v->events[i];
+		double t = (double)(e->t_us - s->mono_start_us) / 1e6;
+
+		json_array_append_new(ev, json_pack("{s:o,s:s,s:i,s:s}", "t",
+		    jreal(t), "kind", monitor_event_name(e->kind), "pid",
+		    (int)e->pid, "message", e->msg));
+		if (e->kind == MON_EV_EXIT)
+			json_array_append_new(exits, json_pack("{s:o,s:i,s:o,"
+			    "s:s}", "t", jreal(t), "pid", (int)e->pid,
+			    "status", e->status >= 0 ? json_integer(e->status) :
+			    json_null(), "message", e->msg));
+	}
+	for (i = 0; i < h->ndown; i++)
+		json_array_append_new(down, json_pack("{s:o,s:o}", "start_s",
+		    jreal((double)(h->down[i].start_us - s->mono_start_us) /
+		    1e6), "end_s", h->down[i].end_us ?
+		    jreal((double)(h->down[i].end_us - s->mono_start_us) / 1e6) :
+		    json_null()));
+	m = json_object();
+	for (i = 0; i < h->nmetrics; i++)
+		if (h->metrics[i].valid)
+			json_object_set_new(m, h->metrics[i].series,
+			    jreal(h->metrics[i].value));
+	o = json_pack("{s:i,s:o,s:b,s:b,s:I,s:i}", "pid", (int)v->pid,
+	    "command", jstr(c->command), "tree", v->tree, "alive", v->alive,
+	    "samples", (json_int_t)st->nsamples, "ncpu", v->ncpu);
+	json_object_set_new(o, "cpu_percent", json_pack("{s:o,s:o}", "avg",
+	    jreal(st->cpu_avg), "max", jreal(st->cpu_max)));
+	json_object_set_new(o, "rss_mb", json_pack("{s:o,s:o,s:o,s:o}",
+	    "start", jreal(report_mb(st->rss_start)), "end",
+	    jreal(report_mb(st->rss_end)), "min", jreal(report_mb(st->rss_min)),
+	    "max", jreal(report_mb(st->rss_max))));
+	json_object_set_new(o, "growth_mb", jreal(report_mb(st->growth)));
+	json_object_set_new(o, "threads_max", json_integer(st->threads_max));
+	json_object_set_new(o, "fds_max", json_integer(st->fds_max));
+	json_object_set_new(o, "processes_max", json_integer(st->nprocs_max));
+	json_object_set_new(o, "exits", exits);
+	json_object_set_new(o, "worker_deaths", jint(st->workers_exited));
+	json_object_set_new(o, "leak", fit_json(&v->leak));
+	json_object_set_new(o, "health", json_pack("{s:b,s:o,s:o,s:I,s:I,"
+	    "s:o}", "enabled", h->enabled, "up_s", h->enabled ?
+	    jreal(LT_MAX(0.0, s->elapsed - down_s)) : json_null(), "down_s",
+	    h->enabled ? jreal(down_s) : json_null(), "checks",
+	    (json_int_t)h->checks, "failures", (json_int_t)h->failures,
+	    "downtimes", down));
+	json_object_set_new(o, "metrics", m);
+	json_object_set_new(o, "events", ev);
+	return o;
+}
+
+static json_t *
+thresholds_json(const struct report_ctx *c)
+{
+	json_t *a = json_array();
+	char target[48];
+	size_t i;
+
+	for (i = 0; i < c->v.n; i++) {
+		const struct verdict_row *r = &c->v.rows[i];
+		const struct threshold *t = r->t;
+		json_t *o;
+
+		threshold_format_value(t->metric, t->value, target, sizeof target);
+		o = json_pack("{s:s,s:s,s:o,s:s,s:o,s:s,s:o,s:b,s:b,s:b}",
+		    "expr", t->expr, "metric", threshold_metric_name(t->metric),
+		    "scope", jstr(t->scope_name), "op", threshold_op_name(t->op),
+		    "value", jreal(t->value), "target", target,
+		    "actual", r->known ? jreal(r->actual) : json_null(),
+		    "known", r->known, "passed", r->passed,
+		    "abort_on_fail", t->abort_on_fail);
+		json_object_set_new(o, "unit", json_string(
+		    threshold_metric_unit(t->metric)));
+		if (!r->known)
+			json_object_set_new(o, "why", json_string(r->why));
+		json_array_append_new(a, o);
+	}
+	return a;
+}
+
+static json_t *
+timeseries_json(const struct snapshot *s)
+{
+	json_t *a = json_array();
+	size_t i;
+
+	for (i = 0; i < s->nseries; i++) {
+		const struct snap_point *p = &s->series[i];
+
+		json_array_append_new(a, json_pack("{s:o,s:o,s:o,s:o,s:o,s:o,"
+		    "s:o,s:o,s:o,s:o,s:o,s:o,s:o,s:o}", "t", jreal(p->t),
+		    "phase", jstr(p->phase < s->nphases ?
+		    s->phases[p->phase].name : NULL),
+		    "requests", jint(p->requests), "rps", jreal(p->rps),
+		    "p50", jreal(p->p50), "p95", jreal(p->p95),
+		    "p99", jreal(p->p99), "max", jreal(p->max),
+		    "errors", jint(p->errors),
+		    "rate_limited", jint(p->rate_limited),
+		    "late_starts", jint(p->late_starts),
+		    "classes", classes_json(p->classes),
+		    "cpu", p->cpu >= 0 ? jreal(p->cpu) : json_null(),
+		    "rss_mb", p->rss_mb >= 0 ? jreal(p->rss_mb) : json_null()));
+	}
+	return a;
+}
+
+static json_t *
+target_series_json(const struct snapshot *s)
+{
+	json_t *a = json_array();
+	size_t i;
+
+	for (i = 0; i < s->ntarget_series; i++) {
+		const struct mseries_point *p = &s->target_series[i];
+
+		json_array_append_new(a, json_pack("{s:o,s:o,s:o,s:o,s:o,s:i,"
+		    "s:i,s:I}", "t",
+		    jreal((double)(p->t_us - s->mono_start_us) / 1e6),
+		    "cpu", jreal(p->cpu), "cpu_max", jreal(p->cpu_max),
+		    "rss_mb", jreal(report_mb(p->rss)),
+		    "rss_max_mb", jreal(report_mb(p->rss_max)),
+		    "threads", p->threads, "fds", p->fds,
+		    "requests", (json_int_t)p->requests));
+	}
+	return a;
+}
+
+static json_t *
+report_json(const struct report_ctx *c)
+{
+	const struct snapshot *s = c->s;
+	json_t *o, *a;
+	char *hist;
+	size_t i;
+
+	o = json_pack("{s:{s:s,s:s},s:{s:o,s:o,s:o},s:s,s:s,s:o,s:s,s:b}",
+	    "tool", "name", PACKAGE_NAME, "version", PACKAGE_VERSION,
+	    "scenario", "name", jstr(s->scn->name), "file", jstr(s->scn->file),
+	    "description", jstr(s->scn->description),
+	    "started_at", c->started, "ended_at", c->ended,
+	    "duration_s", jreal(s->elapsed),
+	    "end_reason", snapshot_end_reason_name(s->end_reason),
+	    "final", c->final);
+	json_object_set_new(o, "threads", jint(s->threads));
+	json_object_set_new(o, "totals", totals_json(s));
+	a = json_array();
+	for (i = 0; i < s->nrequests; i++) {
+		json_t *r = block_json(&s->requests[i].total);
+
+		json_object_set_new(r, "name", jstr(s->requests[i].name));
+		if (i < s->scn->nrequests) {
+			json_object_set_new(r, "method",
+			    jstr(s->scn->requests[i].method));
+			json_object_set_new(r, "url",
+			    jstr(s->scn->requests[i].url));
+		}
+		json_array_append_new(a, r);
+	}
+	json_object_set_new(o, "requests", a);
+	a = json_array();
+	for (i = 0; i < s->nphases; i++)
+		json_array_append_new(a, phase_json(s->scn, &s->phases[i], i));
+	json_object_set_new(o, "phases", a);
+	json_object_set_new(o, "target", s->has_target ? target_json(c) :
+	    json_null());
+	a = json_array();
+	for (i = 0; i < s->nalerts; i++) {
+		const struct alert *al = &s->alerts[i];
+
+		json_array_append_new(a, json_pack("{s:s,s:s,s:o,s:o,s:s}",
+		    "kind", alerts_kind_name(al->kind), "level",
+		    alerts_level_name(al->level), "t_start", jreal(al->t_start),
+		    "t_end", al->t_end >= 0 ? jreal(al->t_end) : json_null(),
+		    "message", al->msg));
+	}
+	json_object_set_new(o, "alerts", a);
+	json_object_set_new(o, "alerts_dropped", jint(s->alerts_dropped));
+	a = json_array();
+	for (i = 0; i < c->nnotes; i++)
+		json_array_append_new(a, json_pack("{s:s,s:o,s:s}", "kind",
+		    c->notes[i].kind, "t", jreal(c->notes[i].t), "message",
+		    c->notes[i].msg));
+	json_object_set_new(o, "notes", a);
+	json_object_set_new(o, "thresholds", thresholds_json(c));
+	json_object_set_new(o, "passed", json_boolean(c->v.passed));
+	json_object_set_new(o, "timeseries", timeseries_json(s));
+	json_object_set_new(o, "target_timeseries", target_series_json(s));
+	hist = s->histogram ? hdr_encode(s->histogram) : NULL;
+	json_object_set_new(o, "histogram", json_pack("{s:s,s:o}", "unit",
+	    "us", "hdr", jstr(hist)));
+	free(hist);
+	json_object_set_new(o, "target_log", c->target_log ?
+	    json_string("target.log") : json_null());
+	return o;
+}
+
+int
+report_json_write(FILE *f, const struct report_ctx *c)
+{
+	json_t *o = report_json(c);
+	int rc;
+
+	rc = json_dumpf(o, f, JSON_INDENT(2) | JSON_PRESERVE_ORDER |
+	    JSON_REAL_PRECISION(10));
+	json_decref(o);
+	if (rc == 0)
+		fputc('\n', f);
+	return rc == 0 && !ferror(f) ? 0 : -1;
+}

@@ -1,0 +1,381 @@
+/* Session reports: where they go, how each file lands, the notes on how
+ * the run ended, and the time series as CSV. */
+#include "config.h"
+
+#include <errno.h>
+#include <stdarg.h>
+#include <fcntl.h>
+#include <inttypes.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "report-int.h"
+#include "util.h"
+
+double
+report_pct(uint64_t part, uint64_t whole)
+{
+	return whole ? 100.0 * (double)part / (double)whole : 0;
+}
+
+double
+report_mb(int64_t bytes)
+{
+	return (double)bytes / 1048576.0;
+}
+
+static void
+iso8601(int64_t wall_us, char *buf, size_t len)
+{
+	time_t t = (time_t)(wall_us / 1000000);
+	struct tm tm;
+
+	gmtime_r(&t, &tm);
+	strftime(buf, len, "%Y-%m-%dT%H:%M:%SZ", &tm);
+}
+
+static void
+note(struct report_ctx *c, double t, const char *kind, const char *fmt, ...)
+    __attribute__((format(printf, 4, 5)));
+
+static void
+note(struct report_ctx *c, double t, const char *kind, const char *fmt, ...)
+{
+	struct report_note *n;
+	va_list ap;
+
+	c->notes = xreallocarray(c->notes, c->nnotes + 1, sizeof *c->notes);
+	n = &c->notes[c->nnotes++];
+	n->t = t;
+	n->kind = kind;
+	va_start(ap, fmt);
+	vsnprintf(n->msg, sizeof n->msg, fmt, ap);
+	va_end(ap);
+}
+
+/* How the run ended, when that is worth a word; the alerts themselves
+ * come from the engine, in the snapshot. */
+static void
+derive_notes(struct report_ctx *c)
+{
+	const struct snapshot *s = c->s;
+	const struct snap_counts *n = &s->total.n;
+
+	if (s->end_reason == END_THRESHOLD_ABORT)
+		note(c, s->elapsed, "threshold_abort", "the run was stopped "
+		    "early: %s", c->o->abort_why ? c->o->abort_why :
+		    "a threshold failed");
+	if (s->end_reason == END_ERROR)
+		note(c, s->elapsed, "error", "the run ended on an error");
+	if (n->completed > 0 && n->responses == 0)
+		note(c, s->elapsed, "no_response", "no request got an HTTP "
+		    "answer: is the target up?");
+}
+
+/* The target's command line, from /proc when we did not start it. */
+static char *
+target_command(const struct snapshot *s, const struct report_opts *o)
+{
+	char path[64], *buf, *p;
+	size_t len;
+
+	if (o->target_command != NULL)
+		return xstrdup(o->target_command);
+	if (!s->has_target || s->target.pid <= 0)
+		return NULL;
+	snprintf(path, sizeof path, "/proc/%d/cmdline", (int)s->target.pid);
+	if ((buf = util_read_file(path, &len)) == NULL || len == 0) {
+		free(buf);
+		return NULL;
+	}
+	for (p = buf; p < buf + len - 1; p++)
+		if (*p == '\0')
+			*p = ' ';
+	return buf;
+}
+
+void
+report_ctx_init(struct report_ctx *c, const struct snapshot *s,
+    const struct report_opts *o)
+{
+	memset(c, 0, sizeof *c);
+	c->s = s;
+	c->o = o;
+	c->final = s->state == ENGINE_DONE;
+	verdict_eval(s, &c->v);
+	iso8601(s->wall_start_us, c->started, sizeof c->started);
+	iso8601(s->wall_us, c->ended, sizeof c->ended);
+	c->command = target_command(s, o);
+	derive_notes(c);
+}
+
+void
+report_ctx_free(struct report_ctx *c)
+{
+	verdict_clear(&c->v);
+	free(c->notes);
+	free(c->command);
+	memset(c, 0, sizeof *c);
+}
+
+int
+report_csv_write(FILE *f, const struct report_ctx *c)
+{
+	const struct snapshot *s = c->s;
+	static const enum lt_class cls[] = { CLS_OK, CLS_CLIENT_ERROR,
+	    CLS_SERVER_ERROR, CLS_UNEXPECTED, CLS_TIMEOUT, CLS_CONNECT_ERROR,
+	    CLS_TRANSPORT_ERROR };
+	size_t i, k;
+
+	fputs("t,phase,requests,errors,rate_limited", f);
+	for (k = 0; k < LT_NELEM(cls); k++)
+		fprintf(f, ",%s", kinds_class_name(cls[k]));
+	fputs(",rps,p50_ms,p95_ms,p99_ms,max_ms,late_starts,cpu,rss_mb\n", f);
+	for (i = 0; i < s->nseries; i++) {
+		const struct snap_point *p = &s->series[i];
+		const char *ph = p->phase < s->nphases ?
+		    s->phases[p->phase].name : "";
+
+		fprintf(f, "%.3f,", p->t);
+		/* Phase names are the user's: quote them the CSV way. */
+		fputc('"', f);
+		for (; *ph != '\0'; ph++) {
+			if (*ph == '"')
+				fputc('"', f);
+			fputc(*ph, f);
+		}
+		fprintf(f, "\",%" PRIu64 ",%" PRIu64 ",%" PRIu64, p->requests,
+		    p->errors, p->rate_limited);
+		for (k = 0; k < LT_NELEM(cls); k++)
+			fprintf(f, ",%" PRIu64, p->classes[cls[k]]);
+		fprintf(f, ",%.3f,%.3f,%.3f,%.3f,%.3f,%" PRIu64, p->rps, p->p50,
+		    p->p95, p->p99, p->max, p->late_starts);
+		if (p->cpu >= 0)
+			fprintf(f, ",%.1f,%.2f\n", p->cpu, p->rss_mb);
+		else
+			fputs(",,\n", f);
+	}
+	return ferror(f) ? -1 : 0;
+}
+
+/* Write one file of the report: a temporary name, then rename. */
+static int
+write_atomic(const char *dir, const char *name,
+    int (*fn)(FILE *, const struct report_ctx *), const struct report_ctx *c,
+    char **cause)
+{
+	char *tmp, *path;
+	FILE *f;
+	int fd, rc = 0, saved;
+
+	xasprintf(&tmp, "%s/.%s.XXXXXX", dir, name);
+	xasprintf(&path, "%s/%s", dir, name);
+	if ((fd = mkstemp(tmp)) == -1 || (f = fdopen(fd, "w")) == NULL) {
+		xasprintf(cause, "%s: %s", path, strerror(errno));
+		if (fd != -1) {
+			close(fd);
+			unlink(tmp);
+		}
+		free(tmp);
+		free(path);
+		return -1;
+	}
+	fchmod(fd, 0644);
+	if (fn(f, c) != 0 || fflush(f) != 0 || fsync(fd) != 0)
+		rc = -1;
+	saved = errno;
+	if (fclose(f) != 0 && rc == 0) {
+		rc = -1;
+		saved = errno;
+	}
+	if (rc == 0 && rename(tmp, path) != 0) {
+		rc = -1;
+		saved = errno;
+	}
+	if (rc != 0) {
+		xasprintf(cause, "%s: %s", path, strerror(saved));
+		unlink(tmp);
+	}
+	free(tmp);
+	free(path);
+	return rc;
+}
+
+static int
+copy_log(FILE *f, const struct report_ctx *c)
+{
+	FILE *in = fopen(c->o->target_log, "r");
+	char buf[65536];
+	size_t n;
+
+	if (in == NULL)
+		return -1;
+	while ((n = fread(buf, 1, sizeof buf, in)) > 0)
+		if (fwrite(buf, 1, n, f) != n)
+			break;
+	n = ferror(in) || ferror(f);
+	fclose(in);
+	return n ? -1 : 0;
+}
+
+/* A scenario name as a file name: letters, digits, '-', '_', '.'. */
+static char *
+dir_name(const struct snapshot *s)
+{
+	const char *name = s->scn->name ? s->scn->name : "run";
+	char stamp[32], *out, *p;
+	time_t t = (time_t)(s->wall_us / 1000000);
+	struct tm tm;
+
+	localtime_r(&t, &tm);
+	strftime(stamp, sizeof stamp, "%Y%m%d-%H%M%S", &tm);
+	xasprintf(&out, "loadtop-%s-%s", name, stamp);
+	for (p = out; *p != '\0'; p++)
+		if (!(*p >= 'a' && *p <= 'z') && !(*p >= 'A' && *p <= 'Z') &&
+		    !(*p >= '0' && *p <= '9') && *p != '-' && *p != '_' &&
+		    *p != '.')
+			*p = '_';
+	return out;
+}
+
+/* Create base, or base-2, base-3 ... when fresh is asked for. */
+static char *
+make_dir(const char *base, bool fresh, int *err)
+{
+	char *path = xstrdup(base);
+	int i;
+
+	for (i = 2; i < 100; i++) {
+		if (mkdir(path, 0755) == 0)
+			return path;
+		if (errno == EEXIST && !fresh) {
+			struct stat st;
+
+			if (stat(path, &st) == 0 && S_ISDIR(st.st_mode) &&
+			    access(path, W_OK) == 0)
+				return path;
+			*err = stat(path, &st) == 0 && !S_ISDIR(st.st_mode) ?
+			    ENOTDIR : EACCES;
+			free(path);
+			return NULL;
+		}
+		if (errno != EEXIST) {
+			*err = errno;
+			free(path);
+			return NULL;
+		}
+		free(path);
+		xasprintf(&path, "%s-%d", base, i);
+	}
+	*err = EEXIST;
+	free(path);
+	return NULL;
+}
+
+static const struct {
+	const char *name;
+	int (*fn)(FILE *, const struct report_ctx *);
+} report_files[] = {
+	{ "report.json", report_json_write },
+	{ "timeseries.csv", report_csv_write },
+	{ "report.md", report_md_write },
+	{ "report.html", report_html_write },
+};
+
+static int
+write_all(const char *dir, struct report_ctx *c, char **cause)
+{
+	size_t i;
+
+	c->target_log = false;
+	if (c->o->target_log != NULL && access(c->o->target_log, R_OK) == 0) {
+		if (write_atomic(dir, "target.log", copy_log, c, cause) != 0)
+			return -1;
+		c->target_log = true;
+	}
+	for (i = 0; i < LT_NELEM(report_files); i++)
+		if (write_atomic(dir, report_files[i].name, report_files[i].fn,
+		    c, cause) != 0)
+			return -1;
+	return 0;
+}
+
+static char *
+report_to(const struct snapshot *s, const struct report_opts *o,
+    const char *base, bool fresh, char **cause)
+{
+	struct report_ctx c;
+	const char *tmpdir = getenv("TMPDIR");
+	char *dir, *alt, *why = NULL, *slash;
+	int err = 0;
+
+	if (tmpdir == NULL || *tmpdir == '\0')
+		tmpdir = "/tmp";
+	report_ctx_init(&c, s, o);
+	if ((dir = make_dir(base, fresh, &err)) != NULL &&
+	    write_all(dir, &c, &why) == 0)
+		goto done;
+	if (dir == NULL)
+		xasprintf(&why, "%s: %s", base, strerror(err));
+	slash = strrchr(base, '/');
+	xasprintf(&alt, "%s/%s", tmpdir, slash ? slash + 1 : base);
+	fprintf(stderr, "loadtop: cannot write the report in %s (%s); "
+	    "writing it under %s instead\n", dir ? dir : base, why, tmpdir);
+	free(dir);
+	free(why);
+	why = NULL;
+	dir = make_dir(alt, true, &err);
+	if (dir == NULL)
+		xasprintf(cause, "%s: %s", alt, strerror(err));
+	else if (write_all(dir, &c, cause) != 0) {
+		free(dir);
+		dir = NULL;
+	}
+	free(alt);
+done:
+	if (dir != NULL && !o->quiet)
+		fprintf(stderr, "loadtop: report written to %s\n", dir);
+	report_ctx_free(&c);
+	return dir;
+}
+
+char *
+report_write(const struct snapshot *s, const struct report_opts *o,
+    char **cause)
+{
+	char *name, *dir;
+
+	if (o->path != NULL)
+		return report_to(s, o, o->path, false, cause);
+	name = dir_name(s);
+	dir = report_to(s, o, name, true, cause);
+	free(name);
+	return dir;
+}
+
+char *
+report_now(void *arg, const struct snapshot *s, char **cause)
+{
+	const struct report_opts *o = arg;
+	char *name, *base, *dir, *parent, *slash;
+
+	name = dir_name(s);
+	if (o->path != NULL) {
+		parent = xstrdup(o->path);
+		if ((slash = strrchr(parent, '/')) != NULL) {
+			*slash = '\0';
+			xasprintf(&base, "%s/%s", *parent ? parent : "/", name);
+		} else
+			base = xstrdup(name);
+		free(parent);
+	} else
+		base = xstrdup(name);
+	dir = report_to(s, o, base, true, cause);
+	free(base);
+	free(name);
+	return dir;
+}

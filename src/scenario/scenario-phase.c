@@ -1,0 +1,387 @@
+/* The scenario's phases: kinds, the keys each kind takes, ramp stages. */
+#include "config.h"
+
+#include <stddef.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "scenario-walk.h"
+#include "suggest.h"
+#include "util.h"
+
+#define B (1u << SCN_BURST)
+#define S (1u << SCN_SUSTAINED)
+#define R (1u << SCN_RAMP)
+#define K (1u << SCN_SOAK)
+#define L (1u << SCN_LEAK)
+#define X (1u << SCN_RATE_LIMIT)
+
+#define OFF(f) offsetof(struct scn_phase, f)
+static const struct scn_key phase_keys[] = {
+	{ "name", scenario_h_str, OFF(name), 0, 0, 0 },
+	{ "kind", NULL, 0, 0, 0, 0 },
+	{ "use", NULL, 0, 0, 0, 0 },
+	{ "requests", scenario_h_u64, OFF(requests), 1, SCN_MAX_REQUESTS, B|L|X },
+	{ "concurrency", scenario_h_uint, OFF(concurrency), 1, SCN_MAX_CONCURRENCY,
+	  B|L|X },
+	{ "duration", scenario_h_duration, OFF(duration_us), 0, 0, S|K },
+	{ "rate", scenario_h_rate, OFF(rate), 0, 0, S|K|X },
+	{ "users", scenario_h_uint, OFF(users), 1, SCN_MAX_USERS, S|K },
+	{ "think_time", scenario_h_duration0, OFF(think_time_us), 0, 0, S|K|R },
+	{ "connections", scenario_h_uint, OFF(connections), 1, SCN_MAX_CONCURRENCY,
+	  S|K|R },
+	{ "stages", NULL, 0, 0, 0, R },
+	{ "start_rate", scenario_h_rate0, OFF(rate), 0, 0, R },
+	{ "start_users", scenario_h_uint, OFF(users), 0, SCN_MAX_USERS, R },
+	{ "batches", scenario_h_uint, OFF(batches), 1, SCN_MAX_REQUESTS, L },
+	{ "settle", scenario_h_duration0, OFF(settle_us), 0, 0, L },
+	{ "expect_allowed", scenario_h_i64, OFF(expect_allowed), 0, SCN_MAX_REQUESTS,
+	  X },
+	{ "expect_limited", scenario_h_i64, OFF(expect_limited), 0, SCN_MAX_REQUESTS,
+	  X },
+};
+#undef OFF
+
+static const struct scn_key stage_keys[] = {
+	{ "duration", scenario_h_duration, offsetof(struct scn_stage, duration_us),
+	  0, 0, 0 },
+	{ "rate", scenario_h_rate, offsetof(struct scn_stage, rate), 0, 0, 0 },
+	{ "users", scenario_h_uint, offsetof(struct scn_stage, users), 1,
+	  SCN_MAX_USERS, 0 },
+};
+
+/* Exactly one of rate and users; returns the model, NONE when neither. */
+static enum scn_model
+rate_or_users(struct scn_parser *p, const struct scn_map *m, const char *what)
+{
+	yaml_node_t *rk = scenario_getkey(m, "rate"), *uk = scenario_getkey(m, "users");
+
+	if (rk != NULL && uk != NULL) {
+		scenario_err(p, rk->start_mark.index > uk->start_mark.index ? rk : uk,
+		    "'rate' (open model) and 'users' (closed model) cannot "
+		    "both be given %s", what);
+		return SCN_MODEL_NONE;
+	}
+	if (rk != NULL)
+		return SCN_MODEL_OPEN;
+	if (uk != NULL)
+		return SCN_MODEL_CLOSED;
+	return SCN_MODEL_NONE;
+}
+
+static void
+parse_stages(struct scn_parser *p, yaml_node_t *node, struct scn_phase *ph,
+    enum scn_model *model)
+{
+	yaml_node_item_t *it;
+	yaml_node_t *item, *key;
+	struct scn_stage *st;
+	struct scn_map m;
+	enum scn_model sm;
+	char *where;
+	size_t n, first = 0;
+
+	if (node->type != YAML_SEQUENCE_NODE ||
+	    node->data.sequence.items.start == node->data.sequence.items.top) {
+		scenario_err(p, node, "'stages' must be a non-empty list of "
+		    "{duration, rate or users}, got %s", scenario_describe(node));
+		return;
+	}
+	n = (size_t)(node->data.sequence.items.top -
+	    node->data.sequence.items.start);
+	ph->stages = xcalloc(n, sizeof *ph->stages);
+	for (it = node->data.sequence.items.start;
+	    it < node->data.sequence.items.top; it++) {
+		item = scenario_node(p, *it);
+		st = &ph->stages[ph->nstages++];
+		st->pos = scenario_pos_of(item);
+		if (item->type != YAML_MAPPING_NODE) {
+			scenario_err(p, item, "each stage must be a mapping "
+			    "{duration, rate or users}, got %s",
+			    scenario_describe(item));
+			continue;
+		}
+		/* p->where is "in phase 'x'": "stage 2 in phase 'x'". */
+		xasprintf(&where, "in stage %zu %s", ph->nstages, p->where);
+		scenario_walk(p, item, stage_keys, LT_NELEM(stage_keys), st, where,
+		    -1, &m);
+		if (scenario_getkey(&m, "duration") == NULL)
+			scenario_err(p, item, "%s needs 'duration'", where + 3);
+		sm = rate_or_users(p, &m, where);
+		key = scenario_getkey(&m, sm == SCN_MODEL_OPEN ? "rate" : "users");
+		if (sm == SCN_MODEL_NONE && scenario_getkey(&m, "rate") == NULL)
+			scenario_err(p, item, "%s needs 'rate' or 'users'",
+			    where + 3);
+		else if (sm != SCN_MODEL_NONE && *model == SCN_MODEL_NONE) {
+			*model = sm;
+			first = ph->nstages;
+		} else if (sm != SCN_MODEL_NONE && sm != *model)
+			scenario_err(p, key, "every stage must use the same model: "
+			    "stage %zu has '%s' but stage %zu has '%s' %s",
+			    ph->nstages, sm == SCN_MODEL_OPEN ? "rate" :
+			    "users", first, sm == SCN_MODEL_OPEN ? "users" :
+			    "rate", p->where);
+		free(where);
+	}
+}
+
+/* The model-only keys: think_time for users, connections for rate. */
+static void
+model_keys(struct scn_parser *p, const struct scn_map *m, enum scn_model model)
+{
+	yaml_node_t *k;
+
+	if (model == SCN_MODEL_OPEN &&
+	    (k = scenario_getkey(m, "think_time")) != NULL)
+		scenario_err(p, k, "'think_time' applies to the closed model "
+		    "('users'), not to 'rate', %s", p->where);
+	if (model == SCN_MODEL_CLOSED &&
+	    (k = scenario_getkey(m, "connections")) != NULL)
+		scenario_err(p, k, "'connections' applies to the open model "
+		    "('rate'), not to 'users', %s", p->where);
+	if (model == SCN_MODEL_CLOSED &&
+	    (k = scenario_getkey(m, "start_rate")) != NULL)
+		scenario_err(p, k, "'start_rate' does not fit stages that give "
+		    "'users' (use 'start_users') %s", p->where);
+	if (model == SCN_MODEL_OPEN &&
+	    (k = scenario_getkey(m, "start_users")) != NULL)
+		scenario_err(p, k, "'start_users' does not fit stages that give "
+		    "'rate' (use 'start_rate') %s", p->where);
+}
+
+static int
+need(struct scn_parser *p, const struct scn_map *m, const struct scn_phase *ph,
+    const char *key)
+{
+	if (scenario_getkey(m, key) != NULL)
+		return 1;
+	scenario_err(p, m->node, "phase '%s' (%s) needs '%s'", ph->name,
+	    kinds_phase_name(ph->kind), key);
+	return 0;
+}
+
+/* Per kind: required keys, conflicts, defaults and the model. */
+static void
+check_kind(struct scn_parser *p, const struct scn_map *m, struct scn_phase *ph)
+{
+	const char *kn = kinds_phase_name(ph->kind);
+	yaml_node_t *k, *k2;
+
+	switch (ph->kind) {
+	case SCN_BURST:
+		if (!need(p, m, ph, "requests"))
+			break;
+		if ((k = scenario_get(m, "concurrency")) == NULL)
+			ph->concurrency = (unsigned)LT_MIN(ph->requests,
+			    SCN_MAX_CONCURRENCY);
+		else if (ph->concurrency > ph->requests && ph->requests > 0)
+			scenario_err(p, k, "'concurrency' (%u) must not exceed "
+			    "'requests' (%llu) %s", ph->concurrency,
+			    (unsigned long long)ph->requests, p->where);
+		break;
+	case SCN_SUSTAINED:
+	case SCN_SOAK:
+		need(p, m, ph, "duration");
+		ph->model = rate_or_users(p, m, p->where);
+		if (ph->model == SCN_MODEL_NONE && scenario_getkey(m, "rate") == NULL)
+			scenario_err(p, m->node, "phase '%s' (%s) needs either "
+			    "'rate' or 'users'", ph->name, kn);
+		model_keys(p, m, ph->model);
+		break;
+	case SCN_RAMP:
+		if (need(p, m, ph, "stages"))
+			parse_stages(p, scenario_get(m, "stages"), ph, &ph->model);
+		if ((k = scenario_getkey(m, "start_rate")) != NULL &&
+		    (k2 = scenario_getkey(m, "start_users")) != NULL)
+			scenario_err(p, k->start_mark.index > k2->start_mark.index ?
+			    k : k2, "'start_rate' and 'start_users' cannot "
+			    "both be given %s", p->where);
+		model_keys(p, m, ph->model);
+		break;
+	case SCN_LEAK:
+		if (!need(p, m, ph, "requests"))
+			break;
+		if ((k = scenario_get(m, "batches")) == NULL)
+			ph->batches = (unsigned)LT_MIN(ph->requests, 10);
+		else if (ph->batches > ph->requests && ph->requests > 0)
+			scenario_err(p, k, "'batches' (%u) must not exceed "
+			    "'requests' (%llu) %s", ph->batches,
+			    (unsigned long long)ph->requests, p->where);
+		break;
+	case SCN_RATE_LIMIT:
+		if (!need(p, m, ph, "requests") || ph->requests == 0)
+			break;
+		k = scenario_get(m, "expect_allowed");
+		k2 = scenario_get(m, "expect_limited");
+		if (k != NULL && ph->expect_allowed > (int64_t)ph->requests)
+			scenario_err(p, k, "'expect_allowed' (%lld) must not exceed "
+			    "'requests' (%llu) %s", (long long)ph->expect_allowed,
+			    (unsigned long long)ph->requests, p->where);
+		else if (k2 != NULL && ph->expect_limited > (int64_t)ph->requests)
+			scenario_err(p, k2, "'expect_limited' (%lld) must not exceed "
+			    "'requests' (%llu) %s", (long long)ph->expect_limited,
+			    (unsigned long long)ph->requests, p->where);
+		else if (k != NULL && k2 != NULL && ph->expect_allowed >= 0 &&
+		    ph->expect_limited >= 0 && ph->expect_allowed +
+		    ph->expect_limited != (int64_t)ph->requests)
+			scenario_err(p, k->start_mark.index > k2->start_mark.index ?
+			    k : k2, "'expect_allowed' (%lld) and "
+			    "'expect_limited' (%lld) must add up to 'requests' "
+			    "(%llu) %s", (long long)ph->expect_allowed,
+			    (long long)ph->expect_limited,
+			    (unsigned long long)ph->requests, p->where);
+		break;
+	}
+}
+
+static void
+add_use(struct scn_parser *p, struct scn_phase *ph, yaml_node_t *v,
+    const char *const *names, size_t n)
+{
+	const char *s, *near;
+	size_t i;
+
+	if ((s = scenario_scalar(p, v, "use", "a request name or a list of "
+	    "names")) == NULL)
+		return;
+	for (i = 0; i < n; i++) {
+		if (names[i] != NULL && strcmp(names[i], s) == 0)
+			break;
+	}
+	if (i == n) {
+		near = suggest_closest(s, names, n);
+		if (near != NULL)
+			scenario_err(p, v, "'use' names unknown request %s %s (did "
+			    "you mean '%s'?)", scenario_quote(s), p->where, near);
+		else
+			scenario_err(p, v, "'use' names unknown request %s %s",
+			    scenario_quote(s), p->where);
+		return;
+	}
+	ph->use = xreallocarray(ph->use, ph->nuse + 1, sizeof *ph->use);
+	ph->use[ph->nuse++] = i;
+}
+
+/* use: which requests the phase sends, by name. */
+static void
+resolve_use(struct scn_parser *p, struct scn_phase *ph, yaml_node_t *v,
+    yaml_node_t *at)
+{
+	const struct scenario *scn = p->scn;
+	const char **names;
+	yaml_node_item_t *it;
+	uint64_t weight = 0;
+	size_t i, n = scn->nrequests;
+
+	names = xcalloc(n + 1, sizeof *names);
+	for (i = 0; i < n; i++) {
+		/* Skip the holes that broken requests leave. */
+		names[i] = scn->requests[i].name != NULL ?
+		    scn->requests[i].name : "";
+	}
+	if (v != NULL && v->type == YAML_SEQUENCE_NODE) {
+		if (v->data.sequence.items.start == v->data.sequence.items.top)
+			scenario_err(p, v, "'use' must name at least one request %s",
+			    p->where);
+		for (it = v->data.sequence.items.start;
+		    it < v->data.sequence.items.top; it++)
+			add_use(p, ph, scenario_node(p, *it), names, n);
+	} else if (v != NULL)
+		add_use(p, ph, v, names, n);
+	free(names);
+	if (v != NULL && ph->nuse == 0)
+		return;
+	for (i = 0; i < (v != NULL ? ph->nuse : n); i++)
+		weight += scn->requests[v != NULL ? ph->use[i] : i].weight;
+	if (weight == 0 && n > 0)
+		scenario_err(p, at, "every request %s sends has weight 0 %s",
+		    v != NULL ? "that 'use'" : "the phase", p->where);
+}
+
+static void
+parse_phase(struct scn_parser *p, yaml_node_t *node, struct scn_phase *ph,
+    size_t index)
+{
+	yaml_node_t *kv = scenario_peek(p, node, "kind"), *name;
+	const char *s, *near;
+	struct scn_map m;
+	int kind = -1;
+	size_t i;
+	char *where;
+
+	ph->pos = scenario_pos_of(node);
+	ph->expect_allowed = ph->expect_limited = -1;
+	ph->settle_us = 1000000;
+	if (kv != NULL && (s = scenario_scalar(p, kv, "kind", "a phase kind")) != NULL) {
+		for (i = 0; i < SCN__KIND_COUNT; i++) {
+			if (strcmp(s, kinds_phase_names[i]) == 0)
+				kind = (int)i;
+		}
+		near = suggest_closest(s, kinds_phase_names, SCN__KIND_COUNT);
+		if (kind < 0 && near != NULL)
+			scenario_err(p, kv, "unknown phase kind %s (did you mean "
+			    "'%s'?)", scenario_quote(s), near);
+		else if (kind < 0)
+			scenario_err(p, kv, "unknown phase kind %s (expected burst, "
+			    "sustained, ramp, soak, leak or rate_limit)",
+			    scenario_quote(s));
+	}
+	name = scenario_peek(p, node, "name");
+	if (name != NULL && name->type == YAML_SCALAR_NODE && !scenario_is_null(name))
+		xasprintf(&where, "in phase %s",
+		    scenario_quote((const char *)name->data.scalar.value));
+	else if (kind >= 0)
+		xasprintf(&where, "in phase '%s-%zu'", kinds_phase_names[kind], index);
+	else
+		xasprintf(&where, "in phase %zu", index);
+	p->where = where;
+	scenario_walk(p, node, phase_keys, LT_NELEM(phase_keys), ph, where, kind, &m);
+	if (kind >= 0) {
+		ph->kind = (enum scn_phase_kind)kind;
+		if (ph->name == NULL)
+			xasprintf(&ph->name, "%s-%zu", kinds_phase_names[kind], index);
+		if (ph->concurrency == 0)
+			ph->concurrency = kind == SCN_LEAK ? 10 : 1;
+		check_kind(p, &m, ph);
+	} else if (kv == NULL)
+		scenario_err(p, node, "phase needs 'kind' (burst, sustained, ramp, "
+		    "soak, leak or rate_limit) %s", where);
+	resolve_use(p, ph, scenario_get(&m, "use"),
+	    scenario_get(&m, "use") != NULL ? scenario_get(&m, "use") : node);
+	p->where = NULL;
+	free(where);
+}
+
+void
+scenario_parse_phases(struct scn_parser *p, yaml_node_t *node)
+{
+	struct scenario *scn = p->scn;
+	yaml_node_item_t *it;
+	yaml_node_t *item;
+	size_t i, j, n;
+
+	if ((n = scenario_list_len(p, node, "phases")) == 0)
+		return;
+	scn->phases = xcalloc(n, sizeof *scn->phases);
+	for (it = node->data.sequence.items.start;
+	    it < node->data.sequence.items.top; it++) {
+		if ((item = scenario_list_mapping(p, *it, "phase")) == NULL)
+			continue;
+		parse_phase(p, item, &scn->phases[scn->nphases],
+		    (size_t)(it - node->data.sequence.items.start) + 1);
+		scn->nphases++;
+	}
+	for (i = 0; i < scn->nphases; i++) {
+		for (j = 0; j < i && scn->phases[i].name != NULL; j++) {
+			if (scn->phases[j].name != NULL &&
+			    strcmp(scn->phases[i].name, scn->phases[j].name) == 0) {
+				scenario_errors_add(p->errs, p->file,
+				    scn->phases[i].pos.line, scn->phases[i].pos.col,
+				    "duplicate phase name %s (first used on line "
+				    "%d)", scenario_quote(scn->phases[i].name),
+				    scn->phases[j].pos.line);
+				break;
+			}
+		}
+	}
+}

@@ -1,0 +1,524 @@
+/* The scenario's requests: URLs, headers, bodies, signing, templates. */
+#include "config.h"
+
+#include <ctype.h>
+#include <errno.h>
+#include <stddef.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#include "scenario-walk.h"
+#include "util.h"
+
+void
+scenario_srcmap_add(struct scenario *scn, const struct tmpl *t, size_t from,
+    const char *text, int line, int col, bool exact)
+{
+	struct scn_srcmap *sm;
+	struct scn_srcmap_ent *e;
+
+	if (scn->srcmap == NULL)
+		scn->srcmap = xcalloc(1, sizeof *scn->srcmap);
+	sm = scn->srcmap;
+	sm->v = xreallocarray(sm->v, sm->n + 1, sizeof *sm->v);
+	e = &sm->v[sm->n++];
+	e->tmpl = t;
+	e->from = from;
+	e->text = text;
+	e->line = line;
+	e->col = col;
+	e->exact = exact;
+}
+
+/* Give template to the same place as template from (a copied header). */
+static void
+srcmap_copy(struct scenario *scn, const struct tmpl *from,
+    const struct tmpl *to, const char *text)
+{
+	size_t i, n = scn->srcmap != NULL ? scn->srcmap->n : 0;
+	struct scn_srcmap_ent e;
+
+	for (i = 0; i < n; i++) {
+		e = scn->srcmap->v[i];
+		if (e.tmpl == from)
+			scenario_srcmap_add(scn, to, e.from, text, e.line, e.col,
+			    e.exact);
+	}
+}
+
+void
+scenario_srcmap_pos(const struct scenario *scn, const struct tmpl *t, size_t off,
+    int *line, int *col)
+{
+	const struct scn_srcmap_ent *e, *best = NULL;
+	size_t i, start, n = scn->srcmap != NULL ? scn->srcmap->n : 0;
+
+	*line = *col = 0;
+	for (i = 0; i < n; i++) {
+		e = &scn->srcmap->v[i];
+		if (e->tmpl == t && e->from <= off &&
+		    (best == NULL || e->from > best->from))
+			best = e;
+	}
+	if (best == NULL)
+		return;
+	*line = best->line;
+	*col = best->col;
+	if (!best->exact)
+		return;
+	for (start = best->from, i = best->from; i < off && best->text[i]; i++) {
+		if (best->text[i] == '\n') {
+			(*line)++;
+			start = i + 1;
+		}
+	}
+	*col += (int)(off - start);
+}
+
+void
+scenario_srcmap_free(struct scn_srcmap *sm)
+{
+	if (sm == NULL)
+		return;
+	free(sm->v);
+	free(sm);
+}
+
+/* Compile the text of a scalar node (text is the model's copy of it). */
+int
+scenario_compile(struct scn_parser *p, const yaml_node_t *node, const char *text,
+    struct tmpl **out, const char *label)
+{
+	char *cause = NULL;
+	size_t off = 0;
+	int line, col;
+	bool exact;
+
+	if (template_compile(text, strlen(text), out, &off, &cause) != 0) {
+		scenario_err_in(p, node, off, "%s: %s", label, cause);
+		free(cause);
+		*out = NULL;
+		return -1;
+	}
+	scenario_pos_in(p, node, 0, &line, &col, &exact);
+	scenario_srcmap_add(p->scn, *out, 0, text, line, col, exact);
+	return 0;
+}
+
+static void
+h_method(struct scn_parser *p, const struct scn_key *k, yaml_node_t *v,
+    void *obj)
+{
+	struct scn_request *r = obj;
+	const char *s;
+	char *m;
+	size_t i;
+
+	if ((s = scenario_scalar(p, v, k->name, "an HTTP method such as GET")) == NULL)
+		return;
+	if (!scenario_is_token(s)) {
+		scenario_err(p, v, "'method' must be an HTTP method such as GET or "
+		    "POST, got %s", scenario_quote(s));
+		return;
+	}
+	m = xstrdup(s);
+	for (i = 0; m[i] != '\0'; i++)
+		m[i] = (char)toupper((u_char)m[i]);
+	r->method = m;
+}
+
+static void
+h_url(struct scn_parser *p, const struct scn_key *k, yaml_node_t *v,
+    void *obj)
+{
+	const char *s;
+
+	if ((s = scenario_scalar(p, v, k->name, "an absolute URL")) == NULL)
+		return;
+	if (!scenario_is_http_url(s)) {
+		scenario_err(p, v, "'url' must be an absolute http:// or https:// "
+		    "URL (use 'path' for one under base_url), got %s",
+		    scenario_quote(s));
+		return;
+	}
+	((struct scn_request *)obj)->url = xstrdup(s);
+}
+
+static void
+h_path(struct scn_parser *p, const struct scn_key *k, yaml_node_t *v,
+    void *obj)
+{
+	const char *s;
+
+	if ((s = scenario_scalar(p, v, k->name, "a path such as /ok")) == NULL)
+		return;
+	if (*s != '/') {
+		scenario_err(p, v, "'path' must start with '/', got %s", scenario_quote(s));
+		return;
+	}
+}
+
+static void
+h_headers(struct scn_parser *p, const struct scn_key *k, yaml_node_t *v,
+    void *obj)
+{
+	scenario_parse_headers(p, v, &((struct scn_request *)obj)->headers,
+	    p->where);
+}
+
+static void
+h_body(struct scn_parser *p, const struct scn_key *k, yaml_node_t *v,
+    void *obj)
+{
+	struct scn_request *r = obj;
+
+	/* Not the value: a body may hold secrets. */
+	if (v->type != YAML_SCALAR_NODE) {
+		scenario_err(p, v, "'body' must be text (a block scalar '|' suits "
+		    "JSON), got %s", scenario_describe(v));
+		return;
+	}
+	if (r->body != NULL)
+		return;
+	r->body = xstrdup((const char *)v->data.scalar.value);
+	r->body_len = strlen(r->body);
+	scenario_compile(p, v, r->body, &r->body_tmpl, "body");
+}
+
+static void
+h_body_file(struct scn_parser *p, const struct scn_key *k, yaml_node_t *v,
+    void *obj)
+{
+	struct scn_request *r = obj;
+	const char *s;
+	char *path;
+
+	if ((s = scenario_scalar(p, v, k->name, "a file name")) == NULL)
+		return;
+	r->body_file = xstrdup(s);
+	if (r->body != NULL)
+		return;
+	if (*s == '/')
+		path = xstrdup(s);
+	else
+		xasprintf(&path, "%s/%s", p->scn->dir, s);
+	if ((r->body = util_read_file(path, &r->body_len)) == NULL)
+		scenario_err(p, v, "cannot read body_file %s: %s", scenario_quote(s),
+		    strerror(errno));
+	free(path);
+}
+
+static void
+h_secret_env(struct scn_parser *p, const struct scn_key *k, yaml_node_t *v,
+    void *obj)
+{
+	struct scn_sign *sg = obj;
+	const char *s, *c;
+
+	if ((s = scenario_scalar(p, v, k->name, "an environment variable name")) == NULL)
+		return;
+	for (c = s; *c == '_' || isalpha((u_char)*c) ||
+	    (c != s && isdigit((u_char)*c)); c++)
+		;
+	if (*s == '\0' || *c != '\0') {
+		scenario_err_in(p, v, (size_t)(c - s), "'secret_env' must be the "
+		    "name of an environment variable, got %s", scenario_quote(s));
+		return;
+	}
+	sg->secret_env = xstrdup(s);
+	sg->pos = scenario_pos_of(v);
+}
+
+static void
+h_sign_header(struct scn_parser *p, const struct scn_key *k, yaml_node_t *v,
+    void *obj)
+{
+	const char *s;
+
+	if ((s = scenario_scalar(p, v, k->name, "a header name")) == NULL)
+		return;
+	if (!scenario_is_token(s)) {
+		scenario_err(p, v, "%s is not a valid header name", scenario_quote(s));
+		return;
+	}
+	((struct scn_sign *)obj)->header = xstrdup(s);
+}
+
+static void
+h_prefix(struct scn_parser *p, const struct scn_key *k, yaml_node_t *v,
+    void *obj)
+{
+	if (v->type != YAML_SCALAR_NODE) {
+		scenario_err(p, v, "'prefix' must be text, got %s", scenario_describe(v));
+		return;
+	}
+	((struct scn_sign *)obj)->prefix =
+	    xstrdup(scenario_is_null(v) ? "" : (const char *)v->data.scalar.value);
+}
+
+static const struct scn_key hmac_keys[] = {
+	{ "secret_env", h_secret_env, 0, 0, 0, 0 },
+	{ "header", h_sign_header, 0, 0, 0, 0 },
+	{ "prefix", h_prefix, 0, 0, 0, 0 },
+};
+
+static void
+h_hmac(struct scn_parser *p, const struct scn_key *k, yaml_node_t *v,
+    void *obj)
+{
+	struct scn_request *r = obj;
+	struct scn_sign *sg;
+	struct scn_map m;
+	char *where;
+
+	if (v->type != YAML_MAPPING_NODE) {
+		scenario_err(p, v, "'hmac_sha256' must be a mapping with "
+		    "'secret_env', got %s", scenario_describe(v));
+		return;
+	}
+	sg = r->sign = xcalloc(1, sizeof *r->sign);
+	xasprintf(&where, "in sign.hmac_sha256 %s", p->where);
+	scenario_walk(p, v, hmac_keys, LT_NELEM(hmac_keys), sg, where, -1, &m);
+	free(where);
+	if (scenario_get(&m, "secret_env") == NULL)
+		scenario_err(p, v, "'hmac_sha256' needs 'secret_env', the "
+		    "environment variable that holds the key");
+	if (sg->header == NULL)
+		sg->header = xstrdup("X-Signature");
+	if (sg->prefix == NULL)
+		sg->prefix = xstrdup("sha256=");
+}
+
+static const struct scn_key sign_keys[] = {
+	{ "hmac_sha256", h_hmac, 0, 0, 0, 0 },
+};
+
+static void
+h_sign(struct scn_parser *p, const struct scn_key *k, yaml_node_t *v,
+    void *obj)
+{
+	struct scn_map m;
+	char *where;
+
+	if (v->type != YAML_MAPPING_NODE ||
+	    v->data.mapping.pairs.start == v->data.mapping.pairs.top) {
+		scenario_err(p, v, "'sign' must be a mapping such as {hmac_sha256: "
+		    "{secret_env: NAME}}, got %s", scenario_describe(v));
+		return;
+	}
+	xasprintf(&where, "in sign %s", p->where);
+	scenario_walk(p, v, sign_keys, LT_NELEM(sign_keys), obj, where, -1, &m);
+	free(where);
+}
+
+static const struct scn_key request_keys[] = {
+	{ "name", scenario_h_str, offsetof(struct scn_request, name), 0, 0, 0 },
+	{ "method", h_method, 0, 0, 0, 0 },
+	{ "url", h_url, 0, 0, 0, 0 },
+	{ "path", h_path, 0, 0, 0, 0 },
+	{ "headers", h_headers, 0, 0, 0, 0 },
+	{ "body", h_body, 0, 0, 0, 0 },
+	{ "body_file", h_body_file, 0, 0, 0, 0 },
+	{ "weight", scenario_h_uint, offsetof(struct scn_request, weight), 0, 1e6, 0 },
+	{ "expect_status", scenario_h_status,
+	  offsetof(struct scn_request, expect_status), 0, 0, 0 },
+	{ "sign", h_sign, 0, 0, 0, 0 },
+};
+
+/* The later of two keys, for "not both" errors. */
+static yaml_node_t *
+later(yaml_node_t *a, yaml_node_t *b)
+{
+	return a->start_mark.index > b->start_mark.index ? a : b;
+}
+
+/* Compile the URL; base_url and path each map back to their own node. */
+static void
+compile_url(struct scn_parser *p, struct scn_request *r, yaml_node_t *path,
+    yaml_node_t *url)
+{
+	yaml_node_t *base = p->base_url;
+	size_t baselen = 0, off = 0;
+	char *cause = NULL;
+	int line, col;
+	bool exact;
+
+	if (path != NULL) {
+		if (p->scn->target.base_url == NULL) {
+			if (base == NULL && !p->no_target)
+				scenario_err(p, path, "'path' needs 'base_url' in "
+				    "target (or give an absolute 'url')");
+			return;
+		}
+		r->url = scenario_join_url(p->scn->target.base_url,
+		    (const char *)path->data.scalar.value, &baselen);
+	}
+	if (r->url == NULL)
+		return;
+	if (template_compile(r->url, strlen(r->url), &r->url_tmpl, &off,
+	    &cause) != 0) {
+		if (path == NULL)
+			scenario_err_in(p, url, off, "url: %s", cause);
+		else if (off < baselen)
+			scenario_err_in(p, base, off, "base_url: %s", cause);
+		else
+			scenario_err_in(p, path, off - baselen, "path: %s", cause);
+		free(cause);
+		r->url_tmpl = NULL;
+		return;
+	}
+	if (path != NULL) {
+		scenario_pos_in(p, base, 0, &line, &col, &exact);
+		scenario_srcmap_add(p->scn, r->url_tmpl, 0, r->url, line, col, exact);
+		url = path;
+	}
+	scenario_pos_in(p, url, 0, &line, &col, &exact);
+	scenario_srcmap_add(p->scn, r->url_tmpl, baselen, r->url, line, col, exact);
+}
+
+/* Defaults first, then the request's own; the request wins on a name. */
+static void
+merge_headers(struct scn_parser *p, struct scn_request *r)
+{
+	const struct scn_headers *d = &p->scn->defaults.headers;
+	struct scn_headers out = { 0 };
+	struct scn_header h;
+	char *cause;
+	size_t i, j, off;
+
+	out.v = xreallocarray(NULL, d->n + r->headers.n + 1, sizeof *out.v);
+	for (i = 0; i < d->n; i++) {
+		for (j = 0; j < r->headers.n; j++) {
+			if (strcasecmp(d->v[i].name, r->headers.v[j].name) == 0)
+				break;
+		}
+		if (j < r->headers.n)
+			continue;
+		h = d->v[i];
+		h.name = xstrdup(h.name);
+		h.value = xstrdup(h.value);
+		cause = NULL;
+		if (template_compile(h.value, strlen(h.value), &h.tmpl, &off,
+		    &cause) != 0) {
+			/* Cannot happen: it compiled once already. */
+			free(cause);
+			free(h.name);
+			free(h.value);
+			continue;
+		}
+		srcmap_copy(p->scn, d->v[i].tmpl, h.tmpl, h.value);
+		out.v[out.n++] = h;
+	}
+	for (j = 0; j < r->headers.n; j++)
+		out.v[out.n++] = r->headers.v[j];
+	free(r->headers.v);
+	r->headers = out;
+}
+
+/* "GET /path" from the path or from the URL's path part. */
+static char *
+default_name(const struct scn_request *r, yaml_node_t *path)
+{
+	const char *s, *slash;
+	char *name;
+
+	if (path != NULL)
+		s = (const char *)path->data.scalar.value;
+	else {
+		s = strstr(r->url, "://") + 3;
+		if ((slash = strchr(s, '/')) == NULL)
+			slash = "/";
+		s = slash;
+	}
+	xasprintf(&name, "%s %s", r->method, s);
+	return name;
+}
+
+static void
+parse_request(struct scn_parser *p, yaml_node_t *node, struct scn_request *r)
+{
+	const struct scn_defaults *d = &p->scn->defaults;
+	yaml_node_t *url, *path, *body, *file;
+	struct scn_map m;
+
+	r->weight = 1;
+	r->pos = scenario_pos_of(node);
+	scenario_walk(p, node, request_keys, LT_NELEM(request_keys), r, p->where,
+	    -1, &m);
+	if (r->method == NULL)
+		r->method = xstrdup("GET");
+	url = scenario_getkey(&m, "url");
+	path = scenario_getkey(&m, "path");
+	if (url != NULL && path != NULL) {
+		scenario_err(p, later(url, path), "'url' and 'path' cannot both be "
+		    "given %s", p->where);
+		free(r->url);
+		r->url = NULL;
+	} else if (url == NULL && path == NULL)
+		scenario_err(p, node, "request needs 'url' or 'path' %s", p->where);
+	else if (path != NULL && (path = scenario_get(&m, "path"))->type ==
+	    YAML_SCALAR_NODE && *path->data.scalar.value == '/')
+		compile_url(p, r, path, NULL);
+	else if (url != NULL)
+		compile_url(p, r, NULL, scenario_get(&m, "url"));
+	if (r->name == NULL && r->url != NULL)
+		r->name = default_name(r, path);
+	body = scenario_getkey(&m, "body");
+	file = scenario_getkey(&m, "body_file");
+	if (body != NULL && file != NULL)
+		scenario_err(p, later(body, file), "'body' and 'body_file' cannot "
+		    "both be given %s", p->where);
+	merge_headers(p, r);
+	if (!r->expect_status.given) {
+		r->expect_status = d->expect_status;
+		r->expect_status.given = false;
+	}
+}
+
+void
+scenario_parse_requests(struct scn_parser *p, yaml_node_t *node)
+{
+	struct scenario *scn = p->scn;
+	yaml_node_item_t *it;
+	yaml_node_t *item, *name;
+	char *where;
+	size_t i, j, n;
+
+	if ((n = scenario_list_len(p, node, "requests")) == 0)
+		return;
+	scn->requests = xcalloc(n, sizeof *scn->requests);
+	for (it = node->data.sequence.items.start;
+	    it < node->data.sequence.items.top; it++) {
+		if ((item = scenario_list_mapping(p, *it, "request")) == NULL)
+			continue;
+		name = scenario_peek(p, item, "name");
+		if (name != NULL && name->type == YAML_SCALAR_NODE &&
+		    !scenario_is_null(name))
+			xasprintf(&where, "in request %s",
+			    scenario_quote((const char *)name->data.scalar.value));
+		else
+			xasprintf(&where, "in request %zu",
+			    (size_t)(it - node->data.sequence.items.start) + 1);
+		p->where = where;
+		parse_request(p, item, &scn->requests[scn->nrequests++]);
+		p->where = NULL;
+		free(where);
+	}
+	for (i = 0; i < scn->nrequests; i++) {
+		for (j = 0; j < i && scn->requests[i].name != NULL; j++) {
+			if (scn->requests[j].name != NULL &&
+			    strcmp(scn->requests[i].name,
+			    scn->requests[j].name) == 0) {
+				scenario_errors_add(p->errs, p->file,
+				    scn->requests[i].pos.line,
+				    scn->requests[i].pos.col, "duplicate request "
+				    "name %s (first used on line %d); give each "
+				    "request its own 'name'",
+				    scenario_quote(scn->requests[i].name),
+				    scn->requests[j].pos.line);
+				break;
+			}
+		}
+	}
+}

@@ -1,0 +1,416 @@
+/* The scenario's target, its process, the defaults, statuses and headers. */
+#include "config.h"
+
+#include <ctype.h>
+#include <stddef.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#include "scenario-walk.h"
+#include "util.h"
+
+static void
+h_base_url(struct scn_parser *p, const struct scn_key *k, yaml_node_t *v,
+    void *obj)
+{
+	struct scn_target *t = obj;
+	const char *s;
+
+	p->base_url = v;
+	if ((s = scenario_scalar(p, v, k->name, "a URL")) == NULL)
+		return;
+	if (p->opts != NULL && p->opts->base_url != NULL) {
+		/* The command line's --base-url takes the file's place. */
+		if (!scenario_is_http_url(p->opts->base_url)) {
+			scenario_err(p, v, "--base-url must start with http:// or "
+			    "https:// and name a host, got %s",
+			    scenario_quote(p->opts->base_url));
+			return;
+		}
+		t->base_url = xstrdup(p->opts->base_url);
+		return;
+	}
+	if (!scenario_is_http_url(s)) {
+		scenario_err(p, v, "'base_url' must start with http:// or https:// "
+		    "and name a host, got %s", scenario_quote(s));
+		return;
+	}
+	t->base_url = xstrdup(s);
+}
+
+static const struct scn_key process_keys[] = {
+	{ "pid", scenario_h_pid, offsetof(struct scn_process, pid), 0, 0, 0 },
+	{ "pid_file", scenario_h_str, offsetof(struct scn_process, pid_file), 0, 0, 0 },
+	{ "name", scenario_h_str, offsetof(struct scn_process, name), 0, 0, 0 },
+	{ "exec", scenario_h_str, offsetof(struct scn_process, exec), 0, 0, 0 },
+	{ "ready_url", scenario_h_url, offsetof(struct scn_process, ready_url), 0, 0, 0 },
+	{ "tree", scenario_h_bool, offsetof(struct scn_process, tree), 0, 0, 0 },
+};
+
+static void
+h_process(struct scn_parser *p, const struct scn_key *k, yaml_node_t *v,
+    void *obj)
+{
+	static const char *const how[] = { "pid", "pid_file", "name", "exec" };
+	struct scn_process *proc = &((struct scn_target *)obj)->process;
+	struct scn_map m;
+	yaml_node_t *first = NULL, *key;
+	const char *first_name = NULL;
+	size_t i;
+
+	if (v->type != YAML_MAPPING_NODE) {
+		scenario_err(p, v, "'process' must be a mapping, got %s",
+		    scenario_describe(v));
+		return;
+	}
+	proc->pos = scenario_pos_of(v);
+	scenario_walk(p, v, process_keys, LT_NELEM(process_keys), proc,
+	    "in target.process", -1, &m);
+	for (i = 0; i < LT_NELEM(how); i++) {
+		if ((key = scenario_getkey(&m, how[i])) == NULL)
+			continue;
+		if (first == NULL) {
+			first = key;
+			first_name = how[i];
+		} else if (key->start_mark.index > first->start_mark.index)
+			scenario_err(p, key, "'process' takes only one of 'pid', "
+			    "'pid_file', 'name' and 'exec': got '%s' and '%s'",
+			    first_name, how[i]);
+		else
+			scenario_err(p, first, "'process' takes only one of 'pid', "
+			    "'pid_file', 'name' and 'exec': got '%s' and '%s'",
+			    how[i], first_name);
+	}
+	if (first == NULL)
+		scenario_err(p, v, "'process' needs one of 'pid', 'pid_file', "
+		    "'name' or 'exec'");
+}
+
+static void
+h_metrics(struct scn_parser *p, const struct scn_key *k, yaml_node_t *v,
+    void *obj)
+{
+	struct scn_target *t = obj;
+	yaml_node_item_t *it;
+	yaml_node_t *item;
+	const char *s, *c;
+
+	if (v->type == YAML_SCALAR_NODE && !scenario_is_null(v)) {
+		scenario_err(p, v, "'metrics' must be a list of metric names, got %s"
+		    " (write [%s])", scenario_describe(v),
+		    (const char *)v->data.scalar.value);
+		return;
+	}
+	if (v->type != YAML_SEQUENCE_NODE ||
+	    v->data.sequence.items.start == v->data.sequence.items.top) {
+		scenario_err(p, v, "'metrics' must be a non-empty list of metric "
+		    "names, got %s", scenario_describe(v));
+		return;
+	}
+	for (it = v->data.sequence.items.start;
+	    it < v->data.sequence.items.top; it++) {
+		item = scenario_node(p, *it);
+		if ((s = scenario_scalar(p, item, "metrics", "a list of metric "
+		    "names")) == NULL)
+			continue;
+		for (c = s; *c != '\0'; c++) {
+			if (!(*c == '_' || *c == ':' ||
+			    (*c >= 'a' && *c <= 'z') || (*c >= 'A' && *c <= 'Z') ||
+			    (c != s && *c >= '0' && *c <= '9')))
+				break;
+		}
+		if (*s == '\0' || *c != '\0') {
+			scenario_err_in(p, item, (size_t)(c - s), "%s is not a "
+			    "metric name (letters, digits, '_' and ':')",
+			    scenario_quote(s));
+			continue;
+		}
+		t->metrics = xreallocarray(t->metrics, t->nmetrics + 1,
+		    sizeof *t->metrics);
+		t->metrics[t->nmetrics++] = xstrdup(s);
+	}
+}
+
+static const struct scn_key target_keys[] = {
+	{ "base_url", h_base_url, 0, 0, 0, 0 },
+	{ "process", h_process, 0, 0, 0, 0 },
+	{ "health_url", scenario_h_url, offsetof(struct scn_target, health_url), 0, 0, 0 },
+	{ "health_interval", scenario_h_duration,
+	  offsetof(struct scn_target, health_interval_us), 0, 0, 0 },
+	{ "metrics_url", scenario_h_url, offsetof(struct scn_target, metrics_url), 0, 0, 0 },
+	{ "metrics", h_metrics, 0, 0, 0, 0 },
+};
+
+/* base_url + path, without doubling the slash. */
+char *
+scenario_join_url(const char *base, const char *path, size_t *baselen)
+{
+	size_t n = strlen(base);
+	char *s;
+
+	while (n > 0 && base[n - 1] == '/')
+		n--;
+	xasprintf(&s, "%.*s%s", (int)n, base, path);
+	if (baselen != NULL)
+		*baselen = n;
+	return s;
+}
+
+static void
+join_target_url(struct scn_parser *p, yaml_node_t *v, const char *key,
+    char **url)
+{
+	char *joined;
+
+	if (v == NULL || *url == NULL || **url != '/')
+		return;
+	if (p->scn->target.base_url == NULL) {
+		if (p->base_url == NULL)
+			scenario_err(p, v, "'%s' is a path, which needs 'base_url' "
+			    "in target", key);
+		return;
+	}
+	joined = scenario_join_url(p->scn->target.base_url, *url, NULL);
+	free(*url);
+	*url = joined;
+}
+
+void
+scenario_parse_target(struct scn_parser *p, yaml_node_t *node)
+{
+	struct scn_target *t = &p->scn->target;
+	struct scn_map m;
+	yaml_node_t *proc;
+
+	t->health_interval_us = 1000000;
+	if (node->type != YAML_MAPPING_NODE) {
+		scenario_err(p, node, "'target' must be a mapping, got %s",
+		    scenario_describe(node));
+		return;
+	}
+	t->pos = scenario_pos_of(node);
+	scenario_walk(p, node, target_keys, LT_NELEM(target_keys), t, "in target",
+	    -1, &m);
+	join_target_url(p, scenario_get(&m, "health_url"), "health_url",
+	    &t->health_url);
+	join_target_url(p, scenario_get(&m, "metrics_url"), "metrics_url",
+	    &t->metrics_url);
+	if ((proc = scenario_get(&m, "process")) != NULL)
+		join_target_url(p, scenario_peek(p, proc, "ready_url"), "ready_url",
+		    &t->process.ready_url);
+	if (scenario_get(&m, "metrics") != NULL && scenario_get(&m, "metrics_url") == NULL)
+		scenario_err(p, scenario_getkey(&m, "metrics"), "'metrics' needs "
+		    "'metrics_url' in target");
+}
+
+static void
+h_http_version(struct scn_parser *p, const struct scn_key *k, yaml_node_t *v,
+    void *obj)
+{
+	struct scn_defaults *d = obj;
+	const char *s;
+
+	if ((s = scenario_scalar(p, v, k->name, "1.1 or 2")) == NULL)
+		return;
+	if (strcmp(s, "1.1") == 0)
+		d->http_version = 11;
+	else if (strcmp(s, "2") == 0 || strcmp(s, "2.0") == 0)
+		d->http_version = 20;
+	else
+		scenario_err(p, v, "'http_version' must be 1.1 or 2, got %s",
+		    scenario_quote(s));
+}
+
+static void
+h_default_headers(struct scn_parser *p, const struct scn_key *k,
+    yaml_node_t *v, void *obj)
+{
+	scenario_parse_headers(p, v, &((struct scn_defaults *)obj)->headers,
+	    "in defaults");
+}
+
+static void
+status_set(struct scn_status_set *set, int lo, int hi)
+{
+	int c;
+
+	for (c = lo; c <= hi; c++)
+		set->bits[c / 64] |= (uint64_t)1 << (c % 64);
+}
+
+/* One status item: 200, "2xx" or "200-299". */
+static int
+status_item(const char *s, int *lo, int *hi)
+{
+	char *end;
+	long a, b;
+
+	if (strlen(s) == 3 && s[0] >= '1' && s[0] <= '5' &&
+	    strcasecmp(s + 1, "xx") == 0) {
+		*lo = (s[0] - '0') * 100;
+		*hi = *lo + 99;
+		return 0;
+	}
+	if (!isdigit((u_char)*s))
+		return -1;
+	a = strtol(s, &end, 10);
+	b = a;
+	if (*end == '-') {
+		s = end + 1;
+		if (!isdigit((u_char)*s))
+			return -1;
+		b = strtol(s, &end, 10);
+	}
+	if (*end != '\0' || a < 100 || b > 599 || a > b)
+		return -1;
+	*lo = (int)a;
+	*hi = (int)b;
+	return 0;
+}
+
+void
+scenario_h_status(struct scn_parser *p, const struct scn_key *k, yaml_node_t *v,
+    void *obj)
+{
+	struct scn_status_set set = { .given = true };
+	yaml_node_item_t *it;
+	yaml_node_t *item;
+	const char *s;
+	int lo, hi, bad = 0;
+
+	if (v->type == YAML_SEQUENCE_NODE) {
+		if (v->data.sequence.items.start == v->data.sequence.items.top) {
+			scenario_err(p, v, "'%s' must list at least one status",
+			    k->name);
+			return;
+		}
+		for (it = v->data.sequence.items.start;
+		    it < v->data.sequence.items.top; it++) {
+			item = scenario_node(p, *it);
+			if (item->type != YAML_SCALAR_NODE ||
+			    status_item((const char *)item->data.scalar.value,
+			    &lo, &hi) != 0) {
+				scenario_err(p, item, "'%s' must list status codes "
+				    "(100-599) or classes such as 2xx, got %s",
+				    k->name, scenario_describe(item));
+				bad = 1;
+				continue;
+			}
+			status_set(&set, lo, hi);
+		}
+		if (!bad)
+			*SCN_FIELD(obj, k, struct scn_status_set) = set;
+		return;
+	}
+	if ((s = scenario_scalar(p, v, k->name, "a status code such as 200, a "
+	    "class such as 2xx or a list of those")) == NULL)
+		return;
+	if (status_item(s, &lo, &hi) != 0) {
+		scenario_err(p, v, "'%s' must be a status code (100-599), a class "
+		    "such as 2xx or a list of those, got %s", k->name,
+		    scenario_quote(s));
+		return;
+	}
+	status_set(&set, lo, hi);
+	*SCN_FIELD(obj, k, struct scn_status_set) = set;
+}
+
+static const struct scn_key defaults_keys[] = {
+	{ "timeout", scenario_h_duration, offsetof(struct scn_defaults, timeout_us),
+	  0, 0, 0 },
+	{ "connect_timeout", scenario_h_duration,
+	  offsetof(struct scn_defaults, connect_timeout_us), 0, 0, 0 },
+	{ "headers", h_default_headers, 0, 0, 0, 0 },
+	{ "http_version", h_http_version, 0, 0, 0, 0 },
+	{ "insecure_tls", scenario_h_bool, offsetof(struct scn_defaults, insecure_tls),
+	  0, 0, 0 },
+	{ "expect_status", scenario_h_status,
+	  offsetof(struct scn_defaults, expect_status), 0, 0, 0 },
+	{ "rate_limit_status", scenario_h_status,
+	  offsetof(struct scn_defaults, rate_limit_status), 0, 0, 0 },
+};
+
+void
+scenario_parse_defaults(struct scn_parser *p, yaml_node_t *node)
+{
+	struct scn_defaults *d = &p->scn->defaults;
+	struct scn_map m;
+	int c;
+
+	d->timeout_us = 30 * 1000000LL;
+	d->connect_timeout_us = 10 * 1000000LL;
+	d->http_version = 11;
+	for (c = 200; c <= 399; c++)
+		d->expect_status.bits[c / 64] |= (uint64_t)1 << (c % 64);
+	d->rate_limit_status.bits[429 / 64] |= (uint64_t)1 << (429 % 64);
+	if (node == NULL)
+		return;
+	if (node->type != YAML_MAPPING_NODE) {
+		scenario_err(p, node, "'defaults' must be a mapping, got %s",
+		    scenario_describe(node));
+		return;
+	}
+	scenario_walk(p, node, defaults_keys, LT_NELEM(defaults_keys), d,
+	    "in defaults", -1, &m);
+}
+
+/* name: value pairs; values are templates. */
+void
+scenario_parse_headers(struct scn_parser *p, yaml_node_t *node,
+    struct scn_headers *hs, const char *where)
+{
+	yaml_node_pair_t *pair;
+	yaml_node_t *k, *v;
+	struct scn_header *h;
+	const char *name, *value;
+	char *label;
+	size_t i;
+
+	if (node->type != YAML_MAPPING_NODE) {
+		scenario_err(p, node, "'headers' must be a mapping of name: value, "
+		    "got %s", scenario_describe(node));
+		return;
+	}
+	for (pair = node->data.mapping.pairs.start;
+	    pair < node->data.mapping.pairs.top; pair++) {
+		k = scenario_node(p, pair->key);
+		v = scenario_node(p, pair->value);
+		if ((name = scenario_scalar(p, k, "headers", "a mapping of "
+		    "name: value")) == NULL)
+			continue;
+		if (!scenario_is_token(name)) {
+			scenario_err(p, k, "%s is not a valid header name %s",
+			    scenario_quote(name), where);
+			continue;
+		}
+		for (i = 0; i < hs->n; i++) {
+			if (strcasecmp(hs->v[i].name, name) == 0)
+				break;
+		}
+		if (i < hs->n) {
+			scenario_err(p, k, "duplicate header '%s' %s", name, where);
+			continue;
+		}
+		if (v->type != YAML_SCALAR_NODE || scenario_is_null(v)) {
+			/* The value may be a secret: describe its type only. */
+			scenario_err(p, v, "header '%s' must have a text value %s",
+			    name, where);
+			continue;
+		}
+		value = (const char *)v->data.scalar.value;
+		hs->v = xreallocarray(hs->v, hs->n + 1, sizeof *hs->v);
+		h = &hs->v[hs->n];
+		memset(h, 0, sizeof *h);
+		h->name = xstrdup(name);
+		h->value = xstrdup(value);
+		h->pos = scenario_pos_of(v);
+		xasprintf(&label, "header '%s'", name);
+		if (scenario_compile(p, v, h->value, &h->tmpl, label) != 0) {
+			free(h->name);
+			free(h->value);
+		} else
+			hs->n++;
+		free(label);
+	}
+}

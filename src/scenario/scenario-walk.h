@@ -1,0 +1,145 @@
+/*
+ * Internal to the scenario parser: the walk over libyaml's document tree,
+ * driven by one const table of keys per kind of mapping.
+ */
+#ifndef LT_SCENARIO_PARSE_H
+#define LT_SCENARIO_PARSE_H
+
+#include <stdarg.h>
+#include <yaml.h>
+
+#include "scenario.h"
+
+#define SCN_MAX_KEYS 32
+#define SCN_MAX_DURATION_US (30LL * 86400 * 1000000)	/* 30 days */
+#define SCN_MAX_RATE 10000000.0
+#define SCN_MAX_USERS 100000
+#define SCN_MAX_CONCURRENCY 100000
+#define SCN_MAX_REQUESTS 1000000000ULL
+
+struct scn_parser {
+	const char *file;
+	const char *buf;		/* the source, to place errors in blocks */
+	size_t len;
+	yaml_document_t *doc;
+	struct scn_errors *errs;
+	struct scenario *scn;
+	yaml_node_t *base_url;		/* value node of target.base_url */
+	const char *where;		/* "in request 'x'", for handlers */
+	bool no_target;			/* reported once; say no more of it */
+	const struct scn_load_opts *opts; /* may be NULL */
+};
+
+struct scn_key;
+typedef void scn_key_fn(struct scn_parser *, const struct scn_key *,
+    yaml_node_t *, void *);
+
+/* One key of a mapping kind.  kinds: bit (1 << scn_phase_kind) of the
+ * phase kinds that accept the key; 0 for every kind (and for non-phase
+ * mappings). */
+struct scn_key {
+	const char *name;
+	scn_key_fn *fn;			/* NULL: the caller reads it itself */
+	size_t off;			/* of the field in the object */
+	double min, max;		/* for numbers and durations */
+	unsigned kinds;
+};
+
+/* The field a key's handler fills. */
+#define SCN_FIELD(obj, key, type) ((type *)((char *)(obj) + (key)->off))
+
+/* What a walk over one mapping found: per table entry, the key and the
+ * value nodes (NULL when absent). */
+struct scn_map {
+	yaml_node_t *node;
+	const struct scn_key *table;
+	size_t n;
+	yaml_node_t *key[SCN_MAX_KEYS];
+	yaml_node_t *val[SCN_MAX_KEYS];
+};
+
+/* Template sources: where the text of each compiled template came from,
+ * so that a problem found later (an unset variable) still has a place. */
+struct scn_srcmap_ent {
+	const struct tmpl *tmpl;
+	size_t from;			/* offset in the template text */
+	const char *text;		/* the template text (the model's) */
+	int line, col;			/* of offset "from", 1-based */
+	bool exact;			/* offsets map one to one to columns */
+};
+
+struct scn_srcmap {
+	struct scn_srcmap_ent *v;
+	size_t n;
+};
+
+/* Errors. */
+void	 scenario_err(struct scn_parser *, const yaml_node_t *, const char *, ...)
+	     __attribute__((format(printf, 3, 4)));
+void	 scenario_err_in(struct scn_parser *, const yaml_node_t *, size_t,
+	     const char *, ...) __attribute__((format(printf, 4, 5)));
+void	 scenario_pos_in(struct scn_parser *, const yaml_node_t *, size_t, int *,
+	     int *, bool *);
+struct scn_pos scenario_pos_of(const yaml_node_t *);
+void	 scenario_errors_finish(struct scn_errors *, size_t);
+
+/* Nodes. */
+yaml_node_t *scenario_node(struct scn_parser *, yaml_node_item_t);
+/* The length of key's non-empty list, or 0 after saying what it is not. */
+size_t	 scenario_list_len(struct scn_parser *, yaml_node_t *, const char *key);
+/* The list's item as a mapping, or NULL after saying that each one
+ * (a 'what') must be a mapping. */
+yaml_node_t *scenario_list_mapping(struct scn_parser *, yaml_node_item_t,
+	     const char *what);
+bool	 scenario_is_null(const yaml_node_t *);
+const char *scenario_scalar(struct scn_parser *, const yaml_node_t *, const char *,
+	     const char *);
+const char *scenario_describe(const yaml_node_t *);
+char	*scenario_quote(const char *);
+
+/* Mappings. */
+int	 scenario_walk(struct scn_parser *, yaml_node_t *, const struct scn_key *,
+	     size_t, void *, const char *, int, struct scn_map *);
+yaml_node_t *scenario_get(const struct scn_map *, const char *);
+yaml_node_t *scenario_getkey(const struct scn_map *, const char *);
+yaml_node_t *scenario_peek(struct scn_parser *, yaml_node_t *, const char *);
+
+/* Value handlers for scn_key.fn. */
+scn_key_fn scenario_h_str;
+scn_key_fn scenario_h_bool;
+scn_key_fn scenario_h_uint;
+scn_key_fn scenario_h_u64;
+scn_key_fn scenario_h_i64;
+scn_key_fn scenario_h_pid;
+scn_key_fn scenario_h_duration;
+scn_key_fn scenario_h_duration0;
+scn_key_fn scenario_h_rate;
+scn_key_fn scenario_h_rate0;
+scn_key_fn scenario_h_status;
+scn_key_fn scenario_h_url;
+
+int	 scenario_get_int(struct scn_parser *, const yaml_node_t *, const char *,
+	     long long, long long, long long *);
+bool	 scenario_is_http_url(const char *);
+bool	 scenario_is_token(const char *);
+
+/* Parts of the format. */
+void	 scenario_parse_target(struct scn_parser *, yaml_node_t *);
+void	 scenario_parse_defaults(struct scn_parser *, yaml_node_t *);
+void	 scenario_parse_headers(struct scn_parser *, yaml_node_t *,
+	     struct scn_headers *, const char *);
+void	 scenario_parse_requests(struct scn_parser *, yaml_node_t *);
+void	 scenario_parse_phases(struct scn_parser *, yaml_node_t *);
+void	 scenario_parse_thresholds(struct scn_parser *, yaml_node_t *);
+void	 scenario_parse_alerts(struct scn_parser *, yaml_node_t *);
+int	 scenario_compile(struct scn_parser *, const yaml_node_t *, const char *,
+	     struct tmpl **, const char *);
+char	*scenario_join_url(const char *, const char *, size_t *);
+
+void	 scenario_srcmap_add(struct scenario *, const struct tmpl *, size_t,
+	     const char *, int, int, bool);
+void	 scenario_srcmap_pos(const struct scenario *, const struct tmpl *, size_t,
+	     int *, int *);
+void	 scenario_srcmap_free(struct scn_srcmap *);
+
+#endif

@@ -1,0 +1,590 @@
+/*
+ * Scenario files: loading (the top level and thresholds; the rest is in
+ * scenario-*.c), binding the environment, freeing, and diagnostics.
+ */
+#include "config.h"
+
+#include <errno.h>
+#include <stdarg.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "scenario-walk.h"
+#include "suggest.h"
+#include "util.h"
+
+void
+scenario_errors_add(struct scn_errors *errs, const char *file, int line, int col,
+    const char *fmt, ...)
+{
+	struct scn_error *e;
+	va_list ap;
+
+	errs->v = xreallocarray(errs->v, errs->n + 1, sizeof *errs->v);
+	e = &errs->v[errs->n++];
+	e->file = xstrdup(file);
+	e->line = line;
+	e->col = col;
+	va_start(ap, fmt);
+	xvasprintf(&e->msg, fmt, ap);
+	va_end(ap);
+}
+
+void
+scenario_errors_print(FILE *f, const struct scn_errors *errs)
+{
+	const struct scn_error *e;
+	size_t i;
+
+	for (i = 0; i < errs->n; i++) {
+		e = &errs->v[i];
+		if (e->line > 0)
+			fprintf(f, "%s:%d:%d: %s\n", e->file, e->line, e->col,
+			    e->msg);
+		else
+			fprintf(f, "%s: %s\n", e->file, e->msg);
+	}
+}
+
+void
+scenario_errors_clear(struct scn_errors *errs)
+{
+	size_t i;
+
+	for (i = 0; i < errs->n; i++) {
+		free(errs->v[i].file);
+		free(errs->v[i].msg);
+	}
+	free(errs->v);
+	errs->v = NULL;
+	errs->n = 0;
+}
+
+static int
+error_before(const struct scn_error *a, const struct scn_error *b)
+{
+	return a->line < b->line || (a->line == b->line && a->col < b->col);
+}
+
+/* Put the errors added since from in file order (stable) and drop exact
+ * repeats, such as one default header's problem seen by every request. */
+void
+scenario_errors_finish(struct scn_errors *errs, size_t from)
+{
+	struct scn_error tmp, *e;
+	size_t i, j, n;
+
+	for (i = from + 1; i < errs->n; i++) {
+		tmp = errs->v[i];
+		for (j = i; j > from && error_before(&tmp, &errs->v[j - 1]); j--)
+			errs->v[j] = errs->v[j - 1];
+		errs->v[j] = tmp;
+	}
+	for (n = i = from; i < errs->n; i++) {
+		e = &errs->v[i];
+		/* Repeats sit among the kept errors at the same place. */
+		for (j = n; j > from && !error_before(&errs->v[j - 1], e); j--) {
+			if (strcmp(errs->v[j - 1].msg, e->msg) == 0)
+				break;
+		}
+		if (j > from && !error_before(&errs->v[j - 1], e)) {
+			free(e->file);
+			free(e->msg);
+			continue;
+		}
+		errs->v[n++] = *e;
+	}
+	errs->n = n;
+}
+
+static const char *const target_metrics[] = {
+	"mem_growth", "rss_max", "cpu_max", "cpu_avg", "leak_slope"
+};
+
+static bool
+is_target_metric(enum thr_metric m)
+{
+	return m == THR_MEM_GROWTH || m == THR_RSS_MAX || m == THR_CPU_MAX ||
+	    m == THR_CPU_AVG || m == THR_LEAK_SLOPE_REQ ||
+	    m == THR_LEAK_SLOPE_MIN;
+}
+
+/* Find the request or phase a threshold is scoped to. */
+static int
+resolve_scope(struct scn_parser *p, yaml_node_t *node, struct threshold *t)
+{
+	struct scenario *scn = p->scn;
+	const char **names, *near, *what, *at;
+	size_t i, n, off;
+
+	if (t->scope == THR_SCOPE_ALL)
+		return 0;
+	at = strstr(t->expr, t->scope_name);
+	off = at != NULL ? (size_t)(at - t->expr) : 0;
+	if (t->scope == THR_SCOPE_REQUEST && is_target_metric(t->metric)) {
+		scenario_err_in(p, node, off, "threshold %s: '%s' is a target metric "
+		    "(one of %s, %s, %s, %s, %s) and cannot be scoped to a "
+		    "request", scenario_quote(t->expr), threshold_metric_name(t->metric),
+		    target_metrics[0], target_metrics[1], target_metrics[2],
+		    target_metrics[3], target_metrics[4]);
+		return -1;
+	}
+	n = t->scope == THR_SCOPE_REQUEST ? scn->nrequests : scn->nphases;
+	what = t->scope == THR_SCOPE_REQUEST ? "request" : "phase";
+	names = xcalloc(n + 1, sizeof *names);
+	for (i = 0; i < n; i++) {
+		names[i] = t->scope == THR_SCOPE_REQUEST ?
+		    scn->requests[i].name : scn->phases[i].name;
+		if (names[i] == NULL)
+			names[i] = "";
+		if (strcmp(names[i], t->scope_name) == 0)
+			break;
+	}
+	if (i < n) {
+		t->scope_index = i;
+		free(names);
+		return 0;
+	}
+	near = suggest_closest(t->scope_name, names, n);
+	if (near != NULL)
+		scenario_err_in(p, node, off, "threshold %s: unknown %s %s (did you "
+		    "mean '%s'?)", scenario_quote(t->expr), what,
+		    scenario_quote(t->scope_name), near);
+	else
+		scenario_err_in(p, node, off, "threshold %s: unknown %s %s",
+		    scenario_quote(t->expr), what, scenario_quote(t->scope_name));
+	free(names);
+	return -1;
+}
+
+static const struct scn_key threshold_keys[] = {
+	{ "expr", NULL, 0, 0, 0, 0 },
+	{ "abort_on_fail", scenario_h_bool, offsetof(struct threshold, abort_on_fail),
+	  0, 0, 0 },
+};
+
+static void
+parse_threshold(struct scn_parser *p, yaml_node_t *item)
+{
+	struct scenario *scn = p->scn;
+	struct threshold t;
+	struct scn_map m;
+	yaml_node_t *ex = item;
+	const char *expr;
+	char *cause = NULL;
+	size_t off = 0;
+	bool abort_on_fail = scn->abort_on_fail;
+
+	if (item->type == YAML_MAPPING_NODE) {
+		memset(&t, 0, sizeof t);
+		scenario_walk(p, item, threshold_keys, LT_NELEM(threshold_keys), &t,
+		    "in threshold", -1, &m);
+		if ((ex = scenario_get(&m, "expr")) == NULL) {
+			scenario_err(p, item, "threshold needs 'expr', such as "
+			    "'p95 < 50ms'");
+			return;
+		}
+		if (scenario_getkey(&m, "abort_on_fail") != NULL)
+			abort_on_fail = t.abort_on_fail;
+	} else if (item->type != YAML_SCALAR_NODE) {
+		scenario_err(p, item, "each threshold must be an expression such as "
+		    "'p95 < 50ms' or a mapping with 'expr', got %s",
+		    scenario_describe(item));
+		return;
+	}
+	if ((expr = scenario_scalar(p, ex, "expr", "an expression such as "
+	    "'p95 < 50ms'")) == NULL)
+		return;
+	if (threshold_parse(expr, &t, &off, &cause) != 0) {
+		scenario_err_in(p, ex, off, "threshold %s: %s", scenario_quote(expr),
+		    cause);
+		free(cause);
+		return;
+	}
+	t.line = (int)item->start_mark.line + 1;
+	t.col = (int)item->start_mark.column + 1;
+	t.abort_on_fail = abort_on_fail;
+	if (resolve_scope(p, ex, &t) != 0) {
+		threshold_clear(&t);
+		return;
+	}
+	scn->thresholds = xreallocarray(scn->thresholds, scn->nthresholds + 1,
+	    sizeof *scn->thresholds);
+	scn->thresholds[scn->nthresholds++] = t;
+}
+
+void
+scenario_parse_thresholds(struct scn_parser *p, yaml_node_t *node)
+{
+	yaml_node_item_t *it;
+
+	if (node->type != YAML_SEQUENCE_NODE) {
+		scenario_err(p, node, "'thresholds' must be a list of expressions "
+		    "such as 'p95 < 50ms', got %s", scenario_describe(node));
+		return;
+	}
+	for (it = node->data.sequence.items.start;
+	    it < node->data.sequence.items.top; it++)
+		parse_threshold(p, scenario_node(p, *it));
+}
+
+static void
+h_version(struct scn_parser *p, const struct scn_key *k, yaml_node_t *v,
+    void *obj)
+{
+	const char *s;
+
+	if ((s = scenario_scalar(p, v, k->name, "1")) == NULL)
+		return;
+	if (strcmp(s, "1") != 0)
+		scenario_err(p, v, "unsupported scenario version %s (this loadtop "
+		    "reads version 1)", scenario_quote(s));
+}
+
+static const struct scn_key top_keys[] = {
+	{ "version", h_version, 0, 0, 0, 0 },
+	{ "name", scenario_h_str, offsetof(struct scenario, name), 0, 0, 0 },
+	{ "description", scenario_h_str, offsetof(struct scenario, description),
+	  0, 0, 0 },
+	{ "abort_on_fail", scenario_h_bool, offsetof(struct scenario, abort_on_fail),
+	  0, 0, 0 },
+	{ "target", NULL, 0, 0, 0, 0 },
+	{ "defaults", NULL, 0, 0, 0, 0 },
+	{ "requests", NULL, 0, 0, 0, 0 },
+	{ "phases", NULL, 0, 0, 0, 0 },
+	{ "thresholds", NULL, 0, 0, 0, 0 },
+	{ "alerts", NULL, 0, 0, 0, 0 },
+};
+
+static void
+parse_top(struct scn_parser *p, yaml_node_t *root)
+{
+	static const char *const required[] = {
+		"name", "target", "requests", "phases"
+	};
+	struct scn_map m;
+	yaml_node_t *v;
+	size_t i;
+
+	if (root->type != YAML_MAPPING_NODE) {
+		scenario_err(p, root, "a scenario must be a mapping with 'name', "
+		    "'target', 'requests' and 'phases', got %s",
+		    scenario_describe(root));
+		return;
+	}
+	scenario_walk(p, root, top_keys, LT_NELEM(top_keys), p->scn,
+	    "at the top level", -1, &m);
+	for (i = 0; i < LT_NELEM(required); i++) {
+		if (scenario_get(&m, required[i]) == NULL)
+			scenario_err(p, root, "scenario needs '%s'", required[i]);
+	}
+	/* Order matters here: requests use target and defaults, phases
+	 * name requests, thresholds name both. */
+	scenario_parse_defaults(p, scenario_get(&m, "defaults"));
+	if ((v = scenario_get(&m, "target")) != NULL)
+		scenario_parse_target(p, v);
+	else
+		p->no_target = true;
+	if ((v = scenario_get(&m, "requests")) != NULL)
+		scenario_parse_requests(p, v);
+	if ((v = scenario_get(&m, "phases")) != NULL)
+		scenario_parse_phases(p, v);
+	if ((v = scenario_get(&m, "thresholds")) != NULL)
+		scenario_parse_thresholds(p, v);
+	scenario_parse_alerts(p, scenario_get(&m, "alerts"));
+}
+
+static void
+add_offset_error(struct scn_parser *p, size_t offset, const char *problem)
+{
+	int line = 1, col = 1;
+	size_t i;
+
+	for (i = 0; i < offset && i < p->len; i++) {
+		if (p->buf[i] == '\n') {
+			line++;
+			col = 1;
+		} else
+			col++;
+	}
+	scenario_errors_add(p->errs, p->file, line, col, "YAML syntax error: %s",
+	    problem);
+}
+
+/* Syntax errors, aliases and extra documents, found by a pass over the
+ * events before the document is built. */
+static int
+check_events(struct scn_parser *p)
+{
+	yaml_parser_t parser;
+	yaml_event_t ev;
+	int docs = 0, rc = 0, done = 0;
+
+	yaml_parser_initialize(&parser);
+	yaml_parser_set_input_string(&parser, (const u_char *)p->buf, p->len);
+	while (!done) {
+		if (!yaml_parser_parse(&parser, &ev)) {
+			const char *ctx = parser.context;
+
+			if (parser.error == YAML_READER_ERROR)
+				add_offset_error(p, parser.problem_offset,
+				    parser.problem);
+			else if (ctx == NULL)
+				scenario_errors_add(p->errs, p->file,
+				    (int)parser.problem_mark.line + 1,
+				    (int)parser.problem_mark.column + 1,
+				    "YAML syntax error: %s", parser.problem);
+			else if (parser.context_mark.line !=
+			    parser.problem_mark.line)
+				scenario_errors_add(p->errs, p->file,
+				    (int)parser.problem_mark.line + 1,
+				    (int)parser.problem_mark.column + 1,
+				    "YAML syntax error: %s (%s on line %d)",
+				    parser.problem, ctx,
+				    (int)parser.context_mark.line + 1);
+			else
+				scenario_errors_add(p->errs, p->file,
+				    (int)parser.problem_mark.line + 1,
+				    (int)parser.problem_mark.column + 1,
+				    "YAML syntax error: %s (%s)", parser.problem,
+				    ctx);
+			rc = -1;
+			break;
+		}
+		if (ev.type == YAML_ALIAS_EVENT) {
+			scenario_errors_add(p->errs, p->file,
+			    (int)ev.start_mark.line + 1,
+			    (int)ev.start_mark.column + 1,
+			    "YAML aliases such as '*%s' are not supported",
+			    (const char *)ev.data.alias.anchor);
+			rc = -1;
+		} else if (ev.type == YAML_DOCUMENT_START_EVENT && ++docs == 2) {
+			scenario_errors_add(p->errs, p->file,
+			    (int)ev.start_mark.line + 1,
+			    (int)ev.start_mark.column + 1,
+			    "a scenario file holds one YAML document; found a "
+			    "second one here");
+			rc = -1;
+		}
+		done = ev.type == YAML_STREAM_END_EVENT;
+		yaml_event_delete(&ev);
+	}
+	yaml_parser_delete(&parser);
+	return rc;
+}
+
+int
+scenario_load_buffer(const char *path, const char *buf, size_t len,
+    struct scenario **out, struct scn_errors *errs)
+{
+	return scenario_load_buffer_opts(path, buf, len, NULL, out, errs);
+}
+
+int
+scenario_load_buffer_opts(const char *path, const char *buf, size_t len,
+    const struct scn_load_opts *opts, struct scenario **out,
+    struct scn_errors *errs)
+{
+	struct scn_parser p = { 0 };
+	struct scenario *scn;
+	yaml_parser_t parser;
+	yaml_document_t doc;
+	yaml_node_t *root;
+	const char *slash = strrchr(path, '/');
+	size_t n0 = errs->n;
+
+	*out = NULL;
+	scn = xcalloc(1, sizeof *scn);
+	scn->file = xstrdup(path);
+	if (slash == NULL)
+		scn->dir = xstrdup(".");
+	else
+		scn->dir = xstrndup(path, slash == path ? 1 : (size_t)(slash - path));
+	scn->version = 1;
+	p.file = path;
+	p.buf = buf;
+	p.len = len;
+	p.errs = errs;
+	p.scn = scn;
+	p.opts = opts;
+	if (check_events(&p) == 0) {
+		yaml_parser_initialize(&parser);
+		yaml_parser_set_input_string(&parser, (const u_char *)buf, len);
+		if (!yaml_parser_load(&parser, &doc))
+			scenario_errors_add(errs, path, 1, 1, "YAML syntax error: %s",
+			    parser.problem != NULL ? parser.problem : "?");
+		else {
+			p.doc = &doc;
+			if ((root = yaml_document_get_root_node(&doc)) == NULL)
+				scenario_errors_add(errs, path, 1, 1, "the file is "
+				    "empty; a scenario needs 'name', 'target', "
+				    "'requests' and 'phases'");
+			else
+				parse_top(&p, root);
+			yaml_document_delete(&doc);
+		}
+		yaml_parser_delete(&parser);
+	}
+	scenario_errors_finish(errs, n0);
+	if (errs->n > n0) {
+		scenario_free(scn);
+		return -1;
+	}
+	*out = scn;
+	return 0;
+}
+
+int
+scenario_load(const char *path, struct scenario **out, struct scn_errors *errs)
+{
+	return scenario_load_opts(path, NULL, out, errs);
+}
+
+int
+scenario_load_opts(const char *path, const struct scn_load_opts *opts,
+    struct scenario **out, struct scn_errors *errs)
+{
+	char *buf;
+	size_t len;
+	int rc;
+
+	*out = NULL;
+	if ((buf = util_read_file(path, &len)) == NULL) {
+		scenario_errors_add(errs, path, 0, 0, "cannot read: %s",
+		    strerror(errno));
+		return -1;
+	}
+	rc = scenario_load_buffer_opts(path, buf, len, opts, out, errs);
+	free(buf);
+	return rc;
+}
+
+static void
+bind_tmpl(struct scenario *scn, struct tmpl *t, struct scn_errors *errs)
+{
+	const char *missing = NULL;
+	size_t off = 0;
+	int line, col;
+
+	if (t == NULL || !template_has_secret(t))
+		return;
+	if (template_bind_env(t, &missing, &off) == 0)
+		return;
+	scenario_srcmap_pos(scn, t, off, &line, &col);
+	scenario_errors_add(errs, scn->file, line, col, "environment variable '%s' "
+	    "is not set", missing);
+}
+
+static void
+free_secret(struct scn_sign *sg)
+{
+	if (sg->secret != NULL)
+		explicit_bzero(sg->secret, sg->secret_len);
+	free(sg->secret);
+	sg->secret = NULL;
+	sg->secret_len = 0;
+}
+
+int
+scenario_bind_env(struct scenario *scn, struct scn_errors *errs)
+{
+	struct scn_request *r;
+	struct scn_sign *sg;
+	const char *v;
+	size_t i, j, n0 = errs->n;
+
+	for (i = 0; i < scn->defaults.headers.n; i++)
+		bind_tmpl(scn, scn->defaults.headers.v[i].tmpl, errs);
+	for (i = 0; i < scn->nrequests; i++) {
+		r = &scn->requests[i];
+		bind_tmpl(scn, r->url_tmpl, errs);
+		for (j = 0; j < r->headers.n; j++)
+			bind_tmpl(scn, r->headers.v[j].tmpl, errs);
+		bind_tmpl(scn, r->body_tmpl, errs);
+		if ((sg = r->sign) == NULL || sg->secret_env == NULL)
+			continue;
+		free_secret(sg);
+		if ((v = getenv(sg->secret_env)) == NULL)
+			scenario_errors_add(errs, scn->file, sg->pos.line,
+			    sg->pos.col, "environment variable '%s' is not set",
+			    sg->secret_env);
+		else if (*v == '\0')
+			scenario_errors_add(errs, scn->file, sg->pos.line,
+			    sg->pos.col, "environment variable '%s' is empty; "
+			    "it must hold the HMAC key", sg->secret_env);
+		else {
+			sg->secret_len = strlen(v);
+			sg->secret = xstrdup(v);
+		}
+	}
+	scenario_errors_finish(errs, n0);
+	return errs->n > n0 ? -1 : 0;
+}
+
+static void
+free_headers(struct scn_headers *hs)
+{
+	size_t i;
+
+	for (i = 0; i < hs->n; i++) {
+		free(hs->v[i].name);
+		free(hs->v[i].value);
+		template_free(hs->v[i].tmpl);
+	}
+	free(hs->v);
+}
+
+void
+scenario_free(struct scenario *scn)
+{
+	struct scn_request *r;
+	size_t i;
+
+	if (scn == NULL)
+		return;
+	for (i = 0; i < scn->nrequests; i++) {
+		r = &scn->requests[i];
+		free(r->name);
+		free(r->method);
+		free(r->url);
+		template_free(r->url_tmpl);
+		free_headers(&r->headers);
+		free(r->body);
+		template_free(r->body_tmpl);
+		free(r->body_file);
+		if (r->sign != NULL) {
+			free_secret(r->sign);
+			free(r->sign->secret_env);
+			free(r->sign->header);
+			free(r->sign->prefix);
+			free(r->sign);
+		}
+	}
+	free(scn->requests);
+	for (i = 0; i < scn->nphases; i++) {
+		free(scn->phases[i].name);
+		free(scn->phases[i].stages);
+		free(scn->phases[i].use);
+	}
+	free(scn->phases);
+	for (i = 0; i < scn->nthresholds; i++)
+		threshold_clear(&scn->thresholds[i]);
+	free(scn->thresholds);
+	free_headers(&scn->defaults.headers);
+	free(scn->target.base_url);
+	free(scn->target.process.pid_file);
+	free(scn->target.process.name);
+	free(scn->target.process.exec);
+	free(scn->target.process.ready_url);
+	free(scn->target.health_url);
+	free(scn->target.metrics_url);
+	for (i = 0; i < scn->target.nmetrics; i++)
+		free(scn->target.metrics[i]);
+	free(scn->target.metrics);
+	scenario_srcmap_free(scn->srcmap);
+	free(scn->name);
+	free(scn->description);
+	free(scn->file);
+	free(scn->dir);
+	free(scn);
+}

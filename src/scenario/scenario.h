@@ -1,0 +1,226 @@
+/*
+ * The scenario model: what a YAML scenario file (format version 1) says,
+ * parsed and validated.  The parser fills it; the engine, the monitor and
+ * the reports only read it.  Units are normalised at parse time:
+ *   durations  int64_t microseconds
+ *   rates      double requests per second
+ *   sizes      int64_t bytes
+ * Every element keeps the position it came from so that checks made later
+ * (at run time) can still report FILE:LINE:COL.
+ */
+#ifndef LT_SCENARIO_H
+#define LT_SCENARIO_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <sys/types.h>
+
+#include "kinds.h"
+#include "template.h"
+#include "threshold.h"
+
+struct scn_pos {
+	int line;			/* 1-based; 0 when not from a file */
+	int col;			/* 1-based */
+};
+
+/* A set of HTTP status codes 100..599; empty means "not given here". */
+struct scn_status_set {
+	bool given;
+	uint64_t bits[10];		/* bit (code - 0) of codes 0..639 */
+};
+
+static inline bool
+scn_status_has(const struct scn_status_set *s, int code)
+{
+	if (code < 0 || code >= 640)
+		return false;
+	return (s->bits[code / 64] >> (code % 64)) & 1;
+}
+
+struct scn_header {
+	char *name;
+	char *value;			/* template text */
+	struct tmpl *tmpl;		/* compiled value */
+	struct scn_pos pos;
+};
+
+struct scn_headers {
+	struct scn_header *v;
+	size_t n;
+};
+
+/* sign: {hmac_sha256: {secret_env, header, prefix}} */
+struct scn_sign {
+	char *secret_env;		/* name of the variable holding the key */
+	char *header;			/* default "X-Signature" */
+	char *prefix;			/* default "sha256=" */
+	char *secret;			/* set by scenario_bind_env; never print */
+	size_t secret_len;
+	struct scn_pos pos;		/* of secret_env's value */
+};
+
+struct scn_request {
+	char *name;			/* default: "METHOD path" */
+	char *method;			/* default "GET", upper case */
+	char *url;			/* template text: absolute, base_url + path */
+	struct tmpl *url_tmpl;
+	struct scn_headers headers;	/* request's own, defaults merged in */
+	char *body;			/* inline template text, or file bytes */
+	size_t body_len;
+	struct tmpl *body_tmpl;		/* NULL for body_file (sent verbatim) */
+	char *body_file;		/* path as written, resolved at load */
+	unsigned weight;		/* default 1 */
+	struct scn_status_set expect_status; /* merged with defaults */
+	struct scn_sign *sign;		/* NULL when unsigned */
+	struct scn_pos pos;
+};
+
+enum scn_model {
+	SCN_MODEL_NONE,			/* burst, leak: count driven */
+	SCN_MODEL_OPEN,			/* rate: starts on a schedule */
+	SCN_MODEL_CLOSED,		/* users: N loops */
+};
+
+struct scn_stage {
+	int64_t duration_us;
+	double rate;			/* open model */
+	unsigned users;			/* closed model */
+	struct scn_pos pos;
+};
+
+struct scn_phase {
+	char *name;
+	enum scn_phase_kind kind;
+	enum scn_model model;
+	int64_t duration_us;		/* sustained, soak */
+	double rate;			/* sustained, soak, rate_limit (0 = max) */
+	unsigned users;			/* sustained, soak */
+	int64_t think_time_us;		/* closed model */
+	unsigned connections;		/* open model pool; 0 = automatic */
+	uint64_t requests;		/* burst, leak, rate_limit */
+	unsigned concurrency;		/* burst (default requests), leak, rate_limit */
+	unsigned batches;		/* leak, default 10 */
+	int64_t settle_us;		/* leak, default 1s */
+	int64_t expect_allowed;		/* rate_limit; -1 unset */
+	int64_t expect_limited;		/* rate_limit; -1 unset */
+	struct scn_stage *stages;	/* ramp */
+	size_t nstages;
+	size_t *use;			/* indexes into requests; NULL = all */
+	size_t nuse;
+	struct scn_pos pos;
+};
+
+struct scn_process {
+	pid_t pid;			/* 0 = not given */
+	char *pid_file;
+	char *name;
+	char *exec;
+	char *ready_url;
+	bool tree;
+	struct scn_pos pos;
+};
+
+struct scn_target {
+	char *base_url;
+	struct scn_process process;
+	char *health_url;
+	int64_t health_interval_us;	/* default 1s */
+	char *metrics_url;
+	char **metrics;
+	size_t nmetrics;
+	struct scn_pos pos;
+};
+
+struct scn_defaults {
+	int64_t timeout_us;		/* default 30s */
+	int64_t connect_timeout_us;	/* default 10s */
+	struct scn_headers headers;
+	int http_version;		/* 11 or 20, default 11 */
+	bool insecure_tls;
+	struct scn_status_set expect_status; /* default 200-399 */
+	struct scn_status_set rate_limit_status; /* default 429 */
+};
+
+/* alerts: the rules of alerts.h.  A negative bound turns its rule off. */
+struct scn_alerts {
+	double target_cpu;		/* percent of one core, default 80% */
+	int64_t target_cpu_for_us;	/* over it this long, default 10s */
+	int64_t mem_growth;		/* bytes of RSS since start, default 50MB */
+	double error_rate;		/* percent of the interval, default 5% */
+	int64_t p95_us;			/* the interval's p95, default 500ms */
+	double generator_cpu;		/* loadtop, percent of one core, 90% */
+	bool late_starts;		/* any in the interval, default true */
+	struct scn_pos pos;
+};
+
+struct scenario {
+	char *file;			/* path as given */
+	char *dir;			/* directory body_file is relative to */
+	int version;
+	char *name;
+	char *description;
+	struct scn_target target;
+	struct scn_defaults defaults;
+	struct scn_request *requests;
+	size_t nrequests;
+	struct scn_phase *phases;
+	size_t nphases;
+	struct threshold *thresholds;
+	size_t nthresholds;
+	bool abort_on_fail;
+	struct scn_alerts alerts;
+	struct scn_srcmap *srcmap;	/* private: where templates came from */
+};
+
+/* One diagnostic, printed as FILE:LINE:COL: message. */
+struct scn_error {
+	char *file;
+	int line;
+	int col;
+	char *msg;
+};
+
+struct scn_errors {
+	struct scn_error *v;
+	size_t n;
+};
+
+/*
+ * Parse and validate a scenario file.  Returns 0 and sets *out, or -1 with
+ * at least one entry in errs (every problem found, in file order).
+ */
+int	 scenario_load(const char *path, struct scenario **out,
+	     struct scn_errors *errs);
+/* The same from memory; path is used in messages and for body_file. */
+int	 scenario_load_buffer(const char *path, const char *buf, size_t len,
+	     struct scenario **out, struct scn_errors *errs);
+void	 scenario_free(struct scenario *);
+
+/* What the command line changes while a scenario is loaded. */
+struct scn_load_opts {
+	const char *base_url;		/* replaces target.base_url */
+};
+int	 scenario_load_opts(const char *path, const struct scn_load_opts *,
+	     struct scenario **out, struct scn_errors *errs);
+int	 scenario_load_buffer_opts(const char *path, const char *buf,
+	     size_t len, const struct scn_load_opts *, struct scenario **out,
+	     struct scn_errors *errs);
+
+void	 scenario_errors_add(struct scn_errors *, const char *file, int line,
+	     int col, const char *fmt, ...) __attribute__((format(printf, 5, 6)));
+void	 scenario_errors_print(FILE *, const struct scn_errors *);
+void	 scenario_errors_clear(struct scn_errors *);
+
+/* The alert rules when the scenario says nothing of them. */
+void	 scenario_alerts_default(struct scn_alerts *);
+
+/*
+ * Bind run-time values (${env:NAME}, HMAC secrets) to the compiled
+ * templates.  Fails with FILE:LINE:COL errors naming the unset variable.
+ */
+int	 scenario_bind_env(struct scenario *, struct scn_errors *);
+
+#endif

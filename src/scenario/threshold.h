@@ -1,0 +1,61 @@
+/*
+ * Threshold expressions: "[SCOPE.]METRIC OP VALUE", for example
+ *   p95 < 50ms     rps > 80     error_rate < 1%     mem_growth < 50MB
+ *   buy-signal.p95 < 20ms       phase:burst.p99 < 200ms
+ * Values are kept in the metric's canonical unit (see threshold_metric_unit).
+ */
+#ifndef LT_THRESHOLD_H
+#define LT_THRESHOLD_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+enum thr_metric {
+	THR_P50, THR_P75, THR_P90, THR_P95, THR_P99, THR_P999,
+	THR_MIN, THR_MEAN, THR_MAX,		/* latency, ms */
+	THR_RPS,				/* req/s */
+	THR_REQUESTS, THR_ERRORS,		/* counts */
+	THR_ERROR_RATE,				/* percent */
+	THR_RATE_LIMITED,			/* count */
+	THR_RATE_LIMITED_RATE,			/* percent */
+	THR_LATE_STARTS,			/* count */
+	THR_MEM_GROWTH, THR_RSS_MAX,		/* bytes */
+	THR_CPU_MAX, THR_CPU_AVG,		/* percent of one core */
+	THR_LEAK_SLOPE_REQ,			/* bytes per request */
+	THR_LEAK_SLOPE_MIN,			/* bytes per minute */
+	THR__COUNT
+};
+
+enum thr_op { THR_LT, THR_LE, THR_GT, THR_GE, THR_EQ, THR_NE };
+
+enum thr_scope { THR_SCOPE_ALL, THR_SCOPE_REQUEST, THR_SCOPE_PHASE };
+
+struct threshold {
+	char *expr;			/* as written */
+	enum thr_metric metric;
+	enum thr_op op;
+	double value;			/* canonical unit */
+	enum thr_scope scope;
+	char *scope_name;		/* request or phase name */
+	size_t scope_index;		/* resolved by the scenario validator */
+	bool abort_on_fail;
+	int line, col;
+};
+
+/*
+ * Parse one expression (syntax, metric, unit; not the scope's existence).
+ * On error returns -1 with *err_off the offset of the problem in expr and
+ * *cause an allocated message.
+ */
+int	 threshold_parse(const char *expr, struct threshold *out,
+	     size_t *err_off, char **cause);
+void	 threshold_clear(struct threshold *);
+
+bool	 threshold_check(const struct threshold *, double actual);
+const char *threshold_metric_name(enum thr_metric);
+const char *threshold_metric_unit(enum thr_metric);	/* "ms", "req/s", "%", ... */
+const char *threshold_op_name(enum thr_op);
+/* Human form of a value of this metric: "50ms", "1%", "50MB", "80 req/s". */
+char	*threshold_format_value(enum thr_metric, double value, char *buf, size_t len);
+
+#endif

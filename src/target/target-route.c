@@ -1,0 +1,568 @@
+#include "config.h"
+
+#include <sys/types.h>
+#include <sys/socket.h>
+
+#include <errno.h>
+#include <inttypes.h>
+#include <stdarg.h>
+#include <stdatomic.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <microhttpd.h>
+
+#include "target-delay.h"
+#include "target-leak.h"
+#include "target-limit.h"
+#include "target-route.h"
+#include "target-stats.h"
+#include "target-webhook.h"
+#include "util.h"
+
+#define MAX_BYTES	(64ULL * 1024 * 1024)
+#define BYTES_BLOCK	(64 * 1024)
+#define CT_JSON		"application/json"
+#define CT_TEXT		"text/plain; charset=utf-8"
+
+enum {
+	M_GET = 0x1,
+	M_HEAD = 0x2,
+	M_POST = 0x4,
+	M_DELETE = 0x8,
+};
+
+enum route_id {
+	ROUTE_OK, ROUTE_HEALTH, ROUTE_DELAY, ROUTE_JITTER, ROUTE_BYTES,
+	ROUTE_LIMITED, ROUTE_LEAK, ROUTE_LEAK_RESET, ROUTE_FLAKY,
+	ROUTE_WEBHOOK, ROUTE_METRICS, ROUTE_STATS, ROUTE_NOT_FOUND,
+};
+
+struct route {
+	const char		*path;
+	enum route_id		 id;
+	int			 methods;
+	struct MHD_Response	*not_allowed;	/* 405 with its Allow header */
+};
+
+static struct route routes[] = {
+	{ "/ok", ROUTE_OK, M_GET | M_HEAD, NULL },
+	{ "/health", ROUTE_HEALTH, M_GET | M_HEAD, NULL },
+	{ "/delay", ROUTE_DELAY, M_GET | M_HEAD, NULL },
+	{ "/jitter", ROUTE_JITTER, M_GET | M_HEAD, NULL },
+	{ "/bytes", ROUTE_BYTES, M_GET | M_HEAD, NULL },
+	{ "/limited", ROUTE_LIMITED, M_GET | M_HEAD, NULL },
+	{ "/leak", ROUTE_LEAK, M_GET | M_POST, NULL },
+	{ "/leak/reset", ROUTE_LEAK_RESET, M_POST, NULL },
+	{ "/flaky", ROUTE_FLAKY, M_GET | M_HEAD, NULL },
+	{ "/webhook", ROUTE_WEBHOOK, M_POST, NULL },
+	{ "/metrics", ROUTE_METRICS, M_GET | M_HEAD, NULL },
+	{ "/stats", ROUTE_STATS, M_GET | M_HEAD | M_DELETE, NULL },
+};
+static struct route not_found_route = { NULL, ROUTE_NOT_FOUND, 0, NULL };
+
+/* State of one request, kept in MHD's per-request pointer. */
+struct request {
+	struct route		*route;
+	struct target_stats_path	*stats;		/* NULL: not counted */
+	int			 method;
+	int			 resumed;	/* back from a delay */
+	int64_t			 delay_ms;
+	char			*body;
+	size_t			 len;
+	size_t			 cap;
+	int			 too_large;
+};
+
+static struct troute_config config;
+static struct tlimit	*limiter;
+static struct tlimit	*webhook_limiter;
+static atomic_uint_fast64_t flaky_count;
+static char		 pattern[BYTES_BLOCK + 64];
+
+/* Answers that never change are built once and shared by all threads. */
+static struct MHD_Response *r_ok, *r_health, *r_not_found, *r_bad_request,
+			*r_limited_ok, *r_flaky_error, *r_stats_reset,
+			*r_no_memory, *r_webhook[TSTATS_WEBHOOK_NOUTCOMES];
+
+static struct MHD_Response *
+fixed_response(const char *body, const char *type)
+{
+	struct MHD_Response *r;
+
+	r = MHD_create_response_from_buffer(strlen(body), (void *)body,
+	    MHD_RESPMEM_PERSISTENT);
+	if (r == NULL) {
+		fprintf(stderr, "loadtop-target: cannot create a response\n");
+		abort();
+	}
+	MHD_add_response_header(r, MHD_HTTP_HEADER_CONTENT_TYPE, type);
+	return r;
+}
+
+static struct MHD_Response *
+owned_response(char *body, size_t len, const char *type)
+{
+	struct MHD_Response *r;
+
+	r = MHD_create_response_from_buffer(len, body, MHD_RESPMEM_MUST_FREE);
+	if (r == NULL) {
+		free(body);
+		return NULL;
+	}
+	MHD_add_response_header(r, MHD_HTTP_HEADER_CONTENT_TYPE, type);
+	return r;
+}
+
+static void
+allow_header(int methods, char *buf, size_t size)
+{
+	static const struct {
+		int		 bit;
+		const char	*name;
+	} names[] = {
+		{ M_GET, "GET" }, { M_HEAD, "HEAD" }, { M_POST, "POST" },
+		{ M_DELETE, "DELETE" },
+	};
+	size_t i, off = 0;
+	int n;
+
+	buf[0] = '\0';
+	for (i = 0; i < LT_NELEM(names) && off < size; i++) {
+		if ((methods & names[i].bit) == 0)
+			continue;
+		n = snprintf(buf + off, size - off, "%s%s", off == 0 ? "" : ", ",
+		    names[i].name);
+		if (n < 0)
+			break;
+		off += (size_t)n;
+	}
+}
+
+void
+target_route_init(const struct troute_config *cfg)
+{
+	char allow[64];
+	size_t i;
+
+	config = *cfg;
+	limiter = target_limit_create(cfg->limit_mode, cfg->limit_n,
+	    cfg->limit_window_us);
+	if (cfg->webhook_limit)
+		webhook_limiter = target_limit_create(cfg->limit_mode, cfg->limit_n,
+		    cfg->limit_window_us);
+	for (i = 0; i < sizeof pattern; i++)
+		pattern[i] = (i % 64 == 63) ? '\n' : "abcdefghijklmnopqrstuvwxyz"
+		    "ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789+/"[i % 64];
+
+	r_ok = fixed_response("ok", CT_TEXT);
+	r_health = fixed_response("{\"status\":\"up\"}", CT_JSON);
+	r_not_found = fixed_response("{\"status\":\"not_found\"}", CT_JSON);
+	r_bad_request = fixed_response("{\"status\":\"bad_request\"}",
+	    CT_JSON);
+	r_limited_ok = fixed_response("{\"status\":\"ok\"}", CT_JSON);
+	r_flaky_error = fixed_response("{\"status\":\"error\"}", CT_JSON);
+	r_stats_reset = fixed_response("{\"status\":\"reset\"}", CT_JSON);
+	r_no_memory = fixed_response("{\"status\":\"out_of_memory\"}",
+	    CT_JSON);
+	for (i = 0; i < TSTATS_WEBHOOK_NOUTCOMES; i++)
+		r_webhook[i] = fixed_response(target_webhook_body(i), CT_JSON);
+	for (i = 0; i < LT_NELEM(routes); i++) {
+		routes[i].not_allowed = fixed_response(
+		    "{\"status\":\"method_not_allowed\"}", CT_JSON);
+		allow_header(routes[i].methods, allow, sizeof allow);
+		MHD_add_response_header(routes[i].not_allowed,
+		    MHD_HTTP_HEADER_ALLOW, allow);
+	}
+}
+
+void
+target_route_free(void)
+{
+	size_t i;
+
+	MHD_destroy_response(r_ok);
+	MHD_destroy_response(r_health);
+	MHD_destroy_response(r_not_found);
+	MHD_destroy_response(r_bad_request);
+	MHD_destroy_response(r_limited_ok);
+	MHD_destroy_response(r_flaky_error);
+	MHD_destroy_response(r_stats_reset);
+	MHD_destroy_response(r_no_memory);
+	for (i = 0; i < TSTATS_WEBHOOK_NOUTCOMES; i++)
+		MHD_destroy_response(r_webhook[i]);
+	for (i = 0; i < LT_NELEM(routes); i++) {
+		MHD_destroy_response(routes[i].not_allowed);
+		routes[i].not_allowed = NULL;
+	}
+	target_limit_free(limiter);
+	target_limit_free(webhook_limiter);
+	limiter = webhook_limiter = NULL;
+}
+
+static struct route *
+find_route(const char *url)
+{
+	size_t i;
+
+	for (i = 0; i < LT_NELEM(routes); i++) {
+		if (strcmp(routes[i].path, url) == 0)
+			return &routes[i];
+	}
+	return &not_found_route;
+}
+
+static int
+method_bit(const char *method)
+{
+	if (strcmp(method, MHD_HTTP_METHOD_GET) == 0)
+		return M_GET;
+	if (strcmp(method, MHD_HTTP_METHOD_HEAD) == 0)
+		return M_HEAD;
+	if (strcmp(method, MHD_HTTP_METHOD_POST) == 0)
+		return M_POST;
+	if (strcmp(method, MHD_HTTP_METHOD_DELETE) == 0)
+		return M_DELETE;
+	return 0;
+}
+
+/* Count the answer, then queue it; a NULL response means out of memory. */
+static enum MHD_Result
+reply(struct MHD_Connection *conn, struct request *rq, unsigned int status,
+    struct MHD_Response *r)
+{
+	if (r == NULL) {
+		status = MHD_HTTP_SERVICE_UNAVAILABLE;
+		r = r_no_memory;
+	}
+	if (rq->stats != NULL)
+		target_stats_count(rq->stats, status);
+	return MHD_queue_response(conn, status, r);
+}
+
+static enum MHD_Result
+reply_owned(struct MHD_Connection *conn, struct request *rq,
+    unsigned int status, struct MHD_Response *r)
+{
+	enum MHD_Result ret;
+
+	ret = reply(conn, rq, status, r);
+	if (r != NULL)
+		MHD_destroy_response(r);
+	return ret;
+}
+
+/*
+ * Read query argument name as an unsigned number: def when absent, -1 when
+ * malformed, and values above max are clamped to max.
+ */
+static int
+query_number(struct MHD_Connection *conn, const char *name, uint64_t def,
+    uint64_t max, uint64_t *out)
+{
+	const char *s;
+	char *end;
+	unsigned long long v;
+
+	s = MHD_lookup_connection_value(conn, MHD_GET_ARGUMENT_KIND, name);
+	if (s == NULL || *s == '\0') {
+		*out = def;
+		return 0;
+	}
+	if (*s < '0' || *s > '9')
+		return -1;
+	errno = 0;
+	v = strtoull(s, &end, 10);
+	if (*end != '\0')
+		return -1;
+	if (errno == ERANGE || v > max)
+		v = max;
+	*out = v;
+	return 0;
+}
+
+static uint64_t
+random_u64(void)
+{
+	static _Thread_local uint64_t state;
+	uint64_t x;
+
+	if (state == 0)
+		state = (uint64_t)util_now_ns() ^ (uint64_t)(uintptr_t)&state ^
+		    0x9e3779b97f4a7c15ULL;
+	x = state;
+	x ^= x >> 12;
+	x ^= x << 25;
+	x ^= x >> 27;
+	state = x;
+	return x * 0x2545f4914f6cdd1dULL;
+}
+
+static enum MHD_Result
+reply_limited(struct MHD_Connection *conn, struct request *rq,
+    unsigned int retry_after)
+{
+	struct MHD_Response *r;
+	char value[16];
+
+	r = fixed_response(target_webhook_body(TSTATS_WEBHOOK_RATE_LIMITED), CT_JSON);
+	snprintf(value, sizeof value, "%u", retry_after);
+	MHD_add_response_header(r, MHD_HTTP_HEADER_RETRY_AFTER, value);
+	return reply_owned(conn, rq, MHD_HTTP_TOO_MANY_REQUESTS, r);
+}
+
+static const struct sockaddr *
+client_address(struct MHD_Connection *conn)
+{
+	const union MHD_ConnectionInfo *ci;
+
+	ci = MHD_get_connection_info(conn, MHD_CONNECTION_INFO_CLIENT_ADDRESS);
+	return ci == NULL ? NULL : ci->client_addr;
+}
+
+/* /delay and /jitter: suspend now, answer when the timer resumes us. */
+static enum MHD_Result
+do_delay(struct MHD_Connection *conn, struct request *rq)
+{
+	uint64_t ms, spread = 0;
+	int64_t delay;
+	char *body;
+	int len;
+
+	if (rq->resumed) {
+		len = xasprintf(&body, "{\"status\":\"ok\",\"delay_ms\":%" PRId64
+		    "}", rq->delay_ms);
+		return reply_owned(conn, rq, MHD_HTTP_OK,
+		    owned_response(body, (size_t)len, CT_JSON));
+	}
+	if (query_number(conn, "ms", 100, TDELAY_MAX_MS, &ms) != 0)
+		return reply(conn, rq, MHD_HTTP_BAD_REQUEST, r_bad_request);
+	delay = (int64_t)ms;
+	if (rq->route->id == ROUTE_JITTER) {
+		if (query_number(conn, "spread", 50, TDELAY_MAX_MS,
+		    &spread) != 0)
+			return reply(conn, rq, MHD_HTTP_BAD_REQUEST,
+			    r_bad_request);
+		delay += (int64_t)(random_u64() % (2 * spread + 1)) -
+		    (int64_t)spread;
+		delay = LT_MAX(0, LT_MIN(delay, TDELAY_MAX_MS));
+	}
+	rq->delay_ms = delay;
+	rq->resumed = 1;
+	if (delay == 0)
+		return do_delay(conn, rq);
+	MHD_suspend_connection(conn);
+	target_delay_add(conn, delay);
+	return MHD_YES;
+}
+
+static ssize_t
+bytes_reader(void *cls, uint64_t pos, char *buf, size_t max)
+{
+	uint64_t total = *(uint64_t *)cls;
+	size_t want, off = 0, n;
+
+	if (pos >= total)
+		return MHD_CONTENT_READER_END_OF_STREAM;
+	want = (size_t)LT_MIN((uint64_t)max, total - pos);
+	while (off < want) {
+		n = LT_MIN(want - off, (size_t)BYTES_BLOCK);
+		memcpy(buf + off, pattern + (pos + off) % 64, n);
+		off += n;
+	}
+	return (ssize_t)want;
+}
+
+static enum MHD_Result
+do_bytes(struct MHD_Connection *conn, struct request *rq)
+{
+	struct MHD_Response *r;
+	uint64_t n, *total;
+
+	if (query_number(conn, "n", 1024, MAX_BYTES, &n) != 0)
+		return reply(conn, rq, MHD_HTTP_BAD_REQUEST, r_bad_request);
+	total = xmalloc(sizeof *total);
+	*total = n;
+	r = MHD_create_response_from_callback(n, BYTES_BLOCK, bytes_reader,
+	    total, free);
+	if (r == NULL)
+		free(total);
+	else
+		MHD_add_response_header(r, MHD_HTTP_HEADER_CONTENT_TYPE,
+		    "application/octet-stream");
+	return reply_owned(conn, rq, MHD_HTTP_OK, r);
+}
+
+static enum MHD_Result
+do_leak(struct MHD_Connection *conn, struct request *rq)
+{
+	uint64_t kb;
+	char *body;
+	int len;
+
+	if (rq->route->id == ROUTE_LEAK_RESET)
+		target_leak_reset();
+	else {
+		if (query_number(conn, "kb", 1024, UINT64_MAX, &kb) != 0 ||
+		    kb > TLEAK_MAX_KB)
+			return reply(conn, rq, MHD_HTTP_BAD_REQUEST,
+			    r_bad_request);
+		if (target_leak_add(kb) != 0)
+			return reply(conn, rq, MHD_HTTP_SERVICE_UNAVAILABLE,
+			    r_no_memory);
+	}
+	len = xasprintf(&body, "{\"leaked_bytes\":%" PRIu64 "}",
+	    target_leak_bytes());
+	return reply_owned(conn, rq, MHD_HTTP_OK,
+	    owned_response(body, (size_t)len, CT_JSON));
+}
+
+static enum MHD_Result
+do_flaky(struct MHD_Connection *conn, struct request *rq)
+{
+	uint64_t every, n;
+
+	if (query_number(conn, "every", 10, UINT64_MAX, &every) != 0 ||
+	    every == 0)
+		return reply(conn, rq, MHD_HTTP_BAD_REQUEST, r_bad_request);
+	n = atomic_fetch_add(&flaky_count, 1) + 1;
+	if (n % every == 0)
+		return reply(conn, rq, MHD_HTTP_INTERNAL_SERVER_ERROR,
+		    r_flaky_error);
+	return reply(conn, rq, MHD_HTTP_OK, r_limited_ok);
+}
+
+static enum MHD_Result
+do_webhook(struct MHD_Connection *conn, struct request *rq)
+{
+	enum target_stats_webhook outcome;
+	unsigned int retry_after;
+	const char *signature;
+
+	if (webhook_limiter != NULL && !target_limit_take(webhook_limiter,
+	    client_address(conn), util_now_us(), &retry_after)) {
+		target_stats_webhook(TSTATS_WEBHOOK_RATE_LIMITED);
+		return reply_limited(conn, rq, retry_after);
+	}
+	if (rq->too_large)
+		outcome = TSTATS_WEBHOOK_INVALID_PAYLOAD;
+	else {
+		signature = MHD_lookup_connection_value(conn, MHD_HEADER_KIND,
+		    "X-Signature");
+		outcome = target_webhook_check(config.secret, signature,
+		    rq->body != NULL ? rq->body : "", rq->len);
+	}
+	target_stats_webhook(outcome);
+	return reply(conn, rq, target_webhook_http_status(outcome),
+	    r_webhook[outcome]);
+}
+
+static enum MHD_Result
+dispatch(struct MHD_Connection *conn, struct request *rq)
+{
+	unsigned int retry_after;
+	char *text;
+
+	if (rq->route->id == ROUTE_NOT_FOUND)
+		return reply(conn, rq, MHD_HTTP_NOT_FOUND, r_not_found);
+	if ((rq->method & rq->route->methods) == 0)
+		return reply(conn, rq, MHD_HTTP_METHOD_NOT_ALLOWED,
+		    rq->route->not_allowed);
+
+	switch (rq->route->id) {
+	case ROUTE_OK:
+		return reply(conn, rq, MHD_HTTP_OK, r_ok);
+	case ROUTE_HEALTH:
+		return reply(conn, rq, MHD_HTTP_OK, r_health);
+	case ROUTE_DELAY:
+	case ROUTE_JITTER:
+		return do_delay(conn, rq);
+	case ROUTE_BYTES:
+		return do_bytes(conn, rq);
+	case ROUTE_LIMITED:
+		if (!target_limit_take(limiter, client_address(conn), util_now_us(),
+		    &retry_after))
+			return reply_limited(conn, rq, retry_after);
+		return reply(conn, rq, MHD_HTTP_OK, r_limited_ok);
+	case ROUTE_LEAK:
+	case ROUTE_LEAK_RESET:
+		return do_leak(conn, rq);
+	case ROUTE_FLAKY:
+		return do_flaky(conn, rq);
+	case ROUTE_WEBHOOK:
+		return do_webhook(conn, rq);
+	case ROUTE_METRICS:
+		text = target_stats_prometheus(target_leak_bytes());
+		return reply_owned(conn, rq, MHD_HTTP_OK, owned_response(text,
+		    strlen(text), "text/plain; version=0.0.4; charset=utf-8"));
+	case ROUTE_STATS:
+		if (rq->method == M_DELETE) {
+			target_stats_reset();
+			return reply(conn, rq, MHD_HTTP_OK, r_stats_reset);
+		}
+		text = target_stats_json(target_leak_bytes());
+		return reply_owned(conn, rq, MHD_HTTP_OK,
+		    owned_response(text, strlen(text), CT_JSON));
+	case ROUTE_NOT_FOUND:
+		break;
+	}
+	return reply(conn, rq, MHD_HTTP_NOT_FOUND, r_not_found);
+}
+
+static void
+keep_body(struct request *rq, const char *data, size_t size)
+{
+	if (rq->too_large || size > TROUTE_MAX_BODY - rq->len) {
+		rq->too_large = 1;
+		return;
+	}
+	if (rq->len + size > rq->cap) {
+		rq->cap = LT_MAX(rq->cap * 2, rq->len + size);
+		rq->cap = LT_MIN(rq->cap, (size_t)TROUTE_MAX_BODY);
+		rq->body = xrealloc(rq->body, rq->cap);
+	}
+	memcpy(rq->body + rq->len, data, size);
+	rq->len += size;
+}
+
+enum MHD_Result
+target_route_handle(void *cls, struct MHD_Connection *conn, const char *url,
+    const char *method, const char *version, const char *upload_data,
+    size_t *upload_data_size, void **con_cls)
+{
+	struct request *rq = *con_cls;
+
+	if (rq == NULL) {
+		rq = xcalloc(1, sizeof *rq);
+		rq->route = find_route(url);
+		rq->method = method_bit(method);
+		if (rq->route->id != ROUTE_STATS)
+			rq->stats = target_stats_path(url);
+		*con_cls = rq;
+		target_stats_inflight(1);
+		return MHD_YES;
+	}
+	if (*upload_data_size != 0) {
+		if (rq->route->id == ROUTE_WEBHOOK && rq->method == M_POST)
+			keep_body(rq, upload_data, *upload_data_size);
+		*upload_data_size = 0;
+		return MHD_YES;
+	}
+	return dispatch(conn, rq);
+}
+
+void
+target_route_completed(void *cls, struct MHD_Connection *conn, void **con_cls,
+    enum MHD_RequestTerminationCode toe)
+{
+	struct request *rq = *con_cls;
+
+	if (rq == NULL)
+		return;
+	target_stats_inflight(-1);
+	free(rq->body);
+	free(rq);
+	*con_cls = NULL;
+}
