@@ -32,7 +32,8 @@ struct phase_run {
 	size_t nleak;
 	double target_rate;
 	unsigned target_users;
-	struct pace rate_curve;	/* ramp: for display */
+	struct pace rate_curve;		/* timed and paced phases; owns its
+					 * segments, which plans share */
 	bool ramp;
 };
 

@@ -274,6 +274,8 @@ build_curve(const struct scn_phase *ph, int64_t start, struct pace *c)
 	for (k = 0; k < ph->nstages; k++) {
 		double to = open ? ph->stages[k].rate : ph->stages[k].users;
 
+		/* A stage of no length adds nothing (pace_add refuses it),
+		 * and the curve is the same without it. */
 		pace_add(c, ph->stages[k].duration_us * 1000, from, to);
 		peak = LT_MAX(peak, to);
 		from = to;
@@ -286,20 +288,19 @@ run_timed(struct engine *e, size_t i)
 {
 	const struct scn_phase *ph = &e->scn->phases[i];
 	struct phase_run *run = &e->ph[i];
+	struct pace *curve = &run->rate_curve;
 	struct worker_plan p;
-	struct pace curve;
 	double peak;
 
 	plan_base(e, i, &p);
-	peak = build_curve(ph, run->start_ns, &curve);
-	run->duration_ns = pace_end(&curve) - run->start_ns;
-	run->rate_curve = curve;
+	peak = build_curve(ph, run->start_ns, curve);
+	run->duration_ns = pace_end(curve) - run->start_ns;
 	run->ramp = ph->kind == SCN_RAMP;
-	p.end_ns = pace_end(&curve);
+	p.end_ns = pace_end(curve);
 	if (ph->model == SCN_MODEL_OPEN)
-		post_open(e, &p, &curve, open_pool(ph, peak), 0);
+		post_open(e, &p, curve, open_pool(ph, peak), 0);
 	else
-		post_closed_users(e, &p, run->ramp ? &curve : NULL,
+		post_closed_users(e, &p, run->ramp ? curve : NULL,
 		    (unsigned)ceil(peak));
 	wait_plan(e);
 }
@@ -362,8 +363,8 @@ static void
 run_rate_limit(struct engine *e, size_t i)
 {
 	const struct scn_phase *ph = &e->scn->phases[i];
+	struct pace *curve = &e->ph[i].rate_curve;
 	struct worker_plan p;
-	struct pace curve;
 	unsigned k;
 	bool completed;
 
@@ -371,10 +372,10 @@ run_rate_limit(struct engine *e, size_t i)
 	plan_base(e, i, &p);
 	if (ph->rate > 0) {
 		/* Long enough for every request at the rate, with margin. */
-		pace_init(&curve, e->ph[i].start_ns, 1.0, 0);
-		pace_add(&curve, (int64_t)((double)ph->requests / ph->rate *
+		pace_init(curve, e->ph[i].start_ns, 1.0, 0);
+		pace_add(curve, (int64_t)((double)ph->requests / ph->rate *
 		    2e9) + 10000000000LL, ph->rate, ph->rate);
-		post_open(e, &p, &curve, LT_MAX(ph->concurrency, 1u),
+		post_open(e, &p, curve, LT_MAX(ph->concurrency, 1u),
 		    ph->requests);
 	} else
 		post_closed_count(e, &p, ph->requests, ph->concurrency);

@@ -169,6 +169,7 @@ engine_free(struct engine *e)
 		free(e->ph[i].leak);
 		hdr_free(e->ph[i].histogram);
 		stats_free(e->ph[i].base);
+		pace_clear(&e->ph[i].rate_curve);
 	}
 	free(e->ph);
 	stats_free(e->cum);

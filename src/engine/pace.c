@@ -3,8 +3,10 @@
 
 #include <math.h>
 #include <stdint.h>
+#include <stdlib.h>
 
 #include "pace.h"
+#include "util.h"
 
 static double share_of(const struct pace *s);
 
@@ -12,7 +14,8 @@ void
 pace_init(struct pace *s, int64_t origin_ns, double share, double offset)
 {
 	s->origin_ns = origin_ns;
-	s->nseg = 0;
+	s->seg = NULL;
+	s->nseg = s->cap = 0;
 	s->share = share;
 	s->factor = 1.0;
 	s->cursor_ns = 0;
@@ -32,14 +35,26 @@ pace_add(struct pace *s, int64_t duration_ns, double r0, double r1)
 {
 	int64_t start = s->nseg ? s->seg[s->nseg - 1].end_ns : 0;
 
-	if (s->nseg == PACE_MAX_SEGS || duration_ns <= 0)
+	if (duration_ns <= 0)
 		return -1;
+	if (s->nseg == s->cap) {
+		s->cap = s->cap ? 2 * s->cap : 4;
+		s->seg = xreallocarray(s->seg, s->cap, sizeof *s->seg);
+	}
 	s->seg[s->nseg].start_ns = start;
 	s->seg[s->nseg].end_ns = start + duration_ns;
 	s->seg[s->nseg].r0 = r0 < 0 ? 0 : r0;
 	s->seg[s->nseg].r1 = r1 < 0 ? 0 : r1;
 	s->nseg++;
 	return 0;
+}
+
+void
+pace_clear(struct pace *s)
+{
+	free(s->seg);
+	s->seg = NULL;
+	s->nseg = s->cap = 0;
 }
 
 int64_t

@@ -10,18 +10,21 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#define PACE_MAX_SEGS 64
-
 struct pace_seg {
 	int64_t start_ns;		/* relative to the schedule's origin */
 	int64_t end_ns;
 	double r0, r1;			/* rate at start and end, req/s */
 };
 
+/*
+ * A copy of a pace shares its segments, read-only; the pace they were
+ * added to owns them and frees them with pace_clear once no copy runs.
+ */
 struct pace {
 	int64_t origin_ns;		/* absolute CLOCK_MONOTONIC */
-	struct pace_seg seg[PACE_MAX_SEGS];
+	struct pace_seg *seg;
 	size_t nseg;
+	size_t cap;
 	double share;			/* this thread's fraction of the rate */
 	double factor;			/* live scaling, 1.0 by default */
 	int64_t cursor_ns;		/* relative time of the last start */
@@ -34,8 +37,11 @@ struct pace {
  */
 void	 pace_init(struct pace *, int64_t origin_ns, double share,
 	     double offset);
-/* Append a segment of the given length going from rate r0 to r1. */
+/* Append a segment of the given length going from rate r0 to r1; -1
+ * (and nothing added) when the length is not above 0. */
 int	 pace_add(struct pace *, int64_t duration_ns, double r0, double r1);
+/* Free the segments of a pace that pace_add built. */
+void	 pace_clear(struct pace *);
 /* The absolute time of the next start, or INT64_MAX when none is left. */
 int64_t	 pace_next(struct pace *);
 /* Rate (req/s, this thread's share, scaled) at absolute time t. */

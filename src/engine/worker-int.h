@@ -62,7 +62,8 @@ struct worker {
 	int64_t next_due;		/* open model: next planned start */
 	unsigned active;		/* closed model: busy + thinking */
 	unsigned inflight;
-	int cw[64];			/* smooth weighted round robin */
+	int64_t *cw;			/* smooth weighted round robin, per use */
+	size_t cw_cap;
 
 	struct slot **slots;
 	unsigned nslots;
@@ -73,7 +74,6 @@ struct worker {
 	struct stats *stats;
 	struct stats_phase phase;
 	uint64_t done_plan;
-	unsigned inflight_pub;
 };
 
 void	 worker_grow_slots(struct worker *, unsigned n);

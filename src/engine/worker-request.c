@@ -112,13 +112,13 @@ pick_request(struct worker *w)
 {
 	const struct worker_plan *p = &w->plan;
 	size_t i, best = 0;
-	int total = 0;
+	int64_t total = 0;
 
 	if (p->nuse == 1)
 		return p->use[0];
 	for (i = 0; i < p->nuse; i++) {
-		w->cw[i] += (int)p->weights[i];
-		total += (int)p->weights[i];
+		w->cw[i] += p->weights[i];
+		total += p->weights[i];
 		if (w->cw[i] > w->cw[best])
 			best = i;
 	}

@@ -137,7 +137,6 @@ read_completions(struct worker *w)
 		worker_record(w, s, m->data.result, end);
 		after_completion(w, s, end);
 	}
-	__atomic_store_n(&w->inflight_pub, w->inflight, __ATOMIC_RELAXED);
 }
 
 static void
@@ -147,7 +146,12 @@ take_plan(struct worker *w, const struct worker_plan *p, int64_t now)
 	w->run = RUN_ACTIVE;
 	w->started = 0;
 	w->active = 0;
-	memset(w->cw, 0, sizeof w->cw);
+	if (p->nuse > w->cw_cap) {
+		w->cw = xreallocarray(w->cw, p->nuse, sizeof *w->cw);
+		w->cw_cap = p->nuse;
+	}
+	if (p->nuse > 0)
+		memset(w->cw, 0, p->nuse * sizeof *w->cw);
 	stats_phase_reset(&w->phase);
 	if (p->mode == PLAN_OPEN) {
 		worker_grow_slots(w, p->slots);
@@ -422,6 +426,7 @@ worker_free(struct worker *w)
 	for (i = 0; i < w->nslots; i++)
 		worker_slot_free(w, w->slots[i]);
 	free(w->slots);
+	free(w->cw);
 	if (w->multi != NULL)
 		curl_multi_cleanup(w->multi);
 	if (w->tfd >= 0)
@@ -489,8 +494,3 @@ worker_phase_stats(const struct worker *w, struct stats_phase *out)
 	*out = w->phase;
 }
 
-unsigned
-worker_inflight(const struct worker *w)
-{
-	return __atomic_load_n(&w->inflight_pub, __ATOMIC_RELAXED);
-}

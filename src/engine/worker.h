@@ -72,6 +72,5 @@ uint64_t worker_done_plan(const struct worker *);
 const struct stats *worker_stats(const struct worker *);
 /* Phase facts, valid once the phase's plan is done. */
 void	 worker_phase_stats(const struct worker *, struct stats_phase *);
-unsigned worker_inflight(const struct worker *);
 
 #endif

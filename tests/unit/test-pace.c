@@ -38,6 +38,7 @@ START_TEST(test_constant_rate)
 	ck_assert_int_eq(first, 1000);
 	/* Evenly spaced: the last is one interval before the end. */
 	ck_assert_int_eq(last, 1000 + 10 * SEC - SEC / 200);
+	pace_clear(&p);
 }
 END_TEST
 
@@ -51,6 +52,7 @@ START_TEST(test_ramp_from_zero)
 	pace_add(&p, 10 * SEC, 0, 100);
 	n = count_starts(&p, NULL, NULL);
 	ck_assert_msg(n >= 499 && n <= 501, "ramp sent %llu", (unsigned long long)n);
+	pace_clear(&p);
 }
 END_TEST
 
@@ -73,6 +75,7 @@ START_TEST(test_ramp_spacing)
 		}
 		prev = t;
 	}
+	pace_clear(&p);
 }
 END_TEST
 
@@ -89,6 +92,7 @@ START_TEST(test_stages)
 	ck_assert_msg(n >= 8499 && n <= 8501, "stages sent %llu",
 	    (unsigned long long)n);
 	ck_assert_int_eq(pace_end(&p), 30 * SEC);
+	pace_clear(&p);
 }
 END_TEST
 
@@ -110,6 +114,8 @@ START_TEST(test_thread_shares_interleave)
 	na = 1 + count_starts(&a, NULL, NULL);
 	nb = 1 + count_starts(&b, NULL, NULL);
 	ck_assert_uint_eq(na + nb, 200);
+	pace_clear(&a);
+	pace_clear(&b);
 }
 END_TEST
 
@@ -131,21 +137,41 @@ START_TEST(test_factor_and_shift)
 	t2 = pace_next(&p);
 	ck_assert_int_eq(t2 - t1, 5 * SEC + SEC / 20);
 	ck_assert_int_eq(pace_end(&p), 105 * SEC);
+	pace_clear(&p);
 }
 END_TEST
 
-START_TEST(test_zero_rate_and_limits)
+START_TEST(test_zero_rate_and_empty_segments)
 {
 	struct pace p;
-	int i;
 
 	pace_init(&p, 0, 1.0, 0);
 	pace_add(&p, 5 * SEC, 0, 0);
 	ck_assert_int_eq(pace_next(&p), INT64_MAX);
 	ck_assert_int_eq(pace_add(&p, 0, 1, 1), -1);
-	for (i = 1; i < PACE_MAX_SEGS; i++)
-		ck_assert_int_eq(pace_add(&p, SEC, 1, 1), 0);
-	ck_assert_int_eq(pace_add(&p, SEC, 1, 1), -1);
+	ck_assert_int_eq(pace_add(&p, -SEC, 1, 1), -1);
+	ck_assert_uint_eq(p.nseg, 1);
+	pace_clear(&p);
+}
+END_TEST
+
+/* Any number of segments: 1000 stages of 50 ms at 100/s are 50 s and
+ * 5000 starts, none lost at a segment boundary. */
+START_TEST(test_many_segments)
+{
+	struct pace p, copy;
+	int i;
+
+	pace_init(&p, 0, 1.0, 0);
+	for (i = 0; i < 1000; i++)
+		ck_assert_int_eq(pace_add(&p, SEC / 20, 100, 100), 0);
+	ck_assert_int_eq(pace_end(&p), 50 * SEC);
+	/* A copy runs on the same segments. */
+	copy = p;
+	ck_assert_uint_eq(count_starts(&copy, NULL, NULL), 5000);
+	ck_assert_uint_eq(count_starts(&p, NULL, NULL), 5000);
+	pace_clear(&p);
+	ck_assert_ptr_null(p.seg);
 }
 END_TEST
 
@@ -161,7 +187,8 @@ pace_suite(void)
 	tcase_add_test(tc, test_stages);
 	tcase_add_test(tc, test_thread_shares_interleave);
 	tcase_add_test(tc, test_factor_and_shift);
-	tcase_add_test(tc, test_zero_rate_and_limits);
+	tcase_add_test(tc, test_zero_rate_and_empty_segments);
+	tcase_add_test(tc, test_many_segments);
 	suite_add_tcase(s, tc);
 	return s;
 }
