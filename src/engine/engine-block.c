@@ -44,9 +44,9 @@ engine_block_fill(struct snap_block *b, const struct stats *s, double seconds)
 	n->started = s->started;
 	for (c = 0; c < CLS__COUNT; c++)
 		n->classes[c] = s->classes[c];
-	n->completed = stats_completed(s);
-	n->responses = stats_responses(s);
-	n->errors = stats_errors(s);
+	n->completed = stats_classes_completed(s->classes);
+	n->responses = stats_classes_responses(s->classes);
+	n->errors = stats_classes_errors(s->classes);
 	n->bytes_in = s->bytes_in;
 	n->bytes_out = s->bytes_out;
 	n->late_starts = s->late_starts;
@@ -54,6 +54,28 @@ engine_block_fill(struct snap_block *b, const struct stats *s, double seconds)
 	n->connects = s->connects;
 	engine_lat_fill(&b->latency, s->latency);
 	engine_lat_fill(&b->service, s->service);
+	b->seconds = seconds;
+	b->rps = seconds > 0 ? (double)n->completed / seconds : 0;
+}
+
+/* A request's block: its own counters and histograms. */
+void
+engine_request_block_fill(struct snap_block *b, const struct stats_req *r,
+    double seconds)
+{
+	struct snap_counts *n = &b->n;
+	size_t c;
+
+	memset(b, 0, sizeof *b);
+	n->started = r->started;
+	for (c = 0; c < CLS__COUNT; c++)
+		n->classes[c] = r->classes[c];
+	n->completed = stats_classes_completed(r->classes);
+	n->responses = stats_classes_responses(r->classes);
+	n->errors = stats_classes_errors(r->classes);
+	n->bytes_in = r->bytes;
+	engine_lat_fill(&b->latency, r->latency);
+	engine_lat_fill(&b->service, r->service);
 	b->seconds = seconds;
 	b->rps = seconds > 0 ? (double)n->completed / seconds : 0;
 }

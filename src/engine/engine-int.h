@@ -98,6 +98,8 @@ void	 engine_stop(struct engine *, enum end_reason);
 /* engine-block.c: a block from (delta) statistics covering seconds. */
 void	 engine_block_fill(struct snap_block *, const struct stats *,
 	     double seconds);
+void	 engine_request_block_fill(struct snap_block *,
+	     const struct stats_req *, double seconds);
 void	 engine_lat_fill(struct snap_lat *, const struct hdr *);
 void	 engine_status_fill(struct snapshot *, const struct stats *);
 void	 engine_failures_fill(struct snapshot *, const struct stats *);

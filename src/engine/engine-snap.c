@@ -72,7 +72,7 @@ fill_rate_limit(struct snap_rate_limit *rl, const struct scn_phase *ph,
 	const struct stats_phase *f = &run->facts;
 
 	rl->limited = s->classes[CLS_RATE_LIMITED];
-	rl->allowed = stats_responses(s) - rl->limited;
+	rl->allowed = stats_classes_responses(s->classes) - rl->limited;
 	rl->first_limited_at = f->first_limited_seq == UINT64_MAX ? -1 :
 	    (int64_t)f->first_limited_seq + 1;
 	rl->retry_after_count = f->retry_after_count;
@@ -250,21 +250,10 @@ publish(struct engine *e, struct snapshot *s)
 		e->opts.on_snapshot(e->opts.snapshot_arg, s);
 }
 
-void
-engine_tick(struct engine *e, int64_t now, bool regular)
+/* What the snapshot says of the run as a whole. */
+static void
+fill_header(struct engine *e, struct snapshot *s, int64_t now, bool regular)
 {
-	struct snapshot *s = xcalloc(1, sizeof *s);
-	struct snap_point pt;
-	struct stats *tmp;
-	double secs = (double)(now - e->prev_ns) / 1e9;
-	size_t i;
-
-	merge_workers(e);
-	/* The phase's block first: it borrows the scratch the interval
-	 * then takes. */
-	update_phase(e, now);
-	stats_sub(e->delta, e->cum, e->prev);
-
 	s->seq = ++e->snap_seq;
 	s->interval_end = regular;
 	s->wall_start_us = e->wall0_us;
@@ -282,6 +271,13 @@ engine_tick(struct engine *e, int64_t now, bool regular)
 	s->scn = e->scn;
 	s->phase = e->cur;
 	fill_times(e, s, now);
+}
+
+/* Totals, the interval, the breakdown; secs: the interval's length. */
+static void
+fill_blocks(struct engine *e, struct snapshot *s, double secs, bool regular)
+{
+	size_t i;
 
 	engine_block_fill(&s->total, e->cum, s->elapsed);
 	engine_block_fill(&s->interval, e->delta, secs);
@@ -297,64 +293,83 @@ engine_tick(struct engine *e, int64_t now, bool regular)
 	s->requests = xcalloc(e->npreq, sizeof *s->requests);
 	for (i = 0; i < e->npreq; i++) {
 		struct snap_request *r = &s->requests[i];
-		struct stats one;
 
 		r->name = e->scn->requests[i].name;
-		/* A request's block: its own counters and latency. */
-		memset(&one, 0, sizeof one);
-		one.started = e->cum->req[i].started;
-		memcpy(one.classes, e->cum->req[i].classes, sizeof one.classes);
-		one.bytes_in = e->cum->req[i].bytes;
-		one.latency = e->cum->req[i].latency;
-		one.service = e->cum->req[i].latency;
-		engine_block_fill(&r->total, &one, s->elapsed);
-		one.started = e->delta->req[i].started;
-		memcpy(one.classes, e->delta->req[i].classes, sizeof one.classes);
-		one.bytes_in = e->delta->req[i].bytes;
-		one.latency = e->delta->req[i].latency;
-		one.service = e->delta->req[i].latency;
-		engine_block_fill(&r->interval, &one, secs);
+		engine_request_block_fill(&r->total, &e->cum->req[i],
+		    s->elapsed);
+		engine_request_block_fill(&r->interval, &e->delta->req[i],
+		    secs);
 	}
+}
+
+/* The interval just closed, as a point of the series. */
+static void
+append_point(struct engine *e, const struct snapshot *s)
+{
+	struct snap_point pt;
+
+	memset(&pt, 0, sizeof pt);
+	pt.t = s->elapsed;
+	pt.phase = LT_MIN(e->cur, e->scn->nphases - 1);
+	pt.rps = s->interval.rps;
+	pt.p50 = s->interval.latency.p50;
+	pt.p95 = s->interval.latency.p95;
+	pt.p99 = s->interval.latency.p99;
+	pt.max = s->interval.latency.max;
+	pt.requests = s->interval.n.completed;
+	pt.errors = s->interval.n.errors;
+	pt.rate_limited = s->interval.n.classes[CLS_RATE_LIMITED];
+	pt.late_starts = s->interval.n.late_starts;
+	memcpy(pt.classes, s->interval.n.classes, sizeof pt.classes);
+	pt.cpu = pt.rss_mb = -1;
+	if (s->has_target && s->target.have_sample) {
+		pt.cpu = s->target.last.cpu;
+		pt.rss_mb = (double)s->target.last.rss / 1048576.0;
+	}
+	series_append(e, &pt);
+}
+
+/* The cumulative stats become the next interval's base. */
+static void
+close_interval(struct engine *e, int64_t now)
+{
+	struct stats *tmp = e->prev;
+
+	e->prev = e->cum;
+	e->cum = tmp;
+	e->prev_ns = now;
+	if (now >= e->next_tick)
+		e->next_tick += e->opts.interval_us * 1000 * (1 +
+		    (now - e->next_tick) / (e->opts.interval_us * 1000));
+}
+
+void
+engine_tick(struct engine *e, int64_t now, bool regular)
+{
+	struct snapshot *s = xcalloc(1, sizeof *s);
+	double secs = (double)(now - e->prev_ns) / 1e9;
+
+	merge_workers(e);
+	/* The phase's block first: it borrows the scratch the interval
+	 * then takes. */
+	update_phase(e, now);
+	stats_sub(e->delta, e->cum, e->prev);
+
+	fill_header(e, s, now, regular);
+	fill_blocks(e, s, secs, regular);
 	fill_phases(e, s, now);
 	fill_target(e, s);
 	alerts_update(e->alerts, &e->scn->alerts, s);
 	s->histogram = hdr_new(LT_HDR_LOWEST, LT_HDR_HIGHEST, LT_HDR_SIGFIGS);
 	hdr_copy(s->histogram, e->cum->latency);
 
-	if (regular) {
-		memset(&pt, 0, sizeof pt);
-		pt.t = s->elapsed;
-		pt.phase = LT_MIN(e->cur, e->scn->nphases - 1);
-		pt.rps = s->interval.rps;
-		pt.p50 = s->interval.latency.p50;
-		pt.p95 = s->interval.latency.p95;
-		pt.p99 = s->interval.latency.p99;
-		pt.max = s->interval.latency.max;
-		pt.requests = s->interval.n.completed;
-		pt.errors = s->interval.n.errors;
-		pt.rate_limited = s->interval.n.classes[CLS_RATE_LIMITED];
-		pt.late_starts = s->interval.n.late_starts;
-		memcpy(pt.classes, s->interval.n.classes, sizeof pt.classes);
-		pt.cpu = pt.rss_mb = -1;
-		if (s->has_target && s->target.have_sample) {
-			pt.cpu = s->target.last.cpu;
-			pt.rss_mb = (double)s->target.last.rss / 1048576.0;
-		}
-		series_append(e, &pt);
-	}
+	if (regular)
+		append_point(e, s);
 	s->nseries = e->nseries;
 	s->series = xcalloc(e->nseries, sizeof *s->series);
 	if (e->nseries > 0)
 		memcpy(s->series, e->series, e->nseries * sizeof *s->series);
-
-	if (regular) {
-		tmp = e->prev;
-		e->prev = e->cum;
-		e->cum = tmp;
-		e->prev_ns = now;
-		if (now >= e->next_tick)
-			e->next_tick += e->opts.interval_us * 1000 * (1 +
-			    (now - e->next_tick) / (e->opts.interval_us * 1000));
-	}
+	if (regular)
+		close_interval(e, now);
 	publish(e, s);
 }

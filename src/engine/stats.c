@@ -32,11 +32,13 @@ stats_new(size_t nreq)
 	s->latency = latency_hdr();
 	s->service = latency_hdr();
 	for (i = 0; i < TIM__COUNT; i++)
-		s->timing[i] = latency_hdr_digits(LT_HDR_TIMING_SIGFIGS);
+		s->timing[i] = latency_hdr_digits(LT_HDR_DETAIL_SIGFIGS);
 	s->nreq = nreq;
 	s->req = xcalloc(nreq, sizeof *s->req);
-	for (i = 0; i < nreq; i++)
-		s->req[i].latency = latency_hdr();
+	for (i = 0; i < nreq; i++) {
+		s->req[i].latency = latency_hdr_digits(LT_HDR_DETAIL_SIGFIGS);
+		s->req[i].service = latency_hdr_digits(LT_HDR_DETAIL_SIGFIGS);
+	}
 	return s;
 }
 
@@ -51,8 +53,10 @@ stats_free(struct stats *s)
 	hdr_free(s->service);
 	for (i = 0; i < TIM__COUNT; i++)
 		hdr_free(s->timing[i]);
-	for (i = 0; i < s->nreq; i++)
+	for (i = 0; i < s->nreq; i++) {
 		hdr_free(s->req[i].latency);
+		hdr_free(s->req[i].service);
+	}
 	free(s->req);
 	free(s);
 }
@@ -82,6 +86,7 @@ stats_reset(struct stats *s)
 		s->req[i].bytes = 0;
 		memset(s->req[i].classes, 0, sizeof s->req[i].classes);
 		hdr_reset(s->req[i].latency);
+		hdr_reset(s->req[i].service);
 	}
 }
 
@@ -110,6 +115,7 @@ stats_add(struct stats *dst, const struct stats *src)
 			dst->req[i].classes[c] +=
 			    STATS_GET(&src->req[i].classes[c]);
 		hdr_add(dst->req[i].latency, src->req[i].latency);
+		hdr_add(dst->req[i].service, src->req[i].service);
 	}
 }
 
@@ -139,6 +145,8 @@ stats_sub(struct stats *dst, const struct stats *a, const struct stats *b)
 			    a->req[i].classes[c] - b->req[i].classes[c];
 		hdr_sub(dst->req[i].latency, a->req[i].latency,
 		    b->req[i].latency);
+		hdr_sub(dst->req[i].service, a->req[i].service,
+		    b->req[i].service);
 	}
 }
 
@@ -150,29 +158,35 @@ stats_copy(struct stats *dst, const struct stats *src)
 }
 
 uint64_t
-stats_completed(const struct stats *s)
+stats_classes_completed(const uint64_t *classes)
 {
 	uint64_t n = 0;
 	size_t c;
 
 	for (c = 0; c < CLS__COUNT; c++)
-		n += s->classes[c];
+		n += classes[c];
 	return n;
 }
 
 uint64_t
-stats_responses(const struct stats *s)
+stats_classes_responses(const uint64_t *classes)
 {
-	return s->classes[CLS_OK] + s->classes[CLS_RATE_LIMITED] +
-	    s->classes[CLS_CLIENT_ERROR] + s->classes[CLS_SERVER_ERROR] +
-	    s->classes[CLS_UNEXPECTED];
+	return classes[CLS_OK] + classes[CLS_RATE_LIMITED] +
+	    classes[CLS_CLIENT_ERROR] + classes[CLS_SERVER_ERROR] +
+	    classes[CLS_UNEXPECTED];
 }
 
 uint64_t
-stats_errors(const struct stats *s)
+stats_classes_errors(const uint64_t *classes)
 {
-	return stats_completed(s) - s->classes[CLS_OK] -
-	    s->classes[CLS_RATE_LIMITED];
+	return stats_classes_completed(classes) - classes[CLS_OK] -
+	    classes[CLS_RATE_LIMITED];
+}
+
+uint64_t
+stats_completed(const struct stats *s)
+{
+	return stats_classes_completed(s->classes);
 }
 
 void

@@ -181,7 +181,7 @@ worker_record(struct worker *w, struct slot *s, CURLcode res, int64_t end)
 	curl_off_t retry = 0;
 	long status = 0, nconn = 0;
 	enum lt_class cls;
-	int64_t lat;
+	int64_t lat, service;
 
 	curl_easy_getinfo(s->easy, CURLINFO_RESPONSE_CODE, &status);
 	cls = request_classify(p, res, status);
@@ -195,9 +195,11 @@ worker_record(struct worker *w, struct slot *s, CURLcode res, int64_t end)
 	STATS_INC(&rq->bytes, s->bytes);
 
 	lat = (end - s->planned_ns) / 1000;
+	service = (end - s->started_ns) / 1000;
 	hdr_record(st->latency, lat);
 	hdr_record(rq->latency, lat);
-	hdr_record(st->service, (end - s->started_ns) / 1000);
+	hdr_record(st->service, service);
+	hdr_record(rq->service, service);
 
 	curl_easy_getinfo(s->easy, CURLINFO_NUM_CONNECTS, &nconn);
 	curl_easy_getinfo(s->easy, CURLINFO_PRETRANSFER_TIME_T, &pre);

@@ -243,6 +243,34 @@ is "$(completed)" 100 "leak phase: 100 requests in 5 batches"
 is "$(server 'd["paths"]["/leak"]["requests"]')" 100 \
     "leak phase: the server saw exactly 100"
 
+# --- service time is each request's own ----------------------------------
+# Two connections at 40/s against a 100 ms answer: requests queue, so the
+# latency from the planned start grows while the service time, from the
+# actual start, stays at about 100 ms, per request as for the run.
+scenario queued <<EOF
+name: queued
+target: {base_url: "$TARGET_URL"}
+requests: [{name: slow, path: "/delay?ms=100"}]
+phases: [{kind: sustained, rate: 40/s, duration: 2s, connections: 2}]
+EOF
+reset_server
+rm -rf "$T_TMP/queued.report"
+run --report "$T_TMP/queued.report" "$T_TMP/queued.yaml"
+is "$RC" 0 "queued: exit 0"
+rj() {
+	python3 -c 'import json,sys; d=json.load(open(sys.argv[2])); print(eval(sys.argv[1]))' \
+	    "$1" "$T_TMP/queued.report/report.json"
+}
+svc=$(rj 'd["requests"][0]["service_ms"]["p50"]')
+lat=$(rj 'd["requests"][0]["latency_ms"]["p99"]')
+ok "queued: a request's service p50 is about 100 ms ($svc)" \
+    python3 -c "import sys; sys.exit(not 95 <= $svc <= 150)"
+ok "queued: its latency p99 is far more ($lat)" \
+    python3 -c "import sys; sys.exit(not $lat > 400)"
+# Its only request: the same samples, read at 2 digits against 3.
+is "$(rj 'd["requests"][0]["service_ms"]["count"] == d["totals"]["service_ms"]["count"] and abs(d["requests"][0]["service_ms"]["p50"] / d["totals"]["service_ms"]["p50"] - 1) < 0.02')" \
+    True "queued: the request's service time is the run's, its only request"
+
 # --- ad hoc -----------------------------------------------------------------
 reset_server
 run "$TARGET_URL/ok" -n 100 -c 10

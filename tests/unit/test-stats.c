@@ -59,8 +59,8 @@ START_TEST(test_add_sub)
 	stats_add(sum, b);
 	ck_assert_uint_eq(sum->started, 163);
 	ck_assert_uint_eq(stats_completed(sum), 163);
-	ck_assert_uint_eq(stats_responses(sum), 160);
-	ck_assert_uint_eq(stats_errors(sum), 3);
+	ck_assert_uint_eq(stats_classes_responses(sum->classes), 160);
+	ck_assert_uint_eq(stats_classes_errors(sum->classes), 3);
 	ck_assert_uint_eq(sum->status[200], 150);
 	ck_assert_uint_eq(sum->req[0].classes[CLS_OK], 150);
 	ck_assert_uint_eq(hdr_count(sum->latency), 163);
