@@ -136,7 +136,7 @@ draw_throughput(struct ui *ui, const struct snapshot *s,
 		if (t[i] >= now - THROUGHPUT_WINDOW)
 			max = LT_MAX(max, v[i]);
 	}
-	graph_resample(t, v, s->nseries, now - THROUGHPUT_WINDOW, now, cols,
+	widget_graph_resample(t, v, s->nseries, now - THROUGHPUT_WINDOW, now, cols,
 	    w);
 	gm.v = cols;
 	gm.n = w;
@@ -208,45 +208,15 @@ draw_responses(struct ui *ui, const struct snapshot *s,
 		    ui_fmt_count(s->status[k].count, a, sizeof a));
 }
 
-static void
-draw_target(struct ui *ui, const struct snapshot *s, const struct ui_rect *r)
+/* Growth and leak, threads and fds, health: a line each from row on;
+ * returns the row after them. */
+static int
+target_facts(struct ui *ui, const struct monitor_view *v,
+    const struct ui_rect *r, int row)
 {
-	const struct monitor_view *v = &s->target;
 	const struct health_view *h = &v->health;
-	struct ui_rect g;
-	char title[64], a[16], b[16];
-	size_t i;
-	int row;
+	char a[16], b[16];
 
-	if (!s->has_target) {
-		ui_title(ui, r, 0, "Target", NULL);
-		ui_text(ui, r, 1, 0, UC_LABEL, "no target process watched");
-		ui_text(ui, r, 2, 0, UC_LABEL, "(--pid, --proc-name, --exec)");
-		return;
-	}
-	if (v->tree)
-		snprintf(title, sizeof title, "pid %d, %d processes",
-		    (int)v->pid, v->last.nprocs);
-	else
-		snprintf(title, sizeof title, "pid %d", (int)v->pid);
-	ui_title(ui, r, 0, "Target", title);
-	if (!v->alive)
-		ui_text(ui, r, 0, r->w - 8, UC_BAD, " exited ");
-	if (!v->have_sample) {
-		ui_text(ui, r, 1, 0, UC_LABEL, "no sample yet");
-		return;
-	}
-	ui_text(ui, r, 1, 0, UC_LABEL, "CPU");
-	ui_text(ui, r, 1, 4, UC_NORMAL, "%7.1f%%", v->last.cpu);
-	ui_text(ui, r, 2, 0, UC_LABEL, "RSS");
-	ui_text(ui, r, 2, 4, UC_NORMAL, "%8s", ui_fmt_bytes(
-	    (double)v->last.rss, a, sizeof a));
-	g = (struct ui_rect){ r->y + 1, r->x + 14, 1, r->w - 14 };
-	ui_target_graph(ui, s, &g, false, false);
-	g.y++;
-	ui_target_graph(ui, s, &g, true, false);
-
-	row = 3;
 	ui_text(ui, r, row, 0, UC_LABEL, "growth");
 	ui_text(ui, r, row, 7, v->stats.growth > 0 ? UC_WARN : UC_NORMAL,
 	    "%s%s", v->stats.growth >= 0 ? "+" : "",
@@ -279,8 +249,49 @@ draw_target(struct ui *ui, const struct snapshot *s, const struct ui_rect *r)
 		    ui_fmt_ms(h->latency_ms, a, sizeof a));
 	else
 		ui_text(ui, r, row, 7, UC_BAD, "DOWN %s", h->error);
-	row++;
-	row = ui_target_metrics(ui, h, r, row);
+	return row + 1;
+}
+
+static void
+draw_target(struct ui *ui, const struct snapshot *s, const struct ui_rect *r)
+{
+	const struct monitor_view *v = &s->target;
+	const struct health_view *h = &v->health;
+	struct ui_rect g;
+	char title[64], a[16];
+	size_t i;
+	int row;
+
+	if (!s->has_target) {
+		ui_title(ui, r, 0, "Target", NULL);
+		ui_text(ui, r, 1, 0, UC_LABEL, "no target process watched");
+		ui_text(ui, r, 2, 0, UC_LABEL, "(--pid, --proc-name, --exec)");
+		return;
+	}
+	if (v->tree)
+		snprintf(title, sizeof title, "pid %d, %d processes",
+		    (int)v->pid, v->last.nprocs);
+	else
+		snprintf(title, sizeof title, "pid %d", (int)v->pid);
+	ui_title(ui, r, 0, "Target", title);
+	if (!v->alive)
+		ui_text(ui, r, 0, r->w - 8, UC_BAD, " exited ");
+	if (!v->have_sample) {
+		ui_text(ui, r, 1, 0, UC_LABEL, "no sample yet");
+		return;
+	}
+	ui_text(ui, r, 1, 0, UC_LABEL, "CPU");
+	ui_text(ui, r, 1, 4, UC_NORMAL, "%7.1f%%", v->last.cpu);
+	ui_text(ui, r, 2, 0, UC_LABEL, "RSS");
+	ui_text(ui, r, 2, 4, UC_NORMAL, "%8s", ui_fmt_bytes(
+	    (double)v->last.rss, a, sizeof a));
+	g = (struct ui_rect){ r->y + 1, r->x + 14, 1, r->w - 14 };
+	screen_target_graph(ui, s, &g, false, false);
+	g.y++;
+	screen_target_graph(ui, s, &g, true, false);
+
+	row = target_facts(ui, v, r, 3);
+	row = screen_target_metrics(ui, h, r, row);
 	/* The latest events below, as many as fit. */
 	i = v->nevents;
 	while (i > 0 && (int)(v->nevents - i) < r->h - row - 1)

@@ -13,7 +13,7 @@
 static size_t events_first;		/* scrolled events */
 
 void
-ui_target_graph(struct ui *ui, const struct snapshot *s,
+screen_target_graph(struct ui *ui, const struct snapshot *s,
     const struct ui_rect *r, bool rss, bool marks)
 {
 	struct graph_model gm = { .color = rss ? UC_GRAPH2 : UC_GRAPH };
@@ -47,7 +47,7 @@ ui_target_graph(struct ui *ui, const struct snapshot *s,
 		gm.max = LT_MAX(hi, 10.0);
 	for (i = 0; i < n; i++)
 		v[i] -= base;
-	graph_resample(t, v, n, 0, span, cols, w);
+	widget_graph_resample(t, v, n, 0, span, cols, w);
 	if (marks && span > 0) {
 		mark = xcalloc(w, sizeof *mark);
 		for (i = 1; i < s->nphases; i++) {
@@ -149,7 +149,7 @@ draw_details(struct ui *ui, const struct snapshot *s, const struct ui_rect *r)
 }
 
 int
-ui_target_metrics(struct ui *ui, const struct health_view *h,
+screen_target_metrics(struct ui *ui, const struct health_view *h,
     const struct ui_rect *r, int row)
 {
 	size_t i;
@@ -179,7 +179,7 @@ draw_metrics(struct ui *ui, const struct snapshot *s, const struct ui_rect *r)
 	size_t i, k;
 	int row = 0;
 
-	row = ui_target_metrics(ui, h, r, row);
+	row = screen_target_metrics(ui, h, r, row);
 	if (h->metrics_enabled && h->metrics_error[0] != '\0')
 		ui_text(ui, r, row++, 0, UC_WARN, "%s", h->metrics_error);
 	if (v->nevents == 0 || row >= r->h)
@@ -225,14 +225,14 @@ target_draw(struct ui *ui, const struct snapshot *s,
 	if (!v->alive)
 		ui_text(ui, &r, 0, r.w - 8, UC_BAD, " exited ");
 	g = (struct ui_rect){ r.y + row, r.x, gh, r.w };
-	ui_target_graph(ui, s, &g, false, true);
+	screen_target_graph(ui, s, &g, false, true);
 	row += gh;
 	snprintf(title, sizeof title, "now %s  max %s",
 	    ui_fmt_bytes((double)v->last.rss, a, sizeof a),
 	    ui_fmt_bytes((double)v->stats.rss_max, b, sizeof b));
 	ui_title(ui, &r, row++, "RSS", title);
 	g.y = r.y + row;
-	ui_target_graph(ui, s, &g, true, true);
+	screen_target_graph(ui, s, &g, true, true);
 	row += gh;
 	draw_phase_marks(ui, s, &r, row++);
 	lw = LT_MIN(r.w / 2 + 10, r.w);

@@ -127,7 +127,7 @@ draw_p99(struct ui *ui, const struct snapshot *s, const struct ui_rect *r)
 	}
 	ui_title(ui, r, 0, "p99 per interval, whole run", ui_fmt_ms(max, a,
 	    sizeof a));
-	graph_resample(t, v, s->nseries, 0, LT_MAX(s->elapsed, t[s->nseries -
+	widget_graph_resample(t, v, s->nseries, 0, LT_MAX(s->elapsed, t[s->nseries -
 	    1]), out, w);
 	gm.v = out;
 	gm.n = w;

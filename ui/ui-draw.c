@@ -85,15 +85,6 @@ ui_text(struct ui *ui, const struct ui_rect *r, int row, int col,
 	return n;
 }
 
-int
-ui_glyph(const struct ui_rect *r, int row, int col, const char *g)
-{
-	if (row < 0 || row >= r->h || col < 0 || col >= r->w)
-		return 0;
-	mvaddstr(r->y + row, r->x + col, g);
-	return 1;
-}
-
 void
 ui_title(struct ui *ui, const struct ui_rect *r, int row, const char *title,
     const char *extra)
@@ -208,34 +199,34 @@ live_state(const struct ui *ui, const struct snapshot *s)
 	return s->state;
 }
 
-static void
-draw_header(struct ui *ui, const struct snapshot *s, int w)
+/* Line 1, left: the scenario and the phase; returns the width used. */
+static int
+header_title(struct ui *ui, const struct snapshot *s,
+    const struct snap_phase *p, const struct ui_rect *r)
 {
-	struct ui_rect r = { 0, 0, 2, w };
-	const struct snap_phase *p = NULL;
-	struct meter_model mm = { .color = UC_GOOD };
-	enum engine_state st = live_state(ui, s);
-	char el[32], left[32], pct[8];
-	double elapsed = ui_elapsed(ui, s), remaining = s->remaining;
-	double factor = s->factor;
-	int x, barw, i;
+	int x = ui_text(ui, r, 0, 0, UC_BAR, " loadtop  %s  ", s->scn->name);
 
-	if (s->phase < s->nphases)
-		p = &s->phases[s->phase];
-	attrset(ui_attr(ui, UC_BAR));
-	mvhline(0, 0, ' ', w);
-	attrset(A_NORMAL);
-	x = ui_text(ui, &r, 0, 0, UC_BAR, " loadtop  %s  ", s->scn->name);
 	if (p != NULL)
-		x += ui_text(ui, &r, 0, x, UC_BAR, "phase %zu/%zu %s %s ",
+		x += ui_text(ui, r, 0, x, UC_BAR, "phase %zu/%zu %s %s ",
 		    s->phase + 1, s->nphases, kinds_phase_name(p->kind),
 		    p->name);
 	else
-		x += ui_text(ui, &r, 0, x, UC_BAR, "all %zu phases done ",
+		x += ui_text(ui, r, 0, x, UC_BAR, "all %zu phases done ",
 		    s->nphases);
+	return x;
+}
 
-	/* The clock on the right, the progress bar in between. */
-	if (remaining >= 0 && st == ENGINE_RUNNING)
+/* Line 1, right: the clock, with the phase's progress bar before it. */
+static void
+header_clock(struct ui *ui, const struct snapshot *s,
+    const struct snap_phase *p, const struct ui_rect *r, int x)
+{
+	struct meter_model mm = { .color = UC_GOOD };
+	double elapsed = ui_elapsed(ui, s), remaining = s->remaining;
+	char el[32], left[32], pct[8];
+	int barw, used;
+
+	if (remaining >= 0 && live_state(ui, s) == ENGINE_RUNNING)
 		remaining = LT_MAX(0, remaining - (elapsed - s->elapsed));
 	ui_fmt_time(elapsed, el, sizeof el);
 	if (remaining >= 0)
@@ -244,10 +235,8 @@ draw_header(struct ui *ui, const struct snapshot *s, int w)
 	else
 		left[0] = '\0';
 	snprintf(pct, sizeof pct, "%3.0f%%", p ? p->progress * 100 : 100.0);
-	i = (int)strlen(el) + (int)strlen(left) + 2;
-	barw = w - x - i - 6;
-	if (barw > 40)
-		barw = 40;
+	used = (int)strlen(el) + (int)strlen(left) + 2;
+	barw = LT_MIN(r->w - x - used - 6, 40);
 	if (barw >= 6) {
 		struct ui_rect br = { 0, x, 1, barw };
 
@@ -256,55 +245,86 @@ draw_header(struct ui *ui, const struct snapshot *s, int w)
 		mm.text = pct;
 		widget_draw(&widget_meter, ui, &br, &mm);
 	}
-	ui_text(ui, &r, 0, w - i, UC_BAR, "%s%s ", el, left);
+	ui_text(ui, r, 0, r->w - used, UC_BAR, "%s%s ", el, left);
+}
 
-	/* Second line: where the load goes and what the run is doing. */
-	x = ui_text(ui, &r, 1, 0, UC_LABEL, " target ");
-	x += ui_text(ui, &r, 1, x, UC_NORMAL, "%.*s  ", LT_MAX(10, w / 2 - 8),
+/* How each state reads on line 2. */
+static const struct {
+	enum ui_color color;
+	const char *text;		/* NULL: the state's name */
+} header_states[] = {
+	[ENGINE_STARTING] = { .color = UC_GOOD },
+	[ENGINE_RUNNING] = { .color = UC_GOOD },
+	[ENGINE_PAUSED] = { .color = UC_WARN, .text = "PAUSED" },
+	[ENGINE_FINISHING] = { .color = UC_WARN, .text = "finishing" },
+	[ENGINE_DONE] = { .color = UC_NORMAL },
+};
+
+/* Line 2: where the load goes and what the run is doing. */
+static int
+header_status(struct ui *ui, const struct snapshot *s,
+    const struct snap_phase *p, const struct ui_rect *r)
+{
+	enum engine_state st = live_state(ui, s);
+	int x;
+
+	x = ui_text(ui, r, 1, 0, UC_LABEL, " target ");
+	x += ui_text(ui, r, 1, x, UC_NORMAL, "%.*s  ", LT_MAX(10, r->w / 2 - 8),
 	    ui_target_url(s));
-	switch (st) {
-	case ENGINE_PAUSED:
-		x += ui_text(ui, &r, 1, x, UC_WARN, "PAUSED");
-		break;
-	case ENGINE_FINISHING:
-		x += ui_text(ui, &r, 1, x, UC_WARN, "finishing");
-		break;
-	case ENGINE_DONE:
-		x += ui_text(ui, &r, 1, x, UC_NORMAL, "done (%s)",
+	if (st == ENGINE_DONE)
+		x += ui_text(ui, r, 1, x, header_states[st].color, "done (%s)",
 		    snapshot_end_reason_name(s->end_reason));
-		break;
-	default:
-		x += ui_text(ui, &r, 1, x, UC_GOOD, "%s",
+	else
+		x += ui_text(ui, r, 1, x, header_states[st].color, "%s",
+		    header_states[st].text ? header_states[st].text :
 		    snapshot_state_name(st));
-		break;
-	}
-	if (factor < 0.995 || factor > 1.005)
-		x += ui_text(ui, &r, 1, x, UC_WARN, "  scale x%.2f", factor);
+	if (s->factor < 0.995 || s->factor > 1.005)
+		x += ui_text(ui, r, 1, x, UC_WARN, "  scale x%.2f", s->factor);
 	if (p != NULL && p->target_rate > 0)
-		x += ui_text(ui, &r, 1, x, UC_LABEL, "  %.0f/s", p->target_rate);
+		x += ui_text(ui, r, 1, x, UC_LABEL, "  %.0f/s", p->target_rate);
 	else if (p != NULL && p->target_users > 0)
-		x += ui_text(ui, &r, 1, x, UC_LABEL, "  %u users",
+		x += ui_text(ui, r, 1, x, UC_LABEL, "  %u users",
 		    p->target_users);
+	return x;
+}
 
-	/* The views, on the right when there is room. */
-	{
-		int need = 0, col;
-		size_t k;
+/* Line 2, right: the views, or only the current one when short of room. */
+static void
+header_views(struct ui *ui, const struct ui_rect *r, int x)
+{
+	int need = 0, col;
+	size_t k;
 
-		for (k = 0; k < ui_nscreens; k++)
-			need += (int)strlen(ui_screens[k]->name) + 4;
-		col = w - need - 1;
-		if (col < x + 2) {
-			need = (int)strlen(ui_screens[ui->screen]->name) + 6;
-			ui_text(ui, &r, 1, w - need, UC_SELECTED, " %zu %s ",
-			    ui->screen + 1, ui_screens[ui->screen]->name);
-			return;
-		}
-		for (k = 0; k < ui_nscreens; k++)
-			col += ui_text(ui, &r, 1, col, k == ui->screen ?
-			    UC_SELECTED : UC_LABEL, "%zu %s ", k + 1,
-			    ui_screens[k]->name) + 1;
+	for (k = 0; k < ui_nscreens; k++)
+		need += (int)strlen(ui_screens[k]->name) + 4;
+	col = r->w - need - 1;
+	if (col < x + 2) {
+		need = (int)strlen(ui_screens[ui->screen]->name) + 6;
+		ui_text(ui, r, 1, r->w - need, UC_SELECTED, " %zu %s ",
+		    ui->screen + 1, ui_screens[ui->screen]->name);
+		return;
 	}
+	for (k = 0; k < ui_nscreens; k++)
+		col += ui_text(ui, r, 1, col, k == ui->screen ? UC_SELECTED :
+		    UC_LABEL, "%zu %s ", k + 1, ui_screens[k]->name) + 1;
+}
+
+static void
+draw_header(struct ui *ui, const struct snapshot *s, int w)
+{
+	struct ui_rect r = { 0, 0, 2, w };
+	const struct snap_phase *p = NULL;
+	int x;
+
+	if (s->phase < s->nphases)
+		p = &s->phases[s->phase];
+	attrset(ui_attr(ui, UC_BAR));
+	mvhline(0, 0, ' ', w);
+	attrset(A_NORMAL);
+	x = header_title(ui, s, p, &r);
+	header_clock(ui, s, p, &r, x);
+	x = header_status(ui, s, p, &r);
+	header_views(ui, &r, x);
 }
 
 /* What deserves attention now, worst first: the engine's live alerts

@@ -86,7 +86,6 @@ attr_t	 ui_attr(const struct ui *, enum ui_color);
 int	 ui_text(struct ui *, const struct ui_rect *, int row, int col,
 	     enum ui_color, const char *fmt, ...)
 	     __attribute__((format(printf, 6, 7)));
-int	 ui_glyph(const struct ui_rect *, int row, int col, const char *);
 void	 ui_title(struct ui *, const struct ui_rect *, int row,
 	     const char *title, const char *extra);
 void	 ui_vsplit(struct ui *, int y, int x, int h);
@@ -108,10 +107,10 @@ enum ui_color ui_latency_color(const struct ui *, enum thr_metric,
 
 /* screen-target.c: the target's CPU or RSS over the whole session, one
  * row or more; marks puts the phase boundaries in. */
-void	 ui_target_graph(struct ui *, const struct snapshot *,
+void	 screen_target_graph(struct ui *, const struct snapshot *,
 	     const struct ui_rect *, bool rss, bool marks);
 /* The scraped metrics, a line each from row on; returns the next row. */
-int	 ui_target_metrics(struct ui *, const struct health_view *,
+int	 screen_target_metrics(struct ui *, const struct health_view *,
 	     const struct ui_rect *, int row);
 
 /* ui-fmt.c: short human forms of numbers. */

@@ -68,7 +68,12 @@ static const int fatal_sigs[] = { SIGSEGV, SIGABRT, SIGBUS, SIGFPE, SIGILL };
 static struct sigaction old_fatal[LT_NELEM(fatal_sigs)];
 static bool atexit_done;
 
-bool
+/*
+ * Whether the dashboard can be shown: stdin and stdout are terminals and
+ * TERM names a usable one.  When not, *why (static text) says why; NULL
+ * when there is simply no terminal (nothing worth a note).
+ */
+static bool
 ui_usable(const char **why)
 {
 	const char *term = getenv("TERM");

@@ -18,13 +18,6 @@ struct ui_opts {
 };
 
 /*
- * Whether the dashboard can be shown: stdin and stdout are terminals and
- * TERM names a usable one.  When not, *why (static text) says why; NULL
- * when there is simply no terminal (nothing worth a note).
- */
-bool	 ui_usable(const char **why);
-
-/*
  * Show the dashboard until the run ends, then restore the terminal and
  * print what was written to stderr meanwhile.  sigs (blocked in every
  * thread) are taken here and stop the run.  Returns 0 after the run ended,

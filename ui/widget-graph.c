@@ -7,7 +7,7 @@
 #include "widget.h"
 
 void
-graph_resample(const double *t, const double *v, size_t n, double t0,
+widget_graph_resample(const double *t, const double *v, size_t n, double t0,
     double t1, double *out, size_t width)
 {
 	double span = t1 - t0, last = -1;

@@ -7,12 +7,6 @@
 #include "util.h"
 #include "widget.h"
 
-int
-table_height(const struct table_model *m)
-{
-	return (int)m->nrows + 1;
-}
-
 /* Column widths: fixed ones as asked, the flexible ones share the rest. */
 static void
 table_widths(const struct table_model *m, int width, int *out)

@@ -28,7 +28,7 @@ struct meter_model {
 
 /*
  * Vertical bars, one column per value (already fitted to the width; see
- * graph_resample), eighths of a cell in Unicode, coarser in ASCII.  A
+ * widget_graph_resample), eighths of a cell in Unicode, coarser in ASCII.  A
  * negative value is a gap.  mark (optional, one per column) draws a
  * boundary line through the empty cells of that column.
  */
@@ -77,9 +77,7 @@ widget_draw(const struct widget *w, struct ui *ui, const struct ui_rect *r,
  * an empty column between points repeats the one before; columns before
  * the first point or after the last are -1.
  */
-void	 graph_resample(const double *t, const double *v, size_t n,
+void	 widget_graph_resample(const double *t, const double *v, size_t n,
 	     double t0, double t1, double *out, size_t width);
-/* Rows a table with this many rows wants, header included. */
-int	 table_height(const struct table_model *);
 
 #endif

@@ -96,9 +96,11 @@ engine_control_command(void *self, const struct control_cmd *cmd,
 	return fn(self, cmd, res, cause);
 }
 
-bool
-engine_wait(struct engine *e, int64_t timeout_us)
+/* Wait up to timeout_us (-1: forever) for the run to end; true if over. */
+static bool
+engine_control_wait(void *self, int64_t timeout_us)
 {
+	struct engine *e = self;
 	struct timespec ts;
 	bool done;
 
@@ -134,12 +136,6 @@ static struct snapshot *
 engine_control_snapshot(void *self)
 {
 	return engine_snapshot(self);
-}
-
-static bool
-engine_control_wait(void *self, int64_t timeout_us)
-{
-	return engine_wait(self, timeout_us);
 }
 
 static const struct control_ops engine_control_ops = {

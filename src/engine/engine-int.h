@@ -8,6 +8,8 @@
 
 #include "alerts.h"
 #include "engine.h"
+#include "monitor.h"
+#include "scenario.h"
 #include "request.h"
 #include "stats.h"
 #include "worker.h"
@@ -92,6 +94,8 @@ struct engine {
 #define ENGINE_FACTOR_MAX 100.0
 
 void	*engine_main(void *);
+/* Total requests completed so far (cheap; for the monitor's fit). */
+uint64_t engine_completed(struct engine *);
 /* Stop early: the current phase drains (briefly) and the run ends. */
 void	 engine_stop(struct engine *, enum end_reason);
 

@@ -9,10 +9,11 @@
 #include <stdbool.h>
 #include <stdint.h>
 
-#include "monitor.h"
-#include "scenario.h"
 #include "control.h"
 #include "snapshot.h"
+
+struct monitor;
+struct scenario;
 
 struct engine_opts {
 	unsigned threads;		/* 0: one per core */
@@ -37,12 +38,8 @@ int	 engine_start(struct engine *, char **cause);
  * publishes a snapshot that shows them.
  */
 struct control engine_control(struct engine *);
-/* Wait up to timeout_us (-1: forever) for the run to end; true if over. */
-bool	 engine_wait(struct engine *, int64_t timeout_us);
 /* The latest snapshot, held for the caller (snapshot_release it). */
 struct snapshot *engine_snapshot(struct engine *);
-/* Total requests completed so far (cheap; for the monitor's fit). */
-uint64_t engine_completed(struct engine *);
 void	 engine_free(struct engine *);
 
 #endif

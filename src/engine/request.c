@@ -41,57 +41,69 @@ body_looks_like_json(const char *b, size_t len)
 	return i < len && (b[i] == '{' || b[i] == '[');
 }
 
-int
-request_build(struct preq *p, const struct scenario *scn, size_t index,
-    char **cause)
+static const struct {
+	const char *name;
+	int method;
+} request_methods[] = {
+	{ "GET", PREQ_GET },
+	{ "HEAD", PREQ_HEAD },
+	{ "POST", PREQ_POST },
+};
+
+static void
+build_method(struct preq *p, const struct scn_request *r)
 {
-	const struct scn_request *r = &scn->requests[index];
-	const struct scn_defaults *d = &scn->defaults;
-	char *line;
 	size_t i;
 
-	memset(p, 0, sizeof *p);
-	p->r = r;
-	p->index = index;
-	if (strcmp(r->method, "GET") == 0)
-		p->method = PREQ_GET;
-	else if (strcmp(r->method, "HEAD") == 0)
-		p->method = PREQ_HEAD;
-	else if (strcmp(r->method, "POST") == 0)
-		p->method = PREQ_POST;
-	else
-		p->method = PREQ_CUSTOM;
+	p->method = PREQ_CUSTOM;
+	for (i = 0; i < LT_NELEM(request_methods); i++)
+		if (strcmp(r->method, request_methods[i].name) == 0)
+			p->method = request_methods[i].method;
+}
 
+static void
+build_url(struct preq *p, const struct scn_request *r)
+{
 	if (r->url_tmpl != NULL && !template_is_static(r->url_tmpl)) {
 		p->url = r->url_tmpl;
 		p->url_cap = template_max_len(r->url_tmpl) + 1;
 		p->uses_seq |= template_uses_seq(r->url_tmpl);
 	} else
 		p->url_text = xstrdup(r->url);
+}
+
+/* Static header lines once; templated ones get a prefix and a size. */
+static void
+build_headers(struct preq *p, const struct scn_request *r)
+{
+	struct preq_dyn_header *dh;
+	char *line;
+	size_t i;
 
 	for (i = 0; i < r->headers.n; i++) {
 		const struct scn_header *h = &r->headers.v[i];
 
-		if (h->tmpl != NULL && !template_is_static(h->tmpl)) {
-			struct preq_dyn_header *dh;
-
-			p->dyn = xreallocarray(p->dyn, p->ndyn + 1,
-			    sizeof *p->dyn);
-			dh = &p->dyn[p->ndyn++];
-			dh->prefix_len = (size_t)xasprintf(&dh->prefix, "%s: ",
-			    h->name);
-			dh->value = h->tmpl;
-			dh->cap = dh->prefix_len + template_max_len(h->tmpl) + 1;
-			p->uses_seq |= template_uses_seq(h->tmpl);
-		} else {
+		if (h->tmpl == NULL || template_is_static(h->tmpl)) {
 			xasprintf(&line, "%s: %s", h->name, h->value);
 			add_static_line(p, line);
 			free(line);
+			continue;
 		}
+		p->dyn = xreallocarray(p->dyn, p->ndyn + 1, sizeof *p->dyn);
+		dh = &p->dyn[p->ndyn++];
+		dh->prefix_len = (size_t)xasprintf(&dh->prefix, "%s: ",
+		    h->name);
+		dh->value = h->tmpl;
+		dh->cap = dh->prefix_len + template_max_len(h->tmpl) + 1;
+		p->uses_seq |= template_uses_seq(h->tmpl);
 	}
 	if (!has_header(&r->headers, "User-Agent"))
 		add_static_line(p, "User-Agent: loadtop/" PACKAGE_VERSION);
+}
 
+static void
+build_body(struct preq *p, const struct scn_request *r)
+{
 	if (r->body_tmpl != NULL && !template_is_static(r->body_tmpl)) {
 		p->body_tmpl = r->body_tmpl;
 		p->body_cap = template_max_len(r->body_tmpl) + 1;
@@ -102,44 +114,73 @@ request_build(struct preq *p, const struct scenario *scn, size_t index,
 		p->body_len = r->body_len;
 		p->has_body = true;
 	}
-	if (p->has_body) {
-		/* libcurl would otherwise wait for 100-continue on big bodies. */
-		add_static_line(p, "Expect:");
-		if (!has_header(&r->headers, "Content-Type") && r->body != NULL &&
-		    body_looks_like_json(r->body, r->body_len))
-			add_static_line(p, "Content-Type: application/json");
-	}
+	if (!p->has_body)
+		return;
+	/* libcurl would otherwise wait for 100-continue on big bodies. */
+	add_static_line(p, "Expect:");
+	if (!has_header(&r->headers, "Content-Type") && r->body != NULL &&
+	    body_looks_like_json(r->body, r->body_len))
+		add_static_line(p, "Content-Type: application/json");
+}
 
-	if (r->sign != NULL) {
-		if (r->sign->secret == NULL) {
-			xasprintf(cause, "%s:%d:%d: the secret in '%s' was not "
-			    "bound", scn->file, r->sign->pos.line,
-			    r->sign->pos.col, r->sign->secret_env);
-			request_clear(p);
-			return -1;
-		}
-		p->sign = true;
-		p->sign_key_len = r->sign->secret_len;
-		p->sign_key = xmalloc(p->sign_key_len);
-		memcpy(p->sign_key, r->sign->secret, p->sign_key_len);
-		xasprintf(&p->sign_prefix, "%s: %s", r->sign->header,
-		    r->sign->prefix);
+static int
+build_sign(struct preq *p, const struct scenario *scn,
+    const struct scn_request *r, char **cause)
+{
+	if (r->sign == NULL)
+		return 0;
+	if (r->sign->secret == NULL) {
+		xasprintf(cause, "%s:%d:%d: the secret in '%s' was not bound",
+		    scn->file, r->sign->pos.line, r->sign->pos.col,
+		    r->sign->secret_env);
+		return -1;
 	}
+	p->sign = true;
+	p->sign_key_len = r->sign->secret_len;
+	p->sign_key = xmalloc(p->sign_key_len);
+	memcpy(p->sign_key, r->sign->secret, p->sign_key_len);
+	xasprintf(&p->sign_prefix, "%s: %s", r->sign->header,
+	    r->sign->prefix);
+	return 0;
+}
 
-	/*
-	 * HTTP/2 over TLS is negotiated.  In the clear, prior knowledge
-	 * (h2c, as h2load speaks it) breaks on the second request of a
-	 * connection before libcurl 7.89 (curl issue 10634), so older ones
-	 * ask for an Upgrade and fall back to HTTP/1.1.
-	 */
+/*
+ * HTTP/2 over TLS is negotiated.  In the clear, prior knowledge (h2c, as
+ * h2load speaks it) breaks on the second request of a connection before
+ * libcurl 7.89 (curl issue 10634), so older ones ask for an Upgrade and
+ * fall back to HTTP/1.1.
+ */
+static long
+http_version(const struct scn_defaults *d, const struct scn_request *r)
+{
 	if (d->http_version != 20)
-		p->http_version = CURL_HTTP_VERSION_1_1;
-	else if (strncmp(r->url, "https://", 8) == 0)
-		p->http_version = CURL_HTTP_VERSION_2TLS;
-	else if (curl_version_info(CURLVERSION_NOW)->version_num >= 0x075900)
-		p->http_version = CURL_HTTP_VERSION_2_PRIOR_KNOWLEDGE;
-	else
-		p->http_version = CURL_HTTP_VERSION_2_0;
+		return CURL_HTTP_VERSION_1_1;
+	if (strncmp(r->url, "https://", 8) == 0)
+		return CURL_HTTP_VERSION_2TLS;
+	if (curl_version_info(CURLVERSION_NOW)->version_num >= 0x075900)
+		return CURL_HTTP_VERSION_2_PRIOR_KNOWLEDGE;
+	return CURL_HTTP_VERSION_2_0;
+}
+
+int
+request_build(struct preq *p, const struct scenario *scn, size_t index,
+    char **cause)
+{
+	const struct scn_request *r = &scn->requests[index];
+	const struct scn_defaults *d = &scn->defaults;
+
+	memset(p, 0, sizeof *p);
+	p->r = r;
+	p->index = index;
+	build_method(p, r);
+	build_url(p, r);
+	build_headers(p, r);
+	build_body(p, r);
+	if (build_sign(p, scn, r, cause) != 0) {
+		request_clear(p);
+		return -1;
+	}
+	p->http_version = http_version(d, r);
 	p->timeout_ms = (long)(d->timeout_us / 1000);
 	p->connect_timeout_ms = (long)(d->connect_timeout_us / 1000);
 	p->expect = r->expect_status.given ? r->expect_status : d->expect_status;

@@ -36,13 +36,8 @@ struct report_ctx {
 	bool final;			/* the run is over */
 };
 
-void	 report_ctx_init(struct report_ctx *, const struct snapshot *,
-	     const struct report_opts *);
-void	 report_ctx_free(struct report_ctx *);
-
 /* Each writer returns 0, or -1 with errno set by the stream. */
 int	 report_json_write(FILE *, const struct report_ctx *);
-int	 report_csv_write(FILE *, const struct report_ctx *);
 int	 report_md_write(FILE *, const struct report_ctx *);
 int	 report_html_write(FILE *, const struct report_ctx *);
 

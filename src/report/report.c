@@ -98,7 +98,7 @@ target_command(const struct snapshot *s, const struct report_opts *o)
 	return buf;
 }
 
-void
+static void
 report_ctx_init(struct report_ctx *c, const struct snapshot *s,
     const struct report_opts *o)
 {
@@ -113,7 +113,7 @@ report_ctx_init(struct report_ctx *c, const struct snapshot *s,
 	derive_notes(c);
 }
 
-void
+static void
 report_ctx_free(struct report_ctx *c)
 {
 	verdict_clear(&c->v);
@@ -122,7 +122,7 @@ report_ctx_free(struct report_ctx *c)
 	memset(c, 0, sizeof *c);
 }
 
-int
+static int
 report_csv_write(FILE *f, const struct report_ctx *c)
 {
 	const struct snapshot *s = c->s;
