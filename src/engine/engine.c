@@ -54,20 +54,25 @@ struct engine *
 engine_new(const struct scenario *scn, const struct engine_opts *opts,
     char **cause)
 {
-	struct engine *e = xcalloc(1, sizeof *e);
+	struct engine *e;
 	size_t i;
 	long ncpu;
 
+	if (opts->threads > ENGINE_MAX_THREADS) {
+		xasprintf(cause, "%u worker threads asked; at most %u",
+		    opts->threads, ENGINE_MAX_THREADS);
+		return NULL;
+	}
+	e = xcalloc(1, sizeof *e);
 	e->scn = scn;
 	e->opts = *opts;
 	e->alerts = alerts_new();
 	if (e->opts.interval_us <= 0)
 		e->opts.interval_us = 1000000;
 	ncpu = sysconf(_SC_NPROCESSORS_ONLN);
+	/* By default one per core, as many as there may be. */
 	e->nthreads = opts->threads ? opts->threads :
-	    (unsigned)(ncpu > 0 ? ncpu : 1);
-	if (e->nthreads > 256)
-		e->nthreads = 256;
+	    (unsigned)LT_MIN(LT_MAX(ncpu, 1), ENGINE_MAX_THREADS);
 	e->factor = e->applied_factor = 1.0;
 	pthread_mutex_init(&e->lock, NULL);
 	util_cond_init(&e->cond);

@@ -15,6 +15,9 @@
 struct monitor;
 struct scenario;
 
+/* The most worker threads a run may have. */
+#define ENGINE_MAX_THREADS 256u
+
 struct engine_opts {
 	unsigned threads;		/* 0: one per core */
 	int64_t interval_us;		/* snapshot interval, default 1s */

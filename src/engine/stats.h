@@ -14,7 +14,7 @@
 #include "hdr.h"
 #include "kinds.h"
 
-#define LT_STATUS_MAX 600		/* codes 0..599 are counted */
+#define LT_STATUS_MAX 1000		/* every three-digit code is counted */
 #define LT_CURLE_MAX 128		/* libcurl's error codes, counted */
 
 /* The timing breakdown and each request's own histograms are read at 2
