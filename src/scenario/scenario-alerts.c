@@ -6,7 +6,7 @@
 #include <string.h>
 #include <strings.h>
 
-#include "scenario-walk.h"
+#include "scenario-int.h"
 #include "units.h"
 #include "util.h"
 

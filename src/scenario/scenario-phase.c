@@ -5,7 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "scenario-walk.h"
+#include "scenario-int.h"
 #include "suggest.h"
 #include "util.h"
 
@@ -298,43 +298,59 @@ resolve_use(struct scn_parser *p, struct scn_phase *ph, yaml_node_t *v,
 		    v != NULL ? "that 'use'" : "the phase", p->where);
 }
 
+/* The phase's kind, or -1 (after an error if it names none). */
+static int
+phase_kind(struct scn_parser *p, yaml_node_t *kv)
+{
+	const char *s, *near;
+	size_t i;
+
+	if (kv == NULL || (s = scenario_scalar(p, kv, "kind", "a phase kind")) ==
+	    NULL)
+		return -1;
+	for (i = 0; i < SCN__KIND_COUNT; i++) {
+		if (strcmp(s, kinds_phase_names[i]) == 0)
+			return (int)i;
+	}
+	near = suggest_closest(s, kinds_phase_names, SCN__KIND_COUNT);
+	if (near != NULL)
+		scenario_err(p, kv, "unknown phase kind %s (did you mean '%s'?)",
+		    scenario_quote(s), near);
+	else
+		scenario_err(p, kv, "unknown phase kind %s (expected burst, "
+		    "sustained, ramp, soak, leak or rate_limit)", scenario_quote(s));
+	return -1;
+}
+
+/* "in phase 'x'" for messages: by name, by kind and place, or by place. */
+static char *
+phase_where(struct scn_parser *p, yaml_node_t *node, int kind, size_t index)
+{
+	const char *name = scenario_text_of(scenario_peek(p, node, "name"));
+	char *where;
+
+	if (name != NULL)
+		xasprintf(&where, "in phase %s", scenario_quote(name));
+	else if (kind >= 0)
+		xasprintf(&where, "in phase '%s-%zu'", kinds_phase_names[kind], index);
+	else
+		xasprintf(&where, "in phase %zu", index);
+	return where;
+}
+
 static void
 parse_phase(struct scn_parser *p, yaml_node_t *node, struct scn_phase *ph,
     size_t index)
 {
-	yaml_node_t *kv = scenario_peek(p, node, "kind"), *name;
-	const char *s, *near;
+	yaml_node_t *kv = scenario_peek(p, node, "kind"), *use;
+	int kind = phase_kind(p, kv);
 	struct scn_map m;
-	int kind = -1;
-	size_t i;
 	char *where;
 
 	ph->pos = scenario_pos_of(node);
 	ph->expect_allowed = ph->expect_limited = -1;
 	ph->settle_us = 1000000;
-	if (kv != NULL && (s = scenario_scalar(p, kv, "kind", "a phase kind")) != NULL) {
-		for (i = 0; i < SCN__KIND_COUNT; i++) {
-			if (strcmp(s, kinds_phase_names[i]) == 0)
-				kind = (int)i;
-		}
-		near = suggest_closest(s, kinds_phase_names, SCN__KIND_COUNT);
-		if (kind < 0 && near != NULL)
-			scenario_err(p, kv, "unknown phase kind %s (did you mean "
-			    "'%s'?)", scenario_quote(s), near);
-		else if (kind < 0)
-			scenario_err(p, kv, "unknown phase kind %s (expected burst, "
-			    "sustained, ramp, soak, leak or rate_limit)",
-			    scenario_quote(s));
-	}
-	name = scenario_peek(p, node, "name");
-	if (name != NULL && name->type == YAML_SCALAR_NODE && !scenario_is_null(name))
-		xasprintf(&where, "in phase %s",
-		    scenario_quote((const char *)name->data.scalar.value));
-	else if (kind >= 0)
-		xasprintf(&where, "in phase '%s-%zu'", kinds_phase_names[kind], index);
-	else
-		xasprintf(&where, "in phase %zu", index);
-	p->where = where;
+	p->where = where = phase_where(p, node, kind, index);
 	scenario_walk(p, node, phase_keys, LT_NELEM(phase_keys), ph, where, kind, &m);
 	if (kind >= 0) {
 		ph->kind = (enum scn_phase_kind)kind;
@@ -346,8 +362,8 @@ parse_phase(struct scn_parser *p, yaml_node_t *node, struct scn_phase *ph,
 	} else if (kv == NULL)
 		scenario_err(p, node, "phase needs 'kind' (burst, sustained, ramp, "
 		    "soak, leak or rate_limit) %s", where);
-	resolve_use(p, ph, scenario_get(&m, "use"),
-	    scenario_get(&m, "use") != NULL ? scenario_get(&m, "use") : node);
+	use = scenario_get(&m, "use");
+	resolve_use(p, ph, use, use != NULL ? use : node);
 	p->where = NULL;
 	free(where);
 }

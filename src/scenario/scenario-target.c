@@ -1,4 +1,4 @@
-/* The scenario's target, its process, the defaults, statuses and headers. */
+/* The scenario's target, its process, and the defaults of its requests. */
 #include "config.h"
 
 #include <ctype.h>
@@ -7,7 +7,7 @@
 #include <string.h>
 #include <strings.h>
 
-#include "scenario-walk.h"
+#include "scenario-int.h"
 #include "util.h"
 
 static void
@@ -142,21 +142,6 @@ static const struct scn_key target_keys[] = {
 	{ "metrics", h_metrics, 0, 0, 0, 0 },
 };
 
-/* base_url + path, without doubling the slash. */
-char *
-scenario_join_url(const char *base, const char *path, size_t *baselen)
-{
-	size_t n = strlen(base);
-	char *s;
-
-	while (n > 0 && base[n - 1] == '/')
-		n--;
-	xasprintf(&s, "%.*s%s", (int)n, base, path);
-	if (baselen != NULL)
-		*baselen = n;
-	return s;
-}
-
 static void
 join_target_url(struct scn_parser *p, yaml_node_t *v, const char *key,
     char **url)
@@ -230,92 +215,6 @@ h_default_headers(struct scn_parser *p, const struct scn_key *k,
 	    "in defaults");
 }
 
-static void
-status_set(struct scn_status_set *set, int lo, int hi)
-{
-	int c;
-
-	for (c = lo; c <= hi; c++)
-		set->bits[c / 64] |= (uint64_t)1 << (c % 64);
-}
-
-/* One status item: 200, "2xx" or "200-299". */
-static int
-status_item(const char *s, int *lo, int *hi)
-{
-	char *end;
-	long a, b;
-
-	if (strlen(s) == 3 && s[0] >= '1' && s[0] <= '5' &&
-	    strcasecmp(s + 1, "xx") == 0) {
-		*lo = (s[0] - '0') * 100;
-		*hi = *lo + 99;
-		return 0;
-	}
-	if (!isdigit((u_char)*s))
-		return -1;
-	a = strtol(s, &end, 10);
-	b = a;
-	if (*end == '-') {
-		s = end + 1;
-		if (!isdigit((u_char)*s))
-			return -1;
-		b = strtol(s, &end, 10);
-	}
-	if (*end != '\0' || a < 100 || b > 599 || a > b)
-		return -1;
-	*lo = (int)a;
-	*hi = (int)b;
-	return 0;
-}
-
-void
-scenario_h_status(struct scn_parser *p, const struct scn_key *k, yaml_node_t *v,
-    void *obj)
-{
-	struct scn_status_set set = { .given = true };
-	yaml_node_item_t *it;
-	yaml_node_t *item;
-	const char *s;
-	int lo, hi, bad = 0;
-
-	if (v->type == YAML_SEQUENCE_NODE) {
-		if (v->data.sequence.items.start == v->data.sequence.items.top) {
-			scenario_err(p, v, "'%s' must list at least one status",
-			    k->name);
-			return;
-		}
-		for (it = v->data.sequence.items.start;
-		    it < v->data.sequence.items.top; it++) {
-			item = scenario_node(p, *it);
-			if (item->type != YAML_SCALAR_NODE ||
-			    status_item((const char *)item->data.scalar.value,
-			    &lo, &hi) != 0) {
-				scenario_err(p, item, "'%s' must list status codes "
-				    "(100-599) or classes such as 2xx, got %s",
-				    k->name, scenario_describe(item));
-				bad = 1;
-				continue;
-			}
-			status_set(&set, lo, hi);
-		}
-		if (!bad)
-			*SCN_FIELD(obj, k, struct scn_status_set) = set;
-		return;
-	}
-	if ((s = scenario_scalar(p, v, k->name, "a status code such as 200, a "
-	    "class such as 2xx or a list of those")) == NULL)
-		return;
-	if (status_item(s, &lo, &hi) != 0) {
-		scenario_err(p, v, "'%s' must be a status code (100-599), a class "
-		    "such as 2xx or a list of those, got %s", k->name,
-		    scenario_quote(s));
-		return;
-	}
-	status_set(&set, lo, hi);
-	*SCN_FIELD(obj, k, struct scn_status_set) = set;
-}
-
 static const struct scn_key defaults_keys[] = {
 	{ "timeout", scenario_h_duration, offsetof(struct scn_defaults, timeout_us),
 	  0, 0, 0 },
@@ -353,64 +252,4 @@ scenario_parse_defaults(struct scn_parser *p, yaml_node_t *node)
 	}
 	scenario_walk(p, node, defaults_keys, LT_NELEM(defaults_keys), d,
 	    "in defaults", -1, &m);
-}
-
-/* name: value pairs; values are templates. */
-void
-scenario_parse_headers(struct scn_parser *p, yaml_node_t *node,
-    struct scn_headers *hs, const char *where)
-{
-	yaml_node_pair_t *pair;
-	yaml_node_t *k, *v;
-	struct scn_header *h;
-	const char *name, *value;
-	char *label;
-	size_t i;
-
-	if (node->type != YAML_MAPPING_NODE) {
-		scenario_err(p, node, "'headers' must be a mapping of name: value, "
-		    "got %s", scenario_describe(node));
-		return;
-	}
-	for (pair = node->data.mapping.pairs.start;
-	    pair < node->data.mapping.pairs.top; pair++) {
-		k = scenario_node(p, pair->key);
-		v = scenario_node(p, pair->value);
-		if ((name = scenario_scalar(p, k, "headers", "a mapping of "
-		    "name: value")) == NULL)
-			continue;
-		if (!scenario_is_token(name)) {
-			scenario_err(p, k, "%s is not a valid header name %s",
-			    scenario_quote(name), where);
-			continue;
-		}
-		for (i = 0; i < hs->n; i++) {
-			if (strcasecmp(hs->v[i].name, name) == 0)
-				break;
-		}
-		if (i < hs->n) {
-			scenario_err(p, k, "duplicate header '%s' %s", name, where);
-			continue;
-		}
-		if (v->type != YAML_SCALAR_NODE || scenario_is_null(v)) {
-			/* The value may be a secret: describe its type only. */
-			scenario_err(p, v, "header '%s' must have a text value %s",
-			    name, where);
-			continue;
-		}
-		value = (const char *)v->data.scalar.value;
-		hs->v = xreallocarray(hs->v, hs->n + 1, sizeof *hs->v);
-		h = &hs->v[hs->n];
-		memset(h, 0, sizeof *h);
-		h->name = xstrdup(name);
-		h->value = xstrdup(value);
-		h->pos = scenario_pos_of(v);
-		xasprintf(&label, "header '%s'", name);
-		if (scenario_compile(p, v, h->value, &h->tmpl, label) != 0) {
-			free(h->name);
-			free(h->value);
-		} else
-			hs->n++;
-		free(label);
-	}
 }

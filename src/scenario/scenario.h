@@ -205,9 +205,6 @@ struct scn_load_opts {
 };
 int	 scenario_load_opts(const char *path, const struct scn_load_opts *,
 	     struct scenario **out, struct scn_errors *errs);
-int	 scenario_load_buffer_opts(const char *path, const char *buf,
-	     size_t len, const struct scn_load_opts *, struct scenario **out,
-	     struct scn_errors *errs);
 
 void	 scenario_errors_add(struct scn_errors *, const char *file, int line,
 	     int col, const char *fmt, ...) __attribute__((format(printf, 5, 6)));
