@@ -163,9 +163,9 @@ h_prefix(struct scn_parser *p, const struct scn_key *k, yaml_node_t *v,
 }
 
 static const struct scn_key hmac_keys[] = {
-	{ "secret_env", h_secret_env, 0, 0, 0, 0 },
-	{ "header", h_sign_header, 0, 0, 0, 0 },
-	{ "prefix", h_prefix, 0, 0, 0, 0 },
+	{ .name = "secret_env", .fn = h_secret_env },
+	{ .name = "header", .fn = h_sign_header },
+	{ .name = "prefix", .fn = h_prefix },
 };
 
 static void
@@ -196,7 +196,7 @@ h_hmac(struct scn_parser *p, const struct scn_key *k, yaml_node_t *v,
 }
 
 static const struct scn_key sign_keys[] = {
-	{ "hmac_sha256", h_hmac, 0, 0, 0, 0 },
+	{ .name = "hmac_sha256", .fn = h_hmac },
 };
 
 static void
@@ -217,19 +217,22 @@ h_sign(struct scn_parser *p, const struct scn_key *k, yaml_node_t *v,
 	free(where);
 }
 
+#define OFF(f) offsetof(struct scn_request, f)
 static const struct scn_key request_keys[] = {
-	{ "name", scenario_h_str, offsetof(struct scn_request, name), 0, 0, 0 },
-	{ "method", h_method, 0, 0, 0, 0 },
-	{ "url", h_url, 0, 0, 0, 0 },
-	{ "path", h_path, 0, 0, 0, 0 },
-	{ "headers", h_headers, 0, 0, 0, 0 },
-	{ "body", h_body, 0, 0, 0, 0 },
-	{ "body_file", h_body_file, 0, 0, 0, 0 },
-	{ "weight", scenario_h_uint, offsetof(struct scn_request, weight), 0, 1e6, 0 },
-	{ "expect_status", scenario_h_status,
-	  offsetof(struct scn_request, expect_status), 0, 0, 0 },
-	{ "sign", h_sign, 0, 0, 0, 0 },
+	{ .name = "name", .fn = scenario_h_str, .off = OFF(name) },
+	{ .name = "method", .fn = h_method },
+	{ .name = "url", .fn = h_url },
+	{ .name = "path", .fn = h_path },
+	{ .name = "headers", .fn = h_headers },
+	{ .name = "body", .fn = h_body },
+	{ .name = "body_file", .fn = h_body_file },
+	{ .name = "weight", .fn = scenario_h_uint, .off = OFF(weight), .min = 0,
+	  .max = SCN_MAX_WEIGHT },
+	{ .name = "expect_status", .fn = scenario_h_status,
+	  .off = OFF(expect_status) },
+	{ .name = "sign", .fn = h_sign },
 };
+#undef OFF
 
 /* The later of two keys, for "not both" errors. */
 static yaml_node_t *

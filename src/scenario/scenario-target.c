@@ -39,14 +39,17 @@ h_base_url(struct scn_parser *p, const struct scn_key *k, yaml_node_t *v,
 	t->base_url = xstrdup(s);
 }
 
+#define OFF(f) offsetof(struct scn_process, f)
 static const struct scn_key process_keys[] = {
-	{ "pid", scenario_h_pid, offsetof(struct scn_process, pid), 0, 0, 0 },
-	{ "pid_file", scenario_h_str, offsetof(struct scn_process, pid_file), 0, 0, 0 },
-	{ "name", scenario_h_str, offsetof(struct scn_process, name), 0, 0, 0 },
-	{ "exec", scenario_h_str, offsetof(struct scn_process, exec), 0, 0, 0 },
-	{ "ready_url", scenario_h_url, offsetof(struct scn_process, ready_url), 0, 0, 0 },
-	{ "tree", scenario_h_bool, offsetof(struct scn_process, tree), 0, 0, 0 },
+	{ .name = "pid", .fn = scenario_h_pid, .off = OFF(pid), .min = 1,
+	  .max = SCN_MAX_PID },
+	{ .name = "pid_file", .fn = scenario_h_str, .off = OFF(pid_file) },
+	{ .name = "name", .fn = scenario_h_str, .off = OFF(name) },
+	{ .name = "exec", .fn = scenario_h_str, .off = OFF(exec) },
+	{ .name = "ready_url", .fn = scenario_h_url, .off = OFF(ready_url) },
+	{ .name = "tree", .fn = scenario_h_bool, .off = OFF(tree) },
 };
+#undef OFF
 
 static void
 h_process(struct scn_parser *p, const struct scn_key *k, yaml_node_t *v,
@@ -132,15 +135,18 @@ h_metrics(struct scn_parser *p, const struct scn_key *k, yaml_node_t *v,
 	}
 }
 
+#define OFF(f) offsetof(struct scn_target, f)
 static const struct scn_key target_keys[] = {
-	{ "base_url", h_base_url, 0, 0, 0, 0 },
-	{ "process", h_process, 0, 0, 0, 0 },
-	{ "health_url", scenario_h_url, offsetof(struct scn_target, health_url), 0, 0, 0 },
-	{ "health_interval", scenario_h_duration,
-	  offsetof(struct scn_target, health_interval_us), 0, 0, 0 },
-	{ "metrics_url", scenario_h_url, offsetof(struct scn_target, metrics_url), 0, 0, 0 },
-	{ "metrics", h_metrics, 0, 0, 0, 0 },
+	{ .name = "base_url", .fn = h_base_url },
+	{ .name = "process", .fn = h_process },
+	{ .name = "health_url", .fn = scenario_h_url, .off = OFF(health_url) },
+	{ .name = "health_interval", .fn = scenario_h_duration,
+	  .off = OFF(health_interval_us), .min = SCN_MIN_DURATION_US,
+	  .max = SCN_MAX_DURATION_US },
+	{ .name = "metrics_url", .fn = scenario_h_url, .off = OFF(metrics_url) },
+	{ .name = "metrics", .fn = h_metrics },
 };
+#undef OFF
 
 static void
 join_target_url(struct scn_parser *p, yaml_node_t *v, const char *key,
@@ -215,20 +221,22 @@ h_default_headers(struct scn_parser *p, const struct scn_key *k,
 	    "in defaults");
 }
 
+#define OFF(f) offsetof(struct scn_defaults, f)
 static const struct scn_key defaults_keys[] = {
-	{ "timeout", scenario_h_duration, offsetof(struct scn_defaults, timeout_us),
-	  0, 0, 0 },
-	{ "connect_timeout", scenario_h_duration,
-	  offsetof(struct scn_defaults, connect_timeout_us), 0, 0, 0 },
-	{ "headers", h_default_headers, 0, 0, 0, 0 },
-	{ "http_version", h_http_version, 0, 0, 0, 0 },
-	{ "insecure_tls", scenario_h_bool, offsetof(struct scn_defaults, insecure_tls),
-	  0, 0, 0 },
-	{ "expect_status", scenario_h_status,
-	  offsetof(struct scn_defaults, expect_status), 0, 0, 0 },
-	{ "rate_limit_status", scenario_h_status,
-	  offsetof(struct scn_defaults, rate_limit_status), 0, 0, 0 },
+	{ .name = "timeout", .fn = scenario_h_duration, .off = OFF(timeout_us),
+	  .min = SCN_MIN_DURATION_US, .max = SCN_MAX_DURATION_US },
+	{ .name = "connect_timeout", .fn = scenario_h_duration,
+	  .off = OFF(connect_timeout_us), .min = SCN_MIN_DURATION_US,
+	  .max = SCN_MAX_DURATION_US },
+	{ .name = "headers", .fn = h_default_headers },
+	{ .name = "http_version", .fn = h_http_version },
+	{ .name = "insecure_tls", .fn = scenario_h_bool, .off = OFF(insecure_tls) },
+	{ .name = "expect_status", .fn = scenario_h_status,
+	  .off = OFF(expect_status) },
+	{ .name = "rate_limit_status", .fn = scenario_h_status,
+	  .off = OFF(rate_limit_status) },
 };
+#undef OFF
 
 void
 scenario_parse_defaults(struct scn_parser *p, yaml_node_t *node)

@@ -71,9 +71,9 @@ resolve_scope(struct scn_parser *p, yaml_node_t *node, struct threshold *t)
 }
 
 static const struct scn_key threshold_keys[] = {
-	{ "expr", NULL, 0, 0, 0, 0 },
-	{ "abort_on_fail", scenario_h_bool, offsetof(struct threshold, abort_on_fail),
-	  0, 0, 0 },
+	{ .name = "expr" },
+	{ .name = "abort_on_fail", .fn = scenario_h_bool,
+	  .off = offsetof(struct threshold, abort_on_fail) },
 };
 
 static void

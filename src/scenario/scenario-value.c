@@ -6,6 +6,7 @@
 
 #include <ctype.h>
 #include <errno.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
@@ -134,14 +135,44 @@ scenario_h_pid(struct scn_parser *p, const struct scn_key *k, yaml_node_t *v,
 {
 	long long n;
 
-	if (get_int(p, v, k->name, 1, 4194304, &n) == 0)
+	if (get_int(p, v, k->name, k->min, k->max, &n) == 0)
 		*SCN_FIELD(obj, k, pid_t) = (pid_t)n;
 }
 
-static void
-duration(struct scn_parser *p, const struct scn_key *k, yaml_node_t *v,
-    void *obj, bool zero_ok)
+/* The lower bound of a key in words; least is the smallest value above
+ * 0 that the kind of value has, so that min = least means "more than 0". */
+static const char *
+lower_bound(double min, double least, const char *formatted, char *buf,
+    size_t len)
 {
+	if (min <= 0)
+		return "0 or more";
+	if (min <= least)
+		return "more than 0";
+	snprintf(buf, len, "at least %s", formatted);
+	return buf;
+}
+
+/* A bound in days when it is whole days, as limits are. */
+static char *
+duration_bound(int64_t us, char *buf, size_t len)
+{
+	const int64_t day = 86400LL * 1000000;
+
+	if (us >= day && us % day == 0)
+		snprintf(buf, len, "%lld day%s", (long long)(us / day),
+		    us == day ? "" : "s");
+	else
+		units_format_duration(us, buf, len);
+	return buf;
+}
+
+/* A duration from k->min to k->max microseconds. */
+void
+scenario_h_duration(struct scn_parser *p, const struct scn_key *k, yaml_node_t *v,
+    void *obj)
+{
+	char lo[64], lotext[80], hi[64];
 	const char *s;
 	char *cause = NULL;
 	int64_t us;
@@ -154,64 +185,68 @@ duration(struct scn_parser *p, const struct scn_key *k, yaml_node_t *v,
 		    "2m, got %s", k->name, scenario_quote(s));
 		return;
 	}
-	if ((zero_ok ? us < 0 : us <= 0) || us > SCN_MAX_DURATION_US) {
-		scenario_err(p, v, "'%s' must be %s and at most 30 days, got %s",
-		    k->name, zero_ok ? "0 or more" : "more than 0", s);
+	if (us < k->min || us > k->max) {
+		duration_bound((int64_t)k->min, lo, sizeof lo);
+		scenario_err(p, v, "'%s' must be %s and at most %s, got %s",
+		    k->name, lower_bound(k->min, SCN_MIN_DURATION_US, lo, lotext,
+		    sizeof lotext), duration_bound((int64_t)k->max, hi,
+		    sizeof hi), s);
 		return;
 	}
 	*SCN_FIELD(obj, k, int64_t) = us;
 }
 
-void
-scenario_h_duration(struct scn_parser *p, const struct scn_key *k, yaml_node_t *v,
-    void *obj)
+/* Whether s writes a rate of 0 ("0", "0.0/s"), which units_parse_rate
+ * refuses: the zero read as a 1 must make a valid rate. */
+static bool
+zero_rate(const char *s)
 {
-	duration(p, k, v, obj, false);
+	size_t n = strspn(s, "0."), i, dots = 0;
+	char *one, *cause = NULL;
+	double r;
+	bool valid;
+
+	for (i = 0; i < n; i++)
+		dots += s[i] == '.';
+	if (s[0] != '0' || dots > 1 || isdigit((u_char)s[n]))
+		return false;
+	xasprintf(&one, "1%s", s + n);
+	valid = units_parse_rate(one, &r, &cause) == 0;
+	free(cause);
+	free(one);
+	return valid;
 }
 
+/* A rate from k->min to k->max requests per second; 0 only if min is. */
 void
-scenario_h_duration0(struct scn_parser *p, const struct scn_key *k, yaml_node_t *v,
+scenario_h_rate(struct scn_parser *p, const struct scn_key *k, yaml_node_t *v,
     void *obj)
 {
-	duration(p, k, v, obj, true);
-}
-
-static void
-rate(struct scn_parser *p, const struct scn_key *k, yaml_node_t *v,
-    void *obj, bool zero_ok)
-{
+	char num[64], lo[80], lotext[96], hi[64];
 	const char *s;
 	char *cause = NULL;
 	double r;
 
 	if ((s = scenario_scalar(p, v, k->name, "a rate such as 100/s")) == NULL)
 		return;
-	if (units_parse_rate(s, &r, &cause) != 0) {
+	if (k->min <= 0 && zero_rate(s))
+		r = 0;
+	else if (units_parse_rate(s, &r, &cause) != 0) {
 		free(cause);
 		scenario_err(p, v, "'%s' must be a rate such as 100/s, got %s",
 		    k->name, scenario_quote(s));
 		return;
 	}
-	if (!(zero_ok ? r >= 0 : r > 0) || r > SCN_MAX_RATE) {
-		scenario_err(p, v, "'%s' must be %s and at most 10000000/s, got %s",
-		    k->name, zero_ok ? "0 or more" : "more than 0", s);
+	if (r < k->min || r > k->max) {
+		snprintf(lo, sizeof lo, "%s/s", units_format_number(k->min, 3,
+		    num, sizeof num));
+		scenario_err(p, v, "'%s' must be %s and at most %s/s, got %s",
+		    k->name, lower_bound(k->min, SCN_MIN_RATE, lo, lotext,
+		    sizeof lotext), units_format_number(k->max, 3, hi, sizeof hi),
+		    s);
 		return;
 	}
 	*SCN_FIELD(obj, k, double) = r;
-}
-
-void
-scenario_h_rate(struct scn_parser *p, const struct scn_key *k, yaml_node_t *v,
-    void *obj)
-{
-	rate(p, k, v, obj, false);
-}
-
-void
-scenario_h_rate0(struct scn_parser *p, const struct scn_key *k, yaml_node_t *v,
-    void *obj)
-{
-	rate(p, k, v, obj, true);
 }
 
 /* An absolute http(s) URL, or a path joined to base_url later. */

@@ -9,15 +9,24 @@
 #ifndef LT_SCENARIO_WALK_H
 #define LT_SCENARIO_WALK_H
 
+#include <float.h>
 #include <stdarg.h>
 #include <yaml.h>
 
 #include "scenario.h"
 
+/* The smallest durations and rates above 0: a key whose min is one of
+ * these takes any value more than 0. */
+#define SCN_MIN_DURATION_US 1
+#define SCN_MIN_RATE DBL_MIN
 #define SCN_MAX_DURATION_US (30LL * 86400 * 1000000)	/* 30 days */
+#define SCN_MAX_PID 4194304
 #define SCN_MAX_RATE 10000000.0
 #define SCN_MAX_USERS 100000
 #define SCN_MAX_CONCURRENCY 100000
+#define SCN_MAX_CONNECTIONS 100000
+#define SCN_MAX_WEIGHT 1000000
+#define SCN_MAX_CPU_PERCENT 100000.0	/* a thousand cores */
 #define SCN_MAX_REQUESTS 1000000000ULL
 
 struct scn_parser {
@@ -44,7 +53,8 @@ struct scn_key {
 	const char *name;
 	scn_key_fn *fn;			/* NULL: the caller reads it itself */
 	size_t off;			/* of the field in the object */
-	double min, max;		/* for numbers and durations */
+	double min, max;		/* the bounds, in the model's unit, of
+					   numbers, durations, rates, percents */
 	unsigned kinds;
 };
 
@@ -113,9 +123,7 @@ scn_key_fn scenario_h_u64;
 scn_key_fn scenario_h_i64;
 scn_key_fn scenario_h_pid;
 scn_key_fn scenario_h_duration;
-scn_key_fn scenario_h_duration0;
 scn_key_fn scenario_h_rate;
-scn_key_fn scenario_h_rate0;
 scn_key_fn scenario_h_status;
 scn_key_fn scenario_h_url;
 

@@ -61,20 +61,21 @@ h_version(struct scn_parser *p, const struct scn_key *k, yaml_node_t *v,
 		    "reads version 1)", scenario_quote(s));
 }
 
+#define OFF(f) offsetof(struct scenario, f)
+/* The parts are read by parse_top, in their order. */
 static const struct scn_key top_keys[] = {
-	{ "version", h_version, 0, 0, 0, 0 },
-	{ "name", scenario_h_str, offsetof(struct scenario, name), 0, 0, 0 },
-	{ "description", scenario_h_str, offsetof(struct scenario, description),
-	  0, 0, 0 },
-	{ "abort_on_fail", scenario_h_bool, offsetof(struct scenario, abort_on_fail),
-	  0, 0, 0 },
-	{ "target", NULL, 0, 0, 0, 0 },
-	{ "defaults", NULL, 0, 0, 0, 0 },
-	{ "requests", NULL, 0, 0, 0, 0 },
-	{ "phases", NULL, 0, 0, 0, 0 },
-	{ "thresholds", NULL, 0, 0, 0, 0 },
-	{ "alerts", NULL, 0, 0, 0, 0 },
+	{ .name = "version", .fn = h_version },
+	{ .name = "name", .fn = scenario_h_str, .off = OFF(name) },
+	{ .name = "description", .fn = scenario_h_str, .off = OFF(description) },
+	{ .name = "abort_on_fail", .fn = scenario_h_bool, .off = OFF(abort_on_fail) },
+	{ .name = "target" },
+	{ .name = "defaults" },
+	{ .name = "requests" },
+	{ .name = "phases" },
+	{ .name = "thresholds" },
+	{ .name = "alerts" },
 };
+#undef OFF
 
 static void
 parse_top(struct scn_parser *p, yaml_node_t *root)
