@@ -29,8 +29,8 @@ scenario_errors_add(struct scn_errors *errs, const char *file, int line, int col
 	va_end(ap);
 }
 
-static char *
-error_format(const struct scn_error *e)
+char *
+scenario_error_format(const struct scn_error *e)
 {
 	char *s;
 
@@ -48,7 +48,7 @@ scenario_errors_print(FILE *f, const struct scn_errors *errs)
 	size_t i;
 
 	for (i = 0; i < errs->n; i++) {
-		s = error_format(&errs->v[i]);
+		s = scenario_error_format(&errs->v[i]);
 		fprintf(f, "%s\n", s);
 		free(s);
 	}

@@ -22,7 +22,7 @@ static const struct scn_key phase_keys[] = {
 	{ .name = "kind" },
 	{ .name = "use" },
 	{ .name = "requests", .fn = scenario_h_u64, .off = OFF(requests),
-	  .min = 1, .max = SCN_MAX_REQUESTS, .kinds = B|L|X },
+	  .min = 1, .max = SCN_MAX_PHASE_REQUESTS, .kinds = B|L|X },
 	{ .name = "concurrency", .fn = scenario_h_uint, .off = OFF(concurrency),
 	  .min = 1, .max = SCN_MAX_CONCURRENCY, .kinds = B|L|X },
 	{ .name = "duration", .fn = scenario_h_duration, .off = OFF(duration_us),
@@ -41,13 +41,13 @@ static const struct scn_key phase_keys[] = {
 	{ .name = "start_users", .fn = scenario_h_uint, .off = OFF(users),
 	  .min = 0, .max = SCN_MAX_USERS, .kinds = R },
 	{ .name = "batches", .fn = scenario_h_uint, .off = OFF(batches),
-	  .min = 1, .max = SCN_MAX_REQUESTS, .kinds = L },
+	  .min = 1, .max = SCN_MAX_PHASE_REQUESTS, .kinds = L },
 	{ .name = "settle", .fn = scenario_h_duration, .off = OFF(settle_us),
 	  .min = 0, .max = SCN_MAX_DURATION_US, .kinds = L },
 	{ .name = "expect_allowed", .fn = scenario_h_i64, .off = OFF(expect_allowed),
-	  .min = 0, .max = SCN_MAX_REQUESTS, .kinds = X },
+	  .min = 0, .max = SCN_MAX_PHASE_REQUESTS, .kinds = X },
 	{ .name = "expect_limited", .fn = scenario_h_i64, .off = OFF(expect_limited),
-	  .min = 0, .max = SCN_MAX_REQUESTS, .kinds = X },
+	  .min = 0, .max = SCN_MAX_PHASE_REQUESTS, .kinds = X },
 };
 #undef OFF
 

@@ -14,20 +14,12 @@
 #include <yaml.h>
 
 #include "scenario.h"
+#include "scenario-limits.h"
 
 /* The smallest durations and rates above 0: a key whose min is one of
  * these takes any value more than 0. */
 #define SCN_MIN_DURATION_US 1
 #define SCN_MIN_RATE DBL_MIN
-#define SCN_MAX_DURATION_US (30LL * 86400 * 1000000)	/* 30 days */
-#define SCN_MAX_PID 4194304
-#define SCN_MAX_RATE 10000000.0
-#define SCN_MAX_USERS 100000
-#define SCN_MAX_CONCURRENCY 100000
-#define SCN_MAX_CONNECTIONS 100000
-#define SCN_MAX_WEIGHT 1000000
-#define SCN_MAX_CPU_PERCENT 100000.0	/* a thousand cores */
-#define SCN_MAX_REQUESTS 1000000000ULL
 
 struct scn_parser {
 	const char *file;
@@ -92,6 +84,8 @@ void	 scenario_err_in(struct scn_parser *, const yaml_node_t *, size_t,
 void	 scenario_pos_in(struct scn_parser *, const yaml_node_t *, size_t, int *,
 	     int *, bool *);
 struct scn_pos scenario_pos_of(const yaml_node_t *);
+/* "FILE:LINE:COL: message", allocated. */
+char	*scenario_error_format(const struct scn_error *);
 
 /* scenario-walk.c: nodes. */
 yaml_node_t *scenario_node(struct scn_parser *, yaml_node_item_t);

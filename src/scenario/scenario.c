@@ -113,6 +113,7 @@ parse_top(struct scn_parser *p, yaml_node_t *root)
 	if ((v = scenario_get(&m, "thresholds")) != NULL)
 		scenario_parse_thresholds(p, v);
 	scenario_parse_alerts(p, scenario_get(&m, "alerts"));
+	scenario_limits_errors(p->scn, p->errs);
 }
 
 static void
@@ -132,6 +133,28 @@ add_offset_error(struct scn_parser *p, size_t offset, const char *problem)
 	    problem);
 }
 
+/* libyaml's complaint, at its place, with its context when it has one. */
+static void
+syntax_error(struct scn_parser *p, const yaml_parser_t *parser)
+{
+	const yaml_mark_t *at = &parser->problem_mark;
+	const char *ctx = parser->context;
+
+	if (parser->error == YAML_READER_ERROR)
+		add_offset_error(p, parser->problem_offset, parser->problem);
+	else if (ctx == NULL)
+		scenario_errors_add(p->errs, p->file, (int)at->line + 1,
+		    (int)at->column + 1, "YAML syntax error: %s", parser->problem);
+	else if (parser->context_mark.line != at->line)
+		scenario_errors_add(p->errs, p->file, (int)at->line + 1,
+		    (int)at->column + 1, "YAML syntax error: %s (%s on line %d)",
+		    parser->problem, ctx, (int)parser->context_mark.line + 1);
+	else
+		scenario_errors_add(p->errs, p->file, (int)at->line + 1,
+		    (int)at->column + 1, "YAML syntax error: %s (%s)",
+		    parser->problem, ctx);
+}
+
 /* Syntax errors, aliases and extra documents, found by a pass over the
  * events before the document is built. */
 static int
@@ -145,30 +168,7 @@ check_events(struct scn_parser *p)
 	yaml_parser_set_input_string(&parser, (const u_char *)p->buf, p->len);
 	while (!done) {
 		if (!yaml_parser_parse(&parser, &ev)) {
-			const char *ctx = parser.context;
-
-			if (parser.error == YAML_READER_ERROR)
-				add_offset_error(p, parser.problem_offset,
-				    parser.problem);
-			else if (ctx == NULL)
-				scenario_errors_add(p->errs, p->file,
-				    (int)parser.problem_mark.line + 1,
-				    (int)parser.problem_mark.column + 1,
-				    "YAML syntax error: %s", parser.problem);
-			else if (parser.context_mark.line !=
-			    parser.problem_mark.line)
-				scenario_errors_add(p->errs, p->file,
-				    (int)parser.problem_mark.line + 1,
-				    (int)parser.problem_mark.column + 1,
-				    "YAML syntax error: %s (%s on line %d)",
-				    parser.problem, ctx,
-				    (int)parser.context_mark.line + 1);
-			else
-				scenario_errors_add(p->errs, p->file,
-				    (int)parser.problem_mark.line + 1,
-				    (int)parser.problem_mark.column + 1,
-				    "YAML syntax error: %s (%s)", parser.problem,
-				    ctx);
+			syntax_error(p, &parser);
 			rc = -1;
 			break;
 		}

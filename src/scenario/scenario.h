@@ -211,6 +211,14 @@ void	 scenario_errors_add(struct scn_errors *, const char *file, int line,
 void	 scenario_errors_print(FILE *, const struct scn_errors *);
 void	 scenario_errors_clear(struct scn_errors *);
 
+/*
+ * Whether a scenario keeps to the format's limits (scenario-limits.h,
+ * loadtop-scenario(5)): for one built without the parser, which checks
+ * them itself.  Returns 0, or -1 with *cause "FILE:LINE:COL: message"
+ * about the first limit exceeded (allocated).
+ */
+int	 scenario_check_limits(const struct scenario *, char **cause);
+
 /* The alert rules when the scenario says nothing of them. */
 void	 scenario_alerts_default(struct scn_alerts *);
 
