@@ -69,9 +69,8 @@ rate_or_users(struct scn_parser *p, const struct scn_map *m, const char *what)
 	yaml_node_t *rk = scenario_getkey(m, "rate"), *uk = scenario_getkey(m, "users");
 
 	if (rk != NULL && uk != NULL) {
-		scenario_err(p, rk->start_mark.index > uk->start_mark.index ? rk : uk,
-		    "'rate' (open model) and 'users' (closed model) cannot "
-		    "both be given %s", what);
+		scenario_err(p, scenario_later(rk, uk), "'rate' (open model) and "
+		    "'users' (closed model) cannot both be given %s", what);
 		return SCN_MODEL_NONE;
 	}
 	if (rk != NULL)
@@ -172,79 +171,107 @@ need(struct scn_parser *p, const struct scn_map *m, const struct scn_phase *ph,
 	return 0;
 }
 
-/* Per kind: required keys, conflicts, defaults and the model. */
+/*
+ * Per kind: required keys, conflicts, defaults and the model.
+ */
+typedef void phase_check_fn(struct scn_parser *, const struct scn_map *,
+    struct scn_phase *);
+
 static void
-check_kind(struct scn_parser *p, const struct scn_map *m, struct scn_phase *ph)
+check_burst(struct scn_parser *p, const struct scn_map *m, struct scn_phase *ph)
 {
-	const char *kn = kinds_phase_name(ph->kind);
+	yaml_node_t *k;
+
+	if (!need(p, m, ph, "requests"))
+		return;
+	if ((k = scenario_get(m, "concurrency")) == NULL)
+		ph->concurrency = (unsigned)LT_MIN(ph->requests,
+		    SCN_MAX_CONCURRENCY);
+	else if (ph->concurrency > ph->requests && ph->requests > 0)
+		scenario_err(p, k, "'concurrency' (%u) must not exceed "
+		    "'requests' (%llu) %s", ph->concurrency,
+		    (unsigned long long)ph->requests, p->where);
+}
+
+/* sustained and soak: a duration, and rate or users. */
+static void
+check_steady(struct scn_parser *p, const struct scn_map *m, struct scn_phase *ph)
+{
+	need(p, m, ph, "duration");
+	ph->model = rate_or_users(p, m, p->where);
+	if (ph->model == SCN_MODEL_NONE && scenario_getkey(m, "rate") == NULL)
+		scenario_err(p, m->node, "phase '%s' (%s) needs either 'rate' or "
+		    "'users'", ph->name, kinds_phase_name(ph->kind));
+	model_keys(p, m, ph->model);
+}
+
+static void
+check_ramp(struct scn_parser *p, const struct scn_map *m, struct scn_phase *ph)
+{
 	yaml_node_t *k, *k2;
 
-	switch (ph->kind) {
-	case SCN_BURST:
-		if (!need(p, m, ph, "requests"))
-			break;
-		if ((k = scenario_get(m, "concurrency")) == NULL)
-			ph->concurrency = (unsigned)LT_MIN(ph->requests,
-			    SCN_MAX_CONCURRENCY);
-		else if (ph->concurrency > ph->requests && ph->requests > 0)
-			scenario_err(p, k, "'concurrency' (%u) must not exceed "
-			    "'requests' (%llu) %s", ph->concurrency,
-			    (unsigned long long)ph->requests, p->where);
-		break;
-	case SCN_SUSTAINED:
-	case SCN_SOAK:
-		need(p, m, ph, "duration");
-		ph->model = rate_or_users(p, m, p->where);
-		if (ph->model == SCN_MODEL_NONE && scenario_getkey(m, "rate") == NULL)
-			scenario_err(p, m->node, "phase '%s' (%s) needs either "
-			    "'rate' or 'users'", ph->name, kn);
-		model_keys(p, m, ph->model);
-		break;
-	case SCN_RAMP:
-		if (need(p, m, ph, "stages"))
-			parse_stages(p, scenario_get(m, "stages"), ph, &ph->model);
-		if ((k = scenario_getkey(m, "start_rate")) != NULL &&
-		    (k2 = scenario_getkey(m, "start_users")) != NULL)
-			scenario_err(p, k->start_mark.index > k2->start_mark.index ?
-			    k : k2, "'start_rate' and 'start_users' cannot "
-			    "both be given %s", p->where);
-		model_keys(p, m, ph->model);
-		break;
-	case SCN_LEAK:
-		if (!need(p, m, ph, "requests"))
-			break;
-		if ((k = scenario_get(m, "batches")) == NULL)
-			ph->batches = (unsigned)LT_MIN(ph->requests, 10);
-		else if (ph->batches > ph->requests && ph->requests > 0)
-			scenario_err(p, k, "'batches' (%u) must not exceed "
-			    "'requests' (%llu) %s", ph->batches,
-			    (unsigned long long)ph->requests, p->where);
-		break;
-	case SCN_RATE_LIMIT:
-		if (!need(p, m, ph, "requests") || ph->requests == 0)
-			break;
-		k = scenario_get(m, "expect_allowed");
-		k2 = scenario_get(m, "expect_limited");
-		if (k != NULL && ph->expect_allowed > (int64_t)ph->requests)
-			scenario_err(p, k, "'expect_allowed' (%lld) must not exceed "
-			    "'requests' (%llu) %s", (long long)ph->expect_allowed,
-			    (unsigned long long)ph->requests, p->where);
-		else if (k2 != NULL && ph->expect_limited > (int64_t)ph->requests)
-			scenario_err(p, k2, "'expect_limited' (%lld) must not exceed "
-			    "'requests' (%llu) %s", (long long)ph->expect_limited,
-			    (unsigned long long)ph->requests, p->where);
-		else if (k != NULL && k2 != NULL && ph->expect_allowed >= 0 &&
-		    ph->expect_limited >= 0 && ph->expect_allowed +
-		    ph->expect_limited != (int64_t)ph->requests)
-			scenario_err(p, k->start_mark.index > k2->start_mark.index ?
-			    k : k2, "'expect_allowed' (%lld) and "
-			    "'expect_limited' (%lld) must add up to 'requests' "
-			    "(%llu) %s", (long long)ph->expect_allowed,
-			    (long long)ph->expect_limited,
-			    (unsigned long long)ph->requests, p->where);
-		break;
-	}
+	if (need(p, m, ph, "stages"))
+		parse_stages(p, scenario_get(m, "stages"), ph, &ph->model);
+	if ((k = scenario_getkey(m, "start_rate")) != NULL &&
+	    (k2 = scenario_getkey(m, "start_users")) != NULL)
+		scenario_err(p, scenario_later(k, k2), "'start_rate' and 'start_users' "
+		    "cannot both be given %s", p->where);
+	model_keys(p, m, ph->model);
 }
+
+static void
+check_leak(struct scn_parser *p, const struct scn_map *m, struct scn_phase *ph)
+{
+	yaml_node_t *k;
+
+	if (!need(p, m, ph, "requests"))
+		return;
+	if ((k = scenario_get(m, "batches")) == NULL)
+		ph->batches = (unsigned)LT_MIN(ph->requests, 10);
+	else if (ph->batches > ph->requests && ph->requests > 0)
+		scenario_err(p, k, "'batches' (%u) must not exceed 'requests' "
+		    "(%llu) %s", ph->batches, (unsigned long long)ph->requests,
+		    p->where);
+}
+
+/* The expected counts fit in the requests, and fill them when both are
+ * given. */
+static void
+check_rate_limit(struct scn_parser *p, const struct scn_map *m,
+    struct scn_phase *ph)
+{
+	yaml_node_t *k, *k2;
+	long long n = (long long)ph->requests;
+
+	if (!need(p, m, ph, "requests") || n == 0)
+		return;
+	k = scenario_get(m, "expect_allowed");
+	k2 = scenario_get(m, "expect_limited");
+	if (k != NULL && ph->expect_allowed > n)
+		scenario_err(p, k, "'expect_allowed' (%lld) must not exceed "
+		    "'requests' (%lld) %s", (long long)ph->expect_allowed, n,
+		    p->where);
+	else if (k2 != NULL && ph->expect_limited > n)
+		scenario_err(p, k2, "'expect_limited' (%lld) must not exceed "
+		    "'requests' (%lld) %s", (long long)ph->expect_limited, n,
+		    p->where);
+	else if (k != NULL && k2 != NULL && ph->expect_allowed >= 0 &&
+	    ph->expect_limited >= 0 &&
+	    ph->expect_allowed + ph->expect_limited != n)
+		scenario_err(p, scenario_later(k, k2), "'expect_allowed' (%lld) and "
+		    "'expect_limited' (%lld) must add up to 'requests' (%lld) %s",
+		    (long long)ph->expect_allowed, (long long)ph->expect_limited,
+		    n, p->where);
+}
+
+static phase_check_fn *const kind_checks[SCN__KIND_COUNT] = {
+	[SCN_BURST] = check_burst,
+	[SCN_SUSTAINED] = check_steady,
+	[SCN_RAMP] = check_ramp,
+	[SCN_SOAK] = check_steady,
+	[SCN_LEAK] = check_leak,
+	[SCN_RATE_LIMIT] = check_rate_limit,
+};
 
 static void
 add_use(struct scn_parser *p, struct scn_phase *ph, yaml_node_t *v,
@@ -370,7 +397,7 @@ parse_phase(struct scn_parser *p, yaml_node_t *node, struct scn_phase *ph,
 			xasprintf(&ph->name, "%s-%zu", kinds_phase_names[kind], index);
 		if (ph->concurrency == 0)
 			ph->concurrency = kind == SCN_LEAK ? 10 : 1;
-		check_kind(p, &m, ph);
+		kind_checks[kind](p, &m, ph);
 	} else if (kv == NULL)
 		scenario_err(p, node, "phase needs 'kind' (burst, sustained, ramp, "
 		    "soak, leak or rate_limit) %s", where);

@@ -234,13 +234,6 @@ static const struct scn_key request_keys[] = {
 };
 #undef OFF
 
-/* The later of two keys, for "not both" errors. */
-static yaml_node_t *
-later(yaml_node_t *a, yaml_node_t *b)
-{
-	return a->start_mark.index > b->start_mark.index ? a : b;
-}
-
 /* Compile the URL; base_url and path each map back to their own node. */
 static void
 compile_url(struct scn_parser *p, struct scn_request *r, yaml_node_t *path,
@@ -355,8 +348,8 @@ parse_request(struct scn_parser *p, yaml_node_t *node, struct scn_request *r)
 	url = scenario_getkey(&m, "url");
 	path = scenario_getkey(&m, "path");
 	if (url != NULL && path != NULL) {
-		scenario_err(p, later(url, path), "'url' and 'path' cannot both be "
-		    "given %s", p->where);
+		scenario_err(p, scenario_later(url, path), "'url' and 'path' "
+		    "cannot both be given %s", p->where);
 		free(r->url);
 		r->url = NULL;
 	} else if (url == NULL && path == NULL)
@@ -371,8 +364,8 @@ parse_request(struct scn_parser *p, yaml_node_t *node, struct scn_request *r)
 	body = scenario_getkey(&m, "body");
 	file = scenario_getkey(&m, "body_file");
 	if (body != NULL && file != NULL)
-		scenario_err(p, later(body, file), "'body' and 'body_file' cannot "
-		    "both be given %s", p->where);
+		scenario_err(p, scenario_later(body, file), "'body' and "
+		    "'body_file' cannot both be given %s", p->where);
 	merge_headers(p, r);
 	if (!r->expect_status.given) {
 		r->expect_status = d->expect_status;

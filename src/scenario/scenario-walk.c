@@ -100,6 +100,13 @@ scenario_text_of(const yaml_node_t *node)
 	return (const char *)node->data.scalar.value;
 }
 
+/* The later of two nodes in the file, for "not both" errors. */
+yaml_node_t *
+scenario_later(yaml_node_t *a, yaml_node_t *b)
+{
+	return a->start_mark.index > b->start_mark.index ? a : b;
+}
+
 size_t
 scenario_list_len(struct scn_parser *p, yaml_node_t *node, const char *key)
 {

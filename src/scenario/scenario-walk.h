@@ -100,6 +100,7 @@ const char *scenario_scalar(struct scn_parser *, const yaml_node_t *, const char
 	     const char *);
 const char *scenario_text_of(const yaml_node_t *);
 const char *scenario_describe(const yaml_node_t *);
+yaml_node_t *scenario_later(yaml_node_t *, yaml_node_t *);
 char	*scenario_quote(const char *);
 
 /* scenario-walk.c: mappings. */
