@@ -6,11 +6,9 @@
 #include <string.h>
 #include <strings.h>
 
-#include "scenario-walk.h"
+#include "scenario-int.h"
 #include "units.h"
 #include "util.h"
-
-#define MAX_CPU_PERCENT 100000.0	/* a thousand cores */
 
 void
 scenario_alerts_default(struct scn_alerts *a)
@@ -124,7 +122,7 @@ h_cpu_for(struct scn_parser *p, const struct scn_key *k, yaml_node_t *v,
 			    "'target_cpu: off'", k->name);
 		return;
 	}
-	scenario_h_duration0(p, k, v, obj);
+	scenario_h_duration(p, k, v, obj);
 }
 
 static void
@@ -144,21 +142,22 @@ h_switch(struct scn_parser *p, const struct scn_key *k, yaml_node_t *v,
 		    k->name, scenario_quote(s));
 }
 
+#define OFF(f) offsetof(struct scn_alerts, f)
 static const struct scn_key alert_keys[] = {
-	{ "target_cpu", h_percent, offsetof(struct scn_alerts, target_cpu),
-	  0, MAX_CPU_PERCENT, 0 },
-	{ "target_cpu_for", h_cpu_for,
-	  offsetof(struct scn_alerts, target_cpu_for_us), 0, 0, 0 },
-	{ "mem_growth", h_size, offsetof(struct scn_alerts, mem_growth),
-	  0, 0, 0 },
-	{ "error_rate", h_percent, offsetof(struct scn_alerts, error_rate),
-	  0, 100, 0 },
-	{ "p95", h_duration_off, offsetof(struct scn_alerts, p95_us), 0, 0, 0 },
-	{ "generator_cpu", h_percent,
-	  offsetof(struct scn_alerts, generator_cpu), 0, MAX_CPU_PERCENT, 0 },
-	{ "late_starts", h_switch, offsetof(struct scn_alerts, late_starts),
-	  0, 0, 0 },
+	{ .name = "target_cpu", .fn = h_percent, .off = OFF(target_cpu),
+	  .min = 0, .max = SCN_MAX_CPU_PERCENT },
+	{ .name = "target_cpu_for", .fn = h_cpu_for, .off = OFF(target_cpu_for_us),
+	  .min = 0, .max = SCN_MAX_DURATION_US },
+	{ .name = "mem_growth", .fn = h_size, .off = OFF(mem_growth) },
+	{ .name = "error_rate", .fn = h_percent, .off = OFF(error_rate),
+	  .min = 0, .max = 100 },
+	{ .name = "p95", .fn = h_duration_off, .off = OFF(p95_us),
+	  .min = SCN_MIN_DURATION_US, .max = SCN_MAX_DURATION_US },
+	{ .name = "generator_cpu", .fn = h_percent, .off = OFF(generator_cpu),
+	  .min = 0, .max = SCN_MAX_CPU_PERCENT },
+	{ .name = "late_starts", .fn = h_switch, .off = OFF(late_starts) },
 };
+#undef OFF
 
 /* Defaults first, whether or not the file has the key. */
 void

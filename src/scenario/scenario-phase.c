@@ -5,7 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "scenario-walk.h"
+#include "scenario-int.h"
 #include "suggest.h"
 #include "util.h"
 
@@ -18,37 +18,49 @@
 
 #define OFF(f) offsetof(struct scn_phase, f)
 static const struct scn_key phase_keys[] = {
-	{ "name", scenario_h_str, OFF(name), 0, 0, 0 },
-	{ "kind", NULL, 0, 0, 0, 0 },
-	{ "use", NULL, 0, 0, 0, 0 },
-	{ "requests", scenario_h_u64, OFF(requests), 1, SCN_MAX_REQUESTS, B|L|X },
-	{ "concurrency", scenario_h_uint, OFF(concurrency), 1, SCN_MAX_CONCURRENCY,
-	  B|L|X },
-	{ "duration", scenario_h_duration, OFF(duration_us), 0, 0, S|K },
-	{ "rate", scenario_h_rate, OFF(rate), 0, 0, S|K|X },
-	{ "users", scenario_h_uint, OFF(users), 1, SCN_MAX_USERS, S|K },
-	{ "think_time", scenario_h_duration0, OFF(think_time_us), 0, 0, S|K|R },
-	{ "connections", scenario_h_uint, OFF(connections), 1, SCN_MAX_CONCURRENCY,
-	  S|K|R },
-	{ "stages", NULL, 0, 0, 0, R },
-	{ "start_rate", scenario_h_rate0, OFF(rate), 0, 0, R },
-	{ "start_users", scenario_h_uint, OFF(users), 0, SCN_MAX_USERS, R },
-	{ "batches", scenario_h_uint, OFF(batches), 1, SCN_MAX_REQUESTS, L },
-	{ "settle", scenario_h_duration0, OFF(settle_us), 0, 0, L },
-	{ "expect_allowed", scenario_h_i64, OFF(expect_allowed), 0, SCN_MAX_REQUESTS,
-	  X },
-	{ "expect_limited", scenario_h_i64, OFF(expect_limited), 0, SCN_MAX_REQUESTS,
-	  X },
+	{ .name = "name", .fn = scenario_h_str, .off = OFF(name) },
+	{ .name = "kind" },
+	{ .name = "use" },
+	{ .name = "requests", .fn = scenario_h_u64, .off = OFF(requests),
+	  .min = 1, .max = SCN_MAX_PHASE_REQUESTS, .kinds = B|L|X },
+	{ .name = "concurrency", .fn = scenario_h_uint, .off = OFF(concurrency),
+	  .min = 1, .max = SCN_MAX_CONCURRENCY, .kinds = B|L|X },
+	{ .name = "duration", .fn = scenario_h_duration, .off = OFF(duration_us),
+	  .min = SCN_MIN_DURATION_US, .max = SCN_MAX_DURATION_US, .kinds = S|K },
+	{ .name = "rate", .fn = scenario_h_rate, .off = OFF(rate),
+	  .min = SCN_MIN_RATE, .max = SCN_MAX_RATE, .kinds = S|K|X },
+	{ .name = "users", .fn = scenario_h_uint, .off = OFF(users),
+	  .min = 1, .max = SCN_MAX_USERS, .kinds = S|K },
+	{ .name = "think_time", .fn = scenario_h_duration, .off = OFF(think_time_us),
+	  .min = 0, .max = SCN_MAX_DURATION_US, .kinds = S|K|R },
+	{ .name = "connections", .fn = scenario_h_uint, .off = OFF(connections),
+	  .min = 1, .max = SCN_MAX_CONNECTIONS, .kinds = S|K|R },
+	{ .name = "stages", .kinds = R },
+	{ .name = "start_rate", .fn = scenario_h_rate, .off = OFF(rate),
+	  .min = 0, .max = SCN_MAX_RATE, .kinds = R },
+	{ .name = "start_users", .fn = scenario_h_uint, .off = OFF(users),
+	  .min = 0, .max = SCN_MAX_USERS, .kinds = R },
+	{ .name = "batches", .fn = scenario_h_uint, .off = OFF(batches),
+	  .min = 1, .max = SCN_MAX_PHASE_REQUESTS, .kinds = L },
+	{ .name = "settle", .fn = scenario_h_duration, .off = OFF(settle_us),
+	  .min = 0, .max = SCN_MAX_DURATION_US, .kinds = L },
+	{ .name = "expect_allowed", .fn = scenario_h_i64, .off = OFF(expect_allowed),
+	  .min = 0, .max = SCN_MAX_PHASE_REQUESTS, .kinds = X },
+	{ .name = "expect_limited", .fn = scenario_h_i64, .off = OFF(expect_limited),
+	  .min = 0, .max = SCN_MAX_PHASE_REQUESTS, .kinds = X },
 };
 #undef OFF
 
+#define OFF(f) offsetof(struct scn_stage, f)
 static const struct scn_key stage_keys[] = {
-	{ "duration", scenario_h_duration, offsetof(struct scn_stage, duration_us),
-	  0, 0, 0 },
-	{ "rate", scenario_h_rate, offsetof(struct scn_stage, rate), 0, 0, 0 },
-	{ "users", scenario_h_uint, offsetof(struct scn_stage, users), 1,
-	  SCN_MAX_USERS, 0 },
+	{ .name = "duration", .fn = scenario_h_duration, .off = OFF(duration_us),
+	  .min = SCN_MIN_DURATION_US, .max = SCN_MAX_DURATION_US },
+	{ .name = "rate", .fn = scenario_h_rate, .off = OFF(rate),
+	  .min = SCN_MIN_RATE, .max = SCN_MAX_RATE },
+	{ .name = "users", .fn = scenario_h_uint, .off = OFF(users),
+	  .min = 1, .max = SCN_MAX_USERS },
 };
+#undef OFF
 
 /* Exactly one of rate and users; returns the model, NONE when neither. */
 static enum scn_model
@@ -57,9 +69,8 @@ rate_or_users(struct scn_parser *p, const struct scn_map *m, const char *what)
 	yaml_node_t *rk = scenario_getkey(m, "rate"), *uk = scenario_getkey(m, "users");
 
 	if (rk != NULL && uk != NULL) {
-		scenario_err(p, rk->start_mark.index > uk->start_mark.index ? rk : uk,
-		    "'rate' (open model) and 'users' (closed model) cannot "
-		    "both be given %s", what);
+		scenario_err(p, scenario_later(rk, uk), "'rate' (open model) and "
+		    "'users' (closed model) cannot both be given %s", what);
 		return SCN_MODEL_NONE;
 	}
 	if (rk != NULL)
@@ -160,79 +171,107 @@ need(struct scn_parser *p, const struct scn_map *m, const struct scn_phase *ph,
 	return 0;
 }
 
-/* Per kind: required keys, conflicts, defaults and the model. */
+/*
+ * Per kind: required keys, conflicts, defaults and the model.
+ */
+typedef void phase_check_fn(struct scn_parser *, const struct scn_map *,
+    struct scn_phase *);
+
 static void
-check_kind(struct scn_parser *p, const struct scn_map *m, struct scn_phase *ph)
+check_burst(struct scn_parser *p, const struct scn_map *m, struct scn_phase *ph)
 {
-	const char *kn = kinds_phase_name(ph->kind);
+	yaml_node_t *k;
+
+	if (!need(p, m, ph, "requests"))
+		return;
+	if ((k = scenario_get(m, "concurrency")) == NULL)
+		ph->concurrency = (unsigned)LT_MIN(ph->requests,
+		    SCN_MAX_CONCURRENCY);
+	else if (ph->concurrency > ph->requests && ph->requests > 0)
+		scenario_err(p, k, "'concurrency' (%u) must not exceed "
+		    "'requests' (%llu) %s", ph->concurrency,
+		    (unsigned long long)ph->requests, p->where);
+}
+
+/* sustained and soak: a duration, and rate or users. */
+static void
+check_steady(struct scn_parser *p, const struct scn_map *m, struct scn_phase *ph)
+{
+	need(p, m, ph, "duration");
+	ph->model = rate_or_users(p, m, p->where);
+	if (ph->model == SCN_MODEL_NONE && scenario_getkey(m, "rate") == NULL)
+		scenario_err(p, m->node, "phase '%s' (%s) needs either 'rate' or "
+		    "'users'", ph->name, kinds_phase_name(ph->kind));
+	model_keys(p, m, ph->model);
+}
+
+static void
+check_ramp(struct scn_parser *p, const struct scn_map *m, struct scn_phase *ph)
+{
 	yaml_node_t *k, *k2;
 
-	switch (ph->kind) {
-	case SCN_BURST:
-		if (!need(p, m, ph, "requests"))
-			break;
-		if ((k = scenario_get(m, "concurrency")) == NULL)
-			ph->concurrency = (unsigned)LT_MIN(ph->requests,
-			    SCN_MAX_CONCURRENCY);
-		else if (ph->concurrency > ph->requests && ph->requests > 0)
-			scenario_err(p, k, "'concurrency' (%u) must not exceed "
-			    "'requests' (%llu) %s", ph->concurrency,
-			    (unsigned long long)ph->requests, p->where);
-		break;
-	case SCN_SUSTAINED:
-	case SCN_SOAK:
-		need(p, m, ph, "duration");
-		ph->model = rate_or_users(p, m, p->where);
-		if (ph->model == SCN_MODEL_NONE && scenario_getkey(m, "rate") == NULL)
-			scenario_err(p, m->node, "phase '%s' (%s) needs either "
-			    "'rate' or 'users'", ph->name, kn);
-		model_keys(p, m, ph->model);
-		break;
-	case SCN_RAMP:
-		if (need(p, m, ph, "stages"))
-			parse_stages(p, scenario_get(m, "stages"), ph, &ph->model);
-		if ((k = scenario_getkey(m, "start_rate")) != NULL &&
-		    (k2 = scenario_getkey(m, "start_users")) != NULL)
-			scenario_err(p, k->start_mark.index > k2->start_mark.index ?
-			    k : k2, "'start_rate' and 'start_users' cannot "
-			    "both be given %s", p->where);
-		model_keys(p, m, ph->model);
-		break;
-	case SCN_LEAK:
-		if (!need(p, m, ph, "requests"))
-			break;
-		if ((k = scenario_get(m, "batches")) == NULL)
-			ph->batches = (unsigned)LT_MIN(ph->requests, 10);
-		else if (ph->batches > ph->requests && ph->requests > 0)
-			scenario_err(p, k, "'batches' (%u) must not exceed "
-			    "'requests' (%llu) %s", ph->batches,
-			    (unsigned long long)ph->requests, p->where);
-		break;
-	case SCN_RATE_LIMIT:
-		if (!need(p, m, ph, "requests") || ph->requests == 0)
-			break;
-		k = scenario_get(m, "expect_allowed");
-		k2 = scenario_get(m, "expect_limited");
-		if (k != NULL && ph->expect_allowed > (int64_t)ph->requests)
-			scenario_err(p, k, "'expect_allowed' (%lld) must not exceed "
-			    "'requests' (%llu) %s", (long long)ph->expect_allowed,
-			    (unsigned long long)ph->requests, p->where);
-		else if (k2 != NULL && ph->expect_limited > (int64_t)ph->requests)
-			scenario_err(p, k2, "'expect_limited' (%lld) must not exceed "
-			    "'requests' (%llu) %s", (long long)ph->expect_limited,
-			    (unsigned long long)ph->requests, p->where);
-		else if (k != NULL && k2 != NULL && ph->expect_allowed >= 0 &&
-		    ph->expect_limited >= 0 && ph->expect_allowed +
-		    ph->expect_limited != (int64_t)ph->requests)
-			scenario_err(p, k->start_mark.index > k2->start_mark.index ?
-			    k : k2, "'expect_allowed' (%lld) and "
-			    "'expect_limited' (%lld) must add up to 'requests' "
-			    "(%llu) %s", (long long)ph->expect_allowed,
-			    (long long)ph->expect_limited,
-			    (unsigned long long)ph->requests, p->where);
-		break;
-	}
+	if (need(p, m, ph, "stages"))
+		parse_stages(p, scenario_get(m, "stages"), ph, &ph->model);
+	if ((k = scenario_getkey(m, "start_rate")) != NULL &&
+	    (k2 = scenario_getkey(m, "start_users")) != NULL)
+		scenario_err(p, scenario_later(k, k2), "'start_rate' and 'start_users' "
+		    "cannot both be given %s", p->where);
+	model_keys(p, m, ph->model);
 }
+
+static void
+check_leak(struct scn_parser *p, const struct scn_map *m, struct scn_phase *ph)
+{
+	yaml_node_t *k;
+
+	if (!need(p, m, ph, "requests"))
+		return;
+	if ((k = scenario_get(m, "batches")) == NULL)
+		ph->batches = (unsigned)LT_MIN(ph->requests, 10);
+	else if (ph->batches > ph->requests && ph->requests > 0)
+		scenario_err(p, k, "'batches' (%u) must not exceed 'requests' "
+		    "(%llu) %s", ph->batches, (unsigned long long)ph->requests,
+		    p->where);
+}
+
+/* The expected counts fit in the requests, and fill them when both are
+ * given. */
+static void
+check_rate_limit(struct scn_parser *p, const struct scn_map *m,
+    struct scn_phase *ph)
+{
+	yaml_node_t *k, *k2;
+	long long n = (long long)ph->requests;
+
+	if (!need(p, m, ph, "requests") || n == 0)
+		return;
+	k = scenario_get(m, "expect_allowed");
+	k2 = scenario_get(m, "expect_limited");
+	if (k != NULL && ph->expect_allowed > n)
+		scenario_err(p, k, "'expect_allowed' (%lld) must not exceed "
+		    "'requests' (%lld) %s", (long long)ph->expect_allowed, n,
+		    p->where);
+	else if (k2 != NULL && ph->expect_limited > n)
+		scenario_err(p, k2, "'expect_limited' (%lld) must not exceed "
+		    "'requests' (%lld) %s", (long long)ph->expect_limited, n,
+		    p->where);
+	else if (k != NULL && k2 != NULL && ph->expect_allowed >= 0 &&
+	    ph->expect_limited >= 0 &&
+	    ph->expect_allowed + ph->expect_limited != n)
+		scenario_err(p, scenario_later(k, k2), "'expect_allowed' (%lld) and "
+		    "'expect_limited' (%lld) must add up to 'requests' (%lld) %s",
+		    (long long)ph->expect_allowed, (long long)ph->expect_limited,
+		    n, p->where);
+}
+
+static phase_check_fn *const kind_checks[SCN__KIND_COUNT] = {
+	[SCN_BURST] = check_burst,
+	[SCN_SUSTAINED] = check_steady,
+	[SCN_RAMP] = check_ramp,
+	[SCN_SOAK] = check_steady,
+	[SCN_LEAK] = check_leak,
+	[SCN_RATE_LIMIT] = check_rate_limit,
+};
 
 static void
 add_use(struct scn_parser *p, struct scn_phase *ph, yaml_node_t *v,
@@ -298,43 +337,59 @@ resolve_use(struct scn_parser *p, struct scn_phase *ph, yaml_node_t *v,
 		    v != NULL ? "that 'use'" : "the phase", p->where);
 }
 
+/* The phase's kind, or -1 (after an error if it names none). */
+static int
+phase_kind(struct scn_parser *p, yaml_node_t *kv)
+{
+	const char *s, *near;
+	size_t i;
+
+	if (kv == NULL || (s = scenario_scalar(p, kv, "kind", "a phase kind")) ==
+	    NULL)
+		return -1;
+	for (i = 0; i < SCN__KIND_COUNT; i++) {
+		if (strcmp(s, kinds_phase_names[i]) == 0)
+			return (int)i;
+	}
+	near = suggest_closest(s, kinds_phase_names, SCN__KIND_COUNT);
+	if (near != NULL)
+		scenario_err(p, kv, "unknown phase kind %s (did you mean '%s'?)",
+		    scenario_quote(s), near);
+	else
+		scenario_err(p, kv, "unknown phase kind %s (expected burst, "
+		    "sustained, ramp, soak, leak or rate_limit)", scenario_quote(s));
+	return -1;
+}
+
+/* "in phase 'x'" for messages: by name, by kind and place, or by place. */
+static char *
+phase_where(struct scn_parser *p, yaml_node_t *node, int kind, size_t index)
+{
+	const char *name = scenario_text_of(scenario_peek(p, node, "name"));
+	char *where;
+
+	if (name != NULL)
+		xasprintf(&where, "in phase %s", scenario_quote(name));
+	else if (kind >= 0)
+		xasprintf(&where, "in phase '%s-%zu'", kinds_phase_names[kind], index);
+	else
+		xasprintf(&where, "in phase %zu", index);
+	return where;
+}
+
 static void
 parse_phase(struct scn_parser *p, yaml_node_t *node, struct scn_phase *ph,
     size_t index)
 {
-	yaml_node_t *kv = scenario_peek(p, node, "kind"), *name;
-	const char *s, *near;
+	yaml_node_t *kv = scenario_peek(p, node, "kind"), *use;
+	int kind = phase_kind(p, kv);
 	struct scn_map m;
-	int kind = -1;
-	size_t i;
 	char *where;
 
 	ph->pos = scenario_pos_of(node);
 	ph->expect_allowed = ph->expect_limited = -1;
 	ph->settle_us = 1000000;
-	if (kv != NULL && (s = scenario_scalar(p, kv, "kind", "a phase kind")) != NULL) {
-		for (i = 0; i < SCN__KIND_COUNT; i++) {
-			if (strcmp(s, kinds_phase_names[i]) == 0)
-				kind = (int)i;
-		}
-		near = suggest_closest(s, kinds_phase_names, SCN__KIND_COUNT);
-		if (kind < 0 && near != NULL)
-			scenario_err(p, kv, "unknown phase kind %s (did you mean "
-			    "'%s'?)", scenario_quote(s), near);
-		else if (kind < 0)
-			scenario_err(p, kv, "unknown phase kind %s (expected burst, "
-			    "sustained, ramp, soak, leak or rate_limit)",
-			    scenario_quote(s));
-	}
-	name = scenario_peek(p, node, "name");
-	if (name != NULL && name->type == YAML_SCALAR_NODE && !scenario_is_null(name))
-		xasprintf(&where, "in phase %s",
-		    scenario_quote((const char *)name->data.scalar.value));
-	else if (kind >= 0)
-		xasprintf(&where, "in phase '%s-%zu'", kinds_phase_names[kind], index);
-	else
-		xasprintf(&where, "in phase %zu", index);
-	p->where = where;
+	p->where = where = phase_where(p, node, kind, index);
 	scenario_walk(p, node, phase_keys, LT_NELEM(phase_keys), ph, where, kind, &m);
 	if (kind >= 0) {
 		ph->kind = (enum scn_phase_kind)kind;
@@ -342,12 +397,12 @@ parse_phase(struct scn_parser *p, yaml_node_t *node, struct scn_phase *ph,
 			xasprintf(&ph->name, "%s-%zu", kinds_phase_names[kind], index);
 		if (ph->concurrency == 0)
 			ph->concurrency = kind == SCN_LEAK ? 10 : 1;
-		check_kind(p, &m, ph);
+		kind_checks[kind](p, &m, ph);
 	} else if (kv == NULL)
 		scenario_err(p, node, "phase needs 'kind' (burst, sustained, ramp, "
 		    "soak, leak or rate_limit) %s", where);
-	resolve_use(p, ph, scenario_get(&m, "use"),
-	    scenario_get(&m, "use") != NULL ? scenario_get(&m, "use") : node);
+	use = scenario_get(&m, "use");
+	resolve_use(p, ph, use, use != NULL ? use : node);
 	p->where = NULL;
 	free(where);
 }

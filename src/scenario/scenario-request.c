@@ -8,103 +8,8 @@
 #include <string.h>
 #include <strings.h>
 
-#include "scenario-walk.h"
+#include "scenario-int.h"
 #include "util.h"
-
-void
-scenario_srcmap_add(struct scenario *scn, const struct tmpl *t, size_t from,
-    const char *text, int line, int col, bool exact)
-{
-	struct scn_srcmap *sm;
-	struct scn_srcmap_ent *e;
-
-	if (scn->srcmap == NULL)
-		scn->srcmap = xcalloc(1, sizeof *scn->srcmap);
-	sm = scn->srcmap;
-	sm->v = xreallocarray(sm->v, sm->n + 1, sizeof *sm->v);
-	e = &sm->v[sm->n++];
-	e->tmpl = t;
-	e->from = from;
-	e->text = text;
-	e->line = line;
-	e->col = col;
-	e->exact = exact;
-}
-
-/* Give template to the same place as template from (a copied header). */
-static void
-srcmap_copy(struct scenario *scn, const struct tmpl *from,
-    const struct tmpl *to, const char *text)
-{
-	size_t i, n = scn->srcmap != NULL ? scn->srcmap->n : 0;
-	struct scn_srcmap_ent e;
-
-	for (i = 0; i < n; i++) {
-		e = scn->srcmap->v[i];
-		if (e.tmpl == from)
-			scenario_srcmap_add(scn, to, e.from, text, e.line, e.col,
-			    e.exact);
-	}
-}
-
-void
-scenario_srcmap_pos(const struct scenario *scn, const struct tmpl *t, size_t off,
-    int *line, int *col)
-{
-	const struct scn_srcmap_ent *e, *best = NULL;
-	size_t i, start, n = scn->srcmap != NULL ? scn->srcmap->n : 0;
-
-	*line = *col = 0;
-	for (i = 0; i < n; i++) {
-		e = &scn->srcmap->v[i];
-		if (e->tmpl == t && e->from <= off &&
-		    (best == NULL || e->from > best->from))
-			best = e;
-	}
-	if (best == NULL)
-		return;
-	*line = best->line;
-	*col = best->col;
-	if (!best->exact)
-		return;
-	for (start = best->from, i = best->from; i < off && best->text[i]; i++) {
-		if (best->text[i] == '\n') {
-			(*line)++;
-			start = i + 1;
-		}
-	}
-	*col += (int)(off - start);
-}
-
-void
-scenario_srcmap_free(struct scn_srcmap *sm)
-{
-	if (sm == NULL)
-		return;
-	free(sm->v);
-	free(sm);
-}
-
-/* Compile the text of a scalar node (text is the model's copy of it). */
-int
-scenario_compile(struct scn_parser *p, const yaml_node_t *node, const char *text,
-    struct tmpl **out, const char *label)
-{
-	char *cause = NULL;
-	size_t off = 0;
-	int line, col;
-	bool exact;
-
-	if (template_compile(text, strlen(text), out, &off, &cause) != 0) {
-		scenario_err_in(p, node, off, "%s: %s", label, cause);
-		free(cause);
-		*out = NULL;
-		return -1;
-	}
-	scenario_pos_in(p, node, 0, &line, &col, &exact);
-	scenario_srcmap_add(p->scn, *out, 0, text, line, col, exact);
-	return 0;
-}
 
 static void
 h_method(struct scn_parser *p, const struct scn_key *k, yaml_node_t *v,
@@ -258,9 +163,9 @@ h_prefix(struct scn_parser *p, const struct scn_key *k, yaml_node_t *v,
 }
 
 static const struct scn_key hmac_keys[] = {
-	{ "secret_env", h_secret_env, 0, 0, 0, 0 },
-	{ "header", h_sign_header, 0, 0, 0, 0 },
-	{ "prefix", h_prefix, 0, 0, 0, 0 },
+	{ .name = "secret_env", .fn = h_secret_env },
+	{ .name = "header", .fn = h_sign_header },
+	{ .name = "prefix", .fn = h_prefix },
 };
 
 static void
@@ -291,7 +196,7 @@ h_hmac(struct scn_parser *p, const struct scn_key *k, yaml_node_t *v,
 }
 
 static const struct scn_key sign_keys[] = {
-	{ "hmac_sha256", h_hmac, 0, 0, 0, 0 },
+	{ .name = "hmac_sha256", .fn = h_hmac },
 };
 
 static void
@@ -312,26 +217,22 @@ h_sign(struct scn_parser *p, const struct scn_key *k, yaml_node_t *v,
 	free(where);
 }
 
+#define OFF(f) offsetof(struct scn_request, f)
 static const struct scn_key request_keys[] = {
-	{ "name", scenario_h_str, offsetof(struct scn_request, name), 0, 0, 0 },
-	{ "method", h_method, 0, 0, 0, 0 },
-	{ "url", h_url, 0, 0, 0, 0 },
-	{ "path", h_path, 0, 0, 0, 0 },
-	{ "headers", h_headers, 0, 0, 0, 0 },
-	{ "body", h_body, 0, 0, 0, 0 },
-	{ "body_file", h_body_file, 0, 0, 0, 0 },
-	{ "weight", scenario_h_uint, offsetof(struct scn_request, weight), 0, 1e6, 0 },
-	{ "expect_status", scenario_h_status,
-	  offsetof(struct scn_request, expect_status), 0, 0, 0 },
-	{ "sign", h_sign, 0, 0, 0, 0 },
+	{ .name = "name", .fn = scenario_h_str, .off = OFF(name) },
+	{ .name = "method", .fn = h_method },
+	{ .name = "url", .fn = h_url },
+	{ .name = "path", .fn = h_path },
+	{ .name = "headers", .fn = h_headers },
+	{ .name = "body", .fn = h_body },
+	{ .name = "body_file", .fn = h_body_file },
+	{ .name = "weight", .fn = scenario_h_uint, .off = OFF(weight), .min = 0,
+	  .max = SCN_MAX_WEIGHT },
+	{ .name = "expect_status", .fn = scenario_h_status,
+	  .off = OFF(expect_status) },
+	{ .name = "sign", .fn = h_sign },
 };
-
-/* The later of two keys, for "not both" errors. */
-static yaml_node_t *
-later(yaml_node_t *a, yaml_node_t *b)
-{
-	return a->start_mark.index > b->start_mark.index ? a : b;
-}
+#undef OFF
 
 /* Compile the URL; base_url and path each map back to their own node. */
 static void
@@ -341,8 +242,6 @@ compile_url(struct scn_parser *p, struct scn_request *r, yaml_node_t *path,
 	yaml_node_t *base = p->base_url;
 	size_t baselen = 0, off = 0;
 	char *cause = NULL;
-	int line, col;
-	bool exact;
 
 	if (path != NULL) {
 		if (p->scn->target.base_url == NULL) {
@@ -369,12 +268,10 @@ compile_url(struct scn_parser *p, struct scn_request *r, yaml_node_t *path,
 		return;
 	}
 	if (path != NULL) {
-		scenario_pos_in(p, base, 0, &line, &col, &exact);
-		scenario_srcmap_add(p->scn, r->url_tmpl, 0, r->url, line, col, exact);
+		scenario_srcmap_note(p, r->url_tmpl, 0, r->url, base);
 		url = path;
 	}
-	scenario_pos_in(p, url, 0, &line, &col, &exact);
-	scenario_srcmap_add(p->scn, r->url_tmpl, baselen, r->url, line, col, exact);
+	scenario_srcmap_note(p, r->url_tmpl, baselen, r->url, url);
 }
 
 /* Defaults first, then the request's own; the request wins on a name. */
@@ -407,7 +304,7 @@ merge_headers(struct scn_parser *p, struct scn_request *r)
 			free(h.value);
 			continue;
 		}
-		srcmap_copy(p->scn, d->v[i].tmpl, h.tmpl, h.value);
+		scenario_srcmap_copy(p->scn, d->v[i].tmpl, h.tmpl, h.value);
 		out.v[out.n++] = h;
 	}
 	for (j = 0; j < r->headers.n; j++)
@@ -451,8 +348,8 @@ parse_request(struct scn_parser *p, yaml_node_t *node, struct scn_request *r)
 	url = scenario_getkey(&m, "url");
 	path = scenario_getkey(&m, "path");
 	if (url != NULL && path != NULL) {
-		scenario_err(p, later(url, path), "'url' and 'path' cannot both be "
-		    "given %s", p->where);
+		scenario_err(p, scenario_later(url, path), "'url' and 'path' "
+		    "cannot both be given %s", p->where);
 		free(r->url);
 		r->url = NULL;
 	} else if (url == NULL && path == NULL)
@@ -467,8 +364,8 @@ parse_request(struct scn_parser *p, yaml_node_t *node, struct scn_request *r)
 	body = scenario_getkey(&m, "body");
 	file = scenario_getkey(&m, "body_file");
 	if (body != NULL && file != NULL)
-		scenario_err(p, later(body, file), "'body' and 'body_file' cannot "
-		    "both be given %s", p->where);
+		scenario_err(p, scenario_later(body, file), "'body' and "
+		    "'body_file' cannot both be given %s", p->where);
 	merge_headers(p, r);
 	if (!r->expect_status.given) {
 		r->expect_status = d->expect_status;
@@ -481,7 +378,8 @@ scenario_parse_requests(struct scn_parser *p, yaml_node_t *node)
 {
 	struct scenario *scn = p->scn;
 	yaml_node_item_t *it;
-	yaml_node_t *item, *name;
+	yaml_node_t *item;
+	const char *name;
 	char *where;
 	size_t i, j, n;
 
@@ -492,11 +390,8 @@ scenario_parse_requests(struct scn_parser *p, yaml_node_t *node)
 	    it < node->data.sequence.items.top; it++) {
 		if ((item = scenario_list_mapping(p, *it, "request")) == NULL)
 			continue;
-		name = scenario_peek(p, item, "name");
-		if (name != NULL && name->type == YAML_SCALAR_NODE &&
-		    !scenario_is_null(name))
-			xasprintf(&where, "in request %s",
-			    scenario_quote((const char *)name->data.scalar.value));
+		if ((name = scenario_text_of(scenario_peek(p, item, "name"))) != NULL)
+			xasprintf(&where, "in request %s", scenario_quote(name));
 		else
 			xasprintf(&where, "in request %zu",
 			    (size_t)(it - node->data.sequence.items.start) + 1);

@@ -1,4 +1,4 @@
-/* The scenario's target, its process, the defaults, statuses and headers. */
+/* The scenario's target, its process, and the defaults of its requests. */
 #include "config.h"
 
 #include <ctype.h>
@@ -7,7 +7,7 @@
 #include <string.h>
 #include <strings.h>
 
-#include "scenario-walk.h"
+#include "scenario-int.h"
 #include "util.h"
 
 static void
@@ -39,14 +39,17 @@ h_base_url(struct scn_parser *p, const struct scn_key *k, yaml_node_t *v,
 	t->base_url = xstrdup(s);
 }
 
+#define OFF(f) offsetof(struct scn_process, f)
 static const struct scn_key process_keys[] = {
-	{ "pid", scenario_h_pid, offsetof(struct scn_process, pid), 0, 0, 0 },
-	{ "pid_file", scenario_h_str, offsetof(struct scn_process, pid_file), 0, 0, 0 },
-	{ "name", scenario_h_str, offsetof(struct scn_process, name), 0, 0, 0 },
-	{ "exec", scenario_h_str, offsetof(struct scn_process, exec), 0, 0, 0 },
-	{ "ready_url", scenario_h_url, offsetof(struct scn_process, ready_url), 0, 0, 0 },
-	{ "tree", scenario_h_bool, offsetof(struct scn_process, tree), 0, 0, 0 },
+	{ .name = "pid", .fn = scenario_h_pid, .off = OFF(pid), .min = 1,
+	  .max = SCN_MAX_PID },
+	{ .name = "pid_file", .fn = scenario_h_str, .off = OFF(pid_file) },
+	{ .name = "name", .fn = scenario_h_str, .off = OFF(name) },
+	{ .name = "exec", .fn = scenario_h_str, .off = OFF(exec) },
+	{ .name = "ready_url", .fn = scenario_h_url, .off = OFF(ready_url) },
+	{ .name = "tree", .fn = scenario_h_bool, .off = OFF(tree) },
 };
+#undef OFF
 
 static void
 h_process(struct scn_parser *p, const struct scn_key *k, yaml_node_t *v,
@@ -132,30 +135,18 @@ h_metrics(struct scn_parser *p, const struct scn_key *k, yaml_node_t *v,
 	}
 }
 
+#define OFF(f) offsetof(struct scn_target, f)
 static const struct scn_key target_keys[] = {
-	{ "base_url", h_base_url, 0, 0, 0, 0 },
-	{ "process", h_process, 0, 0, 0, 0 },
-	{ "health_url", scenario_h_url, offsetof(struct scn_target, health_url), 0, 0, 0 },
-	{ "health_interval", scenario_h_duration,
-	  offsetof(struct scn_target, health_interval_us), 0, 0, 0 },
-	{ "metrics_url", scenario_h_url, offsetof(struct scn_target, metrics_url), 0, 0, 0 },
-	{ "metrics", h_metrics, 0, 0, 0, 0 },
+	{ .name = "base_url", .fn = h_base_url },
+	{ .name = "process", .fn = h_process },
+	{ .name = "health_url", .fn = scenario_h_url, .off = OFF(health_url) },
+	{ .name = "health_interval", .fn = scenario_h_duration,
+	  .off = OFF(health_interval_us), .min = SCN_MIN_DURATION_US,
+	  .max = SCN_MAX_DURATION_US },
+	{ .name = "metrics_url", .fn = scenario_h_url, .off = OFF(metrics_url) },
+	{ .name = "metrics", .fn = h_metrics },
 };
-
-/* base_url + path, without doubling the slash. */
-char *
-scenario_join_url(const char *base, const char *path, size_t *baselen)
-{
-	size_t n = strlen(base);
-	char *s;
-
-	while (n > 0 && base[n - 1] == '/')
-		n--;
-	xasprintf(&s, "%.*s%s", (int)n, base, path);
-	if (baselen != NULL)
-		*baselen = n;
-	return s;
-}
+#undef OFF
 
 static void
 join_target_url(struct scn_parser *p, yaml_node_t *v, const char *key,
@@ -230,106 +221,22 @@ h_default_headers(struct scn_parser *p, const struct scn_key *k,
 	    "in defaults");
 }
 
-static void
-status_set(struct scn_status_set *set, int lo, int hi)
-{
-	int c;
-
-	for (c = lo; c <= hi; c++)
-		set->bits[c / 64] |= (uint64_t)1 << (c % 64);
-}
-
-/* One status item: 200, "2xx" or "200-299". */
-static int
-status_item(const char *s, int *lo, int *hi)
-{
-	char *end;
-	long a, b;
-
-	if (strlen(s) == 3 && s[0] >= '1' && s[0] <= '5' &&
-	    strcasecmp(s + 1, "xx") == 0) {
-		*lo = (s[0] - '0') * 100;
-		*hi = *lo + 99;
-		return 0;
-	}
-	if (!isdigit((u_char)*s))
-		return -1;
-	a = strtol(s, &end, 10);
-	b = a;
-	if (*end == '-') {
-		s = end + 1;
-		if (!isdigit((u_char)*s))
-			return -1;
-		b = strtol(s, &end, 10);
-	}
-	if (*end != '\0' || a < 100 || b > 599 || a > b)
-		return -1;
-	*lo = (int)a;
-	*hi = (int)b;
-	return 0;
-}
-
-void
-scenario_h_status(struct scn_parser *p, const struct scn_key *k, yaml_node_t *v,
-    void *obj)
-{
-	struct scn_status_set set = { .given = true };
-	yaml_node_item_t *it;
-	yaml_node_t *item;
-	const char *s;
-	int lo, hi, bad = 0;
-
-	if (v->type == YAML_SEQUENCE_NODE) {
-		if (v->data.sequence.items.start == v->data.sequence.items.top) {
-			scenario_err(p, v, "'%s' must list at least one status",
-			    k->name);
-			return;
-		}
-		for (it = v->data.sequence.items.start;
-		    it < v->data.sequence.items.top; it++) {
-			item = scenario_node(p, *it);
-			if (item->type != YAML_SCALAR_NODE ||
-			    status_item((const char *)item->data.scalar.value,
-			    &lo, &hi) != 0) {
-				scenario_err(p, item, "'%s' must list status codes "
-				    "(100-599) or classes such as 2xx, got %s",
-				    k->name, scenario_describe(item));
-				bad = 1;
-				continue;
-			}
-			status_set(&set, lo, hi);
-		}
-		if (!bad)
-			*SCN_FIELD(obj, k, struct scn_status_set) = set;
-		return;
-	}
-	if ((s = scenario_scalar(p, v, k->name, "a status code such as 200, a "
-	    "class such as 2xx or a list of those")) == NULL)
-		return;
-	if (status_item(s, &lo, &hi) != 0) {
-		scenario_err(p, v, "'%s' must be a status code (100-599), a class "
-		    "such as 2xx or a list of those, got %s", k->name,
-		    scenario_quote(s));
-		return;
-	}
-	status_set(&set, lo, hi);
-	*SCN_FIELD(obj, k, struct scn_status_set) = set;
-}
-
+#define OFF(f) offsetof(struct scn_defaults, f)
 static const struct scn_key defaults_keys[] = {
-	{ "timeout", scenario_h_duration, offsetof(struct scn_defaults, timeout_us),
-	  0, 0, 0 },
-	{ "connect_timeout", scenario_h_duration,
-	  offsetof(struct scn_defaults, connect_timeout_us), 0, 0, 0 },
-	{ "headers", h_default_headers, 0, 0, 0, 0 },
-	{ "http_version", h_http_version, 0, 0, 0, 0 },
-	{ "insecure_tls", scenario_h_bool, offsetof(struct scn_defaults, insecure_tls),
-	  0, 0, 0 },
-	{ "expect_status", scenario_h_status,
-	  offsetof(struct scn_defaults, expect_status), 0, 0, 0 },
-	{ "rate_limit_status", scenario_h_status,
-	  offsetof(struct scn_defaults, rate_limit_status), 0, 0, 0 },
+	{ .name = "timeout", .fn = scenario_h_duration, .off = OFF(timeout_us),
+	  .min = SCN_MIN_DURATION_US, .max = SCN_MAX_DURATION_US },
+	{ .name = "connect_timeout", .fn = scenario_h_duration,
+	  .off = OFF(connect_timeout_us), .min = SCN_MIN_DURATION_US,
+	  .max = SCN_MAX_DURATION_US },
+	{ .name = "headers", .fn = h_default_headers },
+	{ .name = "http_version", .fn = h_http_version },
+	{ .name = "insecure_tls", .fn = scenario_h_bool, .off = OFF(insecure_tls) },
+	{ .name = "expect_status", .fn = scenario_h_status,
+	  .off = OFF(expect_status) },
+	{ .name = "rate_limit_status", .fn = scenario_h_status,
+	  .off = OFF(rate_limit_status) },
 };
+#undef OFF
 
 void
 scenario_parse_defaults(struct scn_parser *p, yaml_node_t *node)
@@ -353,64 +260,4 @@ scenario_parse_defaults(struct scn_parser *p, yaml_node_t *node)
 	}
 	scenario_walk(p, node, defaults_keys, LT_NELEM(defaults_keys), d,
 	    "in defaults", -1, &m);
-}
-
-/* name: value pairs; values are templates. */
-void
-scenario_parse_headers(struct scn_parser *p, yaml_node_t *node,
-    struct scn_headers *hs, const char *where)
-{
-	yaml_node_pair_t *pair;
-	yaml_node_t *k, *v;
-	struct scn_header *h;
-	const char *name, *value;
-	char *label;
-	size_t i;
-
-	if (node->type != YAML_MAPPING_NODE) {
-		scenario_err(p, node, "'headers' must be a mapping of name: value, "
-		    "got %s", scenario_describe(node));
-		return;
-	}
-	for (pair = node->data.mapping.pairs.start;
-	    pair < node->data.mapping.pairs.top; pair++) {
-		k = scenario_node(p, pair->key);
-		v = scenario_node(p, pair->value);
-		if ((name = scenario_scalar(p, k, "headers", "a mapping of "
-		    "name: value")) == NULL)
-			continue;
-		if (!scenario_is_token(name)) {
-			scenario_err(p, k, "%s is not a valid header name %s",
-			    scenario_quote(name), where);
-			continue;
-		}
-		for (i = 0; i < hs->n; i++) {
-			if (strcasecmp(hs->v[i].name, name) == 0)
-				break;
-		}
-		if (i < hs->n) {
-			scenario_err(p, k, "duplicate header '%s' %s", name, where);
-			continue;
-		}
-		if (v->type != YAML_SCALAR_NODE || scenario_is_null(v)) {
-			/* The value may be a secret: describe its type only. */
-			scenario_err(p, v, "header '%s' must have a text value %s",
-			    name, where);
-			continue;
-		}
-		value = (const char *)v->data.scalar.value;
-		hs->v = xreallocarray(hs->v, hs->n + 1, sizeof *hs->v);
-		h = &hs->v[hs->n];
-		memset(h, 0, sizeof *h);
-		h->name = xstrdup(name);
-		h->value = xstrdup(value);
-		h->pos = scenario_pos_of(v);
-		xasprintf(&label, "header '%s'", name);
-		if (scenario_compile(p, v, h->value, &h->tmpl, label) != 0) {
-			free(h->name);
-			free(h->value);
-		} else
-			hs->n++;
-		free(label);
-	}
 }

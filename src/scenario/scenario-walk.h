@@ -1,21 +1,25 @@
 /*
- * Internal to the scenario parser: the walk over libyaml's document tree,
- * driven by one const table of keys per kind of mapping.
+ * The lowest layer of the scenario parser, which calls nothing above it:
+ * positions and diagnostics (scenario-errors.c), the walk over libyaml's
+ * document tree driven by one const table of keys per kind of mapping
+ * (scenario-walk.c), the handlers of values (scenario-value.c), and
+ * templates with the places their text came from (scenario-source.c).
+ * The parts of the format (scenario-int.h) are built on it.
  */
-#ifndef LT_SCENARIO_PARSE_H
-#define LT_SCENARIO_PARSE_H
+#ifndef LT_SCENARIO_WALK_H
+#define LT_SCENARIO_WALK_H
 
+#include <float.h>
 #include <stdarg.h>
 #include <yaml.h>
 
 #include "scenario.h"
+#include "scenario-limits.h"
 
-#define SCN_MAX_KEYS 32
-#define SCN_MAX_DURATION_US (30LL * 86400 * 1000000)	/* 30 days */
-#define SCN_MAX_RATE 10000000.0
-#define SCN_MAX_USERS 100000
-#define SCN_MAX_CONCURRENCY 100000
-#define SCN_MAX_REQUESTS 1000000000ULL
+/* The smallest durations and rates above 0: a key whose min is one of
+ * these takes any value more than 0. */
+#define SCN_MIN_DURATION_US 1
+#define SCN_MIN_RATE DBL_MIN
 
 struct scn_parser {
 	const char *file;
@@ -41,25 +45,24 @@ struct scn_key {
 	const char *name;
 	scn_key_fn *fn;			/* NULL: the caller reads it itself */
 	size_t off;			/* of the field in the object */
-	double min, max;		/* for numbers and durations */
+	double min, max;		/* the bounds, in the model's unit, of
+					   numbers, durations, rates, percents */
 	unsigned kinds;
 };
 
 /* The field a key's handler fills. */
 #define SCN_FIELD(obj, key, type) ((type *)((char *)(obj) + (key)->off))
 
-/* What a walk over one mapping found: per table entry, the key and the
- * value nodes (NULL when absent). */
+/* One mapping after its walk, to ask for the keys it took. */
 struct scn_map {
+	struct scn_parser *p;
 	yaml_node_t *node;
 	const struct scn_key *table;
 	size_t n;
-	yaml_node_t *key[SCN_MAX_KEYS];
-	yaml_node_t *val[SCN_MAX_KEYS];
+	int kind;			/* the phase kind, or -1 */
 };
 
-/* Template sources: where the text of each compiled template came from,
- * so that a problem found later (an unset variable) still has a place. */
+/* Template sources: where the text of each compiled template came from. */
 struct scn_srcmap_ent {
 	const struct tmpl *tmpl;
 	size_t from;			/* offset in the template text */
@@ -73,7 +76,7 @@ struct scn_srcmap {
 	size_t n;
 };
 
-/* Errors. */
+/* scenario-errors.c: positions and errors. */
 void	 scenario_err(struct scn_parser *, const yaml_node_t *, const char *, ...)
 	     __attribute__((format(printf, 3, 4)));
 void	 scenario_err_in(struct scn_parser *, const yaml_node_t *, size_t,
@@ -81,9 +84,10 @@ void	 scenario_err_in(struct scn_parser *, const yaml_node_t *, size_t,
 void	 scenario_pos_in(struct scn_parser *, const yaml_node_t *, size_t, int *,
 	     int *, bool *);
 struct scn_pos scenario_pos_of(const yaml_node_t *);
-void	 scenario_errors_finish(struct scn_errors *, size_t);
+/* "FILE:LINE:COL: message", allocated. */
+char	*scenario_error_format(const struct scn_error *);
 
-/* Nodes. */
+/* scenario-walk.c: nodes. */
 yaml_node_t *scenario_node(struct scn_parser *, yaml_node_item_t);
 /* The length of key's non-empty list, or 0 after saying what it is not. */
 size_t	 scenario_list_len(struct scn_parser *, yaml_node_t *, const char *key);
@@ -94,17 +98,19 @@ yaml_node_t *scenario_list_mapping(struct scn_parser *, yaml_node_item_t,
 bool	 scenario_is_null(const yaml_node_t *);
 const char *scenario_scalar(struct scn_parser *, const yaml_node_t *, const char *,
 	     const char *);
+const char *scenario_text_of(const yaml_node_t *);
 const char *scenario_describe(const yaml_node_t *);
+yaml_node_t *scenario_later(yaml_node_t *, yaml_node_t *);
 char	*scenario_quote(const char *);
 
-/* Mappings. */
+/* scenario-walk.c: mappings. */
 int	 scenario_walk(struct scn_parser *, yaml_node_t *, const struct scn_key *,
 	     size_t, void *, const char *, int, struct scn_map *);
 yaml_node_t *scenario_get(const struct scn_map *, const char *);
 yaml_node_t *scenario_getkey(const struct scn_map *, const char *);
 yaml_node_t *scenario_peek(struct scn_parser *, yaml_node_t *, const char *);
 
-/* Value handlers for scn_key.fn. */
+/* scenario-value.c: value handlers for scn_key.fn. */
 scn_key_fn scenario_h_str;
 scn_key_fn scenario_h_bool;
 scn_key_fn scenario_h_uint;
@@ -112,32 +118,24 @@ scn_key_fn scenario_h_u64;
 scn_key_fn scenario_h_i64;
 scn_key_fn scenario_h_pid;
 scn_key_fn scenario_h_duration;
-scn_key_fn scenario_h_duration0;
 scn_key_fn scenario_h_rate;
-scn_key_fn scenario_h_rate0;
 scn_key_fn scenario_h_status;
 scn_key_fn scenario_h_url;
 
-int	 scenario_get_int(struct scn_parser *, const yaml_node_t *, const char *,
-	     long long, long long, long long *);
 bool	 scenario_is_http_url(const char *);
 bool	 scenario_is_token(const char *);
+/* base + path without doubling the slash; *baselen: base's part. */
+char	*scenario_join_url(const char *base, const char *path, size_t *baselen);
 
-/* Parts of the format. */
-void	 scenario_parse_target(struct scn_parser *, yaml_node_t *);
-void	 scenario_parse_defaults(struct scn_parser *, yaml_node_t *);
-void	 scenario_parse_headers(struct scn_parser *, yaml_node_t *,
-	     struct scn_headers *, const char *);
-void	 scenario_parse_requests(struct scn_parser *, yaml_node_t *);
-void	 scenario_parse_phases(struct scn_parser *, yaml_node_t *);
-void	 scenario_parse_thresholds(struct scn_parser *, yaml_node_t *);
-void	 scenario_parse_alerts(struct scn_parser *, yaml_node_t *);
+/* scenario-source.c: templates and headers. */
 int	 scenario_compile(struct scn_parser *, const yaml_node_t *, const char *,
 	     struct tmpl **, const char *);
-char	*scenario_join_url(const char *, const char *, size_t *);
-
-void	 scenario_srcmap_add(struct scenario *, const struct tmpl *, size_t,
-	     const char *, int, int, bool);
+void	 scenario_parse_headers(struct scn_parser *, yaml_node_t *,
+	     struct scn_headers *, const char *);
+void	 scenario_srcmap_note(struct scn_parser *, const struct tmpl *, size_t,
+	     const char *, const yaml_node_t *);
+void	 scenario_srcmap_copy(struct scenario *, const struct tmpl *,
+	     const struct tmpl *, const char *);
 void	 scenario_srcmap_pos(const struct scenario *, const struct tmpl *, size_t,
 	     int *, int *);
 void	 scenario_srcmap_free(struct scn_srcmap *);

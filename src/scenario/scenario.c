@@ -1,64 +1,15 @@
 /*
- * Scenario files: loading (the top level and thresholds; the rest is in
- * scenario-*.c), binding the environment, freeing, and diagnostics.
+ * Scenario files: loading (the top level, calling the parts of
+ * scenario-int.h in order), binding the environment, and freeing.
  */
 #include "config.h"
 
 #include <errno.h>
-#include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
 
-#include "scenario-walk.h"
-#include "suggest.h"
+#include "scenario-int.h"
 #include "util.h"
-
-void
-scenario_errors_add(struct scn_errors *errs, const char *file, int line, int col,
-    const char *fmt, ...)
-{
-	struct scn_error *e;
-	va_list ap;
-
-	errs->v = xreallocarray(errs->v, errs->n + 1, sizeof *errs->v);
-	e = &errs->v[errs->n++];
-	e->file = xstrdup(file);
-	e->line = line;
-	e->col = col;
-	va_start(ap, fmt);
-	xvasprintf(&e->msg, fmt, ap);
-	va_end(ap);
-}
-
-void
-scenario_errors_print(FILE *f, const struct scn_errors *errs)
-{
-	const struct scn_error *e;
-	size_t i;
-
-	for (i = 0; i < errs->n; i++) {
-		e = &errs->v[i];
-		if (e->line > 0)
-			fprintf(f, "%s:%d:%d: %s\n", e->file, e->line, e->col,
-			    e->msg);
-		else
-			fprintf(f, "%s: %s\n", e->file, e->msg);
-	}
-}
-
-void
-scenario_errors_clear(struct scn_errors *errs)
-{
-	size_t i;
-
-	for (i = 0; i < errs->n; i++) {
-		free(errs->v[i].file);
-		free(errs->v[i].msg);
-	}
-	free(errs->v);
-	errs->v = NULL;
-	errs->n = 0;
-}
 
 static int
 error_before(const struct scn_error *a, const struct scn_error *b)
@@ -68,8 +19,8 @@ error_before(const struct scn_error *a, const struct scn_error *b)
 
 /* Put the errors added since from in file order (stable) and drop exact
  * repeats, such as one default header's problem seen by every request. */
-void
-scenario_errors_finish(struct scn_errors *errs, size_t from)
+static void
+errors_finish(struct scn_errors *errs, size_t from)
 {
 	struct scn_error tmp, *e;
 	size_t i, j, n;
@@ -97,137 +48,6 @@ scenario_errors_finish(struct scn_errors *errs, size_t from)
 	errs->n = n;
 }
 
-static const char *const target_metrics[] = {
-	"mem_growth", "rss_max", "cpu_max", "cpu_avg", "leak_slope"
-};
-
-static bool
-is_target_metric(enum thr_metric m)
-{
-	return m == THR_MEM_GROWTH || m == THR_RSS_MAX || m == THR_CPU_MAX ||
-	    m == THR_CPU_AVG || m == THR_LEAK_SLOPE_REQ ||
-	    m == THR_LEAK_SLOPE_MIN;
-}
-
-/* Find the request or phase a threshold is scoped to. */
-static int
-resolve_scope(struct scn_parser *p, yaml_node_t *node, struct threshold *t)
-{
-	struct scenario *scn = p->scn;
-	const char **names, *near, *what, *at;
-	size_t i, n, off;
-
-	if (t->scope == THR_SCOPE_ALL)
-		return 0;
-	at = strstr(t->expr, t->scope_name);
-	off = at != NULL ? (size_t)(at - t->expr) : 0;
-	if (t->scope == THR_SCOPE_REQUEST && is_target_metric(t->metric)) {
-		scenario_err_in(p, node, off, "threshold %s: '%s' is a target metric "
-		    "(one of %s, %s, %s, %s, %s) and cannot be scoped to a "
-		    "request", scenario_quote(t->expr), threshold_metric_name(t->metric),
-		    target_metrics[0], target_metrics[1], target_metrics[2],
-		    target_metrics[3], target_metrics[4]);
-		return -1;
-	}
-	n = t->scope == THR_SCOPE_REQUEST ? scn->nrequests : scn->nphases;
-	what = t->scope == THR_SCOPE_REQUEST ? "request" : "phase";
-	names = xcalloc(n + 1, sizeof *names);
-	for (i = 0; i < n; i++) {
-		names[i] = t->scope == THR_SCOPE_REQUEST ?
-		    scn->requests[i].name : scn->phases[i].name;
-		if (names[i] == NULL)
-			names[i] = "";
-		if (strcmp(names[i], t->scope_name) == 0)
-			break;
-	}
-	if (i < n) {
-		t->scope_index = i;
-		free(names);
-		return 0;
-	}
-	near = suggest_closest(t->scope_name, names, n);
-	if (near != NULL)
-		scenario_err_in(p, node, off, "threshold %s: unknown %s %s (did you "
-		    "mean '%s'?)", scenario_quote(t->expr), what,
-		    scenario_quote(t->scope_name), near);
-	else
-		scenario_err_in(p, node, off, "threshold %s: unknown %s %s",
-		    scenario_quote(t->expr), what, scenario_quote(t->scope_name));
-	free(names);
-	return -1;
-}
-
-static const struct scn_key threshold_keys[] = {
-	{ "expr", NULL, 0, 0, 0, 0 },
-	{ "abort_on_fail", scenario_h_bool, offsetof(struct threshold, abort_on_fail),
-	  0, 0, 0 },
-};
-
-static void
-parse_threshold(struct scn_parser *p, yaml_node_t *item)
-{
-	struct scenario *scn = p->scn;
-	struct threshold t;
-	struct scn_map m;
-	yaml_node_t *ex = item;
-	const char *expr;
-	char *cause = NULL;
-	size_t off = 0;
-	bool abort_on_fail = scn->abort_on_fail;
-
-	if (item->type == YAML_MAPPING_NODE) {
-		memset(&t, 0, sizeof t);
-		scenario_walk(p, item, threshold_keys, LT_NELEM(threshold_keys), &t,
-		    "in threshold", -1, &m);
-		if ((ex = scenario_get(&m, "expr")) == NULL) {
-			scenario_err(p, item, "threshold needs 'expr', such as "
-			    "'p95 < 50ms'");
-			return;
-		}
-		if (scenario_getkey(&m, "abort_on_fail") != NULL)
-			abort_on_fail = t.abort_on_fail;
-	} else if (item->type != YAML_SCALAR_NODE) {
-		scenario_err(p, item, "each threshold must be an expression such as "
-		    "'p95 < 50ms' or a mapping with 'expr', got %s",
-		    scenario_describe(item));
-		return;
-	}
-	if ((expr = scenario_scalar(p, ex, "expr", "an expression such as "
-	    "'p95 < 50ms'")) == NULL)
-		return;
-	if (threshold_parse(expr, &t, &off, &cause) != 0) {
-		scenario_err_in(p, ex, off, "threshold %s: %s", scenario_quote(expr),
-		    cause);
-		free(cause);
-		return;
-	}
-	t.line = (int)item->start_mark.line + 1;
-	t.col = (int)item->start_mark.column + 1;
-	t.abort_on_fail = abort_on_fail;
-	if (resolve_scope(p, ex, &t) != 0) {
-		threshold_clear(&t);
-		return;
-	}
-	scn->thresholds = xreallocarray(scn->thresholds, scn->nthresholds + 1,
-	    sizeof *scn->thresholds);
-	scn->thresholds[scn->nthresholds++] = t;
-}
-
-void
-scenario_parse_thresholds(struct scn_parser *p, yaml_node_t *node)
-{
-	yaml_node_item_t *it;
-
-	if (node->type != YAML_SEQUENCE_NODE) {
-		scenario_err(p, node, "'thresholds' must be a list of expressions "
-		    "such as 'p95 < 50ms', got %s", scenario_describe(node));
-		return;
-	}
-	for (it = node->data.sequence.items.start;
-	    it < node->data.sequence.items.top; it++)
-		parse_threshold(p, scenario_node(p, *it));
-}
-
 static void
 h_version(struct scn_parser *p, const struct scn_key *k, yaml_node_t *v,
     void *obj)
@@ -241,20 +61,21 @@ h_version(struct scn_parser *p, const struct scn_key *k, yaml_node_t *v,
 		    "reads version 1)", scenario_quote(s));
 }
 
+#define OFF(f) offsetof(struct scenario, f)
+/* The parts are read by parse_top, in their order. */
 static const struct scn_key top_keys[] = {
-	{ "version", h_version, 0, 0, 0, 0 },
-	{ "name", scenario_h_str, offsetof(struct scenario, name), 0, 0, 0 },
-	{ "description", scenario_h_str, offsetof(struct scenario, description),
-	  0, 0, 0 },
-	{ "abort_on_fail", scenario_h_bool, offsetof(struct scenario, abort_on_fail),
-	  0, 0, 0 },
-	{ "target", NULL, 0, 0, 0, 0 },
-	{ "defaults", NULL, 0, 0, 0, 0 },
-	{ "requests", NULL, 0, 0, 0, 0 },
-	{ "phases", NULL, 0, 0, 0, 0 },
-	{ "thresholds", NULL, 0, 0, 0, 0 },
-	{ "alerts", NULL, 0, 0, 0, 0 },
+	{ .name = "version", .fn = h_version },
+	{ .name = "name", .fn = scenario_h_str, .off = OFF(name) },
+	{ .name = "description", .fn = scenario_h_str, .off = OFF(description) },
+	{ .name = "abort_on_fail", .fn = scenario_h_bool, .off = OFF(abort_on_fail) },
+	{ .name = "target" },
+	{ .name = "defaults" },
+	{ .name = "requests" },
+	{ .name = "phases" },
+	{ .name = "thresholds" },
+	{ .name = "alerts" },
 };
+#undef OFF
 
 static void
 parse_top(struct scn_parser *p, yaml_node_t *root)
@@ -292,6 +113,7 @@ parse_top(struct scn_parser *p, yaml_node_t *root)
 	if ((v = scenario_get(&m, "thresholds")) != NULL)
 		scenario_parse_thresholds(p, v);
 	scenario_parse_alerts(p, scenario_get(&m, "alerts"));
+	scenario_limits_errors(p->scn, p->errs);
 }
 
 static void
@@ -311,6 +133,28 @@ add_offset_error(struct scn_parser *p, size_t offset, const char *problem)
 	    problem);
 }
 
+/* libyaml's complaint, at its place, with its context when it has one. */
+static void
+syntax_error(struct scn_parser *p, const yaml_parser_t *parser)
+{
+	const yaml_mark_t *at = &parser->problem_mark;
+	const char *ctx = parser->context;
+
+	if (parser->error == YAML_READER_ERROR)
+		add_offset_error(p, parser->problem_offset, parser->problem);
+	else if (ctx == NULL)
+		scenario_errors_add(p->errs, p->file, (int)at->line + 1,
+		    (int)at->column + 1, "YAML syntax error: %s", parser->problem);
+	else if (parser->context_mark.line != at->line)
+		scenario_errors_add(p->errs, p->file, (int)at->line + 1,
+		    (int)at->column + 1, "YAML syntax error: %s (%s on line %d)",
+		    parser->problem, ctx, (int)parser->context_mark.line + 1);
+	else
+		scenario_errors_add(p->errs, p->file, (int)at->line + 1,
+		    (int)at->column + 1, "YAML syntax error: %s (%s)",
+		    parser->problem, ctx);
+}
+
 /* Syntax errors, aliases and extra documents, found by a pass over the
  * events before the document is built. */
 static int
@@ -324,30 +168,7 @@ check_events(struct scn_parser *p)
 	yaml_parser_set_input_string(&parser, (const u_char *)p->buf, p->len);
 	while (!done) {
 		if (!yaml_parser_parse(&parser, &ev)) {
-			const char *ctx = parser.context;
-
-			if (parser.error == YAML_READER_ERROR)
-				add_offset_error(p, parser.problem_offset,
-				    parser.problem);
-			else if (ctx == NULL)
-				scenario_errors_add(p->errs, p->file,
-				    (int)parser.problem_mark.line + 1,
-				    (int)parser.problem_mark.column + 1,
-				    "YAML syntax error: %s", parser.problem);
-			else if (parser.context_mark.line !=
-			    parser.problem_mark.line)
-				scenario_errors_add(p->errs, p->file,
-				    (int)parser.problem_mark.line + 1,
-				    (int)parser.problem_mark.column + 1,
-				    "YAML syntax error: %s (%s on line %d)",
-				    parser.problem, ctx,
-				    (int)parser.context_mark.line + 1);
-			else
-				scenario_errors_add(p->errs, p->file,
-				    (int)parser.problem_mark.line + 1,
-				    (int)parser.problem_mark.column + 1,
-				    "YAML syntax error: %s (%s)", parser.problem,
-				    ctx);
+			syntax_error(p, &parser);
 			rc = -1;
 			break;
 		}
@@ -373,15 +194,8 @@ check_events(struct scn_parser *p)
 	return rc;
 }
 
-int
-scenario_load_buffer(const char *path, const char *buf, size_t len,
-    struct scenario **out, struct scn_errors *errs)
-{
-	return scenario_load_buffer_opts(path, buf, len, NULL, out, errs);
-}
-
-int
-scenario_load_buffer_opts(const char *path, const char *buf, size_t len,
+static int
+load_buffer(const char *path, const char *buf, size_t len,
     const struct scn_load_opts *opts, struct scenario **out,
     struct scn_errors *errs)
 {
@@ -425,13 +239,20 @@ scenario_load_buffer_opts(const char *path, const char *buf, size_t len,
 		}
 		yaml_parser_delete(&parser);
 	}
-	scenario_errors_finish(errs, n0);
+	errors_finish(errs, n0);
 	if (errs->n > n0) {
 		scenario_free(scn);
 		return -1;
 	}
 	*out = scn;
 	return 0;
+}
+
+int
+scenario_load_buffer(const char *path, const char *buf, size_t len,
+    struct scenario **out, struct scn_errors *errs)
+{
+	return load_buffer(path, buf, len, NULL, out, errs);
 }
 
 int
@@ -454,7 +275,7 @@ scenario_load_opts(const char *path, const struct scn_load_opts *opts,
 		    strerror(errno));
 		return -1;
 	}
-	rc = scenario_load_buffer_opts(path, buf, len, opts, out, errs);
+	rc = load_buffer(path, buf, len, opts, out, errs);
 	free(buf);
 	return rc;
 }
@@ -517,7 +338,7 @@ scenario_bind_env(struct scenario *scn, struct scn_errors *errs)
 			sg->secret = xstrdup(v);
 		}
 	}
-	scenario_errors_finish(errs, n0);
+	errors_finish(errs, n0);
 	return errs->n > n0 ? -1 : 0;
 }
 

@@ -205,14 +205,19 @@ struct scn_load_opts {
 };
 int	 scenario_load_opts(const char *path, const struct scn_load_opts *,
 	     struct scenario **out, struct scn_errors *errs);
-int	 scenario_load_buffer_opts(const char *path, const char *buf,
-	     size_t len, const struct scn_load_opts *, struct scenario **out,
-	     struct scn_errors *errs);
 
 void	 scenario_errors_add(struct scn_errors *, const char *file, int line,
 	     int col, const char *fmt, ...) __attribute__((format(printf, 5, 6)));
 void	 scenario_errors_print(FILE *, const struct scn_errors *);
 void	 scenario_errors_clear(struct scn_errors *);
+
+/*
+ * Whether a scenario keeps to the format's limits (scenario-limits.h,
+ * loadtop-scenario(5)): for one built without the parser, which checks
+ * them itself.  Returns 0, or -1 with *cause "FILE:LINE:COL: message"
+ * about the first limit exceeded (allocated).
+ */
+int	 scenario_check_limits(const struct scenario *, char **cause);
 
 /* The alert rules when the scenario says nothing of them. */
 void	 scenario_alerts_default(struct scn_alerts *);

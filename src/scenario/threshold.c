@@ -175,103 +175,170 @@ threshold_zero_len(const char *v)
 	return isdigit((unsigned char)v[n]) ? 0 : n;
 }
 
+/*
+ * The value parsers, one per kind of metric: v is the value's text, at
+ * offset voff of the expression; leak_slope's unit picks its metric *m.
+ */
+typedef int threshold_value_fn(enum thr_metric *m, const char *v, size_t voff,
+    double *value, size_t *err_off, char **cause);
+
+/* A duration, or a bare number of milliseconds; kept in ms. */
+static int
+threshold_value_latency(enum thr_metric *m, const char *v, size_t voff,
+    double *value, size_t *err_off, char **cause)
+{
+	int64_t us;
+	char *tmp;
+	int r;
+
+	if (threshold_bare_number(v)) {
+		xasprintf(&tmp, "%sms", v);
+		r = units_parse_duration(tmp, &us, cause);
+		free(tmp);
+	} else
+		r = units_parse_duration(v, &us, cause);
+	if (r != 0)
+		return -1;
+	*value = (double)us / 1000.0;
+	return 0;
+}
+
+static int
+threshold_value_rate(enum thr_metric *m, const char *v, size_t voff,
+    double *value, size_t *err_off, char **cause)
+{
+	char *tmp, *part = NULL;
+	size_t zlen;
+	double d;
+	int r;
+
+	if ((zlen = threshold_zero_len(v)) != 0) {
+		/* "rps > 0" is fair; a rate to send at never is 0. */
+		xasprintf(&tmp, "1%s", v + zlen);
+		r = units_parse_rate(tmp, &d, &part);
+		free(part);
+		free(tmp);
+		if (r == 0) {
+			*value = 0;
+			return 0;
+		}
+	}
+	return units_parse_rate(v, value, cause);
+}
+
+static int
+threshold_value_count(enum thr_metric *m, const char *v, size_t voff,
+    double *value, size_t *err_off, char **cause)
+{
+	if (threshold_parse_count(v, value) != 0)
+		return threshold_fail(err_off, voff, cause, "%s is a count; "
+		    "expected a whole number such as 0 or 10, not '%s'",
+		    thr_metrics[*m].name, v);
+	return 0;
+}
+
+/* A share of the requests: the % is required and 100% the most. */
+static int
+threshold_value_ratio(enum thr_metric *m, const char *v, size_t voff,
+    double *value, size_t *err_off, char **cause)
+{
+	const char *name = thr_metrics[*m].name;
+	double d;
+
+	if (strchr(v, '%') == NULL)
+		return threshold_fail(err_off, voff, cause, "%s is a percentage "
+		    "and needs a %% sign, such as %s%%", name,
+		    threshold_bare_number(v) ? v : "1");
+	if (units_parse_percent(v, &d, cause) != 0)
+		return -1;
+	if (d > 100)
+		return threshold_fail(err_off, voff, cause, "%s cannot be more "
+		    "than 100%%", name);
+	*value = d;
+	return 0;
+}
+
+/* Percent of one core: the % may be left out. */
+static int
+threshold_value_cpu(enum thr_metric *m, const char *v, size_t voff,
+    double *value, size_t *err_off, char **cause)
+{
+	char *tmp;
+	int r;
+
+	if (!threshold_bare_number(v))
+		return units_parse_percent(v, value, cause);
+	xasprintf(&tmp, "%s%%", v);
+	r = units_parse_percent(tmp, value, cause);
+	free(tmp);
+	return r;
+}
+
+static int
+threshold_value_size(enum thr_metric *m, const char *v, size_t voff,
+    double *value, size_t *err_off, char **cause)
+{
+	int64_t bytes;
+
+	if (units_parse_size(v, &bytes, cause) != 0)
+		return -1;
+	*value = (double)bytes;
+	return 0;
+}
+
+/* A size per request or per minute: "1KB/req", "100KB/min". */
+static int
+threshold_value_leak(enum thr_metric *m, const char *v, size_t voff,
+    double *value, size_t *err_off, char **cause)
+{
+	const char *slash, *per;
+	int64_t bytes;
+	char *part;
+	int r;
+
+	if ((slash = strchr(v, '/')) == NULL)
+		return threshold_fail(err_off, voff, cause, "leak_slope needs a "
+		    "size per request or per minute, such as 1KB/req or "
+		    "100KB/min");
+	for (per = slash + 1; threshold_blank(*per); per++)
+		/* nothing */;
+	if (strcmp(per, "req") == 0 || strcmp(per, "request") == 0)
+		*m = THR_LEAK_SLOPE_REQ;
+	else if (strcmp(per, "min") == 0 || strcmp(per, "m") == 0)
+		*m = THR_LEAK_SLOPE_MIN;
+	else if (*per == '\0')
+		return threshold_fail(err_off, voff + (size_t)(per - v), cause,
+		    "leak_slope needs 'req' or 'min' after '/'");
+	else
+		return threshold_fail(err_off, voff + (size_t)(per - v), cause,
+		    "leak_slope is per 'req' or per 'min', not per '%s'", per);
+	part = xstrndup(v, (size_t)(slash - v));
+	r = units_parse_size(part, &bytes, cause);
+	free(part);
+	if (r != 0)
+		return -1;
+	*value = (double)bytes;
+	return 0;
+}
+
+static threshold_value_fn *const threshold_value_parsers[] = {
+	[THR_K_LATENCY] = threshold_value_latency,
+	[THR_K_RATE] = threshold_value_rate,
+	[THR_K_COUNT] = threshold_value_count,
+	[THR_K_RATIO] = threshold_value_ratio,
+	[THR_K_SIZE] = threshold_value_size,
+	[THR_K_CPU] = threshold_value_cpu,
+	[THR_K_LEAK] = threshold_value_leak,
+};
+
 /* Parse value v (offset voff in the expression) for metric *m. */
 static int
 threshold_parse_value(enum thr_metric *m, const char *v, size_t voff,
     double *value, size_t *err_off, char **cause)
 {
-	const char *name = thr_metrics[*m].name, *slash, *per;
-	char *tmp, *part;
-	int64_t i64;
-	size_t zlen;
-	double d;
-	int r;
-
 	*err_off = voff;
-	switch (thr_metrics[*m].kind) {
-	case THR_K_LATENCY:
-		if (threshold_bare_number(v)) {
-			xasprintf(&tmp, "%sms", v);
-			r = units_parse_duration(tmp, &i64, cause);
-			free(tmp);
-		} else
-			r = units_parse_duration(v, &i64, cause);
-		if (r != 0)
-			return -1;
-		*value = (double)i64 / 1000.0;
-		return 0;
-	case THR_K_RATE:
-		if ((zlen = threshold_zero_len(v)) != 0) {
-			/* "rps > 0" is fair; a rate to send at never is 0. */
-			xasprintf(&tmp, "1%s", v + zlen);
-			part = NULL;
-			r = units_parse_rate(tmp, &d, &part);
-			free(part);
-			free(tmp);
-			if (r == 0) {
-				*value = 0;
-				return 0;
-			}
-		}
-		return units_parse_rate(v, value, cause);
-	case THR_K_COUNT:
-		if (threshold_parse_count(v, value) != 0)
-			return threshold_fail(err_off, voff, cause, "%s is a count; "
-			    "expected a whole number such as 0 or 10, not '%s'",
-			    name, v);
-		return 0;
-	case THR_K_RATIO:
-		if (strchr(v, '%') == NULL)
-			return threshold_fail(err_off, voff, cause, "%s is a "
-			    "percentage and needs a %% sign, such as %s%%",
-			    name, threshold_bare_number(v) ? v : "1");
-		if (units_parse_percent(v, &d, cause) != 0)
-			return -1;
-		if (d > 100)
-			return threshold_fail(err_off, voff, cause, "%s cannot be "
-			    "more than 100%%", name);
-		*value = d;
-		return 0;
-	case THR_K_CPU:
-		if (threshold_bare_number(v)) {
-			xasprintf(&tmp, "%s%%", v);
-			r = units_parse_percent(tmp, value, cause);
-			free(tmp);
-			return r;
-		}
-		return units_parse_percent(v, value, cause);
-	case THR_K_SIZE:
-		if (units_parse_size(v, &i64, cause) != 0)
-			return -1;
-		*value = (double)i64;
-		return 0;
-	case THR_K_LEAK:
-		if ((slash = strchr(v, '/')) == NULL)
-			return threshold_fail(err_off, voff, cause, "leak_slope needs "
-			    "a size per request or per minute, such as 1KB/req "
-			    "or 100KB/min");
-		for (per = slash + 1; threshold_blank(*per); per++)
-			/* nothing */;
-		if (strcmp(per, "req") == 0 || strcmp(per, "request") == 0)
-			*m = THR_LEAK_SLOPE_REQ;
-		else if (strcmp(per, "min") == 0 || strcmp(per, "m") == 0)
-			*m = THR_LEAK_SLOPE_MIN;
-		else if (*per == '\0')
-			return threshold_fail(err_off, voff + (size_t)(per - v),
-			    cause, "leak_slope needs 'req' or 'min' after '/'");
-		else
-			return threshold_fail(err_off, voff + (size_t)(per - v),
-			    cause, "leak_slope is per 'req' or per 'min', not "
-			    "per '%s'", per);
-		part = xstrndup(v, (size_t)(slash - v));
-		r = units_parse_size(part, &i64, cause);
-		free(part);
-		if (r != 0)
-			return -1;
-		*value = (double)i64;
-		return 0;
-	}
-	return threshold_fail(err_off, voff, cause, "internal error");
+	return threshold_value_parsers[thr_metrics[*m].kind](m, v, voff, value,
+	    err_off, cause);
 }
 
 /* Split "[SCOPE.]METRIC" in expr[ls, le) and fill scope and metric. */

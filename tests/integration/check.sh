@@ -52,6 +52,27 @@ is "$?" 2 "a missing file exits 2"
 like "$(cat "$T_TMP/err")" "^$T_TMP/none.yaml: cannot read: " \
     "a missing file is named"
 
+# Limits: a phase of 200 requests and a ramp of 100 stages pass (the
+# engine once had room for 64 of each); a ramp past the limit of stages
+# is refused at its first stage too many.
+ramp() {
+	printf 'name: big\ntarget: {base_url: http://127.0.0.1:8080}\n'
+	printf 'requests:\n'
+	awk -v n="$1" 'BEGIN { for (i = 1; i <= n; i++)
+	    printf "  - {name: r%d, path: /r%d}\n", i, i }'
+	printf 'phases:\n  - {kind: burst, requests: 400}\n'
+	printf '  - name: climb\n    kind: ramp\n    stages:\n'
+	awk -v n="$2" 'BEGIN { for (i = 1; i <= n; i++)
+	    printf "      - {duration: 1s, rate: %d}\n", i }'
+}
+ramp 200 100 >"$T_TMP/big.yaml"
+is "$("$LOADTOP" --check "$T_TMP/big.yaml" 2>&1)" "$T_TMP/big.yaml: ok" \
+    "200 requests and a ramp of 100 stages pass --check"
+ramp 1 12001 >"$T_TMP/long.yaml"
+"$LOADTOP" --check "$T_TMP/long.yaml" >"$T_TMP/out" 2>"$T_TMP/err"
+is "$?:$(cat "$T_TMP/err")" "2:$T_TMP/long.yaml:10010:9: ramp 'climb' has \
+12001 stages; at most 10000" "a ramp of 12001 stages fails at stage 10001"
+
 # Secrets: the values of ${env:...} variables and header values or bodies
 # written in the file never appear, whatever goes wrong around them.
 cat >"$T_TMP/leaky.yaml" <<'YAML'

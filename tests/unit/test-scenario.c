@@ -346,6 +346,24 @@ START_TEST(test_defaults_and_names)
 }
 END_TEST
 
+/* A minimum of 0 in a key's table lets 0 in, rates included. */
+START_TEST(test_zero_minimums)
+{
+	struct scenario *scn = load_ok(VALID "/zero-starts.yaml");
+
+	ck_assert_int_eq(scn->phases[0].model, SCN_MODEL_OPEN);
+	ck_assert_double_eq(scn->phases[0].rate, 0);
+	ck_assert_double_eq(scn->phases[0].stages[0].rate, 50.0);
+	ck_assert_double_eq(scn->phases[1].rate, 0);
+	ck_assert_int_eq(scn->phases[2].model, SCN_MODEL_CLOSED);
+	ck_assert_uint_eq(scn->phases[2].users, 0);
+	ck_assert_int_eq(scn->phases[2].think_time_us, 0);
+	ck_assert_int_eq(scn->phases[3].settle_us, 0);
+	ck_assert_int_eq(scn->alerts.target_cpu_for_us, 0);
+	scenario_free(scn);
+}
+END_TEST
+
 /* Problems are found in several passes, but reported in file order. */
 START_TEST(test_errors_in_file_order)
 {
@@ -600,6 +618,7 @@ scenario_suite(void)
 	tcase_add_test(tc, test_demo_model);
 	tcase_add_test(tc, test_forms_model);
 	tcase_add_test(tc, test_defaults_and_names);
+	tcase_add_test(tc, test_zero_minimums);
 	suite_add_tcase(s, tc);
 
 	tc = tcase_create("errors");

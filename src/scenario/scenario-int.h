@@ -1,0 +1,29 @@
+/*
+ * The parts of the scenario format, which the top level (scenario.c)
+ * calls in order.  Each part is built on the walker (scenario-walk.h)
+ * alone; no part calls another, and what one needs of another (the
+ * target's base_url, the defaults, the names of requests and phases)
+ * it reads from the model.  The limits are checked on the model once
+ * every part is read.
+ */
+#ifndef LT_SCENARIO_INT_H
+#define LT_SCENARIO_INT_H
+
+#include "scenario-walk.h"
+
+/* scenario-target.c */
+void	 scenario_parse_target(struct scn_parser *, yaml_node_t *);
+void	 scenario_parse_defaults(struct scn_parser *, yaml_node_t *);
+/* scenario-request.c */
+void	 scenario_parse_requests(struct scn_parser *, yaml_node_t *);
+/* scenario-phase.c */
+void	 scenario_parse_phases(struct scn_parser *, yaml_node_t *);
+/* scenario-threshold.c */
+void	 scenario_parse_thresholds(struct scn_parser *, yaml_node_t *);
+/* scenario-alerts.c */
+void	 scenario_parse_alerts(struct scn_parser *, yaml_node_t *);
+
+/* scenario-limits.c: an error for each limit the model goes over. */
+void	 scenario_limits_errors(const struct scenario *, struct scn_errors *);
+
+#endif

@@ -1,0 +1,342 @@
+/*
+ * The table of the scenario format's limits, and the check of a model
+ * against it: after parsing, and for scenarios built without a file.
+ */
+#include "config.h"
+
+#include <stdarg.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <sys/types.h>
+
+#include "scenario-int.h"
+#include "units.h"
+#include "util.h"
+
+#define DAY_US (86400.0 * 1000000)
+
+static const struct scn_limit limits[SCN__LIMIT_COUNT] = {
+	[SCN_LIMIT_DURATION] = { .what = "a duration",
+	  .keys = "defaults.timeout, defaults.connect_timeout, "
+	    "target.health_interval, phases[].duration, phases[].think_time, "
+	    "phases[].settle, phases[].stages[].duration, alerts.p95, "
+	    "alerts.target_cpu_for",
+	  .max = SCN_MAX_DURATION_US, .per_unit = DAY_US, .unit = "days" },
+	[SCN_LIMIT_RATE] = { .what = "the rate of an open model",
+	  .keys = "phases[].rate, phases[].start_rate, phases[].stages[].rate",
+	  .max = SCN_MAX_RATE, .unit = "requests/s" },
+	[SCN_LIMIT_USERS] = { .what = "the users of a closed model",
+	  .keys = "phases[].users, phases[].start_users, "
+	    "phases[].stages[].users",
+	  .max = SCN_MAX_USERS, .unit = "users" },
+	[SCN_LIMIT_CONCURRENCY] = { .what = "the requests a phase keeps in "
+	    "flight",
+	  .keys = "phases[].concurrency",
+	  .max = SCN_MAX_CONCURRENCY, .unit = "requests" },
+	[SCN_LIMIT_CONNECTIONS] = { .what = "the connection pool of an open "
+	    "model",
+	  .keys = "phases[].connections",
+	  .max = SCN_MAX_CONNECTIONS, .unit = "connections" },
+	[SCN_LIMIT_PHASE_REQUESTS] = { .what = "the requests a burst, leak or "
+	    "rate_limit phase sends, and so its batches and expected counts",
+	  .keys = "phases[].requests, phases[].batches, "
+	    "phases[].expect_allowed, phases[].expect_limited",
+	  .max = SCN_MAX_PHASE_REQUESTS, .unit = "requests" },
+	[SCN_LIMIT_WEIGHT] = { .what = "the weight of a request",
+	  .keys = "requests[].weight",
+	  .max = SCN_MAX_WEIGHT, .unit = "" },
+	[SCN_LIMIT_PID] = { .what = "the process id to watch",
+	  .keys = "target.process.pid",
+	  .max = SCN_MAX_PID, .unit = "" },
+	[SCN_LIMIT_CPU_PERCENT] = { .what = "a CPU alert's bound",
+	  .keys = "alerts.target_cpu, alerts.generator_cpu",
+	  .max = SCN_MAX_CPU_PERCENT, .unit = "percent of one core" },
+	[SCN_LIMIT_REQUESTS] = { .what = "the requests a scenario lists",
+	  .keys = "requests",
+	  .max = SCN_MAX_REQUESTS, .unit = "requests" },
+	[SCN_LIMIT_PHASES] = { .what = "the phases of a scenario",
+	  .keys = "phases",
+	  .max = SCN_MAX_PHASES, .unit = "phases" },
+	[SCN_LIMIT_STAGES] = { .what = "the stages of one ramp",
+	  .keys = "phases[].stages",
+	  .max = SCN_MAX_STAGES, .unit = "stages" },
+	[SCN_LIMIT_HEADERS] = { .what = "the headers of the defaults, and of "
+	    "one request with the defaults' merged in",
+	  .keys = "defaults.headers, requests[].headers",
+	  .max = SCN_MAX_HEADERS, .unit = "headers" },
+	[SCN_LIMIT_USE] = { .what = "the request names one phase uses",
+	  .keys = "phases[].use",
+	  .max = SCN_MAX_USE, .unit = "names" },
+	[SCN_LIMIT_THRESHOLDS] = { .what = "the thresholds of a scenario",
+	  .keys = "thresholds",
+	  .max = SCN_MAX_THRESHOLDS, .unit = "thresholds" },
+	[SCN_LIMIT_METRICS] = { .what = "the metrics the target lists",
+	  .keys = "target.metrics",
+	  .max = SCN_MAX_METRICS, .unit = "metrics" },
+};
+
+const struct scn_limit *
+scenario_limits_table(void)
+{
+	return limits;
+}
+
+char *
+scenario_limits_format(const struct scn_limit *l, double value, char *buf,
+    size_t len)
+{
+	char num[64];
+
+	units_format_number(value / (l->per_unit > 0 ? l->per_unit : 1), 3, num,
+	    sizeof num);
+	snprintf(buf, len, "%s%s%s", num, *l->unit != '\0' ? " " : "", l->unit);
+	return buf;
+}
+
+/* The fields of a model object that a limit bounds. */
+enum field_type { FIELD_I64, FIELD_U64, FIELD_UINT, FIELD_DOUBLE, FIELD_PID };
+
+struct field {
+	const char *key;
+	size_t off;
+	enum field_type type;
+	enum scn_limit_id limit;
+};
+
+#define F(s, k, f, t, l) { .key = k, .off = offsetof(struct s, f), \
+	.type = t, .limit = l }
+static const struct field phase_fields[] = {
+	F(scn_phase, "duration", duration_us, FIELD_I64, SCN_LIMIT_DURATION),
+	F(scn_phase, "think_time", think_time_us, FIELD_I64, SCN_LIMIT_DURATION),
+	F(scn_phase, "settle", settle_us, FIELD_I64, SCN_LIMIT_DURATION),
+	F(scn_phase, "rate", rate, FIELD_DOUBLE, SCN_LIMIT_RATE),
+	F(scn_phase, "users", users, FIELD_UINT, SCN_LIMIT_USERS),
+	F(scn_phase, "concurrency", concurrency, FIELD_UINT,
+	  SCN_LIMIT_CONCURRENCY),
+	F(scn_phase, "connections", connections, FIELD_UINT,
+	  SCN_LIMIT_CONNECTIONS),
+	F(scn_phase, "requests", requests, FIELD_U64, SCN_LIMIT_PHASE_REQUESTS),
+	F(scn_phase, "batches", batches, FIELD_UINT, SCN_LIMIT_PHASE_REQUESTS),
+	F(scn_phase, "expect_allowed", expect_allowed, FIELD_I64,
+	  SCN_LIMIT_PHASE_REQUESTS),
+	F(scn_phase, "expect_limited", expect_limited, FIELD_I64,
+	  SCN_LIMIT_PHASE_REQUESTS),
+};
+static const struct field stage_fields[] = {
+	F(scn_stage, "duration", duration_us, FIELD_I64, SCN_LIMIT_DURATION),
+	F(scn_stage, "rate", rate, FIELD_DOUBLE, SCN_LIMIT_RATE),
+	F(scn_stage, "users", users, FIELD_UINT, SCN_LIMIT_USERS),
+};
+static const struct field request_fields[] = {
+	F(scn_request, "weight", weight, FIELD_UINT, SCN_LIMIT_WEIGHT),
+};
+static const struct field defaults_fields[] = {
+	F(scn_defaults, "timeout", timeout_us, FIELD_I64, SCN_LIMIT_DURATION),
+	F(scn_defaults, "connect_timeout", connect_timeout_us, FIELD_I64,
+	  SCN_LIMIT_DURATION),
+};
+static const struct field target_fields[] = {
+	F(scn_target, "health_interval", health_interval_us, FIELD_I64,
+	  SCN_LIMIT_DURATION),
+	F(scn_target, "pid", process.pid, FIELD_PID, SCN_LIMIT_PID),
+};
+static const struct field alerts_fields[] = {
+	F(scn_alerts, "p95", p95_us, FIELD_I64, SCN_LIMIT_DURATION),
+	F(scn_alerts, "target_cpu_for", target_cpu_for_us, FIELD_I64,
+	  SCN_LIMIT_DURATION),
+	F(scn_alerts, "target_cpu", target_cpu, FIELD_DOUBLE,
+	  SCN_LIMIT_CPU_PERCENT),
+	F(scn_alerts, "generator_cpu", generator_cpu, FIELD_DOUBLE,
+	  SCN_LIMIT_CPU_PERCENT),
+};
+#undef F
+
+struct check {
+	struct scn_errors *errs;
+	const char *file;
+};
+
+static double
+field_value(const void *obj, const struct field *f)
+{
+	const char *at = (const char *)obj + f->off;
+
+	switch (f->type) {
+	case FIELD_I64:
+		return (double)*(const int64_t *)at;
+	case FIELD_U64:
+		return (double)*(const uint64_t *)at;
+	case FIELD_UINT:
+		return *(const unsigned *)at;
+	case FIELD_PID:
+		return *(const pid_t *)at;
+	case FIELD_DOUBLE:
+		return *(const double *)at;
+	}
+	return 0;
+}
+
+static void
+check_fields(struct check *c, const void *obj, const struct field *fields,
+    size_t n, const char *owner, struct scn_pos pos)
+{
+	const struct scn_limit *l;
+	char got[96], max[96];
+	double v;
+	size_t i;
+
+	for (i = 0; i < n; i++) {
+		l = &limits[fields[i].limit];
+		if ((v = field_value(obj, &fields[i])) <= l->max)
+			continue;
+		scenario_errors_add(c->errs, c->file, pos.line, pos.col,
+		    "%s: '%s' is %s; at most %s", owner, fields[i].key,
+		    scenario_limits_format(l, v, got, sizeof got),
+		    scenario_limits_format(l, l->max, max, sizeof max));
+	}
+}
+
+/* The index of the first of n things over limit id, or n when within. */
+static size_t
+first_over(enum scn_limit_id id, size_t n)
+{
+	return n > limits[id].max ? (size_t)limits[id].max : n;
+}
+
+static void
+count_over(struct check *c, enum scn_limit_id id, size_t n, const char *owner,
+    struct scn_pos at)
+{
+	const struct scn_limit *l = &limits[id];
+	char max[64];
+
+	scenario_errors_add(c->errs, c->file, at.line, at.col,
+	    "%s has %zu %s; at most %s", owner, n, l->unit,
+	    units_format_number(l->max, 0, max, sizeof max));
+}
+
+static char *
+phase_owner(const struct scn_phase *ph, size_t index)
+{
+	char *s;
+
+	if (ph->name != NULL)
+		xasprintf(&s, "%s '%s'", kinds_phase_name(ph->kind), ph->name);
+	else
+		xasprintf(&s, "phase %zu", index + 1);
+	return s;
+}
+
+static void
+check_phase(struct check *c, const struct scn_phase *ph, size_t index)
+{
+	char *owner = phase_owner(ph, index), *of;
+	size_t i;
+
+	check_fields(c, ph, phase_fields, LT_NELEM(phase_fields), owner, ph->pos);
+	if ((i = first_over(SCN_LIMIT_STAGES, ph->nstages)) < ph->nstages)
+		count_over(c, SCN_LIMIT_STAGES, ph->nstages, owner,
+		    ph->stages[i].pos);
+	for (i = 0; i < ph->nstages; i++) {
+		xasprintf(&of, "stage %zu of %s", i + 1, owner);
+		check_fields(c, &ph->stages[i], stage_fields,
+		    LT_NELEM(stage_fields), of, ph->stages[i].pos);
+		free(of);
+	}
+	if (first_over(SCN_LIMIT_USE, ph->nuse) < ph->nuse) {
+		xasprintf(&of, "'use' of %s", owner);
+		count_over(c, SCN_LIMIT_USE, ph->nuse, of, ph->pos);
+		free(of);
+	}
+	free(owner);
+}
+
+static void
+check_request(struct check *c, const struct scn_request *r, size_t index,
+    bool headers)
+{
+	char *owner;
+	size_t i;
+
+	if (r->name != NULL)
+		xasprintf(&owner, "request '%s'", r->name);
+	else
+		xasprintf(&owner, "request %zu", index + 1);
+	check_fields(c, r, request_fields, LT_NELEM(request_fields), owner,
+	    r->pos);
+	if (headers && (i = first_over(SCN_LIMIT_HEADERS, r->headers.n)) <
+	    r->headers.n)
+		count_over(c, SCN_LIMIT_HEADERS, r->headers.n, owner,
+		    r->headers.v[i].pos);
+	free(owner);
+}
+
+/* The lists of the scenario itself, and its single objects. */
+static void
+check_top(struct check *c, const struct scenario *scn, bool *headers)
+{
+	const struct threshold *t;
+	const struct scn_headers *dh = &scn->defaults.headers;
+	const struct scn_pos nowhere = { 0, 0 };
+	struct scn_pos at;
+	size_t i;
+
+	if ((i = first_over(SCN_LIMIT_REQUESTS, scn->nrequests)) < scn->nrequests)
+		count_over(c, SCN_LIMIT_REQUESTS, scn->nrequests, "the scenario",
+		    scn->requests[i].pos);
+	if ((i = first_over(SCN_LIMIT_PHASES, scn->nphases)) < scn->nphases)
+		count_over(c, SCN_LIMIT_PHASES, scn->nphases, "the scenario",
+		    scn->phases[i].pos);
+	if ((i = first_over(SCN_LIMIT_THRESHOLDS, scn->nthresholds)) <
+	    scn->nthresholds) {
+		t = &scn->thresholds[i];
+		at.line = t->line;
+		at.col = t->col;
+		count_over(c, SCN_LIMIT_THRESHOLDS, scn->nthresholds,
+		    "the scenario", at);
+	}
+	if (first_over(SCN_LIMIT_METRICS, scn->target.nmetrics) <
+	    scn->target.nmetrics)
+		count_over(c, SCN_LIMIT_METRICS, scn->target.nmetrics,
+		    "'target'", scn->target.pos);
+	/* Over in the defaults, over in every request: say it once. */
+	*headers = (i = first_over(SCN_LIMIT_HEADERS, dh->n)) == dh->n;
+	if (!*headers)
+		count_over(c, SCN_LIMIT_HEADERS, dh->n, "'defaults'",
+		    dh->v[i].pos);
+	check_fields(c, &scn->defaults, defaults_fields,
+	    LT_NELEM(defaults_fields), "'defaults'", nowhere);
+	check_fields(c, &scn->target, target_fields, LT_NELEM(target_fields),
+	    "'target'", scn->target.pos);
+	check_fields(c, &scn->alerts, alerts_fields, LT_NELEM(alerts_fields),
+	    "'alerts'", scn->alerts.pos);
+}
+
+void
+scenario_limits_errors(const struct scenario *scn, struct scn_errors *errs)
+{
+	struct check c = { errs, scn->file != NULL ? scn->file : "scenario" };
+	bool headers;
+	size_t i;
+
+	check_top(&c, scn, &headers);
+	for (i = 0; i < scn->nrequests; i++)
+		check_request(&c, &scn->requests[i], i, headers);
+	for (i = 0; i < scn->nphases; i++)
+		check_phase(&c, &scn->phases[i], i);
+}
+
+int
+scenario_check_limits(const struct scenario *scn, char **cause)
+{
+	struct scn_errors errs = { 0 };
+
+	scenario_limits_errors(scn, &errs);
+	if (errs.n == 0)
+		return 0;
+	if (cause != NULL)
+		*cause = scenario_error_format(&errs.v[0]);
+	scenario_errors_clear(&errs);
+	return -1;
+}
