@@ -63,6 +63,9 @@ engine_new(const struct scenario *scn, const struct engine_opts *opts,
 		    opts->threads, ENGINE_MAX_THREADS);
 		return NULL;
 	}
+	/* The parser checked these; a scenario built otherwise may not be. */
+	if (scenario_check_limits(scn, cause) != 0)
+		return NULL;
 	e = xcalloc(1, sizeof *e);
 	e->scn = scn;
 	e->opts = *opts;
