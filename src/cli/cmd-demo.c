@@ -70,7 +70,7 @@ free_port(char **cause)
 }
 
 int
-cmd_demo(struct run_opts *ro)
+cmd_demo(struct cmd_opts *ro)
 {
 	struct procspawn_opts so = { 0 };
 	struct procspawn *child = NULL;

@@ -66,7 +66,7 @@ append(char **buf, const char *fmt, ...)
 
 /* The ad-hoc scenario, as YAML for the one validator we have. */
 static char *
-adhoc_yaml(const struct run_opts *o)
+adhoc_yaml(const struct cmd_opts *o)
 {
 	char *y = xstrdup("version: 1\nname: ");
 	size_t i;
@@ -82,12 +82,12 @@ adhoc_yaml(const struct run_opts *o)
 	append(&y, "\n    method: ");
 	yaml_quote(&y, o->method != NULL ? o->method : "GET");
 	append(&y, "\n");
-	if (o->nheaders > 0) {
+	if (o->headers.n > 0) {
 		append(&y, "    headers:\n");
-		for (i = 0; i < o->nheaders; i++) {
-			const char *colon = strchr(o->headers[i], ':');
-			char *name = xstrndup(o->headers[i],
-			    (size_t)(colon - o->headers[i]));
+		for (i = 0; i < o->headers.n; i++) {
+			const char *colon = strchr(o->headers.v[i], ':');
+			char *name = xstrndup(o->headers.v[i],
+			    (size_t)(colon - o->headers.v[i]));
 			const char *v = colon + 1;
 
 			while (*v == ' ')
@@ -116,9 +116,8 @@ adhoc_yaml(const struct run_opts *o)
 		    (long long)((double)o->requests / o->rate * 1e6),
 		    o->conns);
 	else if (o->requests > 0)
-		append(&y, "  - {kind: burst, requests: %llu, concurrency: %u}\n",
-		    (unsigned long long)o->requests,
-		    (unsigned)LT_MIN((uint64_t)o->conns, o->requests));
+		append(&y, "  - {kind: burst, requests: %u, concurrency: %u}\n",
+		    o->requests, LT_MIN(o->conns, o->requests));
 	else if (o->rate > 0)
 		append(&y, "  - {kind: sustained, rate: %.6f, duration: %lldus, "
 		    "connections: %u}\n", o->rate, (long long)o->duration_us,
@@ -126,11 +125,11 @@ adhoc_yaml(const struct run_opts *o)
 	else
 		append(&y, "  - {kind: sustained, users: %u, duration: %lldus}\n",
 		    o->conns, (long long)o->duration_us);
-	if (o->nthresholds > 0) {
+	if (o->thresholds.n > 0) {
 		append(&y, "thresholds:\n");
-		for (i = 0; i < o->nthresholds; i++) {
+		for (i = 0; i < o->thresholds.n; i++) {
 			append(&y, "  - ");
-			yaml_quote(&y, o->thresholds[i]);
+			yaml_quote(&y, o->thresholds.v[i]);
 			append(&y, "\n");
 		}
 	}
@@ -138,7 +137,7 @@ adhoc_yaml(const struct run_opts *o)
 }
 
 static int
-load(const struct run_opts *o, struct scenario **scn)
+load(const struct cmd_opts *o, struct scenario **scn)
 {
 	struct scn_errors errs = { 0 };
 	char *yaml;
@@ -192,7 +191,7 @@ verdict(const struct snapshot *s)
  * stops the run.
  */
 static void
-run_loop_headless(const struct control *ctl, const struct run_opts *o,
+run_loop_headless(const struct control *ctl, const struct cmd_opts *o,
     const sigset_t *sigs)
 {
 	struct snapshot *s;
@@ -227,7 +226,7 @@ run_loop_headless(const struct control *ctl, const struct run_opts *o,
 
 /* After the run: the summary, the thresholds, the report, the exit code. */
 static int
-run_finish(struct engine *e, const struct run_opts *o,
+run_finish(struct engine *e, const struct cmd_opts *o,
     const struct run_target *target, const struct verdict_watch *w)
 {
 	struct snapshot *s = engine_snapshot(e);
@@ -276,8 +275,32 @@ run_fail(const char *what, char *cause, struct run_target *target,
 	return LT_EXIT_RUNTIME;
 }
 
+bool
+cmd_is_url(const char *s)
+{
+	return strncmp(s, "http://", 7) == 0 || strncmp(s, "https://", 8) == 0;
+}
+
+/* The operand, a scenario or a URL; an ad-hoc run's defaults. */
+static void
+run_bind(struct cmd_opts *o)
+{
+	if (o->args.noperands > 0) {
+		if (cmd_is_url(o->args.operands[0]))
+			o->url = o->args.operands[0];
+		else
+			o->scenario_file = o->args.operands[0];
+	}
+	if (o->url != NULL) {
+		if (o->conns == 0)
+			o->conns = 10;
+		if (o->duration_us == 0)
+			o->duration_us = 10000000;
+	}
+}
+
 int
-cmd_run(const struct run_opts *o)
+cmd_run(struct cmd_opts *o)
 {
 	struct engine_opts eo = { 0 };
 	struct run_target target;
@@ -288,12 +311,13 @@ cmd_run(const struct run_opts *o)
 	char *cause = NULL;
 	int rc;
 
+	run_bind(o);
 	curl_global_init(CURL_GLOBAL_DEFAULT);
 	if (load(o, &scn) != 0)
 		return LT_EXIT_USAGE;
 	/* The ad-hoc scenario has them already; a file gets them added. */
 	if (o->scenario_file != NULL && verdict_add_thresholds(scn,
-	    o->thresholds, o->nthresholds, &cause) != 0) {
+	    o->thresholds.v, o->thresholds.n, &cause) != 0) {
 		fprintf(stderr, "loadtop: %s\n", cause);
 		free(cause);
 		scenario_free(scn);
