@@ -64,6 +64,63 @@ append(char **buf, const char *fmt, ...)
 	free(more);
 }
 
+/* The one request: URL, method, headers and body. */
+static void
+adhoc_request(char **y, const struct cmd_opts *o)
+{
+	size_t i;
+
+	append(y, "requests:\n  - url: ");
+	yaml_quote(y, o->url);
+	append(y, "\n    method: ");
+	yaml_quote(y, o->method != NULL ? o->method : "GET");
+	append(y, "\n");
+	if (o->headers.n > 0)
+		append(y, "    headers:\n");
+	for (i = 0; i < o->headers.n; i++) {
+		const char *colon = strchr(o->headers.v[i], ':');
+		char *name = xstrndup(o->headers.v[i],
+		    (size_t)(colon - o->headers.v[i]));
+		const char *v = colon + 1;
+
+		while (*v == ' ')
+			v++;
+		append(y, "      ");
+		yaml_quote(y, name);
+		append(y, ": ");
+		yaml_quote(y, v);
+		append(y, "\n");
+		free(name);
+	}
+	if (o->body != NULL || o->body_file != NULL) {
+		append(y, "    %s: ", o->body != NULL ? "body" : "body_file");
+		yaml_quote(y, o->body != NULL ? o->body : o->body_file);
+		append(y, "\n");
+	}
+}
+
+/* The one phase: a burst of -n requests, else a sustained load. */
+static void
+adhoc_phase(char **y, const struct cmd_opts *o)
+{
+	append(y, "phases:\n");
+	if (o->requests > 0 && o->rate > 0)
+		append(y, "  - {kind: sustained, rate: %.6f, duration: %lldus, "
+		    "connections: %u}\n", o->rate,
+		    (long long)((double)o->requests / o->rate * 1e6),
+		    o->conns);
+	else if (o->requests > 0)
+		append(y, "  - {kind: burst, requests: %u, concurrency: %u}\n",
+		    o->requests, LT_MIN(o->conns, o->requests));
+	else if (o->rate > 0)
+		append(y, "  - {kind: sustained, rate: %.6f, duration: %lldus, "
+		    "connections: %u}\n", o->rate, (long long)o->duration_us,
+		    o->conns);
+	else
+		append(y, "  - {kind: sustained, users: %u, duration: %lldus}\n",
+		    o->conns, (long long)o->duration_us);
+}
+
 /* The ad-hoc scenario, as YAML for the one validator we have. */
 static char *
 adhoc_yaml(const struct cmd_opts *o)
@@ -77,61 +134,14 @@ adhoc_yaml(const struct cmd_opts *o)
 	    o->insecure ? "true" : "false");
 	if (o->timeout_us > 0)
 		append(&y, "  timeout: %lldus\n", (long long)o->timeout_us);
-	append(&y, "requests:\n  - url: ");
-	yaml_quote(&y, o->url);
-	append(&y, "\n    method: ");
-	yaml_quote(&y, o->method != NULL ? o->method : "GET");
-	append(&y, "\n");
-	if (o->headers.n > 0) {
-		append(&y, "    headers:\n");
-		for (i = 0; i < o->headers.n; i++) {
-			const char *colon = strchr(o->headers.v[i], ':');
-			char *name = xstrndup(o->headers.v[i],
-			    (size_t)(colon - o->headers.v[i]));
-			const char *v = colon + 1;
-
-			while (*v == ' ')
-				v++;
-			append(&y, "      ");
-			yaml_quote(&y, name);
-			append(&y, ": ");
-			yaml_quote(&y, v);
-			append(&y, "\n");
-			free(name);
-		}
-	}
-	if (o->body != NULL) {
-		append(&y, "    body: ");
-		yaml_quote(&y, o->body);
-		append(&y, "\n");
-	} else if (o->body_file != NULL) {
-		append(&y, "    body_file: ");
-		yaml_quote(&y, o->body_file);
-		append(&y, "\n");
-	}
-	append(&y, "phases:\n");
-	if (o->requests > 0 && o->rate > 0)
-		append(&y, "  - {kind: sustained, rate: %.6f, duration: %lldus, "
-		    "connections: %u}\n", o->rate,
-		    (long long)((double)o->requests / o->rate * 1e6),
-		    o->conns);
-	else if (o->requests > 0)
-		append(&y, "  - {kind: burst, requests: %u, concurrency: %u}\n",
-		    o->requests, LT_MIN(o->conns, o->requests));
-	else if (o->rate > 0)
-		append(&y, "  - {kind: sustained, rate: %.6f, duration: %lldus, "
-		    "connections: %u}\n", o->rate, (long long)o->duration_us,
-		    o->conns);
-	else
-		append(&y, "  - {kind: sustained, users: %u, duration: %lldus}\n",
-		    o->conns, (long long)o->duration_us);
-	if (o->thresholds.n > 0) {
+	adhoc_request(&y, o);
+	adhoc_phase(&y, o);
+	if (o->thresholds.n > 0)
 		append(&y, "thresholds:\n");
-		for (i = 0; i < o->thresholds.n; i++) {
-			append(&y, "  - ");
-			yaml_quote(&y, o->thresholds.v[i]);
-			append(&y, "\n");
-		}
+	for (i = 0; i < o->thresholds.n; i++) {
+		append(&y, "  - ");
+		yaml_quote(&y, o->thresholds.v[i]);
+		append(&y, "\n");
 	}
 	return y;
 }
