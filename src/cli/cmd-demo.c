@@ -59,7 +59,8 @@ free_port(char **cause)
 	if ((fd = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0)) < 0 ||
 	    bind(fd, (struct sockaddr *)&sa, sizeof sa) != 0 ||
 	    getsockname(fd, (struct sockaddr *)&sa, &len) != 0) {
-		xasprintf(cause, "cannot find a free port: %s", strerror(errno));
+		xasprintf(cause, "cannot find a free port: %s",
+		    strerror(errno));
 		if (fd >= 0)
 			close(fd);
 		return -1;

@@ -117,8 +117,8 @@ adhoc_phase(char **y, const struct cmd_opts *o)
 		    "connections: %u}\n", o->rate, (long long)o->duration_us,
 		    o->conns);
 	else
-		append(y, "  - {kind: sustained, users: %u, duration: %lldus}\n",
-		    o->conns, (long long)o->duration_us);
+		append(y, "  - {kind: sustained, users: %u, "
+		    "duration: %lldus}\n", o->conns, (long long)o->duration_us);
 }
 
 /* The ad-hoc scenario, as YAML for the one validator we have. */

@@ -79,7 +79,7 @@ struct cmd_opts {
 	const char *scenario_file;
 	const char *url;
 	unsigned conns;
-	int64_t duration_us;		/* monitor: 0, until the process exits */
+	int64_t duration_us;		/* monitor: 0 is until the end */
 	unsigned requests;
 	double rate;
 	const char *method;

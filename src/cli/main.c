@@ -12,7 +12,7 @@
 struct main_cmd {
 	const char *name;
 	enum cmd_id id;			/* its bit in the option table */
-	const char *title;		/* in messages: "not an option of ..." */
+	const char *title;		/* "not an option of TITLE" */
 	const char *usage;		/* its synopses, one a line */
 	const char *about;
 	const char *epilogue;

@@ -26,14 +26,14 @@ struct opt_type_ops {
 };
 
 static int
-opt_parse_flag(const struct opt_def *d, char *arg, void *dst, char **why)
+opt_type_flag(const struct opt_def *d, char *arg, void *dst, char **why)
 {
 	*(bool *)dst = true;
 	return 0;
 }
 
 static int
-opt_parse_count(const struct opt_def *d, char *arg, void *dst, char **why)
+opt_type_count(const struct opt_def *d, char *arg, void *dst, char **why)
 {
 	unsigned long long v;
 	char *end;
@@ -51,13 +51,13 @@ opt_parse_count(const struct opt_def *d, char *arg, void *dst, char **why)
 }
 
 static int
-opt_parse_duration(const struct opt_def *d, char *arg, void *dst, char **why)
+opt_type_duration(const struct opt_def *d, char *arg, void *dst, char **why)
 {
 	char *cause = NULL, least[32];
 	int64_t us;
 
-	if (units_parse_duration(arg, &us, &cause) == 0 && (double)us >= d->min &&
-	    us > 0) {
+	if (units_parse_duration(arg, &us, &cause) == 0 && us > 0 &&
+	    (double)us >= d->min) {
 		*(int64_t *)dst = us;
 		return 0;
 	}
@@ -73,7 +73,7 @@ opt_parse_duration(const struct opt_def *d, char *arg, void *dst, char **why)
 }
 
 static int
-opt_parse_rate(const struct opt_def *d, char *arg, void *dst, char **why)
+opt_type_rate(const struct opt_def *d, char *arg, void *dst, char **why)
 {
 	char *cause = NULL, lo[32], hi[32];
 	double v;
@@ -95,7 +95,7 @@ opt_parse_rate(const struct opt_def *d, char *arg, void *dst, char **why)
 }
 
 static int
-opt_parse_percent(const struct opt_def *d, char *arg, void *dst, char **why)
+opt_type_percent(const struct opt_def *d, char *arg, void *dst, char **why)
 {
 	char *cause = NULL, *with_sign = NULL;
 	double v;
@@ -117,7 +117,7 @@ opt_parse_percent(const struct opt_def *d, char *arg, void *dst, char **why)
 }
 
 static int
-opt_parse_string(const struct opt_def *d, char *arg, void *dst, char **why)
+opt_type_string(const struct opt_def *d, char *arg, void *dst, char **why)
 {
 	if (d->check != NULL && d->check(arg, why) != 0)
 		return -1;
@@ -126,28 +126,28 @@ opt_parse_string(const struct opt_def *d, char *arg, void *dst, char **why)
 }
 
 static int
-opt_parse_path(const struct opt_def *d, char *arg, void *dst, char **why)
+opt_type_path(const struct opt_def *d, char *arg, void *dst, char **why)
 {
 	if (*arg == '\0') {
 		xasprintf(why, "expected a file name");
 		return -1;
 	}
-	return opt_parse_string(d, arg, dst, why);
+	return opt_type_string(d, arg, dst, why);
 }
 
 static int
-opt_parse_url(const struct opt_def *d, char *arg, void *dst, char **why)
+opt_type_url(const struct opt_def *d, char *arg, void *dst, char **why)
 {
 	if ((strncmp(arg, "http://", 7) != 0 || arg[7] == '\0') &&
 	    (strncmp(arg, "https://", 8) != 0 || arg[8] == '\0')) {
 		xasprintf(why, "expected an http:// or https:// URL");
 		return -1;
 	}
-	return opt_parse_string(d, arg, dst, why);
+	return opt_type_string(d, arg, dst, why);
 }
 
 static int
-opt_parse_list(const struct opt_def *d, char *arg, void *dst, char **why)
+opt_type_list(const struct opt_def *d, char *arg, void *dst, char **why)
 {
 	struct opt_list *l = dst;
 
@@ -185,7 +185,7 @@ opt_nchoices(const struct opt_def *d)
 }
 
 static int
-opt_parse_choice(const struct opt_def *d, char *arg, void *dst, char **why)
+opt_type_choice(const struct opt_def *d, char *arg, void *dst, char **why)
 {
 	size_t i, n = opt_nchoices(d);
 	char *all;
@@ -202,16 +202,16 @@ opt_parse_choice(const struct opt_def *d, char *arg, void *dst, char **why)
 }
 
 static const struct opt_type_ops opt_types[OPT__COUNT] = {
-	[OPT_FLAG] = { .arg = NULL, .parse = opt_parse_flag },
-	[OPT_COUNT] = { .arg = "N", .parse = opt_parse_count },
-	[OPT_DURATION] = { .arg = "TIME", .parse = opt_parse_duration },
-	[OPT_RATE] = { .arg = "RATE", .parse = opt_parse_rate },
-	[OPT_PERCENT] = { .arg = "P%", .parse = opt_parse_percent },
-	[OPT_STRING] = { .arg = "TEXT", .parse = opt_parse_string },
-	[OPT_PATH] = { .arg = "FILE", .parse = opt_parse_path },
-	[OPT_URL] = { .arg = "URL", .parse = opt_parse_url },
-	[OPT_LIST] = { .arg = "TEXT", .parse = opt_parse_list },
-	[OPT_CHOICE] = { .arg = NULL, .parse = opt_parse_choice },
+	[OPT_FLAG] = { .arg = NULL, .parse = opt_type_flag },
+	[OPT_COUNT] = { .arg = "N", .parse = opt_type_count },
+	[OPT_DURATION] = { .arg = "TIME", .parse = opt_type_duration },
+	[OPT_RATE] = { .arg = "RATE", .parse = opt_type_rate },
+	[OPT_PERCENT] = { .arg = "P%", .parse = opt_type_percent },
+	[OPT_STRING] = { .arg = "TEXT", .parse = opt_type_string },
+	[OPT_PATH] = { .arg = "FILE", .parse = opt_type_path },
+	[OPT_URL] = { .arg = "URL", .parse = opt_type_url },
+	[OPT_LIST] = { .arg = "TEXT", .parse = opt_type_list },
+	[OPT_CHOICE] = { .arg = NULL, .parse = opt_type_choice },
 };
 
 /* --- the parse ---------------------------------------------------------- */
@@ -386,12 +386,15 @@ opt_find_short(struct opt_parser *p, char c, char **cause)
 		if (opt_takes(&p->t->defs[i], p->sc) &&
 		    p->t->defs[i].short_name == c)
 			return (int)i;
-	for (i = 0; i < p->t->ndefs; i++)
-		if (p->t->defs[i].name != NULL && p->t->defs[i].short_name == c) {
+	for (i = 0; i < p->t->ndefs; i++) {
+		const struct opt_def *d = &p->t->defs[i];
+
+		if (d->name != NULL && d->short_name == c) {
 			xasprintf(cause, "-%c (--%s) is not an option of %s", c,
-			    p->t->defs[i].name, p->sc->title);
+			    d->name, p->sc->title);
 			return -1;
 		}
+	}
 	xasprintf(cause, "unknown option '-%c'", c);
 	return -1;
 }

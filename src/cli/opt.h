@@ -54,7 +54,7 @@ struct opt_def {
 	/* STRING, PATH, LIST: a further check of each value; 0, or -1 and
 	 * *why set to what was expected. */
 	int	(*check)(const char *, char **why);
-	const char *arg;		/* its argument in --help; NULL: the type's */
+	const char *arg;		/* in --help; NULL: the type's */
 	const char *help;
 };
 
@@ -62,7 +62,7 @@ enum opt_rule_kind {
 	OPT_RULE_AT_MOST_ONE,		/* of opts */
 	OPT_RULE_ONE_OF,		/* at least one of opts */
 	OPT_RULE_NEEDS,			/* opts[0] only with opts[1] */
-	OPT_RULE_ONLY_IF,		/* options tagged tag only when allowed() */
+	OPT_RULE_ONLY_IF,		/* tagged options only if allowed() */
 	OPT_RULE__COUNT
 };
 
