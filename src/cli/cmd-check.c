@@ -1,4 +1,4 @@
-/* loadtop --check FILE...: validate scenarios without running them. */
+/* loadtop check FILE... (or --check): validate scenarios, run nothing. */
 #include "config.h"
 
 #include <stdio.h>
@@ -8,17 +8,14 @@
 #include "util.h"
 
 int
-cmd_check(int nfiles, char **files)
+cmd_check(struct cmd_opts *o)
 {
 	struct scn_errors errs = { 0 };
 	struct scenario *scn;
+	char **files = o->args.operands;
 	int i, rc = LT_EXIT_OK;
 
-	if (nfiles == 0) {
-		fprintf(stderr, "loadtop: --check needs at least one FILE\n");
-		return LT_EXIT_USAGE;
-	}
-	for (i = 0; i < nfiles; i++) {
+	for (i = 0; i < o->args.noperands; i++) {
 		if (scenario_load(files[i], &scn, &errs) != 0) {
 			scenario_errors_print(stderr, &errs);
 			scenario_errors_clear(&errs);

@@ -1,7 +1,6 @@
 /* loadtop compare: two reports side by side, and whether NEW regressed. */
 #include "config.h"
 
-#include <errno.h>
 #include <math.h>
 #include <stdbool.h>
 #include <stdio.h>
@@ -47,17 +46,6 @@ struct cmp_row {
 	const char *verdict;		/* better, worse, same, n/a */
 	bool regressed;
 };
-
-enum cmp_format { FMT_TEXT, FMT_MD, FMT_JSON };
-
-static int
-usage(void)
-{
-	fprintf(stderr, "usage: loadtop compare BASE NEW [--tolerance P%%] "
-	    "[--format text|md|json]\n"
-	    "BASE and NEW are report.json files or report directories.\n");
-	return LT_EXIT_USAGE;
-}
 
 static json_t *
 load_report(const char *arg, char **path)
@@ -223,100 +211,13 @@ print_json(const struct cmp_row *rows, size_t n, const char *bp,
 	json_decref(o);
 }
 
-static int
-parse_tolerance(const char *arg, double *tol)
+/* Each figure of both reports, judged; true when any regressed. */
+static bool
+compare_rows(struct cmp_row *rows, json_t *bj, json_t *nj, double tol)
 {
-	char *end, *cause = NULL;
-	double v;
-
-	if (strchr(arg, '%') != NULL) {
-		if (units_parse_percent(arg, &v, &cause) != 0) {
-			fprintf(stderr, "loadtop: --tolerance '%s': %s\n", arg,
-			    cause);
-			free(cause);
-			return -1;
-		}
-	} else {
-		errno = 0;
-		v = strtod(arg, &end);
-		if (end == arg || *end != '\0' || errno != 0 || v < 0) {
-			fprintf(stderr, "loadtop: --tolerance '%s': expected "
-			    "a percentage such as 10%%\n", arg);
-			return -1;
-		}
-	}
-	*tol = v / 100;
-	return 0;
-}
-
-int
-cmd_compare(int argc, char **argv)
-{
-	const char *files[2] = { NULL, NULL }, *fmt = "text";
-	struct cmp_row rows[LT_NELEM(cmp_metrics)];
-	enum cmp_format format;
-	double tol = 0.10;
-	json_t *bj, *nj;
-	char *bp = NULL, *np = NULL;
-	size_t i, nfiles = 0;
 	bool regressed = false;
-	int a;
+	size_t i;
 
-	for (a = 1; a < argc; a++) {
-		const char *arg = argv[a], *val = NULL;
-
-		if (strcmp(arg, "-h") == 0 || strcmp(arg, "--help") == 0) {
-			usage();
-			return LT_EXIT_OK;
-		}
-		if (strncmp(arg, "--tolerance", 11) == 0 ||
-		    strncmp(arg, "--format", 8) == 0) {
-			const char *eq = strchr(arg, '=');
-
-			if (eq != NULL)
-				val = eq + 1;
-			else if (a + 1 < argc)
-				val = argv[++a];
-			else
-				return usage();
-			if (arg[2] == 't') {
-				if (parse_tolerance(val, &tol) != 0)
-					return LT_EXIT_USAGE;
-			} else
-				fmt = val;
-			continue;
-		}
-		if (arg[0] == '-' && arg[1] != '\0') {
-			fprintf(stderr, "loadtop: compare: unknown option "
-			    "'%s'\n", arg);
-			return usage();
-		}
-		if (nfiles == 2)
-			return usage();
-		files[nfiles++] = arg;
-	}
-	if (nfiles != 2)
-		return usage();
-	if (strcmp(fmt, "text") == 0)
-		format = FMT_TEXT;
-	else if (strcmp(fmt, "md") == 0)
-		format = FMT_MD;
-	else if (strcmp(fmt, "json") == 0)
-		format = FMT_JSON;
-	else {
-		fprintf(stderr, "loadtop: --format '%s': expected text, md or "
-		    "json\n", fmt);
-		return LT_EXIT_USAGE;
-	}
-
-	bj = load_report(files[0], &bp);
-	nj = bj != NULL ? load_report(files[1], &np) : NULL;
-	if (bj == NULL || nj == NULL) {
-		json_decref(bj);
-		free(bp);
-		free(np);
-		return LT_EXIT_USAGE;
-	}
 	for (i = 0; i < LT_NELEM(cmp_metrics); i++) {
 		struct cmp_row *r = &rows[i];
 
@@ -327,12 +228,33 @@ cmd_compare(int argc, char **argv)
 		judge(r, tol);
 		regressed |= r->regressed;
 	}
-	if (format == FMT_JSON)
+	return regressed;
+}
+
+int
+cmd_compare(struct cmd_opts *o)
+{
+	struct cmp_row rows[LT_NELEM(cmp_metrics)];
+	double tol = o->given[O_TOLERANCE] ? o->tolerance_pct / 100 : 0.10;
+	json_t *bj, *nj;
+	char *bp = NULL, *np = NULL;
+	bool regressed;
+
+	bj = load_report(o->args.operands[0], &bp);
+	nj = bj != NULL ? load_report(o->args.operands[1], &np) : NULL;
+	if (bj == NULL || nj == NULL) {
+		json_decref(bj);
+		free(bp);
+		free(np);
+		return LT_EXIT_USAGE;
+	}
+	regressed = compare_rows(rows, bj, nj, tol);
+	if (o->format == CMD_FORMAT_JSON)
 		print_json(rows, LT_NELEM(rows), bp, np, tol, regressed);
 	else
 		print_text(rows, LT_NELEM(rows), bj, nj, bp, np, tol,
-		    format == FMT_MD);
-	if (format == FMT_TEXT)
+		    o->format == CMD_FORMAT_MD);
+	if (o->format == CMD_FORMAT_TEXT)
 		printf("\n%s\n", regressed ? "REGRESSION: NEW is worse than "
 		    "BASE beyond the tolerance" : "no regression beyond the "
 		    "tolerance");

@@ -59,7 +59,8 @@ free_port(char **cause)
 	if ((fd = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0)) < 0 ||
 	    bind(fd, (struct sockaddr *)&sa, sizeof sa) != 0 ||
 	    getsockname(fd, (struct sockaddr *)&sa, &len) != 0) {
-		xasprintf(cause, "cannot find a free port: %s", strerror(errno));
+		xasprintf(cause, "cannot find a free port: %s",
+		    strerror(errno));
 		if (fd >= 0)
 			close(fd);
 		return -1;
@@ -69,83 +70,117 @@ free_port(char **cause)
 	return port;
 }
 
-int
-cmd_demo(struct run_opts *ro)
+/* loadtop-target beside this loadtop, else the installed one. */
+static char *
+demo_find_target(const char *dir)
 {
-	struct procspawn_opts so = { 0 };
-	struct procspawn *child = NULL;
-	char *dir = self_dir(), *target = NULL, *scenario = NULL;
-	char *cand[3], *cmdline = NULL, *url = NULL, *log = NULL, *cause = NULL;
-	char desc[128];
-	int port, rc = LT_EXIT_RUNTIME, status;
-	bool installed;
-	size_t i;
+	char *cand[2] = { NULL, NULL }, *found;
 
-	cand[0] = cand[2] = NULL;
 	if (dir != NULL)
 		xasprintf(&cand[0], "%s/loadtop-target", dir);
 	xasprintf(&cand[1], "%s/loadtop-target", LT_BINDIR);
-	cand[2] = NULL;
-	target = find_first((const char *const *)cand, 2, X_OK);
-	for (i = 0; i < 2; i++)
-		free(cand[i]);
+	found = find_first((const char *const *)cand, 2, X_OK);
+	free(cand[0]);
+	free(cand[1]);
+	return found;
+}
 
-	cand[0] = NULL;
+static char *
+demo_find_scenario(const char *dir)
+{
+	char *cand[3] = { NULL, NULL, NULL }, *found;
+	bool installed = dir != NULL && strcmp(dir, LT_BINDIR) == 0;
+	size_t i;
+
 	if (dir != NULL)
 		xasprintf(&cand[0], "%s/scenarios/demo.yaml", dir);
 	/* An installed loadtop takes the installed scenario; one in a build
 	 * tree the source tree's. */
-	installed = dir != NULL && strcmp(dir, LT_BINDIR) == 0;
 	xasprintf(&cand[1], "%s/scenarios/demo.yaml", installed ?
 	    LT_PKGDATADIR : LT_SRCDIR);
 	xasprintf(&cand[2], "%s/scenarios/demo.yaml", installed ?
 	    LT_SRCDIR : LT_PKGDATADIR);
-	scenario = find_first((const char *const *)cand, 3, R_OK);
+	found = find_first((const char *const *)cand, 3, R_OK);
 	for (i = 0; i < 3; i++)
 		free(cand[i]);
-	free(dir);
+	return found;
+}
 
-	if (target == NULL || scenario == NULL) {
-		fprintf(stderr, "loadtop: demo needs loadtop-target and "
-		    "scenarios/demo.yaml beside loadtop or installed in %s "
-		    "and %s\n", LT_BINDIR, LT_PKGDATADIR);
-		goto out;
-	}
-	if ((port = free_port(&cause)) < 0)
-		goto fail;
+/* The bundled target, started on a free port, and ready. */
+struct demo_target {
+	struct procspawn *child;
+	char *url;
+	char *log;
+};
+
+static int
+demo_start(struct demo_target *t, const char *target, char **cause)
+{
+	struct procspawn_opts so = { 0 };
+	char *cmdline;
+	int port;
+
+	if ((port = free_port(cause)) < 0)
+		return -1;
 	xasprintf(&cmdline, "'%s' --port %d --quiet", target, port);
-	xasprintf(&url, "http://127.0.0.1:%d", port);
-	xasprintf(&log, "%s/loadtop-demo-target.%d.log",
+	xasprintf(&t->url, "http://127.0.0.1:%d", port);
+	xasprintf(&t->log, "%s/loadtop-demo-target.%d.log",
 	    getenv("TMPDIR") ? getenv("TMPDIR") : "/tmp", (int)getpid());
 	so.command = cmdline;
-	so.log_path = log;
+	so.log_path = t->log;
 	so.ready_port = port;
-	if ((child = proc_spawn_start(&so, &cause)) == NULL ||
-	    proc_spawn_wait_ready(child, &cause) != 0)
-		goto fail;
+	t->child = proc_spawn_start(&so, cause);
+	free(cmdline);
+	if (t->child == NULL || proc_spawn_wait_ready(t->child, cause) != 0)
+		return -1;
 	fprintf(stderr, "loadtop: demo: loadtop-target (pid %d) on %s, "
-	    "its log in %s\n", (int)proc_spawn_pid(child), url, log);
+	    "its log in %s\n", (int)proc_spawn_pid(t->child), t->url, t->log);
+	return 0;
+}
+
+/* Run the demo scenario on the started target, then stop it. */
+static int
+demo_run(struct cmd_opts *ro, struct demo_target *t, char *scenario)
+{
+	char desc[128];
+	int rc, status;
 
 	/* The demo's signed webhooks use loadtop-target's default secret. */
 	setenv("LOADTOP_TARGET_SECRET", "loadtop-demo-secret", 0);
 	ro->scenario_file = scenario;
-	ro->base_url = url;
-	ro->child = child;
+	ro->base_url = t->url;
+	ro->child = t->child;
 	rc = cmd_run(ro);
 
-	status = proc_spawn_stop(child);
+	status = proc_spawn_stop(t->child);
 	proc_spawn_describe(status, desc, sizeof desc);
 	if (!ro->quiet)
 		fprintf(stderr, "loadtop: demo: loadtop-target %s\n", desc);
-	goto out;
-fail:
-	fprintf(stderr, "loadtop: demo: %s\n", cause);
-out:
-	proc_spawn_free(child);
+	return rc;
+}
+
+int
+cmd_demo(struct cmd_opts *ro)
+{
+	struct demo_target t = { 0 };
+	char *dir = self_dir(), *target, *scenario, *cause = NULL;
+	int rc = LT_EXIT_RUNTIME;
+
+	target = demo_find_target(dir);
+	scenario = demo_find_scenario(dir);
+	free(dir);
+	if (target == NULL || scenario == NULL)
+		fprintf(stderr, "loadtop: demo needs loadtop-target and "
+		    "scenarios/demo.yaml beside loadtop or installed in %s "
+		    "and %s\n", LT_BINDIR, LT_PKGDATADIR);
+	else if (demo_start(&t, target, &cause) != 0)
+		fprintf(stderr, "loadtop: demo: %s\n", cause);
+	else
+		rc = demo_run(ro, &t, scenario);
+	proc_spawn_free(t.child);
 	free(cause);
-	free(cmdline);
-	free(url);
-	free(log);
+	free(t.url);
+	free(t.log);
 	free(target);
 	free(scenario);
 	return rc;

@@ -2,7 +2,6 @@
 #include "config.h"
 
 #include <curl/curl.h>
-#include <getopt.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -15,77 +14,12 @@
 #include "units.h"
 #include "util.h"
 
-enum {
-	OPT_PID = 256,
-	OPT_PID_FILE,
-	OPT_PROC_NAME,
-	OPT_PROC_TREE,
-	OPT_EXEC,
-	OPT_EXEC_LOG,
-	OPT_READY_URL,
-	OPT_READY_PORT,
-	OPT_READY_TIMEOUT,
-	OPT_DURATION,
-	OPT_INTERVAL,
-	OPT_SAMPLE_RATE,
-	OPT_HEALTH_URL,
-	OPT_METRICS_URL,
-	OPT_METRIC,
-	OPT_HELP,
-};
-
-static const struct option cmd_monitor_opts[] = {
-	{ "pid", required_argument, NULL, OPT_PID },
-	{ "pid-file", required_argument, NULL, OPT_PID_FILE },
-	{ "proc-name", required_argument, NULL, OPT_PROC_NAME },
-	{ "proc-tree", no_argument, NULL, OPT_PROC_TREE },
-	{ "exec", required_argument, NULL, OPT_EXEC },
-	{ "exec-log", required_argument, NULL, OPT_EXEC_LOG },
-	{ "ready-url", required_argument, NULL, OPT_READY_URL },
-	{ "ready-port", required_argument, NULL, OPT_READY_PORT },
-	{ "ready-timeout", required_argument, NULL, OPT_READY_TIMEOUT },
-	{ "duration", required_argument, NULL, OPT_DURATION },
-	{ "interval", required_argument, NULL, OPT_INTERVAL },
-	{ "sample-rate", required_argument, NULL, OPT_SAMPLE_RATE },
-	{ "health-url", required_argument, NULL, OPT_HEALTH_URL },
-	{ "metrics-url", required_argument, NULL, OPT_METRICS_URL },
-	{ "metric", required_argument, NULL, OPT_METRIC },
-	{ "help", no_argument, NULL, OPT_HELP },
-	{ NULL, 0, NULL, 0 },
-};
-
 static volatile sig_atomic_t cmd_monitor_interrupted;
 
 static void
 cmd_monitor_on_signal(int sig)
 {
 	cmd_monitor_interrupted = 1;
-}
-
-static void
-cmd_monitor_usage(FILE *f)
-{
-	fprintf(f,
-	    "Usage: loadtop monitor (--pid N | --pid-file F | --proc-name NAME |\n"
-	    "                        --exec CMD) [OPTION]...\n"
-	    "Watch a process: CPU, memory, threads, fds, health, leaks.\n\n"
-	    "  --pid N             the process with this PID\n"
-	    "  --pid-file F        the process whose PID is in F\n"
-	    "  --proc-name NAME    the process with this comm or argv[0]\n"
-	    "  --proc-tree         the process and all its descendants\n"
-	    "  --exec CMD          start CMD and watch it; stopped at the end\n"
-	    "  --exec-log FILE     append CMD's output to FILE\n"
-	    "  --ready-url URL     wait until URL answers before watching\n"
-	    "  --ready-port N      wait until 127.0.0.1:N accepts\n"
-	    "  --ready-timeout D   give up waiting after D (default 10s)\n"
-	    "  --duration D        stop after D (default: until it exits)\n"
-	    "  --interval D        print a line every D (default 1s)\n"
-	    "  --sample-rate HZ    samples per second (default 4)\n"
-	    "  --health-url URL    GET URL every second; 200-399 is up\n"
-	    "  --metrics-url URL   scrape Prometheus metrics from URL\n"
-	    "  --metric SELECTOR   a metric to show (repeatable)\n\n"
-	    "Lines go to stderr, the summary to stdout.  Exit status: 0 ok,\n"
-	    "2 usage error, 3 the process cannot be found or started.\n");
 }
 
 static char *
@@ -182,158 +116,70 @@ cmd_monitor_summary(const struct monitor_view *v)
 		    monitor_event_name(v->events[i].kind), v->events[i].msg);
 }
 
-static int
-cmd_monitor_hz(const char *s, double *hz, char **cause)
+/* Which process, how to start it, and how to watch it. */
+static void
+cmd_monitor_setup(const struct cmd_opts *o, struct procfind_spec *spec,
+    struct procspawn_opts *so, struct monitor_config *cfg)
 {
-	char *end;
-
-	*hz = strtod(s, &end);
-	if (end == s || *end != '\0' || !(*hz > 0 && *hz <= 100)) {
-		xasprintf(cause, "sample rate '%s': expected 0.1 to 100", s);
-		return -1;
-	}
-	return 0;
+	memset(spec, 0, sizeof *spec);
+	memset(so, 0, sizeof *so);
+	spec->pid = (pid_t)o->pid;
+	spec->pid_file = o->pid_file;
+	spec->name = o->proc_name;
+	spec->tree = o->proc_tree;
+	so->command = o->exec_cmd;
+	so->log_path = o->exec_log;
+	so->ready_url = o->ready_url;
+	so->ready_port = (int)o->ready_port;
+	so->ready_timeout_us = o->ready_timeout_us;
+	monitor_config_default(cfg);
+	cfg->tree = o->proc_tree;
+	if (o->sample_hz > 0)
+		cfg->sample_hz = o->sample_hz;
+	cfg->health_url = o->health_url;
+	cfg->metrics_url = o->metrics_url;
+	cfg->metrics = (const char *const *)o->metrics.v;
+	cfg->nmetrics = o->metrics.n;
 }
 
-int
-cmd_monitor(int argc, char **argv)
+/* Find or start the process, and begin watching it; NULL and *cause when
+ * it cannot be (a child started is in *child either way). */
+static struct monitor *
+cmd_monitor_start(const struct cmd_opts *o, struct procspawn **child,
+    char **cause)
 {
-	struct procfind_spec spec = { 0 };
-	struct procspawn_opts so = { 0 };
-	struct procspawn *child = NULL;
+	struct procfind_spec spec;
+	struct procspawn_opts so;
 	struct monitor_config cfg;
-	struct monitor_view v;
-	struct monitor *m = NULL;
-	struct sigaction sa;
-	const char **metrics = NULL;
-	char *cause = NULL, *end;
-	int64_t duration = 0, interval = 1000000, t0, next, deadline = 0;
-	size_t nmetrics = 0;
-	long n;
-	int c, rc = LT_EXIT_OK, status;
+	struct monitor *m;
 
-	monitor_config_default(&cfg);
-	optind = 1;
-	while ((c = getopt_long(argc, argv, "+", cmd_monitor_opts,
-	    NULL)) != -1) {
-		switch (c) {
-		case OPT_PID:
-			n = strtol(optarg, &end, 10);
-			if (end == optarg || *end != '\0' || n <= 0) {
-				xasprintf(&cause, "--pid '%s': not a PID", optarg);
-				goto usage;
-			}
-			spec.pid = (pid_t)n;
-			break;
-		case OPT_PID_FILE:
-			spec.pid_file = optarg;
-			break;
-		case OPT_PROC_NAME:
-			spec.name = optarg;
-			break;
-		case OPT_PROC_TREE:
-			spec.tree = cfg.tree = true;
-			break;
-		case OPT_EXEC:
-			so.command = optarg;
-			break;
-		case OPT_EXEC_LOG:
-			so.log_path = optarg;
-			break;
-		case OPT_READY_URL:
-			so.ready_url = optarg;
-			break;
-		case OPT_READY_PORT:
-			so.ready_port = atoi(optarg);
-			break;
-		case OPT_READY_TIMEOUT:
-			if (units_parse_duration(optarg, &so.ready_timeout_us,
-			    &cause) != 0)
-				goto usage;
-			break;
-		case OPT_DURATION:
-			if (units_parse_duration(optarg, &duration, &cause) != 0)
-				goto usage;
-			break;
-		case OPT_INTERVAL:
-			if (units_parse_duration(optarg, &interval, &cause) != 0)
-				goto usage;
-			if (interval < 10000) {
-				xasprintf(&cause, "--interval: at least 10ms");
-				goto usage;
-			}
-			break;
-		case OPT_SAMPLE_RATE:
-			if (cmd_monitor_hz(optarg, &cfg.sample_hz, &cause) != 0)
-				goto usage;
-			break;
-		case OPT_HEALTH_URL:
-			cfg.health_url = optarg;
-			break;
-		case OPT_METRICS_URL:
-			cfg.metrics_url = optarg;
-			break;
-		case OPT_METRIC:
-			metrics = xreallocarray(metrics, nmetrics + 1,
-			    sizeof *metrics);
-			metrics[nmetrics++] = optarg;
-			break;
-		case OPT_HELP:
-			cmd_monitor_usage(stdout);
-			return LT_EXIT_OK;
-		default:
-			goto usage;
-		}
-	}
-	if (optind != argc) {
-		xasprintf(&cause, "unexpected argument '%s'", argv[optind]);
-		goto usage;
-	}
-	if ((spec.pid != 0) + (spec.pid_file != NULL) + (spec.name != NULL) +
-	    (so.command != NULL) != 1) {
-		xasprintf(&cause, "give one of --pid, --pid-file, --proc-name "
-		    "or --exec");
-		goto usage;
-	}
-	if (so.command == NULL && (so.ready_url != NULL || so.ready_port)) {
-		xasprintf(&cause, "--ready-url and --ready-port need --exec");
-		goto usage;
-	}
-	if (cfg.metrics_url == NULL && nmetrics > 0) {
-		xasprintf(&cause, "--metric needs --metrics-url");
-		goto usage;
-	}
-	cfg.metrics = metrics;
-	cfg.nmetrics = nmetrics;
-
-	curl_global_init(CURL_GLOBAL_DEFAULT);
-	memset(&sa, 0, sizeof sa);
-	sa.sa_handler = cmd_monitor_on_signal;
-	sigaction(SIGINT, &sa, NULL);
-	sigaction(SIGTERM, &sa, NULL);
-
+	cmd_monitor_setup(o, &spec, &so, &cfg);
 	if (so.command != NULL) {
-		if ((child = proc_spawn_start(&so, &cause)) == NULL ||
-		    proc_spawn_wait_ready(child, &cause) != 0) {
-			rc = LT_EXIT_RUNTIME;
-			goto out;
-		}
-		cfg.pid = proc_spawn_pid(child);
-		cfg.child = child;
-	} else if (proc_find_resolve(&spec, &cfg.pid, &cause) != 0) {
-		rc = LT_EXIT_RUNTIME;
-		goto out;
+		if ((*child = proc_spawn_start(&so, cause)) == NULL ||
+		    proc_spawn_wait_ready(*child, cause) != 0)
+			return NULL;
+		cfg.pid = proc_spawn_pid(*child);
+		cfg.child = *child;
+	} else if (proc_find_resolve(&spec, &cfg.pid, cause) != 0)
+		return NULL;
+	if ((m = monitor_new(&cfg, cause)) == NULL)
+		return NULL;
+	if (monitor_start(m, cause) != 0) {
+		monitor_free(m);
+		return NULL;
 	}
-	if ((m = monitor_new(&cfg, &cause)) == NULL ||
-	    monitor_start(m, &cause) != 0) {
-		rc = LT_EXIT_RUNTIME;
-		goto out;
-	}
+	return m;
+}
 
-	t0 = util_now_us();
-	if (duration > 0)
-		deadline = t0 + duration;
-	next = t0 + interval;
+/* A line per interval until the process exits, the duration is over or
+ * a signal comes; then the last line and the summary. */
+static void
+cmd_monitor_watch(struct monitor *m, int64_t duration, int64_t interval)
+{
+	struct monitor_view v;
+	int64_t t0 = util_now_us(), next = t0 + interval;
+	int64_t deadline = duration > 0 ? t0 + duration : 0;
+
 	while (!cmd_monitor_interrupted) {
 		int64_t now = util_now_us(), wait = next - now;
 
@@ -358,32 +204,46 @@ cmd_monitor(int argc, char **argv)
 	cmd_monitor_line(&v, t0);
 	cmd_monitor_summary(&v);
 	monitor_view_clear(&v);
+}
 
-out:
+static void
+cmd_monitor_catch_signals(void)
+{
+	struct sigaction sa;
+
+	memset(&sa, 0, sizeof sa);
+	sa.sa_handler = cmd_monitor_on_signal;
+	sigaction(SIGINT, &sa, NULL);
+	sigaction(SIGTERM, &sa, NULL);
+}
+
+int
+cmd_monitor(struct cmd_opts *o)
+{
+	struct procspawn *child = NULL;
+	struct monitor *m;
+	char *cause = NULL, how[96];
+	int rc = LT_EXIT_OK, status;
+
+	curl_global_init(CURL_GLOBAL_DEFAULT);
+	cmd_monitor_catch_signals();
+	if ((m = cmd_monitor_start(o, &child, &cause)) != NULL)
+		cmd_monitor_watch(m, o->duration_us, o->interval_us > 0 ?
+		    o->interval_us : 1000000);
+	else
+		rc = LT_EXIT_RUNTIME;
 	if (child != NULL) {
 		status = proc_spawn_stop(child);
 		if (m != NULL) {
-			char how[96];
-
 			proc_spawn_describe(status, how, sizeof how);
 			printf("stopped: %s\n", how);
 		}
 	}
 	monitor_free(m);
 	proc_spawn_free(child);
-	free(metrics);
 	if (cause != NULL) {
 		fprintf(stderr, "loadtop monitor: %s\n", cause);
 		free(cause);
 	}
 	return rc;
-
-usage:
-	if (cause != NULL) {
-		fprintf(stderr, "loadtop monitor: %s\n", cause);
-		free(cause);
-	}
-	fprintf(stderr, "Try 'loadtop monitor --help' for more information.\n");
-	free(metrics);
-	return LT_EXIT_USAGE;
 }

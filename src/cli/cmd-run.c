@@ -64,9 +64,66 @@ append(char **buf, const char *fmt, ...)
 	free(more);
 }
 
+/* The one request: URL, method, headers and body. */
+static void
+adhoc_request(char **y, const struct cmd_opts *o)
+{
+	size_t i;
+
+	append(y, "requests:\n  - url: ");
+	yaml_quote(y, o->url);
+	append(y, "\n    method: ");
+	yaml_quote(y, o->method != NULL ? o->method : "GET");
+	append(y, "\n");
+	if (o->headers.n > 0)
+		append(y, "    headers:\n");
+	for (i = 0; i < o->headers.n; i++) {
+		const char *colon = strchr(o->headers.v[i], ':');
+		char *name = xstrndup(o->headers.v[i],
+		    (size_t)(colon - o->headers.v[i]));
+		const char *v = colon + 1;
+
+		while (*v == ' ')
+			v++;
+		append(y, "      ");
+		yaml_quote(y, name);
+		append(y, ": ");
+		yaml_quote(y, v);
+		append(y, "\n");
+		free(name);
+	}
+	if (o->body != NULL || o->body_file != NULL) {
+		append(y, "    %s: ", o->body != NULL ? "body" : "body_file");
+		yaml_quote(y, o->body != NULL ? o->body : o->body_file);
+		append(y, "\n");
+	}
+}
+
+/* The one phase: a burst of -n requests, else a sustained load. */
+static void
+adhoc_phase(char **y, const struct cmd_opts *o)
+{
+	append(y, "phases:\n");
+	if (o->requests > 0 && o->rate > 0)
+		append(y, "  - {kind: sustained, rate: %.6f, duration: %lldus, "
+		    "connections: %u}\n", o->rate,
+		    (long long)((double)o->requests / o->rate * 1e6),
+		    o->conns);
+	else if (o->requests > 0)
+		append(y, "  - {kind: burst, requests: %u, concurrency: %u}\n",
+		    o->requests, LT_MIN(o->conns, o->requests));
+	else if (o->rate > 0)
+		append(y, "  - {kind: sustained, rate: %.6f, duration: %lldus, "
+		    "connections: %u}\n", o->rate, (long long)o->duration_us,
+		    o->conns);
+	else
+		append(y, "  - {kind: sustained, users: %u, "
+		    "duration: %lldus}\n", o->conns, (long long)o->duration_us);
+}
+
 /* The ad-hoc scenario, as YAML for the one validator we have. */
 static char *
-adhoc_yaml(const struct run_opts *o)
+adhoc_yaml(const struct cmd_opts *o)
 {
 	char *y = xstrdup("version: 1\nname: ");
 	size_t i;
@@ -77,68 +134,20 @@ adhoc_yaml(const struct run_opts *o)
 	    o->insecure ? "true" : "false");
 	if (o->timeout_us > 0)
 		append(&y, "  timeout: %lldus\n", (long long)o->timeout_us);
-	append(&y, "requests:\n  - url: ");
-	yaml_quote(&y, o->url);
-	append(&y, "\n    method: ");
-	yaml_quote(&y, o->method != NULL ? o->method : "GET");
-	append(&y, "\n");
-	if (o->nheaders > 0) {
-		append(&y, "    headers:\n");
-		for (i = 0; i < o->nheaders; i++) {
-			const char *colon = strchr(o->headers[i], ':');
-			char *name = xstrndup(o->headers[i],
-			    (size_t)(colon - o->headers[i]));
-			const char *v = colon + 1;
-
-			while (*v == ' ')
-				v++;
-			append(&y, "      ");
-			yaml_quote(&y, name);
-			append(&y, ": ");
-			yaml_quote(&y, v);
-			append(&y, "\n");
-			free(name);
-		}
-	}
-	if (o->body != NULL) {
-		append(&y, "    body: ");
-		yaml_quote(&y, o->body);
-		append(&y, "\n");
-	} else if (o->body_file != NULL) {
-		append(&y, "    body_file: ");
-		yaml_quote(&y, o->body_file);
-		append(&y, "\n");
-	}
-	append(&y, "phases:\n");
-	if (o->requests > 0 && o->rate > 0)
-		append(&y, "  - {kind: sustained, rate: %.6f, duration: %lldus, "
-		    "connections: %u}\n", o->rate,
-		    (long long)((double)o->requests / o->rate * 1e6),
-		    o->conns);
-	else if (o->requests > 0)
-		append(&y, "  - {kind: burst, requests: %llu, concurrency: %u}\n",
-		    (unsigned long long)o->requests,
-		    (unsigned)LT_MIN((uint64_t)o->conns, o->requests));
-	else if (o->rate > 0)
-		append(&y, "  - {kind: sustained, rate: %.6f, duration: %lldus, "
-		    "connections: %u}\n", o->rate, (long long)o->duration_us,
-		    o->conns);
-	else
-		append(&y, "  - {kind: sustained, users: %u, duration: %lldus}\n",
-		    o->conns, (long long)o->duration_us);
-	if (o->nthresholds > 0) {
+	adhoc_request(&y, o);
+	adhoc_phase(&y, o);
+	if (o->thresholds.n > 0)
 		append(&y, "thresholds:\n");
-		for (i = 0; i < o->nthresholds; i++) {
-			append(&y, "  - ");
-			yaml_quote(&y, o->thresholds[i]);
-			append(&y, "\n");
-		}
+	for (i = 0; i < o->thresholds.n; i++) {
+		append(&y, "  - ");
+		yaml_quote(&y, o->thresholds.v[i]);
+		append(&y, "\n");
 	}
 	return y;
 }
 
 static int
-load(const struct run_opts *o, struct scenario **scn)
+load(const struct cmd_opts *o, struct scenario **scn)
 {
 	struct scn_errors errs = { 0 };
 	char *yaml;
@@ -192,7 +201,7 @@ verdict(const struct snapshot *s)
  * stops the run.
  */
 static void
-run_loop_headless(const struct control *ctl, const struct run_opts *o,
+run_loop_headless(const struct control *ctl, const struct cmd_opts *o,
     const sigset_t *sigs)
 {
 	struct snapshot *s;
@@ -225,36 +234,68 @@ run_loop_headless(const struct control *ctl, const struct run_opts *o,
 	}
 }
 
-/* After the run: the summary, the thresholds, the report, the exit code. */
-static int
-run_finish(struct engine *e, const struct run_opts *o,
+/* The dashboard on a terminal, else progress lines, until the run ends. */
+static void
+run_watch(struct control *ctl, const struct cmd_opts *o,
+    const struct run_target *target, const sigset_t *sigs)
+{
+	/* The dashboard's 's': quiet, for the screen is curses'. */
+	struct report_opts now = { .path = o->report_path,
+	    .target_log = target->log_path, .quiet = true };
+	struct ui_opts uo = { .fps = o->fps };
+
+	if (!o->no_report) {
+		ctl->report = report_now;
+		ctl->report_arg = &now;
+	}
+	if (o->headless || ui_run(ctl, &uo, sigs) != 0)
+		run_loop_headless(ctl, o, sigs);
+	ctl->report = NULL;
+	ctl->report_arg = NULL;
+}
+
+static void
+run_report(const struct snapshot *s, const struct cmd_opts *o,
     const struct run_target *target, const struct verdict_watch *w)
 {
-	struct snapshot *s = engine_snapshot(e);
-	struct report_opts ro = { 0 };
-	struct verdict v;
+	struct report_opts ro = { .path = o->report_path,
+	    .target_log = target->log_path };
 	char *dir, *cause = NULL;
+
+	if (target->child != NULL)
+		ro.target_command = o->exec_cmd != NULL ? o->exec_cmd :
+		    s->scn->target.process.exec;
+	ro.abort_why = w->aborted ? w->why : NULL;
+	if ((dir = report_write(s, &ro, &cause)) == NULL) {
+		fprintf(stderr, "loadtop: the report could not be written: "
+		    "%s\n", cause);
+		free(cause);
+	}
+	free(dir);
+}
+
+/* After the run: the summary, the thresholds, the report, the exit code. */
+static int
+run_finish(const struct control *ctl, const struct cmd_opts *o,
+    const struct run_target *target, const struct verdict_watch *w)
+{
+	struct snapshot *s;
+	struct verdict v;
 	int rc;
 
+	control_wait(ctl, -1);
+	if ((s = control_snapshot(ctl)) == NULL) {
+		fprintf(stderr, "loadtop: the run ended before its first "
+		    "snapshot\n");
+		return LT_EXIT_RUNTIME;
+	}
 	headless_summary(stdout, s);
 	verdict_eval(s, &v);
 	verdict_print(stdout, s, &v);
 	if (w->aborted)
 		fprintf(stderr, "loadtop: stopped early: %s\n", w->why);
-	if (!o->no_report) {
-		ro.path = o->report_path;
-		ro.target_log = target->log_path;
-		if (target->child != NULL)
-			ro.target_command = o->exec_cmd != NULL ? o->exec_cmd :
-			    s->scn->target.process.exec;
-		ro.abort_why = w->aborted ? w->why : NULL;
-		if ((dir = report_write(s, &ro, &cause)) == NULL) {
-			fprintf(stderr, "loadtop: the report could not be "
-			    "written: %s\n", cause);
-			free(cause);
-		}
-		free(dir);
-	}
+	if (!o->no_report)
+		run_report(s, o, target, w);
 	rc = verdict(s);
 	if (rc == LT_EXIT_OK && !v.passed)
 		rc = LT_EXIT_THRESHOLD;
@@ -276,69 +317,108 @@ run_fail(const char *what, char *cause, struct run_target *target,
 	return LT_EXIT_RUNTIME;
 }
 
-int
-cmd_run(const struct run_opts *o)
+bool
+cmd_is_url(const char *s)
 {
-	struct engine_opts eo = { 0 };
+	return strncmp(s, "http://", 7) == 0 || strncmp(s, "https://", 8) == 0;
+}
+
+/* The operand, a scenario or a URL; an ad-hoc run's defaults. */
+static void
+run_bind(struct cmd_opts *o)
+{
+	if (o->args.noperands > 0) {
+		if (cmd_is_url(o->args.operands[0]))
+			o->url = o->args.operands[0];
+		else
+			o->scenario_file = o->args.operands[0];
+	}
+	if (o->url != NULL) {
+		if (o->conns == 0)
+			o->conns = 10;
+		if (o->duration_us == 0)
+			o->duration_us = 10000000;
+	}
+}
+
+/* The scenario, with the command line's thresholds; an exit code. */
+static int
+run_scenario(const struct cmd_opts *o, struct scenario **scn)
+{
+	char *cause = NULL;
+
+	if (load(o, scn) != 0)
+		return LT_EXIT_USAGE;
+	/* The ad-hoc scenario has them already; a file gets them added. */
+	if (o->scenario_file != NULL && verdict_add_thresholds(*scn,
+	    o->thresholds.v, o->thresholds.n, &cause) != 0) {
+		fprintf(stderr, "loadtop: %s\n", cause);
+		free(cause);
+		scenario_free(*scn);
+		return LT_EXIT_USAGE;
+	}
+	return LT_EXIT_OK;
+}
+
+/* Signals are taken by the main thread, never by the others. */
+static void
+run_block_signals(sigset_t *sigs, sigset_t *old)
+{
+	sigemptyset(sigs);
+	sigaddset(sigs, SIGINT);
+	sigaddset(sigs, SIGTERM);
+	sigaddset(sigs, SIGHUP);
+	pthread_sigmask(SIG_BLOCK, sigs, old);
+	signal(SIGPIPE, SIG_IGN);
+}
+
+/* The engine on scn, started; NULL with *cause set when it cannot be. */
+static struct engine *
+run_start(const struct scenario *scn, const struct cmd_opts *o,
+    const struct run_target *target, struct verdict_watch *watch,
+    char **cause)
+{
+	struct engine_opts eo = { .threads = o->threads,
+	    .interval_us = o->interval_us, .monitor = target->monitor,
+	    .on_snapshot = verdict_watch_snapshot, .snapshot_arg = watch };
+	struct engine *e;
+
+	if ((e = engine_new(scn, &eo, cause)) == NULL)
+		return NULL;
+	/* Before the start: the first snapshot may abort the run. */
+	watch->control = engine_control(e);
+	if (engine_start(e, cause) != 0) {
+		engine_free(e);
+		return NULL;
+	}
+	return e;
+}
+
+int
+cmd_run(struct cmd_opts *o)
+{
 	struct run_target target;
 	struct scenario *scn = NULL;
-	struct engine *e = NULL;
+	struct engine *e;
 	struct verdict_watch watch = { 0 };
+	struct control ctl;
 	sigset_t sigs, old;
 	char *cause = NULL;
 	int rc;
 
+	run_bind(o);
 	curl_global_init(CURL_GLOBAL_DEFAULT);
-	if (load(o, &scn) != 0)
-		return LT_EXIT_USAGE;
-	/* The ad-hoc scenario has them already; a file gets them added. */
-	if (o->scenario_file != NULL && verdict_add_thresholds(scn,
-	    o->thresholds, o->nthresholds, &cause) != 0) {
-		fprintf(stderr, "loadtop: %s\n", cause);
-		free(cause);
-		scenario_free(scn);
-		return LT_EXIT_USAGE;
-	}
-
-	/* Signals are taken by the main thread, never by the others. */
-	sigemptyset(&sigs);
-	sigaddset(&sigs, SIGINT);
-	sigaddset(&sigs, SIGTERM);
-	sigaddset(&sigs, SIGHUP);
-	pthread_sigmask(SIG_BLOCK, &sigs, &old);
-	signal(SIGPIPE, SIG_IGN);
-
+	if ((rc = run_scenario(o, &scn)) != LT_EXIT_OK)
+		return rc;
+	run_block_signals(&sigs, &old);
 	if (run_target_open(&target, o, scn, &cause) != 0)
 		return run_fail("target process: ", cause, &target, scn, &old,
 		    o->quiet);
-	eo.threads = o->threads;
-	eo.interval_us = o->interval_us;
-	eo.monitor = target.monitor;
-	eo.on_snapshot = verdict_watch_snapshot;
-	eo.snapshot_arg = &watch;
-	if ((e = engine_new(scn, &eo, &cause)) != NULL)
-		watch.control = engine_control(e);
-	if (e == NULL || engine_start(e, &cause) != 0) {
-		engine_free(e);
+	if ((e = run_start(scn, o, &target, &watch, &cause)) == NULL)
 		return run_fail("", cause, &target, scn, &old, o->quiet);
-	}
-
-	{
-		/* The dashboard's 's': quiet, for the screen is curses'. */
-		struct report_opts now = { .path = o->report_path,
-		    .target_log = target.log_path, .quiet = true };
-		struct ui_opts uo = { .fps = o->fps };
-		struct control ctl = engine_control(e);
-
-		if (!o->no_report) {
-			ctl.report = report_now;
-			ctl.report_arg = &now;
-		}
-		/* The dashboard on a terminal, else progress lines. */
-		if (o->headless || ui_run(&ctl, &uo, &sigs) != 0)
-			run_loop_headless(&ctl, o, &sigs);
-	}
-	rc = run_finish(e, o, &target, &watch);
+	ctl = engine_control(e);
+	run_watch(&ctl, o, &target, &sigs);
+	rc = run_finish(&ctl, o, &target, &watch);
 
 	engine_free(e);
 	run_target_close(&target, o->quiet);

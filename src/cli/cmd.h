@@ -1,4 +1,9 @@
-/* The subcommands of loadtop; each returns an exit code (util.h). */
+/*
+ * The commands of loadtop and the options they take.  Every option is in
+ * one table (cmd-options.c) that says which commands take it; main.c's
+ * command table says what each command is.  Each command's function
+ * returns an exit code (util.h).
+ */
 #ifndef LT_CMD_H
 #define LT_CMD_H
 
@@ -6,36 +11,100 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "opt.h"
+
 struct procspawn;
 
-/* What the command line asks of a run. */
-struct run_opts {
-	const char *scenario_file;	/* or, ad hoc: */
+/* The commands, as the bits of the option table's cmds. */
+enum cmd_id {
+	CMD_RUN = 1 << 0,		/* loadtop SCENARIO.yaml | URL */
+	CMD_DEMO = 1 << 1,
+	CMD_MONITOR = 1 << 2,
+	CMD_COMPARE = 1 << 3,
+	CMD_CHECK = 1 << 4,
+};
+
+/* The options, as indexes into cmd_options. */
+enum cmd_opt {
+	O_CONNECTIONS,
+	O_DURATION,
+	O_REQUESTS,
+	O_RATE,
+	O_METHOD,
+	O_HEADER,
+	O_BODY,
+	O_BODY_FILE,
+	O_HTTP2,
+	O_INSECURE,
+	O_TIMEOUT,
+	O_BASE_URL,
+	O_PID,
+	O_PID_FILE,
+	O_PROC_NAME,
+	O_PROC_TREE,
+	O_EXEC,
+	O_EXEC_LOG,
+	O_READY_URL,
+	O_READY_PORT,
+	O_READY_TIMEOUT,
+	O_SAMPLE_RATE,
+	O_HEALTH_URL,
+	O_METRICS_URL,
+	O_METRIC,
+	O_THREADS,
+	O_INTERVAL,
+	O_HEADLESS,
+	O_FPS,
+	O_QUIET,
+	O_THRESHOLD,
+	O_REPORT,
+	O_NO_REPORT,
+	O_TOLERANCE,
+	O_FORMAT,
+	O_CHECK,
+	O_HELP,
+	O_VERSION,
+	O__COUNT
+};
+
+/* Tags of options, for the rules. */
+#define CMD_TAG_ADHOC 0x1		/* a run's, with a URL only */
+
+/* compare --format. */
+enum cmd_format { CMD_FORMAT_TEXT, CMD_FORMAT_MD, CMD_FORMAT_JSON };
+
+/* What the command line asks, for whichever command. */
+struct cmd_opts {
+	/* A run: the scenario, or the URL of an ad-hoc one. */
+	const char *scenario_file;
 	const char *url;
 	unsigned conns;
-	int64_t duration_us;
-	uint64_t requests;
+	int64_t duration_us;		/* monitor: 0 is until the end */
+	unsigned requests;
 	double rate;
 	const char *method;
-	char **headers;
-	size_t nheaders;
+	struct opt_list headers;
 	const char *body;
 	const char *body_file;
 	bool http2;
 	bool insecure;
 	int64_t timeout_us;
-	char **thresholds;
-	size_t nthresholds;
-	/* Either way: */
+	struct opt_list thresholds;
 	const char *base_url;		/* replaces the scenario's */
 	/* The target process (else the scenario's target.process). */
-	int pid;
+	unsigned pid;
 	const char *pid_file;
 	const char *proc_name;
 	bool proc_tree;
 	const char *exec_cmd;
+	const char *exec_log;
 	const char *ready_url;
+	unsigned ready_port;
+	int64_t ready_timeout_us;
 	double sample_hz;
+	const char *health_url;
+	const char *metrics_url;
+	struct opt_list metrics;
 	struct procspawn *child;	/* started by loadtop demo */
 	unsigned threads;
 	int64_t interval_us;
@@ -45,14 +114,30 @@ struct run_opts {
 	/* The report written at the end (report.h). */
 	const char *report_path;	/* --report; NULL: a stamped name */
 	bool no_report;
+	/* compare */
+	double tolerance_pct;
+	int format;			/* enum cmd_format */
+	/* Actions rather than settings. */
+	bool check;
+	bool help;
+	bool version;
+	/* What the parse found. */
+	bool given[O__COUNT];
+	struct opt_args args;
 };
 
-int	 cmd_check(int nfiles, char **files);
-int	 cmd_run(const struct run_opts *);
-int	 cmd_monitor(int argc, char **argv);
-/* Compare two reports: BASE NEW [--tolerance P%] [--format F]. */
-int	 cmd_compare(int argc, char **argv);
+extern const struct opt_table cmd_options;
+
+/* Is the run's operand a URL (an ad-hoc run)? */
+bool	 cmd_is_url(const char *);
+
+int	 cmd_check(struct cmd_opts *);
+/* A scenario file or a URL, from the operand or from loadtop demo. */
+int	 cmd_run(struct cmd_opts *);
+int	 cmd_monitor(struct cmd_opts *);
+/* Compare two reports, BASE and NEW. */
+int	 cmd_compare(struct cmd_opts *);
 /* Start loadtop-target on a free port and run the demo scenario on it. */
-int	 cmd_demo(struct run_opts *);
+int	 cmd_demo(struct cmd_opts *);
 
 #endif

@@ -29,7 +29,7 @@ exec_log_path(void)
 }
 
 int
-run_target_open(struct run_target *t, const struct run_opts *o,
+run_target_open(struct run_target *t, const struct cmd_opts *o,
     const struct scenario *scn, char **cause)
 {
 	const struct scn_process *sp = &scn->target.process;
@@ -66,7 +66,7 @@ run_target_open(struct run_target *t, const struct run_opts *o,
 		pid = proc_spawn_pid(t->child);
 		cfg.child = t->child;
 	} else if (cli || sp->pid || sp->pid_file || sp->name) {
-		spec.pid = cli ? o->pid : sp->pid;
+		spec.pid = cli ? (pid_t)o->pid : sp->pid;
 		spec.pid_file = cli ? o->pid_file : sp->pid_file;
 		spec.name = cli ? o->proc_name : sp->name;
 		spec.tree = cfg.tree;

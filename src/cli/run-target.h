@@ -17,7 +17,7 @@ struct run_target {
 /* Choose, maybe start, and begin watching the target; 0 when there is
  * nothing to watch.  Command-line flags take precedence over the
  * scenario's target.process. */
-int	 run_target_open(struct run_target *, const struct run_opts *,
+int	 run_target_open(struct run_target *, const struct cmd_opts *,
 	     const struct scenario *, char **cause);
 /* Stop watching, and stop the service if we started it. */
 void	 run_target_close(struct run_target *, bool quiet);
