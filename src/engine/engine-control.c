@@ -119,7 +119,8 @@ engine_control_wait(void *self, int64_t timeout_us)
 	return done;
 }
 
-struct snapshot *
+/* The latest snapshot, held for the caller. */
+static struct snapshot *
 engine_snapshot(struct engine *e)
 {
 	struct snapshot *s;

@@ -41,8 +41,6 @@ int	 engine_start(struct engine *, char **cause);
  * publishes a snapshot that shows them.
  */
 struct control engine_control(struct engine *);
-/* The latest snapshot, held for the caller (snapshot_release it). */
-struct snapshot *engine_snapshot(struct engine *);
 void	 engine_free(struct engine *);
 
 #endif
