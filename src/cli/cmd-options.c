@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "cmd.h"
+#include "engine.h"
 #include "util.h"
 
 #define RUNS (CMD_RUN | CMD_DEMO)
@@ -124,7 +125,7 @@ static const struct opt_def cmd_option_defs[O__COUNT] = {
 
 	/* How a run goes and what it leaves. */
 	[O_THREADS] = { "threads", 't', OPT_COUNT, AT(threads), RUNS, 0,
-	    .min = 1, .max = 256,
+	    .min = 1, .max = ENGINE_MAX_THREADS,
 	    .help = "worker threads, default one per core" },
 	[O_INTERVAL] = { "interval", 0, OPT_DURATION, AT(interval_us),
 	    RUNS | CMD_MONITOR, 0, .min = 10000,
