@@ -119,7 +119,6 @@ monitor_new(const struct monitor_config *cfg, char **cause)
 {
 	struct monitor *m = xcalloc(1, sizeof *m);
 	struct health_config hc;
-	pthread_condattr_t ca;
 
 	m->cfg = *cfg;
 	if (m->cfg.sample_hz <= 0)
@@ -159,10 +158,7 @@ monitor_new(const struct monitor_config *cfg, char **cause)
 	m->alive = true;
 	pthread_mutex_init(&m->sample_lock, NULL);
 	pthread_mutex_init(&m->lock, NULL);
-	pthread_condattr_init(&ca);
-	pthread_condattr_setclock(&ca, CLOCK_MONOTONIC);
-	pthread_cond_init(&m->cond, &ca);
-	pthread_condattr_destroy(&ca);
+	util_cond_init(&m->cond);
 	return m;
 }
 
@@ -369,16 +365,14 @@ monitor_main(void *arg)
 {
 	struct monitor *m = arg;
 	int64_t period = (int64_t)(1e6 / m->cfg.sample_hz);
-	int64_t next = util_now_us();
+	int64_t next = util_now_us(), now;
 	struct timespec ts;
 
 	pthread_mutex_lock(&m->lock);
 	while (!m->stopping) {
-		next += period;
-		if (next < util_now_us())
-			next = util_now_us();
-		ts.tv_sec = next / 1000000;
-		ts.tv_nsec = (next % 1000000) * 1000;
+		now = util_now_us();
+		next = LT_MAX(next + period, now);
+		util_deadline(&ts, (next - now) * 1000);
 		while (!m->stopping &&
 		    pthread_cond_timedwait(&m->cond, &m->lock, &ts) != ETIMEDOUT)
 			;
@@ -528,10 +522,10 @@ monitor_read_series(struct monitor *m, struct mseries_point **out)
 int
 monitor_wait_exit(struct monitor *m, int64_t timeout_us)
 {
-	int64_t deadline = util_now_us() + timeout_us;
-	struct timespec ts = { deadline / 1000000, (deadline % 1000000) * 1000 };
+	struct timespec ts;
 	int exited;
 
+	util_deadline(&ts, timeout_us * 1000);
 	pthread_mutex_lock(&m->lock);
 	while (m->alive && !m->stopping &&
 	    pthread_cond_timedwait(&m->cond, &m->lock, &ts) != ETIMEDOUT)
