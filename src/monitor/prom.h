@@ -38,7 +38,6 @@ struct prom_doc {
 int	 prom_parse(const char *buf, size_t len, struct prom_doc *out,
 	     char **cause);
 void	 prom_doc_free(struct prom_doc *);
-const char *prom_type_name(enum prom_type);
 
 struct prom_selector {
 	char *name;
