@@ -9,6 +9,7 @@
 #include <time.h>
 
 #include "health.h"
+#include "prom-watch.h"
 #include "util.h"
 
 #define HEALTH_MAX_DOWN 256		/* downtime intervals kept */
