@@ -333,7 +333,7 @@ write_pid_file(const char *path, char **cause)
 	return 0;
 }
 
-static void
+static void __attribute__((noreturn))
 die(const char *what, char *cause)
 {
 	fprintf(stderr, "%s: %s%s\n", PROGRAM, what, cause);
@@ -341,21 +341,159 @@ die(const char *what, char *cause)
 	exit(EXIT_RUNTIME);
 }
 
+/* The stop signals, blocked before any thread starts: main waits. */
+static void
+block_stop_signals(sigset_t *set)
+{
+	signal(SIGPIPE, SIG_IGN);
+	sigemptyset(set);
+	sigaddset(set, SIGTERM);
+	sigaddset(set, SIGINT);
+	sigaddset(set, SIGHUP);
+	pthread_sigmask(SIG_BLOCK, set, NULL);
+}
+
+/* Bind where the options say; exits when it cannot. */
+static int
+listen_or_exit(const struct options *o, const struct sockaddr_storage *ss,
+    socklen_t sslen, char **url)
+{
+	char *cause = NULL;
+	int fd;
+
+	if ((fd = open_listener(ss, sslen, url, &cause)) >= 0)
+		return fd;
+	if (cause != NULL)
+		die("", cause);
+	fprintf(stderr, "%s: cannot listen on %s port %u: %s\n", PROGRAM,
+	    o->bind, o->port, strerror(errno));
+	exit(EXIT_RUNTIME);
+}
+
+/* The counters, the routes and the thread that ends the delays. */
+static void
+start_routes(const struct options *o, unsigned int limit_n,
+    int64_t window_us)
+{
+	struct troute_config cfg;
+	char *cause = NULL;
+
+	target_stats_init();
+	memset(&cfg, 0, sizeof cfg);
+	cfg.secret = o->secret;
+	cfg.limit_mode = o->limit_mode;
+	cfg.limit_n = limit_n;
+	cfg.limit_window_us = window_us;
+	cfg.webhook_limit = o->webhook_limit;
+	target_route_init(&cfg);
+	if (target_delay_start(&cause) != 0)
+		die("", cause);
+}
+
+/* Serve on the listening socket fd; exits when MHD will not start. */
+static struct MHD_Daemon *
+start_daemon(const struct options *o, int family, int fd, unsigned int fds,
+    const char *url)
+{
+	struct MHD_OptionItem opts[8];
+	struct MHD_Daemon *daemon;
+	unsigned int flags;
+	int i = 0;
+
+	/*
+	 * poll(), not epoll: with epoll, libmicrohttpd 0.9.75 leaves a few
+	 * keep-alive connections unread under heavy load until they time out.
+	 */
+	flags = MHD_USE_POLL_INTERNAL_THREAD | MHD_ALLOW_SUSPEND_RESUME |
+	    MHD_USE_ERROR_LOG;
+	if (family == AF_INET6)
+		flags |= MHD_USE_IPv6;
+	/* The logger goes first so that MHD routes every message to it. */
+	opts[i++] = (struct MHD_OptionItem){ MHD_OPTION_EXTERNAL_LOGGER,
+	    (intptr_t)mhd_log, NULL };
+	opts[i++] = (struct MHD_OptionItem){ MHD_OPTION_LISTEN_SOCKET, fd,
+	    NULL };
+	if (o->threads > 1)
+		opts[i++] = (struct MHD_OptionItem){
+		    MHD_OPTION_THREAD_POOL_SIZE, o->threads, NULL };
+	opts[i++] = (struct MHD_OptionItem){ MHD_OPTION_CONNECTION_LIMIT,
+	    fds > 64 ? fds - 32 : fds, NULL };
+	opts[i++] = (struct MHD_OptionItem){ MHD_OPTION_CONNECTION_TIMEOUT,
+	    IDLE_TIMEOUT, NULL };
+	opts[i++] = (struct MHD_OptionItem){ MHD_OPTION_NOTIFY_COMPLETED,
+	    (intptr_t)target_route_completed, NULL };
+	opts[i++] = (struct MHD_OptionItem){ MHD_OPTION_END, 0, NULL };
+	daemon = MHD_start_daemon(flags, 0, NULL, NULL, target_route_handle,
+	    NULL, MHD_OPTION_ARRAY, opts, MHD_OPTION_END);
+	if (daemon == NULL) {
+		close(fd);
+		fprintf(stderr, "%s: cannot start the HTTP server on %s\n",
+		    PROGRAM, url);
+		exit(EXIT_RUNTIME);
+	}
+	return daemon;
+}
+
+static void
+announce(const struct options *o, const char *url)
+{
+	printf("listening on %s\n", url);
+	fflush(stdout);
+	if (!quiet)
+		fprintf(stderr, "%s: %u thread%s, limit %s (%s)%s\n", PROGRAM,
+		    o->threads, o->threads == 1 ? "" : "s", o->limit,
+		    target_limit_mode_name(o->limit_mode),
+		    o->webhook_limit ? ", webhook limited" : "");
+}
+
+static void
+wait_for_stop(const sigset_t *set)
+{
+	int sig;
+
+	for (;;) {
+		if (sigwait(set, &sig) == 0)
+			break;
+	}
+	if (!quiet)
+		fprintf(stderr, "%s: stopping on signal %d\n", PROGRAM, sig);
+}
+
+/*
+ * Stop accepting, resume every delayed request (MHD must not stop
+ * with suspended connections) and give the answers in flight a
+ * moment to leave before closing everything.
+ */
+static void
+drain_and_stop(struct MHD_Daemon *daemon)
+{
+	MHD_socket quiesced;
+	int i;
+
+	quiesced = MHD_quiesce_daemon(daemon);
+	target_delay_stop();
+	for (i = 0; i < DRAIN_MS / 10 && target_stats_inflight_count() > 0; i++)
+		usleep(10000);
+	MHD_stop_daemon(daemon);
+	if (quiesced != MHD_INVALID_SOCKET)
+		close(quiesced);
+	target_route_free();
+	target_stats_free();
+	target_leak_reset();
+}
+
 int
 main(int argc, char **argv)
 {
 	struct options o;
-	struct troute_config cfg;
 	struct sockaddr_storage ss;
 	socklen_t sslen;
 	struct MHD_Daemon *daemon;
 	sigset_t stop_signals;
-	unsigned int fds, flags, limit_n;
+	unsigned int fds, limit_n;
 	int64_t window_us;
 	char *url, *cause = NULL;
-	struct MHD_OptionItem opts[8];
-	MHD_socket quiesced;
-	int fd, sig, i;
+	int fd;
 
 	parse_options(argc, argv, &o);
 	quiet = o.quiet;
@@ -369,102 +507,20 @@ main(int argc, char **argv)
 		usage_error("--bind needs a numeric IPv4 or IPv6 address, "
 		    "not '%s'", o.bind);
 
-	signal(SIGPIPE, SIG_IGN);
-	/* Block the stop signals before any thread starts; main waits. */
-	sigemptyset(&stop_signals);
-	sigaddset(&stop_signals, SIGTERM);
-	sigaddset(&stop_signals, SIGINT);
-	sigaddset(&stop_signals, SIGHUP);
-	pthread_sigmask(SIG_BLOCK, &stop_signals, NULL);
-
+	block_stop_signals(&stop_signals);
 	fds = raise_fd_limit();
-	if ((fd = open_listener(&ss, sslen, &url, &cause)) < 0) {
-		if (cause != NULL)
-			die("", cause);
-		fprintf(stderr, "%s: cannot listen on %s port %u: %s\n",
-		    PROGRAM, o.bind, o.port, strerror(errno));
-		exit(EXIT_RUNTIME);
-	}
-
-	target_stats_init();
-	memset(&cfg, 0, sizeof cfg);
-	cfg.secret = o.secret;
-	cfg.limit_mode = o.limit_mode;
-	cfg.limit_n = limit_n;
-	cfg.limit_window_us = window_us;
-	cfg.webhook_limit = o.webhook_limit;
-	target_route_init(&cfg);
-	if (target_delay_start(&cause) != 0)
-		die("", cause);
-
-	/*
-	 * poll(), not epoll: with epoll, libmicrohttpd 0.9.75 leaves a few
-	 * keep-alive connections unread under heavy load until they time out.
-	 */
-	flags = MHD_USE_POLL_INTERNAL_THREAD | MHD_ALLOW_SUSPEND_RESUME |
-	    MHD_USE_ERROR_LOG;
-	if (ss.ss_family == AF_INET6)
-		flags |= MHD_USE_IPv6;
-	/* The logger goes first so that MHD routes every message to it. */
-	i = 0;
-	opts[i++] = (struct MHD_OptionItem){ MHD_OPTION_EXTERNAL_LOGGER,
-	    (intptr_t)mhd_log, NULL };
-	opts[i++] = (struct MHD_OptionItem){ MHD_OPTION_LISTEN_SOCKET, fd,
-	    NULL };
-	if (o.threads > 1)
-		opts[i++] = (struct MHD_OptionItem){
-		    MHD_OPTION_THREAD_POOL_SIZE, o.threads, NULL };
-	opts[i++] = (struct MHD_OptionItem){ MHD_OPTION_CONNECTION_LIMIT,
-	    fds > 64 ? fds - 32 : fds, NULL };
-	opts[i++] = (struct MHD_OptionItem){ MHD_OPTION_CONNECTION_TIMEOUT,
-	    IDLE_TIMEOUT, NULL };
-	opts[i++] = (struct MHD_OptionItem){ MHD_OPTION_NOTIFY_COMPLETED,
-	    (intptr_t)target_route_completed, NULL };
-	opts[i++] = (struct MHD_OptionItem){ MHD_OPTION_END, 0, NULL };
-	daemon = MHD_start_daemon(flags, 0, NULL, NULL, target_route_handle, NULL,
-	    MHD_OPTION_ARRAY, opts, MHD_OPTION_END);
-	if (daemon == NULL) {
-		close(fd);
-		fprintf(stderr, "%s: cannot start the HTTP server on %s\n",
-		    PROGRAM, url);
-		exit(EXIT_RUNTIME);
-	}
-
+	fd = listen_or_exit(&o, &ss, sslen, &url);
+	start_routes(&o, limit_n, window_us);
+	daemon = start_daemon(&o, ss.ss_family, fd, fds, url);
 	if (o.pid_file != NULL && write_pid_file(o.pid_file, &cause) != 0) {
 		target_delay_stop();
 		MHD_stop_daemon(daemon);
 		die("", cause);
 	}
-	printf("listening on %s\n", url);
-	fflush(stdout);
-	if (!quiet)
-		fprintf(stderr, "%s: %u thread%s, limit %s (%s)%s\n", PROGRAM,
-		    o.threads, o.threads == 1 ? "" : "s", o.limit,
-		    target_limit_mode_name(o.limit_mode),
-		    o.webhook_limit ? ", webhook limited" : "");
+	announce(&o, url);
 
-	for (;;) {
-		if (sigwait(&stop_signals, &sig) == 0)
-			break;
-	}
-	if (!quiet)
-		fprintf(stderr, "%s: stopping on signal %d\n", PROGRAM, sig);
-
-	/*
-	 * Stop accepting, resume every delayed request (MHD must not stop
-	 * with suspended connections) and give the answers in flight a
-	 * moment to leave before closing everything.
-	 */
-	quiesced = MHD_quiesce_daemon(daemon);
-	target_delay_stop();
-	for (i = 0; i < DRAIN_MS / 10 && target_stats_inflight_count() > 0; i++)
-		usleep(10000);
-	MHD_stop_daemon(daemon);
-	if (quiesced != MHD_INVALID_SOCKET)
-		close(quiesced);
-	target_route_free();
-	target_stats_free();
-	target_leak_reset();
+	wait_for_stop(&stop_signals);
+	drain_and_stop(daemon);
 	if (o.pid_file != NULL)
 		unlink(o.pid_file);
 	free(url);
