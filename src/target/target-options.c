@@ -8,6 +8,7 @@
 #include <errno.h>
 #include <getopt.h>
 #include <stdarg.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -18,29 +19,6 @@
 #define DEFAULT_SECRET	"loadtop-demo-secret"
 #define SECRET_ENV	"LOADTOP_TARGET_SECRET"
 #define MAX_THREADS	256
-
-enum {
-	OPT_PID_FILE = 256,
-	OPT_LIMIT_MODE,
-	OPT_WEBHOOK_LIMIT,
-	OPT_HELP,
-	OPT_VERSION,
-};
-
-static const struct option long_options[] = {
-	{ "port", required_argument, NULL, 'p' },
-	{ "bind", required_argument, NULL, 'b' },
-	{ "threads", required_argument, NULL, 't' },
-	{ "pid-file", required_argument, NULL, OPT_PID_FILE },
-	{ "secret", required_argument, NULL, 's' },
-	{ "limit", required_argument, NULL, 'l' },
-	{ "limit-mode", required_argument, NULL, OPT_LIMIT_MODE },
-	{ "webhook-limit", no_argument, NULL, OPT_WEBHOOK_LIMIT },
-	{ "quiet", no_argument, NULL, 'q' },
-	{ "help", no_argument, NULL, OPT_HELP },
-	{ "version", no_argument, NULL, OPT_VERSION },
-	{ NULL, 0, NULL, 0 },
-};
 
 static void
 usage(FILE *f)
@@ -100,8 +78,135 @@ parse_number(const char *flag, const char *s, unsigned int min,
 }
 
 static void
+set_port(struct target_options *o, const char *arg)
+{
+	o->port = parse_number("port", arg, 0, 65535);
+}
+
+static void
+set_bind(struct target_options *o, const char *arg)
+{
+	o->bind = arg;
+}
+
+static void
+set_threads(struct target_options *o, const char *arg)
+{
+	o->threads = parse_number("threads", arg, 1, MAX_THREADS);
+}
+
+static void
+set_pid_file(struct target_options *o, const char *arg)
+{
+	if (*arg == '\0')
+		usage_error("--pid-file needs a file name");
+	o->pid_file = arg;
+}
+
+static void
+set_secret(struct target_options *o, const char *arg)
+{
+	if (*arg == '\0')
+		usage_error("--secret must not be empty");
+	o->secret = arg;
+}
+
+static void
+set_limit(struct target_options *o, const char *arg)
+{
+	o->limit = arg;
+}
+
+static void
+set_limit_mode(struct target_options *o, const char *arg)
+{
+	if (target_limit_parse_mode(arg, &o->limit_mode) != 0)
+		usage_error("--limit-mode must be 'window' or 'bucket', not "
+		    "'%s'", arg);
+}
+
+static void
+set_webhook_limit(struct target_options *o, const char *arg)
+{
+	o->webhook_limit = 1;
+}
+
+static void
+set_quiet(struct target_options *o, const char *arg)
+{
+	o->quiet = 1;
+}
+
+static void __attribute__((noreturn))
+show_help(struct target_options *o, const char *arg)
+{
+	usage(stdout);
+	exit(0);
+}
+
+static void __attribute__((noreturn))
+show_version(struct target_options *o, const char *arg)
+{
+	printf("%s (%s) %s\n", TARGET_PROGRAM, PACKAGE_NAME, PACKAGE_VERSION);
+	exit(0);
+}
+
+static const struct option_entry {
+	const char	*name;
+	char		 letter;	/* 0: a long option only */
+	bool		 arg;		/* takes an argument */
+	void		(*set)(struct target_options *, const char *arg);
+} option_table[] = {
+	{ .name = "port", .letter = 'p', .arg = true, .set = set_port },
+	{ .name = "bind", .letter = 'b', .arg = true, .set = set_bind },
+	{ .name = "threads", .letter = 't', .arg = true, .set = set_threads },
+	{ .name = "pid-file", .arg = true, .set = set_pid_file },
+	{ .name = "secret", .letter = 's', .arg = true, .set = set_secret },
+	{ .name = "limit", .letter = 'l', .arg = true, .set = set_limit },
+	{ .name = "limit-mode", .arg = true, .set = set_limit_mode },
+	{ .name = "webhook-limit", .set = set_webhook_limit },
+	{ .name = "quiet", .letter = 'q', .set = set_quiet },
+	{ .name = "help", .set = show_help },
+	{ .name = "version", .set = show_version },
+};
+
+/* getopt_long's code for an option: its letter, or one past any char. */
+static int
+option_code(size_t i)
+{
+	if (option_table[i].letter != 0)
+		return option_table[i].letter;
+	return 256 + (int)i;
+}
+
+/* The getopt_long tables of option_table. */
+static void
+option_tables(struct option *longs, char *shorts)
+{
+	const struct option_entry *t;
+	size_t i;
+
+	for (i = 0; i < LT_NELEM(option_table); i++) {
+		t = &option_table[i];
+		longs[i] = (struct option){ t->name,
+		    t->arg ? required_argument : no_argument, NULL,
+		    option_code(i) };
+		if (t->letter == 0)
+			continue;
+		*shorts++ = t->letter;
+		if (t->arg)
+			*shorts++ = ':';
+	}
+	longs[i] = (struct option){ NULL, 0, NULL, 0 };
+	*shorts = '\0';
+}
+
+static void
 parse_options(int argc, char **argv, struct target_options *o)
 {
+	struct option longs[LT_NELEM(option_table) + 1];
+	char shorts[2 * LT_NELEM(option_table) + 1];
+	size_t i;
 	int c;
 
 	memset(o, 0, sizeof *o);
@@ -111,55 +216,18 @@ parse_options(int argc, char **argv, struct target_options *o)
 	o->limit = "10/1s";
 	o->limit_mode = TLIMIT_WINDOW;
 
-	while ((c = getopt_long(argc, argv, "p:b:t:s:l:q", long_options,
-	    NULL)) != -1) {
-		switch (c) {
-		case 'p':
-			o->port = parse_number("port", optarg, 0, 65535);
-			break;
-		case 'b':
-			o->bind = optarg;
-			break;
-		case 't':
-			o->threads = parse_number("threads", optarg, 1,
-			    MAX_THREADS);
-			break;
-		case OPT_PID_FILE:
-			if (*optarg == '\0')
-				usage_error("--pid-file needs a file name");
-			o->pid_file = optarg;
-			break;
-		case 's':
-			if (*optarg == '\0')
-				usage_error("--secret must not be empty");
-			o->secret = optarg;
-			break;
-		case 'l':
-			o->limit = optarg;
-			break;
-		case OPT_LIMIT_MODE:
-			if (target_limit_parse_mode(optarg, &o->limit_mode) != 0)
-				usage_error("--limit-mode must be 'window' or "
-				    "'bucket', not '%s'", optarg);
-			break;
-		case OPT_WEBHOOK_LIMIT:
-			o->webhook_limit = 1;
-			break;
-		case 'q':
-			o->quiet = 1;
-			break;
-		case OPT_HELP:
-			usage(stdout);
-			exit(0);
-		case OPT_VERSION:
-			printf("%s (%s) %s\n", TARGET_PROGRAM, PACKAGE_NAME,
-			    PACKAGE_VERSION);
-			exit(0);
-		default:
+	option_tables(longs, shorts);
+	while ((c = getopt_long(argc, argv, shorts, longs, NULL)) != -1) {
+		for (i = 0; i < LT_NELEM(option_table); i++) {
+			if (option_code(i) == c)
+				break;
+		}
+		if (i == LT_NELEM(option_table)) {
 			fprintf(stderr, "Try '%s --help' for more "
 			    "information.\n", TARGET_PROGRAM);
 			exit(LT_EXIT_USAGE);
 		}
+		option_table[i].set(o, optarg);
 	}
 	if (optind < argc)
 		usage_error("unexpected argument '%s'", argv[optind]);
