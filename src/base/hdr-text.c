@@ -213,19 +213,35 @@ walk_counts(const struct hdr *layout, struct hdr *h, const uint8_t *p,
 	return NULL;
 }
 
-struct hdr *
-hdr_decode(const char *text, char **cause)
-{
-	const char *field[HDR_FIELDS], *p, *why;
-	size_t flen[HDR_FIELDS], nbytes;
-	uint64_t num[8], total;
-	struct hdr layout, *h;
-	int32_t first, last;
-	uint8_t *bytes;
+/* The numbers of the text form, after the magic word. */
+enum {
+	HDR_LOWEST = 1,
+	HDR_HIGHEST,
+	HDR_SIGFIGS,
+	HDR_TOTAL,
+	HDR_OVERFLOW,
+	HDR_MIN,
+	HDR_MAX,
+	HDR_SUM,
+	HDR_COUNTS,
+};
+
+/* The text form read field by field, before its counts are walked. */
+struct hdr_text {
+	uint64_t num[HDR_SUM];		/* HDR_LOWEST to HDR_MAX */
 	double sum;
+	const char *counts;		/* base64 */
+	size_t counts_len;
+	struct hdr layout;
+};
+
+/* Split on single spaces, a trailing newline allowed; -1 unless all there. */
+static int
+split_fields(const char *text, const char **field, size_t *flen)
+{
+	const char *p;
 	int nf = 0;
 
-	/* Split on single spaces; a trailing newline is allowed. */
 	for (p = text; nf < HDR_FIELDS; nf++) {
 		field[nf] = p;
 		flen[nf] = strcspn(p, " \n");
@@ -236,67 +252,110 @@ hdr_decode(const char *text, char **cause)
 	}
 	if (nf < HDR_FIELDS && *p == '\n')
 		p++;
+	return nf == HDR_FIELDS - 1 && *p == '\0' ? 0 : -1;
+}
+
+/* Read the fields of text into t: numbers, sum and a layout hdr can hold. */
+static int
+read_fields(const char *text, struct hdr_text *t, char **cause)
+{
+	const char *field[HDR_FIELDS];
+	size_t flen[HDR_FIELDS];
+	uint64_t *num = t->num;
+
 	if (strncmp(text, HDR_MAGIC " ", strlen(HDR_MAGIC) + 1) != 0) {
 		xasprintf(cause, "not an %s histogram", HDR_MAGIC);
-		return NULL;
+		return -1;
 	}
-	if (nf != HDR_FIELDS - 1 || *p != '\0') {
+	if (split_fields(text, field, flen) != 0) {
 		xasprintf(cause, "histogram needs %d fields", HDR_FIELDS);
-		return NULL;
+		return -1;
 	}
-	for (int i = 1; i < 8; i++) {
+	for (int i = HDR_LOWEST; i <= HDR_MAX; i++) {
 		if (parse_u64(field[i], flen[i], &num[i]) != 0 ||
 		    num[i] > INT64_MAX) {
 			xasprintf(cause, "histogram field %d is not a number",
 			    i + 1);
-			return NULL;
+			return -1;
 		}
 	}
-	if (parse_sum(field[8], flen[8], &sum) != 0) {
+	if (parse_sum(field[HDR_SUM], flen[HDR_SUM], &t->sum) != 0) {
 		xasprintf(cause, "histogram sum is not a number");
-		return NULL;
+		return -1;
 	}
-	if (num[3] > 5 || hdr_layout(&layout, (int64_t)num[1],
-	    (int64_t)num[2], (int)num[3]) != 0) {
+	if (num[HDR_SIGFIGS] > 5 || hdr_layout(&t->layout,
+	    (int64_t)num[HDR_LOWEST], (int64_t)num[HDR_HIGHEST],
+	    (int)num[HDR_SIGFIGS]) != 0) {
 		xasprintf(cause, "bad histogram layout %" PRIu64 " %" PRIu64
-		    " %" PRIu64, num[1], num[2], num[3]);
-		return NULL;
+		    " %" PRIu64, num[HDR_LOWEST], num[HDR_HIGHEST],
+		    num[HDR_SIGFIGS]);
+		return -1;
 	}
-	if ((bytes = b64_decode(field[9], flen[9], &nbytes)) == NULL) {
+	t->counts = field[HDR_COUNTS];
+	t->counts_len = flen[HDR_COUNTS];
+	return 0;
+}
+
+/*
+ * Do the header's total, overflow, min, max and sum agree with the
+ * counts walked?  Returns NULL or why not.
+ */
+static const char *
+check_header(const struct hdr_text *t, uint64_t total, int32_t first,
+    int32_t last)
+{
+	const struct hdr *layout = &t->layout;
+	int64_t min = (int64_t)t->num[HDR_MIN], max = (int64_t)t->num[HDR_MAX];
+
+	if (total != t->num[HDR_TOTAL])
+		return "counts disagree with the total";
+	if (t->num[HDR_OVERFLOW] > total)
+		return "overflow exceeds the total";
+	if (total == 0 && (min != INT64_MAX || max != 0 || t->sum != 0))
+		return "empty histogram with a min, max or sum";
+	if (total != 0 && (min < layout->lowest || max > layout->highest ||
+	    min > max || hdr_counts_index(layout, min) != first ||
+	    hdr_counts_index(layout, max) != last))
+		return "min or max disagree with the counts";
+	return NULL;
+}
+
+struct hdr *
+hdr_decode(const char *text, char **cause)
+{
+	struct hdr_text t;
+	int32_t first, last;
+	const char *why;
+	uint64_t total;
+	uint8_t *bytes;
+	size_t nbytes;
+	struct hdr *h;
+
+	if (read_fields(text, &t, cause) != 0)
+		return NULL;
+	if ((bytes = b64_decode(t.counts, t.counts_len, &nbytes)) == NULL) {
 		xasprintf(cause, "histogram counts are not base64");
 		return NULL;
 	}
-	if ((why = walk_counts(&layout, NULL, bytes, nbytes, &total, &first,
+	if ((why = walk_counts(&t.layout, NULL, bytes, nbytes, &total, &first,
 	    &last)) != NULL) {
 		free(bytes);
 		xasprintf(cause, "bad histogram counts: %s", why);
 		return NULL;
 	}
-	why = NULL;
-	if (total != num[4])
-		why = "counts disagree with the total";
-	else if (num[5] > total)
-		why = "overflow exceeds the total";
-	else if (total == 0 && (num[6] != INT64_MAX || num[7] != 0 || sum != 0))
-		why = "empty histogram with a min, max or sum";
-	else if (total != 0 && ((int64_t)num[6] < layout.lowest ||
-	    (int64_t)num[7] > layout.highest || num[6] > num[7] ||
-	    hdr_counts_index(&layout, (int64_t)num[6]) != first ||
-	    hdr_counts_index(&layout, (int64_t)num[7]) != last))
-		why = "min or max disagree with the counts";
-	if (why != NULL) {
+	if ((why = check_header(&t, total, first, last)) != NULL) {
 		free(bytes);
 		xasprintf(cause, "bad histogram: %s", why);
 		return NULL;
 	}
 
-	h = hdr_new(layout.lowest, layout.highest, layout.sigfigs);
-	walk_counts(&layout, h, bytes, nbytes, &total, &first, &last);
+	h = hdr_new(t.layout.lowest, t.layout.highest, t.layout.sigfigs);
+	walk_counts(&t.layout, h, bytes, nbytes, &total, &first, &last);
 	free(bytes);
 	h->total = total;
-	h->overflow = num[5];
-	h->min = (int64_t)num[6];
-	h->max = (int64_t)num[7];
-	h->sum = sum;
+	h->overflow = t.num[HDR_OVERFLOW];
+	h->min = (int64_t)t.num[HDR_MIN];
+	h->max = (int64_t)t.num[HDR_MAX];
+	h->sum = t.sum;
 	return h;
 }

@@ -9,6 +9,7 @@
 #include <time.h>
 
 #include "health.h"
+#include "prom-watch.h"
 #include "util.h"
 
 #define HEALTH_MAX_DOWN 256		/* downtime intervals kept */
@@ -41,7 +42,6 @@ struct health *
 health_new(const struct health_config *cfg, char **cause)
 {
 	struct health *h = xcalloc(1, sizeof *h);
-	pthread_condattr_t ca;
 
 	if (cfg->metrics_url != NULL) {
 		h->watch = prom_watch_new(cfg->metrics, cfg->nmetrics, cause);
@@ -61,10 +61,7 @@ health_new(const struct health_config *cfg, char **cause)
 	h->v.metrics_enabled = h->metrics_url != NULL;
 	h->v.down = xcalloc(HEALTH_MAX_DOWN, sizeof *h->v.down);
 	pthread_mutex_init(&h->lock, NULL);
-	pthread_condattr_init(&ca);
-	pthread_condattr_setclock(&ca, CLOCK_MONOTONIC);
-	pthread_cond_init(&h->cond, &ca);
-	pthread_condattr_destroy(&ca);
+	util_cond_init(&h->cond);
 	return h;
 }
 
@@ -210,7 +207,7 @@ health_main(void *arg)
 {
 	struct health *h = arg;
 	struct timespec ts;
-	int64_t next = util_now_us();
+	int64_t next = util_now_us(), now;
 	CURL *c;
 
 	if ((c = curl_easy_init()) == NULL)
@@ -222,11 +219,9 @@ health_main(void *arg)
 			health_check(h, c);
 		if (h->metrics_url != NULL)
 			health_scrape(h, c);
-		next += h->interval_us;
-		if (next < util_now_us())
-			next = util_now_us();
-		ts.tv_sec = next / 1000000;
-		ts.tv_nsec = (next % 1000000) * 1000;
+		now = util_now_us();
+		next = LT_MAX(next + h->interval_us, now);
+		util_deadline(&ts, (next - now) * 1000);
 		pthread_mutex_lock(&h->lock);
 		while (!h->stopping &&
 		    pthread_cond_timedwait(&h->cond, &h->lock, &ts) != ETIMEDOUT)

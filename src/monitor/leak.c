@@ -93,45 +93,38 @@ leak_floors(const struct leak_point *p, size_t n, size_t nw,
 	return nout;
 }
 
-void
-leak_fit(const struct leak_point *pts, size_t n, const struct leak_params *lp,
-    struct leak_fit *f)
+/* Least squares of every used RSS point against time, for display. */
+static void
+leak_fit_raw(const struct leak_point *p, size_t n, struct leak_fit *f)
 {
-	struct leak_point *fl;
-	double *x, *y, mb, t0;
-	size_t skip, i, nfl, nw;
-	const struct leak_point *p;
-	bool req_known;
+	double *x = xcalloc(n, sizeof *x), *y = xcalloc(n, sizeof *y);
+	double t0 = p[0].t_us / 1e6;
+	size_t i;
 
-	memset(f, 0, sizeof *f);
-	f->verdict = LEAK_INCONCLUSIVE;
-	f->npoints = n;
-	if (n > 0)
-		f->growth = pts[n - 1].rss - pts[0].rss;
-
-	skip = (size_t)(n * LT_MAX(0.0, LT_MIN(lp->warm_up, 0.9)));
-	p = pts + skip;
-	f->nused = n - skip;
-	if (f->nused < 2 || f->nused < lp->min_points) {
-		snprintf(f->reason, sizeof f->reason,
-		    "%zu points after warm-up, need %zu", f->nused,
-		    lp->min_points);
-		return;
-	}
-	f->span_s = (p[f->nused - 1].t_us - p[0].t_us) / 1e6;
-
-	x = xcalloc(f->nused, sizeof *x);
-	y = xcalloc(f->nused, sizeof *y);
-	t0 = p[0].t_us / 1e6;
-	for (i = 0; i < f->nused; i++) {
+	for (i = 0; i < n; i++) {
 		x[i] = p[i].t_us / 1e6 - t0;
 		y[i] = (double)p[i].rss;
 	}
-	leak_line_fit(x, y, f->nused, &f->raw);
+	leak_line_fit(x, y, n, &f->raw);
+	free(x);
+	free(y);
+}
 
-	nw = LT_MAX(lp->windows, (size_t)2);
-	fl = xcalloc(nw, sizeof *fl);
-	nfl = leak_floors(p, f->nused, nw, fl);
+/*
+ * Least squares of the window floors against time and, when the engine
+ * counted requests, against requests; returns whether it did.
+ */
+static bool
+leak_fit_floor(const struct leak_point *p, size_t n, size_t windows,
+    struct leak_fit *f)
+{
+	size_t nw = LT_MAX(windows, (size_t)2), nfl, i;
+	struct leak_point *fl = xcalloc(nw, sizeof *fl);
+	double *x = xcalloc(nw, sizeof *x), *y = xcalloc(nw, sizeof *y);
+	double t0 = p[0].t_us / 1e6;
+	bool req_known;
+
+	nfl = leak_floors(p, n, nw, fl);
 	for (i = 0; i < nfl; i++) {
 		x[i] = fl[i].t_us / 1e6 - t0;
 		y[i] = (double)fl[i].rss;
@@ -148,12 +141,44 @@ leak_fit(const struct leak_point *pts, size_t n, const struct leak_params *lp,
 	free(fl);
 	free(x);
 	free(y);
+	return req_known;
+}
 
-	f->kb_per_min = f->floor.slope * 60 / 1024;
-	f->floor_growth = (int64_t)(f->floor.slope * f->span_s);
-	mb = f->floor_growth / (double)MB;
+/* The floor grew by min_growth, steadily: fast enough to be a leak? */
+static void
+leak_judge_growth(struct leak_fit *f, const struct leak_params *lp,
+    bool req_known)
+{
+	double mb = f->floor_growth / (double)MB;
 
-	if (p[f->nused - 1].t_us - p[0].t_us < lp->min_span_us) {
+	f->verdict = LEAK_LEAK;
+	if (f->floor_growth >= lp->max_growth)
+		snprintf(f->reason, sizeof f->reason,
+		    "RSS floor grew %.1fMB (>= %.1fMB)", mb,
+		    lp->max_growth / (double)MB);
+	else if (f->kb_per_min >= lp->max_kb_per_min)
+		snprintf(f->reason, sizeof f->reason,
+		    "RSS floor grows %.0fKB/min (>= %.0fKB/min)",
+		    f->kb_per_min, lp->max_kb_per_min);
+	else if (req_known && f->bytes_per_request >= lp->max_bytes_per_request)
+		snprintf(f->reason, sizeof f->reason,
+		    "RSS floor grows %.0fB/request (>= %.0fB/request)",
+		    f->bytes_per_request, lp->max_bytes_per_request);
+	else {
+		f->verdict = LEAK_STABLE;
+		snprintf(f->reason, sizeof f->reason,
+		    "RSS floor grew %.1fMB, below the rate thresholds", mb);
+	}
+}
+
+/* The verdict on the floor fit over span_us, and one line saying why. */
+static void
+leak_judge(struct leak_fit *f, const struct leak_params *lp, int64_t span_us,
+    bool req_known)
+{
+	double mb = f->floor_growth / (double)MB;
+
+	if (span_us < lp->min_span_us) {
 		snprintf(f->reason, sizeof f->reason,
 		    "span %.1fs is shorter than %.1fs", f->span_s,
 		    lp->min_span_us / 1e6);
@@ -176,22 +201,39 @@ leak_fit(const struct leak_point *pts, size_t n, const struct leak_params *lp,
 		    f->floor.r2);
 		return;
 	}
-	f->verdict = LEAK_LEAK;
-	if (f->floor_growth >= lp->max_growth)
+	leak_judge_growth(f, lp, req_known);
+}
+
+void
+leak_fit(const struct leak_point *pts, size_t n, const struct leak_params *lp,
+    struct leak_fit *f)
+{
+	const struct leak_point *p;
+	int64_t span_us;
+	bool req_known;
+	size_t skip;
+
+	memset(f, 0, sizeof *f);
+	f->verdict = LEAK_INCONCLUSIVE;
+	f->npoints = n;
+	if (n > 0)
+		f->growth = pts[n - 1].rss - pts[0].rss;
+
+	skip = (size_t)(n * LT_MAX(0.0, LT_MIN(lp->warm_up, 0.9)));
+	p = pts + skip;
+	f->nused = n - skip;
+	if (f->nused < 2 || f->nused < lp->min_points) {
 		snprintf(f->reason, sizeof f->reason,
-		    "RSS floor grew %.1fMB (>= %.1fMB)", mb,
-		    lp->max_growth / (double)MB);
-	else if (f->kb_per_min >= lp->max_kb_per_min)
-		snprintf(f->reason, sizeof f->reason,
-		    "RSS floor grows %.0fKB/min (>= %.0fKB/min)",
-		    f->kb_per_min, lp->max_kb_per_min);
-	else if (req_known && f->bytes_per_request >= lp->max_bytes_per_request)
-		snprintf(f->reason, sizeof f->reason,
-		    "RSS floor grows %.0fB/request (>= %.0fB/request)",
-		    f->bytes_per_request, lp->max_bytes_per_request);
-	else {
-		f->verdict = LEAK_STABLE;
-		snprintf(f->reason, sizeof f->reason,
-		    "RSS floor grew %.1fMB, below the rate thresholds", mb);
+		    "%zu points after warm-up, need %zu", f->nused,
+		    lp->min_points);
+		return;
 	}
+	span_us = p[f->nused - 1].t_us - p[0].t_us;
+	f->span_s = span_us / 1e6;
+
+	leak_fit_raw(p, f->nused, f);
+	req_known = leak_fit_floor(p, f->nused, lp->windows, f);
+	f->kb_per_min = f->floor.slope * 60 / 1024;
+	f->floor_growth = (int64_t)(f->floor.slope * f->span_s);
+	leak_judge(f, lp, span_us, req_known);
 }

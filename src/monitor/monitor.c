@@ -119,7 +119,6 @@ monitor_new(const struct monitor_config *cfg, char **cause)
 {
 	struct monitor *m = xcalloc(1, sizeof *m);
 	struct health_config hc;
-	pthread_condattr_t ca;
 
 	m->cfg = *cfg;
 	if (m->cfg.sample_hz <= 0)
@@ -159,10 +158,7 @@ monitor_new(const struct monitor_config *cfg, char **cause)
 	m->alive = true;
 	pthread_mutex_init(&m->sample_lock, NULL);
 	pthread_mutex_init(&m->lock, NULL);
-	pthread_condattr_init(&ca);
-	pthread_condattr_setclock(&ca, CLOCK_MONOTONIC);
-	pthread_cond_init(&m->cond, &ca);
-	pthread_condattr_destroy(&ca);
+	util_cond_init(&m->cond);
 	return m;
 }
 
@@ -213,16 +209,138 @@ monitor_stats_add(struct monitor *m, const struct monitor_sample *s,
 	}
 }
 
+/* Note /proc becoming unreadable, or readable again; m->lock held. */
+static void
+monitor_note_proc_error(struct monitor *m, const struct procsample_result *r)
+{
+	if (r->proc_error == m->proc_error)
+		return;
+	if (r->proc_error)
+		monitor_event(m, r->t_us, MON_EV_PROC_ERROR, m->cfg.pid, -1,
+		    "%s; sampling goes on", r->error);
+	else
+		monitor_event(m, r->t_us, MON_EV_PROC_OK, m->cfg.pid, -1,
+		    "/proc readable again");
+	m->proc_error = r->proc_error;
+}
+
+/* Count and note the workers that left and joined the tree; m->lock held. */
+static void
+monitor_note_workers(struct monitor *m, const struct procsample_result *r)
+{
+	size_t i;
+
+	for (i = 0; i < r->ndied; i++) {
+		m->stats.workers_exited++;
+		monitor_event(m, r->t_us, MON_EV_WORKER_EXIT, r->died[i].pid,
+		    -1, "worker %ld (%s) exited", (long)r->died[i].pid,
+		    r->died[i].cmd);
+	}
+	for (i = 0; i < r->nborn; i++) {
+		m->stats.workers_started++;
+		monitor_event(m, r->t_us, MON_EV_WORKER_START, r->born[i].pid,
+		    -1, "worker %ld (%s) started%s", (long)r->born[i].pid,
+		    r->born[i].cmd, r->ndied > 0 ? ", replacing one" : "");
+	}
+}
+
+/*
+ * Has the target gone, by exiting or by its PID now naming another
+ * process?  Notes it and wakes the waiters; m->lock held.  known and
+ * status: the child's wait status, when it is ours.
+ */
+static bool
+monitor_note_exit(struct monitor *m, const struct procsample_result *r,
+    bool known, int status)
+{
+	char how[96];
+
+	if (r->alive && !r->reused)
+		return false;
+	m->alive = false;
+	if (r->reused)
+		monitor_event(m, r->t_us, MON_EV_PID_REUSED, m->cfg.pid, -1,
+		    "PID %ld now belongs to another process: the target exited",
+		    (long)m->cfg.pid);
+	else {
+		m->exit_known = known;
+		m->exit_status = status;
+		if (known)
+			proc_spawn_describe(status, how, sizeof how);
+		else
+			snprintf(how, sizeof how, "exited");
+		monitor_event(m, r->t_us, MON_EV_EXIT, m->cfg.pid, status,
+		    "target %ld %s", (long)m->cfg.pid, how);
+	}
+	pthread_cond_broadcast(&m->cond);
+	return true;
+}
+
+/* Keep a point of the sample in the time series; m->lock held. */
+static void
+monitor_series_keep(struct monitor *m, const struct monitor_sample *s)
+{
+	struct mseries_point p;
+
+	memset(&p, 0, sizeof p);
+	p.t_us = s->t_us;
+	p.cpu = s->cpu;
+	p.rss = s->rss;
+	p.vsz = s->vsz;
+	p.threads = s->threads;
+	p.fds = s->fds;
+	p.nprocs = s->nprocs;
+	p.requests = s->requests;
+	monitor_series_add(&m->series, &p);
+}
+
+/* Make the sample the latest, in the stats and the series; m->lock held. */
+static void
+monitor_publish(struct monitor *m, const struct procsample_result *r)
+{
+	struct monitor_sample s;
+
+	memset(&s, 0, sizeof s);
+	s.t_us = r->t_us;
+	s.cpu = r->cpu;
+	s.cpu_norm = r->cpu_norm;
+	s.rss = r->rss;
+	s.vsz = r->vsz;
+	s.threads = r->threads;
+	s.fds = r->fds;
+	s.nprocs = r->nprocs;
+	s.host_cpu = r->host_cpu;
+	s.host_mem_available = r->host_mem_available;
+	s.host_mem_total = r->host_mem_total;
+	memcpy(s.load, r->load, sizeof s.load);
+	s.self_cpu = r->self_cpu;
+	s.requests = __atomic_load_n(&m->requests, __ATOMIC_RELAXED);
+	m->last = s;
+	m->have_sample = true;
+	monitor_stats_add(m, &s, r->cpu_valid);
+	monitor_series_keep(m, &s);
+}
+
+/* Note when loadtop itself starts to use most of a core; m->lock held. */
+static void
+monitor_note_saturation(struct monitor *m, const struct procsample_result *r)
+{
+	if (!r->cpu_valid || (r->self_cpu >= MONITOR_SATURATED) == m->saturated)
+		return;
+	m->saturated = !m->saturated;
+	if (m->saturated)
+		monitor_event(m, r->t_us, MON_EV_SATURATED, 0, -1,
+		    "loadtop uses %.0f%% CPU: the load generator may "
+		    "be the bottleneck", r->self_cpu);
+}
+
 /* Take one sample and publish it. */
 static void
 monitor_take(struct monitor *m)
 {
 	struct procsample_result r;
-	struct monitor_sample s;
-	struct mseries_point p;
-	bool exited = false, known = false;
+	bool known = false;
 	int status = -1;
-	size_t i;
 
 	pthread_mutex_lock(&m->sample_lock);
 	proc_sample_take(m->ps, &r);
@@ -230,93 +348,14 @@ monitor_take(struct monitor *m)
 		known = monitor_child_status(m, &status);
 
 	pthread_mutex_lock(&m->lock);
-	if (r.proc_error != m->proc_error) {
-		if (r.proc_error)
-			monitor_event(m, r.t_us, MON_EV_PROC_ERROR, m->cfg.pid,
-			    -1, "%s; sampling goes on", r.error);
-		else
-			monitor_event(m, r.t_us, MON_EV_PROC_OK, m->cfg.pid, -1,
-			    "/proc readable again");
-		m->proc_error = r.proc_error;
+	monitor_note_proc_error(m, &r);
+	if (!r.proc_error && m->alive) {
+		monitor_note_workers(m, &r);
+		if (!monitor_note_exit(m, &r, known, status)) {
+			monitor_publish(m, &r);
+			monitor_note_saturation(m, &r);
+		}
 	}
-	if (r.proc_error || !m->alive)
-		goto out;
-
-	for (i = 0; i < r.ndied; i++) {
-		m->stats.workers_exited++;
-		monitor_event(m, r.t_us, MON_EV_WORKER_EXIT, r.died[i].pid, -1,
-		    "worker %ld (%s) exited", (long)r.died[i].pid,
-		    r.died[i].cmd);
-	}
-	for (i = 0; i < r.nborn; i++) {
-		m->stats.workers_started++;
-		monitor_event(m, r.t_us, MON_EV_WORKER_START, r.born[i].pid, -1,
-		    "worker %ld (%s) started%s", (long)r.born[i].pid,
-		    r.born[i].cmd, r.ndied > 0 ? ", replacing one" : "");
-	}
-	if (r.reused) {
-		m->alive = false;
-		exited = true;
-		monitor_event(m, r.t_us, MON_EV_PID_REUSED, m->cfg.pid, -1,
-		    "PID %ld now belongs to another process: the target exited",
-		    (long)m->cfg.pid);
-	} else if (!r.alive) {
-		char how[96];
-
-		m->alive = false;
-		exited = true;
-		m->exit_known = known;
-		m->exit_status = status;
-		if (known)
-			proc_spawn_describe(status, how, sizeof how);
-		else
-			snprintf(how, sizeof how, "exited");
-		monitor_event(m, r.t_us, MON_EV_EXIT, m->cfg.pid, status,
-		    "target %ld %s", (long)m->cfg.pid, how);
-	}
-	if (exited) {
-		pthread_cond_broadcast(&m->cond);
-		goto out;
-	}
-
-	memset(&s, 0, sizeof s);
-	s.t_us = r.t_us;
-	s.cpu = r.cpu;
-	s.cpu_norm = r.cpu_norm;
-	s.rss = r.rss;
-	s.vsz = r.vsz;
-	s.threads = r.threads;
-	s.fds = r.fds;
-	s.nprocs = r.nprocs;
-	s.host_cpu = r.host_cpu;
-	s.host_mem_available = r.host_mem_available;
-	s.host_mem_total = r.host_mem_total;
-	memcpy(s.load, r.load, sizeof s.load);
-	s.self_cpu = r.self_cpu;
-	s.requests = __atomic_load_n(&m->requests, __ATOMIC_RELAXED);
-	m->last = s;
-	m->have_sample = true;
-	monitor_stats_add(m, &s, r.cpu_valid);
-
-	memset(&p, 0, sizeof p);
-	p.t_us = s.t_us;
-	p.cpu = s.cpu;
-	p.rss = s.rss;
-	p.vsz = s.vsz;
-	p.threads = s.threads;
-	p.fds = s.fds;
-	p.nprocs = s.nprocs;
-	p.requests = s.requests;
-	monitor_series_add(&m->series, &p);
-
-	if (r.cpu_valid && (s.self_cpu >= MONITOR_SATURATED) != m->saturated) {
-		m->saturated = !m->saturated;
-		if (m->saturated)
-			monitor_event(m, r.t_us, MON_EV_SATURATED, 0, -1,
-			    "loadtop uses %.0f%% CPU: the load generator may "
-			    "be the bottleneck", s.self_cpu);
-	}
-out:
 	pthread_mutex_unlock(&m->lock);
 	pthread_mutex_unlock(&m->sample_lock);
 }
@@ -326,16 +365,14 @@ monitor_main(void *arg)
 {
 	struct monitor *m = arg;
 	int64_t period = (int64_t)(1e6 / m->cfg.sample_hz);
-	int64_t next = util_now_us();
+	int64_t next = util_now_us(), now;
 	struct timespec ts;
 
 	pthread_mutex_lock(&m->lock);
 	while (!m->stopping) {
-		next += period;
-		if (next < util_now_us())
-			next = util_now_us();
-		ts.tv_sec = next / 1000000;
-		ts.tv_nsec = (next % 1000000) * 1000;
+		now = util_now_us();
+		next = LT_MAX(next + period, now);
+		util_deadline(&ts, (next - now) * 1000);
 		while (!m->stopping &&
 		    pthread_cond_timedwait(&m->cond, &m->lock, &ts) != ETIMEDOUT)
 			;
@@ -485,10 +522,10 @@ monitor_read_series(struct monitor *m, struct mseries_point **out)
 int
 monitor_wait_exit(struct monitor *m, int64_t timeout_us)
 {
-	int64_t deadline = util_now_us() + timeout_us;
-	struct timespec ts = { deadline / 1000000, (deadline % 1000000) * 1000 };
+	struct timespec ts;
 	int exited;
 
+	util_deadline(&ts, timeout_us * 1000);
 	pthread_mutex_lock(&m->lock);
 	while (m->alive && !m->stopping &&
 	    pthread_cond_timedwait(&m->cond, &m->lock, &ts) != ETIMEDOUT)

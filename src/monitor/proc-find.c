@@ -34,7 +34,8 @@ struct procfind_proc {
 	bool match;
 };
 
-int
+/* Is pid a live (not zombie) process?  Fills *cause when not. */
+static int
 proc_find_check_pid(pid_t pid, char **cause)
 {
 	struct pids_info *info = NULL;

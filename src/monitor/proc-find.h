@@ -23,7 +23,5 @@ struct procfind_spec {
 /* Exactly one of pid, pid_file, name must be given. */
 int	 proc_find_resolve(const struct procfind_spec *, pid_t *out,
 	     char **cause);
-/* Is pid a live (not zombie) process?  Fills *cause when not. */
-int	 proc_find_check_pid(pid_t, char **cause);
 
 #endif

@@ -275,89 +275,102 @@ proc_sample_host(struct procsample *ps, struct procsample_result *r)
 	procps_loadavg(&r->load[0], &r->load[1], &r->load[2]);
 }
 
-void
-proc_sample_take(struct procsample *ps, struct procsample_result *r)
+/* Read the targets, or only us once the root is gone. */
+static struct pids_fetch *
+proc_sample_fetch(struct procsample *ps)
 {
-	struct pids_fetch *f = NULL;
-	struct pids_stack *s;
-	struct procsample_tracked *t, *swap;
-	const struct procsample_tracked *old;
-	unsigned *pids;
-	unsigned long long self_ticks = 0, dticks = 0;
-	size_t npids = 0, i;
-	double dt = 0;
-	char state;
-	int fds;
-	pid_t pid;
+	struct pids_fetch *f;
+	unsigned *pids, me = (unsigned)ps->self;
+	size_t npids = 0;
 
-	memset(r, 0, sizeof *r);
-	r->t_us = util_now_us();
-	if (ps->have_prev)
-		dt = (r->t_us - ps->prev_us) / 1e6;
-	proc_sample_host(ps, r);
-
-	ps->nborn = ps->ndied = 0;
-	ps->ncur = 0;
-	pids = ps->gone ? NULL : proc_sample_targets(ps, &npids);
-	if (pids == NULL) {
-		unsigned me = (unsigned)ps->self;
-
-		f = procps_pids_select(ps->full, &me, 1, PIDS_SELECT_PID);
-	} else
-		f = procps_pids_select(ps->full, pids, (int)npids,
-		    PIDS_SELECT_PID);
+	if (ps->gone)
+		return procps_pids_select(ps->full, &me, 1, PIDS_SELECT_PID);
+	pids = proc_sample_targets(ps, &npids);
+	f = procps_pids_select(ps->full, pids, (int)npids, PIDS_SELECT_PID);
 	free(pids);
-	if (f == NULL) {
-		r->proc_error = true;
-		snprintf(r->error, sizeof r->error,
-		    "cannot read /proc: %s", strerror(errno));
-		return;
-	}
+	return f;
+}
 
-	ps->cur = xreallocarray(ps->cur, (size_t)f->counts->total + 1,
-	    sizeof *ps->cur);
-	for (i = 0; i < (size_t)f->counts->total; i++) {
+/*
+ * Keep one process in ps->cur, noting whether it is the root; false when
+ * the root's PID turns out to name another process now.
+ */
+static bool
+proc_sample_track(struct procsample *ps, struct pids_stack *s,
+    struct procsample_result *r)
+{
+	struct procsample_tracked *t = &ps->cur[ps->ncur];
+
+	t->m.pid = LT_PIDS_VAL(REL_PID, s_int, s, ps->full);
+	t->m.ppid = LT_PIDS_VAL(REL_PPID, s_int, s, ps->full);
+	t->m.start = LT_PIDS_VAL(REL_BEGAN, ull_int, s, ps->full);
+	snprintf(t->m.cmd, sizeof t->m.cmd, "%s",
+	    LT_PIDS_VAL(REL_CMD, str, s, ps->full));
+	t->ticks = LT_PIDS_VAL(REL_TICS, ull_int, s, ps->full);
+	if (t->m.pid == ps->root) {
+		if (ps->root_start == 0)
+			ps->root_start = t->m.start;
+		else if (t->m.start != ps->root_start) {
+			r->reused = true;
+			ps->gone = true;
+			return false;
+		}
+		r->alive = true;
+	}
+	ps->ncur++;
+	return true;
+}
+
+/* Add a kept process to the sums; returns its ticks in this interval. */
+static unsigned long long
+proc_sample_sum(struct procsample *ps, struct pids_stack *s,
+    const struct procsample_tracked *t, struct procsample_result *r)
+{
+	const struct procsample_tracked *old;
+	int fds;
+
+	r->rss += (int64_t)LT_PIDS_VAL(REL_RSS, ul_int, s, ps->full) * 1024;
+	r->vsz += (int64_t)LT_PIDS_VAL(REL_VSZ, ul_int, s, ps->full) * 1024;
+	r->threads += LT_PIDS_VAL(REL_NLWP, s_int, s, ps->full);
+	fds = proc_sample_count_fds(t->m.pid);
+	if (fds < 0 && t->m.pid == ps->root)
+		r->fds = -1;
+	else if (fds > 0 && r->fds >= 0)
+		r->fds += fds;
+	/* A newcomer's ticks all fall in this interval. */
+	old = proc_sample_find(ps->prev, ps->nprev, &t->m);
+	if (old != NULL)
+		return t->ticks - LT_MIN(old->ticks, t->ticks);
+	return ps->have_prev ? t->ticks : 0;
+}
+
+/*
+ * Keep and sum the live processes of f, all but us; *self_ticks gets
+ * ours.  Returns the ticks they spent since the last sample.
+ */
+static unsigned long long
+proc_sample_read(struct procsample *ps, struct pids_fetch *f,
+    struct procsample_result *r, unsigned long long *self_ticks)
+{
+	size_t i, n = (size_t)f->counts->total;
+	unsigned long long dticks = 0;
+	struct pids_stack *s;
+	char state;
+
+	ps->cur = xreallocarray(ps->cur, n + 1, sizeof *ps->cur);
+	for (i = 0; i < n; i++) {
 		s = f->stacks[i];
-		pid = LT_PIDS_VAL(REL_PID, s_int, s, ps->full);
-		if (pid == ps->self) {
-			self_ticks = LT_PIDS_VAL(REL_TICS, ull_int, s, ps->full);
+		if (LT_PIDS_VAL(REL_PID, s_int, s, ps->full) == ps->self) {
+			*self_ticks = LT_PIDS_VAL(REL_TICS, ull_int, s,
+			    ps->full);
 			continue;
 		}
 		state = LT_PIDS_VAL(REL_STATE, s_ch, s, ps->full);
 		if (state == 'Z' || state == 'X')
 			continue;
-		t = &ps->cur[ps->ncur];
-		t->m.pid = pid;
-		t->m.ppid = LT_PIDS_VAL(REL_PPID, s_int, s, ps->full);
-		t->m.start = LT_PIDS_VAL(REL_BEGAN, ull_int, s, ps->full);
-		snprintf(t->m.cmd, sizeof t->m.cmd, "%s",
-		    LT_PIDS_VAL(REL_CMD, str, s, ps->full));
-		t->ticks = LT_PIDS_VAL(REL_TICS, ull_int, s, ps->full);
-		if (pid == ps->root) {
-			if (ps->root_start == 0)
-				ps->root_start = t->m.start;
-			else if (t->m.start != ps->root_start) {
-				r->reused = true;
-				ps->gone = true;
-				break;
-			}
-			r->alive = true;
-		}
-		ps->ncur++;
-		r->rss += (int64_t)LT_PIDS_VAL(REL_RSS, ul_int, s, ps->full) *
-		    1024;
-		r->vsz += (int64_t)LT_PIDS_VAL(REL_VSZ, ul_int, s, ps->full) *
-		    1024;
-		r->threads += LT_PIDS_VAL(REL_NLWP, s_int, s, ps->full);
-		fds = proc_sample_count_fds(pid);
-		if (fds < 0 && pid == ps->root)
-			r->fds = -1;
-		else if (fds > 0 && r->fds >= 0)
-			r->fds += fds;
-		/* A newcomer's ticks all fall in this interval. */
-		old = proc_sample_find(ps->prev, ps->nprev, &t->m);
-		dticks += old != NULL ? t->ticks - LT_MIN(old->ticks, t->ticks) :
-		    (ps->have_prev ? t->ticks : 0);
+		if (!proc_sample_track(ps, s, r))
+			break;
+		dticks += proc_sample_sum(ps, s, &ps->cur[ps->ncur - 1], r);
 	}
 	if (!r->alive) {
 		/* Without the root, the tree is not ours to watch any more. */
@@ -368,28 +381,39 @@ proc_sample_take(struct procsample *ps, struct procsample_result *r)
 		dticks = 0;
 	}
 	r->nprocs = (int)ps->ncur;
+	return dticks;
+}
 
-	if (ps->tree && ps->have_prev) {
-		ps->born = xreallocarray(ps->born, ps->ncur + 1,
-		    sizeof *ps->born);
-		ps->died = xreallocarray(ps->died, ps->nprev + 1,
-		    sizeof *ps->died);
-		for (i = 0; i < ps->ncur; i++) {
-			if (proc_sample_find(ps->prev, ps->nprev,
-			    &ps->cur[i].m) == NULL)
-				ps->born[ps->nborn++] = ps->cur[i].m;
-		}
-		for (i = 0; i < ps->nprev; i++) {
-			if (ps->prev[i].m.pid != ps->root &&
-			    proc_sample_find(ps->cur, ps->ncur,
-			    &ps->prev[i].m) == NULL)
-				ps->died[ps->ndied++] = ps->prev[i].m;
-		}
-		r->born = ps->born;
-		r->nborn = ps->nborn;
-		r->died = ps->died;
-		r->ndied = ps->ndied;
+/* Tree mode: the members that appeared and vanished since last time. */
+static void
+proc_sample_changes(struct procsample *ps, struct procsample_result *r)
+{
+	size_t i;
+
+	ps->born = xreallocarray(ps->born, ps->ncur + 1, sizeof *ps->born);
+	ps->died = xreallocarray(ps->died, ps->nprev + 1, sizeof *ps->died);
+	for (i = 0; i < ps->ncur; i++) {
+		if (proc_sample_find(ps->prev, ps->nprev,
+		    &ps->cur[i].m) == NULL)
+			ps->born[ps->nborn++] = ps->cur[i].m;
 	}
+	for (i = 0; i < ps->nprev; i++) {
+		if (ps->prev[i].m.pid != ps->root &&
+		    proc_sample_find(ps->cur, ps->ncur, &ps->prev[i].m) == NULL)
+			ps->died[ps->ndied++] = ps->prev[i].m;
+	}
+	r->born = ps->born;
+	r->nborn = ps->nborn;
+	r->died = ps->died;
+	r->ndied = ps->ndied;
+}
+
+/* CPU shares over dt seconds; then this sample becomes the previous one. */
+static void
+proc_sample_advance(struct procsample *ps, struct procsample_result *r,
+    double dt, unsigned long long dticks, unsigned long long self_ticks)
+{
+	struct procsample_tracked *swap;
 
 	if (ps->have_prev && dt > 0) {
 		r->cpu_valid = true;
@@ -405,4 +429,31 @@ proc_sample_take(struct procsample *ps, struct procsample_result *r)
 	ps->prev = ps->cur;
 	ps->nprev = ps->ncur;
 	ps->cur = swap;
+}
+
+void
+proc_sample_take(struct procsample *ps, struct procsample_result *r)
+{
+	unsigned long long self_ticks = 0, dticks;
+	struct pids_fetch *f;
+	double dt = 0;
+
+	memset(r, 0, sizeof *r);
+	r->t_us = util_now_us();
+	if (ps->have_prev)
+		dt = (r->t_us - ps->prev_us) / 1e6;
+	proc_sample_host(ps, r);
+
+	ps->nborn = ps->ndied = 0;
+	ps->ncur = 0;
+	if ((f = proc_sample_fetch(ps)) == NULL) {
+		r->proc_error = true;
+		snprintf(r->error, sizeof r->error,
+		    "cannot read /proc: %s", strerror(errno));
+		return;
+	}
+	dticks = proc_sample_read(ps, f, r, &self_ticks);
+	if (ps->tree && ps->have_prev)
+		proc_sample_changes(ps, r);
+	proc_sample_advance(ps, r, dt, dticks, self_ticks);
 }

@@ -83,64 +83,89 @@ proc_spawn_child(char **argv, const char *log_path, int errfd)
 	_exit(127);
 }
 
-struct procspawn *
-proc_spawn_start(const struct procspawn_opts *o, char **cause)
-{
-	struct procspawn *ps;
+/* The words to exec: the command split like a shell would, or sh -c. */
+struct procspawn_argv {
+	char **argv;
 	wordexp_t we;
-	char *shell_argv[4], *shell_cmd = NULL, **argv;
-	int p[2], e, rc = -1;
-	bool use_shell = o->use_shell, have_we = false;
-	ssize_t n;
-	pid_t pid;
+	bool have_we;
+	char *shell_argv[4];
+	char *shell_cmd;
+};
 
-	if (o->command == NULL || *o->command == '\0') {
-		xasprintf(cause, "empty command");
-		return NULL;
-	}
+static void
+proc_spawn_argv_free(struct procspawn_argv *a)
+{
+	if (a->have_we)
+		wordfree(&a->we);
+	free(a->shell_cmd);
+}
+
+/*
+ * Split the command into a->argv; shell syntax, or use_shell, makes it
+ * /bin/sh -c COMMAND.  On success, free with proc_spawn_argv_free.
+ */
+static int
+proc_spawn_argv(const struct procspawn_opts *o, struct procspawn_argv *a,
+    char **cause)
+{
+	bool use_shell = o->use_shell;
+	int rc;
+
+	memset(a, 0, sizeof *a);
 	if (!use_shell) {
-		rc = wordexp(o->command, &we, WRDE_NOCMD);
-		if (rc == 0 && we.we_wordc == 0) {
-			wordfree(&we);
+		rc = wordexp(o->command, &a->we, WRDE_NOCMD);
+		if (rc == 0 && a->we.we_wordc == 0) {
+			wordfree(&a->we);
 			xasprintf(cause, "empty command");
-			return NULL;
+			return -1;
 		}
 		if (rc == 0)
-			have_we = true;
+			a->have_we = true;
 		else if (rc == WRDE_BADCHAR || rc == WRDE_CMDSUB)
 			use_shell = true;
 		else {
 			if (rc == WRDE_NOSPACE)
-				wordfree(&we);
+				wordfree(&a->we);
 			xasprintf(cause, "cannot split command '%s'%s",
 			    o->command, rc == WRDE_SYNTAX ?
 			    ": unbalanced quotes" : "");
-			return NULL;
+			return -1;
 		}
 	}
-	if (use_shell) {
-		shell_cmd = xstrdup(o->command);
-		shell_argv[0] = (char *)"/bin/sh";
-		shell_argv[1] = (char *)"-c";
-		shell_argv[2] = shell_cmd;
-		shell_argv[3] = NULL;
-		argv = shell_argv;
-	} else
-		argv = we.we_wordv;
+	if (!use_shell) {
+		a->argv = a->we.we_wordv;
+		return 0;
+	}
+	a->shell_cmd = xstrdup(o->command);
+	a->shell_argv[0] = (char *)"/bin/sh";
+	a->shell_argv[1] = (char *)"-c";
+	a->shell_argv[2] = a->shell_cmd;
+	a->shell_argv[3] = NULL;
+	a->argv = a->shell_argv;
+	return 0;
+}
+
+/* Fork and exec argv; fails when the exec does, with its errno. */
+static int
+proc_spawn_exec(char **argv, const char *log_path, pid_t *out, char **cause)
+{
+	int p[2], e;
+	ssize_t n;
+	pid_t pid;
 
 	if (pipe2(p, O_CLOEXEC) != 0) {
 		xasprintf(cause, "pipe: %s", strerror(errno));
-		goto fail;
+		return -1;
 	}
 	if ((pid = fork()) < 0) {
 		xasprintf(cause, "fork: %s", strerror(errno));
 		close(p[0]);
 		close(p[1]);
-		goto fail;
+		return -1;
 	}
 	if (pid == 0) {
 		close(p[0]);
-		proc_spawn_child(argv, o->log_path, p[1]);
+		proc_spawn_child(argv, log_path, p[1]);
 	}
 	close(p[1]);
 	/* The pipe closes on a successful exec; otherwise errno comes back. */
@@ -150,14 +175,36 @@ proc_spawn_start(const struct procspawn_opts *o, char **cause)
 	close(p[0]);
 	if (n == sizeof e) {
 		waitpid(pid, NULL, 0);
-		if (o->log_path != NULL && e != ENOENT && e != EACCES)
+		if (log_path != NULL && e != ENOENT && e != EACCES)
 			xasprintf(cause, "cannot run '%s' (log %s): %s",
-			    argv[0], o->log_path, strerror(e));
+			    argv[0], log_path, strerror(e));
 		else
 			xasprintf(cause, "cannot run '%s': %s", argv[0],
 			    strerror(e));
-		goto fail;
+		return -1;
 	}
+	*out = pid;
+	return 0;
+}
+
+struct procspawn *
+proc_spawn_start(const struct procspawn_opts *o, char **cause)
+{
+	struct procspawn_argv a;
+	struct procspawn *ps;
+	pid_t pid;
+	int rc;
+
+	if (o->command == NULL || *o->command == '\0') {
+		xasprintf(cause, "empty command");
+		return NULL;
+	}
+	if (proc_spawn_argv(o, &a, cause) != 0)
+		return NULL;
+	rc = proc_spawn_exec(a.argv, o->log_path, &pid, cause);
+	proc_spawn_argv_free(&a);
+	if (rc != 0)
+		return NULL;
 
 	ps = xcalloc(1, sizeof *ps);
 	ps->pid = pid;
@@ -168,16 +215,7 @@ proc_spawn_start(const struct procspawn_opts *o, char **cause)
 	    o->ready_timeout_us : 10 * 1000000LL;
 	ps->grace_us = o->grace_us > 0 ? o->grace_us : 5 * 1000000LL;
 	pthread_mutex_init(&ps->lock, NULL);
-	if (have_we)
-		wordfree(&we);
-	free(shell_cmd);
 	return ps;
-
-fail:
-	if (have_we)
-		wordfree(&we);
-	free(shell_cmd);
-	return NULL;
 }
 
 pid_t

@@ -20,40 +20,13 @@ struct prom_family {
 	enum prom_type type;
 };
 
-struct prom_series {
-	char *key;
-	enum prom_type type;
-	bool seen;			/* present in the latest scrape */
-	bool has_prev;
-	double prev;
-	int64_t prev_us;
-	struct prom_value v;
+static const char *const prom_type_names[] = {
+	[PROM_UNTYPED] = "untyped",
+	[PROM_COUNTER] = "counter",
+	[PROM_GAUGE] = "gauge",
+	[PROM_HISTOGRAM] = "histogram",
+	[PROM_SUMMARY] = "summary",
 };
-
-struct prom_watch {
-	struct prom_selector *sel;
-	size_t nsel;
-	struct prom_series *s;
-	size_t ns;
-};
-
-const char *
-prom_type_name(enum prom_type t)
-{
-	switch (t) {
-	case PROM_COUNTER:
-		return "counter";
-	case PROM_GAUGE:
-		return "gauge";
-	case PROM_HISTOGRAM:
-		return "histogram";
-	case PROM_SUMMARY:
-		return "summary";
-	case PROM_UNTYPED:
-		break;
-	}
-	return "untyped";
-}
 
 static int
 prom_is_name_char(int c, bool first, bool colon)
@@ -72,6 +45,14 @@ prom_scan_name(const char *p, const char *end, bool colon)
 	while (p < end && prom_is_name_char((unsigned char)*p, p == s, colon))
 		p++;
 	return p - s;
+}
+
+static const char *
+prom_skip_blanks(const char *p, const char *end)
+{
+	while (p < end && (*p == ' ' || *p == '\t'))
+		p++;
+	return p;
 }
 
 static int
@@ -141,8 +122,7 @@ prom_parse_labels(const char **pp, const char *end, const char **err)
 	char *value, *out;
 
 	for (;;) {
-		while (p < end && (*p == ' ' || *p == '\t'))
-			p++;
+		p = prom_skip_blanks(p, end);
 		if (p < end && *p == '}')
 			break;
 		len = prom_scan_name(p, end, false);
@@ -155,8 +135,7 @@ prom_parse_labels(const char **pp, const char *end, const char **err)
 		l[n].value = NULL;
 		n++;
 		p += len;
-		while (p < end && (*p == ' ' || *p == '\t'))
-			p++;
+		p = prom_skip_blanks(p, end);
 		if (p >= end || *p != '=' || p + 1 >= end || p[1] != '"') {
 			*err = "expected =\" after a label name";
 			goto fail;
@@ -179,8 +158,7 @@ prom_parse_labels(const char **pp, const char *end, const char **err)
 			goto fail;
 		}
 		p++;
-		while (p < end && (*p == ' ' || *p == '\t'))
-			p++;
+		p = prom_skip_blanks(p, end);
 		if (p < end && *p == ',') {
 			p++;
 			continue;
@@ -202,14 +180,12 @@ fail:
 static enum prom_type
 prom_type_from(const char *s, size_t len)
 {
-	static const enum prom_type all[] = { PROM_COUNTER, PROM_GAUGE,
-	    PROM_HISTOGRAM, PROM_SUMMARY };
 	size_t i;
 
-	for (i = 0; i < LT_NELEM(all); i++) {
-		if (strlen(prom_type_name(all[i])) == len &&
-		    strncmp(prom_type_name(all[i]), s, len) == 0)
-			return all[i];
+	for (i = 0; i < LT_NELEM(prom_type_names); i++) {
+		if (strlen(prom_type_names[i]) == len &&
+		    strncmp(prom_type_names[i], s, len) == 0)
+			return (enum prom_type)i;
 	}
 	return PROM_UNTYPED;
 }
@@ -236,102 +212,132 @@ prom_family_type(const struct prom_family *f, size_t nf, const char *name)
 	return PROM_UNTYPED;
 }
 
+/* After a '#': "TYPE name type" adds a family, the rest are comments. */
 static int
-prom_parse_line(const char *p, const char *end, struct prom_doc *doc,
-    struct prom_family **fam, size_t *nfam, const char **err)
+prom_parse_comment(const char *p, const char *end, struct prom_family **fam,
+    size_t *nfam, const char **err)
+{
+	const char *q;
+	size_t len;
+
+	while (p < end && *p == ' ')
+		p++;
+	if (end - p < 5 || strncmp(p, "TYPE ", 5) != 0)
+		return 0;	/* HELP and plain comments */
+	p += 5;
+	while (p < end && *p == ' ')
+		p++;
+	if ((len = prom_scan_name(p, end, true)) == 0) {
+		*err = "# TYPE without a metric name";
+		return -1;
+	}
+	for (q = p + len; q < end && *q == ' '; q++)
+		;
+	while (end > q && (end[-1] == ' ' || end[-1] == '\t'))
+		end--;
+	*fam = xreallocarray(*fam, *nfam + 1, sizeof **fam);
+	(*fam)[*nfam].name = xstrndup(p, len);
+	(*fam)[*nfam].type = prom_type_from(q, end - q);
+	(*nfam)++;
+	return 0;
+}
+
+/* The value after a sample's name and labels; returns its end or NULL. */
+static const char *
+prom_parse_value(const char *p, const char *end, double *value,
+    const char **err)
+{
+	const char *q;
+	char *num, *ep;
+	bool bad;
+
+	if (p >= end || (*p != ' ' && *p != '\t')) {
+		*err = "expected a space before the value";
+		return NULL;
+	}
+	p = prom_skip_blanks(p, end);
+	for (q = p; q < end && *q != ' ' && *q != '\t'; q++)
+		;
+	num = xstrndup(p, q - p);
+	errno = 0;
+	*value = strtod(num, &ep);
+	bad = *num == '\0' || *ep != '\0';
+	free(num);
+	if (bad) {
+		*err = "bad sample value";
+		return NULL;
+	}
+	return q;
+}
+
+/* The timestamp in milliseconds that may end a sample line. */
+static int
+prom_parse_timestamp(const char *p, const char *end, struct prom_sample *s,
+    const char **err)
+{
+	char *num, *ep;
+	size_t len;
+	bool bad;
+
+	if ((p = prom_skip_blanks(p, end)) == end)
+		return 0;
+	num = xstrndup(p, end - p);
+	while ((len = strlen(num)) > 0 &&
+	    (num[len - 1] == ' ' || num[len - 1] == '\t'))
+		num[len - 1] = '\0';
+	errno = 0;
+	s->ts_ms = strtoll(num, &ep, 10);
+	bad = *ep != '\0' || errno != 0;
+	free(num);
+	if (bad) {
+		*err = "bad timestamp";
+		return -1;
+	}
+	s->has_ts = true;
+	return 0;
+}
+
+/* name{labels} value [timestamp], appended to doc. */
+static int
+prom_parse_sample(const char *p, const char *end, struct prom_doc *doc,
+    const struct prom_family *fam, size_t nfam, const char **err)
 {
 	struct prom_sample s;
 	size_t len;
-	char *num, *ep;
-	const char *q;
 
 	memset(&s, 0, sizeof s);
-	while (p < end && (*p == ' ' || *p == '\t'))
-		p++;
-	if (p == end)
-		return 0;
-	if (*p == '#') {
-		p++;
-		while (p < end && *p == ' ')
-			p++;
-		if (end - p < 5 || strncmp(p, "TYPE ", 5) != 0)
-			return 0;	/* HELP and plain comments */
-		p += 5;
-		while (p < end && *p == ' ')
-			p++;
-		len = prom_scan_name(p, end, true);
-		if (len == 0) {
-			*err = "# TYPE without a metric name";
-			return -1;
-		}
-		q = p + len;
-		while (q < end && *q == ' ')
-			q++;
-		*fam = xreallocarray(*fam, *nfam + 1, sizeof **fam);
-		(*fam)[*nfam].name = xstrndup(p, len);
-		while (end > q && (end[-1] == ' ' || end[-1] == '\t'))
-			end--;
-		(*fam)[*nfam].type = prom_type_from(q, end - q);
-		(*nfam)++;
-		return 0;
-	}
-
-	len = prom_scan_name(p, end, true);
-	if (len == 0) {
+	if ((len = prom_scan_name(p, end, true)) == 0) {
 		*err = "expected a metric name";
 		return -1;
 	}
 	s.name = xstrndup(p, len);
 	p += len;
-	if (p < end && *p == '{') {
-		if ((s.labels = prom_parse_labels(&p, end, err)) == NULL)
-			goto fail;
-	} else
+	if (p < end && *p == '{')
+		s.labels = prom_parse_labels(&p, end, err);
+	else
 		s.labels = xstrdup("");
-	if (p >= end || (*p != ' ' && *p != '\t')) {
-		*err = "expected a space before the value";
-		goto fail;
+	if (s.labels == NULL ||
+	    (p = prom_parse_value(p, end, &s.value, err)) == NULL ||
+	    prom_parse_timestamp(p, end, &s, err) != 0) {
+		free(s.name);
+		free(s.labels);
+		return -1;
 	}
-	while (p < end && (*p == ' ' || *p == '\t'))
-		p++;
-	q = p;
-	while (q < end && *q != ' ' && *q != '\t')
-		q++;
-	num = xstrndup(p, q - p);
-	errno = 0;
-	s.value = strtod(num, &ep);
-	if (*num == '\0' || *ep != '\0') {
-		free(num);
-		*err = "bad sample value";
-		goto fail;
-	}
-	free(num);
-	p = q;
-	while (p < end && (*p == ' ' || *p == '\t'))
-		p++;
-	if (p < end) {
-		num = xstrndup(p, end - p);
-		while ((len = strlen(num)) > 0 &&
-		    (num[len - 1] == ' ' || num[len - 1] == '\t'))
-			num[len - 1] = '\0';
-		errno = 0;
-		s.ts_ms = strtoll(num, &ep, 10);
-		if (*ep != '\0' || errno != 0) {
-			free(num);
-			*err = "bad timestamp";
-			goto fail;
-		}
-		free(num);
-		s.has_ts = true;
-	}
-	s.type = prom_family_type(*fam, *nfam, s.name);
+	s.type = prom_family_type(fam, nfam, s.name);
 	doc->v = xreallocarray(doc->v, doc->n + 1, sizeof *doc->v);
 	doc->v[doc->n++] = s;
 	return 0;
-fail:
-	free(s.name);
-	free(s.labels);
-	return -1;
+}
+
+static int
+prom_parse_line(const char *p, const char *end, struct prom_doc *doc,
+    struct prom_family **fam, size_t *nfam, const char **err)
+{
+	if ((p = prom_skip_blanks(p, end)) == end)
+		return 0;
+	if (*p == '#')
+		return prom_parse_comment(p + 1, end, fam, nfam, err);
+	return prom_parse_sample(p, end, doc, *fam, *nfam, err);
 }
 
 int
@@ -459,143 +465,4 @@ prom_selector_match(const struct prom_selector *sel,
 			return false;
 	}
 	return true;
-}
-
-struct prom_watch *
-prom_watch_new(const char *const *selectors, size_t n, char **cause)
-{
-	struct prom_watch *w = xcalloc(1, sizeof *w);
-	size_t i;
-
-	w->sel = xcalloc(n, sizeof *w->sel);
-	for (i = 0; i < n; i++) {
-		if (prom_selector_parse(selectors[i], &w->sel[i], cause) != 0) {
-			prom_watch_free(w);
-			return NULL;
-		}
-		w->nsel++;
-	}
-	return w;
-}
-
-void
-prom_watch_free(struct prom_watch *w)
-{
-	size_t i;
-
-	if (w == NULL)
-		return;
-	for (i = 0; i < w->nsel; i++)
-		prom_selector_free(&w->sel[i]);
-	for (i = 0; i < w->ns; i++) {
-		free(w->s[i].key);
-		free(w->s[i].v.series);
-	}
-	free(w->sel);
-	free(w->s);
-	free(w);
-}
-
-static bool
-prom_counter_like(const struct prom_sample *s)
-{
-	size_t len = strlen(s->name);
-
-	if (s->type == PROM_COUNTER)
-		return true;
-	if (s->type != PROM_HISTOGRAM && s->type != PROM_SUMMARY)
-		return false;
-	/* A summary's quantiles are gauges; _sum, _count, _bucket count. */
-	return (len > 4 && strcmp(s->name + len - 4, "_sum") == 0) ||
-	    (len > 6 && strcmp(s->name + len - 6, "_count") == 0) ||
-	    (len > 7 && strcmp(s->name + len - 7, "_bucket") == 0);
-}
-
-static struct prom_series *
-prom_watch_series(struct prom_watch *w, const char *key)
-{
-	size_t i;
-
-	for (i = 0; i < w->ns; i++) {
-		if (strcmp(w->s[i].key, key) == 0)
-			return &w->s[i];
-	}
-	w->s = xreallocarray(w->s, w->ns + 1, sizeof *w->s);
-	memset(&w->s[w->ns], 0, sizeof *w->s);
-	w->s[w->ns].key = xstrdup(key);
-	return &w->s[w->ns++];
-}
-
-void
-prom_watch_update(struct prom_watch *w, const struct prom_doc *d,
-    int64_t now_us)
-{
-	struct prom_series *s;
-	size_t i, j;
-	char *key;
-	double dt;
-
-	for (i = 0; i < w->ns; i++)
-		w->s[i].seen = false;
-	for (i = 0; i < d->n; i++) {
-		for (j = 0; j < w->nsel; j++) {
-			if (prom_selector_match(&w->sel[j], &d->v[i]))
-				break;
-		}
-		if (j == w->nsel)
-			continue;
-		xasprintf(&key, "%s%s", d->v[i].name, d->v[i].labels);
-		s = prom_watch_series(w, key);
-		free(key);
-		s->seen = true;
-		s->type = d->v[i].type;
-		s->v.type = s->type;
-		s->v.raw = d->v[i].value;
-		s->v.is_rate = prom_counter_like(&d->v[i]);
-		if (!s->v.is_rate) {
-			s->v.value = d->v[i].value;
-			s->v.valid = true;
-		} else if (s->has_prev && now_us > s->prev_us) {
-			dt = (now_us - s->prev_us) / 1e6;
-			/* A counter that went down was reset: count from 0. */
-			if (d->v[i].value >= s->prev)
-				s->v.value = (d->v[i].value - s->prev) / dt;
-			else
-				s->v.value = d->v[i].value / dt;
-			s->v.valid = true;
-		}
-		s->has_prev = true;
-		s->prev = d->v[i].value;
-		s->prev_us = now_us;
-	}
-	/* A series that vanished from the exposition has no value now. */
-	for (i = 0; i < w->ns; i++) {
-		if (!w->s[i].seen) {
-			w->s[i].v.valid = false;
-			w->s[i].has_prev = false;
-		}
-	}
-}
-
-size_t
-prom_watch_values(const struct prom_watch *w, struct prom_value **out)
-{
-	size_t i;
-
-	*out = xcalloc(w->ns, sizeof **out);
-	for (i = 0; i < w->ns; i++) {
-		(*out)[i] = w->s[i].v;
-		(*out)[i].series = xstrdup(w->s[i].key);
-	}
-	return w->ns;
-}
-
-void
-prom_values_free(struct prom_value *v, size_t n)
-{
-	size_t i;
-
-	for (i = 0; i < n; i++)
-		free(v[i].series);
-	free(v);
 }

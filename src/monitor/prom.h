@@ -1,6 +1,6 @@
 /*
- * Prometheus text exposition format (version 0.0.4): parser, selectors
- * and a watch that turns successive scrapes into values.
+ * Prometheus text exposition format (version 0.0.4): parser and
+ * selectors; prom-watch.h turns successive scrapes into values.
  *
  * A sample's labels are kept in canonical form: sorted by name, written
  * as {a="x",b="y"} with \\, \" and \n escaped; "" when there are none.
@@ -38,7 +38,6 @@ struct prom_doc {
 int	 prom_parse(const char *buf, size_t len, struct prom_doc *out,
 	     char **cause);
 void	 prom_doc_free(struct prom_doc *);
-const char *prom_type_name(enum prom_type);
 
 struct prom_selector {
 	char *name;
@@ -49,20 +48,5 @@ int	 prom_selector_parse(const char *, struct prom_selector *, char **cause);
 void	 prom_selector_free(struct prom_selector *);
 bool	 prom_selector_match(const struct prom_selector *,
 	     const struct prom_sample *);
-
-/* One selected series after the latest scrape. */
-
-struct prom_watch;
-
-/* Selectors as written by the user; fails on a malformed one. */
-struct prom_watch *prom_watch_new(const char *const *selectors, size_t n,
-	     char **cause);
-void	 prom_watch_free(struct prom_watch *);
-/* Feed one scrape taken at now_us (monotonic). */
-void	 prom_watch_update(struct prom_watch *, const struct prom_doc *,
-	     int64_t now_us);
-/* Copy out the current values; free with prom_values_free. */
-size_t	 prom_watch_values(const struct prom_watch *, struct prom_value **out);
-void	 prom_values_free(struct prom_value *, size_t);
 
 #endif

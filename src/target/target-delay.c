@@ -81,7 +81,7 @@ delay_main(void *arg)
 {
 	struct MHD_Connection *due[64];
 	struct timespec ts;
-	int64_t now, deadline;
+	int64_t now;
 	size_t n, i;
 
 	pthread_mutex_lock(&delay_lock);
@@ -92,9 +92,7 @@ delay_main(void *arg)
 		}
 		now = util_now_us();
 		if (heap[0].deadline_us > now) {
-			deadline = heap[0].deadline_us;
-			ts.tv_sec = deadline / 1000000;
-			ts.tv_nsec = (deadline % 1000000) * 1000;
+			util_deadline(&ts, (heap[0].deadline_us - now) * 1000);
 			pthread_cond_timedwait(&delay_cond, &delay_lock, &ts);
 			continue;
 		}
@@ -114,14 +112,9 @@ delay_main(void *arg)
 int
 target_delay_start(char **cause)
 {
-	pthread_condattr_t attr;
 	int error;
 
-	pthread_condattr_init(&attr);
-	pthread_condattr_setclock(&attr, CLOCK_MONOTONIC);
-	pthread_cond_init(&delay_cond, &attr);
-	pthread_condattr_destroy(&attr);
-
+	util_cond_init(&delay_cond);
 	stopping = 0;
 	if ((error = pthread_create(&delay_thread, NULL, delay_main,
 	    NULL)) != 0) {

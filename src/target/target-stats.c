@@ -181,14 +181,6 @@ target_stats_webhook(enum target_stats_webhook outcome)
 		    memory_order_relaxed);
 }
 
-const char *
-target_stats_webhook_name(enum target_stats_webhook outcome)
-{
-	if (outcome >= TSTATS_WEBHOOK_NOUTCOMES)
-		return "unknown";
-	return webhook_names[outcome];
-}
-
 void
 target_stats_inflight(int delta)
 {

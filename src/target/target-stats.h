@@ -28,7 +28,6 @@ struct target_stats_path *target_stats_path(const char *path);
 /* Count one answered request. */
 void		 target_stats_count(struct target_stats_path *, unsigned int status);
 void		 target_stats_webhook(enum target_stats_webhook);
-const char	*target_stats_webhook_name(enum target_stats_webhook);
 void		 target_stats_inflight(int delta);
 int		 target_stats_inflight_count(void);
 

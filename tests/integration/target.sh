@@ -240,6 +240,18 @@ like "$metrics" '^loadtop_target_inflight_requests 1$' \
 like "$metrics" '^loadtop_target_uptime_seconds [0-9]+\.[0-9]+$' \
     "/metrics has the uptime"
 
+# --- short flags ---------------------------------------------------------
+
+stop_target
+start_target -t 3 -l 5/2s
+sleep 0.2
+like "$(sed -n 2p "$_out")" '^loadtop-target: 3 threads, limit 5/2s \(window\)$' \
+    "-t and -l set the threads and the limit"
+stop_target
+start_target -q
+sleep 0.2
+is "$(wc -l <"$_out" | tr -d ' ')" 1 "-q prints the listening line only"
+
 # --- shutdown ------------------------------------------------------------
 
 stop_target

@@ -6,6 +6,7 @@
 
 #include "check-tap.h"
 #include "prom.h"
+#include "prom-watch.h"
 
 static const char exposition[] =
     "# HELP http_requests_total The total number of HTTP requests.\n"
