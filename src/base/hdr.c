@@ -154,14 +154,23 @@ hdr_new(int64_t lowest, int64_t highest, int sigfigs)
 		return NULL;
 	h = xmalloc(sizeof *h + (size_t)layout.counts_len * sizeof h->counts[0]);
 	memcpy(h, &layout, sizeof *h);
+	h->refs = 1;
 	memset(h->counts, 0, (size_t)h->counts_len * sizeof h->counts[0]);
+	return h;
+}
+
+struct hdr *
+hdr_hold(struct hdr *h)
+{
+	__atomic_add_fetch(&h->refs, 1, __ATOMIC_ACQ_REL);
 	return h;
 }
 
 void
 hdr_free(struct hdr *h)
 {
-	free(h);
+	if (h != NULL && __atomic_sub_fetch(&h->refs, 1, __ATOMIC_ACQ_REL) == 0)
+		free(h);
 }
 
 void

@@ -30,10 +30,14 @@ struct hdr {
 	int64_t min;			/* INT64_MAX when empty */
 	int64_t max;			/* 0 when empty */
 	double sum;			/* of recorded values, for the mean */
+	unsigned refs;			/* holders; hdr_free drops one */
 	uint64_t counts[];
 };
 
 struct hdr *hdr_new(int64_t lowest, int64_t highest, int sigfigs);
+/* One more holder of a histogram that no longer changes, so that readers
+ * share it instead of copying; each holder calls hdr_free. */
+struct hdr *hdr_hold(struct hdr *);
 void	 hdr_free(struct hdr *);
 void	 hdr_reset(struct hdr *);
 size_t	 hdr_size(const struct hdr *);	/* bytes in memory */

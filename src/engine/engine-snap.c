@@ -174,7 +174,11 @@ fill_phases(struct engine *e, struct snapshot *s, int64_t now)
 			memcpy(sp->leak, run->leak, run->nleak * sizeof *sp->leak);
 			sp->nleak = run->nleak;
 		}
-		if (run->histogram != NULL) {
+		/* A finished phase's histogram no longer changes: every
+		 * snapshot shares it. */
+		if (run->histogram != NULL && run->state == PHASE_DONE)
+			sp->histogram = hdr_hold(run->histogram);
+		else if (run->histogram != NULL) {
 			sp->histogram = hdr_new(LT_HDR_LOWEST, LT_HDR_HIGHEST,
 			    LT_HDR_SIGFIGS);
 			hdr_copy(sp->histogram, run->histogram);

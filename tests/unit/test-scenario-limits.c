@@ -278,9 +278,9 @@ START_TEST(test_counts_over)
 	assert_fails(&(struct shape){ .stages = SCN_MAX_STAGES + 2001 },
 	    PLACE(stage), 9, "ramp 'climb' has 12001 stages; at most 10000");
 	assert_fails(&(struct shape){ .requests = SCN_MAX_REQUESTS + 1 },
-	    PLACE(request), 5, "the scenario has 10001 requests; at most 10000");
+	    PLACE(request), 5, "the scenario has 1001 requests; at most 1000");
 	assert_fails(&(struct shape){ .phases = SCN_MAX_PHASES + 1 },
-	    PLACE(phase), 5, "the scenario has 10001 phases; at most 10000");
+	    PLACE(phase), 5, "the scenario has 1001 phases; at most 1000");
 	assert_fails(&(struct shape){ .thresholds = SCN_MAX_THRESHOLDS + 1 },
 	    PLACE(threshold), 5,
 	    "the scenario has 10001 thresholds; at most 10000");
