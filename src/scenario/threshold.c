@@ -13,68 +13,7 @@
 #include "units.h"
 #include "util.h"
 
-/* How a metric's value is written. */
-enum thr_kind {
-	THR_K_LATENCY,		/* a duration, or a bare number of ms */
-	THR_K_RATE,		/* requests per second */
-	THR_K_COUNT,		/* a whole number */
-	THR_K_RATIO,		/* a percentage of requests, with its % */
-	THR_K_SIZE,		/* bytes */
-	THR_K_CPU,		/* percent of one core, % optional */
-	THR_K_LEAK,		/* bytes per request or per minute */
-};
-
-static const struct {
-	const char	*name;
-	const char	*unit;
-	enum thr_kind	 kind;
-} thr_metrics[THR__COUNT] = {
-	[THR_P50] = { "p50", "ms", THR_K_LATENCY },
-	[THR_P75] = { "p75", "ms", THR_K_LATENCY },
-	[THR_P90] = { "p90", "ms", THR_K_LATENCY },
-	[THR_P95] = { "p95", "ms", THR_K_LATENCY },
-	[THR_P99] = { "p99", "ms", THR_K_LATENCY },
-	[THR_P999] = { "p999", "ms", THR_K_LATENCY },
-	[THR_MIN] = { "min", "ms", THR_K_LATENCY },
-	[THR_MEAN] = { "mean", "ms", THR_K_LATENCY },
-	[THR_MAX] = { "max", "ms", THR_K_LATENCY },
-	[THR_RPS] = { "rps", "req/s", THR_K_RATE },
-	[THR_REQUESTS] = { "requests", "", THR_K_COUNT },
-	[THR_ERRORS] = { "errors", "", THR_K_COUNT },
-	[THR_ERROR_RATE] = { "error_rate", "%", THR_K_RATIO },
-	[THR_RATE_LIMITED] = { "rate_limited", "", THR_K_COUNT },
-	[THR_RATE_LIMITED_RATE] = { "rate_limited_rate", "%", THR_K_RATIO },
-	[THR_LATE_STARTS] = { "late_starts", "", THR_K_COUNT },
-	[THR_MEM_GROWTH] = { "mem_growth", "B", THR_K_SIZE },
-	[THR_RSS_MAX] = { "rss_max", "B", THR_K_SIZE },
-	[THR_CPU_MAX] = { "cpu_max", "%", THR_K_CPU },
-	[THR_CPU_AVG] = { "cpu_avg", "%", THR_K_CPU },
-	[THR_LEAK_SLOPE_REQ] = { "leak_slope", "B/req", THR_K_LEAK },
-	[THR_LEAK_SLOPE_MIN] = { "leak_slope", "B/min", THR_K_LEAK },
-};
-
-/* Every name a metric may be written as; leak_slope's unit picks its kind. */
-static const struct {
-	const char		*name;
-	enum thr_metric		 metric;
-} thr_names[] = {
-	{ "p50", THR_P50 }, { "median", THR_P50 }, { "p75", THR_P75 },
-	{ "p90", THR_P90 }, { "p95", THR_P95 }, { "p99", THR_P99 },
-	{ "p999", THR_P999 }, { "p99.9", THR_P999 }, { "min", THR_MIN },
-	{ "mean", THR_MEAN }, { "avg", THR_MEAN }, { "max", THR_MAX },
-	{ "rps", THR_RPS }, { "requests", THR_REQUESTS },
-	{ "errors", THR_ERRORS }, { "error_rate", THR_ERROR_RATE },
-	{ "rate_limited", THR_RATE_LIMITED },
-	{ "rate_limited_rate", THR_RATE_LIMITED_RATE },
-	{ "late_starts", THR_LATE_STARTS }, { "mem_growth", THR_MEM_GROWTH },
-	{ "rss_max", THR_RSS_MAX }, { "cpu_max", THR_CPU_MAX },
-	{ "cpu_avg", THR_CPU_AVG }, { "leak_slope", THR_LEAK_SLOPE_REQ },
-};
-
-static const char *const thr_ops[] = {
-	[THR_LT] = "<", [THR_LE] = "<=", [THR_GT] = ">", [THR_GE] = ">=",
-	[THR_EQ] = "==", [THR_NE] = "!=",
-};
+#include "threshold-int.h"
 
 #define THR_OP_CHARS "<>=!"
 
@@ -114,33 +53,54 @@ threshold_find_metric(const char *name, size_t len, enum thr_metric *out)
 {
 	size_t i;
 
-	for (i = 0; i < LT_NELEM(thr_names); i++) {
-		if (strlen(thr_names[i].name) == len &&
-		    strncasecmp(thr_names[i].name, name, len) == 0) {
-			*out = thr_names[i].metric;
+	for (i = 0; i < threshold_nnames; i++) {
+		if (strlen(threshold_names[i].name) == len &&
+		    strncasecmp(threshold_names[i].name, name, len) == 0) {
+			*out = threshold_names[i].metric;
 			return 0;
 		}
 	}
 	return -1;
 }
 
+/* "p50, p75, ... or leak_slope": every metric once, from the table. */
+static char *
+threshold_metric_list(void)
+{
+	char *list = xstrdup(""), *next;
+	size_t m;
+
+	for (m = 0; m < THR__COUNT; m++) {
+		if (m > 0 && strcmp(threshold_metrics[m].name,
+		    threshold_metrics[m - 1].name) == 0)
+			continue;
+		xasprintf(&next, "%s%s%s", list, m == 0 ? "" : m + 1 ==
+		    THR__COUNT ? " or " : ", ", threshold_metrics[m].name);
+		free(list);
+		list = next;
+	}
+	return list;
+}
+
 static void
 threshold_unknown_metric(const char *name, char **cause)
 {
-	const char *cand[LT_NELEM(thr_names)], *best;
+	const char **cand = xcalloc(threshold_nnames, sizeof *cand), *best;
+	char *list;
 	size_t i;
 
-	for (i = 0; i < LT_NELEM(thr_names); i++)
-		cand[i] = thr_names[i].name;
-	best = suggest_closest(name, cand, LT_NELEM(cand));
-	if (best != NULL)
+	for (i = 0; i < threshold_nnames; i++)
+		cand[i] = threshold_names[i].name;
+	best = suggest_closest(name, cand, threshold_nnames);
+	free(cand);
+	if (best != NULL) {
 		xasprintf(cause, "unknown metric '%s'; did you mean '%s'?",
 		    name, best);
-	else
-		xasprintf(cause, "unknown metric '%s'; expected p50, p75, p90, "
-		    "p95, p99, p99.9, min, mean, max, rps, requests, errors, "
-		    "error_rate, rate_limited, rate_limited_rate, late_starts, "
-		    "mem_growth, rss_max, cpu_max, cpu_avg or leak_slope", name);
+		return;
+	}
+	list = threshold_metric_list();
+	xasprintf(cause, "unknown metric '%s'; expected %s", name, list);
+	free(list);
 }
 
 /* A whole, non-negative number that a double holds exactly. */
@@ -233,7 +193,7 @@ threshold_value_count(enum thr_metric *m, const char *v, size_t voff,
 	if (threshold_parse_count(v, value) != 0)
 		return threshold_fail(err_off, voff, cause, "%s is a count; "
 		    "expected a whole number such as 0 or 10, not '%s'",
-		    thr_metrics[*m].name, v);
+		    threshold_metrics[*m].name, v);
 	return 0;
 }
 
@@ -242,7 +202,7 @@ static int
 threshold_value_ratio(enum thr_metric *m, const char *v, size_t voff,
     double *value, size_t *err_off, char **cause)
 {
-	const char *name = thr_metrics[*m].name;
+	const char *name = threshold_metrics[*m].name;
 	double d;
 
 	if (strchr(v, '%') == NULL)
@@ -337,7 +297,7 @@ threshold_parse_value(enum thr_metric *m, const char *v, size_t voff,
     double *value, size_t *err_off, char **cause)
 {
 	*err_off = voff;
-	return threshold_value_parsers[thr_metrics[*m].kind](m, v, voff, value,
+	return threshold_value_parsers[threshold_metrics[*m].kind](m, v, voff, value,
 	    err_off, cause);
 }
 
@@ -466,7 +426,7 @@ threshold_parse(const char *expr, struct threshold *out, size_t *err_off,
 		/* nothing */;
 	if (vs >= ve)
 		return threshold_fail(err_off, ve, cause, "missing value after "
-		    "'%s'", thr_ops[out->op]);
+		    "'%s'", threshold_ops[out->op]);
 	extra = strcspn(expr + vs, THR_OP_CHARS);
 	if (vs + extra < ve)
 		return threshold_fail(err_off, vs + extra, cause, "unexpected '%c' "
@@ -496,102 +456,3 @@ threshold_clear(struct threshold *t)
 	memset(t, 0, sizeof *t);
 }
 
-bool
-threshold_check(const struct threshold *t, double actual)
-{
-	if (actual != actual)
-		return false;
-	switch (t->op) {
-	case THR_LT:
-		return actual < t->value;
-	case THR_LE:
-		return actual <= t->value;
-	case THR_GT:
-		return actual > t->value;
-	case THR_GE:
-		return actual >= t->value;
-	case THR_EQ:
-		return actual == t->value;
-	case THR_NE:
-		return actual != t->value;
-	}
-	return false;
-}
-
-const char *
-threshold_metric_name(enum thr_metric m)
-{
-	if ((unsigned)m >= THR__COUNT)
-		return "?";
-	return thr_metrics[m].name;
-}
-
-const char *
-threshold_metric_unit(enum thr_metric m)
-{
-	if ((unsigned)m >= THR__COUNT)
-		return "";
-	return thr_metrics[m].unit;
-}
-
-const char *
-threshold_op_name(enum thr_op op)
-{
-	if ((unsigned)op >= LT_NELEM(thr_ops))
-		return "?";
-	return thr_ops[op];
-}
-
-static int64_t
-threshold_round(double v)
-{
-	if (v >= 9.2e18)
-		return INT64_MAX;
-	if (v <= -9.2e18)
-		return -INT64_MAX;
-	return (int64_t)(v < 0 ? v - 0.5 : v + 0.5);
-}
-
-char *
-threshold_format_value(enum thr_metric m, double value, char *buf, size_t len)
-{
-	char num[64];
-
-	if (len == 0)
-		return buf;
-	if ((unsigned)m >= THR__COUNT) {
-		snprintf(buf, len, "%s", units_format_number(value, 2, num,
-		    sizeof num));
-		return buf;
-	}
-	switch (thr_metrics[m].kind) {
-	case THR_K_LATENCY:
-		if (value != value || value > 9e15 || value < -9e15)
-			snprintf(buf, len, "%sms", units_format_number(value, 0,
-			    num, sizeof num));
-		else
-			units_format_duration(threshold_round(value * 1000), buf, len);
-		break;
-	case THR_K_RATE:
-		snprintf(buf, len, "%s req/s", units_format_number(value, 2,
-		    num, sizeof num));
-		break;
-	case THR_K_COUNT:
-		snprintf(buf, len, "%s", units_format_number(value, 0, num,
-		    sizeof num));
-		break;
-	case THR_K_RATIO:
-	case THR_K_CPU:
-		snprintf(buf, len, "%s%%", units_format_number(value, 2, num,
-		    sizeof num));
-		break;
-	case THR_K_SIZE:
-		units_format_size(threshold_round(value), buf, len);
-		break;
-	case THR_K_LEAK:
-		snprintf(buf, len, "%s/%s", units_format_size(threshold_round(value),
-		    num, sizeof num), m == THR_LEAK_SLOPE_REQ ? "req" : "min");
-		break;
-	}
-	return buf;
-}

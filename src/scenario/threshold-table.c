@@ -1,0 +1,155 @@
+/* The metrics thresholds know: names, units, and how values read. */
+#include "config.h"
+
+#include <stdint.h>
+#include <stdio.h>
+
+#include "threshold-int.h"
+#include "units.h"
+#include "util.h"
+
+const struct threshold_metric_def threshold_metrics[THR__COUNT] = {
+	[THR_P50] = { "p50", "ms", THR_K_LATENCY },
+	[THR_P75] = { "p75", "ms", THR_K_LATENCY },
+	[THR_P90] = { "p90", "ms", THR_K_LATENCY },
+	[THR_P95] = { "p95", "ms", THR_K_LATENCY },
+	[THR_P99] = { "p99", "ms", THR_K_LATENCY },
+	[THR_P999] = { "p999", "ms", THR_K_LATENCY },
+	[THR_MIN] = { "min", "ms", THR_K_LATENCY },
+	[THR_MEAN] = { "mean", "ms", THR_K_LATENCY },
+	[THR_MAX] = { "max", "ms", THR_K_LATENCY },
+	[THR_RPS] = { "rps", "req/s", THR_K_RATE },
+	[THR_REQUESTS] = { "requests", "", THR_K_COUNT },
+	[THR_ERRORS] = { "errors", "", THR_K_COUNT },
+	[THR_ERROR_RATE] = { "error_rate", "%", THR_K_RATIO },
+	[THR_RATE_LIMITED] = { "rate_limited", "", THR_K_COUNT },
+	[THR_RATE_LIMITED_RATE] = { "rate_limited_rate", "%", THR_K_RATIO },
+	[THR_LATE_STARTS] = { "late_starts", "", THR_K_COUNT },
+	[THR_MEM_GROWTH] = { "mem_growth", "B", THR_K_SIZE },
+	[THR_RSS_MAX] = { "rss_max", "B", THR_K_SIZE },
+	[THR_CPU_MAX] = { "cpu_max", "%", THR_K_CPU },
+	[THR_CPU_AVG] = { "cpu_avg", "%", THR_K_CPU },
+	[THR_LEAK_SLOPE_REQ] = { "leak_slope", "B/req", THR_K_LEAK },
+	[THR_LEAK_SLOPE_MIN] = { "leak_slope", "B/min", THR_K_LEAK },
+};
+
+const struct threshold_name threshold_names[] = {
+	{ "p50", THR_P50 }, { "median", THR_P50 }, { "p75", THR_P75 },
+	{ "p90", THR_P90 }, { "p95", THR_P95 }, { "p99", THR_P99 },
+	{ "p999", THR_P999 }, { "p99.9", THR_P999 }, { "min", THR_MIN },
+	{ "mean", THR_MEAN }, { "avg", THR_MEAN }, { "max", THR_MAX },
+	{ "rps", THR_RPS }, { "requests", THR_REQUESTS },
+	{ "errors", THR_ERRORS }, { "error_rate", THR_ERROR_RATE },
+	{ "rate_limited", THR_RATE_LIMITED },
+	{ "rate_limited_rate", THR_RATE_LIMITED_RATE },
+	{ "late_starts", THR_LATE_STARTS }, { "mem_growth", THR_MEM_GROWTH },
+	{ "rss_max", THR_RSS_MAX }, { "cpu_max", THR_CPU_MAX },
+	{ "cpu_avg", THR_CPU_AVG }, { "leak_slope", THR_LEAK_SLOPE_REQ },
+};
+const size_t threshold_nnames = LT_NELEM(threshold_names);
+
+const char *const threshold_ops[THR__OP_COUNT] = {
+	[THR_LT] = "<", [THR_LE] = "<=", [THR_GT] = ">", [THR_GE] = ">=",
+	[THR_EQ] = "==", [THR_NE] = "!=",
+};
+
+
+bool
+threshold_check(const struct threshold *t, double actual)
+{
+	if (actual != actual)
+		return false;
+	switch (t->op) {
+	case THR_LT:
+		return actual < t->value;
+	case THR_LE:
+		return actual <= t->value;
+	case THR_GT:
+		return actual > t->value;
+	case THR_GE:
+		return actual >= t->value;
+	case THR_EQ:
+		return actual == t->value;
+	case THR_NE:
+		return actual != t->value;
+	}
+	return false;
+}
+
+const char *
+threshold_metric_name(enum thr_metric m)
+{
+	if ((unsigned)m >= THR__COUNT)
+		return "?";
+	return threshold_metrics[m].name;
+}
+
+const char *
+threshold_metric_unit(enum thr_metric m)
+{
+	if ((unsigned)m >= THR__COUNT)
+		return "";
+	return threshold_metrics[m].unit;
+}
+
+const char *
+threshold_op_name(enum thr_op op)
+{
+	if ((unsigned)op >= THR__OP_COUNT)
+		return "?";
+	return threshold_ops[op];
+}
+
+static int64_t
+threshold_round(double v)
+{
+	if (v >= 9.2e18)
+		return INT64_MAX;
+	if (v <= -9.2e18)
+		return -INT64_MAX;
+	return (int64_t)(v < 0 ? v - 0.5 : v + 0.5);
+}
+
+char *
+threshold_format_value(enum thr_metric m, double value, char *buf, size_t len)
+{
+	char num[64];
+
+	if (len == 0)
+		return buf;
+	if ((unsigned)m >= THR__COUNT) {
+		snprintf(buf, len, "%s", units_format_number(value, 2, num,
+		    sizeof num));
+		return buf;
+	}
+	switch (threshold_metrics[m].kind) {
+	case THR_K_LATENCY:
+		if (value != value || value > 9e15 || value < -9e15)
+			snprintf(buf, len, "%sms", units_format_number(value, 0,
+			    num, sizeof num));
+		else
+			units_format_duration(threshold_round(value * 1000), buf, len);
+		break;
+	case THR_K_RATE:
+		snprintf(buf, len, "%s req/s", units_format_number(value, 2,
+		    num, sizeof num));
+		break;
+	case THR_K_COUNT:
+		snprintf(buf, len, "%s", units_format_number(value, 0, num,
+		    sizeof num));
+		break;
+	case THR_K_RATIO:
+	case THR_K_CPU:
+		snprintf(buf, len, "%s%%", units_format_number(value, 2, num,
+		    sizeof num));
+		break;
+	case THR_K_SIZE:
+		units_format_size(threshold_round(value), buf, len);
+		break;
+	case THR_K_LEAK:
+		snprintf(buf, len, "%s/%s", units_format_size(threshold_round(value),
+		    num, sizeof num), m == THR_LEAK_SLOPE_REQ ? "req" : "min");
+		break;
+	}
+	return buf;
+}
