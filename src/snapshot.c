@@ -32,6 +32,7 @@ static const char *const phase_state_names[] = {
 	[PHASE_RUNNING] = "running",
 	[PHASE_DONE] = "done",
 	[PHASE_SKIPPED] = "skipped",
+	[PHASE_CUT_SHORT] = "cut_short",
 };
 
 const char *

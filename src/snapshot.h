@@ -80,7 +80,20 @@ struct snap_request {
 	struct snap_block interval;
 };
 
-enum phase_state { PHASE_PENDING, PHASE_RUNNING, PHASE_DONE, PHASE_SKIPPED };
+enum phase_state {
+	PHASE_PENDING,
+	PHASE_RUNNING,
+	PHASE_DONE,
+	PHASE_SKIPPED,			/* never ran: the run ended before it */
+	PHASE_CUT_SHORT,		/* ended early: stopped, or skipped on */
+};
+
+/* A phase that ran and is over, whole or cut short. */
+static inline bool
+snapshot_phase_ended(enum phase_state s)
+{
+	return s == PHASE_DONE || s == PHASE_CUT_SHORT;
+}
 
 struct snap_rate_limit {
 	uint64_t allowed;		/* answered, not rate limited */

@@ -15,7 +15,7 @@ static const struct table_col cols[] = {
 	{ .title = "#", .width = 2 },
 	{ .title = "phase", .width = 0, .left = true },
 	{ .title = "kind", .width = 10, .left = true },
-	{ .title = "state", .width = 8, .left = true },
+	{ .title = "state", .width = 9, .left = true },
 	{ .title = "done", .width = 5 },
 	{ .title = "requests", .width = 9 },
 	{ .title = "req/s", .width = 7 },

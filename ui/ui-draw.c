@@ -162,6 +162,10 @@ ui_threshold_state(const struct snapshot *s, const struct verdict_row *row,
 		*word = "pending";
 		return UC_LABEL;
 	}
+	if (row->status == VERDICT_NOT_EVALUATED) {
+		*word = "not run";	/* not evaluated: it never ran */
+		return UC_LABEL;
+	}
 	if (row->final) {
 		*word = "FAIL";
 		return UC_BAD;

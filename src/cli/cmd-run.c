@@ -304,6 +304,44 @@ run_finish(const struct control *ctl, const struct cmd_opts *o,
 	return rc;
 }
 
+/*
+ * While a process is watched, its exit fails the run, and so does the
+ * death of a worker of a watched tree, unless the scenario says the
+ * target may exit (target.process.may_exit) or has its own threshold on
+ * the metric.
+ */
+static void
+run_default_thresholds(struct scenario *scn, const struct run_target *t)
+{
+	static const struct {
+		enum thr_metric metric;
+		const char *expr;
+		bool tree_only;
+	} defaults[] = {
+		{ THR_TARGET_EXITS, "target_exits == 0", false },
+		{ THR_WORKER_DEATHS, "worker_deaths == 0", true },
+	};
+	char *cause = NULL;
+	size_t i, k;
+
+	if (t->monitor == NULL || scn->target.process.may_exit)
+		return;
+	for (i = 0; i < LT_NELEM(defaults); i++) {
+		if (defaults[i].tree_only && !t->tree)
+			continue;
+		for (k = 0; k < scn->nthresholds; k++)
+			if (scn->thresholds[k].metric == defaults[i].metric)
+				break;
+		if (k < scn->nthresholds || verdict_add_thresholds(scn,
+		    (char *[]){ (char *)defaults[i].expr }, 1, &cause) != 0) {
+			free(cause);
+			cause = NULL;
+			continue;
+		}
+		scn->thresholds[scn->nthresholds - 1].by_default = true;
+	}
+}
+
 static int
 run_fail(const char *what, char *cause, struct run_target *target,
     struct scenario *scn, const sigset_t *old, bool quiet)
@@ -414,6 +452,7 @@ cmd_run(struct cmd_opts *o)
 	if (run_target_open(&target, o, scn, &cause) != 0)
 		return run_fail("target process: ", cause, &target, scn, &old,
 		    o->quiet);
+	run_default_thresholds(scn, &target);
 	if ((e = run_start(scn, o, &target, &watch, &cause)) == NULL)
 		return run_fail("", cause, &target, scn, &old, o->quiet);
 	ctl = engine_control(e);

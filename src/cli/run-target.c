@@ -44,6 +44,7 @@ run_target_open(struct run_target *t, const struct cmd_opts *o,
 	if (o->sample_hz > 0)
 		cfg.sample_hz = o->sample_hz;
 	cfg.tree = o->proc_tree || (!cli && sp->tree);
+	t->tree = cfg.tree;
 	cfg.health_url = scn->target.health_url;
 	cfg.metrics_url = scn->target.metrics_url;
 	cfg.metrics = (const char *const *)scn->target.metrics;

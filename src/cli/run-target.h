@@ -10,6 +10,7 @@
 
 struct run_target {
 	struct monitor *monitor;	/* NULL when nothing is watched */
+	bool tree;			/* the process and its descendants */
 	struct procspawn *child;	/* when we started it (--exec) */
 	char *log_path;			/* its output */
 };

@@ -37,6 +37,7 @@ struct phase_run {
 	struct pace rate_curve;		/* timed and paced phases; owns its
 					 * segments, which plans share */
 	bool ramp;
+	bool cut_short;			/* a stop or next ended it early */
 };
 
 struct engine {

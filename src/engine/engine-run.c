@@ -54,6 +54,8 @@ apply_controls(struct engine *e, bool *stopping)
 		*stopping = true;
 		end = true;
 	}
+	if (end)
+		e->ph[e->cur].cut_short = true;
 	if (paused != e->applied_paused) {
 		int64_t now = util_now_ns();
 
@@ -433,7 +435,7 @@ run_phase(struct engine *e, size_t i)
 	}
 	now = util_now_ns();
 	run->ended = elapsed_s(e, now);
-	run->state = PHASE_DONE;
+	run->state = run->cut_short ? PHASE_CUT_SHORT : PHASE_DONE;
 	engine_tick(e, now, false);	/* closes the phase's block */
 }
 

@@ -123,7 +123,7 @@ update_phase(struct engine *e, int64_t now)
 		run->target_users = (unsigned)(0.5 + e->applied_factor *
 		    (run->ramp ? pace_rate_at(&run->rate_curve,
 		    now - run->paused_ns) : ph->users));
-	if (run->state == PHASE_DONE) {
+	if (snapshot_phase_ended(run->state)) {
 		stats_free(run->base);
 		run->base = NULL;
 	}
@@ -134,7 +134,7 @@ phase_progress(const struct phase_run *run, int64_t now)
 {
 	double p = 0;
 
-	if (run->state == PHASE_DONE)
+	if (snapshot_phase_ended(run->state))
 		return 1;
 	if (run->state != PHASE_RUNNING)
 		return 0;
@@ -176,7 +176,7 @@ fill_phases(struct engine *e, struct snapshot *s, int64_t now)
 		}
 		/* A finished phase's histogram no longer changes: every
 		 * snapshot shares it. */
-		if (run->histogram != NULL && run->state == PHASE_DONE)
+		if (run->histogram != NULL && snapshot_phase_ended(run->state))
 			sp->histogram = hdr_hold(run->histogram);
 		else if (run->histogram != NULL) {
 			sp->histogram = hdr_new(LT_HDR_LOWEST, LT_HDR_HIGHEST,
@@ -235,7 +235,8 @@ fill_target(struct engine *e, struct snapshot *s)
 	monitor_read(m, &s->target);
 	s->has_target = true;
 	s->ntarget_series = monitor_read_series(m, &s->target_series);
-	if (!s->target.alive && e->state != ENGINE_DONE)
+	if (!s->target.alive && e->state != ENGINE_DONE &&
+	    !e->scn->target.process.may_exit)
 		engine_stop(e, END_TARGET_EXITED);
 }
 

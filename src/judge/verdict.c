@@ -11,24 +11,11 @@
 #include "control.h"
 #include "leak.h"
 #include "scenario.h"
-#include "verdict.h"
 #include "util.h"
+#include "verdict-int.h"
 
-/* What a threshold's scope covers in this snapshot. */
-struct vscope {
-	const struct snap_block *b;
-	const struct snap_phase *phase;	/* phase scope only */
-	const char *what;		/* "phase 'x'", "request 'y'", "run" */
-	char label[96];
-	bool over;			/* the scope's figures are final */
-};
-
-static void
-unknown(struct verdict_row *r, const char *fmt, ...)
-    __attribute__((format(printf, 2, 3)));
-
-static void
-unknown(struct verdict_row *r, const char *fmt, ...)
+void
+verdict_unknown(struct verdict_row *r, const char *fmt, ...)
 {
 	va_list ap;
 
@@ -38,17 +25,22 @@ unknown(struct verdict_row *r, const char *fmt, ...)
 	va_end(ap);
 }
 
-static void
-scope_of(const struct snapshot *s, const struct threshold *t,
+void
+verdict_scope_of(const struct snapshot *s, const struct threshold *t,
     struct vscope *sc)
 {
 	bool done = s->state == ENGINE_DONE;
 
 	memset(sc, 0, sizeof *sc);
+	sc->index = t->scope_index;
+	sc->ran = true;
 	switch (t->scope) {
 	case THR_SCOPE_REQUEST:
-		if (t->scope_index < s->nrequests)
+		if (t->scope_index < s->nrequests) {
 			sc->b = &s->requests[t->scope_index].total;
+			/* A request no phase sent, once nothing more will. */
+			sc->ran = !done || sc->b->n.started > 0;
+		}
 		snprintf(sc->label, sizeof sc->label, "request '%s'",
 		    t->scope_name);
 		sc->over = done;
@@ -57,7 +49,10 @@ scope_of(const struct snapshot *s, const struct threshold *t,
 		if (t->scope_index < s->nphases) {
 			sc->phase = &s->phases[t->scope_index];
 			sc->b = &sc->phase->block;
-			sc->over = done || sc->phase->state == PHASE_DONE ||
+			sc->ran = sc->phase->state != PHASE_PENDING &&
+			    sc->phase->state != PHASE_SKIPPED;
+			sc->over = done ||
+			    snapshot_phase_ended(sc->phase->state) ||
 			    sc->phase->state == PHASE_SKIPPED;
 		}
 		snprintf(sc->label, sizeof sc->label, "phase '%s'",
@@ -85,7 +80,7 @@ eval_latency(const struct snapshot *s, const struct vscope *sc,
 	const struct snap_lat *l = &sc->b->latency;
 
 	if (l->count == 0) {
-		unknown(r, "no request completed in %s", sc->label);
+		verdict_unknown(r, "no request completed in %s", sc->label);
 		return;
 	}
 	r->known = true;
@@ -104,17 +99,49 @@ eval_latency(const struct snapshot *s, const struct vscope *sc,
 	}
 }
 
+/* The best whole interval of a phase, or of the run. */
 static void
-eval_counts(const struct vscope *sc, const struct threshold *t,
-    struct verdict_row *r)
+eval_rps_peak(const struct snapshot *s, const struct vscope *sc,
+    const struct threshold *t, struct verdict_row *r)
+{
+	double peak = 0;
+	size_t i, n = 0;
+
+	if (t->scope == THR_SCOPE_REQUEST) {
+		verdict_unknown(r, "rps_peak is kept for the run and its phases");
+		return;
+	}
+	if (t->scope == THR_SCOPE_ALL) {
+		peak = s->rps_peak;
+		n = s->nseries;
+	} else
+		for (i = 0; i < s->nseries; i++)
+			if (s->series[i].phase == sc->index) {
+				peak = LT_MAX(peak, s->series[i].rps);
+				n++;
+			}
+	if (n == 0) {
+		verdict_unknown(r, "no whole interval in %s yet", sc->label);
+		return;
+	}
+	r->known = true;
+	r->actual = peak;
+}
+
+static void
+eval_counts(const struct snapshot *s, const struct vscope *sc,
+    const struct threshold *t, struct verdict_row *r)
 {
 	const struct snap_counts *n = &sc->b->n;
 
 	r->known = true;
 	switch (t->metric) {
+	case THR_RPS_PEAK:
+		eval_rps_peak(s, sc, t, r);
+		break;
 	case THR_RPS:
 		if (sc->b->seconds <= 0)
-			unknown(r, "%s has not started", sc->label);
+			verdict_unknown(r, "%s has not started", sc->label);
 		r->actual = sc->b->rps;
 		break;
 	case THR_REQUESTS:
@@ -132,7 +159,7 @@ eval_counts(const struct vscope *sc, const struct threshold *t,
 	case THR_ERROR_RATE:
 	case THR_RATE_LIMITED_RATE:
 		if (n->completed == 0) {
-			unknown(r, "no request completed in %s", sc->label);
+			verdict_unknown(r, "no request completed in %s", sc->label);
 			return;
 		}
 		r->actual = pct(t->metric == THR_ERROR_RATE ? n->errors :
@@ -143,168 +170,34 @@ eval_counts(const struct vscope *sc, const struct threshold *t,
 	}
 }
 
-/* Fit the leak slope over a phase's own points. */
-static void
-fit_points(const struct leak_point *p, size_t n, const struct threshold *t,
-    struct verdict_row *r)
-{
-	struct leak_params lp;
-	struct leak_fit f;
-
-	leak_params_default(&lp);
-	leak_fit(p, n, &lp, &f);
-	if (t->metric == THR_LEAK_SLOPE_REQ) {
-		if (!f.per_request.valid) {
-			unknown(r, "no per-request fit: %s", f.reason[0] ?
-			    f.reason : "no requests between the samples");
-			return;
-		}
-		r->actual = f.bytes_per_request;
-	} else {
-		if (!f.floor.valid) {
-			unknown(r, "no fit: %s", f.reason);
-			return;
-		}
-		r->actual = f.kb_per_min * 1024;
-	}
-	r->known = true;
-}
-
-/* The target's figures over one phase, from the monitor's series. */
-static void
-eval_target_phase(const struct snapshot *s, const struct vscope *sc,
-    const struct threshold *t, struct verdict_row *r)
-{
-	const struct snap_phase *ph = sc->phase;
-	int64_t from, to;
-	struct leak_point *lp;
-	double cpu_sum = 0, cpu_n = 0, cpu_max = 0;
-	int64_t rss_first = -1, rss_last = -1, rss_max = -1;
-	size_t i, n = 0;
-
-	if (ph->started < 0) {
-		unknown(r, "%s has not started", sc->label);
-		return;
-	}
-	if ((t->metric == THR_LEAK_SLOPE_REQ ||
-	    t->metric == THR_LEAK_SLOPE_MIN) && ph->nleak > 0 &&
-	    ph->leak[0].rss_bytes >= 0) {
-		lp = xcalloc(ph->nleak, sizeof *lp);
-		for (i = 0; i < ph->nleak; i++) {
-			lp[i].t_us = (int64_t)(ph->leak[i].t * 1e6);
-			lp[i].rss = ph->leak[i].rss_bytes;
-			lp[i].requests = ph->leak[i].requests;
-		}
-		fit_points(lp, ph->nleak, t, r);
-		free(lp);
-		return;
-	}
-	from = s->mono_start_us + (int64_t)(ph->started * 1e6);
-	to = ph->state == PHASE_DONE ? s->mono_start_us +
-	    (int64_t)(ph->ended * 1e6) : INT64_MAX;
-	lp = xcalloc(s->ntarget_series + 1, sizeof *lp);
-	for (i = 0; i < s->ntarget_series; i++) {
-		const struct mseries_point *p = &s->target_series[i];
-
-		if (p->t_us < from || p->t_us > to)
-			continue;
-		if (rss_first < 0)
-			rss_first = p->rss;
-		rss_last = p->rss;
-		rss_max = LT_MAX(rss_max, p->rss_max);
-		cpu_sum += p->cpu * p->nsamples;
-		cpu_n += p->nsamples;
-		cpu_max = LT_MAX(cpu_max, p->cpu_max);
-		lp[n].t_us = p->t_us;
-		lp[n].rss = p->rss;
-		lp[n++].requests = p->requests;
-	}
-	if (n == 0) {
-		free(lp);
-		unknown(r, "no sample of the target during %s", sc->label);
-		return;
-	}
-	r->known = true;
-	switch (t->metric) {
-	case THR_MEM_GROWTH: r->actual = (double)(rss_last - rss_first); break;
-	case THR_RSS_MAX: r->actual = (double)rss_max; break;
-	case THR_CPU_MAX: r->actual = cpu_max; break;
-	case THR_CPU_AVG: r->actual = cpu_n > 0 ? cpu_sum / cpu_n : 0; break;
-	default:
-		fit_points(lp, n, t, r);
-		break;
-	}
-	free(lp);
-}
-
-static void
-eval_target(const struct snapshot *s, const struct vscope *sc,
-    const struct threshold *t, struct verdict_row *r)
-{
-	const struct monitor_stats *st = &s->target.stats;
-	const struct leak_fit *lf = &s->target.leak;
-
-	if (!s->has_target) {
-		unknown(r, "no target process is watched (give --pid, "
-		    "--proc-name or --exec, or target.process)");
-		return;
-	}
-	if (st->nsamples == 0) {
-		unknown(r, "the target process was never sampled");
-		return;
-	}
-	if (t->scope == THR_SCOPE_PHASE) {
-		eval_target_phase(s, sc, t, r);
-		return;
-	}
-	r->known = true;
-	switch (t->metric) {
-	case THR_MEM_GROWTH: r->actual = (double)st->growth; break;
-	case THR_RSS_MAX: r->actual = (double)st->rss_max; break;
-	case THR_CPU_MAX: r->actual = st->cpu_max; break;
-	case THR_CPU_AVG: r->actual = st->cpu_avg; break;
-	case THR_LEAK_SLOPE_REQ:
-		if (!lf->per_request.valid)
-			unknown(r, "no per-request leak fit: %s", lf->reason);
-		r->actual = lf->bytes_per_request;
-		break;
-	case THR_LEAK_SLOPE_MIN:
-		if (!lf->floor.valid)
-			unknown(r, "no leak fit: %s", lf->reason);
-		r->actual = lf->kb_per_min * 1024;
-		break;
-	default:
-		break;
-	}
-}
-
-static bool
-is_target_metric(enum thr_metric m)
-{
-	return m == THR_MEM_GROWTH || m == THR_RSS_MAX || m == THR_CPU_MAX ||
-	    m == THR_CPU_AVG || m == THR_LEAK_SLOPE_REQ ||
-	    m == THR_LEAK_SLOPE_MIN;
-}
-
-static void
-eval_row(const struct snapshot *s, const struct threshold *t,
+void
+verdict_eval_row(const struct snapshot *s, const struct threshold *t,
     struct verdict_row *r)
 {
 	struct vscope sc;
 
 	memset(r, 0, sizeof *r);
 	r->t = t;
-	scope_of(s, t, &sc);
+	verdict_scope_of(s, t, &sc);
 	r->final = sc.over;
 	if (sc.b == NULL)
-		unknown(r, "%s is not in this run", sc.label);
-	else if (is_target_metric(t->metric))
-		eval_target(s, &sc, t, r);
+		verdict_unknown(r, "%s is not in this run", sc.label);
+	else if (threshold_is_target_metric(t->metric))
+		verdict_eval_target(s, &sc, t, r);
 	else if (t->metric <= THR_MAX)
 		eval_latency(s, &sc, t, r);
 	else
-		eval_counts(&sc, t, r);
+		eval_counts(s, &sc, t, r);
 	r->passed = r->known && threshold_check(t, r->actual);
+	if (sc.b != NULL && !sc.ran) {
+		/* Nothing of it was measured, whatever its empty block says. */
+		r->known = r->passed = false;
+		r->status = VERDICT_NOT_EVALUATED;
+		snprintf(r->why, sizeof r->why, "%s never ran", sc.label);
+	} else if (r->passed)
+		r->status = VERDICT_PASS;
+	else
+		r->status = r->known ? VERDICT_FAIL : VERDICT_UNKNOWN;
 }
 
 void
@@ -317,107 +210,26 @@ verdict_eval(const struct snapshot *s, struct verdict *v)
 	v->n = scn->nthresholds;
 	v->rows = xcalloc(v->n + 1, sizeof *v->rows);
 	for (i = 0; i < v->n; i++) {
-		eval_row(s, &scn->thresholds[i], &v->rows[i]);
-		if (!v->rows[i].passed)
+		verdict_eval_row(s, &scn->thresholds[i], &v->rows[i]);
+		if (v->rows[i].status == VERDICT_NOT_EVALUATED)
+			v->not_evaluated++;
+		else if (v->rows[i].status != VERDICT_PASS)
 			v->failed++;
 	}
 	for (i = 0; i < s->nphases; i++)
 		if (s->phases[i].rl.checked && !s->phases[i].rl.passed)
 			v->rl_failed++;
-	v->passed = v->failed == 0 && v->rl_failed == 0;
+	verdict_eval_grades(s, v);
+	v->passed = v->failed == 0 && v->rl_failed == 0 &&
+	    v->grades_failed == 0;
 }
 
 void
 verdict_clear(struct verdict *v)
 {
 	free(v->rows);
+	free(v->grades);
 	memset(v, 0, sizeof *v);
-}
-
-/* Completed requests in a row's scope. */
-static uint64_t
-scope_completed(const struct snapshot *s, const struct threshold *t)
-{
-	struct vscope sc;
-
-	scope_of(s, t, &sc);
-	return sc.b != NULL ? sc.b->n.completed : 0;
-}
-
-/* Can a failing row be trusted before its scope ends?  See verdict.h. */
-static bool
-settled(const struct snapshot *s, const struct verdict_row *r)
-{
-	const struct threshold *t = r->t;
-	bool upper = t->op == THR_LT || t->op == THR_LE;
-
-	if (r->final)
-		return true;
-	if (!r->known)
-		return false;
-	switch (t->metric) {
-	case THR_REQUESTS: case THR_ERRORS: case THR_RATE_LIMITED:
-	case THR_LATE_STARTS: case THR_MAX: case THR_RSS_MAX:
-	case THR_CPU_MAX:
-		/* These only grow: once above the bound, for good. */
-		return upper || (t->op == THR_EQ && r->actual > t->value);
-	case THR_MIN:
-		return t->op == THR_GT || t->op == THR_GE ||
-		    (t->op == THR_EQ && r->actual < t->value);
-	case THR_P50: case THR_P75: case THR_P90: case THR_P95:
-	case THR_P99: case THR_P999: case THR_MEAN: case THR_ERROR_RATE:
-	case THR_RATE_LIMITED_RATE:
-		return upper && scope_completed(s, t) >= VERDICT_EARLY_MIN;
-	default:
-		return false;
-	}
-}
-
-bool
-verdict_should_abort(const struct snapshot *s, const struct verdict *v)
-{
-	size_t i;
-
-	for (i = 0; i < v->n; i++) {
-		const struct verdict_row *r = &v->rows[i];
-
-		if (!r->passed && r->t->abort_on_fail && settled(s, r))
-			return true;
-	}
-	return false;
-}
-
-void
-verdict_watch_snapshot(void *arg, struct snapshot *s)
-{
-	struct verdict_watch *w = arg;
-	struct verdict v;
-	char actual[48];
-	size_t i;
-
-	if (w->aborted || s->state == ENGINE_DONE || w->control.ops == NULL)
-		return;
-	for (i = 0; i < s->scn->nthresholds; i++)
-		if (s->scn->thresholds[i].abort_on_fail)
-			break;
-	if (i == s->scn->nthresholds)
-		return;
-	verdict_eval(s, &v);
-	if (verdict_should_abort(s, &v)) {
-		for (i = 0; i < v.n; i++) {
-			const struct verdict_row *r = &v.rows[i];
-
-			if (!r->passed && r->t->abort_on_fail &&
-			    settled(s, r))
-				break;
-		}
-		snprintf(w->why, sizeof w->why, "threshold '%s' failed at "
-		    "%.1fs (actual %s)", v.rows[i].t->expr, s->elapsed,
-		    verdict_format_actual(&v.rows[i], actual, sizeof actual));
-		w->aborted = true;
-		control_stop(&w->control, END_THRESHOLD_ABORT);
-	}
-	verdict_clear(&v);
 }
 
 char *
@@ -430,12 +242,60 @@ verdict_format_actual(const struct verdict_row *r, char *buf, size_t len)
 	return threshold_format_value(r->t->metric, r->actual, buf, len);
 }
 
+static const struct {
+	const char *word;		/* in tables */
+	const char *name;		/* in report.json */
+} verdict_statuses[] = {
+	[VERDICT_PASS] = { "PASS", "pass" },
+	[VERDICT_FAIL] = { "FAIL", "fail" },
+	[VERDICT_UNKNOWN] = { "UNKNOWN", "unknown" },
+	[VERDICT_NOT_EVALUATED] = { "NOT EVALUATED", "not_evaluated" },
+};
+
 const char *
 verdict_status_word(const struct verdict_row *r)
 {
-	if (!r->known)
-		return "UNKNOWN";
-	return r->passed ? "PASS" : "FAIL";
+	return verdict_statuses[r->status].word;
+}
+
+const char *
+verdict_status_name(enum verdict_status st)
+{
+	return (unsigned)st < LT_NELEM(verdict_statuses) ?
+	    verdict_statuses[st].name : "?";
+}
+
+/* The grades: what each got, against its bounds and its bar. */
+static void
+print_grades(FILE *f, const struct verdict *v)
+{
+	char actual[48], b[SCN_GRADE_BOUNDS][48];
+	size_t i;
+
+	if (v->ngrades == 0)
+		return;
+	fprintf(f, "\n  %-28s %12s  %-10s  %-30s\n", "grade", "actual", "",
+	    "excellent / good / acceptable");
+	for (i = 0; i < v->ngrades; i++) {
+		const struct verdict_grade *vg = &v->grades[i];
+		const char *word = vg->level < GRADE__COUNT ?
+		    scenario_grade_name(vg->level) : verdict_statuses[
+		    vg->status].word;
+		int k;
+
+		for (k = 0; k < SCN_GRADE_BOUNDS; k++)
+			verdict_format_bound(vg, k, b[k], sizeof b[k]);
+		fprintf(f, "  %-28s %12s  %-10s  %s / %s / %s", vg->g->t.expr,
+		    verdict_format_grade(vg, actual, sizeof actual), word,
+		    b[0], b[1], b[2]);
+		if (vg->status == VERDICT_FAIL)
+			fprintf(f, "  FAIL (below %s)",
+			    scenario_grade_name(vg->g->fail_below));
+		else if (vg->status != VERDICT_PASS)
+			fprintf(f, "  %s (%s)", verdict_statuses[vg->status].word,
+			    vg->why);
+		fputc('\n', f);
+	}
 }
 
 void
@@ -449,15 +309,19 @@ verdict_print(FILE *f, const struct snapshot *s, const struct verdict *v)
 		    "status");
 		for (i = 0; i < v->n; i++) {
 			const struct verdict_row *r = &v->rows[i];
+			char expr[64];
 
-			fprintf(f, "  %-36s %14s  %s", r->t->expr,
+			snprintf(expr, sizeof expr, "%s%s", r->t->expr,
+			    r->t->by_default ? " (default)" : "");
+			fprintf(f, "  %-36s %14s  %s", expr,
 			    verdict_format_actual(r, actual, sizeof actual),
 			    verdict_status_word(r));
-			if (!r->known)
+			if (r->status != VERDICT_PASS && r->why[0] != '\0')
 				fprintf(f, " (%s)", r->why);
 			fputc('\n', f);
 		}
 	}
+	print_grades(f, v);
 	for (i = 0; i < s->nphases; i++) {
 		const struct snap_rate_limit *rl = &s->phases[i].rl;
 
@@ -465,14 +329,25 @@ verdict_print(FILE *f, const struct snapshot *s, const struct verdict *v)
 			fprintf(f, "  rate limit '%s' did not meet its "
 			    "expectations\n", s->phases[i].name);
 	}
-	if (v->n == 0 && v->rl_failed == 0)
+	if (v->n == 0 && v->rl_failed == 0 && v->ngrades == 0)
 		return;
-	if (v->passed)
+	if (v->passed && v->not_evaluated > 0)
+		fprintf(f, "\n  verdict    PASS on what ran: %zu of %zu "
+		    "thresholds not evaluated\n", v->not_evaluated, v->n);
+	else if (v->passed)
 		fprintf(f, "\n  verdict    PASS\n");
-	else
-		fprintf(f, "\n  verdict    FAIL: %zu of %zu thresholds failed"
-		    "%s\n", v->failed, v->n, v->rl_failed ?
-		    ", a rate limit did not behave as expected" : "");
+	else {
+		fprintf(f, "\n  verdict    FAIL:");
+		if (v->failed > 0)
+			fprintf(f, " %zu of %zu thresholds failed%s", v->failed,
+			    v->n, v->grades_failed || v->rl_failed ? "," : "");
+		if (v->grades_failed > 0)
+			fprintf(f, " %zu of %zu grades below their bar%s",
+			    v->grades_failed, v->ngrades, v->rl_failed ? "," : "");
+		if (v->rl_failed > 0)
+			fprintf(f, " a rate limit did not behave as expected");
+		fputc('\n', f);
+	}
 	fflush(f);
 }
 
@@ -514,7 +389,7 @@ verdict_add_thresholds(struct scenario *scn, char *const *exprs, size_t n,
 		}
 		if (t.scope != THR_SCOPE_ALL) {
 			if (t.scope == THR_SCOPE_REQUEST &&
-			    is_target_metric(t.metric)) {
+			    threshold_is_target_metric(t.metric)) {
 				xasprintf(cause, "--threshold '%s': %s is a "
 				    "target metric and cannot be scoped to a "
 				    "request", exprs[i],

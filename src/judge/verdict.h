@@ -4,9 +4,12 @@
  * dashboard (live colours), the live abort, the headless summary and the
  * reports.
  *
- * A threshold that cannot be evaluated (no target watched, no request
- * completed in its scope, a metric not kept for its scope) is unknown and
- * FAILS; `why` says what was missing.
+ * A threshold whose scope never ran (a phase the run ended before, a
+ * request no phase sent) is NOT EVALUATED: listed, and not failed, so an
+ * interrupted run is judged on what ran.  One that cannot be evaluated
+ * otherwise (no target watched, nothing completed in a scope that ran, a
+ * metric not kept for its scope) is UNKNOWN and FAILS; `why` says what was
+ * missing.
  */
 #ifndef LT_VERDICT_H
 #define LT_VERDICT_H
@@ -16,11 +19,20 @@
 #include <stdio.h>
 
 #include "control.h"
+#include "scenario.h"
 #include "snapshot.h"
 #include "threshold.h"
 
+enum verdict_status {
+	VERDICT_PASS,
+	VERDICT_FAIL,
+	VERDICT_UNKNOWN,		/* could not be measured: fails */
+	VERDICT_NOT_EVALUATED,		/* its scope never ran: does not fail */
+};
+
 struct verdict_row {
 	const struct threshold *t;	/* in snap->scn->thresholds */
+	enum verdict_status status;
 	double actual;			/* the metric's canonical unit */
 	bool known;			/* actual could be measured */
 	bool passed;			/* known and the comparison holds */
@@ -28,12 +40,27 @@ struct verdict_row {
 	char why[128];			/* when !known: what was missing */
 };
 
+/* A grade (scenario grades:), as a row: what it got, and whether that
+ * fails the run (worse than its fail_below, or not measured). */
+struct verdict_grade {
+	const struct scn_grade *g;	/* in snap->scn->grades */
+	enum verdict_status status;	/* PASS, FAIL, UNKNOWN, NOT_EVALUATED */
+	enum scn_grade_level level;	/* GRADE__COUNT when not graded */
+	double actual;
+	bool known;
+	char why[128];
+};
+
 struct verdict {
 	struct verdict_row *rows;	/* one per threshold, in order */
 	size_t n;
-	size_t failed;			/* rows not passed */
+	size_t failed;			/* rows FAIL or UNKNOWN */
+	size_t not_evaluated;		/* rows whose scope never ran */
 	size_t rl_failed;		/* rate_limit phases that failed */
-	bool passed;			/* every row and every checked phase */
+	struct verdict_grade *grades;	/* one per grade, in order */
+	size_t ngrades;
+	size_t grades_failed;		/* FAIL or UNKNOWN */
+	bool passed;			/* no row or grade failed, no phase */
 };
 
 /* Judge every threshold of snap->scn; verdict_clear() frees the rows. */
@@ -66,11 +93,20 @@ struct verdict_watch {
 };
 void	 verdict_watch_snapshot(void *arg, struct snapshot *);
 
+/* A grade's actual value, as verdict_format_actual. */
+char	*verdict_format_grade(const struct verdict_grade *, char *buf,
+	     size_t len);
+/* A grade's bound i (GRADE_EXCELLENT..GRADE_ACCEPTABLE): "<50ms". */
+char	*verdict_format_bound(const struct verdict_grade *, int i, char *buf,
+	     size_t len);
+
 /* The actual value in the threshold's unit: "4.2ms", "419.8 req/s". */
 char	*verdict_format_actual(const struct verdict_row *, char *buf,
 	     size_t len);
-/* PASS, FAIL, or UNKNOWN (which fails too). */
+/* PASS, FAIL, UNKNOWN (which fails too) or NOT EVALUATED. */
 const char *verdict_status_word(const struct verdict_row *);
+/* "pass", "fail", "unknown", "not_evaluated": for report.json. */
+const char *verdict_status_name(enum verdict_status);
 
 /* The threshold table and the overall verdict, for the headless summary. */
 void	 verdict_print(FILE *, const struct snapshot *, const struct verdict *);

@@ -7,6 +7,7 @@
 
 #include "alerts.h"
 #include "headless.h"
+#include "report.h"
 #include "scenario.h"
 #include "units.h"
 #include "util.h"
@@ -123,7 +124,7 @@ print_phases(FILE *f, const struct snapshot *s)
 	}
 	for (i = 0; i < s->nphases; i++)
 		if (s->phases[i].kind == SCN_RATE_LIMIT &&
-		    s->phases[i].state == PHASE_DONE)
+		    snapshot_phase_ended(s->phases[i].state))
 			print_rate_limit(f, &s->phases[i]);
 }
 
@@ -154,6 +155,23 @@ mb(int64_t bytes)
 	return (double)bytes / 1048576.0;
 }
 
+/* When the target went away, and the last the monitor saw of it. */
+static void
+print_exit(FILE *f, const struct snapshot *s)
+{
+	struct report_exit x;
+	size_t i;
+
+	if (!report_target_exit(s, &x))
+		return;
+	fprintf(f, "  exited     at %.1fs: %s\n", x.t, x.what);
+	for (i = 0; i < x.nlast; i++)
+		fprintf(f, "  %-10s %6.1fs  cpu %5.1f%%  rss %.1fMB  threads %d"
+		    "\n", i == 0 ? "last seen" : "",
+		    (double)(x.last[i].t_us - s->mono_start_us) / 1e6,
+		    x.last[i].cpu, mb(x.last[i].rss), x.last[i].threads);
+}
+
 static void
 print_target(FILE *f, const struct snapshot *s)
 {
@@ -168,9 +186,12 @@ print_target(FILE *f, const struct snapshot *s)
 		fputs(", exited", f);
 	if (st->nsamples == 0) {
 		fputs(", no samples\n", f);
+		print_exit(f, s);
 		return;
 	}
-	fprintf(f, "\n  cpu        avg %.1f%%  max %.1f%%  (100%% = one core)\n",
+	fputc('\n', f);
+	print_exit(f, s);
+	fprintf(f, "  cpu        avg %.1f%%  max %.1f%%  (100%% = one core)\n",
 	    st->cpu_avg, st->cpu_max);
 	fprintf(f, "  memory     rss %.1fMB at start, %.1fMB at end, %.1fMB max, "
 	    "growth %+.1fMB\n", mb(st->rss_start), mb(st->rss_end),

@@ -73,6 +73,7 @@ void	 report_doc_free(struct rdoc *);
 /* Status words the renderers colour: a cell starting with one of them. */
 #define RDOC_PASS "✅ PASS"
 #define RDOC_FAIL "❌ FAIL"
+#define RDOC_NOT_EVALUATED "➖ NOT EVALUATED"
 #define RDOC_WARN "⚠️"
 
 /* Formatting shared by the writers. */

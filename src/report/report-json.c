@@ -283,7 +283,10 @@ thresholds_json(const struct report_ctx *c)
 		    "abort_on_fail", t->abort_on_fail);
 		json_object_set_new(o, "unit", json_string(
 		    threshold_metric_unit(t->metric)));
-		if (!r->known)
+		json_object_set_new(o, "status", json_string(
+		    verdict_status_name(r->status)));
+		json_object_set_new(o, "by_default", json_boolean(t->by_default));
+		if (r->status != VERDICT_PASS && r->why[0] != '\0')
 			json_object_set_new(o, "why", json_string(r->why));
 		json_array_append_new(a, o);
 	}
@@ -395,6 +398,7 @@ report_json(const struct report_ctx *c)
 	json_object_set_new(o, "notes", a);
 	json_object_set_new(o, "thresholds", thresholds_json(c));
 	json_object_set_new(o, "passed", json_boolean(c->v.passed));
+	json_object_set_new(o, "not_evaluated", jint(c->v.not_evaluated));
 	json_object_set_new(o, "timeseries", timeseries_json(s));
 	json_object_set_new(o, "target_timeseries", target_series_json(s));
 	hist = s->histogram ? hdr_encode(s->histogram) : NULL;

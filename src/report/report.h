@@ -41,4 +41,16 @@ char	*report_write(const struct snapshot *, const struct report_opts *,
  */
 char	*report_now(void *arg, const struct snapshot *, char **cause);
 
+/* How the target ended, when it exited during the run. */
+#define REPORT_EXIT_LAST 3
+struct report_exit {
+	double t;			/* seconds since the run started */
+	char what[160];			/* the monitor's line: status, signal */
+	size_t nlast;			/* the last samples before it */
+	struct mseries_point last[REPORT_EXIT_LAST];
+};
+
+/* Fill *x and return true when the watched target exited (report-exit.c). */
+bool	 report_target_exit(const struct snapshot *, struct report_exit *);
+
 #endif

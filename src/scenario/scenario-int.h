@@ -20,6 +20,7 @@ void	 scenario_parse_requests(struct scn_parser *, yaml_node_t *);
 void	 scenario_parse_phases(struct scn_parser *, yaml_node_t *);
 /* scenario-threshold.c */
 void	 scenario_parse_thresholds(struct scn_parser *, yaml_node_t *);
+void	 scenario_parse_grades(struct scn_parser *, yaml_node_t *);
 /* scenario-alerts.c */
 void	 scenario_parse_alerts(struct scn_parser *, yaml_node_t *);
 

@@ -328,13 +328,15 @@ resolve_use(struct scn_parser *p, struct scn_phase *ph, yaml_node_t *v,
 	} else if (v != NULL)
 		add_use(p, ph, v, names, n);
 	free(names);
-	if (v != NULL && ph->nuse == 0)
+	/* A request 'use' names is sent whatever its weight: weight 0 only
+	 * keeps it out of the phases that do not name it. */
+	if (v != NULL)
 		return;
-	for (i = 0; i < (v != NULL ? ph->nuse : n); i++)
-		weight += scn->requests[v != NULL ? ph->use[i] : i].weight;
+	for (i = 0; i < n; i++)
+		weight += scn->requests[i].weight;
 	if (weight == 0 && n > 0)
-		scenario_err(p, at, "every request %s sends has weight 0 %s",
-		    v != NULL ? "that 'use'" : "the phase", p->where);
+		scenario_err(p, at, "every request the phase sends has weight 0 "
+		    "%s; name the ones to send in 'use'", p->where);
 }
 
 /* The phase's kind, or -1 (after an error if it names none). */

@@ -48,6 +48,7 @@ static const struct scn_key process_keys[] = {
 	{ .name = "exec", .fn = scenario_h_str, .off = OFF(exec) },
 	{ .name = "ready_url", .fn = scenario_h_url, .off = OFF(ready_url) },
 	{ .name = "tree", .fn = scenario_h_bool, .off = OFF(tree) },
+	{ .name = "may_exit", .fn = scenario_h_bool, .off = OFF(may_exit) },
 };
 #undef OFF
 
@@ -85,7 +86,9 @@ h_process(struct scn_parser *p, const struct scn_key *k, yaml_node_t *v,
 			    "'pid_file', 'name' and 'exec': got '%s' and '%s'",
 			    how[i], first_name);
 	}
-	if (first == NULL)
+	/* may_exit alone is about a process the command line names. */
+	if (first == NULL && (scenario_getkey(&m, "may_exit") == NULL ||
+	    v->data.mapping.pairs.top - v->data.mapping.pairs.start > 1))
 		scenario_err(p, v, "'process' needs one of 'pid', 'pid_file', "
 		    "'name' or 'exec'");
 }

@@ -1,5 +1,5 @@
-/* The scenario's thresholds: expressions, and the request or phase each
- * one is scoped to. */
+/* The scenario's thresholds and grades: expressions, bounds, and the
+ * request or phase each one is scoped to. */
 #include "config.h"
 
 #include <stddef.h>
@@ -10,21 +10,10 @@
 #include "suggest.h"
 #include "util.h"
 
-static const char *const target_metrics[] = {
-	"mem_growth", "rss_max", "cpu_max", "cpu_avg", "leak_slope"
-};
-
-static bool
-is_target_metric(enum thr_metric m)
-{
-	return m == THR_MEM_GROWTH || m == THR_RSS_MAX || m == THR_CPU_MAX ||
-	    m == THR_CPU_AVG || m == THR_LEAK_SLOPE_REQ ||
-	    m == THR_LEAK_SLOPE_MIN;
-}
-
-/* Find the request or phase a threshold is scoped to. */
+/* Find the request or phase a threshold (or a grade: kind) is scoped to. */
 static int
-resolve_scope(struct scn_parser *p, yaml_node_t *node, struct threshold *t)
+resolve_scope(struct scn_parser *p, yaml_node_t *node, struct threshold *t,
+    const char *kind)
 {
 	struct scenario *scn = p->scn;
 	const char **names, *near, *what, *at;
@@ -34,12 +23,15 @@ resolve_scope(struct scn_parser *p, yaml_node_t *node, struct threshold *t)
 		return 0;
 	at = strstr(t->expr, t->scope_name);
 	off = at != NULL ? (size_t)(at - t->expr) : 0;
-	if (t->scope == THR_SCOPE_REQUEST && is_target_metric(t->metric)) {
-		scenario_err_in(p, node, off, "threshold %s: '%s' is a target metric "
-		    "(one of %s, %s, %s, %s, %s) and cannot be scoped to a "
-		    "request", scenario_quote(t->expr), threshold_metric_name(t->metric),
-		    target_metrics[0], target_metrics[1], target_metrics[2],
-		    target_metrics[3], target_metrics[4]);
+	if (t->scope == THR_SCOPE_REQUEST &&
+	    threshold_is_target_metric(t->metric)) {
+		char *list = threshold_target_metric_list();
+
+		scenario_err_in(p, node, off, "%s %s: '%s' is a target metric "
+		    "(one of %s) and cannot be scoped to a request", kind,
+		    scenario_quote(t->expr), threshold_metric_name(t->metric),
+		    list);
+		free(list);
 		return -1;
 	}
 	n = t->scope == THR_SCOPE_REQUEST ? scn->nrequests : scn->nphases;
@@ -60,11 +52,11 @@ resolve_scope(struct scn_parser *p, yaml_node_t *node, struct threshold *t)
 	}
 	near = suggest_closest(t->scope_name, names, n);
 	if (near != NULL)
-		scenario_err_in(p, node, off, "threshold %s: unknown %s %s (did you "
-		    "mean '%s'?)", scenario_quote(t->expr), what,
+		scenario_err_in(p, node, off, "%s %s: unknown %s %s (did you "
+		    "mean '%s'?)", kind, scenario_quote(t->expr), what,
 		    scenario_quote(t->scope_name), near);
 	else
-		scenario_err_in(p, node, off, "threshold %s: unknown %s %s",
+		scenario_err_in(p, node, off, "%s %s: unknown %s %s", kind,
 		    scenario_quote(t->expr), what, scenario_quote(t->scope_name));
 	free(names);
 	return -1;
@@ -117,7 +109,7 @@ parse_threshold(struct scn_parser *p, yaml_node_t *item)
 	t.line = (int)item->start_mark.line + 1;
 	t.col = (int)item->start_mark.column + 1;
 	t.abort_on_fail = abort_on_fail;
-	if (resolve_scope(p, ex, &t) != 0) {
+	if (resolve_scope(p, ex, &t, "threshold") != 0) {
 		threshold_clear(&t);
 		return;
 	}
@@ -139,4 +131,153 @@ scenario_parse_thresholds(struct scn_parser *p, yaml_node_t *node)
 	for (it = node->data.sequence.items.start;
 	    it < node->data.sequence.items.top; it++)
 		parse_threshold(p, scenario_node(p, *it));
+}
+
+static const char *const grade_names[] = {
+	[GRADE_EXCELLENT] = "excellent",
+	[GRADE_GOOD] = "good",
+	[GRADE_ACCEPTABLE] = "acceptable",
+	[GRADE_POOR] = "poor",
+	[GRADE__COUNT] = "none",
+};
+
+const char *
+scenario_grade_name(enum scn_grade_level g)
+{
+	return (unsigned)g <= GRADE__COUNT ? grade_names[g] : "?";
+}
+
+static const struct scn_key grade_keys[] = {
+	{ .name = "metric" },
+	{ .name = "excellent" },
+	{ .name = "good" },
+	{ .name = "acceptable" },
+	{ .name = "fail_below" },
+};
+
+/* The three bounds, each a value of the metric, in one order or the
+ * other: down for a metric where more is better. */
+static int
+grade_bounds(struct scn_parser *p, const struct scn_map *m,
+    struct scn_grade *g)
+{
+	yaml_node_t *v[SCN_GRADE_BOUNDS];
+	const char *s;
+	char *cause = NULL;
+	size_t i;
+
+	for (i = 0; i < SCN_GRADE_BOUNDS; i++) {
+		if ((v[i] = scenario_get(m, grade_names[i])) == NULL) {
+			scenario_err(p, m->node, "grade %s needs '%s'",
+			    scenario_quote(g->t.expr), grade_names[i]);
+			return -1;
+		}
+		if ((s = scenario_scalar(p, v[i], grade_names[i], "a value of "
+		    "the metric")) == NULL)
+			return -1;
+		if (threshold_parse_bound(&g->t.metric, s, &g->bound[i],
+		    &cause) != 0) {
+			scenario_err(p, v[i], "grade %s: %s: %s",
+			    scenario_quote(g->t.expr), grade_names[i], cause);
+			free(cause);
+			return -1;
+		}
+	}
+	g->higher_better = g->bound[0] > g->bound[2];
+	for (i = 1; i < SCN_GRADE_BOUNDS; i++)
+		if (g->higher_better ? !(g->bound[i] < g->bound[i - 1]) :
+		    !(g->bound[i] > g->bound[i - 1])) {
+			scenario_err(p, v[i], "grade %s: the bounds must go one "
+			    "way, excellent to acceptable: '%s' is not %s than "
+			    "'%s'", scenario_quote(g->t.expr), grade_names[i],
+			    g->higher_better ? "lower" : "higher",
+			    grade_names[i - 1]);
+			return -1;
+		}
+	return 0;
+}
+
+static int
+grade_fail_below(struct scn_parser *p, const struct scn_map *m,
+    struct scn_grade *g)
+{
+	yaml_node_t *v = scenario_get(m, "fail_below");
+	const char *s;
+	size_t i;
+
+	g->fail_below = GRADE_ACCEPTABLE;
+	if (v == NULL)
+		return 0;
+	if ((s = scenario_scalar(p, v, "fail_below", "a grade")) == NULL)
+		return -1;
+	for (i = 0; i <= GRADE__COUNT; i++)
+		if (i != GRADE_POOR && strcmp(s, grade_names[i]) == 0) {
+			g->fail_below = (enum scn_grade_level)i;
+			return 0;
+		}
+	scenario_err(p, v, "fail_below %s: expected excellent, good, "
+	    "acceptable or none", scenario_quote(s));
+	return -1;
+}
+
+static void
+parse_grade(struct scn_parser *p, yaml_node_t *item)
+{
+	struct scenario *scn = p->scn;
+	struct scn_grade g;
+	struct scn_map m;
+	yaml_node_t *mv;
+	const char *spec;
+	char *cause = NULL;
+	size_t off = 0;
+
+	memset(&g, 0, sizeof g);
+	if (item->type != YAML_MAPPING_NODE) {
+		scenario_err(p, item, "each grade must be a mapping such as "
+		    "{metric: p95, excellent: 50ms, good: 100ms, acceptable: "
+		    "200ms}, got %s", scenario_describe(item));
+		return;
+	}
+	scenario_walk(p, item, grade_keys, LT_NELEM(grade_keys), &g,
+	    "in grade", -1, &m);
+	if ((mv = scenario_get(&m, "metric")) == NULL) {
+		scenario_err(p, item, "grade needs 'metric', such as 'p95' or "
+		    "'checkout.p95'");
+		return;
+	}
+	if ((spec = scenario_scalar(p, mv, "metric", "a metric such as "
+	    "'p95'")) == NULL)
+		return;
+	if (threshold_parse_metric(spec, &g.t, &off, &cause) != 0) {
+		scenario_err_in(p, mv, off, "grade %s: %s", scenario_quote(spec),
+		    cause);
+		free(cause);
+		return;
+	}
+	g.t.line = (int)item->start_mark.line + 1;
+	g.t.col = (int)item->start_mark.column + 1;
+	if (resolve_scope(p, mv, &g.t, "grade") != 0 ||
+	    grade_bounds(p, &m, &g) != 0 || grade_fail_below(p, &m, &g) != 0) {
+		threshold_clear(&g.t);
+		return;
+	}
+	scn->grades = xreallocarray(scn->grades, scn->ngrades + 1,
+	    sizeof *scn->grades);
+	scn->grades[scn->ngrades++] = g;
+}
+
+void
+scenario_parse_grades(struct scn_parser *p, yaml_node_t *node)
+{
+	yaml_node_item_t *it;
+
+	if (node->type != YAML_SEQUENCE_NODE) {
+		scenario_err(p, node, "'grades' must be a list of mappings such "
+		    "as {metric: p95, excellent: 50ms, good: 100ms, "
+		    "acceptable: 200ms}, got %s", scenario_describe(node));
+		return;
+	}
+	for (it = node->data.sequence.items.start;
+	    it < node->data.sequence.items.top; it++)
+		parse_grade(p, scenario_node(p, *it));
 }

@@ -73,6 +73,7 @@ static const struct scn_key top_keys[] = {
 	{ .name = "requests" },
 	{ .name = "phases" },
 	{ .name = "thresholds" },
+	{ .name = "grades" },
 	{ .name = "alerts" },
 };
 #undef OFF
@@ -112,6 +113,8 @@ parse_top(struct scn_parser *p, yaml_node_t *root)
 		scenario_parse_phases(p, v);
 	if ((v = scenario_get(&m, "thresholds")) != NULL)
 		scenario_parse_thresholds(p, v);
+	if ((v = scenario_get(&m, "grades")) != NULL)
+		scenario_parse_grades(p, v);
 	scenario_parse_alerts(p, scenario_get(&m, "alerts"));
 	scenario_limits_errors(p->scn, p->errs);
 }
@@ -391,6 +394,9 @@ scenario_free(struct scenario *scn)
 	for (i = 0; i < scn->nthresholds; i++)
 		threshold_clear(&scn->thresholds[i]);
 	free(scn->thresholds);
+	for (i = 0; i < scn->ngrades; i++)
+		threshold_clear(&scn->grades[i].t);
+	free(scn->grades);
 	free_headers(&scn->defaults.headers);
 	free(scn->target.base_url);
 	free(scn->target.process.pid_file);

@@ -120,8 +120,28 @@ struct scn_process {
 	char *exec;
 	char *ready_url;
 	bool tree;
+	bool may_exit;			/* its exit neither fails nor ends the run */
 	struct scn_pos pos;
 };
+
+/* Grades, best first; a metric is graded by the first bound it meets. */
+enum scn_grade_level {
+	GRADE_EXCELLENT,
+	GRADE_GOOD,
+	GRADE_ACCEPTABLE,
+	GRADE_POOR,
+	GRADE__COUNT,			/* fail_below: none */
+};
+#define SCN_GRADE_BOUNDS GRADE_POOR	/* excellent, good, acceptable */
+
+struct scn_grade {
+	struct threshold t;		/* the metric and its scope */
+	double bound[SCN_GRADE_BOUNDS];	/* in the metric's canonical unit */
+	bool higher_better;		/* the bounds go down, as for rps */
+	enum scn_grade_level fail_below;	/* worse than this fails */
+};
+
+const char *scenario_grade_name(enum scn_grade_level);
 
 struct scn_target {
 	char *base_url;
@@ -170,6 +190,8 @@ struct scenario {
 	size_t nphases;
 	struct threshold *thresholds;
 	size_t nthresholds;
+	struct scn_grade *grades;
+	size_t ngrades;
 	bool abort_on_fail;
 	struct scn_alerts alerts;
 	struct scn_srcmap *srcmap;	/* private: where templates came from */

@@ -3,6 +3,7 @@
 #ifndef LT_THRESHOLD_INT_H
 #define LT_THRESHOLD_INT_H
 
+#include <stdbool.h>
 #include <stddef.h>
 
 #include "threshold.h"
@@ -22,6 +23,7 @@ struct threshold_metric_def {
 	const char	*name;
 	const char	*unit;
 	enum thr_kind	 kind;
+	bool		 target;	/* of the target process, not requests */
 };
 
 struct threshold_name {

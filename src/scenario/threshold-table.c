@@ -3,6 +3,8 @@
 
 #include <stdint.h>
 #include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
 
 #include "threshold-int.h"
 #include "units.h"
@@ -25,12 +27,23 @@ const struct threshold_metric_def threshold_metrics[THR__COUNT] = {
 	[THR_RATE_LIMITED] = { "rate_limited", "", THR_K_COUNT },
 	[THR_RATE_LIMITED_RATE] = { "rate_limited_rate", "%", THR_K_RATIO },
 	[THR_LATE_STARTS] = { "late_starts", "", THR_K_COUNT },
-	[THR_MEM_GROWTH] = { "mem_growth", "B", THR_K_SIZE },
-	[THR_RSS_MAX] = { "rss_max", "B", THR_K_SIZE },
-	[THR_CPU_MAX] = { "cpu_max", "%", THR_K_CPU },
-	[THR_CPU_AVG] = { "cpu_avg", "%", THR_K_CPU },
-	[THR_LEAK_SLOPE_REQ] = { "leak_slope", "B/req", THR_K_LEAK },
-	[THR_LEAK_SLOPE_MIN] = { "leak_slope", "B/min", THR_K_LEAK },
+	[THR_MEM_GROWTH] = { "mem_growth", "B", THR_K_SIZE,
+	    .target = true },
+	[THR_RSS_MAX] = { "rss_max", "B", THR_K_SIZE,
+	    .target = true },
+	[THR_CPU_MAX] = { "cpu_max", "%", THR_K_CPU,
+	    .target = true },
+	[THR_CPU_AVG] = { "cpu_avg", "%", THR_K_CPU,
+	    .target = true },
+	[THR_LEAK_SLOPE_REQ] = { "leak_slope", "B/req", THR_K_LEAK,
+	    .target = true },
+	[THR_LEAK_SLOPE_MIN] = { "leak_slope", "B/min", THR_K_LEAK,
+	    .target = true },
+	[THR_TARGET_EXITS] = { "target_exits", "", THR_K_COUNT,
+	    .target = true },
+	[THR_WORKER_DEATHS] = { "worker_deaths", "", THR_K_COUNT,
+	    .target = true },
+	[THR_RPS_PEAK] = { "rps_peak", "req/s", THR_K_RATE },
 };
 
 const struct threshold_name threshold_names[] = {
@@ -45,6 +58,8 @@ const struct threshold_name threshold_names[] = {
 	{ "late_starts", THR_LATE_STARTS }, { "mem_growth", THR_MEM_GROWTH },
 	{ "rss_max", THR_RSS_MAX }, { "cpu_max", THR_CPU_MAX },
 	{ "cpu_avg", THR_CPU_AVG }, { "leak_slope", THR_LEAK_SLOPE_REQ },
+	{ "target_exits", THR_TARGET_EXITS },
+	{ "worker_deaths", THR_WORKER_DEATHS }, { "rps_peak", THR_RPS_PEAK },
 };
 const size_t threshold_nnames = LT_NELEM(threshold_names);
 
@@ -74,6 +89,31 @@ threshold_check(const struct threshold *t, double actual)
 		return actual != t->value;
 	}
 	return false;
+}
+
+bool
+threshold_is_target_metric(enum thr_metric m)
+{
+	return (unsigned)m < THR__COUNT && threshold_metrics[m].target;
+}
+
+char *
+threshold_target_metric_list(void)
+{
+	char *list = NULL, *next;
+	size_t m;
+
+	for (m = 0; m < THR__COUNT; m++) {
+		if (!threshold_metrics[m].target || (m > 0 &&
+		    strcmp(threshold_metrics[m].name,
+		    threshold_metrics[m - 1].name) == 0))
+			continue;
+		xasprintf(&next, "%s%s%s", list ? list : "", list ? ", " : "",
+		    threshold_metrics[m].name);
+		free(list);
+		list = next;
+	}
+	return list;
 }
 
 const char *

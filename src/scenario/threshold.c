@@ -366,6 +366,36 @@ threshold_parse_left(const char *expr, size_t ls, size_t le, struct threshold *o
 }
 
 int
+threshold_parse_metric(const char *spec, struct threshold *out,
+    size_t *err_off, char **cause)
+{
+	size_t len = strlen(spec), ls, le;
+
+	memset(out, 0, sizeof *out);
+	for (ls = 0; threshold_blank(spec[ls]); ls++)
+		/* nothing */;
+	for (le = len; le > ls && threshold_blank(spec[le - 1]); le--)
+		/* nothing */;
+	if (ls == le)
+		return threshold_fail(err_off, ls, cause, "missing metric");
+	if (threshold_parse_left(spec, ls, le, out, err_off, cause) != 0) {
+		threshold_clear(out);
+		return -1;
+	}
+	out->expr = xstrndup(spec + ls, le - ls);
+	return 0;
+}
+
+int
+threshold_parse_bound(enum thr_metric *m, const char *v, double *value,
+    char **cause)
+{
+	size_t off;
+
+	return threshold_parse_value(m, v, 0, value, &off, cause);
+}
+
+int
 threshold_parse(const char *expr, struct threshold *out, size_t *err_off,
     char **cause)
 {

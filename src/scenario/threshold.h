@@ -23,6 +23,8 @@ enum thr_metric {
 	THR_CPU_MAX, THR_CPU_AVG,		/* percent of one core */
 	THR_LEAK_SLOPE_REQ,			/* bytes per request */
 	THR_LEAK_SLOPE_MIN,			/* bytes per minute */
+	THR_TARGET_EXITS, THR_WORKER_DEATHS,	/* counts, of the target */
+	THR_RPS_PEAK,				/* req/s, whole intervals */
 	THR__COUNT
 };
 
@@ -39,6 +41,7 @@ struct threshold {
 	char *scope_name;		/* request or phase name */
 	size_t scope_index;		/* resolved by the scenario validator */
 	bool abort_on_fail;
+	bool by_default;		/* loadtop's own, not the scenario's */
 	int line, col;
 };
 
@@ -49,10 +52,21 @@ struct threshold {
  */
 int	 threshold_parse(const char *expr, struct threshold *out,
 	     size_t *err_off, char **cause);
+/* "[SCOPE.]METRIC" alone, as a grade names it; op and value stay 0. */
+int	 threshold_parse_metric(const char *spec, struct threshold *out,
+	     size_t *err_off, char **cause);
+/* A value of the metric, in its canonical unit; leak_slope's unit may
+ * change *m.  Returns -1 with *cause on a bad one. */
+int	 threshold_parse_bound(enum thr_metric *m, const char *v,
+	     double *value, char **cause);
 void	 threshold_clear(struct threshold *);
 
 bool	 threshold_check(const struct threshold *, double actual);
 const char *threshold_metric_name(enum thr_metric);
+/* A metric of the target process (cpu_max, target_exits, ...). */
+bool	 threshold_is_target_metric(enum thr_metric);
+/* "mem_growth, rss_max, ...": every target metric once (free it). */
+char	*threshold_target_metric_list(void);
 const char *threshold_metric_unit(enum thr_metric);	/* "ms", "req/s", "%", ... */
 const char *threshold_op_name(enum thr_op);
 /* Human form of a value of this metric: "50ms", "1%", "50MB", "80 req/s". */

@@ -152,7 +152,8 @@ tm send-keys -t ui 4
 ok "4 shows the target over the session" wait_for 'RSS +now [0-9.]+MB' 5
 like "$SHOT" 'leak +(stable|leak|inconclusive)' "with the leak verdict"
 tm send-keys -t ui 5
-ok "5 shows the phases" wait_for '1 +mixed +sustained +done' 5
+ok "5 shows the phases, the one n ended cut short" \
+    wait_for '1 +mixed +sustained +cut_short' 5
 tm send-keys -t ui '?'
 ok "? shows the keys" wait_for 'this help; any key closes it' 5
 tm send-keys -t ui x

@@ -239,6 +239,7 @@ START_TEST(names_and_units)
 	static const char *const units[THR__COUNT] = {
 		"ms", "ms", "ms", "ms", "ms", "ms", "ms", "ms", "ms", "req/s",
 		"", "", "%", "", "%", "", "B", "B", "%", "%", "B/req", "B/min",
+		"", "", "req/s",
 	};
 	struct threshold t;
 	size_t off, i;

@@ -1,0 +1,174 @@
+/* Thresholds on the target process: resources, leaks, exits. */
+#include "config.h"
+
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "leak.h"
+#include "util.h"
+#include "verdict-int.h"
+
+/* Fit the leak slope over a phase's own points. */
+static void
+fit_points(const struct leak_point *p, size_t n, const struct threshold *t,
+    struct verdict_row *r)
+{
+	struct leak_params lp;
+	struct leak_fit f;
+
+	leak_params_default(&lp);
+	leak_fit(p, n, &lp, &f);
+	if (t->metric == THR_LEAK_SLOPE_REQ) {
+		if (!f.per_request.valid) {
+			verdict_unknown(r, "no per-request fit: %s", f.reason[0] ?
+			    f.reason : "no requests between the samples");
+			return;
+		}
+		r->actual = f.bytes_per_request;
+	} else {
+		if (!f.floor.valid) {
+			verdict_unknown(r, "no fit: %s", f.reason);
+			return;
+		}
+		r->actual = f.kb_per_min * 1024;
+	}
+	r->known = true;
+}
+
+/* Exits of the target (or of its tree's workers) between two times. */
+static double
+count_exits(const struct snapshot *s, enum thr_metric m, int64_t from,
+    int64_t to)
+{
+	enum monitor_event_kind kind = m == THR_TARGET_EXITS ? MON_EV_EXIT :
+	    MON_EV_WORKER_EXIT;
+	size_t i, n = 0;
+
+	for (i = 0; i < s->target.nevents; i++) {
+		const struct monitor_event *ev = &s->target.events[i];
+
+		if ((ev->kind == kind || (m == THR_TARGET_EXITS &&
+		    ev->kind == MON_EV_PID_REUSED)) && ev->t_us >= from &&
+		    ev->t_us <= to)
+			n++;
+	}
+	return (double)n;
+}
+
+/* The target's figures over one phase, from the monitor's series. */
+static void
+eval_target_phase(const struct snapshot *s, const struct vscope *sc,
+    const struct threshold *t, struct verdict_row *r)
+{
+	const struct snap_phase *ph = sc->phase;
+	int64_t from, to;
+	struct leak_point *lp;
+	double cpu_sum = 0, cpu_n = 0, cpu_max = 0;
+	int64_t rss_first = -1, rss_last = -1, rss_max = -1;
+	size_t i, n = 0;
+
+	if (ph->started < 0) {
+		verdict_unknown(r, "%s has not started", sc->label);
+		return;
+	}
+	if ((t->metric == THR_LEAK_SLOPE_REQ ||
+	    t->metric == THR_LEAK_SLOPE_MIN) && ph->nleak > 0 &&
+	    ph->leak[0].rss_bytes >= 0) {
+		lp = xcalloc(ph->nleak, sizeof *lp);
+		for (i = 0; i < ph->nleak; i++) {
+			lp[i].t_us = (int64_t)(ph->leak[i].t * 1e6);
+			lp[i].rss = ph->leak[i].rss_bytes;
+			lp[i].requests = ph->leak[i].requests;
+		}
+		fit_points(lp, ph->nleak, t, r);
+		free(lp);
+		return;
+	}
+	from = s->mono_start_us + (int64_t)(ph->started * 1e6);
+	to = snapshot_phase_ended(ph->state) ? s->mono_start_us +
+	    (int64_t)(ph->ended * 1e6) : INT64_MAX;
+	if (t->metric == THR_TARGET_EXITS || t->metric == THR_WORKER_DEATHS) {
+		r->known = true;
+		r->actual = count_exits(s, t->metric, from, to);
+		return;
+	}
+	lp = xcalloc(s->ntarget_series + 1, sizeof *lp);
+	for (i = 0; i < s->ntarget_series; i++) {
+		const struct mseries_point *p = &s->target_series[i];
+
+		if (p->t_us < from || p->t_us > to)
+			continue;
+		if (rss_first < 0)
+			rss_first = p->rss;
+		rss_last = p->rss;
+		rss_max = LT_MAX(rss_max, p->rss_max);
+		cpu_sum += p->cpu * p->nsamples;
+		cpu_n += p->nsamples;
+		cpu_max = LT_MAX(cpu_max, p->cpu_max);
+		lp[n].t_us = p->t_us;
+		lp[n].rss = p->rss;
+		lp[n++].requests = p->requests;
+	}
+	if (n == 0) {
+		free(lp);
+		verdict_unknown(r, "no sample of the target during %s", sc->label);
+		return;
+	}
+	r->known = true;
+	switch (t->metric) {
+	case THR_MEM_GROWTH: r->actual = (double)(rss_last - rss_first); break;
+	case THR_RSS_MAX: r->actual = (double)rss_max; break;
+	case THR_CPU_MAX: r->actual = cpu_max; break;
+	case THR_CPU_AVG: r->actual = cpu_n > 0 ? cpu_sum / cpu_n : 0; break;
+	default:
+		fit_points(lp, n, t, r);
+		break;
+	}
+	free(lp);
+}
+
+void
+verdict_eval_target(const struct snapshot *s, const struct vscope *sc,
+    const struct threshold *t, struct verdict_row *r)
+{
+	const struct monitor_stats *st = &s->target.stats;
+	const struct leak_fit *lf = &s->target.leak;
+
+	if (!s->has_target) {
+		verdict_unknown(r, "no target process is watched (give --pid, "
+		    "--proc-name or --exec, or target.process)");
+		return;
+	}
+	/* An exit is known even of a target that was never sampled. */
+	if (st->nsamples == 0 && t->metric != THR_TARGET_EXITS &&
+	    t->metric != THR_WORKER_DEATHS) {
+		verdict_unknown(r, "the target process was never sampled");
+		return;
+	}
+	if (t->scope == THR_SCOPE_PHASE) {
+		eval_target_phase(s, sc, t, r);
+		return;
+	}
+	r->known = true;
+	switch (t->metric) {
+	case THR_MEM_GROWTH: r->actual = (double)st->growth; break;
+	case THR_RSS_MAX: r->actual = (double)st->rss_max; break;
+	case THR_CPU_MAX: r->actual = st->cpu_max; break;
+	case THR_CPU_AVG: r->actual = st->cpu_avg; break;
+	case THR_TARGET_EXITS: r->actual = s->target.alive ? 0 : 1; break;
+	case THR_WORKER_DEATHS: r->actual = st->workers_exited; break;
+	case THR_LEAK_SLOPE_REQ:
+		if (!lf->per_request.valid)
+			verdict_unknown(r, "no per-request leak fit: %s", lf->reason);
+		r->actual = lf->bytes_per_request;
+		break;
+	case THR_LEAK_SLOPE_MIN:
+		if (!lf->floor.valid)
+			verdict_unknown(r, "no leak fit: %s", lf->reason);
+		r->actual = lf->kb_per_min * 1024;
+		break;
+	default:
+		break;
+	}
+}
