@@ -79,7 +79,8 @@ extern const char *const cmd_compare_verdict_words[];
 
 struct cmd_compare_row {
 	enum cmd_compare_id id;
-	bool known;			/* both sides have a figure */
+	bool has_base, has_new;		/* each side's figure is there */
+	bool known;			/* both are */
 	double base, new;
 	enum cmd_compare_verdict verdict;
 };

@@ -58,7 +58,7 @@ cmd_compare_print_value(const struct cmd_compare *c,
 	double v = side == CMD_COMPARE_BASE ? r->base : r->new;
 	char n[48];
 
-	if (!r->known) {
+	if (!(side == CMD_COMPARE_BASE ? r->has_base : r->has_new)) {
 		snprintf(buf, CELL, "-");
 		return;
 	}
@@ -76,8 +76,11 @@ cmd_compare_print_ratio(const struct cmd_compare *c,
 
 	if (!cmd_compare_metric_ratio(r, &ratio))
 		snprintf(buf, CELL, "-");
-	else if (ratio > 0 && ratio < 0.01)
-		snprintf(buf, CELL, "<0.01x");
+	else if (ratio > 0 && ratio < 0.0001)
+		snprintf(buf, CELL, "<0.0001x");
+	else if (ratio > 0 && ratio < 0.1)	/* two figures: 0.0079x */
+		snprintf(buf, CELL, "%.*fx", 1 - (int)floor(log10(ratio)),
+		    ratio);
 	else
 		snprintf(buf, CELL, ratio >= 1000 ? "%.0fx" : "%.2fx", ratio);
 }
@@ -331,8 +334,8 @@ cmd_compare_print_json_row(const struct cmd_compare *c,
 	return json_pack("{s:s,s:s,s:s,s:o,s:o,s:o,s:{s:s,s:f,s:s},s:s}",
 	    "metric", m->name, "unit", m->unit, "worse",
 	    m->worse == CMD_COMPARE_WORSE_UP ? "higher" : "lower",
-	    "base", r->known ? json_real(r->base) : json_null(),
-	    "new", r->known ? json_real(r->new) : json_null(),
+	    "base", r->has_base ? json_real(r->base) : json_null(),
+	    "new", r->has_new ? json_real(r->new) : json_null(),
 	    "ratio", cmd_compare_metric_ratio(r, &ratio) ? json_real(ratio) :
 	    json_null(), "limit", "op", op, "ratio", l->ratio, "from",
 	    l->given ? "limit" : c->tolerance_given ? "tolerance" : "default",

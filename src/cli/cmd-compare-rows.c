@@ -71,9 +71,9 @@ cmd_compare_rows_fill(struct cmd_compare *c, struct cmd_compare_group *g,
 		}
 		r = &g->rows[g->nrows++];
 		r->id = (enum cmd_compare_id)i;
-		r->known = b != NULL && n != NULL &&
-		    cmd_compare_rows_lookup(b, m->path, &r->base) &&
-		    cmd_compare_rows_lookup(n, m->path, &r->new);
+		r->has_base = cmd_compare_rows_lookup(b, m->path, &r->base);
+		r->has_new = cmd_compare_rows_lookup(n, m->path, &r->new);
+		r->known = r->has_base && r->has_new;
 		cmd_compare_metric_judge(r, &c->limits[i]);
 		if (r->verdict == CMD_COMPARE_REGRESSED)
 			c->nregressed++;

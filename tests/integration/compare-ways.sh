@@ -130,7 +130,7 @@ is "$RC" 0 "md, faster: exit 0"
 like "$OUT" '^### production vs staging$' "md: the sides by name"
 like "$OUT" '^\| Metric \| production \| staging \| Ratio \| Limit \| Status \|$' \
     "md: Metric | production | staging | Ratio | Limit | Status"
-like "$OUT" '^\| p95 \| [0-9.]+ ms \| [0-9.]+ ms \| (<0\.01|0\.[0-9]+)x \| <= 1\.1x \| ✅ better \|$' \
+like "$OUT" '^\| p95 \| [0-9.]+ ms \| [0-9.]+ ms \| (<0\.0001|0\.[0-9]+)x \| <= 1\.1x \| ✅ better \|$' \
     "md: p95, production faster, better"
 like "$OUT" '^\*\*No regression\*\*: every row of production' "md: no regression"
 compare "$F" "$S" --names staging,production --format md --limit 'p95 < 2x'
@@ -149,6 +149,8 @@ compare "$F" "$S" --by phase --by request
 is "$RC" 1 "--by phase --by request: exit 1"
 like "$OUT" '^phase load$' "a table for the phase in both"
 like "$OUT" '^phase extra \(only in new\)$' "and one for the phase in NEW only"
+like "$(printf '%s\n' "$OUT" | sed -n '/^phase extra/,/^$/p' | grep '^  p95 ' | tr -s ' ')" \
+    ' p95 [0-9.]+ ms - - <= 1\.1x n/a$' "its rows: NEW's figure, no ratio, n/a"
 like "$OUT" '^request api$' "a table for the request"
 like "$OUT" '^REGRESSION: .*phase:load\.p95.*api\.p95' \
     "the phase's and request's regressions named as thresholds scope them"
