@@ -1,8 +1,6 @@
 /* loadtop compare: two reports side by side, and whether NEW regressed. */
 #include "config.h"
 
-#include <math.h>
-#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -11,44 +9,11 @@
 #include <jansson.h>
 
 #include "cmd.h"
-#include "units.h"
+#include "cmd-compare-int.h"
 #include "util.h"
 
-enum better { LOWER, HIGHER };
-
-/* A compared figure: where it is in report.json, which way is better, and
- * the difference below which a change is noise whatever the ratio. */
-static const struct cmp_metric {
-	const char *label;
-	const char *path;		/* dotted, from the top */
-	const char *unit;
-	enum better better;
-	double slack;
-} cmp_metrics[] = {
-	{ "p50", "totals.latency_ms.p50", "ms", LOWER, 0.05 },
-	{ "p90", "totals.latency_ms.p90", "ms", LOWER, 0.05 },
-	{ "p95", "totals.latency_ms.p95", "ms", LOWER, 0.05 },
-	{ "p99", "totals.latency_ms.p99", "ms", LOWER, 0.05 },
-	{ "mean", "totals.latency_ms.mean", "ms", LOWER, 0.05 },
-	{ "max", "totals.latency_ms.max", "ms", LOWER, 0.05 },
-	{ "rps", "totals.rps", "req/s", HIGHER, 0 },
-	{ "error rate", "totals.error_rate", "%", LOWER, 0.1 },
-	{ "429s", "totals.rate_limited", "", LOWER, 1 },
-	{ "cpu avg", "target.cpu_percent.avg", "%", LOWER, 1 },
-	{ "cpu max", "target.cpu_percent.max", "%", LOWER, 1 },
-	{ "rss growth", "target.growth_mb", "MB", LOWER, 1 },
-};
-
-struct cmp_row {
-	const struct cmp_metric *m;
-	bool known;
-	double base, new;
-	const char *verdict;		/* better, worse, same, n/a */
-	bool regressed;
-};
-
 static json_t *
-load_report(const char *arg, char **path)
+cmd_compare_load(const char *arg, char **path)
 {
 	struct stat st;
 	json_error_t err;
@@ -76,192 +41,121 @@ load_report(const char *arg, char **path)
 	return j;
 }
 
-static bool
-lookup(json_t *j, const char *path, double *out)
+/* Every metric's limit: its --limit, else the tolerance's.  A second
+ * --limit on one metric is refused rather than silently replacing the
+ * first. */
+static int
+cmd_compare_limits(struct cmd_compare *c, const struct cmd_opts *o)
 {
-	char *copy = xstrdup(path), *part, *save = NULL;
+	const char *first[CMD_COMPARE__NMETRICS] = { NULL };
+	struct cmd_compare_limit l;
+	enum cmd_compare_id id;
+	char *cause = NULL;
+	size_t i;
 
-	for (part = strtok_r(copy, ".", &save); part != NULL && j != NULL;
-	    part = strtok_r(NULL, ".", &save))
-		j = json_is_object(j) ? json_object_get(j, part) : NULL;
-	free(copy);
-	if (!json_is_number(j))
-		return false;
-	*out = json_number_value(j);
-	return true;
+	for (i = 0; i < CMD_COMPARE__NMETRICS; i++)
+		cmd_compare_metric_default((enum cmd_compare_id)i,
+		    c->tolerance_given ? c->tolerance : -1, &c->limits[i]);
+	for (i = 0; i < o->compare_limits.n; i++) {
+		const char *s = o->compare_limits.v[i];
+
+		if (cmd_compare_args_limit(s, &id, &l, &cause) != 0) {
+			fprintf(stderr, "loadtop: --limit '%s': %s\n", s, cause);
+			free(cause);
+			return -1;
+		}
+		if (first[id] != NULL) {
+			fprintf(stderr, "loadtop: --limit '%s': %s has a limit "
+			    "already, '%s'\n", s, cmd_compare_metrics[id].name,
+			    first[id]);
+			return -1;
+		}
+		first[id] = s;
+		c->limits[id] = l;
+	}
+	return 0;
 }
 
-static void
-judge(struct cmp_row *r, double tol)
+/* What the command line asks, short of the reports. */
+static int
+cmd_compare_setup(struct cmd_compare *c, const struct cmd_opts *o)
 {
-	const struct cmp_metric *m = r->m;
-	double d = r->new - r->base;
+	size_t i;
 
-	r->verdict = "same";
-	if (!r->known) {
-		r->verdict = "n/a";
+	memset(c, 0, sizeof *c);
+	c->tolerance_given = o->given[O_TOLERANCE];
+	c->tolerance = o->tolerance_pct / 100;
+	if (o->compare_names != NULL) {
+		char *names[CMD_COMPARE__NSIDES];
+
+		cmd_compare_args_names(o->compare_names, names);
+		c->named = true;
+		c->sides[CMD_COMPARE_BASE].name = names[CMD_COMPARE_BASE];
+		c->sides[CMD_COMPARE_NEW].name = names[CMD_COMPARE_NEW];
+	} else {
+		c->sides[CMD_COMPARE_BASE].name = xstrdup("base");
+		c->sides[CMD_COMPARE_NEW].name = xstrdup("new");
+	}
+	for (i = 0; i < o->compare_by.n; i++)
+		c->by |= cmd_compare_args_by(o->compare_by.v[i]);
+	return cmd_compare_limits(c, o);
+}
+
+static const char *
+cmd_compare_scenario(const struct cmd_compare_side *s)
+{
+	const char *name = json_string_value(json_object_get(
+	    json_object_get(s->report, "scenario"), "name"));
+
+	return name != NULL ? name : "?";
+}
+
+/* Runs of different scenarios are compared all the same, with a word. */
+static void
+cmd_compare_warn(struct cmd_compare *c)
+{
+	const struct cmd_compare_side *b = &c->sides[CMD_COMPARE_BASE];
+	const struct cmd_compare_side *n = &c->sides[CMD_COMPARE_NEW];
+
+	if (strcmp(cmd_compare_scenario(b), cmd_compare_scenario(n)) == 0)
 		return;
-	}
-	if (m->better == LOWER) {
-		if (r->new > r->base * (1 + tol) && d > m->slack)
-			r->verdict = "worse";
-		else if (r->new < r->base * (1 - tol) && -d > m->slack)
-			r->verdict = "better";
-	} else {
-		if (r->new < r->base * (1 - tol) && -d > m->slack)
-			r->verdict = "worse";
-		else if (r->new > r->base * (1 + tol) && d > m->slack)
-			r->verdict = "better";
-	}
-	r->regressed = strcmp(r->verdict, "worse") == 0;
-}
-
-static const char *
-num(double v, const char *unit, char *buf, size_t len)
-{
-	char n[48];
-
-	units_format_number(v, fabs(v) < 10 ? 3 : fabs(v) < 1000 ? 2 : 1, n,
-	    sizeof n);
-	snprintf(buf, len, "%s%s%s", n, *unit && strcmp(unit, "%") ? " " : "",
-	    unit);
-	return buf;
-}
-
-static const char *
-ratio(const struct cmp_row *r, char *buf, size_t len)
-{
-	if (!r->known || r->base == 0)
-		snprintf(buf, len, "-");
-	else
-		snprintf(buf, len, "%.2fx", r->new / r->base);
-	return buf;
-}
-
-static const char *
-str_at(json_t *j, const char *a, const char *b)
-{
-	const char *s = json_string_value(json_object_get(
-	    json_object_get(j, a), b));
-
-	if (b == NULL)
-		s = json_string_value(json_object_get(j, a));
-	return s != NULL ? s : "?";
+	xasprintf(&c->warning, "%s is a run of scenario '%s', %s of '%s': "
+	    "they may not measure the same thing", b->name,
+	    cmd_compare_scenario(b), n->name, cmd_compare_scenario(n));
+	fprintf(stderr, "loadtop: warning: %s\n", c->warning);
 }
 
 static void
-print_text(const struct cmp_row *rows, size_t n, json_t *bj, json_t *nj,
-    const char *bp, const char *np, double tol, bool md)
+cmd_compare_free(struct cmd_compare *c)
 {
-	char b[64], v[64], x[32];
-	size_t i;
+	int s;
 
-	if (md) {
-		printf("| Metric | Base | New | New/Base | Verdict |\n"
-		    "|---|---:|---:|---:|---|\n");
-	} else {
-		printf("base  %s (%s, %s)\nnew   %s (%s, %s)\ntolerance %.1f%%"
-		    "\n\n", bp, str_at(bj, "scenario", "name"),
-		    str_at(bj, "started_at", NULL), np,
-		    str_at(nj, "scenario", "name"),
-		    str_at(nj, "started_at", NULL), tol * 100);
-		printf("  %-12s %14s %14s %9s  %s\n", "metric", "base", "new",
-		    "new/base", "verdict");
+	for (s = 0; s < CMD_COMPARE__NSIDES; s++) {
+		json_decref(c->sides[s].report);
+		free(c->sides[s].path);
+		free(c->sides[s].name);
 	}
-	for (i = 0; i < n; i++) {
-		const struct cmp_row *r = &rows[i];
-		const char *bs = r->known ? num(r->base, r->m->unit, b,
-		    sizeof b) : "-";
-		const char *ns = r->known ? num(r->new, r->m->unit, v,
-		    sizeof v) : "-";
-
-		if (md)
-			printf("| %s | %s | %s | %s | %s%s |\n", r->m->label,
-			    bs, ns, ratio(r, x, sizeof x), r->regressed ?
-			    "❌ " : "", r->verdict);
-		else
-			printf("  %-12s %14s %14s %9s  %s\n", r->m->label, bs,
-			    ns, ratio(r, x, sizeof x), r->verdict);
-	}
-}
-
-static void
-print_json(const struct cmp_row *rows, size_t n, const char *bp,
-    const char *np, double tol, bool regressed)
-{
-	json_t *o, *a = json_array();
-	size_t i;
-
-	for (i = 0; i < n; i++) {
-		const struct cmp_row *r = &rows[i];
-
-		json_array_append_new(a, json_pack("{s:s,s:s,s:s,s:o,s:o,s:o,"
-		    "s:s}", "metric", r->m->label, "unit", r->m->unit,
-		    "better", r->m->better == LOWER ? "lower" : "higher",
-		    "base", r->known ? json_real(r->base) : json_null(),
-		    "new", r->known ? json_real(r->new) : json_null(),
-		    "ratio", r->known && r->base != 0 ?
-		    json_real(r->new / r->base) : json_null(),
-		    "verdict", r->verdict));
-	}
-	o = json_pack("{s:s,s:s,s:f,s:b,s:o}", "base", bp, "new", np,
-	    "tolerance", tol, "regressed", regressed, "rows", a);
-	json_dumpf(o, stdout, JSON_INDENT(2) | JSON_PRESERVE_ORDER);
-	putchar('\n');
-	json_decref(o);
-}
-
-/* Each figure of both reports, judged; true when any regressed. */
-static bool
-compare_rows(struct cmp_row *rows, json_t *bj, json_t *nj, double tol)
-{
-	bool regressed = false;
-	size_t i;
-
-	for (i = 0; i < LT_NELEM(cmp_metrics); i++) {
-		struct cmp_row *r = &rows[i];
-
-		memset(r, 0, sizeof *r);
-		r->m = &cmp_metrics[i];
-		r->known = lookup(bj, r->m->path, &r->base) &&
-		    lookup(nj, r->m->path, &r->new);
-		judge(r, tol);
-		regressed |= r->regressed;
-	}
-	return regressed;
+	cmd_compare_rows_free(c);
+	free(c->warning);
 }
 
 int
 cmd_compare(struct cmd_opts *o)
 {
-	struct cmp_row rows[LT_NELEM(cmp_metrics)];
-	double tol = o->given[O_TOLERANCE] ? o->tolerance_pct / 100 : 0.10;
-	json_t *bj, *nj;
-	char *bp = NULL, *np = NULL;
-	bool regressed;
+	struct cmd_compare c;
+	int s, rc = LT_EXIT_USAGE;
 
-	bj = load_report(o->args.operands[0], &bp);
-	nj = bj != NULL ? load_report(o->args.operands[1], &np) : NULL;
-	if (bj == NULL || nj == NULL) {
-		json_decref(bj);
-		free(bp);
-		free(np);
-		return LT_EXIT_USAGE;
-	}
-	regressed = compare_rows(rows, bj, nj, tol);
-	if (o->format == CMD_FORMAT_JSON)
-		print_json(rows, LT_NELEM(rows), bp, np, tol, regressed);
-	else
-		print_text(rows, LT_NELEM(rows), bj, nj, bp, np, tol,
-		    o->format == CMD_FORMAT_MD);
-	if (o->format == CMD_FORMAT_TEXT)
-		printf("\n%s\n", regressed ? "REGRESSION: NEW is worse than "
-		    "BASE beyond the tolerance" : "no regression beyond the "
-		    "tolerance");
-	fflush(stdout);
-	json_decref(bj);
-	json_decref(nj);
-	free(bp);
-	free(np);
-	return regressed ? LT_EXIT_THRESHOLD : LT_EXIT_OK;
+	if (cmd_compare_setup(&c, o) != 0)
+		goto out;
+	for (s = 0; s < CMD_COMPARE__NSIDES; s++)
+		if ((c.sides[s].report = cmd_compare_load(o->args.operands[s],
+		    &c.sides[s].path)) == NULL)
+			goto out;
+	cmd_compare_warn(&c);
+	cmd_compare_rows_build(&c);
+	cmd_compare_print(&c, o->format);
+	rc = c.nregressed > 0 ? LT_EXIT_THRESHOLD : LT_EXIT_OK;
+out:
+	cmd_compare_free(&c);
+	return rc;
 }

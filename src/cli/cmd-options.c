@@ -149,7 +149,20 @@ static const struct opt_def cmd_option_defs[O__COUNT] = {
 	/* Comparing reports. */
 	[O_TOLERANCE] = { "tolerance", 0, OPT_PERCENT, AT(tolerance_pct),
 	    CMD_COMPARE, 0,
-	    .help = "changes within P% are the same, default 10%" },
+	    .help = "NEW may be 1+P/100 times worse than BASE\n"
+	    "where no --limit says; default 10% (20% for\n"
+	    "p99, 50% for max)" },
+	[O_LIMIT] = { "limit", 0, OPT_LIST, AT(compare_limits), CMD_COMPARE,
+	    0, .check = cmd_compare_check_limit, .arg = "LIMIT",
+	    .help = "how much worse NEW may be, as NEW/BASE:\n"
+	    "'p95 < 2x', 'rps > 0.5x' (repeatable)" },
+	[O_NAMES] = { "names", 0, OPT_STRING, AT(compare_names), CMD_COMPARE,
+	    0, .check = cmd_compare_check_names, .arg = "BASE,NEW",
+	    .help = "name the sides, as staging,production;\n"
+	    "default base,new" },
+	[O_BY] = { "by", 0, OPT_LIST, AT(compare_by), CMD_COMPARE, 0,
+	    .check = cmd_compare_check_by, .arg = "phase|request",
+	    .help = "rows per phase or per request too\n(repeatable)" },
 	[O_FORMAT] = { "format", 0, OPT_CHOICE, AT(format), CMD_COMPARE, 0,
 	    .choices = cmd_options_formats,
 	    .help = "a table (default), Markdown or JSON" },

@@ -60,6 +60,9 @@ enum cmd_opt {
 	O_REPORT,
 	O_NO_REPORT,
 	O_TOLERANCE,
+	O_LIMIT,
+	O_NAMES,
+	O_BY,
 	O_FORMAT,
 	O_CHECK,
 	O_HELP,
@@ -116,6 +119,9 @@ struct cmd_opts {
 	bool no_report;
 	/* compare */
 	double tolerance_pct;
+	struct opt_list compare_limits;	/* 'p95 < 2x' */
+	const char *compare_names;	/* "BASE,NEW" */
+	struct opt_list compare_by;	/* phase, request */
 	int format;			/* enum cmd_format */
 	/* Actions rather than settings. */
 	bool check;
@@ -137,6 +143,10 @@ int	 cmd_run(struct cmd_opts *);
 int	 cmd_monitor(struct cmd_opts *);
 /* Compare two reports, BASE and NEW. */
 int	 cmd_compare(struct cmd_opts *);
+/* The checks of compare's --limit, --names and --by values. */
+int	 cmd_compare_check_limit(const char *, char **why);
+int	 cmd_compare_check_names(const char *, char **why);
+int	 cmd_compare_check_by(const char *, char **why);
 /* Start loadtop-target on a free port and run the demo scenario on it. */
 int	 cmd_demo(struct cmd_opts *);
 

@@ -53,8 +53,13 @@ static const struct main_cmd main_cmds[] = {
 	  .usage = "compare BASE NEW [OPTION]...",
 	  .about = "Put two reports side by side; exit 1 if NEW regressed.",
 	  .epilogue = "BASE and NEW are report.json files or report "
-	  "directories.\nExit status: 0 no regression, 1 NEW regressed, 2 "
-	  "usage error.\n", .min_operands = 2, .max_operands = 2,
+	  "directories.  Each row's\nratio is NEW/BASE; a row regressed "
+	  "when it moved the way that is worse\npast its limit.  Higher is "
+	  "worse for p50, p90, p95, p99, mean, max,\nerror_rate, "
+	  "rate_limited, cpu_avg, cpu_max and mem_growth; lower is\nworse "
+	  "for rps.  A metric that got better never regressed.\nExit "
+	  "status: 0 no regression, 1 NEW regressed, 2 usage error.\n",
+	  .min_operands = 2, .max_operands = 2,
 	  .operands = "two reports, BASE and NEW", .exec = cmd_compare },
 	{ .name = "check", .id = CMD_CHECK, .title = "loadtop check",
 	  .usage = "check FILE...\n--check FILE...",

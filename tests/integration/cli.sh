@@ -47,7 +47,8 @@ bad_value() {
 	"'K: V'") echo no-colon ;;
 	*'|'*) echo xml ;;
 	BODY) echo - ;;
-	*) echo "" ;;		# FILE, DIR, METHOD, NAME, CMD, EXPR, SELECTOR
+	# FILE, DIR, METHOD, NAME, CMD, EXPR, SELECTOR, LIMIT, BASE,NEW
+	*) echo "" ;;
 	esac
 }
 good_value() {
@@ -58,8 +59,11 @@ good_value() {
 	P%) echo 5% ;;
 	URL) echo http://127.0.0.1:1/ ;;
 	"'K: V'") echo "X-A: b" ;;
+	'phase|request') echo phase ;;
 	*'|'*) echo md ;;
 	EXPR) echo "p95 < 1s" ;;
+	LIMIT) echo "p95 < 2x" ;;
+	BASE,NEW) echo staging,production ;;
 	*) echo x ;;
 	esac
 }
@@ -93,7 +97,7 @@ want_opts() {
 	monitor) echo "duration exec exec-log health-url help interval metric" \
 	    "metrics-url pid pid-file proc-name proc-tree ready-port" \
 	    "ready-timeout ready-url sample-rate" ;;
-	compare) echo "format help tolerance" ;;
+	compare) echo "by format help limit names tolerance" ;;
 	check) echo "help" ;;
 	esac
 }

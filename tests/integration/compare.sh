@@ -28,10 +28,12 @@ ok "two reports written" test -s "$T_TMP/fast/report.json" -a \
 
 compare "$T_TMP/fast/report.json" "$T_TMP/slow/report.json"
 is "$RC" 1 "1ms then 150ms: a regression, exit 1"
-like "$OUT" 'p50 +[0-9.]+ ms +[0-9.]+ ms +[0-9.]+x +worse' "p50 is worse"
-like "$OUT" 'rps .* worse' "rps is worse (lower)"
-like "$OUT" 'error rate +0 ?% +0 ?% +- +same' "the error rate did not move"
-like "$OUT" 'cpu avg .* n/a' "no target: CPU is n/a"
+like "$OUT" 'p50 +[0-9.]+ ms +[0-9.]+ ms +[0-9.]+x +<= 1\.1x +regressed' \
+    "p50 regressed past its own limit"
+like "$OUT" 'rps .* >= 0\.909x +regressed' "rps regressed (it fell)"
+like "$OUT" 'error_rate +0 ?% +0 ?% +- +<= 1\.1x +same' \
+    "the error rate did not move"
+like "$OUT" 'cpu_avg .* n/a' "no target: CPU is n/a"
 like "$OUT" 'REGRESSION' "says so"
 
 compare "$T_TMP/slow" "$T_TMP/fast"
@@ -41,7 +43,7 @@ like "$OUT" 'no regression' "says so"
 
 compare "$T_TMP/slow" "$T_TMP/slow" --tolerance 5%
 is "$RC" 0 "a report against itself: exit 0"
-like "$OUT" 'p99 .* 1\.00x +same' "ratio 1.00x, same"
+like "$OUT" 'p99 .* 1\.00x +<= 1\.05x +same' "ratio 1.00x, same"
 
 # The ratio printed is the reports' own p50s divided.
 want=$(python3 -c 'import json,sys
@@ -51,11 +53,11 @@ print("%.2f" % (n/b))' "$T_TMP/fast/report.json" "$T_TMP/slow/report.json")
 compare "$T_TMP/fast" "$T_TMP/slow" --format json
 is "$RC" 1 "json: exit 1"
 is "$(printf '%s' "$OUT" | python3 -c 'import json,sys; d=json.load(sys.stdin); print(d["regressed"], "%.2f" % d["rows"][0]["ratio"], d["rows"][0]["verdict"])')" \
-    "True $want worse" "json: regressed, p50 ratio $want"
+    "True $want regressed" "json: regressed, p50 ratio $want"
 
 compare "$T_TMP/fast" "$T_TMP/slow" --format md
-like "$OUT" '^\| Metric \| Base \| New \| New/Base \| Verdict \|' "md: a table"
-like "$OUT" '\| p50 \| .* \| ❌ worse \|' "md: the regression marked"
+like "$OUT" '^\| Metric \| new \| base \| Ratio \| Limit \| Status \|' "md: a table"
+like "$OUT" '\| p50 \| .* \| ❌ regressed \|' "md: the regression marked"
 
 # A huge tolerance forgives it.
 compare "$T_TMP/fast" "$T_TMP/slow" --tolerance 100000%
