@@ -194,6 +194,8 @@ cmd_monitor_watch(struct monitor *m, int64_t duration, int64_t interval)
 		if (deadline != 0 && now >= deadline)
 			break;
 	}
+	/* The metrics at the end, for the summary's figures. */
+	monitor_scrape_now(m);
 	monitor_stop(m);
 	monitor_read(m, &v);
 	cmd_monitor_line(&v, t0);

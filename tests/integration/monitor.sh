@@ -109,6 +109,9 @@ counted=$(printf '%s\n' "$OUT" | sed -n \
 like "$counted" '^[0-9]+ [0-9]+ [0-9]+$' "a counter's figures over the run"
 set -- $counted
 is "${1:-}" "$((${3:-0} - ${2:-0}))" "its delta is last - first (${counted})"
+# A health check and a scrape a second for 2.5 s, and the final scrape.
+ok "it counted the monitor's own requests (${1:-})" \
+    test "${1:-0}" -ge 4 -a "${1:-0}" -le 9
 like "$OUT" "^stopped: killed by signal 15" "stopped with SIGTERM"
 like "$(cat "$T_TMP/svc.log")" "listening on 127.0.0.1:$port" \
 	"service output in the log"

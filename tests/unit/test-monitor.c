@@ -331,6 +331,8 @@ START_TEST(test_monitor_health_and_metrics)
 			    "%.2f/s", pv->now_rate);
 			ck_assert_msg(pv->rate > 5 && pv->rate < 11,
 			    "%.2f/s over the run", pv->rate);
+			/* The first scrape was the server's first request. */
+			ck_assert_double_eq(pv->first, 1);
 			ck_assert_double_eq(pv->delta, pv->last - pv->first);
 		}
 	}
