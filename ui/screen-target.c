@@ -148,6 +148,21 @@ draw_details(struct ui *ui, const struct snapshot *s, const struct ui_rect *r)
 		    h->up || !h->checked ? "" : ": ", h->up ? "" : h->error);
 }
 
+/* A series' name in w columns, cut in the middle when it must be: its
+ * labels, at the end, tell apart the series of one metric. */
+static void
+metric_name_fit(const char *series, int w, char *out, size_t len)
+{
+	int n = (int)strlen(series), head;
+
+	if (n <= w || w < 5) {
+		snprintf(out, len, "%.*s", LT_MAX(w, 0), series);
+		return;
+	}
+	head = (w - 1) / 3;
+	snprintf(out, len, "%.*s~%s", head, series, series + n - (w - 1 - head));
+}
+
 int
 screen_target_metrics(struct ui *ui, const struct health_view *h,
     const struct ui_rect *r, int row)
@@ -156,17 +171,16 @@ screen_target_metrics(struct ui *ui, const struct health_view *h,
 
 	for (i = 0; i < h->nmetrics && row < r->h; i++, row++) {
 		const struct prom_value *m = &h->metrics[i];
-		char val[32];
-		int vw;
+		char val[160], name[160];
+		int nw;
 
-		snprintf(val, sizeof val, "%g%s", m->value,
-		    m->is_rate ? "/s" : "");
-		vw = m->valid ? (int)strlen(val) + 1 : 0;
-		ui_text(ui, r, row, 0, UC_LABEL, "%.*s", LT_MAX(0, r->w - vw),
-		    m->series);
-		if (m->valid)
-			ui_text(ui, r, row, LT_MIN((int)strlen(m->series),
-			    r->w - vw) + 1, UC_NORMAL, "%s", val);
+		prom_value_describe(m, true, val, sizeof val);
+		/* The figures first: the series' name gives way to them. */
+		nw = LT_MAX(12, r->w - (int)strlen(val) - 1);
+		metric_name_fit(m->series, nw, name, sizeof name);
+		ui_text(ui, r, row, 0, UC_LABEL, "%s", name);
+		ui_text(ui, r, row, (int)strlen(name) + 1, m->valid ?
+		    UC_NORMAL : UC_LABEL, "%s", val);
 	}
 	return row;
 }

@@ -60,7 +60,7 @@ static void
 cmd_monitor_summary(const struct monitor_view *v)
 {
 	const struct monitor_stats *st = &v->stats;
-	char a[32], b[32], c[32], d[32];
+	char a[32], b[32], c[32], d[32], desc[256];
 	size_t i;
 
 	printf("pid: %ld%s\n", (long)v->pid, v->tree ? " (tree)" : "");
@@ -95,15 +95,10 @@ cmd_monitor_summary(const struct monitor_view *v)
 		    v->health.down_us / 1e6);
 	if (v->health.metrics_enabled && v->health.metrics_error[0] != '\0')
 		printf("metrics: %s\n", v->health.metrics_error);
-	for (i = 0; i < v->health.nmetrics; i++) {
-		const struct prom_value *m = &v->health.metrics[i];
-
-		if (!m->valid)
-			printf("metric %s: -\n", m->series);
-		else
-			printf("metric %s: %g%s\n", m->series, m->value,
-			    m->is_rate ? "/s" : "");
-	}
+	for (i = 0; i < v->health.nmetrics; i++)
+		printf("metric %s: %s\n", v->health.metrics[i].series,
+		    prom_value_describe(&v->health.metrics[i], false, desc,
+		    sizeof desc));
 	printf("leak: %s (%s); slope %.1fKB/min, R^2 %.2f",
 	    leak_verdict_name(v->leak.verdict), v->leak.reason,
 	    v->leak.kb_per_min, v->leak.floor.r2);
@@ -199,6 +194,8 @@ cmd_monitor_watch(struct monitor *m, int64_t duration, int64_t interval)
 		if (deadline != 0 && now >= deadline)
 			break;
 	}
+	/* The metrics at the end, for the summary's figures. */
+	monitor_scrape_now(m);
 	monitor_stop(m);
 	monitor_read(m, &v);
 	cmd_monitor_line(&v, t0);

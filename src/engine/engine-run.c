@@ -459,6 +459,9 @@ engine_main(void *arg)
 	for (; i < e->scn->nphases; i++)
 		if (e->ph[i].state == PHASE_PENDING)
 			e->ph[i].state = PHASE_SKIPPED;
+	/* The metrics after the last phase, for the final snapshot. */
+	if (e->opts.monitor != NULL)
+		monitor_scrape_now(e->opts.monitor);
 
 	pthread_mutex_lock(&e->lock);
 	e->state = ENGINE_DONE;

@@ -29,6 +29,8 @@ struct health {
 	void (*on_change)(void *, bool, int64_t, const char *);
 	void *arg;
 	struct prom_watch *watch;
+	CURL *curl;			/* under fetch_lock */
+	pthread_mutex_t fetch_lock;	/* the poller vs health_scrape_now */
 
 	pthread_t thread;
 	bool running;
@@ -61,6 +63,7 @@ health_new(const struct health_config *cfg, char **cause)
 	h->v.metrics_enabled = h->metrics_url != NULL;
 	h->v.down = xcalloc(HEALTH_MAX_DOWN, sizeof *h->v.down);
 	pthread_mutex_init(&h->lock, NULL);
+	pthread_mutex_init(&h->fetch_lock, NULL);
 	util_cond_init(&h->cond);
 	return h;
 }
@@ -208,17 +211,19 @@ health_main(void *arg)
 	struct health *h = arg;
 	struct timespec ts;
 	int64_t next = util_now_us(), now;
-	CURL *c;
+	bool first = true;
 
-	if ((c = curl_easy_init()) == NULL)
-		return NULL;
 	pthread_mutex_lock(&h->lock);
 	while (!h->stopping) {
 		pthread_mutex_unlock(&h->lock);
+		pthread_mutex_lock(&h->fetch_lock);
 		if (h->health_url != NULL)
-			health_check(h, c);
-		if (h->metrics_url != NULL)
-			health_scrape(h, c);
+			health_check(h, h->curl);
+		/* health_start took the first scrape. */
+		if (h->metrics_url != NULL && !first)
+			health_scrape(h, h->curl);
+		pthread_mutex_unlock(&h->fetch_lock);
+		first = false;
 		now = util_now_us();
 		next = LT_MAX(next + h->interval_us, now);
 		util_deadline(&ts, (next - now) * 1000);
@@ -228,7 +233,6 @@ health_main(void *arg)
 			;
 	}
 	pthread_mutex_unlock(&h->lock);
-	curl_easy_cleanup(c);
 	return NULL;
 }
 
@@ -239,6 +243,13 @@ health_start(struct health *h, char **cause)
 
 	if (h->health_url == NULL && h->metrics_url == NULL)
 		return 0;
+	if (h->curl == NULL && (h->curl = curl_easy_init()) == NULL) {
+		xasprintf(cause, "cannot start the health poller: no curl "
+		    "handle");
+		return -1;
+	}
+	/* In the caller's thread, so that the run's counting starts here. */
+	health_scrape_now(h);
 	if ((e = pthread_create(&h->thread, NULL, health_main, h)) != 0) {
 		xasprintf(cause, "cannot start the health poller: %s",
 		    strerror(e));
@@ -246,6 +257,16 @@ health_start(struct health *h, char **cause)
 	}
 	h->running = true;
 	return 0;
+}
+
+void
+health_scrape_now(struct health *h)
+{
+	if (h->metrics_url == NULL || h->curl == NULL)
+		return;
+	pthread_mutex_lock(&h->fetch_lock);
+	health_scrape(h, h->curl);
+	pthread_mutex_unlock(&h->fetch_lock);
 }
 
 void
@@ -272,7 +293,10 @@ health_free(struct health *h)
 	free(h->v.down);
 	free(h->health_url);
 	free(h->metrics_url);
+	if (h->curl != NULL)
+		curl_easy_cleanup(h->curl);
 	pthread_cond_destroy(&h->cond);
+	pthread_mutex_destroy(&h->fetch_lock);
 	pthread_mutex_destroy(&h->lock);
 	free(h);
 }

@@ -3,6 +3,8 @@
  * GETs health_url (up when it answers 200-399 within the timeout) and
  * metrics_url (Prometheus text, fed to a prom_watch).  Either URL may be
  * NULL.  Results are read with health_read() under the poller's mutex.
+ * The scrapes' figures cover the run from the first, which health_start
+ * takes before it returns, to the latest (see prom-watch.h).
  */
 #ifndef LT_HEALTH_H
 #define LT_HEALTH_H
@@ -30,7 +32,11 @@ struct health_config {
 struct health;
 
 struct health *health_new(const struct health_config *, char **cause);
+/* Take the first scrape, in the caller's thread, and start the poller. */
 int	 health_start(struct health *, char **cause);
+/* Scrape now, in the caller's thread: the run's last figures.  After a
+ * scrape the poller may be taking, never at the same time. */
+void	 health_scrape_now(struct health *);
 /* Stop and join the thread; idempotent. */
 void	 health_stop(struct health *);
 void	 health_free(struct health *);

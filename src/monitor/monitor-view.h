@@ -3,7 +3,7 @@
  * their statistics, its events, the leak fit, the health poller's and
  * the metrics scraper's results.  No functions: the snapshot carries
  * these to its readers, who need nothing else of the monitor but the
- * names of its enums.
+ * names of its enums and the way its metrics print.
  */
 #ifndef LT_MONITOR_VIEW_H
 #define LT_MONITOR_VIEW_H
@@ -51,13 +51,31 @@ enum prom_type {
 	PROM_SUMMARY,
 };
 
+/*
+ * A scraped series over the run.  A counter (or a histogram's or
+ * summary's _sum, _count and _bucket) is judged by what it counted:
+ * delta adds up its increases from the run's first scrape to its
+ * latest, counting on from 0 after a reset, as Prometheus' increase()
+ * does; a counter that appears after the first scrape counted from 0
+ * there.  A gauge is judged by its extremes and its last value.
+ */
 struct prom_value {
 	char *series;			/* name + canonical labels */
 	enum prom_type type;
-	bool is_rate;			/* counters: value is per second */
-	bool valid;			/* false until a counter has two scrapes */
-	double value;			/* gauge value or counter rate */
-	double raw;			/* last value as exposed */
+	bool counter;			/* counts up: first, last, delta, rate */
+	bool valid;			/* has a value from some scrape */
+	bool present;			/* ... and from the latest scrape */
+	uint64_t scrapes;		/* the scrapes it had a value in */
+	unsigned resets;		/* counters: times it went down */
+	double first;			/* at the run's first scrape, see above */
+	double last;			/* the latest value exposed */
+	double delta;			/* counters: increase; gauges: last - first */
+	double rate;			/* delta per second over span_s, 0 if none */
+	double min;			/* over the values exposed */
+	double max;
+	double span_s;			/* from first to last */
+	bool has_now_rate;		/* counters: two scrapes in a row */
+	double now_rate;		/* per second between those two */
 };
 
 struct health_downtime {
@@ -181,8 +199,20 @@ struct monitor_view {
 	size_t events_dropped;		/* oldest ones beyond the cap */
 };
 
-/* Stable names: "leak", "target_exited", ... (leak.c, monitor.c). */
+/* Stable names: "leak", "target_exited", "counter", ... (leak.c,
+ * monitor.c, prom.c). */
 const char *leak_verdict_name(enum leak_verdict);
 const char *monitor_event_name(enum monitor_event_kind);
+const char *prom_type_name(enum prom_type);
+
+/* A metric's figure as people read it (prom-watch.c): whole numbers in
+ * full ("32", "67108864"), others to three significant figures ("6",
+ * "1.25", "0.0123", "4.5e-7"), and NaN, +Inf, -Inf. */
+char	*prom_format(double, char *buf, size_t len);
+/* One line: "delta 32, 1.6/s, from 0 to 32" for a counter, "last 3, min
+ * 0, max 7" for a gauge; live, the dashboard's shorter "+32, 1.6/s now"
+ * (the rate between the last two scrapes) and "3, min 0, max 7". */
+char	*prom_value_describe(const struct prom_value *, bool live, char *buf,
+	     size_t len);
 
 #endif

@@ -447,6 +447,13 @@ monitor_sample_now(struct monitor *m)
 }
 
 void
+monitor_scrape_now(struct monitor *m)
+{
+	if (m->health != NULL)
+		health_scrape_now(m->health);
+}
+
+void
 monitor_set_requests(struct monitor *m, uint64_t completed)
 {
 	__atomic_store_n(&m->requests, completed, __ATOMIC_RELAXED);

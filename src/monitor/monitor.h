@@ -57,6 +57,9 @@ void	 monitor_free(struct monitor *);
 
 /* Take a sample now, in the caller's thread (the leak phase's batches). */
 void	 monitor_sample_now(struct monitor *);
+/* Scrape the metrics now, in the caller's thread: after the last phase,
+ * so that the run's figures count all of it.  No-op without metrics. */
+void	 monitor_scrape_now(struct monitor *);
 /* The engine's count of completed requests, for the per-request fit. */
 void	 monitor_set_requests(struct monitor *, uint64_t completed);
 

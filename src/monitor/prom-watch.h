@@ -1,9 +1,9 @@
 /*
  * A watch: the series that match any of its selectors (see prom.h), and
- * their values after the latest scrape.  A gauge's value is as exposed;
- * a counter's (and a histogram's or summary's _sum, _count and _bucket)
- * is its rate per second between the last two scrapes, counted from 0
- * again after a reset.  A series missing from a scrape has no value.
+ * their figures over the scrapes fed to it (struct prom_value, in
+ * monitor-view.h): a counter's increase over them, resets counted, and
+ * a gauge's extremes.  A series missing from a scrape keeps its figures
+ * but is not present.
  */
 #ifndef LT_PROM_WATCH_H
 #define LT_PROM_WATCH_H
@@ -23,7 +23,8 @@ void	 prom_watch_free(struct prom_watch *);
 /* Feed one scrape taken at now_us (monotonic). */
 void	 prom_watch_update(struct prom_watch *, const struct prom_doc *,
 	     int64_t now_us);
-/* Copy out the current values; free with prom_values_free. */
+/* Copy out the current values, in the order of the selectors that pick
+ * them, then of their names; free with prom_values_free. */
 size_t	 prom_watch_values(const struct prom_watch *, struct prom_value **out);
 void	 prom_values_free(struct prom_value *, size_t);
 

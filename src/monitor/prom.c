@@ -28,6 +28,14 @@ static const char *const prom_type_names[] = {
 	[PROM_SUMMARY] = "summary",
 };
 
+const char *
+prom_type_name(enum prom_type t)
+{
+	if ((size_t)t < LT_NELEM(prom_type_names) && prom_type_names[t] != NULL)
+		return prom_type_names[t];
+	return "untyped";
+}
+
 static int
 prom_is_name_char(int c, bool first, bool colon)
 {

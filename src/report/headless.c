@@ -178,6 +178,7 @@ print_target(FILE *f, const struct snapshot *s)
 	const struct monitor_view *v = &s->target;
 	const struct monitor_stats *st = &v->stats;
 	const struct leak_fit *lf = &v->leak;
+	char desc[256];
 	size_t i;
 
 	fprintf(f, "\n  target     pid %d%s", (int)v->pid,
@@ -211,13 +212,16 @@ print_target(FILE *f, const struct snapshot *s)
 		    (unsigned long long)v->health.checks,
 		    (unsigned long long)v->health.failures,
 		    (double)v->health.down_us / 1e6);
-	for (i = 0; i < v->health.nmetrics; i++) {
-		const struct prom_value *m = &v->health.metrics[i];
-
-		if (m->valid)
-			fprintf(f, "  metric     %s %g%s\n", m->series, m->value,
-			    m->is_rate ? "/s" : "");
-	}
+	if (v->health.scrape_failures > 0)
+		fprintf(f, "  metrics    %llu of %llu scrapes failed%s%s\n",
+		    (unsigned long long)v->health.scrape_failures,
+		    (unsigned long long)v->health.scrapes,
+		    v->health.metrics_error[0] != '\0' ? "; the last: " : "",
+		    v->health.metrics_error);
+	for (i = 0; i < v->health.nmetrics; i++)
+		fprintf(f, "  metric     %s: %s\n", v->health.metrics[i].series,
+		    prom_value_describe(&v->health.metrics[i], false, desc,
+		    sizeof desc));
 	for (i = 0; i < v->nevents; i++) {
 		const struct monitor_event *ev = &v->events[i];
 

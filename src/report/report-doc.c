@@ -440,9 +440,9 @@ target(struct rdoc *d, const struct report_ctx *c)
 	const struct monitor_view *v = &s->target;
 	const struct monitor_stats *st = &v->stats;
 	const struct leak_fit *lf = &v->leak;
+	const struct health_view *h = &v->health;
 	struct rdoc_block *t;
 	struct fbuf f = { .i = 0 };
-	size_t i;
 
 	heading(d, 2, "Target resources");
 	if (!s->has_target) {
@@ -478,11 +478,14 @@ target(struct rdoc *d, const struct report_ctx *c)
 		row(t, "Health", f_(&f, "%" PRIu64 " checks, %" PRIu64
 		    " failed, down %.1fs", v->health.checks,
 		    v->health.failures, (double)v->health.down_us / 1e6));
-	for (i = 0; i < v->health.nmetrics; i++)
-		if (v->health.metrics[i].valid)
-			row(t, v->health.metrics[i].series, f_(&f, "%g%s",
-			    v->health.metrics[i].value,
-			    v->health.metrics[i].is_rate ? "/s" : ""));
+	if (h->metrics_enabled)
+		row(t, "Metrics scrapes", f_(&f, "%" PRIu64 ", %" PRIu64
+		    " failed%s%.80s", h->scrapes, h->scrape_failures,
+		    h->metrics_error[0] != '\0' ? ": " : "", h->metrics_error));
+	if (h->nmetrics > 0) {
+		heading(d, 3, "Metrics");
+		report_metrics_table(add(d, RDOC_TABLE), h);
+	}
 	if (c->target_log)
 		textf(d, RDOC_PARA, "The target's output is in target.log.");
 }

@@ -69,6 +69,8 @@ struct rdoc {
 
 void	 report_doc_build(struct rdoc *, const struct report_ctx *);
 void	 report_doc_free(struct rdoc *);
+/* Fill t, a new RDOC_TABLE block, with a row per scraped series. */
+void	 report_metrics_table(struct rdoc_block *t, const struct health_view *);
 
 /* Status words the renderers colour: a cell starting with one of them. */
 #define RDOC_PASS "✅ PASS"

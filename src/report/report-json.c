@@ -198,6 +198,43 @@ phase_json(const struct scenario *scn, const struct snap_phase *p, size_t i)
 	return o;
 }
 
+/* A metric's figure: an integer when it is a whole number, as counts are. */
+static json_t *
+jfigure(bool valid, double d)
+{
+	if (!valid)
+		return json_null();
+	if (d == trunc(d) && fabs(d) < 9007199254740992.0)
+		return json_integer((json_int_t)d);
+	return jreal(d);
+}
+
+static json_t *
+metrics_json(const struct health_view *h)
+{
+	json_t *o = json_object();
+	size_t i;
+
+	for (i = 0; i < h->nmetrics; i++) {
+		const struct prom_value *m = &h->metrics[i];
+		bool c = m->counter && m->valid;
+
+		json_object_set_new(o, m->series, json_pack("{s:s,s:b,s:b,s:I,"
+		    "s:o,s:o,s:o,s:o,s:o,s:o,s:o,s:o}",
+		    "type", prom_type_name(m->type), "counter", m->counter,
+		    "present", m->present, "scrapes", (json_int_t)m->scrapes,
+		    "resets", c ? jint(m->resets) : json_null(),
+		    "first", jfigure(m->valid, m->first),
+		    "last", jfigure(m->valid, m->last),
+		    "delta", jfigure(m->valid, m->delta),
+		    "rate", m->valid ? jreal(m->rate) : json_null(),
+		    "min", jfigure(m->valid, m->min),
+		    "max", jfigure(m->valid, m->max),
+		    "span_s", m->valid ? jreal(m->span_s) : json_null()));
+	}
+	return o;
+}
+
 static json_t *
 target_json(const struct report_ctx *c)
 {
@@ -205,7 +242,7 @@ target_json(const struct report_ctx *c)
 	const struct monitor_view *v = &s->target;
 	const struct monitor_stats *st = &v->stats;
 	const struct health_view *h = &v->health;
-	json_t *o, *exits = json_array(), *down = json_array(), *m, *ev;
+	json_t *o, *exits = json_array(), *down = json_array(), *ev;
 	double down_s = (double)h->down_us / 1e6;
 	size_t i;
 
@@ -229,11 +266,6 @@ target_json(const struct report_ctx *c)
 		    1e6), "end_s", h->down[i].end_us ?
 		    jreal((double)(h->down[i].end_us - s->mono_start_us) / 1e6) :
 		    json_null()));
-	m = json_object();
-	for (i = 0; i < h->nmetrics; i++)
-		if (h->metrics[i].valid)
-			json_object_set_new(m, h->metrics[i].series,
-			    jreal(h->metrics[i].value));
 	o = json_pack("{s:i,s:o,s:b,s:b,s:I,s:i}", "pid", (int)v->pid,
 	    "command", jstr(c->command), "tree", v->tree, "alive", v->alive,
 	    "samples", (json_int_t)st->nsamples, "ncpu", v->ncpu);
@@ -256,7 +288,12 @@ target_json(const struct report_ctx *c)
 	    h->enabled ? jreal(down_s) : json_null(), "checks",
 	    (json_int_t)h->checks, "failures", (json_int_t)h->failures,
 	    "downtimes", down));
-	json_object_set_new(o, "metrics", m);
+	json_object_set_new(o, "metrics", metrics_json(h));
+	json_object_set_new(o, "metrics_scrapes", json_pack("{s:b,s:I,s:I,s:o}",
+	    "enabled", h->metrics_enabled, "total", (json_int_t)h->scrapes,
+	    "failed", (json_int_t)h->scrape_failures, "last_error",
+	    h->metrics_error[0] != '\0' ? json_string(h->metrics_error) :
+	    json_null()));
 	json_object_set_new(o, "events", ev);
 	return o;
 }

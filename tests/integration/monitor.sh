@@ -99,10 +99,19 @@ run_monitor --exec "$FIX/tiny-http -p $port -w 0.5" \
 	--ready-url "http://127.0.0.1:$port/health" \
 	--health-url "http://127.0.0.1:$port/health" \
 	--metrics-url "http://127.0.0.1:$port/metrics" \
-	--metric tiny_up --duration 2500ms
+	--metric tiny_up --metric tiny_requests_total --duration 2500ms
 is "$RC" 0 "exec with a ready URL"
 like "$OUT" "^health: up, [0-9]+ checks, 0 failed" "health polled"
-like "$OUT" "^metric tiny_up: 1$" "a gauge scraped"
+like "$OUT" "^metric tiny_up: last 1, min 1, max 1$" "a gauge scraped"
+# The counter: what it counted from the first scrape to the last.
+counted=$(printf '%s\n' "$OUT" | sed -n \
+    's/^metric tiny_requests_total{path="any"}: delta \([0-9]*\), [0-9.]*\/s, from \([0-9]*\) to \([0-9]*\)$/\1 \2 \3/p')
+like "$counted" '^[0-9]+ [0-9]+ [0-9]+$' "a counter's figures over the run"
+set -- $counted
+is "${1:-}" "$((${3:-0} - ${2:-0}))" "its delta is last - first (${counted})"
+# A health check and a scrape a second for 2.5 s, and the final scrape.
+ok "it counted the monitor's own requests (${1:-})" \
+    test "${1:-0}" -ge 4 -a "${1:-0}" -le 9
 like "$OUT" "^stopped: killed by signal 15" "stopped with SIGTERM"
 like "$(cat "$T_TMP/svc.log")" "listening on 127.0.0.1:$port" \
 	"service output in the log"

@@ -315,17 +315,25 @@ START_TEST(test_monitor_health_and_metrics)
 	for (j = 0; j < v.health.nmetrics; j++) {
 		const struct prom_value *pv = &v.health.metrics[j];
 
-		ck_assert(pv->valid);
+		ck_assert(pv->valid && pv->present);
 		if (strcmp(pv->series, "tiny_up") == 0) {
-			ck_assert(!pv->is_rate);
-			ck_assert_double_eq(pv->value, 1);
+			ck_assert(!pv->counter);
+			/* Down for a while, and up again. */
+			ck_assert_double_eq(pv->last, 1);
+			ck_assert_double_eq(pv->min, 0);
+			ck_assert_double_eq(pv->max, 1);
 		} else {
 			/* Health and metrics GETs: 8 requests a second. */
 			ck_assert_str_eq(pv->series,
 			    "tiny_requests_total{path=\"any\"}");
-			ck_assert(pv->is_rate);
-			ck_assert_msg(pv->value > 5 && pv->value < 11,
-			    "%.2f/s", pv->value);
+			ck_assert(pv->counter && pv->has_now_rate);
+			ck_assert_msg(pv->now_rate > 5 && pv->now_rate < 11,
+			    "%.2f/s", pv->now_rate);
+			ck_assert_msg(pv->rate > 5 && pv->rate < 11,
+			    "%.2f/s over the run", pv->rate);
+			/* The first scrape was the server's first request. */
+			ck_assert_double_eq(pv->first, 1);
+			ck_assert_double_eq(pv->delta, pv->last - pv->first);
 		}
 	}
 	monitor_view_clear(&v);
