@@ -126,7 +126,6 @@ static char *
 adhoc_yaml(const struct cmd_opts *o)
 {
 	char *y = xstrdup("version: 1\nname: ");
-	size_t i;
 
 	yaml_quote(&y, "ad-hoc");
 	append(&y, "\ntarget: {}\ndefaults:\n  http_version: %s\n"
@@ -136,13 +135,6 @@ adhoc_yaml(const struct cmd_opts *o)
 		append(&y, "  timeout: %lldus\n", (long long)o->timeout_us);
 	adhoc_request(&y, o);
 	adhoc_phase(&y, o);
-	if (o->thresholds.n > 0)
-		append(&y, "thresholds:\n");
-	for (i = 0; i < o->thresholds.n; i++) {
-		append(&y, "  - ");
-		yaml_quote(&y, o->thresholds.v[i]);
-		append(&y, "\n");
-	}
 	return y;
 }
 
@@ -332,7 +324,7 @@ run_default_thresholds(struct scenario *scn, const struct run_target *t)
 		for (k = 0; k < scn->nthresholds; k++)
 			if (scn->thresholds[k].metric == defaults[i].metric)
 				break;
-		if (k < scn->nthresholds || verdict_add_thresholds(scn,
+		if (k < scn->nthresholds || scenario_add_thresholds(scn,
 		    (char *[]){ (char *)defaults[i].expr }, 1, &cause) != 0) {
 			free(cause);
 			cause = NULL;
@@ -387,9 +379,8 @@ run_scenario(const struct cmd_opts *o, struct scenario **scn)
 
 	if (load(o, scn) != 0)
 		return LT_EXIT_USAGE;
-	/* The ad-hoc scenario has them already; a file gets them added. */
-	if (o->scenario_file != NULL && verdict_add_thresholds(*scn,
-	    o->thresholds.v, o->thresholds.n, &cause) != 0) {
+	if (scenario_add_thresholds(*scn, o->thresholds.v, o->thresholds.n,
+	    &cause) != 0) {
 		fprintf(stderr, "loadtop: %s\n", cause);
 		free(cause);
 		scenario_free(*scn);

@@ -28,7 +28,10 @@ void	 verdict_eval_row(const struct snapshot *, const struct threshold *,
 	     struct verdict_row *);
 /* verdict-grade.c: every grade of the scenario, into v. */
 void	 verdict_eval_grades(const struct snapshot *, struct verdict *);
-/* verdict-target.c: a metric of the target process. */
+/* verdict-target.c: a metric of the target process, and a figure of a
+ * metric scraped from it. */
+void	 verdict_eval_series(const struct snapshot *, const struct vscope *,
+	     const struct threshold *, struct verdict_row *);
 void	 verdict_eval_target(const struct snapshot *, const struct vscope *,
 	     const struct threshold *, struct verdict_row *);
 

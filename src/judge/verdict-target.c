@@ -172,3 +172,67 @@ verdict_eval_target(const struct snapshot *s, const struct vscope *sc,
 		break;
 	}
 }
+
+/* The series a metric: threshold names: that one, or the only one of
+ * that name when it gives no labels. */
+static const struct prom_value *
+find_series(const struct health_view *h, const char *name, size_t *n)
+{
+	const struct prom_value *found = NULL;
+	size_t i, len = strcspn(name, "{");
+
+	*n = 0;
+	for (i = 0; i < h->nmetrics; i++) {
+		const char *s = h->metrics[i].series;
+
+		if (strcmp(s, name) == 0) {
+			*n = 1;
+			return &h->metrics[i];
+		}
+		if (name[len] == '\0' && strncmp(s, name, len) == 0 &&
+		    s[len] == '{') {
+			found = &h->metrics[i];
+			(*n)++;
+		}
+	}
+	return *n == 1 ? found : NULL;
+}
+
+void
+verdict_eval_series(const struct snapshot *s, const struct vscope *sc,
+    const struct threshold *t, struct verdict_row *r)
+{
+	const struct health_view *h = &s->target.health;
+	const struct prom_value *m;
+	size_t n;
+
+	if (!s->has_target || !h->metrics_enabled) {
+		verdict_unknown(r, "no metrics were scraped (they need a "
+		    "watched target and target.metrics_url)");
+		return;
+	}
+	if ((m = find_series(h, t->scope_name, &n)) == NULL) {
+		if (n > 1)
+			verdict_unknown(r, "%zu series are named '%s': give "
+			    "the labels of one", n, t->scope_name);
+		else
+			verdict_unknown(r, "'%s' was never scraped%s%s",
+			    t->scope_name, h->metrics_error[0] ? ": " : "",
+			    h->metrics_error);
+		return;
+	}
+	if (!m->valid) {
+		verdict_unknown(r, "'%s' has no value yet", t->scope_name);
+		return;
+	}
+	r->known = true;
+	switch (t->metric) {
+	case THR_M_FIRST: r->actual = m->first; break;
+	case THR_M_LAST: r->actual = m->last; break;
+	case THR_M_DELTA: r->actual = m->delta; break;
+	case THR_M_RATE: r->actual = m->rate; break;
+	case THR_M_MIN: r->actual = m->min; break;
+	case THR_M_MAX: r->actual = m->max; break;
+	default: r->known = false; break;
+	}
+}

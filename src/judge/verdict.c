@@ -58,6 +58,12 @@ verdict_scope_of(const struct snapshot *s, const struct threshold *t,
 		snprintf(sc->label, sizeof sc->label, "phase '%s'",
 		    t->scope_name);
 		break;
+	case THR_SCOPE_METRIC:
+		sc->b = &s->total;
+		snprintf(sc->label, sizeof sc->label, "metric '%s'",
+		    t->scope_name);
+		sc->over = done;
+		break;
 	default:
 		sc->b = &s->total;
 		snprintf(sc->label, sizeof sc->label, "the run");
@@ -182,6 +188,8 @@ verdict_eval_row(const struct snapshot *s, const struct threshold *t,
 	r->final = sc.over;
 	if (sc.b == NULL)
 		verdict_unknown(r, "%s is not in this run", sc.label);
+	else if (threshold_is_series_metric(t->metric))
+		verdict_eval_series(s, &sc, t, r);
 	else if (threshold_is_target_metric(t->metric))
 		verdict_eval_target(s, &sc, t, r);
 	else if (t->metric <= THR_MAX)
@@ -349,68 +357,4 @@ verdict_print(FILE *f, const struct snapshot *s, const struct verdict *v)
 		fputc('\n', f);
 	}
 	fflush(f);
-}
-
-/* Find a request or phase by name; -1 when absent. */
-static int
-find_scope(const struct scenario *scn, const struct threshold *t)
-{
-	size_t i;
-
-	if (t->scope == THR_SCOPE_REQUEST) {
-		for (i = 0; i < scn->nrequests; i++)
-			if (scn->requests[i].name != NULL &&
-			    strcmp(scn->requests[i].name, t->scope_name) == 0)
-				return (int)i;
-	} else {
-		for (i = 0; i < scn->nphases; i++)
-			if (scn->phases[i].name != NULL &&
-			    strcmp(scn->phases[i].name, t->scope_name) == 0)
-				return (int)i;
-	}
-	return -1;
-}
-
-int
-verdict_add_thresholds(struct scenario *scn, char *const *exprs, size_t n,
-    char **cause)
-{
-	struct threshold t;
-	size_t i, off;
-	char *why = NULL;
-	int idx;
-
-	for (i = 0; i < n; i++) {
-		if (threshold_parse(exprs[i], &t, &off, &why) != 0) {
-			xasprintf(cause, "--threshold '%s': %s (at column %zu)",
-			    exprs[i], why, off + 1);
-			free(why);
-			return -1;
-		}
-		if (t.scope != THR_SCOPE_ALL) {
-			if (t.scope == THR_SCOPE_REQUEST &&
-			    threshold_is_target_metric(t.metric)) {
-				xasprintf(cause, "--threshold '%s': %s is a "
-				    "target metric and cannot be scoped to a "
-				    "request", exprs[i],
-				    threshold_metric_name(t.metric));
-				threshold_clear(&t);
-				return -1;
-			}
-			if ((idx = find_scope(scn, &t)) < 0) {
-				xasprintf(cause, "--threshold '%s': the "
-				    "scenario has no %s named '%s'", exprs[i],
-				    t.scope == THR_SCOPE_REQUEST ? "request" :
-				    "phase", t.scope_name);
-				threshold_clear(&t);
-				return -1;
-			}
-			t.scope_index = (size_t)idx;
-		}
-		t.abort_on_fail = scn->abort_on_fail;
-		scn->thresholds = xreallocarray(scn->thresholds,
-		    scn->nthresholds + 1, sizeof *scn->thresholds);
-		scn->thresholds[scn->nthresholds++] = t;
-	}
-	return 0;
 }

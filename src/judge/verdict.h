@@ -111,13 +111,4 @@ const char *verdict_status_name(enum verdict_status);
 /* The threshold table and the overall verdict, for the headless summary. */
 void	 verdict_print(FILE *, const struct snapshot *, const struct verdict *);
 
-/*
- * Add command-line thresholds (--threshold) to a loaded scenario: parsed,
- * their scope resolved against its requests and phases, abort_on_fail
- * taken from the scenario.  Returns -1 with *cause on the first bad one.
- */
-struct scenario;
-int	 verdict_add_thresholds(struct scenario *, char *const *exprs,
-	     size_t n, char **cause);
-
 #endif

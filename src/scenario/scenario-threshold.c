@@ -10,56 +10,131 @@
 #include "suggest.h"
 #include "util.h"
 
-/* Find the request or phase a threshold (or a grade: kind) is scoped to. */
+/* A threshold on a scraped metric: the scraper watches that series too. */
 static int
-resolve_scope(struct scn_parser *p, yaml_node_t *node, struct threshold *t,
-    const char *kind)
+watch_series(struct scenario *scn, struct threshold *t, char **why)
 {
-	struct scenario *scn = p->scn;
-	const char **names, *near, *what, *at;
-	size_t i, n, off;
+	struct scn_target *tg = &scn->target;
+	size_t i;
 
+	if (tg->metrics_url == NULL) {
+		*why = xstrdup("a metric needs target.metrics_url to be scraped "
+		    "from");
+		return -1;
+	}
+	for (i = 0; i < tg->nmetrics; i++)
+		if (strcmp(tg->metrics[i], t->scope_name) == 0)
+			return 0;
+	tg->metrics = xreallocarray(tg->metrics, tg->nmetrics + 1,
+	    sizeof *tg->metrics);
+	tg->metrics[tg->nmetrics++] = xstrdup(t->scope_name);
+	return 0;
+}
+
+/* The index of the request or phase named like t's scope, or -1 with
+ * *why saying so (and which name was meant, when one is close). */
+static int
+scope_index(const struct scenario *scn, const struct threshold *t,
+    char **why)
+{
+	bool req = t->scope == THR_SCOPE_REQUEST;
+	size_t i, n = req ? scn->nrequests : scn->nphases;
+	const char **names = xcalloc(n + 1, sizeof *names), *near;
+
+	for (i = 0; i < n; i++) {
+		names[i] = req ? scn->requests[i].name : scn->phases[i].name;
+		if (names[i] == NULL)
+			names[i] = "";
+		if (strcmp(names[i], t->scope_name) == 0) {
+			free(names);
+			return (int)i;
+		}
+	}
+	near = suggest_closest(t->scope_name, names, n);
+	if (near != NULL)
+		xasprintf(why, "unknown %s %s (did you mean '%s'?)",
+		    req ? "request" : "phase", scenario_quote(t->scope_name),
+		    near);
+	else
+		xasprintf(why, "unknown %s %s", req ? "request" : "phase",
+		    scenario_quote(t->scope_name));
+	free(names);
+	return -1;
+}
+
+/*
+ * Resolve a threshold's (or a grade's) scope against the scenario: 0, or
+ * -1 with *why and *off, where in t->expr the problem is.
+ */
+static int
+scope_resolve(struct scenario *scn, struct threshold *t, size_t *off,
+    char **why)
+{
+	const char *at;
+	char *list;
+	int i;
+
+	*off = 0;
 	if (t->scope == THR_SCOPE_ALL)
 		return 0;
+	if (t->scope == THR_SCOPE_METRIC)
+		return watch_series(scn, t, why);
 	at = strstr(t->expr, t->scope_name);
-	off = at != NULL ? (size_t)(at - t->expr) : 0;
+	*off = at != NULL ? (size_t)(at - t->expr) : 0;
 	if (t->scope == THR_SCOPE_REQUEST &&
 	    threshold_is_target_metric(t->metric)) {
-		char *list = threshold_target_metric_list();
-
-		scenario_err_in(p, node, off, "%s %s: '%s' is a target metric "
-		    "(one of %s) and cannot be scoped to a request", kind,
-		    scenario_quote(t->expr), threshold_metric_name(t->metric),
+		list = threshold_target_metric_list();
+		xasprintf(why, "'%s' is a target metric (one of %s) and cannot "
+		    "be scoped to a request", threshold_metric_name(t->metric),
 		    list);
 		free(list);
 		return -1;
 	}
-	n = t->scope == THR_SCOPE_REQUEST ? scn->nrequests : scn->nphases;
-	what = t->scope == THR_SCOPE_REQUEST ? "request" : "phase";
-	names = xcalloc(n + 1, sizeof *names);
-	for (i = 0; i < n; i++) {
-		names[i] = t->scope == THR_SCOPE_REQUEST ?
-		    scn->requests[i].name : scn->phases[i].name;
-		if (names[i] == NULL)
-			names[i] = "";
-		if (strcmp(names[i], t->scope_name) == 0)
-			break;
-	}
-	if (i < n) {
-		t->scope_index = i;
-		free(names);
+	if ((i = scope_index(scn, t, why)) < 0)
+		return -1;
+	t->scope_index = (size_t)i;
+	return 0;
+}
+
+/* scope_resolve, with the error at the node that wrote t. */
+static int
+resolve_scope(struct scn_parser *p, yaml_node_t *node, struct threshold *t,
+    const char *kind)
+{
+	char *why = NULL;
+	size_t off;
+
+	if (scope_resolve(p->scn, t, &off, &why) == 0)
 		return 0;
-	}
-	near = suggest_closest(t->scope_name, names, n);
-	if (near != NULL)
-		scenario_err_in(p, node, off, "%s %s: unknown %s %s (did you "
-		    "mean '%s'?)", kind, scenario_quote(t->expr), what,
-		    scenario_quote(t->scope_name), near);
-	else
-		scenario_err_in(p, node, off, "%s %s: unknown %s %s", kind,
-		    scenario_quote(t->expr), what, scenario_quote(t->scope_name));
-	free(names);
+	scenario_err_in(p, node, off, "%s %s: %s", kind,
+	    scenario_quote(t->expr), why);
+	free(why);
 	return -1;
+}
+
+int
+scenario_add_thresholds(struct scenario *scn, char *const *exprs, size_t n,
+    char **cause)
+{
+	struct threshold t;
+	char *why = NULL;
+	size_t i, off;
+
+	for (i = 0; i < n; i++) {
+		if (threshold_parse(exprs[i], &t, &off, &why) != 0 ||
+		    scope_resolve(scn, &t, &off, &why) != 0) {
+			xasprintf(cause, "--threshold '%s': column %zu: %s",
+			    exprs[i], off + 1, why);
+			free(why);
+			threshold_clear(&t);
+			return -1;
+		}
+		t.abort_on_fail = scn->abort_on_fail;
+		scn->thresholds = xreallocarray(scn->thresholds,
+		    scn->nthresholds + 1, sizeof *scn->thresholds);
+		scn->thresholds[scn->nthresholds++] = t;
+	}
+	return 0;
 }
 
 static const struct scn_key threshold_keys[] = {

@@ -241,6 +241,14 @@ void	 scenario_errors_clear(struct scn_errors *);
  */
 int	 scenario_check_limits(const struct scenario *, char **cause);
 
+/*
+ * Add thresholds from the command line (--threshold) to a loaded
+ * scenario, their scopes resolved as the file's are.  Returns -1 with
+ * *cause ("--threshold 'EXPR': column N: ...") on the first bad one.
+ */
+int	 scenario_add_thresholds(struct scenario *, char *const *exprs,
+	     size_t n, char **cause);
+
 /* The alert rules when the scenario says nothing of them. */
 void	 scenario_alerts_default(struct scn_alerts *);
 

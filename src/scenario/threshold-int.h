@@ -17,6 +17,7 @@ enum thr_kind {
 	THR_K_SIZE,		/* bytes */
 	THR_K_CPU,		/* percent of one core, % optional */
 	THR_K_LEAK,		/* bytes per request or per minute */
+	THR_K_NUMBER,		/* a plain number, as a metric exposes it */
 };
 
 struct threshold_metric_def {
@@ -24,6 +25,7 @@ struct threshold_metric_def {
 	const char	*unit;
 	enum thr_kind	 kind;
 	bool		 target;	/* of the target process, not requests */
+	bool		 series;	/* of a scraped metric: metric:NAME. */
 };
 
 struct threshold_name {

@@ -44,6 +44,12 @@ const struct threshold_metric_def threshold_metrics[THR__COUNT] = {
 	[THR_WORKER_DEATHS] = { "worker_deaths", "", THR_K_COUNT,
 	    .target = true },
 	[THR_RPS_PEAK] = { "rps_peak", "req/s", THR_K_RATE },
+	[THR_M_FIRST] = { "first", "", THR_K_NUMBER, .series = true },
+	[THR_M_LAST] = { "last", "", THR_K_NUMBER, .series = true },
+	[THR_M_DELTA] = { "delta", "", THR_K_NUMBER, .series = true },
+	[THR_M_RATE] = { "rate", "/s", THR_K_NUMBER, .series = true },
+	[THR_M_MIN] = { "min", "", THR_K_NUMBER, .series = true },
+	[THR_M_MAX] = { "max", "", THR_K_NUMBER, .series = true },
 };
 
 const struct threshold_name threshold_names[] = {
@@ -95,6 +101,12 @@ bool
 threshold_is_target_metric(enum thr_metric m)
 {
 	return (unsigned)m < THR__COUNT && threshold_metrics[m].target;
+}
+
+bool
+threshold_is_series_metric(enum thr_metric m)
+{
+	return (unsigned)m < THR__COUNT && threshold_metrics[m].series;
 }
 
 char *
@@ -189,6 +201,14 @@ threshold_format_value(enum thr_metric m, double value, char *buf, size_t len)
 	case THR_K_LEAK:
 		snprintf(buf, len, "%s/%s", units_format_size(threshold_round(value),
 		    num, sizeof num), m == THR_LEAK_SLOPE_REQ ? "req" : "min");
+		break;
+	case THR_K_NUMBER:
+		/* As a metric exposes it: whole numbers in full. */
+		if (value == (double)threshold_round(value) && value < 1e15 &&
+		    value > -1e15)
+			snprintf(buf, len, "%.0f%s", value, threshold_metrics[m].unit);
+		else
+			snprintf(buf, len, "%.3g%s", value, threshold_metrics[m].unit);
 		break;
 	}
 	return buf;

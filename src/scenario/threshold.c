@@ -71,8 +71,9 @@ threshold_metric_list(void)
 	size_t m;
 
 	for (m = 0; m < THR__COUNT; m++) {
-		if (m > 0 && strcmp(threshold_metrics[m].name,
-		    threshold_metrics[m - 1].name) == 0)
+		if ((m > 0 && strcmp(threshold_metrics[m].name,
+		    threshold_metrics[m - 1].name) == 0) ||
+		    threshold_metrics[m].series)
 			continue;
 		xasprintf(&next, "%s%s%s", list, m == 0 ? "" : m + 1 ==
 		    THR__COUNT ? " or " : ", ", threshold_metrics[m].name);
@@ -80,6 +81,21 @@ threshold_metric_list(void)
 		list = next;
 	}
 	return list;
+}
+
+/* A figure of a scraped metric, by its name; -1 when none. */
+static int
+threshold_find_series_metric(const char *name, enum thr_metric *out)
+{
+	size_t m;
+
+	for (m = 0; m < THR__COUNT; m++)
+		if (threshold_metrics[m].series &&
+		    strcmp(threshold_metrics[m].name, name) == 0) {
+			*out = (enum thr_metric)m;
+			return 0;
+		}
+	return -1;
 }
 
 static void
@@ -281,6 +297,23 @@ threshold_value_leak(enum thr_metric *m, const char *v, size_t voff,
 	return 0;
 }
 
+/* A scraped figure: any real number; a rate may say its /s. */
+static int
+threshold_value_number(enum thr_metric *m, const char *v, size_t voff,
+    double *value, size_t *err_off, char **cause)
+{
+	char *end;
+
+	*value = strtod(v, &end);
+	if (*m == THR_M_RATE && end != v && strcmp(end, "/s") == 0)
+		end += 2;
+	if (end == v || *end != '\0' || *value != *value)
+		return threshold_fail(err_off, voff, cause, "%s of a metric is "
+		    "a number, such as 32 or 0.5, not '%s'",
+		    threshold_metrics[*m].name, v);
+	return 0;
+}
+
 static threshold_value_fn *const threshold_value_parsers[] = {
 	[THR_K_LATENCY] = threshold_value_latency,
 	[THR_K_RATE] = threshold_value_rate,
@@ -289,6 +322,7 @@ static threshold_value_fn *const threshold_value_parsers[] = {
 	[THR_K_SIZE] = threshold_value_size,
 	[THR_K_CPU] = threshold_value_cpu,
 	[THR_K_LEAK] = threshold_value_leak,
+	[THR_K_NUMBER] = threshold_value_number,
 };
 
 /* Parse value v (offset voff in the expression) for metric *m. */
@@ -309,6 +343,7 @@ threshold_parse_left(const char *expr, size_t ls, size_t le, struct threshold *o
 	size_t ms, dot = SIZE_MAX, ss, se, i;
 	char *metric;
 	const char *kind = NULL;
+	bool series;
 
 	/* p99.9 holds a dot of its own: split before the metric word. */
 	i = le;
@@ -326,9 +361,16 @@ threshold_parse_left(const char *expr, size_t ls, size_t le, struct threshold *o
 		ms++;
 	if (ms == le)
 		return threshold_fail(err_off, ms, cause, "missing metric after '.'");
+	series = dot != SIZE_MAX && le - ls >= 7 &&
+	    strncmp(expr + ls, "metric:", 7) == 0;
 	metric = xstrndup(expr + ms, le - ms);
-	if (threshold_find_metric(metric, le - ms, &out->metric) != 0) {
-		threshold_unknown_metric(metric, cause);
+	if ((series ? threshold_find_series_metric(metric, &out->metric) :
+	    threshold_find_metric(metric, le - ms, &out->metric)) != 0) {
+		if (series)
+			xasprintf(cause, "a metric's figure is one of first, "
+			    "last, delta, rate, min or max, not '%s'", metric);
+		else
+			threshold_unknown_metric(metric, cause);
 		free(metric);
 		*err_off = ms;
 		return -1;
@@ -344,7 +386,11 @@ threshold_parse_left(const char *expr, size_t ls, size_t le, struct threshold *o
 	while (se > ss && threshold_blank(expr[se - 1]))
 		se--;
 	out->scope = THR_SCOPE_REQUEST;
-	if (se - ss >= 6 && strncmp(expr + ss, "phase:", 6) == 0) {
+	if (series) {
+		out->scope = THR_SCOPE_METRIC;
+		kind = "metric";
+		ss += 7;
+	} else if (se - ss >= 6 && strncmp(expr + ss, "phase:", 6) == 0) {
 		out->scope = THR_SCOPE_PHASE;
 		kind = "phase";
 		ss += 6;

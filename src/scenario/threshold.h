@@ -25,12 +25,20 @@ enum thr_metric {
 	THR_LEAK_SLOPE_MIN,			/* bytes per minute */
 	THR_TARGET_EXITS, THR_WORKER_DEATHS,	/* counts, of the target */
 	THR_RPS_PEAK,				/* req/s, whole intervals */
+	/* A scraped metric's figures over the run: metric:NAME.delta. */
+	THR_M_FIRST, THR_M_LAST, THR_M_DELTA, THR_M_RATE, THR_M_MIN,
+	THR_M_MAX,
 	THR__COUNT
 };
 
 enum thr_op { THR_LT, THR_LE, THR_GT, THR_GE, THR_EQ, THR_NE };
 
-enum thr_scope { THR_SCOPE_ALL, THR_SCOPE_REQUEST, THR_SCOPE_PHASE };
+enum thr_scope {
+	THR_SCOPE_ALL,
+	THR_SCOPE_REQUEST,
+	THR_SCOPE_PHASE,
+	THR_SCOPE_METRIC,		/* scope_name: a Prometheus series */
+};
 
 struct threshold {
 	char *expr;			/* as written */
@@ -38,7 +46,7 @@ struct threshold {
 	enum thr_op op;
 	double value;			/* canonical unit */
 	enum thr_scope scope;
-	char *scope_name;		/* request or phase name */
+	char *scope_name;		/* request, phase or series name */
 	size_t scope_index;		/* resolved by the scenario validator */
 	bool abort_on_fail;
 	bool by_default;		/* loadtop's own, not the scenario's */
@@ -65,6 +73,8 @@ bool	 threshold_check(const struct threshold *, double actual);
 const char *threshold_metric_name(enum thr_metric);
 /* A metric of the target process (cpu_max, target_exits, ...). */
 bool	 threshold_is_target_metric(enum thr_metric);
+/* A figure of a scraped metric (THR_M_*), for the metric: scope only. */
+bool	 threshold_is_series_metric(enum thr_metric);
 /* "mem_growth, rss_max, ...": every target metric once (free it). */
 char	*threshold_target_metric_list(void);
 const char *threshold_metric_unit(enum thr_metric);	/* "ms", "req/s", "%", ... */

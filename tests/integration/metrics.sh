@@ -94,6 +94,33 @@ ok "short: report.html shows the figures" grep -q \
     "$DIR/report.html"
 stop_target
 
+# Thresholds on the figures: the delta is the server's count, exactly.
+start_target --limit 10/60s
+scenario short_thr <<EOF
+name: short_thr
+target:
+  base_url: "$TARGET_URL"
+  metrics_url: /metrics
+requests: [{name: limited, path: /limited}]
+phases: [{name: probe, kind: rate_limit, requests: 42, use: limited}]
+thresholds:
+  - metric:$RL.delta == 32
+  - metric:$RL.last >= 32
+  - metric:loadtop_target_inflight_requests.max < 100
+EOF
+run "$T_TMP/short_thr.yaml" --pid "$TARGET_PID" --no-report --headless \
+    --threshold "metric:$RL.delta == 31"
+is "$RC" 1 "thresholds: a wrong delta fails the run"
+like "$OUT" "metric:$RL.delta == 32 +32 +PASS" \
+    "thresholds: metric:NAME.delta == 32 passes on 32 refusals"
+like "$OUT" "metric:$RL.last >= 32 +32 +PASS" "thresholds: .last"
+like "$OUT" 'metric:loadtop_target_inflight_requests.max < 100 +[0-9]+ +PASS' \
+    "thresholds: a gauge's .max, watched though not listed in metrics"
+like "$OUT" "metric:$RL.delta == 31 +32 +FAIL" \
+    "thresholds: --threshold takes a metric too"
+stop_target
+
+
 # --- a reset: the server restarts between two probes --------------------
 start_target --limit 10/60s
 port=$TARGET_PORT

@@ -198,7 +198,8 @@ run "$T_TMP/scoped.yaml" --no-report --threshold 'phase:two.p50 < 25ms'
 is "$RC" 1 "thresholds: a phase fails its bound, exit 1"
 run "$T_TMP/scoped.yaml" --no-report --threshold 'phase:three.p50 < 25ms'
 is "$RC" 2 "thresholds: an unknown phase is a usage error"
-like "$ERR" "no phase named 'three'" "thresholds: and says so"
+like "$ERR" "^loadtop: --threshold 'phase:three.p50 < 25ms': column 7: unknown phase 'three'" \
+    "thresholds: and says so, naming the flag and the column"
 run "$T_TMP/scoped.yaml" --no-report --threshold 'mem_growth < 50MB'
 is "$RC" 1 "thresholds: a target metric without a target fails"
 like "$OUT" 'UNKNOWN \(no target process is watched' "thresholds: and says why"

@@ -239,7 +239,7 @@ START_TEST(names_and_units)
 	static const char *const units[THR__COUNT] = {
 		"ms", "ms", "ms", "ms", "ms", "ms", "ms", "ms", "ms", "req/s",
 		"", "", "%", "", "%", "", "B", "B", "%", "%", "B/req", "B/min",
-		"", "", "req/s",
+		"", "", "req/s", "", "", "", "/s", "", "",
 	};
 	struct threshold t;
 	size_t off, i;
@@ -250,8 +250,9 @@ START_TEST(names_and_units)
 		ck_assert_str_eq(threshold_metric_unit((enum thr_metric)i), units[i]);
 		if (i == THR_LEAK_SLOPE_REQ || i == THR_LEAK_SLOPE_MIN)
 			continue;
-		snprintf(expr, sizeof expr, "%s >= 1%s",
-		    threshold_metric_name((enum thr_metric)i),
+		snprintf(expr, sizeof expr, "%s%s >= 1%s",
+		    threshold_is_series_metric((enum thr_metric)i) ?
+		    "metric:up." : "", threshold_metric_name((enum thr_metric)i),
 		    units[i][0] == '%' ? "%" : "");
 		cause = NULL;
 		ck_assert_msg(threshold_parse(expr, &t, &off, &cause) == 0,

@@ -374,18 +374,19 @@ START_TEST(command_line_thresholds)
 	char *bad3[] = { e5 };
 	char *cause = NULL;
 
-	ck_assert_int_eq(verdict_add_thresholds(scn, ok, 2, &cause), 0);
+	ck_assert_int_eq(scenario_add_thresholds(scn, ok, 2, &cause), 0);
 	ck_assert_uint_eq(scn->nthresholds, 3);
 	ck_assert(scn->thresholds[1].scope == THR_SCOPE_PHASE);
 	ck_assert_uint_eq(scn->thresholds[1].scope_index, 1);
 	ck_assert_uint_eq(scn->thresholds[2].scope_index, 1);
-	ck_assert_int_eq(verdict_add_thresholds(scn, bad1, 1, &cause), -1);
-	ck_assert_ptr_nonnull(strstr(cause, "no phase named 'nope'"));
+	ck_assert_int_eq(scenario_add_thresholds(scn, bad1, 1, &cause), -1);
+	ck_assert_str_eq(cause, "--threshold 'phase:nope.p99 < 20ms': column 7: "
+	    "unknown phase 'nope'");
 	free(cause);
-	ck_assert_int_eq(verdict_add_thresholds(scn, bad2, 1, &cause), -1);
+	ck_assert_int_eq(scenario_add_thresholds(scn, bad2, 1, &cause), -1);
 	ck_assert_ptr_nonnull(strstr(cause, "missing value"));
 	free(cause);
-	ck_assert_int_eq(verdict_add_thresholds(scn, bad3, 1, &cause), -1);
+	ck_assert_int_eq(scenario_add_thresholds(scn, bad3, 1, &cause), -1);
 	ck_assert_ptr_nonnull(strstr(cause, "target metric"));
 	free(cause);
 	ck_assert_uint_eq(scn->nthresholds, 3);
