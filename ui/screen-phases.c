@@ -209,6 +209,31 @@ draw_detail(struct ui *ui, const struct snapshot *s, const struct ui_rect *r)
 		draw_leak(ui, p, r, row);
 }
 
+/* A grade's line: what it got, coloured by how it stands to its bar. */
+static void
+draw_grade(struct ui *ui, const struct verdict_grade *vg,
+    const struct ui_rect *r, int row, int ew)
+{
+	static const enum ui_color colors[] = {
+		[GRADE_EXCELLENT] = UC_GOOD, [GRADE_GOOD] = UC_GOOD,
+		[GRADE_ACCEPTABLE] = UC_WARN, [GRADE_POOR] = UC_BAD,
+	};
+	enum ui_color c = UC_LABEL;
+	const char *word = "waiting";
+	char a[32];
+
+	if (vg->level < GRADE__COUNT) {
+		word = scenario_grade_name(vg->level);
+		c = vg->status == VERDICT_FAIL ? UC_BAD : colors[vg->level];
+	} else if (vg->status == VERDICT_NOT_EVALUATED)
+		word = "not run";
+	/* The grade's word is wider than a threshold's PASS or FAIL. */
+	ui_text(ui, r, row, 0, c, "%-10s", word);
+	ui_text(ui, r, row, 11, UC_NORMAL, "%-*.*s %s", ew - 3, ew - 3,
+	    vg->g->t.expr, vg->known ? verdict_format_grade(vg, a, sizeof a) :
+	    vg->why);
+}
+
 static void
 draw_thresholds(struct ui *ui, const struct snapshot *s,
     const struct ui_rect *r)
@@ -218,7 +243,8 @@ draw_thresholds(struct ui *ui, const struct snapshot *s,
 	size_t i;
 	int row = 1, ew = LT_MAX(12, r->w - 8 - 15);
 
-	ui_title(ui, r, 0, "Thresholds", s->scn->nthresholds ? NULL : "none");
+	ui_title(ui, r, 0, "Thresholds", s->scn->nthresholds ||
+	    s->scn->ngrades ? NULL : "none");
 	if (!ui->have_verdict)
 		return;
 	for (i = 0; i < v->n && row < r->h; i++, row++) {
@@ -232,6 +258,8 @@ draw_thresholds(struct ui *ui, const struct snapshot *s,
 		    vr->known ? verdict_format_actual(vr, a, sizeof a) :
 		    vr->why);
 	}
+	for (i = 0; i < v->ngrades && row < r->h; i++, row++)
+		draw_grade(ui, &v->grades[i], r, row, ew);
 }
 
 static void

@@ -331,6 +331,38 @@ thresholds_json(const struct report_ctx *c)
 }
 
 static json_t *
+grades_json(const struct report_ctx *c)
+{
+	json_t *a = json_array(), *o, *b;
+	size_t i;
+	int k;
+
+	for (i = 0; i < c->v.ngrades; i++) {
+		const struct verdict_grade *vg = &c->v.grades[i];
+		const struct scn_grade *g = vg->g;
+
+		b = json_object();
+		for (k = 0; k < SCN_GRADE_BOUNDS; k++)
+			json_object_set_new(b, scenario_grade_name(k),
+			    jreal(g->bound[k]));
+		o = json_pack("{s:s,s:s,s:o,s:s,s:o,s:b,s:o,s:o,s:s,s:s}",
+		    "metric", g->t.expr, "name",
+		    threshold_metric_name(g->t.metric), "scope",
+		    jstr(g->t.scope_name), "unit",
+		    threshold_metric_unit(g->t.metric), "bounds", b,
+		    "higher_better", g->higher_better, "actual", vg->known ?
+		    jreal(vg->actual) : json_null(), "grade", vg->level <
+		    GRADE__COUNT ? json_string(scenario_grade_name(vg->level)) :
+		    json_null(), "fail_below", scenario_grade_name(g->fail_below),
+		    "status", verdict_status_name(vg->status));
+		if (vg->status != VERDICT_PASS && vg->why[0] != '\0')
+			json_object_set_new(o, "why", json_string(vg->why));
+		json_array_append_new(a, o);
+	}
+	return a;
+}
+
+static json_t *
 timeseries_json(const struct snapshot *s)
 {
 	json_t *a = json_array();
@@ -434,6 +466,7 @@ report_json(const struct report_ctx *c)
 		    c->notes[i].msg));
 	json_object_set_new(o, "notes", a);
 	json_object_set_new(o, "thresholds", thresholds_json(c));
+	json_object_set_new(o, "grades", grades_json(c));
 	json_object_set_new(o, "passed", json_boolean(c->v.passed));
 	json_object_set_new(o, "not_evaluated", jint(c->v.not_evaluated));
 	json_object_set_new(o, "timeseries", timeseries_json(s));
