@@ -24,6 +24,7 @@ struct phase_run {
 	int64_t start_ns;
 	int64_t paused_ns;		/* time spent paused in this phase */
 	int64_t duration_ns;		/* timed phases; 0 otherwise */
+	int64_t hold_ns;		/* the least it lasts, pauses apart */
 	uint64_t count;			/* counted phases; 0 otherwise */
 	struct stats *base;		/* cumulative stats at the phase start */
 	struct snap_block block;	/* final, once done */

@@ -101,6 +101,22 @@ wait_until_tick_or_signal(struct engine *e, int64_t deadline)
 }
 
 /*
+ * When the current phase may end, at the earliest: a phase with a length
+ * of its own lasts it, though its plan has drained; a pause holds it.
+ */
+static int64_t
+hold_until(const struct engine *e)
+{
+	const struct phase_run *run = &e->ph[e->cur];
+
+	if (run->hold_ns <= 0)
+		return 0;
+	if (e->applied_paused)
+		return INT64_MAX;
+	return run->start_ns + run->paused_ns + run->hold_ns;
+}
+
+/*
  * Wait for the current plan to drain, publishing snapshots and passing on
  * controls.  Returns false if it ended early (next phase or stop).
  */
@@ -108,7 +124,7 @@ static bool
 wait_plan(struct engine *e)
 {
 	bool stopping = e->stop, ended = false;
-	int64_t give_up = INT64_MAX, now;
+	int64_t give_up = INT64_MAX, now, hold;
 	unsigned i;
 
 	pthread_mutex_lock(&e->lock);
@@ -125,16 +141,18 @@ wait_plan(struct engine *e)
 						worker_pause(e->w[i], false);
 			}
 		}
-		if (plan_done(e))
-			break;
 		now = util_now_ns();
+		hold = ended ? 0 : hold_until(e);
+		if (plan_done(e) && now >= hold)
+			break;
 		if (now >= give_up)
 			break;
 		if (now >= e->next_tick || e->refresh) {
 			tick_unlocked(e, now);
 			continue;
 		}
-		wait_until_tick_or_signal(e, give_up);
+		wait_until_tick_or_signal(e, plan_done(e) ?
+		    LT_MIN(hold, give_up) : give_up);
 	}
 	pthread_mutex_unlock(&e->lock);
 	return !ended;
@@ -375,6 +393,11 @@ run_rate_limit(struct engine *e, size_t i)
 		pace_init(curve, e->ph[i].start_ns, 1.0, 0);
 		pace_add(curve, (int64_t)((double)ph->requests / ph->rate *
 		    2e9) + 10000000000LL, ph->rate, ph->rate);
+		p.end_ns = pace_end(curve);
+		/* n requests at a rate take n / rate, the last one's share of
+		 * the schedule included. */
+		e->ph[i].hold_ns = (int64_t)((double)ph->requests / ph->rate *
+		    1e9);
 		post_open(e, &p, curve, LT_MAX(ph->concurrency, 1u),
 		    ph->requests);
 	} else
@@ -408,6 +431,11 @@ run_phase(struct engine *e, size_t i)
 	run->start_ns = now;
 	run->started = elapsed_s(e, now);
 	engine_tick(e, now, false);	/* the phase's base */
+	/* The schedule starts once that snapshot is out: it takes a while,
+	 * and the phase's first starts would be late by as much. */
+	now = util_now_ns();
+	run->start_ns = now;
+	run->started = elapsed_s(e, now);
 
 	switch (ph->kind) {
 	case SCN_BURST: {

@@ -201,9 +201,10 @@ static void
 check_plan_end(struct worker *w, int64_t now)
 {
 	if (w->run == RUN_ACTIVE) {
-		/* A pause holds the clock, not the count. */
-		bool out_of_time = !w->paused && (now >= w->plan.end_ns ||
-		    (w->plan.mode == PLAN_OPEN && w->next_due == INT64_MAX));
+		/* A pause holds the clock, not the count.  A schedule that
+		 * has no start left still runs to its end: a phase lasts its
+		 * duration, however its last start falls. */
+		bool out_of_time = !w->paused && now >= w->plan.end_ns;
 		bool out_of_count = w->plan.count > 0 &&
 		    w->started >= w->plan.count;
 

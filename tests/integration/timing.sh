@@ -1,0 +1,112 @@
+#!/bin/sh
+# How long phases last and how the time series reads them, on real runs
+# against loadtop-target: a phase lasts its duration however its last
+# start falls (sustained, soak, ramp, rate_limit at a rate, the closed
+# model too).
+. "$top_srcdir/tests/lib.sh"
+
+scenario() {
+	cat >"$T_TMP/$1.yaml"
+}
+
+# run NAME ARGS...: loadtop headless, its report in $T_TMP/NAME; stdout,
+# stderr and the status in OUT, ERR and RC.
+run() {
+	_n=$1
+	shift
+	(cd "$T_TMP" && timeout 60 "$LOADTOP" --headless \
+	    --report "$T_TMP/$_n" "$@") >"$T_TMP/out" 2>"$T_TMP/err"
+	RC=$?
+	OUT=$(cat "$T_TMP/out")
+	ERR=$(cat "$T_TMP/err")
+	DIR="$T_TMP/$_n"
+}
+
+# jq_ EXPR: a value of report.json in $DIR, d being the document.
+jq_() {
+	python3 -c 'import json,sys; d=json.load(open(sys.argv[2]+"/report.json")); v=eval(sys.argv[1]); print(json.dumps(v) if isinstance(v,(dict,list,bool)) or v is None else v)' \
+	    "$1" "$DIR"
+}
+
+# within EXPR LO HI NAME: a value of report.json in [LO, HI].
+within() {
+	ok "$4" python3 -c '
+import json, sys
+d = json.load(open(sys.argv[2] + "/report.json"))
+v = eval(sys.argv[1])
+assert float(sys.argv[3]) <= v <= float(sys.argv[4]), v
+' "$1" "$DIR" "$2" "$3"
+}
+
+# phase_lasts I LO HI NAME: phase I ran from started_s to ended_s for a
+# length in [LO, HI].
+phase_lasts() {
+	within "d['phases'][$1]['ended_s'] - d['phases'][$1]['started_s']" \
+	    "$2" "$3" "$4"
+}
+
+start_target --threads 2
+
+# --- -r 1/s -d 4s lasts 4s and averages 1 req/s --------------------------
+run r1 -r 1/s -d 4s "$TARGET_URL/ok"
+is "$RC" 0 "1/s for 4s: exit 0"
+like "$OUT" '^loadtop: ad-hoc: completed after 4\.[0-4]s$' \
+    "1/s for 4s: the summary says it lasted 4s"
+like "$OUT" 'throughput 1\.0 req/s average' \
+    "1/s for 4s: 1.0 req/s on average"
+is "$(jq_ 'd["totals"]["requests"]')" 4 "1/s for 4s: 4 requests"
+within 'd["duration_s"]' 4.0 4.5 "1/s for 4s: duration_s is 4s"
+phase_lasts 0 4.0 4.5 "1/s for 4s: the phase lasts 4s"
+within 'd["totals"]["rps"]' 0.9 1.0 "1/s for 4s: rps 1.0 in report.json"
+
+# --- a 3s phase at 1/s, then another: the first ends at 3s --------------
+scenario two <<EOF
+name: two
+target: {base_url: "$TARGET_URL"}
+requests: [{path: /ok}]
+phases:
+  - {name: slow, kind: sustained, rate: 1/s, duration: 3s}
+  - {name: after, kind: sustained, rate: 2/s, duration: 1s}
+EOF
+run two "$T_TMP/two.yaml"
+is "$RC" 0 "two phases: exit 0"
+phase_lasts 0 3.0 3.4 "3s at 1/s: the phase lasts 3s, not 2s"
+within 'd["phases"][1]["started_s"]' 3.0 3.5 \
+    "3s at 1/s: the next phase starts at 3s"
+is "$(jq_ 'd["phases"][0]["requests"]')" 3 "3s at 1/s: 3 requests"
+
+# --- soak, open-model ramp, closed model --------------------------------
+scenario kinds <<EOF
+name: kinds
+target: {base_url: "$TARGET_URL"}
+requests: [{path: /ok}]
+phases:
+  - {name: soak, kind: soak, rate: 2/s, duration: 2s}
+  - {name: climb, kind: ramp, stages: [{duration: 2s, rate: 4/s}]}
+  - {name: users, kind: sustained, users: 2, duration: 1500ms}
+  - {name: user-ramp, kind: ramp, stages: [{duration: 1s, users: 2}]}
+EOF
+run kinds "$T_TMP/kinds.yaml"
+is "$RC" 0 "soak, ramps, users: exit 0"
+phase_lasts 0 2.0 2.4 "soak at 2/s for 2s lasts 2s"
+phase_lasts 1 2.0 2.4 "a ramp from 0 to 4/s over 2s lasts 2s"
+is "$(jq_ 'd["phases"][1]["requests"]')" 4 \
+    "the ramp sends its integral: 4 requests"
+phase_lasts 2 1.5 1.9 "2 users for 1.5s last 1.5s"
+phase_lasts 3 1.0 1.4 "a ramp of users over 1s lasts 1s"
+
+# --- rate_limit at a rate: n requests at r/s take n/r -------------------
+scenario probe <<EOF
+name: probe
+target: {base_url: "$TARGET_URL"}
+requests: [{path: /ok}]
+phases:
+  - {name: probe, kind: rate_limit, requests: 5, rate: 5/s}
+EOF
+run probe "$T_TMP/probe.yaml"
+is "$RC" 0 "rate_limit at 5/s: exit 0"
+is "$(jq_ 'd["phases"][0]["requests"]')" 5 "rate_limit at 5/s: 5 requests"
+phase_lasts 0 1.0 1.4 "rate_limit: 5 requests at 5/s last 1s"
+within 'd["phases"][0]["rps"]' 4.5 5.0 "rate_limit: 5.0 req/s, not more"
+
+done_testing
