@@ -120,6 +120,8 @@ struct snap_phase {
 /* One interval of the run, for graphs and the time series. */
 struct snap_point {
 	double t;			/* end of the interval */
+	double seconds;			/* its length */
+	bool partial;			/* cut short by the end of the run */
 	size_t phase;
 	double rps;
 	double p50, p95, p99, max;
@@ -169,6 +171,7 @@ struct snapshot {
 	unsigned refs;
 	uint64_t seq;
 	bool interval_end;		/* closes an interval (not a boundary) */
+	bool interval_partial;		/* the last one, cut short by the end */
 	int64_t wall_start_us;		/* when the run started */
 	int64_t mono_start_us;		/* the same, CLOCK_MONOTONIC */
 	int64_t wall_us;		/* when this was taken */
@@ -186,7 +189,8 @@ struct snapshot {
 
 	struct snap_block total;
 	struct snap_block interval;
-	double rps_peak;
+	double rps_peak;		/* of the whole intervals */
+	size_t whole_intervals;		/* closed so far; none: no peak */
 	struct snap_lat timing[TIM__COUNT];
 	struct snap_status *status;	/* by count, largest first */
 	size_t nstatus;

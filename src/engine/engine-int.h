@@ -80,6 +80,9 @@ struct engine {
 	struct stats *cum, *prev, *delta;	/* delta: scratch */
 	int64_t prev_ns;
 	double rps_peak;
+	size_t whole_intervals;
+	int64_t grid_from;		/* the first bucket of the open interval */
+	struct hdr *grid_latency;	/* scratch for the workers' buckets */
 	struct snap_point *series;
 	size_t nseries, series_cap;
 	uint64_t snap_seq;

@@ -469,6 +469,7 @@ void *
 engine_main(void *arg)
 {
 	struct engine *e = arg;
+	int64_t now;
 	size_t i;
 
 	e->has_plan = xcalloc(e->nthreads, sizeof *e->has_plan);
@@ -492,6 +493,9 @@ engine_main(void *arg)
 		e->reason = END_COMPLETED;
 	pthread_mutex_unlock(&e->lock);
 	e->cur = e->scn->nphases;
+	/* An interval due meanwhile first, so that the last is partial. */
+	if ((now = util_now_ns()) >= e->next_tick)
+		engine_tick(e, now, true);
 	engine_tick(e, util_now_ns(), true);	/* the last, partial interval */
 
 	pthread_mutex_lock(&e->lock);

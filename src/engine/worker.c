@@ -369,6 +369,7 @@ worker_new(const struct worker_env *env, unsigned index, char **cause)
 	w->mail.factor = 1.0;
 	w->stats = stats_new(env->npreq);
 	stats_phase_reset(&w->phase);
+	worker_grid_init(w);
 	w->tfd = w->evfd = -1;
 	w->tfd = timerfd_create(CLOCK_MONOTONIC, TFD_NONBLOCK | TFD_CLOEXEC);
 	w->evfd = eventfd(0, EFD_NONBLOCK | EFD_CLOEXEC);
@@ -435,6 +436,7 @@ worker_free(struct worker *w)
 	if (w->evfd >= 0)
 		close(w->evfd);
 	stats_free(w->stats);
+	worker_grid_free(w);
 	pthread_mutex_destroy(&w->mail.lock);
 	free(w);
 }

@@ -17,39 +17,60 @@ pct(uint64_t part, uint64_t whole)
 	return whole ? 100.0 * (double)part / (double)whole : 0;
 }
 
-void
-headless_progress(FILE *f, const struct snapshot *s, size_t *alerts_shown)
+/* One interval of the series, as a line. */
+static void
+print_point(FILE *f, const struct snapshot *s, const struct snap_point *p)
 {
-	const struct snap_block *b = &s->interval;
 	const char *name = "-", *kind = "";
-	size_t i;
-	char p50[16], p95[16], p99[16];
+	char p50[16], p95[16], p99[16], len[16];
 
-	if (s->phase < s->nphases) {
-		name = s->phases[s->phase].name;
-		kind = kinds_phase_name(s->phases[s->phase].kind);
+	if (p->phase < s->nphases) {
+		name = s->phases[p->phase].name;
+		kind = kinds_phase_name(s->phases[p->phase].kind);
 	}
 	fprintf(f, "[%7.1fs] %zu/%zu %-10s %-14s rps %8.1f  p50 %8s p95 %8s "
-	    "p99 %8s  err %" PRIu64 "  429 %" PRIu64,
-	    s->elapsed, LT_MIN(s->phase + 1, s->nphases), s->nphases, kind,
-	    name, b->rps, units_format_ms(b->latency.p50, p50, sizeof p50),
-	    units_format_ms(b->latency.p95, p95, sizeof p95),
-	    units_format_ms(b->latency.p99, p99, sizeof p99), b->n.errors,
-	    b->n.classes[CLS_RATE_LIMITED]);
-	if (b->n.late_starts)
-		fprintf(f, "  late %" PRIu64, b->n.late_starts);
-	if (s->has_target && s->target.have_sample && s->target.alive)
-		fprintf(f, "  cpu %.0f%% rss %.1fMB", s->target.last.cpu,
-		    (double)s->target.last.rss / 1048576.0);
-	if (s->state == ENGINE_PAUSED)
-		fputs("  (paused)", f);
-	fputc('\n', f);
+	    "p99 %8s  err %" PRIu64 "  429 %" PRIu64, p->t,
+	    LT_MIN(p->phase + 1, s->nphases), s->nphases, kind, name, p->rps,
+	    units_format_ms(p->p50, p50, sizeof p50),
+	    units_format_ms(p->p95, p95, sizeof p95),
+	    units_format_ms(p->p99, p99, sizeof p99), p->errors,
+	    p->rate_limited);
+	if (p->late_starts)
+		fprintf(f, "  late %" PRIu64, p->late_starts);
+	if (p->cpu >= 0)
+		fprintf(f, "  cpu %.0f%% rss %.1fMB", p->cpu, p->rss_mb);
+	/* Its rate is of a moment, not of an interval: say so. */
+	if (p->partial)
+		fprintf(f, "  (partial: %s)", units_format_duration(
+		    (int64_t)(p->seconds * 1e6 + 0.5), len, sizeof len));
+}
+
+void
+headless_progress(FILE *f, const struct snapshot *s,
+    struct headless_seen *seen)
+{
+	size_t i;
+
+	/* Every interval closed since the last call, though snapshots
+	 * came faster than they were read. */
+	for (i = 0; i < s->nseries; i++) {
+		const struct snap_point *p = &s->series[i];
+
+		if (seen->any && p->t <= seen->t)
+			continue;
+		print_point(f, s, p);
+		if (i == s->nseries - 1 && s->state == ENGINE_PAUSED)
+			fputs("  (paused)", f);
+		fputc('\n', f);
+		seen->t = p->t;
+		seen->any = true;
+	}
 	/* A raised alert gets a line of its own, once. */
-	for (i = *alerts_shown; i < s->nalerts; i++)
+	for (i = seen->alerts; i < s->nalerts; i++)
 		fprintf(f, "[%7.1fs] alert %s: %s\n", s->alerts[i].t_start,
 		    alerts_kind_name(s->alerts[i].kind), s->alerts[i].msg);
-	if (s->nalerts > *alerts_shown)
-		*alerts_shown = s->nalerts;
+	if (s->nalerts > seen->alerts)
+		seen->alerts = s->nalerts;
 	fflush(f);
 }
 
@@ -250,8 +271,12 @@ headless_summary(FILE *f, const struct snapshot *s)
 	if (t->n.started > t->n.completed)
 		fprintf(f, ", %" PRIu64 " abandoned in flight",
 		    t->n.started - t->n.completed);
-	fprintf(f, "\n  throughput %.1f req/s average, %.1f peak, %.2f MB in\n",
-	    t->rps, s->rps_peak, (double)t->n.bytes_in / 1048576.0);
+	fprintf(f, "\n  throughput %.1f req/s average, ", t->rps);
+	if (s->whole_intervals > 0)
+		fprintf(f, "%.1f peak", s->rps_peak);
+	else
+		fputs("no peak (no whole interval)", f);
+	fprintf(f, ", %.2f MB in\n", (double)t->n.bytes_in / 1048576.0);
 	if (t->n.late_starts || t->n.skipped)
 		fprintf(f, "  open model %" PRIu64 " late starts, %" PRIu64
 		    " skipped\n", t->n.late_starts, t->n.skipped);

@@ -183,8 +183,10 @@ summary(struct rdoc *d, const struct report_ctx *c)
 		    npassed, c->v.n, c->v.rl_failed ? f_(&f, ", %zu rate-limit "
 		    "phase(s) did not behave as expected", c->v.rl_failed) : "");
 	heading(d, 2, "Summary");
-	textf(d, RDOC_ITEM, "Throughput: %.1f req/s on average, %.1f req/s at "
-	    "peak, %" PRIu64 " requests", t->rps, s->rps_peak, t->n.completed);
+	textf(d, RDOC_ITEM, "Throughput: %.1f req/s on average, %s, %" PRIu64
+	    " requests", t->rps, s->whole_intervals ? f_(&f, "%.1f req/s at "
+	    "peak", s->rps_peak) : "no peak (no whole interval)",
+	    t->n.completed);
 	if (t->latency.count > 0)
 		textf(d, RDOC_ITEM, "Latency: p50 %s, p95 %s, p99 %s, max %s",
 		    ms_(&f, t->latency.p50), ms_(&f, t->latency.p95),
@@ -367,7 +369,9 @@ throughput(struct rdoc *d, const struct report_ctx *c)
 		row(t, "Abandoned in flight", f_(&f, "%" PRIu64,
 		    n->started - n->completed));
 	row(t, "Average rate", f_(&f, "%.1f req/s", s->total.rps));
-	row(t, "Peak rate (one interval)", f_(&f, "%.1f req/s", s->rps_peak));
+	row(t, "Peak rate (one interval)", s->whole_intervals ?
+	    f_(&f, "%.1f req/s", s->rps_peak) :
+	    "none: the run was shorter than an interval");
 	row(t, "Duration", f_(&f, "%.1fs", s->elapsed));
 	row(t, "Received", f_(&f, "%.2fMB", report_mb((int64_t)n->bytes_in)));
 	row(t, "Sent", f_(&f, "%.2fMB", report_mb((int64_t)n->bytes_out)));

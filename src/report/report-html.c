@@ -92,6 +92,24 @@ sy(double v, double vmax)
 	return PY1 - (PY1 - PY0) * (vmax > 0 ? LT_MIN(v, vmax) / vmax : 0);
 }
 
+/* The run's last interval, when the end cut it short, shaded and named:
+ * the throughput chart draws no rate for it. */
+static void
+partial_band(FILE *f, const struct snapshot *s, double tmax)
+{
+	const struct snap_point *p;
+	double x0, x1;
+
+	if (s->nseries == 0 || !s->series[s->nseries - 1].partial)
+		return;
+	p = &s->series[s->nseries - 1];
+	x1 = sx(p->t, tmax);
+	x0 = LT_MIN(sx(p->t - p->seconds, tmax), x1 - 2);
+	fprintf(f, "<rect x=\"%.1f\" y=\"%d\" width=\"%.1f\" height=\"%d\" "
+	    "class=\"partial\"/>\n<text x=\"%.1f\" y=\"%d\" class=\"pe\">"
+	    "partial</text>\n", x0, PY0, x1 - x0, PY1 - PY0, x1, PY0 - 4);
+}
+
 /* Frame, axes, ticks and the phase boundaries of one chart. */
 static void
 chart_open(FILE *f, const struct snapshot *s, const char *title,
@@ -136,6 +154,7 @@ chart_open(FILE *f, const struct snapshot *s, const char *title,
 		esc(f, p->name);
 		fputs("</text>\n", f);
 	}
+	partial_band(f, s, tmax);
 	fprintf(f, "<line x1=\"%d\" y1=\"%d\" x2=\"%d\" y2=\"%d\" "
 	    "class=\"axis\"/>\n", PX0, PY1, PX1, PY1);
 }
@@ -255,7 +274,7 @@ charts(FILE *f, const struct snapshot *s)
 		const struct snap_point *p = &s->series[i];
 
 		t[i] = p->t;
-		rps[i] = p->rps;
+		rps[i] = p->partial ? NAN : p->rps;
 		p50[i] = p->requests ? p->p50 : NAN;
 		p95[i] = p->requests ? p->p95 : NAN;
 		p99[i] = p->requests ? p->p99 : NAN;
@@ -354,7 +373,9 @@ static const char style[] =
 	".xl{font:11px sans-serif;text-anchor:middle}.lg{font:12px sans-serif}\n"
 	".pl{font:10px sans-serif;fill:#666}\n"
 	".grid{stroke:#e4e4e4}.axis{stroke:#888}\n"
-	".phase{stroke:#999;stroke-dasharray:4 3}\n";
+	".phase{stroke:#999;stroke-dasharray:4 3}\n"
+	".partial{fill:#999;fill-opacity:.18}"
+	".pe{font:10px sans-serif;fill:#666;text-anchor:end}\n";
 
 int
 report_html_write(FILE *f, const struct report_ctx *c)

@@ -94,7 +94,8 @@ totals_json(const struct snapshot *s)
 		json_object_set_new(tim, kinds_timing_name(i),
 		    lat_json(&s->timing[i]));
 	json_object_set_new(t, "timing_ms", tim);
-	json_object_set_new(t, "rps_peak", jreal(s->rps_peak));
+	json_object_set_new(t, "rps_peak", s->whole_intervals ?
+	    jreal(s->rps_peak) : json_null());
 	return t;
 }
 
@@ -299,8 +300,9 @@ timeseries_json(const struct snapshot *s)
 	for (i = 0; i < s->nseries; i++) {
 		const struct snap_point *p = &s->series[i];
 
-		json_array_append_new(a, json_pack("{s:o,s:o,s:o,s:o,s:o,s:o,"
-		    "s:o,s:o,s:o,s:o,s:o,s:o,s:o,s:o}", "t", jreal(p->t),
+		json_array_append_new(a, json_pack("{s:o,s:o,s:b,s:o,s:o,s:o,"
+		    "s:o,s:o,s:o,s:o,s:o,s:o,s:o,s:o,s:o,s:o}", "t", jreal(p->t),
+		    "seconds", jreal(p->seconds), "partial", p->partial,
 		    "phase", jstr(p->phase < s->nphases ?
 		    s->phases[p->phase].name : NULL),
 		    "requests", jint(p->requests), "rps", jreal(p->rps),

@@ -134,7 +134,8 @@ report_csv_write(FILE *f, const struct report_ctx *c)
 	fputs("t,phase,requests,errors,rate_limited", f);
 	for (k = 0; k < LT_NELEM(cls); k++)
 		fprintf(f, ",%s", kinds_class_name(cls[k]));
-	fputs(",rps,p50_ms,p95_ms,p99_ms,max_ms,late_starts,cpu,rss_mb\n", f);
+	fputs(",rps,p50_ms,p95_ms,p99_ms,max_ms,late_starts,cpu,rss_mb,"
+	    "seconds,partial\n", f);
 	for (i = 0; i < s->nseries; i++) {
 		const struct snap_point *p = &s->series[i];
 		const char *ph = p->phase < s->nphases ?
@@ -155,9 +156,10 @@ report_csv_write(FILE *f, const struct report_ctx *c)
 		fprintf(f, ",%.3f,%.3f,%.3f,%.3f,%.3f,%" PRIu64, p->rps, p->p50,
 		    p->p95, p->p99, p->max, p->late_starts);
 		if (p->cpu >= 0)
-			fprintf(f, ",%.1f,%.2f\n", p->cpu, p->rss_mb);
+			fprintf(f, ",%.1f,%.2f", p->cpu, p->rss_mb);
 		else
-			fputs(",,\n", f);
+			fputs(",,", f);
+		fprintf(f, ",%.3f,%d\n", p->seconds, p->partial ? 1 : 0);
 	}
 	return ferror(f) ? -1 : 0;
 }

@@ -59,6 +59,49 @@ within 'd["duration_s"]' 4.0 4.5 "1/s for 4s: duration_s is 4s"
 phase_lasts 0 4.0 4.5 "1/s for 4s: the phase lasts 4s"
 within 'd["totals"]["rps"]' 0.9 1.0 "1/s for 4s: rps 1.0 in report.json"
 
+# --- the peak is of whole intervals; the last, partial one says so -----
+like "$OUT" 'throughput 1\.0 req/s average, 1\.0 peak,' \
+    "1/s for 4s: a peak of 1.0, not of the last few milliseconds"
+within 'd["totals"]["rps_peak"]' 0.9 1.01 "1/s for 4s: rps_peak 1.0"
+ok "1/s for 4s: every interval but the last is whole, of 1s" python3 -c '
+import json, sys
+ts = json.load(open(sys.argv[1] + "/report.json"))["timeseries"]
+assert [p["partial"] for p in ts] == [False] * (len(ts) - 1) + [True], ts
+assert all(0.9 < p["seconds"] < 1.2 for p in ts[:-1]), ts
+assert 0 <= ts[-1]["seconds"] < 1, ts[-1]
+' "$DIR"
+ok "1/s for 4s: timeseries.csv marks the last row partial" python3 -c '
+import csv, sys
+rows = list(csv.DictReader(open(sys.argv[1] + "/timeseries.csv")))
+assert [r["partial"] for r in rows] == ["0"] * (len(rows) - 1) + ["1"], rows
+assert float(rows[-1]["seconds"]) < 1, rows[-1]
+' "$DIR"
+like "$(printf '%s\n' "$ERR" | grep '^\[' | tail -1)" \
+    '^\[ +4\.[0-9]s\] 1/1 sustained +sustained-1 .*\(partial: [0-9.]+m?s\)$' \
+    "1/s for 4s: the last progress line is marked partial"
+is "$(printf '%s\n' "$ERR" | grep -c '^\[.*rps ')" "$(jq_ 'len(d["timeseries"])')" \
+    "1/s for 4s: a progress line for every interval"
+ok "1/s for 4s: report.html shades the partial interval" \
+    grep -q 'class="partial"' "$DIR/report.html"
+ok "1/s for 4s: the throughput chart draws no rate for it" python3 -c '
+import json, re, sys
+d = json.load(open(sys.argv[1] + "/report.json"))
+html = open(sys.argv[1] + "/report.html").read()
+chart = re.search(r"<title>Throughput</title>.*?</svg>", html, re.S).group(0)
+path = re.search(r"<path fill=\"none\"[^>]* d=\"([^\"]*)\"", chart).group(1)
+assert len(re.findall(r"[ML]", path)) == len(d["timeseries"]) - 1, path
+' "$DIR"
+
+# --- a run shorter than an interval has no peak --------------------------
+run short -n 3 -c 1 "$TARGET_URL/ok"
+is "$RC" 0 "3 requests: exit 0"
+like "$OUT" 'average, no peak \(no whole interval\),' \
+    "3 requests: the summary has no peak"
+is "$(jq_ 'd["totals"]["rps_peak"]')" null "3 requests: rps_peak is null"
+like "$(cat "$DIR/report.md")" \
+    '\| Peak rate \(one interval\) \| none: the run was shorter than an interval \|' \
+    "3 requests: report.md has no peak"
+
 # --- a 3s phase at 1/s, then another: the first ends at 3s --------------
 scenario two <<EOF
 name: two
