@@ -248,29 +248,10 @@ configuration(struct rdoc *d, const struct report_ctx *c)
 	for (i = 0; i < scn->nphases && i < s->nphases; i++) {
 		const struct scn_phase *p = &scn->phases[i];
 
-		load[0] = amount[0] = '\0';
-		if (p->model == SCN_MODEL_OPEN && p->kind != SCN_RAMP)
-			snprintf(load, sizeof load, "%g req/s", p->rate);
-		else if (p->model == SCN_MODEL_CLOSED && p->kind != SCN_RAMP)
-			snprintf(load, sizeof load, "%u users", p->users);
-		else if (p->kind == SCN_RAMP && p->nstages > 0)
-			snprintf(load, sizeof load, "%zu stages to %g%s",
-			    p->nstages, p->model == SCN_MODEL_OPEN ?
-			    p->stages[p->nstages - 1].rate :
-			    (double)p->stages[p->nstages - 1].users,
-			    p->model == SCN_MODEL_OPEN ? " req/s" : " users");
-		else if (p->concurrency > 0)
-			snprintf(load, sizeof load, "concurrency %u",
-			    p->concurrency);
-		if (p->duration_us > 0)
-			snprintf(amount, sizeof amount, "%gs",
-			    p->duration_us / 1e6);
-		else if (p->requests > 0)
-			snprintf(amount, sizeof amount, "%" PRIu64 " requests",
-			    p->requests);
 		row(t, f_(&f, "%zu", i + 1), p->name, kinds_phase_name(
-		    p->kind), load, amount, snapshot_phase_state_name(
-		    s->phases[i].state));
+		    p->kind), report_phase_load(p, load, sizeof load),
+		    report_phase_length(p, amount, sizeof amount),
+		    snapshot_phase_state_name(s->phases[i].state));
 	}
 }
 

@@ -28,6 +28,57 @@ report_mb(int64_t bytes)
 	return (double)bytes / 1048576.0;
 }
 
+/* A rate or a number of users, as the phase's model counts. */
+static void
+phase_amount(char *buf, size_t len, enum scn_model model, double rate,
+    unsigned users)
+{
+	if (model == SCN_MODEL_OPEN)
+		snprintf(buf, len, "%g req/s", rate);
+	else
+		snprintf(buf, len, "%u user%s", users, users == 1 ? "" : "s");
+}
+
+char *
+report_phase_load(const struct scn_phase *p, char *buf, size_t len)
+{
+	const struct scn_stage *last;
+	char to[32];
+
+	buf[0] = '\0';
+	if (p->kind == SCN_RAMP && p->nstages > 0) {
+		/* "0 to 50 users": the start in the stages' own unit. */
+		last = &p->stages[p->nstages - 1];
+		phase_amount(to, sizeof to, p->model, last->rate, last->users);
+		snprintf(buf, len, "%g to %s in %zu stage%s",
+		    p->model == SCN_MODEL_OPEN ? p->rate : (double)p->users,
+		    to, p->nstages, p->nstages == 1 ? "" : "s");
+	} else if (p->model == SCN_MODEL_OPEN || p->model == SCN_MODEL_CLOSED)
+		phase_amount(buf, len, p->model, p->rate, p->users);
+	else if (p->kind == SCN_RATE_LIMIT && p->rate > 0)
+		snprintf(buf, len, "%g req/s", p->rate);
+	else if (p->concurrency > 0)
+		snprintf(buf, len, "concurrency %u", p->concurrency);
+	return buf;
+}
+
+char *
+report_phase_length(const struct scn_phase *p, char *buf, size_t len)
+{
+	int64_t us = p->duration_us;
+	size_t k;
+
+	buf[0] = '\0';
+	if (p->kind == SCN_RAMP)
+		for (k = 0, us = 0; k < p->nstages; k++)
+			us += p->stages[k].duration_us;
+	if (us > 0)
+		units_format_duration(us, buf, len);
+	else if (p->requests > 0)
+		snprintf(buf, len, "%" PRIu64 " requests", p->requests);
+	return buf;
+}
+
 static void
 iso8601(int64_t wall_us, char *buf, size_t len)
 {

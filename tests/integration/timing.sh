@@ -137,6 +137,14 @@ is "$(jq_ 'd["phases"][1]["requests"]')" 4 \
     "the ramp sends its integral: 4 requests"
 phase_lasts 2 1.5 1.9 "2 users for 1.5s last 1.5s"
 phase_lasts 3 1.0 1.4 "a ramp of users over 1s lasts 1s"
+# How report.md's configuration reads them.
+MD=$(cat "$DIR/report.md")
+like "$MD" '^\| 2 \| climb \| ramp \| 0 to 4 req/s in 1 stage \| 2s \| done \|$' \
+    "report.md: the open ramp's load and length"
+like "$MD" '^\| 4 \| user-ramp \| ramp \| 0 to 2 users in 1 stage \| 1s \| done \|$' \
+    "report.md: the closed ramp's load and length"
+like "$MD" '^\| 3 \| users \| sustained \| 2 users \| 1\.5s \| done \|$' \
+    "report.md: users and a duration of 1.5s"
 
 # --- rate_limit at a rate: n requests at r/s take n/r -------------------
 scenario probe <<EOF
