@@ -130,9 +130,27 @@ struct snap_point {
 	uint64_t rate_limited;
 	uint64_t classes[CLS__COUNT];
 	uint64_t late_starts;
+	/* At the end of the interval: closed-model users (-1 when the
+	 * phase is not of the closed model) and requests in flight. */
+	int64_t users;
+	uint64_t in_flight;
 	/* The target at the end of the interval; -1 when not watched. */
 	double cpu;			/* 100 = one core */
 	double rss_mb;
+};
+
+/*
+ * How much load was going: closed-model users (loops busy or thinking)
+ * and requests in flight, now, and at the ends of the whole intervals
+ * (their peak, and their mean weighted by the intervals' lengths).
+ */
+struct snap_load {
+	int64_t users;			/* -1 outside the closed model */
+	uint64_t in_flight;
+	int64_t users_peak;		/* -1: no closed-model interval yet */
+	double users_avg;
+	uint64_t in_flight_peak;
+	double in_flight_avg;
 };
 
 /* An alert (judge/alerts.h raises them), as the readers see it. */
@@ -191,6 +209,7 @@ struct snapshot {
 	struct snap_block interval;
 	double rps_peak;		/* of the whole intervals */
 	size_t whole_intervals;		/* closed so far; none: no peak */
+	struct snap_load load;
 	struct snap_lat timing[TIM__COUNT];
 	struct snap_status *status;	/* by count, largest first */
 	size_t nstatus;

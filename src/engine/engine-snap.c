@@ -281,6 +281,41 @@ fill_header(struct engine *e, struct snapshot *s, int64_t now, bool regular)
 	fill_times(e, s, now);
 }
 
+/* The load now, from the workers' counts, and what it was so far. */
+static void
+fill_load(struct engine *e, struct snapshot *s)
+{
+	unsigned i, users, inflight;
+	uint64_t u = 0, n = 0;
+	size_t cur = LT_MIN(e->cur, e->scn->nphases - 1);
+
+	for (i = 0; i < e->nthreads; i++) {
+		worker_load(e->w[i], &users, &inflight);
+		u += users;
+		n += inflight;
+	}
+	s->load.users = e->ph[cur].closed ? (int64_t)u : -1;
+	s->load.in_flight = n;
+}
+
+/* A whole interval's end: the load's peaks and means take it in. */
+static void
+load_interval(struct engine *e, const struct snapshot *s, double secs)
+{
+	struct snap_load *l = &e->load;
+
+	l->in_flight_peak = LT_MAX(l->in_flight_peak, s->load.in_flight);
+	l->in_flight_avg = (l->in_flight_avg * e->load_s +
+	    (double)s->load.in_flight * secs) / (e->load_s + secs);
+	e->load_s += secs;
+	if (s->load.users < 0)
+		return;
+	l->users_peak = LT_MAX(l->users_peak, s->load.users);
+	l->users_avg = (l->users_avg * e->users_s +
+	    (double)s->load.users * secs) / (e->users_s + secs);
+	e->users_s += secs;
+}
+
 /* Totals, the interval, the breakdown; secs: the interval's length. */
 static void
 fill_blocks(struct engine *e, struct snapshot *s, double secs)
@@ -359,11 +394,14 @@ append_point(struct engine *e, const struct snapshot *s, int64_t now)
 	pt.phase = LT_MIN(e->cur, e->scn->nphases - 1);
 	point_counts(e, &pt, s, now);
 	pt.late_starts = s->interval.n.late_starts;
+	pt.users = s->load.users;
+	pt.in_flight = s->load.in_flight;
 	/* The run's last, partial interval holds too few requests for a
 	 * rate: the peak is of whole ones. */
-	if (!pt.partial) {
+	if (!pt.partial && pt.seconds > 0) {
 		e->rps_peak = LT_MAX(e->rps_peak, pt.rps);
 		e->whole_intervals++;
+		load_interval(e, s, pt.seconds);
 	}
 	pt.cpu = pt.rss_mb = -1;
 	if (s->has_target && s->target.have_sample) {
@@ -400,6 +438,7 @@ engine_tick(struct engine *e, int64_t now, bool regular)
 	stats_sub(e->delta, e->cum, e->prev);
 
 	fill_header(e, s, now, regular);
+	fill_load(e, s);
 	fill_blocks(e, s, secs);
 	fill_phases(e, s, now);
 	fill_target(e, s);
@@ -411,6 +450,10 @@ engine_tick(struct engine *e, int64_t now, bool regular)
 		append_point(e, s, now);
 	s->rps_peak = e->rps_peak;
 	s->whole_intervals = e->whole_intervals;
+	s->load.users_peak = e->load.users_peak;
+	s->load.users_avg = e->load.users_avg;
+	s->load.in_flight_peak = e->load.in_flight_peak;
+	s->load.in_flight_avg = e->load.in_flight_avg;
 	s->nseries = e->nseries;
 	s->series = xcalloc(e->nseries, sizeof *s->series);
 	if (e->nseries > 0)

@@ -77,6 +77,7 @@ engine_new(const struct scenario *scn, const struct engine_opts *opts,
 	e->nthreads = opts->threads ? opts->threads :
 	    (unsigned)LT_MIN(LT_MAX(ncpu, 1), ENGINE_MAX_THREADS);
 	e->factor = e->applied_factor = 1.0;
+	e->load.users_peak = -1;
 	pthread_mutex_init(&e->lock, NULL);
 	util_cond_init(&e->cond);
 	pthread_mutex_init(&e->snap_lock, NULL);

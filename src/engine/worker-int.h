@@ -71,6 +71,8 @@ struct worker {
 	int64_t next_due;		/* open model: next planned start */
 	unsigned active;		/* closed model: busy + thinking */
 	unsigned inflight;
+	/* The two above as the engine reads them: stored once a loop. */
+	unsigned load_active, load_inflight;
 	int64_t *cw;			/* smooth weighted round robin, per use */
 	size_t cw_cap;
 

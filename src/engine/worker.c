@@ -334,6 +334,9 @@ worker_main(void *arg)
 		curl_multi_perform(w->multi, &running);
 		read_completions(w);
 		check_plan_end(w, util_now_ns());
+		__atomic_store_n(&w->load_active, w->active, __ATOMIC_RELAXED);
+		__atomic_store_n(&w->load_inflight, w->inflight,
+		    __ATOMIC_RELAXED);
 
 		extra[0] = (struct curl_waitfd){ w->evfd, CURL_WAIT_POLLIN, 0 };
 		extra[1] = (struct curl_waitfd){ w->tfd, CURL_WAIT_POLLIN, 0 };
@@ -477,6 +480,13 @@ worker_scale(struct worker *w, double factor)
 	w->mail.factor = factor;
 	pthread_mutex_unlock(&w->mail.lock);
 	wake(w);
+}
+
+void
+worker_load(const struct worker *w, unsigned *users, unsigned *inflight)
+{
+	*users = __atomic_load_n(&w->load_active, __ATOMIC_RELAXED);
+	*inflight = __atomic_load_n(&w->load_inflight, __ATOMIC_RELAXED);
 }
 
 uint64_t

@@ -82,6 +82,11 @@ void	 worker_scale(struct worker *, double factor);
 bool	 worker_grid_read(const struct worker *, int64_t from, int64_t to,
 	     uint64_t *classes, struct hdr *latency);
 
+/* Closed-model loops going (busy or thinking) and requests in flight,
+ * as of the worker's last turn of its loop; cheap, from any thread. */
+void	 worker_load(const struct worker *, unsigned *users,
+	     unsigned *inflight);
+
 /* The id of the last plan this worker finished (drained), 0 if none. */
 uint64_t worker_done_plan(const struct worker *);
 const struct stats *worker_stats(const struct worker *);

@@ -74,6 +74,18 @@ headless_progress(FILE *f, const struct snapshot *s,
 	fflush(f);
 }
 
+/* Users and requests in flight, as the whole intervals ended. */
+static void
+print_load(FILE *f, const struct snap_load *l, size_t whole)
+{
+	if (l->users_peak >= 0)
+		fprintf(f, "  users      %" PRId64 " peak, %.1f average\n",
+		    l->users_peak, l->users_avg);
+	if (whole > 0)
+		fprintf(f, "  in flight  %" PRIu64 " peak, %.1f average\n",
+		    l->in_flight_peak, l->in_flight_avg);
+}
+
 static void
 print_latency(FILE *f, const char *label, const struct snap_lat *l)
 {
@@ -280,6 +292,7 @@ headless_summary(FILE *f, const struct snapshot *s)
 	if (t->n.late_starts || t->n.skipped)
 		fprintf(f, "  open model %" PRIu64 " late starts, %" PRIu64
 		    " skipped\n", t->n.late_starts, t->n.skipped);
+	print_load(f, &s->load, s->whole_intervals);
 	print_latency(f, "latency", &t->latency);
 	if (t->n.late_starts)
 		print_latency(f, "service", &t->service);

@@ -187,6 +187,9 @@ summary(struct rdoc *d, const struct report_ctx *c)
 	    " requests", t->rps, s->whole_intervals ? f_(&f, "%.1f req/s at "
 	    "peak", s->rps_peak) : "no peak (no whole interval)",
 	    t->n.completed);
+	if (s->load.users_peak >= 0)
+		textf(d, RDOC_ITEM, "Users: %" PRId64 " at peak, %.1f on "
+		    "average", s->load.users_peak, s->load.users_avg);
 	if (t->latency.count > 0)
 		textf(d, RDOC_ITEM, "Latency: p50 %s, p95 %s, p99 %s, max %s",
 		    ms_(&f, t->latency.p50), ms_(&f, t->latency.p95),
@@ -353,6 +356,12 @@ throughput(struct rdoc *d, const struct report_ctx *c)
 	row(t, "Peak rate (one interval)", s->whole_intervals ?
 	    f_(&f, "%.1f req/s", s->rps_peak) :
 	    "none: the run was shorter than an interval");
+	if (s->load.users_peak >= 0)
+		row(t, "Users (closed model), peak / average", f_(&f, "%" PRId64
+		    " / %.1f", s->load.users_peak, s->load.users_avg));
+	if (s->whole_intervals > 0)
+		row(t, "Requests in flight, peak / average", f_(&f, "%" PRIu64
+		    " / %.1f", s->load.in_flight_peak, s->load.in_flight_avg));
 	row(t, "Duration", f_(&f, "%.1fs", s->elapsed));
 	row(t, "Received", f_(&f, "%.2fMB", report_mb((int64_t)n->bytes_in)));
 	row(t, "Sent", f_(&f, "%.2fMB", report_mb((int64_t)n->bytes_out)));

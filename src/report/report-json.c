@@ -81,6 +81,7 @@ static json_t *
 totals_json(const struct snapshot *s)
 {
 	json_t *t = block_json(&s->total), *st = json_object(), *tim;
+	const struct snap_load *l = &s->load;
 	char code[8];
 	size_t i;
 
@@ -96,6 +97,12 @@ totals_json(const struct snapshot *s)
 	json_object_set_new(t, "timing_ms", tim);
 	json_object_set_new(t, "rps_peak", s->whole_intervals ?
 	    jreal(s->rps_peak) : json_null());
+	json_object_set_new(t, "users", l->users_peak >= 0 ?
+	    json_pack("{s:I,s:o}", "peak", (json_int_t)l->users_peak, "avg",
+	    jreal(l->users_avg)) : json_null());
+	json_object_set_new(t, "in_flight", s->whole_intervals ?
+	    json_pack("{s:o,s:o}", "peak", jint(l->in_flight_peak), "avg",
+	    jreal(l->in_flight_avg)) : json_null());
 	return t;
 }
 
@@ -301,7 +308,8 @@ timeseries_json(const struct snapshot *s)
 		const struct snap_point *p = &s->series[i];
 
 		json_array_append_new(a, json_pack("{s:o,s:o,s:b,s:o,s:o,s:o,"
-		    "s:o,s:o,s:o,s:o,s:o,s:o,s:o,s:o,s:o,s:o}", "t", jreal(p->t),
+		    "s:o,s:o,s:o,s:o,s:o,s:o,s:o,s:o,s:o,s:o,s:o,s:o}",
+		    "t", jreal(p->t),
 		    "seconds", jreal(p->seconds), "partial", p->partial,
 		    "phase", jstr(p->phase < s->nphases ?
 		    s->phases[p->phase].name : NULL),
@@ -313,7 +321,9 @@ timeseries_json(const struct snapshot *s)
 		    "late_starts", jint(p->late_starts),
 		    "classes", classes_json(p->classes),
 		    "cpu", p->cpu >= 0 ? jreal(p->cpu) : json_null(),
-		    "rss_mb", p->rss_mb >= 0 ? jreal(p->rss_mb) : json_null()));
+		    "rss_mb", p->rss_mb >= 0 ? jreal(p->rss_mb) : json_null(),
+		    "users", p->users >= 0 ? json_integer(p->users) :
+		    json_null(), "in_flight", jint(p->in_flight)));
 	}
 	return a;
 }

@@ -186,7 +186,7 @@ report_csv_write(FILE *f, const struct report_ctx *c)
 	for (k = 0; k < LT_NELEM(cls); k++)
 		fprintf(f, ",%s", kinds_class_name(cls[k]));
 	fputs(",rps,p50_ms,p95_ms,p99_ms,max_ms,late_starts,cpu,rss_mb,"
-	    "seconds,partial\n", f);
+	    "seconds,partial,users,in_flight\n", f);
 	for (i = 0; i < s->nseries; i++) {
 		const struct snap_point *p = &s->series[i];
 		const char *ph = p->phase < s->nphases ?
@@ -210,7 +210,10 @@ report_csv_write(FILE *f, const struct report_ctx *c)
 			fprintf(f, ",%.1f,%.2f", p->cpu, p->rss_mb);
 		else
 			fputs(",,", f);
-		fprintf(f, ",%.3f,%d\n", p->seconds, p->partial ? 1 : 0);
+		fprintf(f, ",%.3f,%d,", p->seconds, p->partial ? 1 : 0);
+		if (p->users >= 0)
+			fprintf(f, "%" PRId64, p->users);
+		fprintf(f, ",%" PRIu64 "\n", p->in_flight);
 	}
 	return ferror(f) ? -1 : 0;
 }

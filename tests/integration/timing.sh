@@ -102,6 +102,56 @@ like "$(cat "$DIR/report.md")" \
     '\| Peak rate \(one interval\) \| none: the run was shorter than an interval \|' \
     "3 requests: report.md has no peak"
 
+# --- users and requests in flight, in every output ----------------------
+run users -c 5 -d 3s "$TARGET_URL/delay?ms=20"
+is "$RC" 0 "5 users: exit 0"
+like "$OUT" '^  users      5 peak, 5\.0 average$' \
+    "5 users: the summary states peak and average users"
+like "$OUT" '^  in flight  5 peak, 5\.0 average$' \
+    "5 users: and the requests in flight"
+is "$(jq_ 'd["totals"]["users"]')" '{"peak": 5, "avg": 5.0}' \
+    "5 users: report.json totals.users"
+is "$(jq_ 'd["totals"]["in_flight"]')" '{"peak": 5, "avg": 5.0}' \
+    "5 users: report.json totals.in_flight"
+is "$(jq_ '[(p["users"], p["in_flight"]) for p in d["timeseries"][:-1]]')" \
+    '[[5, 5], [5, 5], [5, 5]]' "5 users: in each whole interval of the series"
+ok "5 users: timeseries.csv has users and in_flight" python3 -c '
+import csv, sys
+rows = list(csv.DictReader(open(sys.argv[1] + "/timeseries.csv")))
+assert [(r["users"], r["in_flight"]) for r in rows[:-1]] == [("5", "5")] * 3, rows
+' "$DIR"
+like "$(cat "$DIR/report.md")" '^- Users: 5 at peak, 5\.0 on average$' \
+    "5 users: report.md states peak and average users"
+like "$(cat "$DIR/report.md")" '^\| Users \(closed model\), peak / average \| 5 / 5\.0 \|$' \
+    "5 users: and in its throughput table"
+ok "5 users: report.html charts users and requests in flight" \
+    grep -q '<title>Users and requests in flight</title>' "$DIR/report.html"
+
+scenario climb <<EOF
+name: climb
+target: {base_url: "$TARGET_URL"}
+requests: [{path: "/delay?ms=10"}]
+phases:
+  - {name: up, kind: ramp, stages: [{duration: 4s, users: 4}]}
+EOF
+run climb "$T_TMP/climb.yaml"
+is "$RC" 0 "a ramp of users: exit 0"
+within 'd["totals"]["users"]["peak"]' 3 4 \
+    "a ramp of users to 4: a peak of about 4"
+within 'd["totals"]["users"]["avg"]' 1.8 3.2 \
+    "a ramp of users to 4: an average of about 2.5"
+
+# The open model has no users; its requests in flight are still there.
+run open -r 50/s -d 2s "$TARGET_URL/delay?ms=50"
+is "$RC" 0 "50/s: exit 0"
+is "$(jq_ 'd["totals"]["users"]')" null "50/s: no users in report.json"
+is "$(jq_ '[p["users"] for p in d["timeseries"]]')" '[null, null, null]' \
+    "50/s: no users in the series"
+within 'd["totals"]["in_flight"]["peak"]' 1 6 \
+    "50/s at 50ms: a few requests in flight at the peak"
+ok "50/s: the summary has no users line" sh -c \
+    '! printf "%s\n" "$1" | grep -q "^  users "' sh "$OUT"
+
 # --- a 3s phase at 1/s, then another: the first ends at 3s --------------
 scenario two <<EOF
 name: two
