@@ -49,7 +49,8 @@ struct snap_counts {
 	uint64_t classes[CLS__COUNT];
 	uint64_t bytes_in;
 	uint64_t bytes_out;
-	uint64_t late_starts;
+	uint64_t scheduled;		/* open model: started on a schedule */
+	uint64_t late_starts;		/* of those, late */
 	uint64_t skipped;
 	uint64_t connects;
 };
@@ -182,7 +183,12 @@ struct alert {
 	enum alert_level level;
 	double t_start;			/* seconds since the run started */
 	double t_end;			/* -1 while active */
-	char msg[160];			/* one line, with the numbers */
+	char msg[160];			/* one line, with the numbers; those
+					 * of the worst reading, if rated */
+	bool rated;			/* a level rule's: the two below hold */
+	double worst;			/* its worst reading, in the unit of
+					 * alerts_kind_unit() */
+	double worst_t;			/* when that was read */
 };
 
 struct snapshot {

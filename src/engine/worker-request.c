@@ -155,6 +155,8 @@ worker_start_request(struct worker *w, struct slot *s, int64_t planned, int64_t 
 	if (w->plan.track_order)
 		s->order = __atomic_fetch_add(env->order, 1, __ATOMIC_RELAXED);
 	s->state = SLOT_BUSY;
+	if (w->plan.mode == PLAN_OPEN)
+		STATS_INC(&w->stats->scheduled, 1);
 	if (now - planned > LATE_NS)
 		STATS_INC(&w->stats->late_starts, 1);
 	STATS_INC(&w->stats->started, 1);

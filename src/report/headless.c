@@ -243,27 +243,21 @@ print_target(FILE *f, const struct snapshot *s)
 		    "its numbers may be low\n", f);
 }
 
+/* Each kind of alert once, with its span and its worst reading. */
 static void
 print_alerts(FILE *f, const struct snapshot *s)
 {
-	const struct alert *a;
-	size_t i;
+	struct alert_span spans[ALERT__COUNT];
+	char line[320];
+	size_t i, n;
 
 	if (s->nalerts == 0)
 		return;
 	fputc('\n', f);
-	for (i = 0; i < s->nalerts; i++) {
-		a = &s->alerts[i];
-		if (a->t_end < 0)
-			fprintf(f, "  alert      from %.1fs, still active: %s\n",
-			    a->t_start, a->msg);
-		else if (a->t_end > a->t_start)
-			fprintf(f, "  alert      %.1fs to %.1fs: %s\n", a->t_start,
-			    a->t_end, a->msg);
-		else
-			fprintf(f, "  alert      at %.1fs: %s\n", a->t_start,
-			    a->msg);
-	}
+	n = alerts_spans(s->alerts, s->nalerts, spans);
+	for (i = 0; i < n; i++)
+		fprintf(f, "  alert      %s\n", alerts_span_format(&spans[i],
+		    line, sizeof line));
 	if (s->alerts_dropped > 0)
 		fprintf(f, "  alert      and %zu more\n", s->alerts_dropped);
 }

@@ -485,25 +485,19 @@ static void
 alerts(struct rdoc *d, const struct report_ctx *c)
 {
 	const struct snapshot *s = c->s;
-	size_t i;
+	struct alert_span spans[ALERT__COUNT];
+	char line[320];
+	size_t i, n;
 
 	heading(d, 2, "Alerts");
 	if (s->nalerts == 0 && c->nnotes == 0)
 		textf(d, RDOC_PARA, "None.");
-	for (i = 0; i < s->nalerts; i++) {
-		const struct alert *a = &s->alerts[i];
-		const char *level = alerts_level_name(a->level);
-
-		if (a->t_end < 0)
-			textf(d, RDOC_ITEM, "%s %s from %.1fs, still active at "
-			    "the end: %s", RDOC_WARN, level, a->t_start, a->msg);
-		else if (a->t_end > a->t_start)
-			textf(d, RDOC_ITEM, "%s %s from %.1fs to %.1fs: %s",
-			    RDOC_WARN, level, a->t_start, a->t_end, a->msg);
-		else
-			textf(d, RDOC_ITEM, "%s %s at %.1fs: %s", RDOC_WARN,
-			    level, a->t_start, a->msg);
-	}
+	/* Each kind once, with its span: report.json has every record. */
+	n = alerts_spans(s->alerts, s->nalerts, spans);
+	for (i = 0; i < n; i++)
+		textf(d, RDOC_ITEM, "%s %s %s", RDOC_WARN, alerts_level_name(
+		    spans[i].level), alerts_span_format(&spans[i], line,
+		    sizeof line));
 	for (i = 0; i < c->nnotes; i++)
 		textf(d, RDOC_ITEM, "Note at %.1fs: %s", c->notes[i].t,
 		    c->notes[i].msg);

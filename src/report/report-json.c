@@ -350,6 +350,28 @@ target_series_json(const struct snapshot *s)
 }
 
 static json_t *
+alerts_json(const struct snapshot *s)
+{
+	json_t *a = json_array();
+	size_t i;
+
+	for (i = 0; i < s->nalerts; i++) {
+		const struct alert *al = &s->alerts[i];
+
+		json_array_append_new(a, json_pack("{s:s,s:s,s:o,s:o,s:s,s:o,"
+		    "s:o,s:o}", "kind", alerts_kind_name(al->kind), "level",
+		    alerts_level_name(al->level), "t_start", jreal(al->t_start),
+		    "t_end", al->t_end >= 0 ? jreal(al->t_end) : json_null(),
+		    "message", al->msg,
+		    "worst", al->rated ? jreal(al->worst) : json_null(),
+		    "worst_t", al->rated ? jreal(al->worst_t) : json_null(),
+		    "unit", jstr(al->rated ? alerts_kind_unit(al->kind) :
+		    NULL)));
+	}
+	return a;
+}
+
+static json_t *
 report_json(const struct report_ctx *c)
 {
 	const struct snapshot *s = c->s;
@@ -387,17 +409,7 @@ report_json(const struct report_ctx *c)
 	json_object_set_new(o, "phases", a);
 	json_object_set_new(o, "target", s->has_target ? target_json(c) :
 	    json_null());
-	a = json_array();
-	for (i = 0; i < s->nalerts; i++) {
-		const struct alert *al = &s->alerts[i];
-
-		json_array_append_new(a, json_pack("{s:s,s:s,s:o,s:o,s:s}",
-		    "kind", alerts_kind_name(al->kind), "level",
-		    alerts_level_name(al->level), "t_start", jreal(al->t_start),
-		    "t_end", al->t_end >= 0 ? jreal(al->t_end) : json_null(),
-		    "message", al->msg));
-	}
-	json_object_set_new(o, "alerts", a);
+	json_object_set_new(o, "alerts", alerts_json(s));
 	json_object_set_new(o, "alerts_dropped", jint(s->alerts_dropped));
 	a = json_array();
 	for (i = 0; i < c->nnotes; i++)
