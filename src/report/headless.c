@@ -7,6 +7,7 @@
 
 #include "alerts.h"
 #include "headless.h"
+#include "report.h"
 #include "scenario.h"
 #include "units.h"
 #include "util.h"
@@ -127,27 +128,52 @@ print_rate_limit(FILE *f, const struct snap_phase *p)
 	fputc('\n', f);
 }
 
+/* A column as wide as the longest name in it, and its heading. */
+static int
+name_width(const char *head, const char *(*name)(const struct snapshot *,
+    size_t), const struct snapshot *s, size_t n)
+{
+	size_t w = strlen(head), i;
+
+	for (i = 0; i < n; i++)
+		w = LT_MAX(w, strlen(name(s, i)));
+	return (int)w;
+}
+
+static const char *
+phase_name(const struct snapshot *s, size_t i)
+{
+	return s->phases[i].name;
+}
+
+static const char *
+request_name(const struct snapshot *s, size_t i)
+{
+	return s->requests[i].name;
+}
+
 static void
 print_phases(FILE *f, const struct snapshot *s)
 {
+	int w = name_width("phase", phase_name, s, s->nphases);
 	char p50[16], p95[16], p99[16];
 	size_t i;
 
-	fprintf(f, "\n  %-2s %-16s %-10s %9s %9s %9s %9s %9s %7s %7s\n", "#",
-	    "phase", "kind", "requests", "req/s", "p50", "p95", "p99", "errors",
-	    "429");
+	fprintf(f, "\n  %-2s %-*s %-10s %9s %9s %9s %9s %9s %7s %7s\n", "#",
+	    w, "phase", "kind", "requests", "req/s", "p50", "p95", "p99",
+	    "errors", "429");
 	for (i = 0; i < s->nphases; i++) {
 		const struct snap_phase *p = &s->phases[i];
 		const struct snap_block *b = &p->block;
 
 		if (p->state == PHASE_PENDING || p->state == PHASE_SKIPPED) {
-			fprintf(f, "  %-2zu %-16.16s %-10s %9s\n", i + 1, p->name,
+			fprintf(f, "  %-2zu %-*s %-10s %9s\n", i + 1, w, p->name,
 			    kinds_phase_name(p->kind),
 			    snapshot_phase_state_name(p->state));
 			continue;
 		}
-		fprintf(f, "  %-2zu %-16.16s %-10s %9" PRIu64 " %9.1f %9s %9s "
-		    "%9s %7" PRIu64 " %7" PRIu64 "\n", i + 1, p->name,
+		fprintf(f, "  %-2zu %-*s %-10s %9" PRIu64 " %9.1f %9s %9s "
+		    "%9s %7" PRIu64 " %7" PRIu64 "\n", i + 1, w, p->name,
 		    kinds_phase_name(p->kind), b->n.completed, b->rps,
 		    units_format_ms(b->latency.p50, p50, sizeof p50),
 		    units_format_ms(b->latency.p95, p95, sizeof p95),
@@ -163,16 +189,17 @@ print_phases(FILE *f, const struct snapshot *s)
 static void
 print_requests(FILE *f, const struct snapshot *s)
 {
+	int w = name_width("request", request_name, s, s->nrequests);
 	char p50[16], p95[16], p99[16];
 	size_t i;
 
-	fprintf(f, "\n  %-24s %9s %9s %9s %9s %9s %7s %7s\n", "request",
+	fprintf(f, "\n  %-*s %9s %9s %9s %9s %9s %7s %7s\n", w, "request",
 	    "count", "req/s", "p50", "p95", "p99", "err%", "429%");
 	for (i = 0; i < s->nrequests; i++) {
 		const struct snap_block *b = &s->requests[i].total;
 
-		fprintf(f, "  %-24.24s %9" PRIu64 " %9.1f %9s %9s %9s %6.2f%% "
-		    "%6.2f%%\n", s->requests[i].name, b->n.completed, b->rps,
+		fprintf(f, "  %-*s %9" PRIu64 " %9.1f %9s %9s %9s %6.2f%% "
+		    "%6.2f%%\n", w, s->requests[i].name, b->n.completed, b->rps,
 		    units_format_ms(b->latency.p50, p50, sizeof p50),
 		    units_format_ms(b->latency.p95, p95, sizeof p95),
 		    units_format_ms(b->latency.p99, p99, sizeof p99),
@@ -270,8 +297,9 @@ headless_summary(FILE *f, const struct snapshot *s)
 	size_t i;
 	int any = 0;
 
-	fprintf(f, "loadtop: %s: %s after %.1fs\n\n",
-	    s->scn->name, snapshot_end_reason_name(s->end_reason), s->elapsed);
+	fprintf(f, "loadtop: %s: %s after %s\n\n", s->scn->name,
+	    snapshot_end_reason_name(s->end_reason),
+	    report_format_seconds(s->elapsed, a, sizeof a));
 	fprintf(f, "  requests   %" PRIu64 " sent, %" PRIu64 " completed, %"
 	    PRIu64 " responses", t->n.started, t->n.completed, t->n.responses);
 	if (t->n.started > t->n.completed)

@@ -135,6 +135,14 @@ ms_(struct fbuf *f, double ms)
 }
 
 static const char *
+secs_(struct fbuf *f, double seconds)
+{
+	char *p = f->b[f->i++ % 8];
+
+	return report_format_seconds(seconds, p, sizeof f->b[0]);
+}
+
+static const char *
 pass_word(bool passed)
 {
 	return passed ? RDOC_PASS : RDOC_FAIL;
@@ -169,7 +177,8 @@ summary(struct rdoc *d, const struct report_ctx *c)
 	struct fbuf f = { .i = 0 };
 	size_t i, npassed = c->v.n - c->v.failed;
 
-	kv(d, "Date", "%s to %s (%.1fs)", c->started, c->ended, s->elapsed);
+	kv(d, "Date", "%s to %s (%s)", c->started, c->ended,
+	    secs_(&f, s->elapsed));
 	kv(d, "Ended", "%s%s", c->final ? snapshot_end_reason_name(s->end_reason) :
 	    "still running (a report taken during the run)",
 	    s->end_reason == END_THRESHOLD_ABORT && c->o->abort_why ?
@@ -320,9 +329,7 @@ latency(struct rdoc *d, const struct report_ctx *c)
 	t = table(d, "Statistic|Latency|Service time");
 	for (i = 0; i < 8; i++)
 		row(t, names[i], ms_(&f, lv[i]), ms_(&f, sv_[i]));
-	textf(d, RDOC_PARA, "Latency counts from when a request was due "
-	    "(open model), service time from when it was sent; they differ "
-	    "only when requests started late.");
+	textf(d, RDOC_PARA, "%s", report_latency_note(s));
 	heading(d, 3, "Timing breakdown");
 	t = table(d, "Step|Mean|p50|p99|Max");
 	for (i = 0; i < TIM__COUNT; i++) {
@@ -362,7 +369,7 @@ throughput(struct rdoc *d, const struct report_ctx *c)
 	if (s->whole_intervals > 0)
 		row(t, "Requests in flight, peak / average", f_(&f, "%" PRIu64
 		    " / %.1f", s->load.in_flight_peak, s->load.in_flight_avg));
-	row(t, "Duration", f_(&f, "%.1fs", s->elapsed));
+	row(t, "Duration", secs_(&f, s->elapsed));
 	row(t, "Received", f_(&f, "%.2fMB", report_mb((int64_t)n->bytes_in)));
 	row(t, "Sent", f_(&f, "%.2fMB", report_mb((int64_t)n->bytes_out)));
 	row(t, "New connections", f_(&f, "%" PRIu64, n->connects));

@@ -83,5 +83,7 @@ double	 report_mb(int64_t bytes);
 char	*report_phase_load(const struct scn_phase *, char *buf, size_t len);
 char	*report_phase_length(const struct scn_phase *, char *buf,
 	     size_t len);
+/* What the latency counts from, for the models of the phases that ran. */
+const char *report_latency_note(const struct snapshot *);
 
 #endif

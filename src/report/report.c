@@ -28,6 +28,15 @@ report_mb(int64_t bytes)
 	return (double)bytes / 1048576.0;
 }
 
+char *
+report_format_seconds(double seconds, char *buf, size_t len)
+{
+	if (seconds < 1)
+		return units_format_ms(seconds * 1000, buf, len);
+	snprintf(buf, len, "%.1fs", seconds);
+	return buf;
+}
+
 /* A rate or a number of users, as the phase's model counts. */
 static void
 phase_amount(char *buf, size_t len, enum scn_model model, double rate,
@@ -77,6 +86,39 @@ report_phase_length(const struct scn_phase *p, char *buf, size_t len)
 	else if (p->requests > 0)
 		snprintf(buf, len, "%" PRIu64 " requests", p->requests);
 	return buf;
+}
+
+const char *
+report_latency_note(const struct snapshot *s)
+{
+	bool open = false, closed = false;
+	size_t i;
+
+	for (i = 0; i < s->nphases && i < s->scn->nphases; i++) {
+		const struct scn_phase *p = &s->scn->phases[i];
+
+		if (s->phases[i].state != PHASE_DONE &&
+		    s->phases[i].state != PHASE_RUNNING)
+			continue;
+		if (p->model == SCN_MODEL_OPEN ||
+		    (p->kind == SCN_RATE_LIMIT && p->rate > 0))
+			open = true;
+		else
+			closed = true;
+	}
+	if (open && closed)
+		return "Latency counts from when a request was due in the "
+		    "phases with a rate (open model), and from when it was "
+		    "sent in the others; service time always from when it was "
+		    "sent.  They differ only when requests started late.";
+	if (open)
+		return "Latency counts from when a request was due (open "
+		    "model), service time from when it was sent; they differ "
+		    "only when requests started late.";
+	return "Latency counts from when a request was sent: in the closed "
+	    "model each user (or each of a burst's concurrent senders) sends "
+	    "its next request once the last one is answered, so latency and "
+	    "service time are the same.";
 }
 
 static void

@@ -12,6 +12,7 @@
 #define LT_REPORT_H
 
 #include <stdbool.h>
+#include <stddef.h>
 
 #include "snapshot.h"
 
@@ -40,5 +41,8 @@ char	*report_write(const struct snapshot *, const struct report_opts *,
  * with, an earlier one.
  */
 char	*report_now(void *arg, const struct snapshot *, char **cause);
+
+/* A run's length for people: "36.2ms" under a second, else "4.0s". */
+char	*report_format_seconds(double seconds, char *buf, size_t len);
 
 #endif

@@ -1,8 +1,12 @@
 #!/bin/sh
-# How long phases last and how the time series reads them, on real runs
-# against loadtop-target: a phase lasts its duration however its last
-# start falls (sustained, soak, ramp, rate_limit at a rate, the closed
-# model too).
+# How long phases last and how the time series and the reports read them,
+# on real runs against loadtop-target: a phase lasts its duration however
+# its last start falls (sustained, soak, ramp, rate_limit at a rate, the
+# closed model too); the peak comes from whole intervals, and the last,
+# partial one is marked in every output; users and requests in flight
+# are in the series; the summary and report.md say what latency counts
+# from, how long a short run took, a ramp's load and length, and phase
+# and request names whole.
 . "$top_srcdir/tests/lib.sh"
 
 scenario() {
@@ -59,6 +63,9 @@ within 'd["duration_s"]' 4.0 4.5 "1/s for 4s: duration_s is 4s"
 phase_lasts 0 4.0 4.5 "1/s for 4s: the phase lasts 4s"
 within 'd["totals"]["rps"]' 0.9 1.0 "1/s for 4s: rps 1.0 in report.json"
 
+like "$(cat "$DIR/report.md")" 'Latency counts from when a request was due \(open model\)' \
+    "1/s for 4s: report.md says latency counts from when it was due"
+
 # --- the peak is of whole intervals; the last, partial one says so -----
 like "$OUT" 'throughput 1\.0 req/s average, 1\.0 peak,' \
     "1/s for 4s: a peak of 1.0, not of the last few milliseconds"
@@ -95,6 +102,12 @@ assert len(re.findall(r"[ML]", path)) == len(d["timeseries"]) - 1, path
 # --- a run shorter than an interval has no peak --------------------------
 run short -n 3 -c 1 "$TARGET_URL/ok"
 is "$RC" 0 "3 requests: exit 0"
+like "$OUT" '^loadtop: ad-hoc: completed after [0-9.]+(us|ms)$' \
+    "3 requests: a run of milliseconds says so, not 0.0s"
+like "$(cat "$DIR/report.md")" '^\*\*Date\*\*: .* \([0-9.]+(us|ms)\)  $' \
+    "3 requests: report.md's date line in ms"
+like "$(cat "$DIR/report.md")" '^\| Duration \| [0-9.]+(us|ms) \|$' \
+    "3 requests: report.md's duration in ms"
 like "$OUT" 'average, no peak \(no whole interval\),' \
     "3 requests: the summary has no peak"
 is "$(jq_ 'd["totals"]["rps_peak"]')" null "3 requests: rps_peak is null"
@@ -120,6 +133,10 @@ import csv, sys
 rows = list(csv.DictReader(open(sys.argv[1] + "/timeseries.csv")))
 assert [(r["users"], r["in_flight"]) for r in rows[:-1]] == [("5", "5")] * 3, rows
 ' "$DIR"
+like "$(cat "$DIR/report.md")" 'Latency counts from when a request was sent: in the closed model' \
+    "5 users: report.md says latency counts from the send"
+ok "5 users: and does not speak of the open model" sh -c \
+    '! grep -q "open model" "$1/report.md"' sh "$DIR"
 like "$(cat "$DIR/report.md")" '^- Users: 5 at peak, 5\.0 on average$' \
     "5 users: report.md states peak and average users"
 like "$(cat "$DIR/report.md")" '^\| Users \(closed model\), peak / average \| 5 / 5\.0 \|$' \
@@ -195,6 +212,26 @@ like "$MD" '^\| 4 \| user-ramp \| ramp \| 0 to 2 users in 1 stage \| 1s \| done 
     "report.md: the closed ramp's load and length"
 like "$MD" '^\| 3 \| users \| sustained \| 2 users \| 1\.5s \| done \|$' \
     "report.md: users and a duration of 1.5s"
+like "$MD" 'due in the phases with a rate \(open model\), and from when it was sent in the others' \
+    "report.md: latency, when the models are mixed"
+
+# --- the summary's tables are as wide as their names --------------------
+scenario names <<EOF
+name: names
+target: {base_url: "$TARGET_URL"}
+requests: [{name: a-request-with-a-long-name-here, path: /ok}]
+phases:
+  - {name: invalid-signature-probe, kind: burst, requests: 5}
+  - {name: ok, kind: burst, requests: 5}
+EOF
+run names "$T_TMP/names.yaml"
+is "$RC" 0 "long names: exit 0"
+like "$OUT" '^  1  invalid-signature-probe burst +5 ' \
+    "long names: the phase table has the whole name"
+like "$OUT" '^  2  ok                      burst +5 ' \
+    "long names: and the others line up with it"
+like "$OUT" '^  a-request-with-a-long-name-here +10 ' \
+    "long names: the request table has the whole name"
 
 # --- rate_limit at a rate: n requests at r/s take n/r -------------------
 scenario probe <<EOF
