@@ -128,36 +128,17 @@ print_rate_limit(FILE *f, const struct snap_phase *p)
 	fputc('\n', f);
 }
 
-/* A column as wide as the longest name in it, and its heading. */
-static int
-name_width(const char *head, const char *(*name)(const struct snapshot *,
-    size_t), const struct snapshot *s, size_t n)
-{
-	size_t w = strlen(head), i;
-
-	for (i = 0; i < n; i++)
-		w = LT_MAX(w, strlen(name(s, i)));
-	return (int)w;
-}
-
-static const char *
-phase_name(const struct snapshot *s, size_t i)
-{
-	return s->phases[i].name;
-}
-
-static const char *
-request_name(const struct snapshot *s, size_t i)
-{
-	return s->requests[i].name;
-}
-
+/* The tables' name columns are as wide as their longest name. */
 static void
 print_phases(FILE *f, const struct snapshot *s)
 {
-	int w = name_width("phase", phase_name, s, s->nphases);
 	char p50[16], p95[16], p99[16];
-	size_t i;
+	size_t i, len = strlen("phase");
+	int w;
+
+	for (i = 0; i < s->nphases; i++)
+		len = LT_MAX(len, strlen(s->phases[i].name));
+	w = (int)len;
 
 	fprintf(f, "\n  %-2s %-*s %-10s %9s %9s %9s %9s %9s %7s %7s\n", "#",
 	    w, "phase", "kind", "requests", "req/s", "p50", "p95", "p99",
@@ -189,9 +170,13 @@ print_phases(FILE *f, const struct snapshot *s)
 static void
 print_requests(FILE *f, const struct snapshot *s)
 {
-	int w = name_width("request", request_name, s, s->nrequests);
 	char p50[16], p95[16], p99[16];
-	size_t i;
+	size_t i, len = strlen("request");
+	int w;
+
+	for (i = 0; i < s->nrequests; i++)
+		len = LT_MAX(len, strlen(s->requests[i].name));
+	w = (int)len;
 
 	fprintf(f, "\n  %-*s %9s %9s %9s %9s %9s %7s %7s\n", w, "request",
 	    "count", "req/s", "p50", "p95", "p99", "err%", "429%");
