@@ -392,8 +392,8 @@ self_cpu(struct alerts *a, const struct snapshot *s, double *out)
 	return 0;
 }
 
-/* An interval over LATE_SOME: the streak goes on, or the alert's
- * worst reading follows it. */
+/* A late interval: the streak grows, and rises once long or bad
+ * enough; once raised, the record's worst reading follows it. */
 static void
 late_over(struct alerts *a, const struct snapshot *s, double v,
     const char *msg)
