@@ -132,7 +132,7 @@ struct snap_point {
 	uint64_t classes[CLS__COUNT];
 	uint64_t late_starts;
 	/* At the end of the interval: closed-model users (-1 when the
-	 * phase is not of the closed model) and requests in flight. */
+	 * phase has none: open model, burst) and requests in flight. */
 	int64_t users;
 	uint64_t in_flight;
 	/* The target at the end of the interval; -1 when not watched. */
@@ -141,17 +141,16 @@ struct snap_point {
 };
 
 /*
- * How much load was going: closed-model users (loops busy or thinking)
- * and requests in flight, now, and at the ends of the whole intervals
- * (their peak, and their mean weighted by the intervals' lengths).
+ * How much load was going: closed-model users (the loops of phases with
+ * users, busy or thinking) and requests in flight, now and so far.
  */
 struct snap_load {
-	int64_t users;			/* -1 outside the closed model */
-	uint64_t in_flight;
-	int64_t users_peak;		/* -1: no closed-model interval yet */
-	double users_avg;
-	uint64_t in_flight_peak;
-	double in_flight_avg;
+	int64_t users;			/* now; -1 in a phase without users */
+	uint64_t in_flight;		/* now */
+	int64_t users_peak;		/* most at once; -1: no closed model */
+	double users_avg;		/* over the closed model's time */
+	uint64_t in_flight_peak;	/* most at a whole interval's end */
+	double in_flight_avg;		/* over the run */
 };
 
 /* An alert (judge/alerts.h raises them), as the readers see it. */

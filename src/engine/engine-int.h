@@ -38,7 +38,7 @@ struct phase_run {
 	struct pace rate_curve;		/* timed and paced phases; owns its
 					 * segments, which plans share */
 	bool ramp;
-	bool closed;			/* its plans are of the closed model */
+	bool closed;			/* its plans' loops are users */
 };
 
 struct engine {
@@ -85,7 +85,6 @@ struct engine {
 	int64_t grid_from;		/* the first bucket of the open interval */
 	struct hdr *grid_latency;	/* scratch for the workers' buckets */
 	struct snap_load load;		/* its peaks and means so far */
-	double users_s, load_s;		/* seconds the means are over */
 	struct snap_point *series;
 	size_t nseries, series_cap;
 	uint64_t snap_seq;

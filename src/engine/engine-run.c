@@ -205,7 +205,6 @@ post_closed_count(struct engine *e, struct worker_plan *p, uint64_t count,
 {
 	unsigned n = LT_MIN(e->nthreads, LT_MAX(conc, 1u)), i;
 
-	e->ph[p->phase].closed = true;
 	if (count < n)
 		n = (unsigned)LT_MAX(count, 1);
 	for (i = 0; i < e->nthreads; i++) {
@@ -260,6 +259,7 @@ post_closed_users(struct engine *e, struct worker_plan *p,
 	unsigned n = LT_MIN(e->nthreads, LT_MAX(max_users, 1u)), i;
 
 	e->ph[p->phase].closed = true;
+	p->user_loops = true;
 	for (i = 0; i < e->nthreads; i++) {
 		e->has_plan[i] = i < n;
 		if (i >= n)

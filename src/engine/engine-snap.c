@@ -281,39 +281,57 @@ fill_header(struct engine *e, struct snapshot *s, int64_t now, bool regular)
 	fill_times(e, s, now);
 }
 
-/* The load now, from the workers' counts, and what it was so far. */
-static void
-fill_load(struct engine *e, struct snapshot *s)
+/* Seconds the closed model ran so far, over its phases. */
+static double
+closed_seconds(const struct engine *e, int64_t now)
 {
-	unsigned i, users, inflight;
-	uint64_t u = 0, n = 0;
-	size_t cur = LT_MIN(e->cur, e->scn->nphases - 1);
+	double secs = 0;
+	size_t i;
 
-	for (i = 0; i < e->nthreads; i++) {
-		worker_load(e->w[i], &users, &inflight);
-		u += users;
-		n += inflight;
+	for (i = 0; i <= e->cur && i < e->scn->nphases; i++) {
+		const struct phase_run *run = &e->ph[i];
+
+		if (!run->closed)
+			continue;
+		if (run->state == PHASE_DONE)
+			secs += run->ended - run->started;
+		else if (run->state == PHASE_RUNNING)
+			secs += (double)(now - run->start_ns) / 1e9;
 	}
-	s->load.users = e->ph[cur].closed ? (int64_t)u : -1;
-	s->load.in_flight = n;
+	return secs;
 }
 
-/* A whole interval's end: the load's peaks and means take it in. */
+/*
+ * The load now, from the workers' counts, and what it was so far: the
+ * most users at once (the workers' loops keep in step, so their peaks
+ * add up), and the users over the closed model's time and requests in
+ * flight over the run's, on average.
+ */
 static void
-load_interval(struct engine *e, const struct snapshot *s, double secs)
+fill_load(struct engine *e, struct snapshot *s, int64_t now)
 {
-	struct snap_load *l = &e->load;
+	struct worker_load wl;
+	uint64_t users = 0, peak = 0, users_us = 0, inflight_us = 0;
+	size_t cur = LT_MIN(e->cur, e->scn->nphases - 1);
+	double closed = closed_seconds(e, now);
+	unsigned i;
 
-	l->in_flight_peak = LT_MAX(l->in_flight_peak, s->load.in_flight);
-	l->in_flight_avg = (l->in_flight_avg * e->load_s +
-	    (double)s->load.in_flight * secs) / (e->load_s + secs);
-	e->load_s += secs;
-	if (s->load.users < 0)
-		return;
-	l->users_peak = LT_MAX(l->users_peak, s->load.users);
-	l->users_avg = (l->users_avg * e->users_s +
-	    (double)s->load.users * secs) / (e->users_s + secs);
-	e->users_s += secs;
+	s->load.in_flight = 0;
+	for (i = 0; i < e->nthreads; i++) {
+		worker_load_take(e->w[i], &wl);
+		users += wl.users;
+		peak += wl.users_peak;
+		users_us += wl.users_us;
+		inflight_us += wl.inflight_us;
+		s->load.in_flight += wl.inflight;
+	}
+	s->load.users = e->ph[cur].closed ? (int64_t)users : -1;
+	if (closed > 0) {
+		e->load.users_peak = LT_MAX(e->load.users_peak, (int64_t)peak);
+		e->load.users_avg = (double)users_us / 1e6 / closed;
+	}
+	if (s->elapsed > 0)
+		e->load.in_flight_avg = (double)inflight_us / 1e6 / s->elapsed;
 }
 
 /* Totals, the interval, the breakdown; secs: the interval's length. */
@@ -401,7 +419,8 @@ append_point(struct engine *e, const struct snapshot *s, int64_t now)
 	if (!pt.partial && pt.seconds > 0) {
 		e->rps_peak = LT_MAX(e->rps_peak, pt.rps);
 		e->whole_intervals++;
-		load_interval(e, s, pt.seconds);
+		e->load.in_flight_peak = LT_MAX(e->load.in_flight_peak,
+		    pt.in_flight);
 	}
 	pt.cpu = pt.rss_mb = -1;
 	if (s->has_target && s->target.have_sample) {
@@ -438,7 +457,7 @@ engine_tick(struct engine *e, int64_t now, bool regular)
 	stats_sub(e->delta, e->cum, e->prev);
 
 	fill_header(e, s, now, regular);
-	fill_load(e, s);
+	fill_load(e, s, now);
 	fill_blocks(e, s, secs);
 	fill_phases(e, s, now);
 	fill_target(e, s);

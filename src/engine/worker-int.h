@@ -71,8 +71,10 @@ struct worker {
 	int64_t next_due;		/* open model: next planned start */
 	unsigned active;		/* closed model: busy + thinking */
 	unsigned inflight;
-	/* The two above as the engine reads them: stored once a loop. */
-	unsigned load_active, load_inflight;
+	/* The two above as the engine reads them, stored once a loop,
+	 * with their integrals and the peak of active. */
+	struct worker_load load;
+	int64_t load_t;			/* when load was last brought up */
 	int64_t *cw;			/* smooth weighted round robin, per use */
 	size_t cw_cap;
 

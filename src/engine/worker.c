@@ -280,6 +280,28 @@ read_mail(struct worker *w, int64_t now)
 		w->run = RUN_IDLE;
 }
 
+#define LOAD_SET(f, v) __atomic_store_n(&w->load.f, (v), __ATOMIC_RELAXED)
+#define LOAD_GET(f) __atomic_load_n(&w->load.f, __ATOMIC_RELAXED)
+
+/* Bring the load the engine reads up to now: what was shown held since
+ * the last turn (the loop waited, mostly), then what is now. */
+static void
+load_turn(struct worker *w, int64_t now)
+{
+	uint64_t us = w->load_t ? (uint64_t)(now - w->load_t) / 1000 : 0;
+	unsigned users = w->plan.user_loops ? w->active : 0;
+
+	LOAD_SET(users_us, LOAD_GET(users_us) + LOAD_GET(users) * us);
+	LOAD_SET(inflight_us, LOAD_GET(inflight_us) + LOAD_GET(inflight) * us);
+	LOAD_SET(users, users);
+	LOAD_SET(inflight, w->inflight);
+	/* The engine takes the peak; one taken meanwhile may come back
+	 * once more, which a peak can bear. */
+	if (users > LOAD_GET(users_peak))
+		LOAD_SET(users_peak, users);
+	w->load_t = now;
+}
+
 static int64_t
 next_wake(const struct worker *w, int64_t now)
 {
@@ -333,10 +355,8 @@ worker_main(void *arg)
 			issue(w, now);
 		curl_multi_perform(w->multi, &running);
 		read_completions(w);
-		check_plan_end(w, util_now_ns());
-		__atomic_store_n(&w->load_active, w->active, __ATOMIC_RELAXED);
-		__atomic_store_n(&w->load_inflight, w->inflight,
-		    __ATOMIC_RELAXED);
+		check_plan_end(w, now = util_now_ns());
+		load_turn(w, now);
 
 		extra[0] = (struct curl_waitfd){ w->evfd, CURL_WAIT_POLLIN, 0 };
 		extra[1] = (struct curl_waitfd){ w->tfd, CURL_WAIT_POLLIN, 0 };
@@ -483,10 +503,14 @@ worker_scale(struct worker *w, double factor)
 }
 
 void
-worker_load(const struct worker *w, unsigned *users, unsigned *inflight)
+worker_load_take(struct worker *w, struct worker_load *out)
 {
-	*users = __atomic_load_n(&w->load_active, __ATOMIC_RELAXED);
-	*inflight = __atomic_load_n(&w->load_inflight, __ATOMIC_RELAXED);
+	out->users = LOAD_GET(users);
+	out->inflight = LOAD_GET(inflight);
+	out->users_us = LOAD_GET(users_us);
+	out->inflight_us = LOAD_GET(inflight_us);
+	out->users_peak = __atomic_exchange_n(&w->load.users_peak,
+	    out->users, __ATOMIC_RELAXED);
 }
 
 uint64_t

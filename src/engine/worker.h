@@ -48,6 +48,7 @@ struct worker_plan {
 	unsigned slots;			/* users, concurrency or pool size */
 	struct pace users;		/* closed ramp: users over time */
 	bool users_ramp;
+	bool user_loops;		/* its loops are the scenario's users */
 	struct pace sched;		/* open model */
 	int64_t think_ns;
 	bool track_order;		/* rate_limit: note start order */
@@ -82,10 +83,21 @@ void	 worker_scale(struct worker *, double factor);
 bool	 worker_grid_read(const struct worker *, int64_t from, int64_t to,
 	     uint64_t *classes, struct hdr *latency);
 
-/* Closed-model loops going (busy or thinking) and requests in flight,
- * as of the worker's last turn of its loop; cheap, from any thread. */
-void	 worker_load(const struct worker *, unsigned *users,
-	     unsigned *inflight);
+/*
+ * The worker's load, as of the last turn of its loop: closed-model users
+ * (the loops, busy or thinking, of a plan of user_loops; not those of a
+ * burst) and requests in flight now, their integrals
+ * over time (user- and request-microseconds), and the most users at once
+ * since the last call, which it takes.  Cheap, and from any one thread.
+ */
+struct worker_load {
+	unsigned users;
+	unsigned inflight;
+	uint64_t users_us;
+	uint64_t inflight_us;
+	unsigned users_peak;
+};
+void	 worker_load_take(struct worker *, struct worker_load *);
 
 /* The id of the last plan this worker finished (drained), 0 if none. */
 uint64_t worker_done_plan(const struct worker *);

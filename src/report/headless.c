@@ -75,7 +75,7 @@ headless_progress(FILE *f, const struct snapshot *s,
 	fflush(f);
 }
 
-/* Users and requests in flight, as the whole intervals ended. */
+/* Users at peak and on average; requests in flight likewise. */
 static void
 print_load(FILE *f, const struct snap_load *l, size_t whole)
 {

@@ -122,10 +122,11 @@ like "$OUT" '^  users      5 peak, 5\.0 average$' \
     "5 users: the summary states peak and average users"
 like "$OUT" '^  in flight  5 peak, 5\.0 average$' \
     "5 users: and the requests in flight"
-is "$(jq_ 'd["totals"]["users"]')" '{"peak": 5, "avg": 5.0}' \
-    "5 users: report.json totals.users"
-is "$(jq_ 'd["totals"]["in_flight"]')" '{"peak": 5, "avg": 5.0}' \
-    "5 users: report.json totals.in_flight"
+is "$(jq_ 'd["totals"]["users"]["peak"]')" 5 "5 users: report.json's peak"
+within 'd["totals"]["users"]["avg"]' 4.9 5.0 "5 users: and its average"
+is "$(jq_ 'd["totals"]["in_flight"]["peak"]')" 5 \
+    "5 users: report.json's peak of requests in flight"
+within 'd["totals"]["in_flight"]["avg"]' 4.8 5.0 "5 users: and their average"
 is "$(jq_ '[(p["users"], p["in_flight"]) for p in d["timeseries"][:-1]]')" \
     '[[5, 5], [5, 5], [5, 5]]' "5 users: in each whole interval of the series"
 ok "5 users: timeseries.csv has users and in_flight" python3 -c '
@@ -153,10 +154,22 @@ phases:
 EOF
 run climb "$T_TMP/climb.yaml"
 is "$RC" 0 "a ramp of users: exit 0"
-within 'd["totals"]["users"]["peak"]' 3 4 \
-    "a ramp of users to 4: a peak of about 4"
-within 'd["totals"]["users"]["avg"]' 1.8 3.2 \
-    "a ramp of users to 4: an average of about 2.5"
+is "$(jq_ 'd["totals"]["users"]["peak"]')" 4 \
+    "a ramp of users to 4: a peak of 4, though it ends on a tick"
+within 'd["totals"]["users"]["avg"]' 1.8 2.3 \
+    "a ramp of users to 4: an average of about 2"
+
+# A burst's concurrency is no users: the phase has none.
+scenario spike <<EOF
+name: spike
+target: {base_url: "$TARGET_URL"}
+requests: [{path: "/delay?ms=300"}]
+phases:
+  - {name: spike, kind: burst, requests: 40, concurrency: 20}
+EOF
+run spike "$T_TMP/spike.yaml"
+is "$RC" 0 "a burst: exit 0"
+is "$(jq_ 'd["totals"]["users"]')" null "a burst: no users"
 
 # The open model has no users; its requests in flight are still there.
 run open -r 50/s -d 2s "$TARGET_URL/delay?ms=50"
