@@ -177,8 +177,8 @@ is "$RC" 0 "50/s: exit 0"
 is "$(jq_ 'd["totals"]["users"]')" null "50/s: no users in report.json"
 is "$(jq_ '[p["users"] for p in d["timeseries"]]')" '[null, null, null]' \
     "50/s: no users in the series"
-within 'd["totals"]["in_flight"]["peak"]' 1 6 \
-    "50/s at 50ms: a few requests in flight at the peak"
+within 'd["totals"]["in_flight"]["peak"]' 1 13 \
+    "50/s at 50ms: a few requests in flight at the peak, within its pool"
 ok "50/s: the summary has no users line" sh -c \
     '! printf "%s\n" "$1" | grep -q "^  users "' sh "$OUT"
 
