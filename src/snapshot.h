@@ -49,7 +49,8 @@ struct snap_counts {
 	uint64_t classes[CLS__COUNT];
 	uint64_t bytes_in;
 	uint64_t bytes_out;
-	uint64_t late_starts;
+	uint64_t scheduled;		/* open model: started on a schedule */
+	uint64_t late_starts;		/* of those, late */
 	uint64_t skipped;
 	uint64_t connects;
 };
@@ -133,6 +134,8 @@ struct snap_phase {
 /* One interval of the run, for graphs and the time series. */
 struct snap_point {
 	double t;			/* end of the interval */
+	double seconds;			/* its length */
+	bool partial;			/* cut short by the end of the run */
 	size_t phase;
 	double rps;
 	double p50, p95, p99, max;
@@ -141,9 +144,26 @@ struct snap_point {
 	uint64_t rate_limited;
 	uint64_t classes[CLS__COUNT];
 	uint64_t late_starts;
+	/* At the end of the interval: closed-model users (-1 when the
+	 * phase has none: open model, burst) and requests in flight. */
+	int64_t users;
+	uint64_t in_flight;
 	/* The target at the end of the interval; -1 when not watched. */
 	double cpu;			/* 100 = one core */
 	double rss_mb;
+};
+
+/*
+ * How much load was going: closed-model users (the loops of phases with
+ * users, busy or thinking) and requests in flight, now and so far.
+ */
+struct snap_load {
+	int64_t users;			/* now; -1 in a phase without users */
+	uint64_t in_flight;		/* now */
+	int64_t users_peak;		/* most at once; -1: no closed model */
+	double users_avg;		/* over the closed model's time */
+	uint64_t in_flight_peak;	/* most at a whole interval's end */
+	double in_flight_avg;		/* over the run */
 };
 
 /* An alert (judge/alerts.h raises them), as the readers see it. */
@@ -175,13 +195,19 @@ struct alert {
 	enum alert_level level;
 	double t_start;			/* seconds since the run started */
 	double t_end;			/* -1 while active */
-	char msg[160];			/* one line, with the numbers */
+	char msg[160];			/* one line, with the numbers; those
+					 * of the worst reading, if rated */
+	bool rated;			/* a level rule's: the two below hold */
+	double worst;			/* its worst reading, in the unit of
+					 * alerts_kind_unit() */
+	double worst_t;			/* when that was read */
 };
 
 struct snapshot {
 	unsigned refs;
 	uint64_t seq;
 	bool interval_end;		/* closes an interval (not a boundary) */
+	bool interval_partial;		/* the last one, cut short by the end */
 	int64_t wall_start_us;		/* when the run started */
 	int64_t mono_start_us;		/* the same, CLOCK_MONOTONIC */
 	int64_t wall_us;		/* when this was taken */
@@ -199,7 +225,9 @@ struct snapshot {
 
 	struct snap_block total;
 	struct snap_block interval;
-	double rps_peak;
+	double rps_peak;		/* of the whole intervals */
+	size_t whole_intervals;		/* closed so far; none: no peak */
+	struct snap_load load;
 	struct snap_lat timing[TIM__COUNT];
 	struct snap_status *status;	/* by count, largest first */
 	size_t nstatus;

@@ -93,6 +93,19 @@ draw_latency(struct ui *ui, const struct snapshot *s, const struct ui_rect *r)
 	}
 }
 
+/* The rate of the last whole interval: a boundary's or the run's last,
+ * partial one holds too few requests to say it. */
+static double
+last_whole_rps(const struct snapshot *s)
+{
+	size_t i;
+
+	for (i = s->nseries; i-- > 0; )
+		if (!s->series[i].partial)
+			return s->series[i].rps;
+	return s->interval_end ? s->interval.rps : 0;
+}
+
 static void
 draw_throughput(struct ui *ui, const struct snapshot *s,
     const struct ui_rect *r)
@@ -102,12 +115,12 @@ draw_throughput(struct ui *ui, const struct snapshot *s,
 	struct ui_rect gr = { r->y + 3, r->x, r->h - 4, r->w };
 	double *t, *v, *cols, now = s->elapsed, max = 0;
 	char a[16], b[16];
-	size_t i, w = (size_t)LT_MAX(r->w, 1);
+	size_t i, nt = 0, w = (size_t)LT_MAX(r->w, 1);
 	int x;
 
 	ui_title(ui, r, 0, "Throughput", NULL);
 	x = ui_text(ui, r, 1, 0, UC_LABEL, "now ");
-	x += ui_text(ui, r, 1, x, UC_NORMAL, "%.1f/s", s->interval.rps);
+	x += ui_text(ui, r, 1, x, UC_NORMAL, "%.1f/s", last_whole_rps(s));
 	x += ui_text(ui, r, 1, x, UC_LABEL, "  avg ");
 	x += ui_text(ui, r, 1, x, UC_NORMAL, "%.1f/s", s->total.rps);
 	x += ui_text(ui, r, 1, x, UC_LABEL, "  peak ");
@@ -131,13 +144,15 @@ draw_throughput(struct ui *ui, const struct snapshot *s,
 	v = xcalloc(s->nseries + 1, sizeof *v);
 	cols = xcalloc(w, sizeof *cols);
 	for (i = 0; i < s->nseries; i++) {
-		t[i] = s->series[i].t;
-		v[i] = s->series[i].rps;
-		if (t[i] >= now - THROUGHPUT_WINDOW)
-			max = LT_MAX(max, v[i]);
+		if (s->series[i].partial)
+			continue;
+		t[nt] = s->series[i].t;
+		v[nt] = s->series[i].rps;
+		if (t[nt] >= now - THROUGHPUT_WINDOW)
+			max = LT_MAX(max, v[nt]);
+		nt++;
 	}
-	widget_graph_resample(t, v, s->nseries, now - THROUGHPUT_WINDOW, now, cols,
-	    w);
+	widget_graph_resample(t, v, nt, now - THROUGHPUT_WINDOW, now, cols, w);
 	gm.v = cols;
 	gm.n = w;
 	gm.max = max;

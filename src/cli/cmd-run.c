@@ -189,8 +189,8 @@ verdict(const struct snapshot *s)
 }
 
 /*
- * Headless: a progress line per interval until the run ends; a signal
- * stops the run.
+ * Headless: a progress line per interval (the last, partial one too) until
+ * the run ends; a signal stops the run.
  */
 static void
 run_loop_headless(const struct control *ctl, const struct cmd_opts *o,
@@ -199,16 +199,15 @@ run_loop_headless(const struct control *ctl, const struct cmd_opts *o,
 	struct snapshot *s;
 	struct timespec ts;
 	uint64_t shown = 0;
-	size_t alerts_shown = 0;
+	struct headless_seen seen = { 0 };
 	int sig;
 
 	for (;;) {
 		bool done = control_wait(ctl, 0);
 
 		if ((s = control_snapshot(ctl)) != NULL) {
-			if (s->seq != shown && s->interval_end && !done &&
-			    !o->quiet)
-				headless_progress(stderr, s, &alerts_shown);
+			if (s->seq != shown && !o->quiet)
+				headless_progress(stderr, s, &seen);
 			shown = s->seq;
 			snapshot_release(s);
 		}

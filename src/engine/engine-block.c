@@ -49,6 +49,7 @@ engine_block_fill(struct snap_block *b, const struct stats *s, double seconds)
 	n->errors = stats_classes_errors(s->classes);
 	n->bytes_in = s->bytes_in;
 	n->bytes_out = s->bytes_out;
+	n->scheduled = s->scheduled;
 	n->late_starts = s->late_starts;
 	n->skipped = s->skipped;
 	n->connects = s->connects;

@@ -24,6 +24,7 @@ struct phase_run {
 	int64_t start_ns;
 	int64_t paused_ns;		/* time spent paused in this phase */
 	int64_t duration_ns;		/* timed phases; 0 otherwise */
+	int64_t hold_ns;		/* the least it lasts, pauses apart */
 	uint64_t count;			/* counted phases; 0 otherwise */
 	struct stats *base;		/* cumulative stats at the phase start */
 	struct snap_block block;	/* final, once done */
@@ -38,6 +39,7 @@ struct phase_run {
 					 * segments, which plans share */
 	bool ramp;
 	bool cut_short;			/* a stop or next ended it early */
+	bool closed;			/* its plans' loops are users */
 };
 
 struct engine {
@@ -80,6 +82,10 @@ struct engine {
 	struct stats *cum, *prev, *delta;	/* delta: scratch */
 	int64_t prev_ns;
 	double rps_peak;
+	size_t whole_intervals;
+	int64_t grid_from;		/* the first bucket of the open interval */
+	struct hdr *grid_latency;	/* scratch for the workers' buckets */
+	struct snap_load load;		/* its peaks and means so far */
 	struct snap_point *series;
 	size_t nseries, series_cap;
 	uint64_t snap_seq;

@@ -103,6 +103,22 @@ wait_until_tick_or_signal(struct engine *e, int64_t deadline)
 }
 
 /*
+ * When the current phase may end, at the earliest: a phase with a length
+ * of its own lasts it, though its plan has drained; a pause holds it.
+ */
+static int64_t
+hold_until(const struct engine *e)
+{
+	const struct phase_run *run = &e->ph[e->cur];
+
+	if (run->hold_ns <= 0)
+		return 0;
+	if (e->applied_paused)
+		return INT64_MAX;
+	return run->start_ns + run->paused_ns + run->hold_ns;
+}
+
+/*
  * Wait for the current plan to drain, publishing snapshots and passing on
  * controls.  Returns false if it ended early (next phase or stop).
  */
@@ -110,7 +126,7 @@ static bool
 wait_plan(struct engine *e)
 {
 	bool stopping = e->stop, ended = false;
-	int64_t give_up = INT64_MAX, now;
+	int64_t give_up = INT64_MAX, now, hold;
 	unsigned i;
 
 	pthread_mutex_lock(&e->lock);
@@ -127,16 +143,18 @@ wait_plan(struct engine *e)
 						worker_pause(e->w[i], false);
 			}
 		}
-		if (plan_done(e))
-			break;
 		now = util_now_ns();
+		hold = ended ? 0 : hold_until(e);
+		if (plan_done(e) && now >= hold)
+			break;
 		if (now >= give_up)
 			break;
 		if (now >= e->next_tick || e->refresh) {
 			tick_unlocked(e, now);
 			continue;
 		}
-		wait_until_tick_or_signal(e, give_up);
+		wait_until_tick_or_signal(e, plan_done(e) ?
+		    LT_MIN(hold, give_up) : give_up);
 	}
 	pthread_mutex_unlock(&e->lock);
 	return !ended;
@@ -242,6 +260,8 @@ post_closed_users(struct engine *e, struct worker_plan *p,
 {
 	unsigned n = LT_MIN(e->nthreads, LT_MAX(max_users, 1u)), i;
 
+	e->ph[p->phase].closed = true;
+	p->user_loops = true;
 	for (i = 0; i < e->nthreads; i++) {
 		e->has_plan[i] = i < n;
 		if (i >= n)
@@ -377,6 +397,11 @@ run_rate_limit(struct engine *e, size_t i)
 		pace_init(curve, e->ph[i].start_ns, 1.0, 0);
 		pace_add(curve, (int64_t)((double)ph->requests / ph->rate *
 		    2e9) + 10000000000LL, ph->rate, ph->rate);
+		p.end_ns = pace_end(curve);
+		/* n requests at a rate take n / rate, the last one's share of
+		 * the schedule included. */
+		e->ph[i].hold_ns = (int64_t)((double)ph->requests / ph->rate *
+		    1e9);
 		post_open(e, &p, curve, LT_MAX(ph->concurrency, 1u),
 		    ph->requests);
 	} else
@@ -410,6 +435,11 @@ run_phase(struct engine *e, size_t i)
 	run->start_ns = now;
 	run->started = elapsed_s(e, now);
 	engine_tick(e, now, false);	/* the phase's base */
+	/* The schedule starts once that snapshot is out: it takes a while,
+	 * and the phase's first starts would be late by as much. */
+	now = util_now_ns();
+	run->start_ns = now;
+	run->started = elapsed_s(e, now);
 
 	switch (ph->kind) {
 	case SCN_BURST: {
@@ -443,6 +473,7 @@ void *
 engine_main(void *arg)
 {
 	struct engine *e = arg;
+	int64_t now;
 	size_t i;
 
 	e->has_plan = xcalloc(e->nthreads, sizeof *e->has_plan);
@@ -469,6 +500,9 @@ engine_main(void *arg)
 		e->reason = END_COMPLETED;
 	pthread_mutex_unlock(&e->lock);
 	e->cur = e->scn->nphases;
+	/* An interval due meanwhile first, so that the last is partial. */
+	if ((now = util_now_ns()) >= e->next_tick)
+		engine_tick(e, now, true);
 	engine_tick(e, util_now_ns(), true);	/* the last, partial interval */
 
 	pthread_mutex_lock(&e->lock);

@@ -30,6 +30,7 @@ series_append(struct engine *e, const struct snap_point *pt)
 			m.late_starts = a->late_starts + b->late_starts;
 			for (c = 0; c < CLS__COUNT; c++)
 				m.classes[c] = a->classes[c] + b->classes[c];
+			m.seconds = a->seconds + b->seconds;
 			m.rps = span > 0 ? (double)m.requests / span : 0;
 			m.p50 = LT_MAX(a->p50, b->p50);
 			m.p95 = LT_MAX(a->p95, b->p95);
@@ -261,6 +262,9 @@ fill_header(struct engine *e, struct snapshot *s, int64_t now, bool regular)
 {
 	s->seq = ++e->snap_seq;
 	s->interval_end = regular;
+	/* Regular ticks come at or after their time; the one before it is
+	 * the run's last, closing what was left of an interval. */
+	s->interval_partial = regular && now < e->next_tick;
 	s->wall_start_us = e->wall0_us;
 	s->mono_start_us = e->t0_ns / 1000;
 	s->wall_us = util_wall_us();
@@ -278,18 +282,67 @@ fill_header(struct engine *e, struct snapshot *s, int64_t now, bool regular)
 	fill_times(e, s, now);
 }
 
+/* Seconds the closed model ran so far, over its phases. */
+static double
+closed_seconds(const struct engine *e, int64_t now)
+{
+	double secs = 0;
+	size_t i;
+
+	for (i = 0; i <= e->cur && i < e->scn->nphases; i++) {
+		const struct phase_run *run = &e->ph[i];
+
+		if (!run->closed)
+			continue;
+		if (run->state == PHASE_DONE)
+			secs += run->ended - run->started;
+		else if (run->state == PHASE_RUNNING)
+			secs += (double)(now - run->start_ns) / 1e9;
+	}
+	return secs;
+}
+
+/*
+ * The load now, from the workers' counts, and what it was so far: the
+ * most users at once (the workers' loops keep in step, so their peaks
+ * add up), and the users over the closed model's time and requests in
+ * flight over the run's, on average.
+ */
+static void
+fill_load(struct engine *e, struct snapshot *s, int64_t now)
+{
+	struct worker_load wl;
+	uint64_t users = 0, peak = 0, users_us = 0, inflight_us = 0;
+	size_t cur = LT_MIN(e->cur, e->scn->nphases - 1);
+	double closed = closed_seconds(e, now);
+	unsigned i;
+
+	s->load.in_flight = 0;
+	for (i = 0; i < e->nthreads; i++) {
+		worker_load_take(e->w[i], &wl);
+		users += wl.users;
+		peak += wl.users_peak;
+		users_us += wl.users_us;
+		inflight_us += wl.inflight_us;
+		s->load.in_flight += wl.inflight;
+	}
+	s->load.users = e->ph[cur].closed ? (int64_t)users : -1;
+	if (closed > 0) {
+		e->load.users_peak = LT_MAX(e->load.users_peak, (int64_t)peak);
+		e->load.users_avg = (double)users_us / 1e6 / closed;
+	}
+	if (s->elapsed > 0)
+		e->load.in_flight_avg = (double)inflight_us / 1e6 / s->elapsed;
+}
+
 /* Totals, the interval, the breakdown; secs: the interval's length. */
 static void
-fill_blocks(struct engine *e, struct snapshot *s, double secs, bool regular)
+fill_blocks(struct engine *e, struct snapshot *s, double secs)
 {
 	size_t i;
 
 	engine_block_fill(&s->total, e->cum, s->elapsed);
 	engine_block_fill(&s->interval, e->delta, secs);
-	/* A partial interval (a phase boundary) would make a noisy peak. */
-	if (regular)
-		e->rps_peak = LT_MAX(e->rps_peak, s->interval.rps);
-	s->rps_peak = e->rps_peak;
 	for (i = 0; i < TIM__COUNT; i++)
 		engine_lat_fill(&s->timing[i], e->cum->timing[i]);
 	engine_status_fill(s, e->cum);
@@ -307,25 +360,69 @@ fill_blocks(struct engine *e, struct snapshot *s, double secs, bool regular)
 	}
 }
 
+/*
+ * The interval's counts, latency and length by the grid: the transfers
+ * that ended in it, each by its own end time, so that a tick that comes
+ * late moves none into the wrong interval.  The workers keep a few
+ * intervals; an engine later than that takes what it read instead.
+ */
+static void
+point_counts(struct engine *e, struct snap_point *pt,
+    const struct snapshot *s, int64_t now)
+{
+	int64_t step = e->opts.interval_us * 1000, from = e->grid_from, to;
+	const struct snap_lat *l = &s->interval.latency;
+	struct snap_lat grid;
+	unsigned i;
+	bool held = true;
+
+	to = pt->partial ? from + 1 : (now - e->t0_ns) / step;
+	hdr_reset(e->grid_latency);
+	for (i = 0; i < e->nthreads && held; i++)
+		held = worker_grid_read(e->w[i], from, to, pt->classes,
+		    e->grid_latency);
+	if (held) {
+		engine_lat_fill(&grid, e->grid_latency);
+		l = &grid;
+	} else
+		memcpy(pt->classes, s->interval.n.classes, sizeof pt->classes);
+	pt->p50 = l->p50;
+	pt->p95 = l->p95;
+	pt->p99 = l->p99;
+	pt->max = l->max;
+	pt->seconds = pt->partial ?
+	    (double)(now - e->t0_ns - from * step) / 1e9 :
+	    (double)((to - from) * step) / 1e9;
+	pt->requests = stats_classes_completed(pt->classes);
+	pt->errors = stats_classes_errors(pt->classes);
+	pt->rate_limited = pt->classes[CLS_RATE_LIMITED];
+	pt->rps = pt->seconds > 0 ? (double)pt->requests / pt->seconds : 0;
+	if (!pt->partial)
+		e->grid_from = to;
+}
+
 /* The interval just closed, as a point of the series. */
 static void
-append_point(struct engine *e, const struct snapshot *s)
+append_point(struct engine *e, const struct snapshot *s, int64_t now)
 {
 	struct snap_point pt;
 
 	memset(&pt, 0, sizeof pt);
 	pt.t = s->elapsed;
+	pt.partial = s->interval_partial;
 	pt.phase = LT_MIN(e->cur, e->scn->nphases - 1);
-	pt.rps = s->interval.rps;
-	pt.p50 = s->interval.latency.p50;
-	pt.p95 = s->interval.latency.p95;
-	pt.p99 = s->interval.latency.p99;
-	pt.max = s->interval.latency.max;
-	pt.requests = s->interval.n.completed;
-	pt.errors = s->interval.n.errors;
-	pt.rate_limited = s->interval.n.classes[CLS_RATE_LIMITED];
+	point_counts(e, &pt, s, now);
 	pt.late_starts = s->interval.n.late_starts;
-	memcpy(pt.classes, s->interval.n.classes, sizeof pt.classes);
+	pt.users = s->load.users;
+	pt.in_flight = s->load.in_flight;
+	/* The run's last, partial interval holds too few requests for a
+	 * rate: the peak is of whole ones. */
+	if (!pt.partial && pt.seconds > 0) {
+		e->rps_peak = LT_MAX(e->rps_peak, pt.rps);
+		e->whole_intervals++;
+		e->load.in_flight_peak = LT_MAX(e->load.in_flight_peak,
+		    pt.in_flight);
+	}
 	pt.cpu = pt.rss_mb = -1;
 	if (s->has_target && s->target.have_sample) {
 		pt.cpu = s->target.last.cpu;
@@ -361,7 +458,8 @@ engine_tick(struct engine *e, int64_t now, bool regular)
 	stats_sub(e->delta, e->cum, e->prev);
 
 	fill_header(e, s, now, regular);
-	fill_blocks(e, s, secs, regular);
+	fill_load(e, s, now);
+	fill_blocks(e, s, secs);
 	fill_phases(e, s, now);
 	fill_target(e, s);
 	alerts_update(e->alerts, &e->scn->alerts, s);
@@ -369,7 +467,13 @@ engine_tick(struct engine *e, int64_t now, bool regular)
 	hdr_copy(s->histogram, e->cum->latency);
 
 	if (regular)
-		append_point(e, s);
+		append_point(e, s, now);
+	s->rps_peak = e->rps_peak;
+	s->whole_intervals = e->whole_intervals;
+	s->load.users_peak = e->load.users_peak;
+	s->load.users_avg = e->load.users_avg;
+	s->load.in_flight_peak = e->load.in_flight_peak;
+	s->load.in_flight_avg = e->load.in_flight_avg;
 	s->nseries = e->nseries;
 	s->series = xcalloc(e->nseries, sizeof *s->series);
 	if (e->nseries > 0)

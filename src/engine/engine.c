@@ -77,6 +77,7 @@ engine_new(const struct scenario *scn, const struct engine_opts *opts,
 	e->nthreads = opts->threads ? opts->threads :
 	    (unsigned)LT_MIN(LT_MAX(ncpu, 1), ENGINE_MAX_THREADS);
 	e->factor = e->applied_factor = 1.0;
+	e->load.users_peak = -1;
 	pthread_mutex_init(&e->lock, NULL);
 	util_cond_init(&e->cond);
 	pthread_mutex_init(&e->snap_lock, NULL);
@@ -105,6 +106,7 @@ engine_new(const struct scenario *scn, const struct engine_opts *opts,
 		.http_version = scn->defaults.http_version,
 		.insecure_tls = scn->defaults.insecure_tls,
 		.lock = &e->lock, .cond = &e->cond,
+		.grid_step_ns = e->opts.interval_us * 1000,
 	};
 	e->ph = xcalloc(scn->nphases, sizeof *e->ph);
 	for (i = 0; i < scn->nphases; i++) {
@@ -114,6 +116,8 @@ engine_new(const struct scenario *scn, const struct engine_opts *opts,
 	e->cum = stats_new(e->npreq);
 	e->prev = stats_new(e->npreq);
 	e->delta = stats_new(e->npreq);
+	e->grid_latency = hdr_new(LT_HDR_LOWEST, LT_HDR_HIGHEST,
+	    LT_HDR_DETAIL_SIGFIGS);
 
 	e->w = xcalloc(e->nthreads, sizeof *e->w);
 	for (i = 0; i < e->nthreads; i++) {
@@ -135,6 +139,8 @@ engine_start(struct engine *e, char **cause)
 		if (worker_start(e->w[i], cause) != 0)
 			return -1;
 	e->t0_ns = util_now_ns();
+	/* Before any plan: the workers read it once they have one. */
+	e->env.grid_origin_ns = e->t0_ns;
 	e->wall0_us = util_wall_us();
 	e->prev_ns = e->t0_ns;
 	e->next_tick = e->t0_ns + e->opts.interval_us * 1000;
@@ -183,6 +189,7 @@ engine_free(struct engine *e)
 	stats_free(e->cum);
 	stats_free(e->prev);
 	stats_free(e->delta);
+	hdr_free(e->grid_latency);
 	free(e->series);
 	alerts_free(e->alerts);
 	snapshot_release(e->snap);

@@ -63,8 +63,8 @@ stats_free(struct stats *s)
 
 /* The plain counters, in order, so that add/sub can walk them. */
 #define STATS_SCALARS(s) \
-	X(s, started) X(s, bytes_in) X(s, bytes_out) X(s, late_starts) \
-	X(s, skipped) X(s, connects)
+	X(s, started) X(s, bytes_in) X(s, bytes_out) X(s, scheduled) \
+	X(s, late_starts) X(s, skipped) X(s, connects)
 
 void
 stats_reset(struct stats *s)

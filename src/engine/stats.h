@@ -37,6 +37,7 @@ struct stats {
 	uint64_t curl_errors[LT_CURLE_MAX];	/* why transfers failed */
 	uint64_t bytes_in;		/* response body bytes */
 	uint64_t bytes_out;		/* request body bytes */
+	uint64_t scheduled;		/* open model: started on a schedule */
 	uint64_t late_starts;		/* open model: started late */
 	uint64_t skipped;		/* open model: planned, never sent */
 	uint64_t connects;		/* new connections opened */

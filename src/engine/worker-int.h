@@ -27,6 +27,15 @@ struct slot {
 	struct slot *next;		/* idle list or think queue */
 };
 
+/* The transfers that ended in one bucket of the grid: by class, and
+ * their latency.  Written by the worker, read by the engine; bucket is
+ * -1 while the slot is being reset. */
+struct grid_slot {
+	int64_t bucket;
+	uint64_t classes[CLS__COUNT];
+	struct hdr *latency;
+};
+
 /* Controls posted by other threads, read by the worker on wake-up. */
 struct mailbox {
 	pthread_mutex_t lock;
@@ -62,6 +71,10 @@ struct worker {
 	int64_t next_due;		/* open model: next planned start */
 	unsigned active;		/* closed model: busy + thinking */
 	unsigned inflight;
+	/* The two above as the engine reads them, stored once a loop,
+	 * with their integrals and the peak of active. */
+	struct worker_load load;
+	int64_t load_t;			/* when load was last brought up */
 	int64_t *cw;			/* smooth weighted round robin, per use */
 	size_t cw_cap;
 
@@ -74,6 +87,10 @@ struct worker {
 	struct stats *stats;
 	struct stats_phase phase;
 	uint64_t done_plan;
+
+	int64_t grid_bucket;		/* of the last transfer that ended */
+	int64_t grid_next_ns;		/* when that bucket ends */
+	struct grid_slot grid[WORKER_GRID_KEEP];
 };
 
 void	 worker_grow_slots(struct worker *, unsigned n);
@@ -85,5 +102,7 @@ void	 worker_start_request(struct worker *, struct slot *, int64_t planned,
 	     int64_t now);
 /* Count a finished transfer in the worker's statistics. */
 void	 worker_record(struct worker *, struct slot *, CURLcode, int64_t end);
+void	 worker_grid_init(struct worker *);
+void	 worker_grid_free(struct worker *);
 
 #endif

@@ -155,6 +155,8 @@ worker_start_request(struct worker *w, struct slot *s, int64_t planned, int64_t 
 	if (w->plan.track_order)
 		s->order = __atomic_fetch_add(env->order, 1, __ATOMIC_RELAXED);
 	s->state = SLOT_BUSY;
+	if (w->plan.mode == PLAN_OPEN)
+		STATS_INC(&w->stats->scheduled, 1);
 	if (now - planned > LATE_NS)
 		STATS_INC(&w->stats->late_starts, 1);
 	STATS_INC(&w->stats->started, 1);
@@ -163,6 +165,82 @@ worker_start_request(struct worker *w, struct slot *s, int64_t planned, int64_t 
 	w->started++;
 	w->inflight++;
 	curl_multi_add_handle(w->multi, s->easy);
+}
+
+void
+worker_grid_init(struct worker *w)
+{
+	size_t i;
+
+	for (i = 0; i < WORKER_GRID_KEEP; i++) {
+		w->grid[i].bucket = -2;
+		w->grid[i].latency = hdr_new(LT_HDR_LOWEST, LT_HDR_HIGHEST,
+		    LT_HDR_DETAIL_SIGFIGS);
+	}
+}
+
+void
+worker_grid_free(struct worker *w)
+{
+	size_t i;
+
+	for (i = 0; i < WORKER_GRID_KEEP; i++)
+		hdr_free(w->grid[i].latency);
+}
+
+/* Count a transfer that ended at end in its bucket of the grid.  A
+ * worker's transfers end in time order, so a bucket, once left, is
+ * done with. */
+static void
+grid_count(struct worker *w, int64_t end, enum lt_class cls, int64_t lat)
+{
+	const struct worker_env *env = w->env;
+	struct grid_slot *g;
+	int64_t k;
+	size_t c;
+
+	if (end >= w->grid_next_ns) {
+		k = LT_MAX(end - env->grid_origin_ns, 0) / env->grid_step_ns;
+		g = &w->grid[k % WORKER_GRID_KEEP];
+		__atomic_store_n(&g->bucket, -1, __ATOMIC_RELEASE);
+		for (c = 0; c < CLS__COUNT; c++)
+			__atomic_store_n(&g->classes[c], 0, __ATOMIC_RELAXED);
+		hdr_reset(g->latency);
+		__atomic_store_n(&g->bucket, k, __ATOMIC_RELEASE);
+		w->grid_bucket = k;
+		w->grid_next_ns = env->grid_origin_ns + (k + 1) *
+		    env->grid_step_ns;
+	}
+	g = &w->grid[w->grid_bucket % WORKER_GRID_KEEP];
+	STATS_INC(&g->classes[cls], 1);
+	hdr_record(g->latency, lat);
+}
+
+bool
+worker_grid_read(const struct worker *w, int64_t from, int64_t to,
+    uint64_t *classes, struct hdr *latency)
+{
+	int64_t k, tag;
+	size_t c;
+
+	if (to - from > WORKER_GRID_KEEP - 1)
+		return false;
+	for (k = from; k < to; k++) {
+		const struct grid_slot *g = &w->grid[k % WORKER_GRID_KEEP];
+
+		tag = __atomic_load_n(&g->bucket, __ATOMIC_ACQUIRE);
+		if (tag == -1)
+			return false;
+		if (tag != k)
+			continue;	/* nothing ended in that bucket */
+		for (c = 0; c < CLS__COUNT; c++)
+			classes[c] += STATS_GET(&g->classes[c]);
+		hdr_add(latency, g->latency);
+		__atomic_thread_fence(__ATOMIC_ACQUIRE);
+		if (__atomic_load_n(&g->bucket, __ATOMIC_RELAXED) != k)
+			return false;	/* reused meanwhile */
+	}
+	return true;
 }
 
 static int64_t
@@ -198,6 +276,7 @@ worker_record(struct worker *w, struct slot *s, CURLcode res, int64_t end)
 	service = (end - s->started_ns) / 1000;
 	hdr_record(st->latency, lat);
 	hdr_record(rq->latency, lat);
+	grid_count(w, end, cls, lat);
 	hdr_record(st->service, service);
 	hdr_record(rq->service, service);
 

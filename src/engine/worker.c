@@ -201,9 +201,10 @@ static void
 check_plan_end(struct worker *w, int64_t now)
 {
 	if (w->run == RUN_ACTIVE) {
-		/* A pause holds the clock, not the count. */
-		bool out_of_time = !w->paused && (now >= w->plan.end_ns ||
-		    (w->plan.mode == PLAN_OPEN && w->next_due == INT64_MAX));
+		/* A pause holds the clock, not the count.  A schedule that
+		 * has no start left still runs to its end: a phase lasts its
+		 * duration, however its last start falls. */
+		bool out_of_time = !w->paused && now >= w->plan.end_ns;
 		bool out_of_count = w->plan.count > 0 &&
 		    w->started >= w->plan.count;
 
@@ -279,6 +280,28 @@ read_mail(struct worker *w, int64_t now)
 		w->run = RUN_IDLE;
 }
 
+#define LOAD_SET(f, v) __atomic_store_n(&w->load.f, (v), __ATOMIC_RELAXED)
+#define LOAD_GET(f) __atomic_load_n(&w->load.f, __ATOMIC_RELAXED)
+
+/* Bring the load the engine reads up to now: what was shown held since
+ * the last turn (the loop waited, mostly), then what is now. */
+static void
+load_turn(struct worker *w, int64_t now)
+{
+	uint64_t us = w->load_t ? (uint64_t)(now - w->load_t) / 1000 : 0;
+	unsigned users = w->plan.user_loops ? w->active : 0;
+
+	LOAD_SET(users_us, LOAD_GET(users_us) + LOAD_GET(users) * us);
+	LOAD_SET(inflight_us, LOAD_GET(inflight_us) + LOAD_GET(inflight) * us);
+	LOAD_SET(users, users);
+	LOAD_SET(inflight, w->inflight);
+	/* The engine takes the peak; one taken meanwhile may come back
+	 * once more, which a peak can bear. */
+	if (users > LOAD_GET(users_peak))
+		LOAD_SET(users_peak, users);
+	w->load_t = now;
+}
+
 static int64_t
 next_wake(const struct worker *w, int64_t now)
 {
@@ -332,7 +355,8 @@ worker_main(void *arg)
 			issue(w, now);
 		curl_multi_perform(w->multi, &running);
 		read_completions(w);
-		check_plan_end(w, util_now_ns());
+		check_plan_end(w, now = util_now_ns());
+		load_turn(w, now);
 
 		extra[0] = (struct curl_waitfd){ w->evfd, CURL_WAIT_POLLIN, 0 };
 		extra[1] = (struct curl_waitfd){ w->tfd, CURL_WAIT_POLLIN, 0 };
@@ -368,6 +392,7 @@ worker_new(const struct worker_env *env, unsigned index, char **cause)
 	w->mail.factor = 1.0;
 	w->stats = stats_new(env->npreq);
 	stats_phase_reset(&w->phase);
+	worker_grid_init(w);
 	w->tfd = w->evfd = -1;
 	w->tfd = timerfd_create(CLOCK_MONOTONIC, TFD_NONBLOCK | TFD_CLOEXEC);
 	w->evfd = eventfd(0, EFD_NONBLOCK | EFD_CLOEXEC);
@@ -434,6 +459,7 @@ worker_free(struct worker *w)
 	if (w->evfd >= 0)
 		close(w->evfd);
 	stats_free(w->stats);
+	worker_grid_free(w);
 	pthread_mutex_destroy(&w->mail.lock);
 	free(w);
 }
@@ -474,6 +500,17 @@ worker_scale(struct worker *w, double factor)
 	w->mail.factor = factor;
 	pthread_mutex_unlock(&w->mail.lock);
 	wake(w);
+}
+
+void
+worker_load_take(struct worker *w, struct worker_load *out)
+{
+	out->users = LOAD_GET(users);
+	out->inflight = LOAD_GET(inflight);
+	out->users_us = LOAD_GET(users_us);
+	out->inflight_us = LOAD_GET(inflight_us);
+	out->users_peak = __atomic_exchange_n(&w->load.users_peak,
+	    out->users, __ATOMIC_RELAXED);
 }
 
 uint64_t

@@ -29,6 +29,9 @@ struct worker_env {
 	bool insecure_tls;
 	pthread_mutex_t *lock;		/* signalled on cond when a plan ends */
 	pthread_cond_t *cond;
+	/* The intervals' grid: bucket k is [origin + k step, + step). */
+	int64_t grid_origin_ns;
+	int64_t grid_step_ns;
 };
 
 enum plan_mode {
@@ -45,6 +48,7 @@ struct worker_plan {
 	unsigned slots;			/* users, concurrency or pool size */
 	struct pace users;		/* closed ramp: users over time */
 	bool users_ramp;
+	bool user_loops;		/* its loops are the scenario's users */
 	struct pace sched;		/* open model */
 	int64_t think_ns;
 	bool track_order;		/* rate_limit: note start order */
@@ -66,6 +70,34 @@ void	 worker_post(struct worker *, const struct worker_plan *);
 void	 worker_end_plan(struct worker *);	/* stop starting; drain */
 void	 worker_pause(struct worker *, bool paused);
 void	 worker_scale(struct worker *, double factor);
+
+/*
+ * Add to classes, and to latency (LT_HDR_DETAIL_SIGFIGS), the transfers
+ * that finished, by their own end time, in the grid's buckets from to
+ * to - 1: an interval's figures, however late the engine reads them.
+ * False when the worker no longer holds them all (the oldest is more
+ * than WORKER_GRID_KEEP - 1 buckets back); what was added is then
+ * partial.
+ */
+#define WORKER_GRID_KEEP 3
+bool	 worker_grid_read(const struct worker *, int64_t from, int64_t to,
+	     uint64_t *classes, struct hdr *latency);
+
+/*
+ * The worker's load, as of the last turn of its loop: closed-model users
+ * (the loops, busy or thinking, of a plan of user_loops; not those of a
+ * burst) and requests in flight now, their integrals
+ * over time (user- and request-microseconds), and the most users at once
+ * since the last call, which it takes.  Cheap, and from any one thread.
+ */
+struct worker_load {
+	unsigned users;
+	unsigned inflight;
+	uint64_t users_us;
+	uint64_t inflight_us;
+	unsigned users_peak;
+};
+void	 worker_load_take(struct worker *, struct worker_load *);
 
 /* The id of the last plan this worker finished (drained), 0 if none. */
 uint64_t worker_done_plan(const struct worker *);

@@ -18,16 +18,28 @@
 /* loadtop's own CPU is measured over at least this many seconds. */
 #define SELF_CPU_SPAN 0.2
 
+/* Late starts: an interval with more than one late start and over
+ * LATE_SOME percent of its scheduled starts late counts against the
+ * schedule; LATE_RUN such intervals in a row, or one over LATE_MANY
+ * percent with LATE_FEW late starts at least, raise the alert, and
+ * LATE_RUN intervals without end it. */
+#define LATE_SOME 1.0
+#define LATE_MANY 10.0
+#define LATE_FEW 3
+#define LATE_RUN 3
+
+/* unit: what a record's worst reading is in; NULL when unrated. */
 static const struct {
 	const char *name;
 	enum alert_level level;
+	const char *unit;
 } kinds[ALERT__COUNT] = {
-	[ALERT_TARGET_CPU] = { "target_cpu", ALERT_WARNING },
-	[ALERT_MEM_GROWTH] = { "mem_growth", ALERT_WARNING },
-	[ALERT_ERROR_RATE] = { "error_rate", ALERT_CRITICAL },
-	[ALERT_P95] = { "p95", ALERT_WARNING },
-	[ALERT_GENERATOR_CPU] = { "generator_cpu", ALERT_WARNING },
-	[ALERT_LATE_STARTS] = { "late_starts", ALERT_WARNING },
+	[ALERT_TARGET_CPU] = { "target_cpu", ALERT_WARNING, "%" },
+	[ALERT_MEM_GROWTH] = { "mem_growth", ALERT_WARNING, "bytes" },
+	[ALERT_ERROR_RATE] = { "error_rate", ALERT_CRITICAL, "%" },
+	[ALERT_P95] = { "p95", ALERT_WARNING, "ms" },
+	[ALERT_GENERATOR_CPU] = { "generator_cpu", ALERT_WARNING, "%" },
+	[ALERT_LATE_STARTS] = { "late_starts", ALERT_WARNING, "%" },
 	[ALERT_HEALTH_DOWN] = { "health_down", ALERT_CRITICAL },
 	[ALERT_TARGET_EXITED] = { "target_exited", ALERT_CRITICAL },
 	[ALERT_PID_REUSED] = { "pid_reused", ALERT_CRITICAL },
@@ -38,9 +50,19 @@ static const struct {
 /* One level rule: whether it holds, and its record while it does. */
 struct alert_level_state {
 	bool active;
-	double worst;			/* the reading the message shows */
 	long at;			/* index in the history; -1 not kept */
 	struct alert cur;
+};
+
+/* The late-start rule's streaks, of whole intervals. */
+struct late_state {
+	unsigned over;			/* in a row over LATE_SOME */
+	unsigned quiet;			/* in a row not, while raised */
+	double over_since;		/* the start of the first over */
+	double over_until;		/* the end of the last over */
+	double worst;			/* the streak's, before it rises */
+	double worst_t;
+	char msg[160];
 };
 
 struct alerts {
@@ -48,6 +70,7 @@ struct alerts {
 	size_t n;
 	size_t dropped;
 	struct alert_level_state lv[ALERT__LEVELS];
+	struct late_state late;
 	struct alert recent[RECENT_MAX];
 	size_t nrecent;
 
@@ -70,6 +93,12 @@ const char *
 alerts_kind_name(enum alert_kind k)
 {
 	return (size_t)k < ALERT__COUNT ? kinds[k].name : "unknown";
+}
+
+const char *
+alerts_kind_unit(enum alert_kind k)
+{
+	return (size_t)k < ALERT__COUNT ? kinds[k].unit : NULL;
 }
 
 const char *
@@ -116,10 +145,53 @@ fill(struct alert *al, enum alert_kind k, double t, const char *msg)
 	snprintf(al->msg, sizeof al->msg, "%s", msg);
 }
 
+/* A level alert rises at t, its worst reading value read at worst_t. */
+static void
+level_raise(struct alerts *a, enum alert_kind k, double t, double value,
+    double worst_t, const char *msg)
+{
+	struct alert_level_state *l = &a->lv[k];
+
+	l->active = true;
+	fill(&l->cur, k, t, msg);
+	l->cur.rated = kinds[k].unit != NULL;
+	l->cur.worst = value;
+	l->cur.worst_t = worst_t;
+	l->at = keep(a, &l->cur);
+}
+
+/* A reading at t while it is raised: the message follows the worst. */
+static void
+level_reading(struct alerts *a, enum alert_kind k, double t, double value,
+    const char *msg)
+{
+	struct alert_level_state *l = &a->lv[k];
+
+	if (value < l->cur.worst)
+		return;
+	if (value > l->cur.worst)
+		l->cur.worst_t = t;
+	l->cur.worst = value;
+	snprintf(l->cur.msg, sizeof l->cur.msg, "%s", msg);
+	if (l->at >= 0)
+		a->hist[l->at] = l->cur;
+}
+
+static void
+level_end(struct alerts *a, enum alert_kind k, double t)
+{
+	struct alert_level_state *l = &a->lv[k];
+
+	l->active = false;
+	l->cur.t_end = LT_MAX(t, l->cur.t_start);
+	if (l->at >= 0)
+		a->hist[l->at] = l->cur;
+}
+
 /*
  * A level rule's reading at time t: holds is 1 or 0, or -1 when there is
  * nothing to judge by (no requests in the interval, no sample), which
- * changes nothing.  While it holds, the message follows the worst value.
+ * changes nothing.  value is the reading, in the kind's unit.
  */
 static void
 level(struct alerts *a, enum alert_kind k, double t, int holds, double value,
@@ -129,22 +201,12 @@ level(struct alerts *a, enum alert_kind k, double t, int holds, double value,
 
 	if (holds < 0)
 		return;
-	if (holds && !l->active) {
-		l->active = true;
-		l->worst = value;
-		fill(&l->cur, k, t, msg);
-		l->at = keep(a, &l->cur);
-	} else if (holds && value >= l->worst) {
-		l->worst = value;
-		snprintf(l->cur.msg, sizeof l->cur.msg, "%s", msg);
-		if (l->at >= 0)
-			a->hist[l->at] = l->cur;
-	} else if (!holds && l->active) {
-		l->active = false;
-		l->cur.t_end = LT_MAX(t, l->cur.t_start);
-		if (l->at >= 0)
-			a->hist[l->at] = l->cur;
-	}
+	if (holds && !l->active)
+		level_raise(a, k, t, value, t, msg);
+	else if (holds)
+		level_reading(a, k, t, value, msg);
+	else if (l->active)
+		level_end(a, k, t);
 }
 
 static void
@@ -284,7 +346,7 @@ target_cpu(struct alerts *a, const struct scn_alerts *cfg,
 	    pct(a->cpu_over_peak, b1, sizeof b1), secs(LT_MAX(over, 0.0), b2, sizeof b2),
 	    pct(cfg->target_cpu, b3, sizeof b3));
 	level(a, ALERT_TARGET_CPU, a->cpu_t, over >= 0 && over >= span - 1e-6,
-	    over, msg);
+	    a->cpu_over_peak, msg);
 }
 
 static void
@@ -330,6 +392,66 @@ self_cpu(struct alerts *a, const struct snapshot *s, double *out)
 	return 0;
 }
 
+/* A late interval: the streak grows, and rises once long or bad
+ * enough; once raised, the record's worst reading follows it. */
+static void
+late_over(struct alerts *a, const struct snapshot *s, double v,
+    const char *msg)
+{
+	struct late_state *l = &a->late;
+	double t = s->elapsed;
+
+	if (l->over++ == 0 && !a->lv[ALERT_LATE_STARTS].active) {
+		l->over_since = t - s->interval.seconds;
+		l->worst = -1;
+	}
+	l->over_until = t;
+	l->quiet = 0;
+	if (a->lv[ALERT_LATE_STARTS].active) {
+		level_reading(a, ALERT_LATE_STARTS, t, v, msg);
+		return;
+	}
+	if (v > l->worst) {
+		l->worst = v;
+		l->worst_t = t;
+		snprintf(l->msg, sizeof l->msg, "%s", msg);
+	}
+	if (l->over >= LATE_RUN || (v > LATE_MANY &&
+	    s->interval.n.late_starts >= LATE_FEW))
+		level_raise(a, ALERT_LATE_STARTS, l->over_since, l->worst,
+		    l->worst_t, l->msg);
+}
+
+/*
+ * Late starts, judged on whole intervals against the starts that had a
+ * schedule: a late start now and then is the scheduler's noise, and a
+ * phase with no schedule (a burst) is never late.  The alert spans the
+ * intervals that were over, from the start of the first to the end of
+ * the last.
+ */
+static void
+late_rule(struct alerts *a, const struct snapshot *s)
+{
+	const struct snap_counts *n = &s->interval.n;
+	struct late_state *l = &a->late;
+	char msg[160], b[32];
+	double v;
+
+	v = n->scheduled ? 100.0 * (double)n->late_starts /
+	    (double)n->scheduled : 0;
+	if (v > LATE_SOME && n->late_starts > 1) {
+		snprintf(msg, sizeof msg, "%" PRIu64 " of %" PRIu64 " scheduled "
+		    "starts late (%s%%) in an interval: the open-model schedule "
+		    "was not kept", n->late_starts, n->scheduled,
+		    units_format_number(v, 1, b, sizeof b));
+		late_over(a, s, v, msg);
+		return;
+	}
+	l->over = 0;
+	if (a->lv[ALERT_LATE_STARTS].active && ++l->quiet >= LATE_RUN)
+		level_end(a, ALERT_LATE_STARTS, l->over_until);
+}
+
 /* The rules on the interval the snapshot closes. */
 static void
 interval_rules(struct alerts *a, const struct scn_alerts *cfg,
@@ -354,17 +476,10 @@ interval_rules(struct alerts *a, const struct scn_alerts *cfg,
 		    units_format_duration(v < 10000 ? (int64_t)v :
 		    (int64_t)(v / 1000 + 0.5) * 1000, b1, sizeof b1),
 		    units_format_duration(cfg->p95_us, b2, sizeof b2));
-		level(a, ALERT_P95, t, v > (double)cfg->p95_us, v, msg);
+		level(a, ALERT_P95, t, v > (double)cfg->p95_us, v / 1000, msg);
 	}
-	/* A late start or two is the scheduler's noise; more than 1% of
-	 * an interval's starts means the schedule is not being kept. */
-	if (cfg->late_starts && n->started + n->completed > 0) {
-		snprintf(msg, sizeof msg, "%" PRIu64 " of %" PRIu64 " starts "
-		    "late in an interval: the open-model schedule was not kept",
-		    n->late_starts, n->started);
-		level(a, ALERT_LATE_STARTS, t, n->late_starts * 100 > n->started,
-		    (double)n->late_starts, msg);
-	}
+	if (cfg->late_starts && !s->interval_partial)
+		late_rule(a, s);
 	if (cfg->generator_cpu >= 0 && self_cpu(a, s, &v) == 0) {
 		snprintf(msg, sizeof msg, "loadtop used %s%% of a core (over "
 		    "%s%%): its figures may be low", pct(v, b1, sizeof b1),
@@ -423,5 +538,10 @@ alerts_update(struct alerts *a, const struct scn_alerts *cfg,
 		target_rules(a, cfg, s);
 	if (s->interval_end)
 		interval_rules(a, cfg, s);
+	/* The run over, and its last bit on time: the alert ended at the
+	 * last late interval, though fewer than LATE_RUN came to say so. */
+	if (s->state == ENGINE_DONE && a->lv[ALERT_LATE_STARTS].active &&
+	    s->interval.n.late_starts <= 1)
+		level_end(a, ALERT_LATE_STARTS, a->late.over_until);
 	publish(a, s);
 }

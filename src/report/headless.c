@@ -18,40 +18,73 @@ pct(uint64_t part, uint64_t whole)
 	return whole ? 100.0 * (double)part / (double)whole : 0;
 }
 
-void
-headless_progress(FILE *f, const struct snapshot *s, size_t *alerts_shown)
+/* One interval of the series, as a line. */
+static void
+print_point(FILE *f, const struct snapshot *s, const struct snap_point *p)
 {
-	const struct snap_block *b = &s->interval;
 	const char *name = "-", *kind = "";
-	size_t i;
-	char p50[16], p95[16], p99[16];
+	char p50[16], p95[16], p99[16], len[16];
 
-	if (s->phase < s->nphases) {
-		name = s->phases[s->phase].name;
-		kind = kinds_phase_name(s->phases[s->phase].kind);
+	if (p->phase < s->nphases) {
+		name = s->phases[p->phase].name;
+		kind = kinds_phase_name(s->phases[p->phase].kind);
 	}
 	fprintf(f, "[%7.1fs] %zu/%zu %-10s %-14s rps %8.1f  p50 %8s p95 %8s "
-	    "p99 %8s  err %" PRIu64 "  429 %" PRIu64,
-	    s->elapsed, LT_MIN(s->phase + 1, s->nphases), s->nphases, kind,
-	    name, b->rps, units_format_ms(b->latency.p50, p50, sizeof p50),
-	    units_format_ms(b->latency.p95, p95, sizeof p95),
-	    units_format_ms(b->latency.p99, p99, sizeof p99), b->n.errors,
-	    b->n.classes[CLS_RATE_LIMITED]);
-	if (b->n.late_starts)
-		fprintf(f, "  late %" PRIu64, b->n.late_starts);
-	if (s->has_target && s->target.have_sample && s->target.alive)
-		fprintf(f, "  cpu %.0f%% rss %.1fMB", s->target.last.cpu,
-		    (double)s->target.last.rss / 1048576.0);
-	if (s->state == ENGINE_PAUSED)
-		fputs("  (paused)", f);
-	fputc('\n', f);
+	    "p99 %8s  err %" PRIu64 "  429 %" PRIu64, p->t,
+	    LT_MIN(p->phase + 1, s->nphases), s->nphases, kind, name, p->rps,
+	    units_format_ms(p->p50, p50, sizeof p50),
+	    units_format_ms(p->p95, p95, sizeof p95),
+	    units_format_ms(p->p99, p99, sizeof p99), p->errors,
+	    p->rate_limited);
+	if (p->late_starts)
+		fprintf(f, "  late %" PRIu64, p->late_starts);
+	if (p->cpu >= 0)
+		fprintf(f, "  cpu %.0f%% rss %.1fMB", p->cpu, p->rss_mb);
+	/* Its rate is of a moment, not of an interval: say so. */
+	if (p->partial)
+		fprintf(f, "  (partial: %s)", units_format_duration(
+		    (int64_t)(p->seconds * 1e6 + 0.5), len, sizeof len));
+}
+
+void
+headless_progress(FILE *f, const struct snapshot *s,
+    struct headless_seen *seen)
+{
+	size_t i;
+
+	/* Every interval closed since the last call, though snapshots
+	 * came faster than they were read. */
+	for (i = 0; i < s->nseries; i++) {
+		const struct snap_point *p = &s->series[i];
+
+		if (seen->any && p->t <= seen->t)
+			continue;
+		print_point(f, s, p);
+		if (i == s->nseries - 1 && s->state == ENGINE_PAUSED)
+			fputs("  (paused)", f);
+		fputc('\n', f);
+		seen->t = p->t;
+		seen->any = true;
+	}
 	/* A raised alert gets a line of its own, once. */
-	for (i = *alerts_shown; i < s->nalerts; i++)
+	for (i = seen->alerts; i < s->nalerts; i++)
 		fprintf(f, "[%7.1fs] alert %s: %s\n", s->alerts[i].t_start,
 		    alerts_kind_name(s->alerts[i].kind), s->alerts[i].msg);
-	if (s->nalerts > *alerts_shown)
-		*alerts_shown = s->nalerts;
+	if (s->nalerts > seen->alerts)
+		seen->alerts = s->nalerts;
 	fflush(f);
+}
+
+/* Users at peak and on average; requests in flight likewise. */
+static void
+print_load(FILE *f, const struct snap_load *l, size_t whole)
+{
+	if (l->users_peak >= 0)
+		fprintf(f, "  users      %" PRId64 " peak, %.1f average\n",
+		    l->users_peak, l->users_avg);
+	if (whole > 0)
+		fprintf(f, "  in flight  %" PRIu64 " peak, %.1f average\n",
+		    l->in_flight_peak, l->in_flight_avg);
 }
 
 static void
@@ -95,27 +128,33 @@ print_rate_limit(FILE *f, const struct snap_phase *p)
 	fputc('\n', f);
 }
 
+/* The tables' name columns are as wide as their longest name. */
 static void
 print_phases(FILE *f, const struct snapshot *s)
 {
 	char p50[16], p95[16], p99[16];
-	size_t i;
+	size_t i, len = strlen("phase");
+	int w;
 
-	fprintf(f, "\n  %-2s %-16s %-10s %9s %9s %9s %9s %9s %7s %7s\n", "#",
-	    "phase", "kind", "requests", "req/s", "p50", "p95", "p99", "errors",
-	    "429");
+	for (i = 0; i < s->nphases; i++)
+		len = LT_MAX(len, strlen(s->phases[i].name));
+	w = (int)len;
+
+	fprintf(f, "\n  %-2s %-*s %-10s %9s %9s %9s %9s %9s %7s %7s\n", "#",
+	    w, "phase", "kind", "requests", "req/s", "p50", "p95", "p99",
+	    "errors", "429");
 	for (i = 0; i < s->nphases; i++) {
 		const struct snap_phase *p = &s->phases[i];
 		const struct snap_block *b = &p->block;
 
 		if (p->state == PHASE_PENDING || p->state == PHASE_SKIPPED) {
-			fprintf(f, "  %-2zu %-16.16s %-10s %9s\n", i + 1, p->name,
+			fprintf(f, "  %-2zu %-*s %-10s %9s\n", i + 1, w, p->name,
 			    kinds_phase_name(p->kind),
 			    snapshot_phase_state_name(p->state));
 			continue;
 		}
-		fprintf(f, "  %-2zu %-16.16s %-10s %9" PRIu64 " %9.1f %9s %9s "
-		    "%9s %7" PRIu64 " %7" PRIu64 "\n", i + 1, p->name,
+		fprintf(f, "  %-2zu %-*s %-10s %9" PRIu64 " %9.1f %9s %9s "
+		    "%9s %7" PRIu64 " %7" PRIu64 "\n", i + 1, w, p->name,
 		    kinds_phase_name(p->kind), b->n.completed, b->rps,
 		    units_format_ms(b->latency.p50, p50, sizeof p50),
 		    units_format_ms(b->latency.p95, p95, sizeof p95),
@@ -132,15 +171,20 @@ static void
 print_requests(FILE *f, const struct snapshot *s)
 {
 	char p50[16], p95[16], p99[16];
-	size_t i;
+	size_t i, len = strlen("request");
+	int w;
 
-	fprintf(f, "\n  %-24s %9s %9s %9s %9s %9s %7s %7s\n", "request",
+	for (i = 0; i < s->nrequests; i++)
+		len = LT_MAX(len, strlen(s->requests[i].name));
+	w = (int)len;
+
+	fprintf(f, "\n  %-*s %9s %9s %9s %9s %9s %7s %7s\n", w, "request",
 	    "count", "req/s", "p50", "p95", "p99", "err%", "429%");
 	for (i = 0; i < s->nrequests; i++) {
 		const struct snap_block *b = &s->requests[i].total;
 
-		fprintf(f, "  %-24.24s %9" PRIu64 " %9.1f %9s %9s %9s %6.2f%% "
-		    "%6.2f%%\n", s->requests[i].name, b->n.completed, b->rps,
+		fprintf(f, "  %-*s %9" PRIu64 " %9.1f %9s %9s %9s %6.2f%% "
+		    "%6.2f%%\n", w, s->requests[i].name, b->n.completed, b->rps,
 		    units_format_ms(b->latency.p50, p50, sizeof p50),
 		    units_format_ms(b->latency.p95, p95, sizeof p95),
 		    units_format_ms(b->latency.p99, p99, sizeof p99),
@@ -235,27 +279,21 @@ print_target(FILE *f, const struct snapshot *s)
 		    "its numbers may be low\n", f);
 }
 
+/* Each kind of alert once, with its span and its worst reading. */
 static void
 print_alerts(FILE *f, const struct snapshot *s)
 {
-	const struct alert *a;
-	size_t i;
+	struct alert_span spans[ALERT__COUNT];
+	char line[320];
+	size_t i, n;
 
 	if (s->nalerts == 0)
 		return;
 	fputc('\n', f);
-	for (i = 0; i < s->nalerts; i++) {
-		a = &s->alerts[i];
-		if (a->t_end < 0)
-			fprintf(f, "  alert      from %.1fs, still active: %s\n",
-			    a->t_start, a->msg);
-		else if (a->t_end > a->t_start)
-			fprintf(f, "  alert      %.1fs to %.1fs: %s\n", a->t_start,
-			    a->t_end, a->msg);
-		else
-			fprintf(f, "  alert      at %.1fs: %s\n", a->t_start,
-			    a->msg);
-	}
+	n = alerts_spans(s->alerts, s->nalerts, spans);
+	for (i = 0; i < n; i++)
+		fprintf(f, "  alert      %s\n", alerts_span_format(&spans[i],
+		    line, sizeof line));
 	if (s->alerts_dropped > 0)
 		fprintf(f, "  alert      and %zu more\n", s->alerts_dropped);
 }
@@ -268,18 +306,24 @@ headless_summary(FILE *f, const struct snapshot *s)
 	size_t i;
 	int any = 0;
 
-	fprintf(f, "loadtop: %s: %s after %.1fs\n\n",
-	    s->scn->name, snapshot_end_reason_name(s->end_reason), s->elapsed);
+	fprintf(f, "loadtop: %s: %s after %s\n\n", s->scn->name,
+	    snapshot_end_reason_name(s->end_reason),
+	    report_format_seconds(s->elapsed, a, sizeof a));
 	fprintf(f, "  requests   %" PRIu64 " sent, %" PRIu64 " completed, %"
 	    PRIu64 " responses", t->n.started, t->n.completed, t->n.responses);
 	if (t->n.started > t->n.completed)
 		fprintf(f, ", %" PRIu64 " abandoned in flight",
 		    t->n.started - t->n.completed);
-	fprintf(f, "\n  throughput %.1f req/s average, %.1f peak, %.2f MB in\n",
-	    t->rps, s->rps_peak, (double)t->n.bytes_in / 1048576.0);
+	fprintf(f, "\n  throughput %.1f req/s average, ", t->rps);
+	if (s->whole_intervals > 0)
+		fprintf(f, "%.1f peak", s->rps_peak);
+	else
+		fputs("no peak (no whole interval)", f);
+	fprintf(f, ", %.2f MB in\n", (double)t->n.bytes_in / 1048576.0);
 	if (t->n.late_starts || t->n.skipped)
 		fprintf(f, "  open model %" PRIu64 " late starts, %" PRIu64
 		    " skipped\n", t->n.late_starts, t->n.skipped);
+	print_load(f, &s->load, s->whole_intervals);
 	print_latency(f, "latency", &t->latency);
 	if (t->n.late_starts)
 		print_latency(f, "service", &t->service);

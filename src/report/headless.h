@@ -2,14 +2,23 @@
 #ifndef LT_HEADLESS_H
 #define LT_HEADLESS_H
 
+#include <stdbool.h>
 #include <stdio.h>
 
 #include "snapshot.h"
 
-/* One line: elapsed, phase, rps, p50/p95/p99, errors, 429s; then a line
- * for each alert raised since *alerts_shown, which it advances. */
+/* What the progress lines have shown so far; zero it to begin. */
+struct headless_seen {
+	bool any;			/* an interval was shown */
+	double t;			/* the end of the last one shown */
+	size_t alerts;
+};
+
+/* A line for each interval closed since the last call (its end, phase,
+ * rps, p50/p95/p99, errors, 429s; the last, partial one marked), then
+ * one for each alert raised since. */
 void	 headless_progress(FILE *, const struct snapshot *,
-	     size_t *alerts_shown);
+	     struct headless_seen *);
 /* The final table. */
 void	 headless_summary(FILE *, const struct snapshot *);
 

@@ -135,6 +135,14 @@ ms_(struct fbuf *f, double ms)
 }
 
 static const char *
+secs_(struct fbuf *f, double seconds)
+{
+	char *p = f->b[f->i++ % 8];
+
+	return report_format_seconds(seconds, p, sizeof f->b[0]);
+}
+
+static const char *
 pass_word(bool passed)
 {
 	return passed ? RDOC_PASS : RDOC_FAIL;
@@ -169,7 +177,8 @@ summary(struct rdoc *d, const struct report_ctx *c)
 	struct fbuf f = { .i = 0 };
 	size_t i, npassed = c->v.n - c->v.failed;
 
-	kv(d, "Date", "%s to %s (%.1fs)", c->started, c->ended, s->elapsed);
+	kv(d, "Date", "%s to %s (%s)", c->started, c->ended,
+	    secs_(&f, s->elapsed));
 	kv(d, "Ended", "%s%s", c->final ? snapshot_end_reason_name(s->end_reason) :
 	    "still running (a report taken during the run)",
 	    s->end_reason == END_THRESHOLD_ABORT && c->o->abort_why ?
@@ -183,8 +192,13 @@ summary(struct rdoc *d, const struct report_ctx *c)
 		    npassed, c->v.n, c->v.rl_failed ? f_(&f, ", %zu rate-limit "
 		    "phase(s) did not behave as expected", c->v.rl_failed) : "");
 	heading(d, 2, "Summary");
-	textf(d, RDOC_ITEM, "Throughput: %.1f req/s on average, %.1f req/s at "
-	    "peak, %" PRIu64 " requests", t->rps, s->rps_peak, t->n.completed);
+	textf(d, RDOC_ITEM, "Throughput: %.1f req/s on average, %s, %" PRIu64
+	    " requests", t->rps, s->whole_intervals ? f_(&f, "%.1f req/s at "
+	    "peak", s->rps_peak) : "no peak (no whole interval)",
+	    t->n.completed);
+	if (s->load.users_peak >= 0)
+		textf(d, RDOC_ITEM, "Users: %" PRId64 " at peak, %.1f on "
+		    "average", s->load.users_peak, s->load.users_avg);
 	if (t->latency.count > 0)
 		textf(d, RDOC_ITEM, "Latency: p50 %s, p95 %s, p99 %s, max %s",
 		    ms_(&f, t->latency.p50), ms_(&f, t->latency.p95),
@@ -246,29 +260,10 @@ configuration(struct rdoc *d, const struct report_ctx *c)
 	for (i = 0; i < scn->nphases && i < s->nphases; i++) {
 		const struct scn_phase *p = &scn->phases[i];
 
-		load[0] = amount[0] = '\0';
-		if (p->model == SCN_MODEL_OPEN && p->kind != SCN_RAMP)
-			snprintf(load, sizeof load, "%g req/s", p->rate);
-		else if (p->model == SCN_MODEL_CLOSED && p->kind != SCN_RAMP)
-			snprintf(load, sizeof load, "%u users", p->users);
-		else if (p->kind == SCN_RAMP && p->nstages > 0)
-			snprintf(load, sizeof load, "%zu stages to %g%s",
-			    p->nstages, p->model == SCN_MODEL_OPEN ?
-			    p->stages[p->nstages - 1].rate :
-			    (double)p->stages[p->nstages - 1].users,
-			    p->model == SCN_MODEL_OPEN ? " req/s" : " users");
-		else if (p->concurrency > 0)
-			snprintf(load, sizeof load, "concurrency %u",
-			    p->concurrency);
-		if (p->duration_us > 0)
-			snprintf(amount, sizeof amount, "%gs",
-			    p->duration_us / 1e6);
-		else if (p->requests > 0)
-			snprintf(amount, sizeof amount, "%" PRIu64 " requests",
-			    p->requests);
 		row(t, f_(&f, "%zu", i + 1), p->name, kinds_phase_name(
-		    p->kind), load, amount, snapshot_phase_state_name(
-		    s->phases[i].state));
+		    p->kind), report_phase_load(p, load, sizeof load),
+		    report_phase_length(p, amount, sizeof amount),
+		    snapshot_phase_state_name(s->phases[i].state));
 	}
 }
 
@@ -334,9 +329,7 @@ latency(struct rdoc *d, const struct report_ctx *c)
 	t = table(d, "Statistic|Latency|Service time");
 	for (i = 0; i < 8; i++)
 		row(t, names[i], ms_(&f, lv[i]), ms_(&f, sv_[i]));
-	textf(d, RDOC_PARA, "Latency counts from when a request was due "
-	    "(open model), service time from when it was sent; they differ "
-	    "only when requests started late.");
+	textf(d, RDOC_PARA, "%s", report_latency_note(s));
 	heading(d, 3, "Timing breakdown");
 	t = table(d, "Step|Mean|p50|p99|Max");
 	for (i = 0; i < TIM__COUNT; i++) {
@@ -367,8 +360,16 @@ throughput(struct rdoc *d, const struct report_ctx *c)
 		row(t, "Abandoned in flight", f_(&f, "%" PRIu64,
 		    n->started - n->completed));
 	row(t, "Average rate", f_(&f, "%.1f req/s", s->total.rps));
-	row(t, "Peak rate (one interval)", f_(&f, "%.1f req/s", s->rps_peak));
-	row(t, "Duration", f_(&f, "%.1fs", s->elapsed));
+	row(t, "Peak rate (one interval)", s->whole_intervals ?
+	    f_(&f, "%.1f req/s", s->rps_peak) :
+	    "none: the run was shorter than an interval");
+	if (s->load.users_peak >= 0)
+		row(t, "Users (closed model), peak / average", f_(&f, "%" PRId64
+		    " / %.1f", s->load.users_peak, s->load.users_avg));
+	if (s->whole_intervals > 0)
+		row(t, "Requests in flight, peak / average", f_(&f, "%" PRIu64
+		    " / %.1f", s->load.in_flight_peak, s->load.in_flight_avg));
+	row(t, "Duration", secs_(&f, s->elapsed));
 	row(t, "Received", f_(&f, "%.2fMB", report_mb((int64_t)n->bytes_in)));
 	row(t, "Sent", f_(&f, "%.2fMB", report_mb((int64_t)n->bytes_out)));
 	row(t, "New connections", f_(&f, "%" PRIu64, n->connects));
@@ -494,25 +495,19 @@ static void
 alerts(struct rdoc *d, const struct report_ctx *c)
 {
 	const struct snapshot *s = c->s;
-	size_t i;
+	struct alert_span spans[ALERT__COUNT];
+	char line[320];
+	size_t i, n;
 
 	heading(d, 2, "Alerts");
 	if (s->nalerts == 0 && c->nnotes == 0)
 		textf(d, RDOC_PARA, "None.");
-	for (i = 0; i < s->nalerts; i++) {
-		const struct alert *a = &s->alerts[i];
-		const char *level = alerts_level_name(a->level);
-
-		if (a->t_end < 0)
-			textf(d, RDOC_ITEM, "%s %s from %.1fs, still active at "
-			    "the end: %s", RDOC_WARN, level, a->t_start, a->msg);
-		else if (a->t_end > a->t_start)
-			textf(d, RDOC_ITEM, "%s %s from %.1fs to %.1fs: %s",
-			    RDOC_WARN, level, a->t_start, a->t_end, a->msg);
-		else
-			textf(d, RDOC_ITEM, "%s %s at %.1fs: %s", RDOC_WARN,
-			    level, a->t_start, a->msg);
-	}
+	/* Each kind once, with its span: report.json has every record. */
+	n = alerts_spans(s->alerts, s->nalerts, spans);
+	for (i = 0; i < n; i++)
+		textf(d, RDOC_ITEM, "%s %s %s", RDOC_WARN, alerts_level_name(
+		    spans[i].level), alerts_span_format(&spans[i], line,
+		    sizeof line));
 	for (i = 0; i < c->nnotes; i++)
 		textf(d, RDOC_ITEM, "Note at %.1fs: %s", c->notes[i].t,
 		    c->notes[i].msg);

@@ -92,6 +92,24 @@ sy(double v, double vmax)
 	return PY1 - (PY1 - PY0) * (vmax > 0 ? LT_MIN(v, vmax) / vmax : 0);
 }
 
+/* The run's last interval, when the end cut it short, shaded and named:
+ * the throughput chart draws no rate for it. */
+static void
+partial_band(FILE *f, const struct snapshot *s, double tmax)
+{
+	const struct snap_point *p;
+	double x0, x1;
+
+	if (s->nseries == 0 || !s->series[s->nseries - 1].partial)
+		return;
+	p = &s->series[s->nseries - 1];
+	x1 = sx(p->t, tmax);
+	x0 = LT_MIN(sx(p->t - p->seconds, tmax), x1 - 2);
+	fprintf(f, "<rect x=\"%.1f\" y=\"%d\" width=\"%.1f\" height=\"%d\" "
+	    "class=\"partial\"/>\n<text x=\"%.1f\" y=\"%d\" class=\"pe\">"
+	    "partial</text>\n", x0, PY0, x1 - x0, PY1 - PY0, x1, PY0 - 4);
+}
+
 /* Frame, axes, ticks and the phase boundaries of one chart. */
 static void
 chart_open(FILE *f, const struct snapshot *s, const char *title,
@@ -136,6 +154,7 @@ chart_open(FILE *f, const struct snapshot *s, const char *title,
 		esc(f, p->name);
 		fputs("</text>\n", f);
 	}
+	partial_band(f, s, tmax);
 	fprintf(f, "<line x1=\"%d\" y1=\"%d\" x2=\"%d\" y2=\"%d\" "
 	    "class=\"axis\"/>\n", PX0, PY1, PX1, PY1);
 }
@@ -232,11 +251,67 @@ chart_classes(FILE *f, const struct snapshot *s, const double *t,
 	free(base);
 }
 
+/* The target's samples: CPU (mean and peak) and RSS. */
+static void
+target_charts(FILE *f, const struct snapshot *s, double tmax)
+{
+	size_t m = s->ntarget_series, i;
+	double *tt, *cpu, *cpumax, *rss;
+	struct line l[2];
+
+	tt = xcalloc(m, sizeof *tt);
+	cpu = xcalloc(m, sizeof *cpu);
+	cpumax = xcalloc(m, sizeof *cpumax);
+	rss = xcalloc(m, sizeof *rss);
+	for (i = 0; i < m; i++) {
+		const struct mseries_point *p = &s->target_series[i];
+
+		tt[i] = LT_MAX(0.0, (double)(p->t_us - s->mono_start_us) / 1e6);
+		cpu[i] = p->cpu;
+		cpumax[i] = p->cpu_max;
+		rss[i] = report_mb(p->rss);
+	}
+	/* The peak first, so the mean is drawn over it. */
+	l[0] = (struct line){ "cpu max", "#9ab8e6", cpumax };
+	l[1] = (struct line){ "cpu", "#2266cc", cpu };
+	chart_lines(f, s, "Target CPU", "% of one core", tt, m, tmax, l, 2);
+	l[0] = (struct line){ "rss", "#8a4fd1", rss };
+	chart_lines(f, s, "Target memory (RSS)", "MB", tt, m, tmax, l, 1);
+	free(tt);
+	free(cpu);
+	free(cpumax);
+	free(rss);
+}
+
+/* The series' columns a chart draws; NAN where there is nothing. */
+enum series_col { COL_RPS, COL_P50, COL_P95, COL_P99, COL_USERS, COL_FLIGHT,
+	COL__COUNT };
+
+static double
+series_value(const struct snap_point *p, enum series_col c)
+{
+	/* A partial interval's end is the run's: no rate, no load there. */
+	switch (c) {
+	case COL_RPS:
+		return p->partial ? NAN : p->rps;
+	case COL_P50:
+		return p->requests ? p->p50 : NAN;
+	case COL_P95:
+		return p->requests ? p->p95 : NAN;
+	case COL_P99:
+		return p->requests ? p->p99 : NAN;
+	case COL_USERS:
+		return p->partial || p->users < 0 ? NAN : (double)p->users;
+	default:
+		return p->partial ? NAN : (double)p->in_flight;
+	}
+}
+
 static void
 charts(FILE *f, const struct snapshot *s)
 {
-	size_t n = s->nseries, m = s->ntarget_series, i;
-	double *t, *rps, *p50, *p95, *p99, *tt, *cpu, *cpumax, *rss, tmax;
+	size_t n = s->nseries, i, c;
+	double *t, *y[COL__COUNT], tmax;
 	struct line l[3];
 
 	fputs("<h2>Charts</h2>\n", f);
@@ -247,58 +322,29 @@ charts(FILE *f, const struct snapshot *s)
 	}
 	tmax = LT_MAX(s->elapsed, s->series[n - 1].t);
 	t = xcalloc(n, sizeof *t);
-	rps = xcalloc(n, sizeof *rps);
-	p50 = xcalloc(n, sizeof *p50);
-	p95 = xcalloc(n, sizeof *p95);
-	p99 = xcalloc(n, sizeof *p99);
+	for (c = 0; c < COL__COUNT; c++)
+		y[c] = xcalloc(n, sizeof *y[c]);
 	for (i = 0; i < n; i++) {
-		const struct snap_point *p = &s->series[i];
-
-		t[i] = p->t;
-		rps[i] = p->rps;
-		p50[i] = p->requests ? p->p50 : NAN;
-		p95[i] = p->requests ? p->p95 : NAN;
-		p99[i] = p->requests ? p->p99 : NAN;
+		t[i] = s->series[i].t;
+		for (c = 0; c < COL__COUNT; c++)
+			y[c][i] = series_value(&s->series[i], c);
 	}
-	l[0] = (struct line){ "req/s", "#2266cc", rps };
+	l[0] = (struct line){ "req/s", "#2266cc", y[COL_RPS] };
 	chart_lines(f, s, "Throughput", "req/s", t, n, tmax, l, 1);
-	l[0] = (struct line){ "p50", "#2e9e44", p50 };
-	l[1] = (struct line){ "p95", "#e08a1e", p95 };
-	l[2] = (struct line){ "p99", "#d33", p99 };
+	l[0] = (struct line){ "p50", "#2e9e44", y[COL_P50] };
+	l[1] = (struct line){ "p95", "#e08a1e", y[COL_P95] };
+	l[2] = (struct line){ "p99", "#d33", y[COL_P99] };
 	chart_lines(f, s, "Latency per interval", "ms", t, n, tmax, l, 3);
+	l[0] = (struct line){ "in flight", "#e08a1e", y[COL_FLIGHT] };
+	l[1] = (struct line){ "users", "#2266cc", y[COL_USERS] };
+	chart_lines(f, s, "Users and requests in flight", "at each interval's "
+	    "end", t, n, tmax, l, s->load.users_peak >= 0 ? 2 : 1);
 	chart_classes(f, s, t, tmax);
-	if (s->has_target && m > 0) {
-		tt = xcalloc(m, sizeof *tt);
-		cpu = xcalloc(m, sizeof *cpu);
-		cpumax = xcalloc(m, sizeof *cpumax);
-		rss = xcalloc(m, sizeof *rss);
-		for (i = 0; i < m; i++) {
-			const struct mseries_point *p = &s->target_series[i];
-
-			tt[i] = LT_MAX(0.0,
-			    (double)(p->t_us - s->mono_start_us) / 1e6);
-			cpu[i] = p->cpu;
-			cpumax[i] = p->cpu_max;
-			rss[i] = report_mb(p->rss);
-		}
-		/* The peak first, so the mean is drawn over it. */
-		l[0] = (struct line){ "cpu max", "#9ab8e6", cpumax };
-		l[1] = (struct line){ "cpu", "#2266cc", cpu };
-		chart_lines(f, s, "Target CPU", "% of one core", tt, m, tmax,
-		    l, 2);
-		l[0] = (struct line){ "rss", "#8a4fd1", rss };
-		chart_lines(f, s, "Target memory (RSS)", "MB", tt, m, tmax,
-		    l, 1);
-		free(tt);
-		free(cpu);
-		free(cpumax);
-		free(rss);
-	}
+	if (s->has_target && s->ntarget_series > 0)
+		target_charts(f, s, tmax);
 	free(t);
-	free(rps);
-	free(p50);
-	free(p95);
-	free(p99);
+	for (c = 0; c < COL__COUNT; c++)
+		free(y[c]);
 }
 
 static const char *
@@ -354,7 +400,9 @@ static const char style[] =
 	".xl{font:11px sans-serif;text-anchor:middle}.lg{font:12px sans-serif}\n"
 	".pl{font:10px sans-serif;fill:#666}\n"
 	".grid{stroke:#e4e4e4}.axis{stroke:#888}\n"
-	".phase{stroke:#999;stroke-dasharray:4 3}\n";
+	".phase{stroke:#999;stroke-dasharray:4 3}\n"
+	".partial{fill:#999;fill-opacity:.18}"
+	".pe{font:10px sans-serif;fill:#666;text-anchor:end}\n";
 
 int
 report_html_write(FILE *f, const struct report_ctx *c)

@@ -81,5 +81,12 @@ void	 report_metrics_table(struct rdoc_block *t, const struct health_view *);
 /* Formatting shared by the writers. */
 double	 report_pct(uint64_t part, uint64_t whole);
 double	 report_mb(int64_t bytes);
+/* What a phase sends ("100 req/s", "10 users", "0 to 50 users in 2
+ * stages", "concurrency 20") and for how long ("30s", "1000 requests"). */
+char	*report_phase_load(const struct scn_phase *, char *buf, size_t len);
+char	*report_phase_length(const struct scn_phase *, char *buf,
+	     size_t len);
+/* What the latency counts from, for the models of the phases that ran. */
+const char *report_latency_note(const struct snapshot *);
 
 #endif

@@ -81,6 +81,7 @@ static json_t *
 totals_json(const struct snapshot *s)
 {
 	json_t *t = block_json(&s->total), *st = json_object(), *tim;
+	const struct snap_load *l = &s->load;
 	char code[8];
 	size_t i;
 
@@ -94,7 +95,14 @@ totals_json(const struct snapshot *s)
 		json_object_set_new(tim, kinds_timing_name(i),
 		    lat_json(&s->timing[i]));
 	json_object_set_new(t, "timing_ms", tim);
-	json_object_set_new(t, "rps_peak", jreal(s->rps_peak));
+	json_object_set_new(t, "rps_peak", s->whole_intervals ?
+	    jreal(s->rps_peak) : json_null());
+	json_object_set_new(t, "users", l->users_peak >= 0 ?
+	    json_pack("{s:I,s:o}", "peak", (json_int_t)l->users_peak, "avg",
+	    jreal(l->users_avg)) : json_null());
+	json_object_set_new(t, "in_flight", s->whole_intervals ?
+	    json_pack("{s:o,s:o}", "peak", jint(l->in_flight_peak), "avg",
+	    jreal(l->in_flight_avg)) : json_null());
 	return t;
 }
 
@@ -371,8 +379,10 @@ timeseries_json(const struct snapshot *s)
 	for (i = 0; i < s->nseries; i++) {
 		const struct snap_point *p = &s->series[i];
 
-		json_array_append_new(a, json_pack("{s:o,s:o,s:o,s:o,s:o,s:o,"
-		    "s:o,s:o,s:o,s:o,s:o,s:o,s:o,s:o}", "t", jreal(p->t),
+		json_array_append_new(a, json_pack("{s:o,s:o,s:b,s:o,s:o,s:o,"
+		    "s:o,s:o,s:o,s:o,s:o,s:o,s:o,s:o,s:o,s:o,s:o,s:o}",
+		    "t", jreal(p->t),
+		    "seconds", jreal(p->seconds), "partial", p->partial,
 		    "phase", jstr(p->phase < s->nphases ?
 		    s->phases[p->phase].name : NULL),
 		    "requests", jint(p->requests), "rps", jreal(p->rps),
@@ -383,7 +393,9 @@ timeseries_json(const struct snapshot *s)
 		    "late_starts", jint(p->late_starts),
 		    "classes", classes_json(p->classes),
 		    "cpu", p->cpu >= 0 ? jreal(p->cpu) : json_null(),
-		    "rss_mb", p->rss_mb >= 0 ? jreal(p->rss_mb) : json_null()));
+		    "rss_mb", p->rss_mb >= 0 ? jreal(p->rss_mb) : json_null(),
+		    "users", p->users >= 0 ? json_integer(p->users) :
+		    json_null(), "in_flight", jint(p->in_flight)));
 	}
 	return a;
 }
@@ -405,6 +417,28 @@ target_series_json(const struct snapshot *s)
 		    "rss_max_mb", jreal(report_mb(p->rss_max)),
 		    "threads", p->threads, "fds", p->fds,
 		    "requests", (json_int_t)p->requests));
+	}
+	return a;
+}
+
+static json_t *
+alerts_json(const struct snapshot *s)
+{
+	json_t *a = json_array();
+	size_t i;
+
+	for (i = 0; i < s->nalerts; i++) {
+		const struct alert *al = &s->alerts[i];
+
+		json_array_append_new(a, json_pack("{s:s,s:s,s:o,s:o,s:s,s:o,"
+		    "s:o,s:o}", "kind", alerts_kind_name(al->kind), "level",
+		    alerts_level_name(al->level), "t_start", jreal(al->t_start),
+		    "t_end", al->t_end >= 0 ? jreal(al->t_end) : json_null(),
+		    "message", al->msg,
+		    "worst", al->rated ? jreal(al->worst) : json_null(),
+		    "worst_t", al->rated ? jreal(al->worst_t) : json_null(),
+		    "unit", jstr(al->rated ? alerts_kind_unit(al->kind) :
+		    NULL)));
 	}
 	return a;
 }
@@ -447,17 +481,7 @@ report_json(const struct report_ctx *c)
 	json_object_set_new(o, "phases", a);
 	json_object_set_new(o, "target", s->has_target ? target_json(c) :
 	    json_null());
-	a = json_array();
-	for (i = 0; i < s->nalerts; i++) {
-		const struct alert *al = &s->alerts[i];
-
-		json_array_append_new(a, json_pack("{s:s,s:s,s:o,s:o,s:s}",
-		    "kind", alerts_kind_name(al->kind), "level",
-		    alerts_level_name(al->level), "t_start", jreal(al->t_start),
-		    "t_end", al->t_end >= 0 ? jreal(al->t_end) : json_null(),
-		    "message", al->msg));
-	}
-	json_object_set_new(o, "alerts", a);
+	json_object_set_new(o, "alerts", alerts_json(s));
 	json_object_set_new(o, "alerts_dropped", jint(s->alerts_dropped));
 	a = json_array();
 	for (i = 0; i < c->nnotes; i++)

@@ -28,6 +28,99 @@ report_mb(int64_t bytes)
 	return (double)bytes / 1048576.0;
 }
 
+char *
+report_format_seconds(double seconds, char *buf, size_t len)
+{
+	if (seconds < 1)
+		return units_format_ms(seconds * 1000, buf, len);
+	snprintf(buf, len, "%.1fs", seconds);
+	return buf;
+}
+
+/* A rate or a number of users, as the phase's model counts. */
+static void
+phase_amount(char *buf, size_t len, enum scn_model model, double rate,
+    unsigned users)
+{
+	if (model == SCN_MODEL_OPEN)
+		snprintf(buf, len, "%g req/s", rate);
+	else
+		snprintf(buf, len, "%u user%s", users, users == 1 ? "" : "s");
+}
+
+char *
+report_phase_load(const struct scn_phase *p, char *buf, size_t len)
+{
+	const struct scn_stage *last;
+	char to[32];
+
+	buf[0] = '\0';
+	if (p->kind == SCN_RAMP && p->nstages > 0) {
+		/* "0 to 50 users": the start in the stages' own unit. */
+		last = &p->stages[p->nstages - 1];
+		phase_amount(to, sizeof to, p->model, last->rate, last->users);
+		snprintf(buf, len, "%g to %s in %zu stage%s",
+		    p->model == SCN_MODEL_OPEN ? p->rate : (double)p->users,
+		    to, p->nstages, p->nstages == 1 ? "" : "s");
+	} else if (p->model == SCN_MODEL_OPEN || p->model == SCN_MODEL_CLOSED)
+		phase_amount(buf, len, p->model, p->rate, p->users);
+	else if (p->kind == SCN_RATE_LIMIT && p->rate > 0)
+		snprintf(buf, len, "%g req/s", p->rate);
+	else if (p->concurrency > 0)
+		snprintf(buf, len, "concurrency %u", p->concurrency);
+	return buf;
+}
+
+char *
+report_phase_length(const struct scn_phase *p, char *buf, size_t len)
+{
+	int64_t us = p->duration_us;
+	size_t k;
+
+	buf[0] = '\0';
+	if (p->kind == SCN_RAMP)
+		for (k = 0, us = 0; k < p->nstages; k++)
+			us += p->stages[k].duration_us;
+	if (us > 0)
+		units_format_duration(us, buf, len);
+	else if (p->requests > 0)
+		snprintf(buf, len, "%" PRIu64 " requests", p->requests);
+	return buf;
+}
+
+const char *
+report_latency_note(const struct snapshot *s)
+{
+	bool open = false, closed = false;
+	size_t i;
+
+	for (i = 0; i < s->nphases && i < s->scn->nphases; i++) {
+		const struct scn_phase *p = &s->scn->phases[i];
+
+		if (s->phases[i].state != PHASE_DONE &&
+		    s->phases[i].state != PHASE_RUNNING)
+			continue;
+		if (p->model == SCN_MODEL_OPEN ||
+		    (p->kind == SCN_RATE_LIMIT && p->rate > 0))
+			open = true;
+		else
+			closed = true;
+	}
+	if (open && closed)
+		return "Latency counts from when a request was due in the "
+		    "phases with a rate (open model), and from when it was "
+		    "sent in the others; service time always from when it was "
+		    "sent.  They differ only when requests started late.";
+	if (open)
+		return "Latency counts from when a request was due (open "
+		    "model), service time from when it was sent; they differ "
+		    "only when requests started late.";
+	return "Latency counts from when a request was sent: in the closed "
+	    "model each user (or each of a burst's concurrent senders) sends "
+	    "its next request once the last one is answered, so latency and "
+	    "service time are the same.";
+}
+
 static void
 iso8601(int64_t wall_us, char *buf, size_t len)
 {
@@ -134,7 +227,8 @@ report_csv_write(FILE *f, const struct report_ctx *c)
 	fputs("t,phase,requests,errors,rate_limited", f);
 	for (k = 0; k < LT_NELEM(cls); k++)
 		fprintf(f, ",%s", kinds_class_name(cls[k]));
-	fputs(",rps,p50_ms,p95_ms,p99_ms,max_ms,late_starts,cpu,rss_mb\n", f);
+	fputs(",rps,p50_ms,p95_ms,p99_ms,max_ms,late_starts,cpu,rss_mb,"
+	    "seconds,partial,users,in_flight\n", f);
 	for (i = 0; i < s->nseries; i++) {
 		const struct snap_point *p = &s->series[i];
 		const char *ph = p->phase < s->nphases ?
@@ -155,9 +249,13 @@ report_csv_write(FILE *f, const struct report_ctx *c)
 		fprintf(f, ",%.3f,%.3f,%.3f,%.3f,%.3f,%" PRIu64, p->rps, p->p50,
 		    p->p95, p->p99, p->max, p->late_starts);
 		if (p->cpu >= 0)
-			fprintf(f, ",%.1f,%.2f\n", p->cpu, p->rss_mb);
+			fprintf(f, ",%.1f,%.2f", p->cpu, p->rss_mb);
 		else
-			fputs(",,\n", f);
+			fputs(",,", f);
+		fprintf(f, ",%.3f,%d,", p->seconds, p->partial ? 1 : 0);
+		if (p->users >= 0)
+			fprintf(f, "%" PRId64, p->users);
+		fprintf(f, ",%" PRIu64 "\n", p->in_flight);
 	}
 	return ferror(f) ? -1 : 0;
 }

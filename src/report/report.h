@@ -12,6 +12,7 @@
 #define LT_REPORT_H
 
 #include <stdbool.h>
+#include <stddef.h>
 
 #include "snapshot.h"
 
@@ -52,5 +53,8 @@ struct report_exit {
 
 /* Fill *x and return true when the watched target exited (report-exit.c). */
 bool	 report_target_exit(const struct snapshot *, struct report_exit *);
+
+/* A run's length for people: "36.2ms" under a second, else "4.0s". */
+char	*report_format_seconds(double seconds, char *buf, size_t len);
 
 #endif

@@ -172,7 +172,7 @@ struct scn_alerts {
 	double error_rate;		/* percent of the interval, default 5% */
 	int64_t p95_us;			/* the interval's p95, default 500ms */
 	double generator_cpu;		/* loadtop, percent of one core, 90% */
-	bool late_starts;		/* any in the interval, default true */
+	bool late_starts;		/* schedule not kept, default true */
 	struct scn_pos pos;
 };
 

@@ -1,6 +1,7 @@
 #!/bin/sh
 # Alerts on real runs against loadtop-target: slow answers raise p95,
-# failures raise error_rate, a busy process raises target_cpu, an exit
+# failures raise error_rate, a schedule not kept raises one late_starts
+# record (a burst none), a busy process raises target_cpu, an exit
 # raises target_exited; a rule turned off says nothing; the dashboard
 # shows an alert while it is active.
 . "$top_srcdir/tests/lib.sh"
@@ -85,6 +86,67 @@ like "$(alerts '[x["message"] for x in a if x["kind"] == "error_rate"][0]')" \
     '^error rate (4[0-9]|5[0-9])% \([0-9]+ of [0-9]+ requests in an interval; over 5%\)$' \
     "error_rate: about half, with the counts"
 is "$(alerts 'd["alerts_dropped"]')" 0 "error_rate: nothing dropped"
+
+# --- late_starts: one record while the schedule is not kept -------------
+# One connection for 20/s of 100ms answers: the starts fall behind from
+# the first second.  A burst then, and a calm phase: the alert ends.
+cat >"$T_TMP/late.yaml" <<EOF
+name: late
+target: {base_url: "$TARGET_URL"}
+requests:
+  - {name: slow, path: "/delay?ms=100"}
+  - {name: fast, path: /ok}
+phases:
+  - {name: behind, kind: sustained, rate: 20/s, duration: 3s, connections: 1,
+     use: slow}
+  - {name: spike, kind: burst, requests: 2000, concurrency: 200, use: fast}
+  - {name: calm, kind: sustained, rate: 4/s, duration: 4s, use: fast}
+EOF
+run late "$T_TMP/late.yaml"
+is "$RC" 0 "late_starts: the run completes"
+is "$(alerts 'len([x for x in a if x["kind"] == "late_starts"])')" 1 \
+    "late_starts: one record, not one an interval"
+ok "late_starts: it spans the late phase, and ended after it" python3 -c '
+import json, sys
+d = json.load(open(sys.argv[1]))
+late, calm = d["phases"][0], d["phases"][2]
+x = [x for x in d["alerts"] if x["kind"] == "late_starts"][0]
+assert x["t_start"] < 1.1 and x["t_end"] is not None, x
+assert late["ended_s"] - 1.1 <= x["t_end"] < calm["ended_s"], (x, late)
+' "$DIR/report.json"
+ok "late_starts: the record has its worst interval, in percent" python3 -c '
+import json, sys
+d = json.load(open(sys.argv[1]))
+x = [x for x in d["alerts"] if x["kind"] == "late_starts"][0]
+assert x["unit"] == "%" and x["worst"] > 10, x
+assert x["t_start"] <= x["worst_t"] <= x["t_end"], x
+assert "scheduled starts late" in x["message"], x
+' "$DIR/report.json"
+like "$(grep -c 'starts late' "$T_TMP/out")" '^1$' \
+    "late_starts: the summary lists it once"
+like "$(cat "$T_TMP/out")" \
+    '^  alert      from [0-9.]+s to [0-9.]+s, worst at [0-9.]+s: [0-9]+ of [0-9]+ scheduled starts late' \
+    "late_starts: with its span and worst interval"
+like "$(cat "$DIR/report.md")" \
+    '^- ⚠️ warning from [0-9.]+s to [0-9.]+s, worst at [0-9.]+s: [0-9]+ of [0-9]+ scheduled starts late' \
+    "late_starts: report.md lists it once, with its span and worst"
+is "$(grep -c 'starts late' "$DIR/report.md")" 1 \
+    "late_starts: once in report.md"
+
+# A burst alone has no schedule: however many it starts, none is late.
+cat >"$T_TMP/burst.yaml" <<EOF
+name: burst
+target: {base_url: "$TARGET_URL"}
+requests: [{path: /ok}]
+phases:
+  - {kind: burst, requests: 3000, concurrency: 300}
+  - {kind: burst, requests: 3000, concurrency: 300}
+EOF
+run burst "$T_TMP/burst.yaml"
+is "$RC" 0 "burst: the run completes"
+is "$(alerts '[x["kind"] for x in a if x["kind"] == "late_starts"]')" '[]' \
+    "burst: no late_starts alert"
+is "$(alerts 'd["totals"]["late_starts"]')" 0 "burst: no start counted late"
 
 # --- target_cpu: load one process, watch a busy one ----------------------
 # 20%: beside make -j2's other tests a busy loop may not get a whole core,

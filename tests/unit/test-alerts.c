@@ -124,25 +124,33 @@ START_TEST(error_rate_and_late_starts)
 
 	step(interval(1, 100, 5, 1), 0, 0);		/* 5% is not over */
 	s = interval(2, 40, 4, 1);
-	s->interval.n.late_starts = 3;
+	s->interval.n.scheduled = 40;
+	s->interval.n.late_starts = 5;
 	alerts_update(a, &cfg, s);
 	ck_assert_uint_eq(s->nalerts, 2);
 	ck_assert_str_eq(alerts_kind_name(s->alerts[0].kind), "error_rate");
 	ck_assert_str_eq(alerts_level_name(s->alerts[0].level), "critical");
 	ck_assert_str_eq(s->alerts[0].msg, "error rate 10% (4 of 40 requests "
 	    "in an interval; over 5%)");
+	ck_assert(s->alerts[0].rated);
+	ck_assert_double_eq(s->alerts[0].worst, 10);
 	ck_assert_str_eq(alerts_kind_name(s->alerts[1].kind), "late_starts");
-	ck_assert_ptr_nonnull(strstr(s->alerts[1].msg, "3 of 40 starts late"));
+	ck_assert_ptr_nonnull(strstr(s->alerts[1].msg, "5 of 40 scheduled "
+	    "starts late (12.5%)"));
 	/* Live: the critical one first. */
 	ck_assert_uint_eq(s->nalerts_live, 2);
 	ck_assert_int_eq(s->alerts_live[0].kind, ALERT_ERROR_RATE);
 	ck_assert_int_eq(s->alerts_live[1].kind, ALERT_LATE_STARTS);
 	snapshot_release(s);
-	step(interval(3, 40, 0, 1), 2, 0);
+	/* The error rate ends at once; late starts after three intervals
+	 * without. */
+	step(interval(3, 40, 0, 1), 2, 1);
 	/* One late start in 200 is noise, not a schedule falling behind. */
 	s = interval(4, 200, 0, 1);
+	s->interval.n.scheduled = 200;
 	s->interval.n.late_starts = 1;
-	step(s, 2, 0);
+	step(s, 2, 1);
+	step(interval(5, 40, 0, 1), 2, 0);
 }
 END_TEST
 
@@ -167,6 +175,7 @@ START_TEST(disabled_rules)
 	/* The same figures with the default rules raise all five. */
 	scenario_alerts_default(&cfg);
 	s = interval(2, 10, 10, 5000);
+	s->interval.n.scheduled = 10;
 	s->interval.n.late_starts = 10;
 	s->has_target = true;
 	s->target.have_sample = true;
@@ -176,6 +185,143 @@ START_TEST(disabled_rules)
 	s->target.stats.growth = 1LL << 40;
 	cfg.target_cpu_for_us = 0;
 	step(s, 5, 5);
+}
+END_TEST
+
+/* An interval of 1s ending at t: n starts on a schedule, late of them
+ * late (none failed, all fast). */
+static struct snapshot *
+scheduled(double t, uint64_t n, uint64_t late)
+{
+	struct snapshot *s = interval(t, n, 0, 1);
+
+	s->interval.seconds = 1;
+	s->interval.n.scheduled = n;
+	s->interval.n.late_starts = late;
+	return s;
+}
+
+START_TEST(late_starts_need_a_streak)
+{
+	struct alert al;
+	int t;
+
+	/* 2% late, every other interval, for a long while: the noise that
+	 * made one record an interval raises none. */
+	for (t = 1; t <= 40; t++)
+		step(scheduled(t, 100, t % 2 ? 2 : 0), 0, 0);
+	/* Two intervals over 1% in a row are not enough; three are. */
+	step(scheduled(41, 100, 2), 0, 0);
+	step(scheduled(42, 100, 3), 0, 0);
+	step(scheduled(43, 100, 2), 1, 1);
+	al = last_alert();
+	ck_assert_str_eq(alerts_kind_name(al.kind), "late_starts");
+	/* From the start of the first interval over, its worst reading
+	 * the one with 3%. */
+	ck_assert_double_eq(al.t_start, 40);
+	ck_assert(al.rated);
+	ck_assert_double_eq(al.worst, 3);
+	ck_assert_double_eq(al.worst_t, 42);
+	ck_assert_ptr_nonnull(strstr(al.msg, "3 of 100 scheduled starts late "
+	    "(3%)"));
+	ck_assert_str_eq(alerts_kind_unit(al.kind), "%");
+	/* Two quiet intervals and it is still raised; a late one carries
+	 * on the same record, and the worst follows. */
+	step(scheduled(44, 100, 0), 1, 1);
+	step(scheduled(45, 100, 0), 1, 1);
+	step(scheduled(46, 100, 40), 1, 1);
+	/* Three quiet ones end it, at the end of the last late one. */
+	step(scheduled(47, 100, 0), 1, 1);
+	step(scheduled(48, 100, 1), 1, 1);
+	step(scheduled(49, 100, 0), 1, 0);
+	al = last_alert();
+	ck_assert_double_eq(al.t_start, 40);
+	ck_assert_double_eq(al.t_end, 46);
+	ck_assert_double_eq(al.worst, 40);
+	ck_assert_double_eq(al.worst_t, 46);
+}
+END_TEST
+
+START_TEST(late_starts_at_once)
+{
+	struct snapshot *s;
+	struct alert al;
+
+	/* Over 10% rises at once, but two late starts are still noise. */
+	step(scheduled(1, 10, 2), 0, 0);
+	step(scheduled(2, 10, 0), 0, 0);
+	step(scheduled(3, 100, 12), 1, 1);
+	al = last_alert();
+	ck_assert_double_eq(al.t_start, 2);
+	ck_assert_double_eq(al.worst, 12);
+	/* A burst has no schedule: its interval is a quiet one, however
+	 * many it started. */
+	s = scheduled(4, 0, 0);
+	s->interval.n.started = 5000;
+	step(s, 1, 1);
+	/* One late start alone is noise, at any rate. */
+	step(scheduled(5, 20, 1), 1, 1);
+	/* A partial interval judges nothing: late to the end, the run
+	 * ends with the alert still raised. */
+	s = scheduled(5.2, 10, 10);
+	s->interval_partial = true;
+	s->state = ENGINE_DONE;
+	step(s, 1, 1);
+}
+END_TEST
+
+START_TEST(late_starts_end_with_the_run)
+{
+	struct snapshot *s;
+	struct alert al;
+
+	step(scheduled(1, 100, 50), 1, 1);
+	step(scheduled(2, 100, 50), 1, 1);
+	/* The run ends after a partial interval on time: the alert ends
+	 * at the end of the last late interval. */
+	s = scheduled(2.3, 30, 0);
+	s->interval_partial = true;
+	s->state = ENGINE_DONE;
+	step(s, 1, 0);
+	al = last_alert();
+	ck_assert_double_eq(al.t_start, 0);
+	ck_assert_double_eq(al.t_end, 2);
+}
+END_TEST
+
+START_TEST(spans_list_each_kind_once)
+{
+#define P95(t0, t1, w, wt) { .kind = ALERT_P95, .level = ALERT_WARNING, \
+	.t_start = (t0), .t_end = (t1), .msg = "p95 " #w "ms", .rated = true, \
+	.worst = (w), .worst_t = (wt) }
+	struct alert v[5] = {
+		P95(2, 4, 600, 3),
+		{ .kind = ALERT_TARGET_EXITED, .level = ALERT_CRITICAL,
+		    .t_start = 5, .t_end = 5, .msg = "exited" },
+		P95(7, 9, 900, 8),
+		P95(11, -1, 700, 11),
+		{ .kind = ALERT_HEALTH_DOWN, .level = ALERT_CRITICAL,
+		    .t_start = 6, .t_end = 6.5, .msg = "down" },
+	};
+#undef P95
+	struct alert_span sp[ALERT__COUNT];
+	char buf[256];
+
+	ck_assert_uint_eq(alerts_spans(v, 5, sp), 3);
+	ck_assert_int_eq(sp[0].kind, ALERT_P95);
+	ck_assert_uint_eq(sp[0].count, 3);
+	ck_assert_str_eq(alerts_span_format(&sp[0], buf, sizeof buf),
+	    "from 2.0s, still active at the end (3 times), worst at 8.0s: "
+	    "p95 900ms");
+	v[3].t_end = 12;
+	alerts_spans(v, 5, sp);
+	ck_assert_str_eq(alerts_span_format(&sp[0], buf, sizeof buf),
+	    "from 2.0s to 12.0s (3 times), worst at 8.0s: p95 900ms");
+	ck_assert_str_eq(alerts_span_format(&sp[1], buf, sizeof buf),
+	    "at 5.0s: exited");
+	ck_assert_str_eq(alerts_span_format(&sp[2], buf, sizeof buf),
+	    "from 6.0s to 6.5s: down");
+	ck_assert_uint_eq(alerts_spans(v, 0, sp), 0);
 }
 END_TEST
 
@@ -515,6 +661,10 @@ alerts_suite(void)
 	tcase_add_test(tc, raise_clear_reraise);
 	tcase_add_test(tc, error_rate_and_late_starts);
 	tcase_add_test(tc, disabled_rules);
+	tcase_add_test(tc, late_starts_need_a_streak);
+	tcase_add_test(tc, late_starts_at_once);
+	tcase_add_test(tc, late_starts_end_with_the_run);
+	tcase_add_test(tc, spans_list_each_kind_once);
 	tcase_add_test(tc, cpu_for_a_while);
 	tcase_add_test(tc, cpu_reads_the_series);
 	tcase_add_test(tc, memory_growth);

@@ -313,10 +313,13 @@ START_TEST(lists_the_snapshots_alerts)
 	s->end_reason = END_THRESHOLD_ABORT;
 	s->nalerts = 2;
 	s->alerts = xcalloc(2, sizeof *s->alerts);
-	s->alerts[0] = (struct alert){ ALERT_P95, ALERT_WARNING, 1.0, 2.5,
-	    "p95 612ms in an interval (over 500ms)" };
-	s->alerts[1] = (struct alert){ ALERT_ERROR_RATE, ALERT_CRITICAL, 3.0,
-	    -1, "error rate 40% (4 of 10 requests in an interval; over 5%)" };
+	s->alerts[0] = (struct alert){ .kind = ALERT_P95,
+	    .level = ALERT_WARNING, .t_start = 1.0, .t_end = 2.5,
+	    .msg = "p95 612ms in an interval (over 500ms)" };
+	s->alerts[1] = (struct alert){ .kind = ALERT_ERROR_RATE,
+	    .level = ALERT_CRITICAL, .t_start = 3.0, .t_end = -1,
+	    .msg = "error rate 40% (4 of 10 requests in an interval; over 5%)",
+	    .rated = true, .worst = 40, .worst_t = 3.0 };
 	s->alerts_dropped = 7;
 	xasprintf(&path, "%s/alerts", tmp);
 	o.path = path;
@@ -340,6 +343,14 @@ START_TEST(lists_the_snapshots_alerts)
 	ck_assert_str_eq(kind, "error_rate");
 	ck_assert_str_eq(level, "critical");
 	ck_assert(json_is_null(t_end));
+	/* A rated record has its worst reading; an unrated one has none. */
+	ck_assert_int_eq(json_unpack(json_array_get(al, 1), "{s:F,s:F,s:s}",
+	    "worst", &t0, "worst_t", &t1, "unit", &msg), 0);
+	ck_assert_double_eq(t0, 40);
+	ck_assert_double_eq(t1, 3.0);
+	ck_assert_str_eq(msg, "%");
+	ck_assert(json_is_null(json_object_get(json_array_get(al, 0),
+	    "worst")));
 	ck_assert_int_eq(jint(j, "alerts_dropped"), 7);
 	ck_assert_int_eq(json_unpack(json_array_get(json_object_get(j,
 	    "notes"), 0), "{s:s,s:s}", "kind", &kind, "message", &msg), 0);
@@ -351,7 +362,7 @@ START_TEST(lists_the_snapshots_alerts)
 	ck_assert_ptr_nonnull(strstr(text, "warning from 1.0s to 2.5s: p95 "
 	    "612ms"));
 	ck_assert_ptr_nonnull(strstr(text, "critical from 3.0s, still active "
-	    "at the end: error rate 40%"));
+	    "at the end, worst at 3.0s: error rate 40%"));
 	ck_assert_ptr_nonnull(strstr(text, "Note at 3.2s: the run was stopped "
 	    "early"));
 	ck_assert_ptr_nonnull(strstr(text, "7 more alerts were not kept"));
