@@ -110,6 +110,14 @@ struct cmd_compare_side {
 	json_t *report;
 };
 
+/* A grade of the scenario's, in each report, matched by its metric. */
+struct cmd_compare_grade {
+	const char *metric;		/* "ok.p95", as the scenario wrote it */
+	const char *grade[CMD_COMPARE__NSIDES];	/* NULL: not graded */
+	bool fails[CMD_COMPARE__NSIDES];	/* below its bar there */
+	enum cmd_compare_verdict verdict;
+};
+
 struct cmd_compare {
 	struct cmd_compare_side sides[CMD_COMPARE__NSIDES];
 	bool named;			/* by --names */
@@ -120,7 +128,9 @@ struct cmd_compare {
 	struct cmd_compare_group *groups;	/* the whole run first */
 	size_t ngroups;
 	char *warning;			/* the runs are of different scenarios */
-	size_t nregressed;		/* rows */
+	struct cmd_compare_grade *grades;
+	size_t ngrades;
+	size_t nregressed;		/* rows and grades */
 };
 
 /* cmd-compare-metric.c */
@@ -152,6 +162,18 @@ void	 cmd_compare_rows_free(struct cmd_compare *);
 /* "p95", "phase:steady.p95" or "api.p95", as thresholds scope them. */
 char	*cmd_compare_rows_label(const struct cmd_compare_group *,
 	     const struct cmd_compare_row *);
+
+/*
+ * cmd-compare-grades.c: NEW's grade against BASE's, better or worse by
+ * one step or more; a grade that falls below its bar in NEW and was not
+ * below it in BASE is a regression.
+ */
+void	 cmd_compare_grades_build(struct cmd_compare *);
+void	 cmd_compare_grades_free(struct cmd_compare *);
+/* The grades as a table, in the format (an enum cmd_format); json:
+ * into o as "grades". */
+void	 cmd_compare_grades_print(const struct cmd_compare *, int format,
+	     json_t *o);
 
 /* cmd-compare-print.c: format is an enum cmd_format. */
 void	 cmd_compare_print(const struct cmd_compare *, int format);

@@ -205,6 +205,13 @@ cmd_compare_print_regressed(const struct cmd_compare *c)
 			free(out);
 			out = more;
 		}
+	for (i = 0; i < c->ngrades; i++)
+		if (c->grades[i].verdict == CMD_COMPARE_REGRESSED) {
+			xasprintf(&more, "%s%sgrade %s", out, *out ? ", " : "",
+			    c->grades[i].metric);
+			free(out);
+			out = more;
+		}
 	return out;
 }
 
@@ -271,6 +278,7 @@ cmd_compare_print_text(const struct cmd_compare *c)
 		cmd_compare_print_group_title(c, &c->groups[g], false);
 		cmd_compare_print_text_table(c, &c->groups[g]);
 	}
+	cmd_compare_grades_print(c, CMD_FORMAT_TEXT, NULL);
 	regressed = cmd_compare_print_regressed(c);
 	if (c->nregressed > 0)
 		printf("\nREGRESSION: %s is worse than %s past the limit in %zu "
@@ -307,6 +315,7 @@ cmd_compare_print_md(const struct cmd_compare *c)
 			cmd_compare_print_group_title(c, &c->groups[g], true);
 		cmd_compare_print_md_table(c, &c->groups[g]);
 	}
+	cmd_compare_grades_print(c, CMD_FORMAT_MD, NULL);
 	regressed = cmd_compare_print_regressed(c);
 	if (c->nregressed > 0)
 		printf("\n**Regression**: %s is worse than %s past the limit "
@@ -406,6 +415,7 @@ cmd_compare_print_json(const struct cmd_compare *c)
 	    json_null(), "warnings", warnings, "regressed",
 	    c->nregressed > 0);
 	cmd_compare_print_json_groups(c, o);
+	cmd_compare_grades_print(c, CMD_FORMAT_JSON, o);
 	json_dumpf(o, stdout, JSON_INDENT(2) | JSON_PRESERVE_ORDER |
 	    JSON_REAL_PRECISION(10));
 	putchar('\n');

@@ -136,6 +136,7 @@ cmd_compare_free(struct cmd_compare *c)
 		free(c->sides[s].name);
 	}
 	cmd_compare_rows_free(c);
+	cmd_compare_grades_free(c);
 	free(c->warning);
 }
 
@@ -153,6 +154,7 @@ cmd_compare(struct cmd_opts *o)
 			goto out;
 	cmd_compare_warn(&c);
 	cmd_compare_rows_build(&c);
+	cmd_compare_grades_build(&c);
 	cmd_compare_print(&c, o->format);
 	rc = c.nregressed > 0 ? LT_EXIT_THRESHOLD : LT_EXIT_OK;
 out:

@@ -69,6 +69,35 @@ struct rdoc {
 
 void	 report_doc_build(struct rdoc *, const struct report_ctx *);
 void	 report_doc_free(struct rdoc *);
+
+/* report-doc-build.c: the blocks of a document. */
+struct rdoc_block *report_doc_add(struct rdoc *, enum rdoc_kind);
+void	 report_doc_heading(struct rdoc *, int level, const char *text);
+void	 report_doc_text(struct rdoc *, enum rdoc_kind, const char *fmt, ...)
+	     __attribute__((format(printf, 3, 4)));
+void	 report_doc_kv(struct rdoc *, const char *label, const char *fmt, ...)
+	     __attribute__((format(printf, 3, 4)));
+/* A table with the given header, "|"-separated column names; a row is
+ * ncols strings (NULL: empty). */
+struct rdoc_block *report_doc_table(struct rdoc *, const char *head);
+void	 report_doc_row(struct rdoc_block *, ...);
+/* Short strings for cells, each in one of a few buffers of f. */
+struct report_fbuf {
+	char b[8][128];
+	int i;
+};
+const char *report_doc_f(struct report_fbuf *, const char *fmt, ...)
+	     __attribute__((format(printf, 2, 3)));
+const char *report_doc_ms(struct report_fbuf *, double ms);
+const char *report_doc_secs(struct report_fbuf *, double seconds);
+
+/* report-verdict.c: the verdict's part of the document, its line in the
+ * header, the summary's items, the thresholds' and the grades' tables. */
+/* RDOC_PASS or RDOC_FAIL. */
+const char *report_verdict_word(bool passed);
+void	 report_verdict_line(struct rdoc *, const struct report_ctx *);
+void	 report_verdict_items(struct rdoc *, const struct report_ctx *);
+void	 report_verdict_tables(struct rdoc *, const struct report_ctx *);
 /* Fill t, a new RDOC_TABLE block, with a row per scraped series. */
 void	 report_metrics_table(struct rdoc_block *t, const struct health_view *);
 

@@ -118,7 +118,7 @@ like "$OUT" 'phase:load.rps > 50 +[0-9.]+ req/s +PASS' \
 like "$OUT" 'verdict +PASS' "completed: and the verdict"
 like "$(cat "$DIR/report.md")" '\| phase load rps \| [0-9.]+ req/s \| > 50 req/s \| ✅ PASS' \
     "completed: report.md has the Metric | Result | Target | Status row"
-like "$(cat "$DIR/report.md")" 'Limit engaged \|  \| after 10 requests' \
+like "$(cat "$DIR/report.md")" 'Limit engaged \|  \| at request 11' \
     "completed: report.md verifies the rate limit"
 
 # --- signals: a headless run stops, the report says why -----------------

@@ -229,6 +229,37 @@ ok "TERM=dumb falls back to headless" \
     wait_for 'no dashboard \(TERM is dumb\), running headless' 10
 ok "with progress lines and the summary" wait_for 'ad-hoc: completed after' 10
 
+# q during the demo: the phases it never reached are not evaluated, and
+# the run passes on what it ran.
+start_pane "'$LOADTOP' demo --report '$T_TMP/demo-q'"
+ok "the demo's dashboard comes up" wait_for 'loadtop +demo' 20
+sleep 3
+tm send-keys -t ui q
+ok "q during the demo exits 0" wait_for 'loadtop exited with 0' 20
+is "$(python3 -c 'import json,sys; d=json.load(open(sys.argv[1])); print(d["passed"], d["not_evaluated"] > 0, [t["expr"] for t in d["thresholds"] if t["status"] == "not_evaluated"])' "$T_TMP/demo-q/report.json")" \
+    "True True ['phase:rate-limit.rate_limited == 10']" \
+    "and its report lists the threshold not evaluated"
+
+# Grades in the thresholds view.
+cat >"$T_TMP/grades.yaml" <<YAML
+name: grades
+target: {base_url: "$TARGET_URL"}
+requests: [{name: ok, path: /ok}]
+phases: [{kind: sustained, rate: 50/s, duration: 30s}]
+thresholds: [p95 < 1s]
+grades:
+  - {metric: ok.p95, excellent: 1s, good: 2s, acceptable: 3s}
+  - {metric: p50, excellent: 1us, good: 2us, acceptable: 3us, fail_below: none}
+YAML
+start_pane "'$LOADTOP' --no-report '$T_TMP/grades.yaml'"
+ok "a dashboard with grades comes up" wait_for 'loadtop +grades' 15
+tm send-keys -t ui 5
+ok "the thresholds view grades ok.p95 excellent" \
+    wait_for 'excellent +ok\.p95 +[0-9.]+(us|ms)' 10
+like "$SHOT" 'poor +p50 +[0-9.]+(us|ms)' "and p50 poor"
+tm send-keys -t ui q
+ok "q ends the graded run" wait_for 'loadtop exited with 0' 15
+
 # A crash gives the terminal back before the process dies of it.
 start_pane "'$LOADTOP' '$TARGET_URL/ok' -r 20 -d 30s"
 ok "a fourth dashboard comes up" wait_for 'loadtop +ad-hoc' 15

@@ -1,0 +1,203 @@
+/*
+ * The verdict in the results document: its line, the summary's failed,
+ * not evaluated and target-exit items, the table of thresholds as teams
+ * write it (Metric | Result | Target | Status) and the graded table
+ * (Metric | Excellent | Good | Acceptable | Poor | Result | Grade).
+ */
+#include "config.h"
+
+#include <inttypes.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "report-int.h"
+#include "util.h"
+
+const char *
+report_verdict_word(bool passed)
+{
+	return passed ? RDOC_PASS : RDOC_FAIL;
+}
+
+/* "11.8x better" or "2.1x over", when the threshold is a simple bound. */
+static void
+margin(const struct verdict_row *r, char *buf, size_t len)
+{
+	const struct threshold *t = r->t;
+	double a = r->actual, v = t->value, x;
+	bool upper = t->op == THR_LT || t->op == THR_LE;
+	bool lower = t->op == THR_GT || t->op == THR_GE;
+
+	buf[0] = '\0';
+	if (!r->known || a <= 0 || v <= 0 || !(upper || lower))
+		return;
+	x = upper ? v / a : a / v;
+	if (x >= 1.05)
+		snprintf(buf, len, ", %.1fx better", x);
+	else if (x < 0.95)
+		snprintf(buf, len, ", %.1fx %s", 1 / x, upper ? "over" :
+		    "under");
+}
+
+/* How the thresholds table names a scope, before its name. */
+static const char *const scope_words[] = {
+	[THR_SCOPE_ALL] = "",
+	[THR_SCOPE_REQUEST] = "",
+	[THR_SCOPE_PHASE] = "phase ",
+	[THR_SCOPE_METRIC] = "metric ",
+};
+
+static const char *const status_words[] = {
+	[VERDICT_PASS] = RDOC_PASS,
+	[VERDICT_FAIL] = RDOC_FAIL,
+	[VERDICT_UNKNOWN] = RDOC_FAIL,
+	[VERDICT_NOT_EVALUATED] = RDOC_NOT_EVALUATED,
+};
+
+void
+report_verdict_line(struct rdoc *d, const struct report_ctx *c)
+{
+	const struct verdict *v = &c->v;
+	struct report_fbuf f = { .i = 0 };
+	size_t met = v->n - v->failed - v->not_evaluated;
+
+	report_doc_kv(d, "Verdict", "%s: %zu of %zu thresholds met%s%s%s",
+	    v->passed ? RDOC_PASS : RDOC_FAIL, met, v->n,
+	    v->not_evaluated ? report_doc_f(&f, ", %zu not evaluated (their "
+	    "scope never ran)", v->not_evaluated) : "",
+	    v->ngrades ? report_doc_f(&f, ", %zu of %zu grades at or above "
+	    "their bar", v->ngrades - v->grades_failed, v->ngrades) : "",
+	    v->rl_failed ? report_doc_f(&f, ", %zu rate-limit phase(s) did "
+	    "not behave as expected", v->rl_failed) : v->passed &&
+	    c->s->nphases > 0 ? ", rate-limit expectations met" : "");
+}
+
+/* The target exited during the run: when, how, and its last samples. */
+static void
+exit_item(struct rdoc *d, const struct snapshot *s)
+{
+	struct report_exit x;
+	char last[256] = "";
+	size_t i, n = 0;
+
+	if (!report_target_exit(s, &x))
+		return;
+	for (i = 0; i < x.nlast; i++)
+		n += (size_t)snprintf(last + n, n < sizeof last ?
+		    sizeof last - n : 0, "%s%.1fs CPU %.1f%% RSS %.1fMB",
+		    i ? "; " : "", (double)(x.last[i].t_us - s->mono_start_us) /
+		    1e6, x.last[i].cpu, report_mb(x.last[i].rss));
+	report_doc_text(d, RDOC_ITEM, "Target exited at %.1fs: %s%s%s", x.t,
+	    x.what, x.nlast ? "; last samples " : "", last);
+}
+
+void
+report_verdict_items(struct rdoc *d, const struct report_ctx *c)
+{
+	char a[48];
+	size_t i;
+
+	exit_item(d, c->s);
+	for (i = 0; i < c->v.n; i++) {
+		const struct verdict_row *r = &c->v.rows[i];
+
+		if (r->status == VERDICT_NOT_EVALUATED)
+			report_doc_text(d, RDOC_ITEM, "Not evaluated: %s (%s)",
+			    r->t->expr, r->why);
+		else if (!r->passed)
+			report_doc_text(d, RDOC_ITEM, "Failed: %s (actual %s%s%s)",
+			    r->t->expr, verdict_format_actual(r, a, sizeof a),
+			    r->known ? "" : ": ", r->known ? "" : r->why);
+	}
+	for (i = 0; i < c->v.ngrades; i++) {
+		const struct verdict_grade *vg = &c->v.grades[i];
+
+		if (vg->status == VERDICT_FAIL)
+			report_doc_text(d, RDOC_ITEM, "Graded %s: %s (actual "
+			    "%s), below %s", scenario_grade_name(vg->level),
+			    vg->g->t.expr, verdict_format_grade(vg, a, sizeof a),
+			    scenario_grade_name(vg->g->fail_below));
+	}
+}
+
+static void
+performance(struct rdoc *d, const struct report_ctx *c)
+{
+	struct rdoc_block *t;
+	char a[48], v[48], m[48], status[160];
+	size_t i;
+
+	report_doc_heading(d, 2, "Performance against targets");
+	if (c->v.n == 0) {
+		report_doc_text(d, RDOC_PARA, "The scenario sets no thresholds.");
+		return;
+	}
+	t = report_doc_table(d, "Metric|Result|Target|Status");
+	for (i = 0; i < c->v.n; i++) {
+		const struct verdict_row *r = &c->v.rows[i];
+		const struct threshold *th = r->t;
+		char metric[96], target[64];
+
+		if (th->scope == THR_SCOPE_ALL)
+			snprintf(metric, sizeof metric, "%s",
+			    threshold_metric_name(th->metric));
+		else
+			snprintf(metric, sizeof metric, "%s%.60s %s",
+			    scope_words[th->scope], th->scope_name,
+			    threshold_metric_name(th->metric));
+		snprintf(target, sizeof target, "%s %s", threshold_op_name(th->op),
+		    threshold_format_value(th->metric, th->value, v, sizeof v));
+		margin(r, m, sizeof m);
+		if (th->by_default)
+			strncat(metric, " (default)", sizeof metric -
+			    strlen(metric) - 1);
+		if (r->known)
+			snprintf(status, sizeof status, "%s%s",
+			    report_verdict_word(r->passed), m);
+		else
+			snprintf(status, sizeof status, "%s (%.100s)",
+			    status_words[r->status], r->why);
+		report_doc_row(t, metric, verdict_format_actual(r, a, sizeof a), target,
+		    status);
+	}
+}
+
+/* The graded table, in the form teams write it. */
+static void
+grades(struct rdoc *d, const struct report_ctx *c)
+{
+	struct rdoc_block *t;
+	char b[SCN_GRADE_BOUNDS][48], poor[56], a[48], grade[96];
+	size_t i;
+	int k;
+
+	if (c->v.ngrades == 0)
+		return;
+	report_doc_heading(d, 3, "Grades");
+	t = report_doc_table(d, "Metric|Excellent|Good|Acceptable|Poor|Result|"
+	    "Grade");
+	for (i = 0; i < c->v.ngrades; i++) {
+		const struct verdict_grade *vg = &c->v.grades[i];
+
+		for (k = 0; k < SCN_GRADE_BOUNDS; k++)
+			verdict_format_bound(vg, k, b[k], sizeof b[k]);
+		snprintf(poor, sizeof poor, "%s%s", vg->g->higher_better ?
+		    "<" : ">", b[SCN_GRADE_BOUNDS - 1] + 1);
+		if (vg->level < GRADE__COUNT)
+			snprintf(grade, sizeof grade, "%s%s", vg->status ==
+			    VERDICT_FAIL ? RDOC_FAIL " " : "",
+			    scenario_grade_name(vg->level));
+		else
+			snprintf(grade, sizeof grade, "%s (%.60s)",
+			    status_words[vg->status], vg->why);
+		report_doc_row(t, vg->g->t.expr, b[0], b[1], b[2], poor,
+		    verdict_format_grade(vg, a, sizeof a), grade);
+	}
+}
+
+void
+report_verdict_tables(struct rdoc *d, const struct report_ctx *c)
+{
+	performance(d, c);
+	grades(d, c);
+}
