@@ -72,6 +72,7 @@ snapshot_release(struct snapshot *s)
 		hdr_free(s->phases[i].histogram);
 	}
 	free(s->phases);
+	free(s->stages);
 	free(s->requests);
 	free(s->status);
 	free(s->failures);

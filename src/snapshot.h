@@ -131,6 +131,21 @@ struct snap_phase {
 	struct hdr *histogram;		/* the phase's latency; NULL if pending */
 };
 
+/*
+ * A stage of a ramp, by the requests that completed between its start
+ * and its end (its stats are differences at those times, as a phase's).
+ * Every ramp's stages, phase by phase, in the scenario's order.
+ */
+struct snap_stage {
+	const char *name;		/* NULL when the scenario names none */
+	size_t phase;			/* its phase's index */
+	size_t index;			/* within the phase, from 0 */
+	enum phase_state state;
+	double started;			/* -1 when not yet */
+	double ended;
+	struct snap_block block;
+};
+
 /* One interval of the run, for graphs and the time series. */
 struct snap_point {
 	double t;			/* end of the interval */
@@ -237,6 +252,8 @@ struct snapshot {
 	size_t nrequests;
 	struct snap_phase *phases;
 	size_t nphases;
+	struct snap_stage *stages;
+	size_t nstages;
 	struct snap_point *series;
 	size_t nseries;
 	struct hdr *histogram;		/* whole run's latency, microseconds */

@@ -151,19 +151,13 @@ enum ui_color
 ui_threshold_state(const struct snapshot *s, const struct verdict_row *row,
     const char **word)
 {
-	const struct threshold *t = row->t;
-
 	if (row->passed) {
 		*word = "PASS";
 		return UC_GOOD;
 	}
-	if (t->scope == THR_SCOPE_PHASE && t->scope_index < s->nphases &&
-	    s->phases[t->scope_index].state == PHASE_PENDING) {
-		*word = "pending";
-		return UC_LABEL;
-	}
+	/* Its phase or stage is still to come, or never came. */
 	if (row->status == VERDICT_NOT_EVALUATED) {
-		*word = "not run";	/* not evaluated: it never ran */
+		*word = s->state == ENGINE_DONE ? "not run" : "pending";
 		return UC_LABEL;
 	}
 	if (row->final) {

@@ -40,6 +40,10 @@ struct phase_run {
 	bool ramp;
 	bool cut_short;			/* a stop or next ended it early */
 	bool closed;			/* its plans' loops are users */
+	size_t stage0;			/* its first in engine.stages */
+	size_t stage;			/* the current one, from 0 */
+	int64_t stage_start_ns;
+	struct stats *stage_base;	/* cumulative stats at its start */
 };
 
 struct engine {
@@ -91,6 +95,9 @@ struct engine {
 	uint64_t snap_seq;
 	uint64_t completed;
 	struct alerts *alerts;
+	struct snap_stage *stages;	/* every ramp's, phase by phase */
+	size_t nstages;
+	int64_t next_stage_ns;		/* the current stage's end; a wake */
 
 	pthread_mutex_t snap_lock;
 	struct snapshot *snap;
@@ -107,6 +114,12 @@ uint64_t engine_completed(struct engine *);
 void	 engine_stop(struct engine *, enum end_reason);
 
 /* engine-block.c: a block from (delta) statistics covering seconds. */
+/* engine-stage.c: the stages of ramps, as scopes of their own. */
+void	 engine_stages_init(struct engine *);
+/* In update_phase, for the current phase. */
+void	 engine_stages_update(struct engine *, struct phase_run *, int64_t now);
+void	 engine_stages_fill(const struct engine *, struct snapshot *);
+
 void	 engine_block_fill(struct snap_block *, const struct stats *,
 	     double seconds);
 void	 engine_request_block_fill(struct snap_block *,

@@ -93,7 +93,8 @@ static void
 wait_until_tick_or_signal(struct engine *e, int64_t deadline)
 {
 	struct timespec ts;
-	int64_t until = LT_MIN(e->next_tick, deadline), d;
+	int64_t until = LT_MIN(LT_MIN(e->next_tick, deadline),
+	    e->next_stage_ns), d;
 
 	d = until - util_now_ns();
 	if (d <= 0)
@@ -149,7 +150,9 @@ wait_plan(struct engine *e)
 			break;
 		if (now >= give_up)
 			break;
-		if (now >= e->next_tick || e->refresh) {
+		/* A stage's end is a boundary too: its block ends there. */
+		if (now >= e->next_tick || e->refresh ||
+		    now >= e->next_stage_ns) {
 			tick_unlocked(e, now);
 			continue;
 		}

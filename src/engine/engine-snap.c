@@ -124,6 +124,7 @@ update_phase(struct engine *e, int64_t now)
 		run->target_users = (unsigned)(0.5 + e->applied_factor *
 		    (run->ramp ? pace_rate_at(&run->rate_curve,
 		    now - run->paused_ns) : ph->users));
+	engine_stages_update(e, run, now);
 	if (snapshot_phase_ended(run->state)) {
 		stats_free(run->base);
 		run->base = NULL;
@@ -461,6 +462,7 @@ engine_tick(struct engine *e, int64_t now, bool regular)
 	fill_load(e, s, now);
 	fill_blocks(e, s, secs);
 	fill_phases(e, s, now);
+	engine_stages_fill(e, s);
 	fill_target(e, s);
 	alerts_update(e->alerts, &e->scn->alerts, s);
 	s->histogram = hdr_new(LT_HDR_LOWEST, LT_HDR_HIGHEST, LT_HDR_SIGFIGS);

@@ -113,6 +113,7 @@ engine_new(const struct scenario *scn, const struct engine_opts *opts,
 		phase_use_init(e, i);
 		e->ph[i].started = e->ph[i].ended = -1;
 	}
+	engine_stages_init(e);
 	e->cum = stats_new(e->npreq);
 	e->prev = stats_new(e->npreq);
 	e->delta = stats_new(e->npreq);
@@ -183,6 +184,7 @@ engine_free(struct engine *e)
 		free(e->ph[i].leak);
 		hdr_free(e->ph[i].histogram);
 		stats_free(e->ph[i].base);
+		stats_free(e->ph[i].stage_base);
 		pace_clear(&e->ph[i].rate_curve);
 	}
 	free(e->ph);
@@ -191,6 +193,7 @@ engine_free(struct engine *e)
 	stats_free(e->delta);
 	hdr_free(e->grid_latency);
 	free(e->series);
+	free(e->stages);
 	alerts_free(e->alerts);
 	snapshot_release(e->snap);
 	pthread_mutex_destroy(&e->lock);

@@ -15,7 +15,10 @@ struct vscope {
 	char label[96];
 	bool over;			/* the scope's figures are final */
 	bool ran;			/* it began, or still may */
-	size_t index;			/* of the phase or request */
+	size_t index;			/* of the phase, request or stage */
+	/* Phases and stages: when, in seconds since the start; ended is
+	 * -1 while it runs. */
+	double started, ended;
 };
 
 void	 verdict_scope_of(const struct snapshot *, const struct threshold *,

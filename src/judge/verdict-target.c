@@ -68,12 +68,12 @@ eval_target_phase(const struct snapshot *s, const struct vscope *sc,
 	int64_t rss_first = -1, rss_last = -1, rss_max = -1;
 	size_t i, n = 0;
 
-	if (ph->started < 0) {
+	if (sc->started < 0) {
 		verdict_unknown(r, "%s has not started", sc->label);
 		return;
 	}
 	if ((t->metric == THR_LEAK_SLOPE_REQ ||
-	    t->metric == THR_LEAK_SLOPE_MIN) && ph->nleak > 0 &&
+	    t->metric == THR_LEAK_SLOPE_MIN) && ph != NULL && ph->nleak > 0 &&
 	    ph->leak[0].rss_bytes >= 0) {
 		lp = xcalloc(ph->nleak, sizeof *lp);
 		for (i = 0; i < ph->nleak; i++) {
@@ -85,9 +85,9 @@ eval_target_phase(const struct snapshot *s, const struct vscope *sc,
 		free(lp);
 		return;
 	}
-	from = s->mono_start_us + (int64_t)(ph->started * 1e6);
-	to = snapshot_phase_ended(ph->state) ? s->mono_start_us +
-	    (int64_t)(ph->ended * 1e6) : INT64_MAX;
+	from = s->mono_start_us + (int64_t)(sc->started * 1e6);
+	to = sc->ended >= 0 ? s->mono_start_us + (int64_t)(sc->ended * 1e6) :
+	    INT64_MAX;
 	if (t->metric == THR_TARGET_EXITS || t->metric == THR_WORKER_DEATHS) {
 		r->known = true;
 		r->actual = count_exits(s, t->metric, from, to);
@@ -146,7 +146,7 @@ verdict_eval_target(const struct snapshot *s, const struct vscope *sc,
 		verdict_unknown(r, "the target process was never sampled");
 		return;
 	}
-	if (t->scope == THR_SCOPE_PHASE) {
+	if (t->scope == THR_SCOPE_PHASE || t->scope == THR_SCOPE_STAGE) {
 		eval_target_phase(s, sc, t, r);
 		return;
 	}

@@ -25,6 +25,18 @@ verdict_unknown(struct verdict_row *r, const char *fmt, ...)
 	va_end(ap);
 }
 
+/* A phase's or stage's span and state, for its scope. */
+static void
+span_of(struct vscope *sc, bool done, enum phase_state state,
+    double started, double ended)
+{
+	sc->ran = state != PHASE_PENDING && state != PHASE_SKIPPED;
+	sc->over = done || snapshot_phase_ended(state) ||
+	    state == PHASE_SKIPPED;
+	sc->started = started;
+	sc->ended = snapshot_phase_ended(state) ? ended : -1;
+}
+
 void
 verdict_scope_of(const struct snapshot *s, const struct threshold *t,
     struct vscope *sc)
@@ -49,13 +61,20 @@ verdict_scope_of(const struct snapshot *s, const struct threshold *t,
 		if (t->scope_index < s->nphases) {
 			sc->phase = &s->phases[t->scope_index];
 			sc->b = &sc->phase->block;
-			sc->ran = sc->phase->state != PHASE_PENDING &&
-			    sc->phase->state != PHASE_SKIPPED;
-			sc->over = done ||
-			    snapshot_phase_ended(sc->phase->state) ||
-			    sc->phase->state == PHASE_SKIPPED;
+			span_of(sc, done, sc->phase->state, sc->phase->started,
+			    sc->phase->ended);
 		}
 		snprintf(sc->label, sizeof sc->label, "phase '%s'",
+		    t->scope_name);
+		break;
+	case THR_SCOPE_STAGE:
+		if (t->scope_index < s->nstages) {
+			const struct snap_stage *st = &s->stages[t->scope_index];
+
+			sc->b = &st->block;
+			span_of(sc, done, st->state, st->started, st->ended);
+		}
+		snprintf(sc->label, sizeof sc->label, "stage '%s'",
 		    t->scope_name);
 		break;
 	case THR_SCOPE_METRIC:

@@ -313,13 +313,40 @@ block_row(struct rdoc_block *t, const char *name, const char *extra,
     const struct snap_block *b)
 {
 	struct report_fbuf f = { .i = 0 };
+	const struct snap_lat *l = &b->latency;
 
-	report_doc_row(t, name, extra, report_doc_f(&f, "%" PRIu64, b->n.completed),
-	    report_doc_f(&f, "%.1f", b->rps), b->latency.count ? report_doc_ms(&f, b->latency.p50) :
-	    "-", b->latency.count ? report_doc_ms(&f, b->latency.p95) : "-",
-	    b->latency.count ? report_doc_ms(&f, b->latency.p99) : "-",
+	report_doc_row(t, name, extra,
+	    report_doc_f(&f, "%" PRIu64, b->n.completed),
+	    report_doc_f(&f, "%.1f", b->rps),
+	    l->count ? report_doc_ms(&f, l->p50) : "-",
+	    l->count ? report_doc_ms(&f, l->p95) : "-",
+	    l->count ? report_doc_ms(&f, l->p99) : "-",
 	    report_doc_f(&f, "%.2f%%", report_pct(b->n.errors, b->n.completed)),
 	    report_doc_f(&f, "%" PRIu64, b->n.classes[CLS_RATE_LIMITED]));
+}
+
+/* The ramps' stages, a row each: how steady state did, ramp apart. */
+static void
+stages(struct rdoc *d, const struct snapshot *s)
+{
+	struct report_fbuf f = { .i = 0 };
+	struct rdoc_block *t;
+	size_t i;
+
+	if (s->nstages == 0)
+		return;
+	report_doc_heading(d, 2, "Stages");
+	t = report_doc_table(d, "Stage|Phase|Requests|req/s|p50|p95|p99|"
+	    "Errors|429");
+	for (i = 0; i < s->nstages; i++) {
+		const struct snap_stage *st = &s->stages[i];
+
+		block_row(t, st->name != NULL ? st->name : report_doc_f(&f,
+		    "%zu", st->index + 1), report_doc_f(&f, "%s%s%s",
+		    s->phases[st->phase].name, st->state == PHASE_DONE ? "" :
+		    ", ", st->state == PHASE_DONE ? "" :
+		    snapshot_phase_state_name(st->state)), &st->block);
+	}
 }
 
 static void
@@ -334,6 +361,7 @@ breakdowns(struct rdoc *d, const struct report_ctx *c)
 	for (i = 0; i < s->nphases; i++)
 		block_row(t, s->phases[i].name,
 		    kinds_phase_name(s->phases[i].kind), &s->phases[i].block);
+	stages(d, s);
 	report_doc_heading(d, 2, "Requests");
 	t = report_doc_table(d, "Request|Method|Count|req/s|p50|p95|p99|Errors|429");
 	for (i = 0; i < s->nrequests; i++)

@@ -338,6 +338,31 @@ thresholds_json(const struct report_ctx *c)
 	return a;
 }
 
+/* Each ramp's stages, with the figures of the time each one ran. */
+static json_t *
+stages_json(const struct snapshot *s)
+{
+	json_t *a = json_array(), *o;
+	size_t i;
+
+	for (i = 0; i < s->nstages; i++) {
+		const struct snap_stage *st = &s->stages[i];
+
+		o = block_json(&st->block);
+		json_object_set_new(o, "name", jstr(st->name));
+		json_object_set_new(o, "phase", jstr(s->phases[st->phase].name));
+		json_object_set_new(o, "index", jint(st->index));
+		json_object_set_new(o, "state",
+		    jstr(snapshot_phase_state_name(st->state)));
+		json_object_set_new(o, "started_s", st->started >= 0 ?
+		    jreal(st->started) : json_null());
+		json_object_set_new(o, "ended_s", snapshot_phase_ended(
+		    st->state) ? jreal(st->ended) : json_null());
+		json_array_append_new(a, o);
+	}
+	return a;
+}
+
 static json_t *
 grades_json(const struct report_ctx *c)
 {
@@ -479,6 +504,7 @@ report_json(const struct report_ctx *c)
 	for (i = 0; i < s->nphases; i++)
 		json_array_append_new(a, phase_json(s->scn, &s->phases[i], i));
 	json_object_set_new(o, "phases", a);
+	json_object_set_new(o, "stages", stages_json(s));
 	json_object_set_new(o, "target", s->has_target ? target_json(c) :
 	    json_null());
 	json_object_set_new(o, "alerts", alerts_json(s));

@@ -45,6 +45,7 @@ static const char *const scope_words[] = {
 	[THR_SCOPE_REQUEST] = "",
 	[THR_SCOPE_PHASE] = "phase ",
 	[THR_SCOPE_METRIC] = "metric ",
+	[THR_SCOPE_STAGE] = "stage ",
 };
 
 static const char *const status_words[] = {

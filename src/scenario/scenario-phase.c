@@ -53,6 +53,7 @@ static const struct scn_key phase_keys[] = {
 
 #define OFF(f) offsetof(struct scn_stage, f)
 static const struct scn_key stage_keys[] = {
+	{ .name = "name", .fn = scenario_h_str, .off = OFF(name) },
 	{ .name = "duration", .fn = scenario_h_duration, .off = OFF(duration_us),
 	  .min = SCN_MIN_DURATION_US, .max = SCN_MAX_DURATION_US },
 	{ .name = "rate", .fn = scenario_h_rate, .off = OFF(rate),
@@ -409,6 +410,41 @@ parse_phase(struct scn_parser *p, yaml_node_t *node, struct scn_phase *ph,
 	free(where);
 }
 
+/* The first stage named name before stage k of phase i, or NULL. */
+static const struct scn_stage *
+stage_named_before(const struct scenario *scn, const char *name, size_t i,
+    size_t k)
+{
+	size_t j, l;
+
+	for (j = 0; j <= i; j++)
+		for (l = 0; l < (j < i ? scn->phases[j].nstages : k); l++)
+			if (scn->phases[j].stages[l].name != NULL &&
+			    strcmp(scn->phases[j].stages[l].name, name) == 0)
+				return &scn->phases[j].stages[l];
+	return NULL;
+}
+
+/* A stage's name is a scope (stage:NAME): one stage each, scenario-wide. */
+static void
+check_stage_names(struct scn_parser *p)
+{
+	const struct scenario *scn = p->scn;
+	const struct scn_stage *a, *b;
+	size_t i, k;
+
+	for (i = 0; i < scn->nphases; i++)
+		for (k = 0; k < scn->phases[i].nstages; k++) {
+			a = &scn->phases[i].stages[k];
+			if (a->name == NULL || (b = stage_named_before(scn,
+			    a->name, i, k)) == NULL)
+				continue;
+			scenario_errors_add(p->errs, p->file, a->pos.line,
+			    a->pos.col, "duplicate stage name %s (first used on "
+			    "line %d)", scenario_quote(a->name), b->pos.line);
+		}
+}
+
 void
 scenario_parse_phases(struct scn_parser *p, yaml_node_t *node)
 {
@@ -441,4 +477,5 @@ scenario_parse_phases(struct scn_parser *p, yaml_node_t *node)
 			}
 		}
 	}
+	check_stage_names(p);
 }

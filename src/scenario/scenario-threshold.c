@@ -31,32 +31,63 @@ watch_series(struct scenario *scn, struct threshold *t, char **why)
 	return 0;
 }
 
-/* The index of the request or phase named like t's scope, or -1 with
- * *why saying so (and which name was meant, when one is close). */
+/* The names a scope of this kind may take, in index order: the stages'
+ * across every ramp, phase by phase (snapshot.h's stages). */
+static const char **
+scope_names(const struct scenario *scn, enum thr_scope scope, size_t *n)
+{
+	const char **names;
+	size_t i, k;
+
+	*n = 0;
+	if (scope == THR_SCOPE_REQUEST)
+		*n = scn->nrequests;
+	else if (scope == THR_SCOPE_PHASE)
+		*n = scn->nphases;
+	else
+		for (i = 0; i < scn->nphases; i++)
+			*n += scn->phases[i].nstages;
+	names = xcalloc(*n + 1, sizeof *names);
+	if (scope == THR_SCOPE_REQUEST)
+		for (i = 0; i < *n; i++)
+			names[i] = scn->requests[i].name;
+	else if (scope == THR_SCOPE_PHASE)
+		for (i = 0; i < *n; i++)
+			names[i] = scn->phases[i].name;
+	else
+		for (i = 0, *n = 0; i < scn->nphases; i++)
+			for (k = 0; k < scn->phases[i].nstages; k++)
+				names[(*n)++] = scn->phases[i].stages[k].name;
+	for (i = 0; i < *n; i++)
+		if (names[i] == NULL)
+			names[i] = "";
+	return names;
+}
+
+/* The index of the request, phase or stage named like t's scope, or -1
+ * with *why saying so (and which name was meant, when one is close). */
 static int
 scope_index(const struct scenario *scn, const struct threshold *t,
     char **why)
 {
-	bool req = t->scope == THR_SCOPE_REQUEST;
-	size_t i, n = req ? scn->nrequests : scn->nphases;
-	const char **names = xcalloc(n + 1, sizeof *names), *near;
+	static const char *const what[] = {
+		[THR_SCOPE_REQUEST] = "request", [THR_SCOPE_PHASE] = "phase",
+		[THR_SCOPE_STAGE] = "stage",
+	};
+	size_t i, n;
+	const char **names = scope_names(scn, t->scope, &n), *near;
 
-	for (i = 0; i < n; i++) {
-		names[i] = req ? scn->requests[i].name : scn->phases[i].name;
-		if (names[i] == NULL)
-			names[i] = "";
+	for (i = 0; i < n; i++)
 		if (strcmp(names[i], t->scope_name) == 0) {
 			free(names);
 			return (int)i;
 		}
-	}
 	near = suggest_closest(t->scope_name, names, n);
 	if (near != NULL)
 		xasprintf(why, "unknown %s %s (did you mean '%s'?)",
-		    req ? "request" : "phase", scenario_quote(t->scope_name),
-		    near);
+		    what[t->scope], scenario_quote(t->scope_name), near);
 	else
-		xasprintf(why, "unknown %s %s", req ? "request" : "phase",
+		xasprintf(why, "unknown %s %s", what[t->scope],
 		    scenario_quote(t->scope_name));
 	free(names);
 	return -1;

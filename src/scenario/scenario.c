@@ -362,7 +362,7 @@ void
 scenario_free(struct scenario *scn)
 {
 	struct scn_request *r;
-	size_t i;
+	size_t i, k;
 
 	if (scn == NULL)
 		return;
@@ -387,6 +387,8 @@ scenario_free(struct scenario *scn)
 	free(scn->requests);
 	for (i = 0; i < scn->nphases; i++) {
 		free(scn->phases[i].name);
+		for (k = 0; k < scn->phases[i].nstages; k++)
+			free(scn->phases[i].stages[k].name);
 		free(scn->phases[i].stages);
 		free(scn->phases[i].use);
 	}

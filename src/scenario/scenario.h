@@ -85,6 +85,7 @@ enum scn_model {
 };
 
 struct scn_stage {
+	char *name;			/* a scope, stage:NAME; NULL: none */
 	int64_t duration_us;
 	double rate;			/* open model */
 	unsigned users;			/* closed model */

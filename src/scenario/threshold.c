@@ -145,9 +145,13 @@ threshold_zero_len(const char *v)
 {
 	size_t n = strspn(v, "0"), f;
 
-	if (n > 0 && v[n] == '.' && (f = strspn(v + n + 1, "0")) > 0 &&
-	    !isdigit((unsigned char)v[n + 1 + f]))
-		return n + 1 + f;
+	if (n == 0)
+		return 0;
+	/* 0.0 is zero; 0.5 is not. */
+	if (v[n] == '.') {
+		f = strspn(v + n + 1, "0");
+		return isdigit((unsigned char)v[n + 1 + f]) ? 0 : n + 1 + f;
+	}
 	return isdigit((unsigned char)v[n]) ? 0 : n;
 }
 
@@ -390,6 +394,10 @@ threshold_parse_left(const char *expr, size_t ls, size_t le, struct threshold *o
 		out->scope = THR_SCOPE_METRIC;
 		kind = "metric";
 		ss += 7;
+	} else if (se - ss >= 6 && strncmp(expr + ss, "stage:", 6) == 0) {
+		out->scope = THR_SCOPE_STAGE;
+		kind = "stage";
+		ss += 6;
 	} else if (se - ss >= 6 && strncmp(expr + ss, "phase:", 6) == 0) {
 		out->scope = THR_SCOPE_PHASE;
 		kind = "phase";
@@ -441,6 +449,33 @@ threshold_parse_bound(enum thr_metric *m, const char *v, double *value,
 	return threshold_parse_value(m, v, 0, value, &off, cause);
 }
 
+/* Where the comparison starts: the first of < > = ! outside a metric's
+ * labels, {job="a"}, whose quoted values may hold anything. */
+static size_t
+threshold_find_op(const char *expr, size_t from)
+{
+	size_t i;
+	int depth = 0;
+	bool quoted = false;
+
+	for (i = from; expr[i] != '\0'; i++) {
+		if (quoted) {
+			if (expr[i] == '\\' && expr[i + 1] != '\0')
+				i++;
+			else if (expr[i] == '"')
+				quoted = false;
+		} else if (expr[i] == '"' && depth > 0)
+			quoted = true;
+		else if (expr[i] == '{')
+			depth++;
+		else if (expr[i] == '}' && depth > 0)
+			depth--;
+		else if (depth == 0 && strchr(THR_OP_CHARS, expr[i]) != NULL)
+			return i;
+	}
+	return i;
+}
+
 int
 threshold_parse(const char *expr, struct threshold *out, size_t *err_off,
     char **cause)
@@ -458,7 +493,7 @@ threshold_parse(const char *expr, struct threshold *out, size_t *err_off,
 		return threshold_fail(err_off, ls, cause, "empty threshold; expected "
 		    "METRIC OP VALUE, such as p95 < 50ms");
 
-	os = ls + strcspn(expr + ls, THR_OP_CHARS);
+	os = threshold_find_op(expr, ls);
 	for (le = os; le > ls && threshold_blank(expr[le - 1]); le--)
 		/* nothing */;
 	if (os == len)

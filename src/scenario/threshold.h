@@ -38,6 +38,7 @@ enum thr_scope {
 	THR_SCOPE_REQUEST,
 	THR_SCOPE_PHASE,
 	THR_SCOPE_METRIC,		/* scope_name: a Prometheus series */
+	THR_SCOPE_STAGE,		/* a named stage of a ramp */
 };
 
 struct threshold {

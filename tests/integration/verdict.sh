@@ -163,4 +163,43 @@ kill -INT $P
 wait $P
 is "$?" 1 "Ctrl-C: a failed evaluated threshold still exits 1"
 
+# --- stages as scopes ----------------------------------------------------
+scenario ramp <<EOF
+name: ramp
+target: {base_url: "$TARGET_URL"}
+requests: [{name: ok, path: /ok}]
+phases:
+  - name: climb
+    kind: ramp
+    start_users: 1
+    stages:
+      - {name: warm, duration: 1s, users: 2}
+      - {name: steady, duration: 1s, users: 2}
+      - {name: cool, duration: 2s, users: 1}
+thresholds:
+  - stage:steady.p95 < 1s
+  - stage:warm.requests > 0
+  - stage:cool.requests > 0
+EOF
+timeout 60 "$LOADTOP" --quiet --headless --report "$T_TMP/ramp" \
+    "$T_TMP/ramp.yaml" >"$T_TMP/out" 2>"$T_TMP/err" &
+P=$!
+sleep 2.6
+kill -INT $P
+wait $P
+RC=$?
+OUT=$(cat "$T_TMP/out")
+is "$RC" 0 "stages: Ctrl-C in the third stage exits 0"
+like "$OUT" 'stage:steady\.p95 < 1s +[0-9.]+(us|ms) +PASS' \
+    "stages: a threshold on a stage is judged on that stage"
+is "$(jq '[(s["name"], s["state"]) for s in d["stages"]]' "$T_TMP/ramp")" \
+    '[["warm", "done"], ["steady", "done"], ["cool", "cut_short"]]' \
+    "stages: report.json has each stage and how it ended"
+ok "stages: a stage spans its own second" python3 -c \
+    "import sys; sys.exit(not 0.95 <= $(jq 'd["stages"][1]["ended_s"] - d["stages"][1]["started_s"]' "$T_TMP/ramp") <= 1.1)"
+is "$(jq 'sum(s["requests"] for s in d["stages"]) <= d["phases"][0]["requests"] and all(s["requests"] > 0 for s in d["stages"])' "$T_TMP/ramp")" \
+    true "stages: their requests add up within the phase's"
+like "$(cat "$T_TMP/ramp/report.md")" '^\| steady \| climb \| [0-9]+ \|' \
+    "stages: report.md has a row per stage"
+
 done_testing

@@ -119,6 +119,59 @@ START_TEST(other_metrics)
 }
 END_TEST
 
+/* A rate under 1 is not 0, whatever zeros it starts with. */
+START_TEST(fractional_rates)
+{
+	static const struct {
+		const char *expr;
+		double value;
+	} cases[] = {
+		{ "rps > 0.5", 0.5 }, { "rps > 00.50/s", 0.5 }, { "rps > 0", 0 },
+		{ "rps > 0.0", 0 }, { "rps > 0/s", 0 }, { "rps_peak >= 0.25", 0.25 },
+	};
+	struct threshold t;
+	size_t off, i;
+	char *cause = NULL;
+
+	for (i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+		ck_assert_msg(threshold_parse(cases[i].expr, &t, &off,
+		    &cause) == 0, "%s: %s", cases[i].expr, cause);
+		ck_assert_msg(t.value == cases[i].value, "%s: %g",
+		    cases[i].expr, t.value);
+		threshold_clear(&t);
+	}
+}
+END_TEST
+
+/* Scopes: requests, phases, stages and scraped metrics. */
+START_TEST(new_scopes)
+{
+	struct threshold t;
+	size_t off;
+	char *cause = NULL;
+
+	ck_assert_int_eq(threshold_parse("stage:warm.p95 < 1s", &t, &off,
+	    &cause), 0);
+	ck_assert_int_eq(t.scope, THR_SCOPE_STAGE);
+	ck_assert_str_eq(t.scope_name, "warm");
+	threshold_clear(&t);
+	ck_assert_int_eq(threshold_parse("metric:up{job=\"a.b\"}.max < 2",
+	    &t, &off, &cause), 0);
+	ck_assert_int_eq(t.scope, THR_SCOPE_METRIC);
+	ck_assert_int_eq(t.metric, THR_M_MAX);
+	ck_assert_str_eq(t.scope_name, "up{job=\"a.b\"}");
+	threshold_clear(&t);
+	ck_assert_int_eq(threshold_parse("metric:up.p95 < 2", &t, &off,
+	    &cause), -1);
+	ck_assert_ptr_nonnull(strstr(cause, "one of first, last, delta"));
+	free(cause);
+	ck_assert_int_eq(threshold_parse("stage:.p95 < 1s", &t, &off,
+	    &cause), -1);
+	ck_assert_str_eq(cause, "missing stage name after 'stage:'");
+	free(cause);
+}
+END_TEST
+
 START_TEST(operators)
 {
 	expect("p95<50ms", THR_P95, THR_LT, 50, ALL);
@@ -340,6 +393,8 @@ threshold_suite(void)
 	tcase_add_test(tc, latency_metrics);
 	tcase_add_test(tc, other_metrics);
 	tcase_add_test(tc, operators);
+	tcase_add_test(tc, fractional_rates);
+	tcase_add_test(tc, new_scopes);
 	tcase_add_test(tc, scopes);
 	tcase_add_test(tc, errors_with_offsets);
 	tcase_add_test(tc, check_ops);
