@@ -22,6 +22,19 @@ jq() {
 	python3 -c 'import json,sys; d=json.load(open(sys.argv[2]+"/report.json")); v=eval(sys.argv[1]); print(json.dumps(v) if isinstance(v,(dict,list,bool)) or v is None else v)' \
 	    "$1" "$2"
 }
+# interrupt SECONDS ARGS...: a headless run, sent SIGINT after SECONDS.
+interrupt() {
+	_after=$1
+	shift
+	timeout 60 "$LOADTOP" --quiet --headless "$@" >"$T_TMP/out" \
+	    2>"$T_TMP/err" &
+	_p=$!
+	sleep "$_after"
+	kill -INT $_p
+	wait $_p
+	RC=$?
+	OUT=$(cat "$T_TMP/out")
+}
 free_port() {
 	python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'
 }
@@ -126,14 +139,7 @@ thresholds:
   - phase:second.rate_limited == 10
   - late.p99 < 1ms
 EOF
-timeout 60 "$LOADTOP" --quiet --headless --report "$T_TMP/int" \
-    "$T_TMP/stages.yaml" >"$T_TMP/out" 2>"$T_TMP/err" &
-P=$!
-sleep 2.5
-kill -INT $P
-wait $P
-RC=$?
-OUT=$(cat "$T_TMP/out")
+interrupt 2.5 --report "$T_TMP/int" "$T_TMP/stages.yaml"
 is "$RC" 0 "Ctrl-C: exits 0 when every evaluated threshold passes"
 like "$OUT" "phase:second.rate_limited == 10 +n/a +NOT EVALUATED \(phase 'second' never ran\)" \
     "Ctrl-C: a threshold on a phase that never ran is not evaluated"
@@ -155,13 +161,8 @@ like "$(cat "$T_TMP/int/report.md")" "Not evaluated: phase:second.rate_limited =
 
 # An evaluated threshold that fails still fails an interrupted run.
 sed 's/p95 < 1s/p95 < 1us/' "$T_TMP/stages.yaml" >"$T_TMP/stages2.yaml"
-timeout 60 "$LOADTOP" --quiet --headless --no-report "$T_TMP/stages2.yaml" \
-    >"$T_TMP/out" 2>"$T_TMP/err" &
-P=$!
-sleep 2
-kill -INT $P
-wait $P
-is "$?" 1 "Ctrl-C: a failed evaluated threshold still exits 1"
+interrupt 2 --no-report "$T_TMP/stages2.yaml"
+is "$RC" 1 "Ctrl-C: a failed evaluated threshold still exits 1"
 
 # --- stages as scopes ----------------------------------------------------
 scenario ramp <<EOF
@@ -181,14 +182,7 @@ thresholds:
   - stage:warm.requests > 0
   - stage:cool.requests > 0
 EOF
-timeout 60 "$LOADTOP" --quiet --headless --report "$T_TMP/ramp" \
-    "$T_TMP/ramp.yaml" >"$T_TMP/out" 2>"$T_TMP/err" &
-P=$!
-sleep 2.6
-kill -INT $P
-wait $P
-RC=$?
-OUT=$(cat "$T_TMP/out")
+interrupt 2.6 --report "$T_TMP/ramp" "$T_TMP/ramp.yaml"
 is "$RC" 0 "stages: Ctrl-C in the third stage exits 0"
 like "$OUT" 'stage:steady\.p95 < 1s +[0-9.]+(us|ms) +PASS' \
     "stages: a threshold on a stage is judged on that stage"
