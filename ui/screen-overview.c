@@ -242,6 +242,14 @@ target_facts(struct ui *ui, const struct monitor_view *v,
 	    leak_verdict_name(v->leak.verdict),
 	    ui_fmt_bytes(v->leak.kb_per_min * 1024, b, sizeof b));
 	row++;
+	if (v->last.mem_detail) {
+		ui_text(ui, r, row, 0, UC_LABEL, "pss");
+		ui_text(ui, r, row, 7, UC_NORMAL, "%s",
+		    ui_fmt_bytes((double)v->last.pss, a, sizeof a));
+		ui_text(ui, r, row, 17, UC_LABEL, "uss");
+		ui_text(ui, r, row++, 22, UC_NORMAL, "%s",
+		    ui_fmt_bytes((double)v->last.uss, b, sizeof b));
+	}
 	ui_text(ui, r, row, 0, UC_LABEL, "threads");
 	ui_text(ui, r, row, 8, UC_NORMAL, "%-5d", v->last.threads);
 	ui_text(ui, r, row, 14, UC_LABEL, "fds");

@@ -104,7 +104,7 @@ draw_details(struct ui *ui, const struct snapshot *s, const struct ui_rect *r)
 	const struct monitor_stats *st = &v->stats;
 	const struct leak_fit *lf = &v->leak;
 	const struct health_view *h = &v->health;
-	char a[16], b[16], c[16];
+	char a[16], b[16], c[16], d[16];
 	int row = 0;
 
 	ui_text(ui, r, row, 0, UC_LABEL, "leak      ");
@@ -122,6 +122,15 @@ draw_details(struct ui *ui, const struct snapshot *s, const struct ui_rect *r)
 	    ui_fmt_bytes((double)st->rss_max, b, sizeof b),
 	    st->growth >= 0 ? "+" : "",
 	    ui_fmt_bytes((double)st->growth, c, sizeof c));
+	ui_text(ui, r, row, 0, UC_LABEL, "pss, uss");
+	if (st->mem_detail)
+		ui_text(ui, r, row++, 10, UC_NORMAL, "%s (max %s)  %s (max "
+		    "%s)", ui_fmt_bytes((double)st->pss_end, a, sizeof a),
+		    ui_fmt_bytes((double)st->pss_max, b, sizeof b),
+		    ui_fmt_bytes((double)st->uss_end, c, sizeof c),
+		    ui_fmt_bytes((double)st->uss_max, d, sizeof d));
+	else
+		ui_text(ui, r, row++, 10, UC_LABEL, "smaps_rollup not readable");
 	ui_text(ui, r, row, 0, UC_LABEL, "process");
 	ui_text(ui, r, row++, 10, UC_NORMAL, "threads %d (max %d)  fds %d "
 	    "(max %d)", v->last.threads, st->threads_max, v->last.fds,
@@ -233,8 +242,10 @@ target_draw(struct ui *ui, const struct snapshot *s,
 		    "--proc-name or --exec, or target.process in the scenario");
 		return;
 	}
-	snprintf(title, sizeof title, "CPU  now %.1f%%  avg %.1f%%  max %.1f%%",
-	    v->last.cpu, v->stats.cpu_avg, v->stats.cpu_max);
+	/* Each a share over a second: see cpu-window.h. */
+	snprintf(title, sizeof title, "CPU  now %.1f%%  avg %.1f%%  max %.1f%%  "
+	    "p95 %.1f%%", v->last.cpu, v->stats.cpu_avg, v->stats.cpu_max,
+	    v->stats.cpu_p95);
 	ui_title(ui, &r, row++, "Target", title);
 	if (!v->alive)
 		ui_text(ui, &r, 0, r.w - 8, UC_BAD, " exited ");
@@ -244,6 +255,9 @@ target_draw(struct ui *ui, const struct snapshot *s,
 	snprintf(title, sizeof title, "now %s  max %s",
 	    ui_fmt_bytes((double)v->last.rss, a, sizeof a),
 	    ui_fmt_bytes((double)v->stats.rss_max, b, sizeof b));
+	if (v->last.mem_detail)
+		snprintf(title + strlen(title), sizeof title - strlen(title),
+		    "  pss %s", ui_fmt_bytes((double)v->last.pss, a, sizeof a));
 	ui_title(ui, &r, row++, "RSS", title);
 	g.y = r.y + row;
 	screen_target_graph(ui, s, &g, true, true);

@@ -27,6 +27,9 @@ settled(const struct snapshot *s, const struct verdict_row *r)
 	const struct threshold *t = r->t;
 	bool upper = t->op == THR_LT || t->op == THR_LE;
 
+	/* Not judged (yet): nothing to abort on. */
+	if (r->status == VERDICT_NOT_EVALUATED)
+		return false;
 	if (r->final)
 		return true;
 	if (!r->known)

@@ -1,7 +1,9 @@
 /* Thresholds on the target process: resources, leaks, exits. */
 #include "config.h"
 
+#include <stdarg.h>
 #include <stdint.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -56,35 +58,112 @@ count_exits(const struct snapshot *s, enum thr_metric m, int64_t from,
 	return (double)n;
 }
 
+/* A CPU threshold is judged on this much of samples, or not at all: a
+ * share over less says more of the scheduler than of the target. */
+#define CPU_MIN_SECONDS 2.0
+
+/* Too little to judge, which does not fail the run. */
+static void __attribute__((format(printf, 2, 3)))
+not_evaluated(struct verdict_row *r, const char *fmt, ...)
+{
+	va_list ap;
+
+	r->known = false;
+	r->status = VERDICT_NOT_EVALUATED;
+	va_start(ap, fmt);
+	vsnprintf(r->why, sizeof r->why, fmt, ap);
+	va_end(ap);
+}
+
+/* Whether a CPU threshold lacks the samples to be judged; says so. */
+static bool
+cpu_too_short(const struct threshold *t, double seconds, const char *label,
+    struct verdict_row *r)
+{
+	if ((t->metric != THR_CPU_MAX && t->metric != THR_CPU_AVG) ||
+	    seconds >= CPU_MIN_SECONDS)
+		return false;
+	not_evaluated(r, "%s needs %.0fs of CPU samples, %s had %.1fs",
+	    threshold_metric_name(t->metric), CPU_MIN_SECONDS, label, seconds);
+	return true;
+}
+
+/* A leak threshold on a leak phase: the fit of its own batches. */
+static bool
+eval_leak_phase(const struct snap_phase *ph, const struct threshold *t,
+    struct verdict_row *r)
+{
+	struct leak_point *lp;
+	size_t i;
+
+	if ((t->metric != THR_LEAK_SLOPE_REQ &&
+	    t->metric != THR_LEAK_SLOPE_MIN) || ph == NULL || ph->nleak == 0 ||
+	    ph->leak[0].rss_bytes < 0)
+		return false;
+	lp = xcalloc(ph->nleak, sizeof *lp);
+	for (i = 0; i < ph->nleak; i++) {
+		lp[i].t_us = (int64_t)(ph->leak[i].t * 1e6);
+		lp[i].rss = ph->leak[i].rss_bytes;
+		lp[i].requests = ph->leak[i].requests;
+	}
+	fit_points(lp, ph->nleak, t, r);
+	free(lp);
+	return true;
+}
+
+/* What the monitor's series holds of the target between two times. */
+struct span_figures {
+	struct leak_point *lp;		/* the points, for a leak fit */
+	size_t n;
+	double cpu_sum, cpu_n, cpu_max;
+	int64_t rss_first, rss_last, rss_max;
+	int64_t t_first, t_last;	/* of the samples in it */
+};
+
+static void
+span_figures(const struct snapshot *s, int64_t from, int64_t to,
+    struct span_figures *sf)
+{
+	size_t i;
+
+	memset(sf, 0, sizeof *sf);
+	sf->rss_first = sf->rss_last = sf->rss_max = -1;
+	sf->lp = xcalloc(s->ntarget_series + 1, sizeof *sf->lp);
+	for (i = 0; i < s->ntarget_series; i++) {
+		const struct mseries_point *p = &s->target_series[i];
+
+		if (p->t_us < from || p->t_us > to)
+			continue;
+		if (sf->n == 0) {
+			sf->rss_first = p->rss;
+			sf->t_first = p->t_first_us;
+		}
+		sf->rss_last = p->rss;
+		sf->t_last = p->t_last_us;
+		sf->rss_max = LT_MAX(sf->rss_max, p->rss_max);
+		sf->cpu_sum += p->cpu * p->nsamples;
+		sf->cpu_n += p->nsamples;
+		sf->cpu_max = LT_MAX(sf->cpu_max, p->cpu_max);
+		sf->lp[sf->n].t_us = p->t_us;
+		sf->lp[sf->n].rss = p->rss;
+		sf->lp[sf->n++].requests = p->requests;
+	}
+}
+
 /* The target's figures over one phase, from the monitor's series. */
 static void
 eval_target_phase(const struct snapshot *s, const struct vscope *sc,
     const struct threshold *t, struct verdict_row *r)
 {
-	const struct snap_phase *ph = sc->phase;
+	struct span_figures sf;
 	int64_t from, to;
-	struct leak_point *lp;
-	double cpu_sum = 0, cpu_n = 0, cpu_max = 0;
-	int64_t rss_first = -1, rss_last = -1, rss_max = -1;
-	size_t i, n = 0;
 
 	if (sc->started < 0) {
 		verdict_unknown(r, "%s has not started", sc->label);
 		return;
 	}
-	if ((t->metric == THR_LEAK_SLOPE_REQ ||
-	    t->metric == THR_LEAK_SLOPE_MIN) && ph != NULL && ph->nleak > 0 &&
-	    ph->leak[0].rss_bytes >= 0) {
-		lp = xcalloc(ph->nleak, sizeof *lp);
-		for (i = 0; i < ph->nleak; i++) {
-			lp[i].t_us = (int64_t)(ph->leak[i].t * 1e6);
-			lp[i].rss = ph->leak[i].rss_bytes;
-			lp[i].requests = ph->leak[i].requests;
-		}
-		fit_points(lp, ph->nleak, t, r);
-		free(lp);
+	if (eval_leak_phase(sc->phase, t, r))
 		return;
-	}
 	from = s->mono_start_us + (int64_t)(sc->started * 1e6);
 	to = sc->ended >= 0 ? s->mono_start_us + (int64_t)(sc->ended * 1e6) :
 	    INT64_MAX;
@@ -93,39 +172,26 @@ eval_target_phase(const struct snapshot *s, const struct vscope *sc,
 		r->actual = count_exits(s, t->metric, from, to);
 		return;
 	}
-	lp = xcalloc(s->ntarget_series + 1, sizeof *lp);
-	for (i = 0; i < s->ntarget_series; i++) {
-		const struct mseries_point *p = &s->target_series[i];
-
-		if (p->t_us < from || p->t_us > to)
-			continue;
-		if (rss_first < 0)
-			rss_first = p->rss;
-		rss_last = p->rss;
-		rss_max = LT_MAX(rss_max, p->rss_max);
-		cpu_sum += p->cpu * p->nsamples;
-		cpu_n += p->nsamples;
-		cpu_max = LT_MAX(cpu_max, p->cpu_max);
-		lp[n].t_us = p->t_us;
-		lp[n].rss = p->rss;
-		lp[n++].requests = p->requests;
+	span_figures(s, from, to, &sf);
+	if (sf.n == 0)
+		verdict_unknown(r, "no sample of the target during %s",
+		    sc->label);
+	else if (!cpu_too_short(t, (double)(sf.t_last - sf.t_first) / 1e6,
+	    sc->label, r)) {
+		r->known = true;
+		switch (t->metric) {
+		case THR_MEM_GROWTH:
+			r->actual = (double)(sf.rss_last - sf.rss_first);
+			break;
+		case THR_RSS_MAX: r->actual = (double)sf.rss_max; break;
+		case THR_CPU_MAX: r->actual = sf.cpu_max; break;
+		case THR_CPU_AVG: r->actual = sf.cpu_sum / sf.cpu_n; break;
+		default:
+			fit_points(sf.lp, sf.n, t, r);
+			break;
+		}
 	}
-	if (n == 0) {
-		free(lp);
-		verdict_unknown(r, "no sample of the target during %s", sc->label);
-		return;
-	}
-	r->known = true;
-	switch (t->metric) {
-	case THR_MEM_GROWTH: r->actual = (double)(rss_last - rss_first); break;
-	case THR_RSS_MAX: r->actual = (double)rss_max; break;
-	case THR_CPU_MAX: r->actual = cpu_max; break;
-	case THR_CPU_AVG: r->actual = cpu_n > 0 ? cpu_sum / cpu_n : 0; break;
-	default:
-		fit_points(lp, n, t, r);
-		break;
-	}
-	free(lp);
+	free(sf.lp);
 }
 
 void
@@ -150,6 +216,8 @@ verdict_eval_target(const struct snapshot *s, const struct vscope *sc,
 		eval_target_phase(s, sc, t, r);
 		return;
 	}
+	if (cpu_too_short(t, st->cpu_seconds, "the run", r))
+		return;
 	r->known = true;
 	switch (t->metric) {
 	case THR_MEM_GROWTH: r->actual = (double)st->growth; break;

@@ -221,7 +221,9 @@ verdict_eval_row(const struct snapshot *s, const struct threshold *t,
 		r->known = r->passed = false;
 		r->status = VERDICT_NOT_EVALUATED;
 		snprintf(r->why, sizeof r->why, "%s never ran", sc.label);
-	} else if (r->passed)
+	} else if (r->status == VERDICT_NOT_EVALUATED)
+		r->passed = false;	/* too little of it to judge: why says */
+	else if (r->passed)
 		r->status = VERDICT_PASS;
 	else
 		r->status = r->known ? VERDICT_FAIL : VERDICT_UNKNOWN;

@@ -6,7 +6,8 @@
  *
  * A threshold whose scope never ran (a phase the run ended before, a
  * request no phase sent) is NOT EVALUATED: listed, and not failed, so an
- * interrupted run is judged on what ran.  One that cannot be evaluated
+ * interrupted run is judged on what ran.  So is a CPU threshold (cpu_max,
+ * cpu_avg) whose scope has less than 2 s of the target's samples.  One that cannot be evaluated
  * otherwise (no target watched, nothing completed in a scope that ran, a
  * metric not kept for its scope) is UNKNOWN and FAILS; `why` says what was
  * missing.
@@ -27,7 +28,7 @@ enum verdict_status {
 	VERDICT_PASS,
 	VERDICT_FAIL,
 	VERDICT_UNKNOWN,		/* could not be measured: fails */
-	VERDICT_NOT_EVALUATED,		/* its scope never ran: does not fail */
+	VERDICT_NOT_EVALUATED,		/* too little ran to judge: does not fail */
 };
 
 struct verdict_row {

@@ -142,13 +142,17 @@ struct monitor_event {
 	char msg[160];			/* one line for humans */
 };
 
-/* One sample, as the sampler took it. */
+/* One sample, as the sampler took it; its CPU share is over the last
+ * second (see cpu-window.h), or what there is of it at the start. */
 struct monitor_sample {
 	int64_t t_us;
 	double cpu;			/* 100 = one core */
 	double cpu_norm;		/* 100 = all cores */
 	int64_t rss;			/* bytes */
 	int64_t vsz;
+	bool mem_detail;		/* pss and uss are known */
+	int64_t pss;			/* bytes, from smaps_rollup */
+	int64_t uss;
 	int threads;
 	int fds;			/* -1 when unreadable */
 	int nprocs;
@@ -160,17 +164,31 @@ struct monitor_sample {
 	uint64_t requests;		/* completed, as last told */
 };
 
+/*
+ * The session's figures.  The CPU ones are those of cpu-window.h: the
+ * mean over cpu_seconds, and the max and p95 of the shares over each
+ * whole second (cpu_windows of them; both 0 while there is none).  PSS
+ * and USS are known when mem_detail is (smaps_rollup could be read).
+ */
 struct monitor_stats {
 	uint64_t nsamples;
 	int64_t t_start_us;
 	int64_t t_last_us;
 	double cpu_avg;
 	double cpu_max;
+	double cpu_p95;
+	double cpu_seconds;
+	uint64_t cpu_windows;
 	int64_t rss_start;
 	int64_t rss_end;
 	int64_t rss_min;
 	int64_t rss_max;
 	int64_t growth;			/* rss_end - rss_start */
+	bool mem_detail;
+	int64_t pss_end;		/* bytes, the latest read */
+	int64_t pss_max;
+	int64_t uss_end;
+	int64_t uss_max;
 	int threads_max;
 	int fds_max;
 	int nprocs_max;

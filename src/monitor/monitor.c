@@ -8,6 +8,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "cpu-window.h"
 #include "monitor.h"
 #include "proc-sample.h"
 #include "proc-spawn.h"
@@ -39,7 +40,7 @@ struct monitor {
 	bool saturated;
 	struct monitor_sample last;
 	struct monitor_stats stats;
-	double cpu_sum;
+	struct cpu_window cpu;
 	uint64_t ncpu_samples;
 	double self_sum;
 	struct mseries series;
@@ -154,6 +155,7 @@ monitor_new(const struct monitor_config *cfg, char **cause)
 		}
 	}
 	m->events = xcalloc(MONITOR_MAX_EVENTS, sizeof *m->events);
+	cpu_window_init(&m->cpu, m->ncpu);
 	monitor_series_init(&m->series, m->cfg.series_cap);
 	m->alive = true;
 	pthread_mutex_init(&m->sample_lock, NULL);
@@ -179,6 +181,28 @@ monitor_child_status(struct monitor *m, int *status)
 	return false;
 }
 
+/* The target's CPU and memory figures, with the sample's; m->lock held. */
+static void
+monitor_stats_resources(struct monitor *m, const struct monitor_sample *s)
+{
+	struct monitor_stats *st = &m->stats;
+	struct cpu_window_figures cf;
+
+	cpu_window_figures(&m->cpu, &cf);
+	st->cpu_avg = cf.avg;
+	st->cpu_max = cf.max;
+	st->cpu_p95 = cf.p95;
+	st->cpu_seconds = cf.seconds;
+	st->cpu_windows = cf.windows;
+	if (s->mem_detail) {
+		st->mem_detail = true;
+		st->pss_end = s->pss;
+		st->uss_end = s->uss;
+		st->pss_max = LT_MAX(st->pss_max, s->pss);
+		st->uss_max = LT_MAX(st->uss_max, s->uss);
+	}
+}
+
 static void
 monitor_stats_add(struct monitor *m, const struct monitor_sample *s,
     bool cpu_valid)
@@ -198,13 +222,11 @@ monitor_stats_add(struct monitor *m, const struct monitor_sample *s,
 	st->threads_max = LT_MAX(st->threads_max, s->threads);
 	st->fds_max = LT_MAX(st->fds_max, s->fds);
 	st->nprocs_max = LT_MAX(st->nprocs_max, s->nprocs);
+	monitor_stats_resources(m, s);
 	if (cpu_valid) {
 		m->ncpu_samples++;
-		m->cpu_sum += s->cpu;
 		m->self_sum += s->self_cpu;
-		st->cpu_max = LT_MAX(st->cpu_max, s->cpu);
 		st->self_cpu_max = LT_MAX(st->self_cpu_max, s->self_cpu);
-		st->cpu_avg = m->cpu_sum / m->ncpu_samples;
 		st->self_cpu_avg = m->self_sum / m->ncpu_samples;
 	}
 }
@@ -299,13 +321,17 @@ static void
 monitor_publish(struct monitor *m, const struct procsample_result *r)
 {
 	struct monitor_sample s;
+	bool cpu_valid;
 
 	memset(&s, 0, sizeof s);
 	s.t_us = r->t_us;
-	s.cpu = r->cpu;
-	s.cpu_norm = r->cpu_norm;
+	s.cpu = cpu_window_add(&m->cpu, r->t_us, r->cpu_used_ns, &cpu_valid);
+	s.cpu_norm = s.cpu / m->ncpu;
 	s.rss = r->rss;
 	s.vsz = r->vsz;
+	s.mem_detail = r->mem_detail;
+	s.pss = r->pss;
+	s.uss = r->uss;
 	s.threads = r->threads;
 	s.fds = r->fds;
 	s.nprocs = r->nprocs;
@@ -317,7 +343,7 @@ monitor_publish(struct monitor *m, const struct procsample_result *r)
 	s.requests = __atomic_load_n(&m->requests, __ATOMIC_RELAXED);
 	m->last = s;
 	m->have_sample = true;
-	monitor_stats_add(m, &s, r->cpu_valid);
+	monitor_stats_add(m, &s, cpu_valid && r->cpu_valid);
 	monitor_series_keep(m, &s);
 }
 
@@ -433,6 +459,7 @@ monitor_free(struct monitor *m)
 	health_free(m->health);
 	proc_sample_free(m->ps);
 	monitor_series_free(&m->series);
+	cpu_window_free(&m->cpu);
 	free(m->events);
 	pthread_cond_destroy(&m->cond);
 	pthread_mutex_destroy(&m->lock);

@@ -5,6 +5,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 
 #include <libproc2/meminfo.h>
@@ -46,6 +47,16 @@ static enum pids_item procsample_tree_items[] = {
 	PIDS_STATE,
 };
 
+/* Read apart from the rest: see proc_sample_memory. */
+static enum pids_item procsample_smaps_items[] = {
+	PIDS_ID_PID,
+	PIDS_SMAP_PSS,
+	PIDS_SMAP_PRV_TOTAL,
+};
+
+/* Reading smaps_rollup may take this share of a core at most. */
+#define PROCSAMPLE_SMAPS_SHARE 400
+
 static enum stat_item procsample_stat_items[] = {
 	STAT_TIC_SUM_BUSY,
 	STAT_TIC_SUM_TOTAL,
@@ -58,7 +69,7 @@ static enum meminfo_item procsample_mem_items[] = {
 
 struct procsample_tracked {
 	struct procsample_member m;
-	unsigned long long ticks;
+	int64_t cpu_ns;			/* CPU time so far */
 };
 
 struct procsample {
@@ -70,6 +81,7 @@ struct procsample {
 
 	struct pids_info *full;
 	struct pids_info *lite;
+	struct pids_info *smaps;
 	struct stat_info *stat;
 	struct meminfo_info *mem;
 	long hertz;
@@ -83,7 +95,13 @@ struct procsample {
 	bool have_prev;
 	int64_t prev_us;
 	int64_t scan_us;		/* last scan of every process (tree) */
-	unsigned long long self_prev, host_busy_prev, host_total_prev;
+	int64_t used_ns;		/* CPU time of the members, summed */
+	int64_t self_prev_ns;
+	unsigned long long host_busy_prev, host_total_prev;
+
+	int64_t smaps_next_us;		/* when to read smaps_rollup again */
+	bool mem_detail;		/* the latest read's figures */
+	int64_t pss, uss;
 };
 
 struct procsample *
@@ -104,6 +122,8 @@ proc_sample_new(pid_t root, bool tree, char **cause)
 	    LT_NELEM(procsample_items)) < 0 ||
 	    (tree && procps_pids_new(&ps->lite, procsample_tree_items,
 	    LT_NELEM(procsample_tree_items)) < 0) ||
+	    procps_pids_new(&ps->smaps, procsample_smaps_items,
+	    LT_NELEM(procsample_smaps_items)) < 0 ||
 	    procps_stat_new(&ps->stat) < 0 ||
 	    procps_meminfo_new(&ps->mem) < 0) {
 		xasprintf(cause, "cannot read /proc: %s", strerror(errno));
@@ -122,6 +142,8 @@ proc_sample_free(struct procsample *ps)
 		procps_pids_unref(&ps->full);
 	if (ps->lite != NULL)
 		procps_pids_unref(&ps->lite);
+	if (ps->smaps != NULL)
+		procps_pids_unref(&ps->smaps);
 	if (ps->stat != NULL)
 		procps_stat_unref(&ps->stat);
 	if (ps->mem != NULL)
@@ -159,7 +181,7 @@ proc_sample_count_fds(pid_t pid)
 	return n;
 }
 
-/* The PIDs to read: the root, its descendants in tree mode, and us. */
+/* The PIDs to read: the root, and its descendants in tree mode. */
 static unsigned *
 proc_sample_targets(struct procsample *ps, size_t *n)
 {
@@ -176,13 +198,12 @@ proc_sample_targets(struct procsample *ps, size_t *n)
 	 * once and newcomers within a second.
 	 */
 	if (ps->tree && ps->have_prev && now - ps->scan_us < 1000000) {
-		out = xcalloc(ps->nprev + 2, sizeof *out);
+		out = xcalloc(ps->nprev + 1, sizeof *out);
 		out[nout++] = (unsigned)ps->root;
 		for (i = 0; i < ps->nprev; i++) {
 			if (ps->prev[i].m.pid != ps->root)
 				out[nout++] = (unsigned)ps->prev[i].m.pid;
 		}
-		out[nout++] = (unsigned)ps->self;
 		*n = nout;
 		return out;
 	}
@@ -190,10 +211,9 @@ proc_sample_targets(struct procsample *ps, size_t *n)
 		ps->scan_us = now;
 	if (!ps->tree || (f = procps_pids_reap(ps->lite,
 	    PIDS_FETCH_TASKS_ONLY)) == NULL) {
-		out = xcalloc(2, sizeof *out);
+		out = xcalloc(1, sizeof *out);
 		out[0] = (unsigned)ps->root;
-		out[1] = (unsigned)ps->self;
-		*n = 2;
+		*n = 1;
 		return out;
 	}
 	total = f->counts->total > 0 ? (size_t)f->counts->total : 0;
@@ -221,13 +241,12 @@ proc_sample_targets(struct procsample *ps, size_t *n)
 			}
 		}
 	} while (changed);
-	out = xcalloc(total + 2, sizeof *out);
+	out = xcalloc(total + 1, sizeof *out);
 	out[nout++] = (unsigned)ps->root;
 	for (i = 0; i < total; i++) {
 		if (in[i] && pid[i] != ps->root && pid[i] != ps->self)
 			out[nout++] = (unsigned)pid[i];
 	}
-	out[nout++] = (unsigned)ps->self;
 	free(pid);
 	free(ppid);
 	free(in);
@@ -275,20 +294,34 @@ proc_sample_host(struct procsample *ps, struct procsample_result *r)
 	procps_loadavg(&r->load[0], &r->load[1], &r->load[2]);
 }
 
-/* Read the targets, or only us once the root is gone. */
+/* Read the targets. */
 static struct pids_fetch *
 proc_sample_fetch(struct procsample *ps)
 {
 	struct pids_fetch *f;
-	unsigned *pids, me = (unsigned)ps->self;
+	unsigned *pids;
 	size_t npids = 0;
 
-	if (ps->gone)
-		return procps_pids_select(ps->full, &me, 1, PIDS_SELECT_PID);
 	pids = proc_sample_targets(ps, &npids);
 	f = procps_pids_select(ps->full, pids, (int)npids, PIDS_SELECT_PID);
 	free(pids);
 	return f;
+}
+
+/*
+ * A process's CPU time so far, from its CPU-time clock; from its ticks
+ * when the clock cannot be read.
+ */
+static int64_t
+proc_sample_cpu_ns(const struct procsample *ps, pid_t pid,
+    unsigned long long ticks)
+{
+	struct timespec ts;
+	clockid_t id;
+
+	if (clock_getcpuclockid(pid, &id) == 0 && clock_gettime(id, &ts) == 0)
+		return (int64_t)ts.tv_sec * 1000000000 + ts.tv_nsec;
+	return (int64_t)(ticks * (1000000000ULL / (unsigned long long)ps->hertz));
 }
 
 /*
@@ -306,7 +339,6 @@ proc_sample_track(struct procsample *ps, struct pids_stack *s,
 	t->m.start = LT_PIDS_VAL(REL_BEGAN, ull_int, s, ps->full);
 	snprintf(t->m.cmd, sizeof t->m.cmd, "%s",
 	    LT_PIDS_VAL(REL_CMD, str, s, ps->full));
-	t->ticks = LT_PIDS_VAL(REL_TICS, ull_int, s, ps->full);
 	if (t->m.pid == ps->root) {
 		if (ps->root_start == 0)
 			ps->root_start = t->m.start;
@@ -317,12 +349,14 @@ proc_sample_track(struct procsample *ps, struct pids_stack *s,
 		}
 		r->alive = true;
 	}
+	t->cpu_ns = proc_sample_cpu_ns(ps, t->m.pid,
+	    LT_PIDS_VAL(REL_TICS, ull_int, s, ps->full));
 	ps->ncur++;
 	return true;
 }
 
-/* Add a kept process to the sums; returns its ticks in this interval. */
-static unsigned long long
+/* Add a kept process to the sums; returns its CPU time in this interval. */
+static int64_t
 proc_sample_sum(struct procsample *ps, struct pids_stack *s,
     const struct procsample_tracked *t, struct procsample_result *r)
 {
@@ -337,40 +371,35 @@ proc_sample_sum(struct procsample *ps, struct pids_stack *s,
 		r->fds = -1;
 	else if (fds > 0 && r->fds >= 0)
 		r->fds += fds;
-	/* A newcomer's ticks all fall in this interval. */
+	/* A newcomer's CPU time all falls in this interval. */
 	old = proc_sample_find(ps->prev, ps->nprev, &t->m);
 	if (old != NULL)
-		return t->ticks - LT_MIN(old->ticks, t->ticks);
-	return ps->have_prev ? t->ticks : 0;
+		return t->cpu_ns - LT_MIN(old->cpu_ns, t->cpu_ns);
+	return ps->have_prev ? t->cpu_ns : 0;
 }
 
 /*
- * Keep and sum the live processes of f, all but us; *self_ticks gets
- * ours.  Returns the ticks they spent since the last sample.
+ * Keep and sum the live processes of f.  Returns the CPU time they used
+ * since the last sample.
  */
-static unsigned long long
+static int64_t
 proc_sample_read(struct procsample *ps, struct pids_fetch *f,
-    struct procsample_result *r, unsigned long long *self_ticks)
+    struct procsample_result *r)
 {
 	size_t i, n = (size_t)f->counts->total;
-	unsigned long long dticks = 0;
 	struct pids_stack *s;
+	int64_t used = 0;
 	char state;
 
 	ps->cur = xreallocarray(ps->cur, n + 1, sizeof *ps->cur);
 	for (i = 0; i < n; i++) {
 		s = f->stacks[i];
-		if (LT_PIDS_VAL(REL_PID, s_int, s, ps->full) == ps->self) {
-			*self_ticks = LT_PIDS_VAL(REL_TICS, ull_int, s,
-			    ps->full);
-			continue;
-		}
 		state = LT_PIDS_VAL(REL_STATE, s_ch, s, ps->full);
 		if (state == 'Z' || state == 'X')
 			continue;
 		if (!proc_sample_track(ps, s, r))
 			break;
-		dticks += proc_sample_sum(ps, s, &ps->cur[ps->ncur - 1], r);
+		used += proc_sample_sum(ps, s, &ps->cur[ps->ncur - 1], r);
 	}
 	if (!r->alive) {
 		/* Without the root, the tree is not ours to watch any more. */
@@ -378,10 +407,53 @@ proc_sample_read(struct procsample *ps, struct pids_fetch *f,
 		ps->ncur = 0;
 		r->rss = r->vsz = 0;
 		r->threads = r->fds = 0;
-		dticks = 0;
+		used = 0;
 	}
 	r->nprocs = (int)ps->ncur;
-	return dticks;
+	return used;
+}
+
+/*
+ * PSS and USS of the members, from smaps_rollup.  The kernel walks every
+ * resident page to make it (some 13 us per MB), so it is read at most
+ * once a second, and less often for a big process, so that it costs at
+ * most 1/PROCSAMPLE_SMAPS_SHARE of a core; in between, the latest
+ * figures stand.  A PSS of 0 means the file could not be read.
+ */
+static void
+proc_sample_memory(struct procsample *ps, struct procsample_result *r)
+{
+	struct pids_fetch *f;
+	unsigned *pids;
+	int64_t t0 = util_now_us();
+	size_t i, n;
+
+	if (ps->ncur > 0 && t0 >= ps->smaps_next_us) {
+		pids = xcalloc(ps->ncur, sizeof *pids);
+		for (i = 0; i < ps->ncur; i++)
+			pids[i] = (unsigned)ps->cur[i].m.pid;
+		f = procps_pids_select(ps->smaps, pids, (int)ps->ncur,
+		    PIDS_SELECT_PID);
+		free(pids);
+		n = f != NULL && f->counts->total > 0 ?
+		    (size_t)f->counts->total : 0;
+		ps->mem_detail = n > 0;
+		ps->pss = ps->uss = 0;
+		for (i = 0; i < n; i++) {
+			unsigned long pss = LT_PIDS_VAL(1, ul_int,
+			    f->stacks[i], ps->smaps);
+
+			ps->mem_detail = ps->mem_detail && pss > 0;
+			ps->pss += (int64_t)pss * 1024;
+			ps->uss += (int64_t)LT_PIDS_VAL(2, ul_int,
+			    f->stacks[i], ps->smaps) * 1024;
+		}
+		ps->smaps_next_us = t0 + LT_MAX((int64_t)1000000,
+		    (util_now_us() - t0) * PROCSAMPLE_SMAPS_SHARE);
+	}
+	r->mem_detail = ps->mem_detail && r->alive;
+	r->pss = r->mem_detail ? ps->pss : 0;
+	r->uss = r->mem_detail ? ps->uss : 0;
 }
 
 /* Tree mode: the members that appeared and vanished since last time. */
@@ -408,21 +480,34 @@ proc_sample_changes(struct procsample *ps, struct procsample_result *r)
 	r->ndied = ps->ndied;
 }
 
+/* Our own CPU time so far. */
+static int64_t
+proc_sample_self_ns(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &ts);
+	return (int64_t)ts.tv_sec * 1000000000 + ts.tv_nsec;
+}
+
 /* CPU shares over dt seconds; then this sample becomes the previous one. */
 static void
 proc_sample_advance(struct procsample *ps, struct procsample_result *r,
-    double dt, unsigned long long dticks, unsigned long long self_ticks)
+    double dt, int64_t used_ns)
 {
 	struct procsample_tracked *swap;
+	int64_t self_ns = proc_sample_self_ns();
 
+	ps->used_ns += used_ns;
+	r->cpu_used_ns = ps->used_ns;
 	if (ps->have_prev && dt > 0) {
 		r->cpu_valid = true;
-		r->cpu = 100.0 * dticks / ps->hertz / dt;
+		r->cpu = 100.0 * (double)used_ns / 1e9 / dt;
 		r->cpu_norm = r->cpu / ps->ncpu;
-		r->self_cpu = 100.0 * (self_ticks - LT_MIN(ps->self_prev,
-		    self_ticks)) / ps->hertz / dt;
+		r->self_cpu = 100.0 * (double)(self_ns - ps->self_prev_ns) /
+		    1e9 / dt;
 	}
-	ps->self_prev = self_ticks;
+	ps->self_prev_ns = self_ns;
 	ps->prev_us = r->t_us;
 	ps->have_prev = true;
 	swap = ps->prev;
@@ -434,8 +519,8 @@ proc_sample_advance(struct procsample *ps, struct procsample_result *r,
 void
 proc_sample_take(struct procsample *ps, struct procsample_result *r)
 {
-	unsigned long long self_ticks = 0, dticks;
 	struct pids_fetch *f;
+	int64_t used_ns = 0;
 	double dt = 0;
 
 	memset(r, 0, sizeof *r);
@@ -446,14 +531,18 @@ proc_sample_take(struct procsample *ps, struct procsample_result *r)
 
 	ps->nborn = ps->ndied = 0;
 	ps->ncur = 0;
-	if ((f = proc_sample_fetch(ps)) == NULL) {
-		r->proc_error = true;
-		snprintf(r->error, sizeof r->error,
-		    "cannot read /proc: %s", strerror(errno));
-		return;
+	/* Once the root is gone, only the host is left to read. */
+	if (!ps->gone) {
+		if ((f = proc_sample_fetch(ps)) == NULL) {
+			r->proc_error = true;
+			snprintf(r->error, sizeof r->error,
+			    "cannot read /proc: %s", strerror(errno));
+			return;
+		}
+		used_ns = proc_sample_read(ps, f, r);
+		if (ps->tree && ps->have_prev)
+			proc_sample_changes(ps, r);
+		proc_sample_memory(ps, r);
 	}
-	dticks = proc_sample_read(ps, f, r, &self_ticks);
-	if (ps->tree && ps->have_prev)
-		proc_sample_changes(ps, r);
-	proc_sample_advance(ps, r, dt, dticks, self_ticks);
+	proc_sample_advance(ps, r, dt, used_ns);
 }

@@ -5,6 +5,12 @@
  *
  *   cpu       as top shows it: 100 = one core busy
  *   cpu_norm  cpu / number of cores: 100 = every core busy
+ *
+ * CPU time comes from each process's CPU-time clock, in nanoseconds and
+ * counting its threads that have exited, not from the clock ticks of
+ * /proc/PID/stat (10 ms apiece); those stand in only if the clock cannot
+ * be read.  PSS and USS come from /proc/PID/smaps_rollup, read at most
+ * once a second since the kernel walks every page to make it.
  */
 #ifndef LT_PROC_SAMPLE_H
 #define LT_PROC_SAMPLE_H
@@ -30,8 +36,16 @@ struct procsample_result {
 	bool cpu_valid;			/* false on the first sample */
 	double cpu;
 	double cpu_norm;
+	int64_t cpu_used_ns;		/* CPU time since the first sample */
 	int64_t rss;			/* bytes */
 	int64_t vsz;			/* bytes */
+	/* From the latest read of smaps_rollup, when it could be read
+	 * (it needs the rights of ptrace): the proportional set size, which
+	 * shares each shared page out among its users, and the unique set
+	 * size, the pages no other process maps. */
+	bool mem_detail;
+	int64_t pss;			/* bytes */
+	int64_t uss;			/* bytes */
 	int threads;
 	int fds;			/* -1 when /proc/PID/fd is unreadable */
 	int nprocs;			/* 1, or the tree's size */

@@ -216,6 +216,32 @@ print_exit(FILE *f, const struct snapshot *s)
 		    x.last[i].cpu, mb(x.last[i].rss), x.last[i].threads);
 }
 
+/* CPU per second and memory beside RSS; tree mode sums them. */
+static void
+print_resources(FILE *f, const struct monitor_stats *st)
+{
+	if (st->cpu_windows > 0)
+		fprintf(f, "  cpu        avg %.1f%%  max %.1f%%  p95 %.1f%%  "
+		    "(each second; 100%% = one core)\n", st->cpu_avg,
+		    st->cpu_max, st->cpu_p95);
+	else if (st->cpu_seconds > 0)
+		fprintf(f, "  cpu        avg %.1f%% over %.1fs, no whole second "
+		    "for a max and p95  (100%% = one core)\n", st->cpu_avg,
+		    st->cpu_seconds);
+	else
+		fputs("  cpu        unknown: a single sample\n", f);
+	fprintf(f, "  memory     rss %.1fMB at start, %.1fMB at end, %.1fMB max, "
+	    "growth %+.1fMB\n", mb(st->rss_start), mb(st->rss_end),
+	    mb(st->rss_max), mb(st->growth));
+	if (st->mem_detail)
+		fprintf(f, "             pss %.1fMB at end, %.1fMB max; uss %.1fMB "
+		    "at end, %.1fMB max\n", mb(st->pss_end), mb(st->pss_max),
+		    mb(st->uss_end), mb(st->uss_max));
+	else
+		fputs("             pss, uss unknown (smaps_rollup not "
+		    "readable)\n", f);
+}
+
 static void
 print_target(FILE *f, const struct snapshot *s)
 {
@@ -236,11 +262,7 @@ print_target(FILE *f, const struct snapshot *s)
 	}
 	fputc('\n', f);
 	print_exit(f, s);
-	fprintf(f, "  cpu        avg %.1f%%  max %.1f%%  (100%% = one core)\n",
-	    st->cpu_avg, st->cpu_max);
-	fprintf(f, "  memory     rss %.1fMB at start, %.1fMB at end, %.1fMB max, "
-	    "growth %+.1fMB\n", mb(st->rss_start), mb(st->rss_end),
-	    mb(st->rss_max), mb(st->growth));
+	print_resources(f, st);
 	fprintf(f, "  leak       %s: %.1f KB/min, %.0f bytes/request, R2 %.2f "
 	    "(%s)\n", leak_verdict_name(lf->verdict), lf->kb_per_min,
 	    lf->bytes_per_request, lf->floor.r2, lf->reason);

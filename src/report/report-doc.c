@@ -44,10 +44,14 @@ summary(struct rdoc *d, const struct report_ctx *c)
 	    report_pct(t->n.errors, t->n.completed),
 	    t->n.classes[CLS_RATE_LIMITED]);
 	if (s->has_target && st->nsamples > 0)
-		report_doc_text(d, RDOC_ITEM, "Target: CPU %.1f%% average, %.1f%% max; "
-		    "RSS %.1fMB to %.1fMB (%+.1fMB); leak check %s",
-		    st->cpu_avg, st->cpu_max, report_mb(st->rss_start),
-		    report_mb(st->rss_end), report_mb(st->growth),
+		report_doc_text(d, RDOC_ITEM, "Target: CPU %s; RSS %.1fMB to %.1fMB "
+		    "(%+.1fMB)%s; leak check %s", st->cpu_windows == 0 ?
+		    report_doc_f(&f, "%.1f%% average over %.1fs", st->cpu_avg,
+		    st->cpu_seconds) : report_doc_f(&f, "%.1f%% average, %.1f%% "
+		    "max, %.1f%% p95 (each second)", st->cpu_avg, st->cpu_max,
+		    st->cpu_p95), report_mb(st->rss_start), report_mb(st->rss_end),
+		    report_mb(st->growth), st->mem_detail ? report_doc_f(&f,
+		    ", PSS %.1fMB at peak", report_mb(st->pss_max)) : "",
 		    leak_verdict_name(s->target.leak.verdict));
 	report_verdict_items(d, c);
 }
@@ -226,6 +230,34 @@ rate_limits(struct rdoc *d, const struct report_ctx *c)
 			rate_limit(d, &c->s->phases[i]);
 }
 
+/* CPU over each second, and memory: RSS, and PSS and USS when known. */
+static void
+target_resources(struct rdoc_block *t, const struct monitor_stats *st)
+{
+	struct report_fbuf f = { .i = 0 };
+
+	if (st->cpu_windows > 0) {
+		report_doc_row(t, "CPU average", report_doc_f(&f, "%.1f%% (100%% = one core)", st->cpu_avg));
+		report_doc_row(t, "CPU max / p95", report_doc_f(&f, "%.1f%% / %.1f%% (of each second's "
+		    "share, %" PRIu64 " seconds)", st->cpu_max, st->cpu_p95, st->cpu_windows));
+	} else if (st->cpu_seconds > 0)
+		report_doc_row(t, "CPU average", report_doc_f(&f, "%.1f%% over %.1fs (no whole second "
+		    "for a max and p95)", st->cpu_avg, st->cpu_seconds));
+	else
+		report_doc_row(t, "CPU", "unknown: a single sample");
+	report_doc_row(t, "RSS start / end", report_doc_f(&f, "%.1fMB / %.1fMB",
+	    report_mb(st->rss_start), report_mb(st->rss_end)));
+	report_doc_row(t, "RSS max", report_doc_f(&f, "%.1fMB", report_mb(st->rss_max)));
+	if (st->mem_detail) {
+		report_doc_row(t, "PSS end / max", report_doc_f(&f, "%.1fMB / %.1fMB",
+		    report_mb(st->pss_end), report_mb(st->pss_max)));
+		report_doc_row(t, "USS end / max", report_doc_f(&f, "%.1fMB / %.1fMB",
+		    report_mb(st->uss_end), report_mb(st->uss_max)));
+	} else
+		report_doc_row(t, "PSS, USS", "unknown (smaps_rollup not readable)");
+	report_doc_row(t, "Memory growth", report_doc_f(&f, "%+.1fMB", report_mb(st->growth)));
+}
+
 static void
 target(struct rdoc *d, const struct report_ctx *c)
 {
@@ -250,12 +282,7 @@ target(struct rdoc *d, const struct report_ctx *c)
 		report_doc_row(t, "Samples", "none");
 		return;
 	}
-	report_doc_row(t, "CPU average", report_doc_f(&f, "%.1f%% (100%% = one core)", st->cpu_avg));
-	report_doc_row(t, "CPU max", report_doc_f(&f, "%.1f%%", st->cpu_max));
-	report_doc_row(t, "RSS start / end", report_doc_f(&f, "%.1fMB / %.1fMB",
-	    report_mb(st->rss_start), report_mb(st->rss_end)));
-	report_doc_row(t, "RSS max", report_doc_f(&f, "%.1fMB", report_mb(st->rss_max)));
-	report_doc_row(t, "Memory growth", report_doc_f(&f, "%+.1fMB", report_mb(st->growth)));
+	target_resources(t, st);
 	report_doc_row(t, "Leak check", report_doc_f(&f, "%s: %.60s", leak_verdict_name(lf->verdict),
 	    lf->reason));
 	if (lf->floor.valid)

@@ -251,7 +251,8 @@ chart_classes(FILE *f, const struct snapshot *s, const double *t,
 	free(base);
 }
 
-/* The target's samples: CPU (mean and peak) and RSS. */
+/* The target's samples: CPU (mean and peak of the shares over the second
+ * before each sample) and RSS. */
 static void
 target_charts(FILE *f, const struct snapshot *s, double tmax)
 {
@@ -274,7 +275,8 @@ target_charts(FILE *f, const struct snapshot *s, double tmax)
 	/* The peak first, so the mean is drawn over it. */
 	l[0] = (struct line){ "cpu max", "#9ab8e6", cpumax };
 	l[1] = (struct line){ "cpu", "#2266cc", cpu };
-	chart_lines(f, s, "Target CPU", "% of one core", tt, m, tmax, l, 2);
+	chart_lines(f, s, "Target CPU, each second", "% of one core", tt, m,
+	    tmax, l, 2);
 	l[0] = (struct line){ "rss", "#8a4fd1", rss };
 	chart_lines(f, s, "Target memory (RSS)", "MB", tt, m, tmax, l, 1);
 	free(tt);

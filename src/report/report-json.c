@@ -243,6 +243,30 @@ metrics_json(const struct health_view *h)
 	return o;
 }
 
+/* CPU of each second; RSS, and PSS and USS when smaps_rollup was read. */
+static void
+target_resources_json(json_t *o, const struct monitor_stats *st)
+{
+	bool whole = st->cpu_windows > 0;
+
+	json_object_set_new(o, "cpu_percent", json_pack("{s:o,s:o,s:o,s:o,"
+	    "s:I}", "avg", jreal(st->cpu_avg), "max", whole ?
+	    jreal(st->cpu_max) : json_null(), "p95", whole ?
+	    jreal(st->cpu_p95) : json_null(), "seconds", jreal(st->cpu_seconds),
+	    "windows", (json_int_t)st->cpu_windows));
+	json_object_set_new(o, "rss_mb", json_pack("{s:o,s:o,s:o,s:o}",
+	    "start", jreal(report_mb(st->rss_start)), "end",
+	    jreal(report_mb(st->rss_end)), "min", jreal(report_mb(st->rss_min)),
+	    "max", jreal(report_mb(st->rss_max))));
+	json_object_set_new(o, "pss_mb", st->mem_detail ? json_pack("{s:o,s:o}",
+	    "end", jreal(report_mb(st->pss_end)), "max",
+	    jreal(report_mb(st->pss_max))) : json_null());
+	json_object_set_new(o, "uss_mb", st->mem_detail ? json_pack("{s:o,s:o}",
+	    "end", jreal(report_mb(st->uss_end)), "max",
+	    jreal(report_mb(st->uss_max))) : json_null());
+	json_object_set_new(o, "growth_mb", jreal(report_mb(st->growth)));
+}
+
 static json_t *
 target_json(const struct report_ctx *c)
 {
@@ -277,13 +301,7 @@ target_json(const struct report_ctx *c)
 	o = json_pack("{s:i,s:o,s:b,s:b,s:I,s:i}", "pid", (int)v->pid,
 	    "command", jstr(c->command), "tree", v->tree, "alive", v->alive,
 	    "samples", (json_int_t)st->nsamples, "ncpu", v->ncpu);
-	json_object_set_new(o, "cpu_percent", json_pack("{s:o,s:o}", "avg",
-	    jreal(st->cpu_avg), "max", jreal(st->cpu_max)));
-	json_object_set_new(o, "rss_mb", json_pack("{s:o,s:o,s:o,s:o}",
-	    "start", jreal(report_mb(st->rss_start)), "end",
-	    jreal(report_mb(st->rss_end)), "min", jreal(report_mb(st->rss_min)),
-	    "max", jreal(report_mb(st->rss_max))));
-	json_object_set_new(o, "growth_mb", jreal(report_mb(st->growth)));
+	target_resources_json(o, st);
 	json_object_set_new(o, "threads_max", json_integer(st->threads_max));
 	json_object_set_new(o, "fds_max", json_integer(st->fds_max));
 	json_object_set_new(o, "processes_max", json_integer(st->nprocs_max));

@@ -1,13 +1,17 @@
 /*
  * What the tests that watch real processes share: starting a fixture,
- * sleeping, and the leak-check suppression libproc2 needs.  Include it
- * once per test program, after check-tap.h.
+ * sleeping, asking cpu-burn for its clocks, and the leak-check
+ * suppression libproc2 needs.  Include it once per test program, after
+ * check-tap.h.
  */
 #ifndef LT_PROC_FIXTURE_H
 #define LT_PROC_FIXTURE_H
 
+#include <signal.h>
 #include <stdarg.h>
+#include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 #include <time.h>
 
 #include "proc-spawn.h"
@@ -61,6 +65,35 @@ spawn(const char *fmt, ...)
 	ck_assert_msg(ps != NULL, "%s: %s", cmd, cause);
 	free(cmd);
 	return ps;
+}
+
+/* Ask cpu-burn for its own clocks, the nth time; returns them from its
+ * output in log. */
+static void __attribute__((unused))
+burn_report(pid_t pid, const char *log, int nth, double *mono_s, double *cpu_s)
+{
+	char *text = NULL, *p;
+	long long mono, cpu;
+	int i, k;
+
+	kill(pid, SIGUSR1);
+	for (i = 0; i < 200; i++) {
+		sleep_s(0.01);
+		free(text);
+		if ((text = util_read_file(log, NULL)) == NULL)
+			continue;
+		for (k = 0, p = text; (p = strstr(p, "cpu ")) != NULL; p++) {
+			if (++k == nth && sscanf(p, "cpu %lld %lld", &mono,
+			    &cpu) == 2) {
+				*mono_s = mono / 1e9;
+				*cpu_s = cpu / 1e9;
+				free(text);
+				return;
+			}
+		}
+	}
+	free(text);
+	ck_abort_msg("cpu-burn did not report");
 }
 
 #endif

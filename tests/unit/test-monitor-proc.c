@@ -300,34 +300,6 @@ START_TEST(test_spawn_shell_and_grace)
 }
 END_TEST
 
-/* Ask cpu-burn for its own clocks; returns them from its output. */
-static void
-burn_report(pid_t pid, const char *log, int nth, double *mono_s, double *cpu_s)
-{
-	char *text = NULL, *p;
-	long long mono, cpu;
-	int i, k;
-
-	kill(pid, SIGUSR1);
-	for (i = 0; i < 200; i++) {
-		sleep_s(0.01);
-		free(text);
-		if ((text = util_read_file(log, NULL)) == NULL)
-			continue;
-		for (k = 0, p = text; (p = strstr(p, "cpu ")) != NULL; p++) {
-			if (++k == nth && sscanf(p, "cpu %lld %lld", &mono,
-			    &cpu) == 2) {
-				*mono_s = mono / 1e9;
-				*cpu_s = cpu / 1e9;
-				free(text);
-				return;
-			}
-		}
-	}
-	free(text);
-	ck_abort_msg("cpu-burn did not report");
-}
-
 /*
  * CPU% of cpu-burn over `secs` as the sampler sees it, and as the
  * process's own CPU clock says (*truth) over the same stretch, and how

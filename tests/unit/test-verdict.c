@@ -236,6 +236,7 @@ START_TEST(target_metrics)
 	s->target.stats.rss_max = 16 << 20;
 	s->target.stats.cpu_avg = 30;
 	s->target.stats.cpu_max = 95;
+	s->target.stats.cpu_seconds = 10;
 	s->mono_start_us = 1000000;
 	/* One sample a second; RSS grows 512KB a second, CPU 10..100. */
 	s->ntarget_series = 10;
@@ -244,6 +245,7 @@ START_TEST(target_metrics)
 		struct mseries_point *p = &s->target_series[i];
 
 		p->t_us = s->mono_start_us + (int64_t)(i * 1000000 + 500000);
+		p->t_first_us = p->t_last_us = p->t_us;
 		p->nsamples = 1;
 		p->rss = p->rss_min = p->rss_max = (int64_t)(i * 512 * 1024);
 		p->cpu = p->cpu_max = 10.0 * (double)(i + 1);
@@ -262,6 +264,66 @@ START_TEST(target_metrics)
 	ck_assert_double_eq_tol(v.rows[5].actual, 90, 1e-9);
 	ck_assert(!v.rows[5].passed);
 	ck_assert_uint_eq(v.failed, 4);
+	ck_assert(!v.passed);
+	verdict_clear(&v);
+	snapshot_release(s);
+	scenario_free(scn);
+}
+END_TEST
+
+/*
+ * A CPU threshold needs 2 s of the target's samples: with less it is NOT
+ * EVALUATED, saying why, and neither fails the run nor aborts it.
+ */
+START_TEST(cpu_needs_two_seconds)
+{
+	struct scenario *scn = scenario_with("  - cpu_max < 100%\n"
+	    "  - {expr: 'cpu_avg < 1%', abort_on_fail: true}\n"
+	    "  - phase:burst.cpu_max < 1%\n  - phase:steady.cpu_max < 50%\n"
+	    "  - rss_max < 1GB\n");
+	struct snapshot *s = snap_for(scn, true);
+	struct verdict v;
+	size_t i;
+
+	s->has_target = true;
+	s->target.stats.nsamples = 2;
+	s->target.stats.cpu_seconds = 0.036;
+	s->target.stats.cpu_avg = s->target.stats.cpu_max = 40;
+	s->target.stats.rss_max = 1 << 20;
+	s->mono_start_us = 1000000;
+	/* Samples every 0.25 s from 0.5 s to 3 s: burst (0..1 s) has
+	 * 0.5 s of them, steady (1..9 s) 2 s. */
+	s->ntarget_series = 11;
+	s->target_series = xcalloc(11, sizeof *s->target_series);
+	for (i = 0; i < 11; i++) {
+		struct mseries_point *p = &s->target_series[i];
+
+		p->t_us = s->mono_start_us + (int64_t)(500000 + i * 250000);
+		p->t_first_us = p->t_last_us = p->t_us;
+		p->nsamples = 1;
+		p->cpu = p->cpu_max = 40;
+	}
+	verdict_eval(s, &v);
+	for (i = 0; i < 3; i++)
+		ck_assert_int_eq(v.rows[i].status, VERDICT_NOT_EVALUATED);
+	ck_assert_str_eq(v.rows[0].why,
+	    "cpu_max needs 2s of CPU samples, the run had 0.0s");
+	ck_assert_str_eq(v.rows[1].why,
+	    "cpu_avg needs 2s of CPU samples, the run had 0.0s");
+	ck_assert_str_eq(v.rows[2].why,
+	    "cpu_max needs 2s of CPU samples, phase 'burst' had 0.5s");
+	ck_assert_int_eq(v.rows[3].status, VERDICT_PASS);
+	ck_assert_double_eq(v.rows[3].actual, 40);
+	ck_assert_int_eq(v.rows[4].status, VERDICT_PASS);
+	ck_assert_uint_eq(v.not_evaluated, 3);
+	ck_assert(v.passed);
+	ck_assert(!verdict_should_abort(s, &v));
+	verdict_clear(&v);
+
+	/* With 2 s of samples, the same run fails cpu_avg < 1%. */
+	s->target.stats.cpu_seconds = 2;
+	verdict_eval(s, &v);
+	ck_assert_int_eq(v.rows[1].status, VERDICT_FAIL);
 	ck_assert(!v.passed);
 	verdict_clear(&v);
 	snapshot_release(s);
@@ -429,6 +491,7 @@ verdict_suite(void)
 	tcase_add_test(tc, scoped_metrics);
 	tcase_add_test(tc, unknown_fails);
 	tcase_add_test(tc, target_metrics);
+	tcase_add_test(tc, cpu_needs_two_seconds);
 	tcase_add_test(tc, rate_limit_folded_in);
 	tcase_add_test(tc, live_abort);
 	tcase_add_test(tc, abort_needs_the_flag);
