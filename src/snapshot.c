@@ -78,9 +78,16 @@ snapshot_release(struct snapshot *s)
 	free(s->failures);
 	free(s->series);
 	hdr_free(s->histogram);
-	if (s->has_target)
+	for (i = 0; i < s->nprocesses; i++) {
+		monitor_view_clear(&s->processes[i].view);
+		free(s->processes[i].series);
+	}
+	free(s->processes);
+	/* A snapshot made with target alone (no processes) owns it. */
+	if (s->nprocesses == 0 && s->has_target) {
 		monitor_view_clear(&s->target);
-	free(s->target_series);
+		free(s->target_series);
+	}
 	free(s->alerts);
 	free(s->alerts_live);
 	free(s);

@@ -146,6 +146,15 @@ struct snap_stage {
 	struct snap_block block;
 };
 
+/* A watched process, as its monitor saw it. */
+struct snap_process {
+	const char *name;		/* the scenario's, process:NAME */
+	bool may_exit;			/* its exit neither fails nor ends */
+	struct monitor_view view;
+	struct mseries_point *series;
+	size_t nseries;
+};
+
 /* One interval of the run, for graphs and the time series. */
 struct snap_point {
 	double t;			/* end of the interval */
@@ -258,8 +267,14 @@ struct snapshot {
 	size_t nseries;
 	struct hdr *histogram;		/* whole run's latency, microseconds */
 
-	/* The target process; has_target is false when none is watched.
-	 * Its times are CLOCK_MONOTONIC microseconds (see mono_start_us). */
+	/*
+	 * The processes watched, in the scenario's order; has_target is
+	 * false when none is.  target and target_series are the first one's
+	 * (shared with processes[0], not owned), for the readers that show
+	 * one.  Times are CLOCK_MONOTONIC microseconds (see mono_start_us).
+	 */
+	struct snap_process *processes;
+	size_t nprocesses;
 	bool has_target;
 	struct monitor_view target;
 	struct mseries_point *target_series;
@@ -275,6 +290,33 @@ struct snapshot {
 	struct alert *alerts_live;
 	size_t nalerts_live;
 };
+
+/* The processes watched, each as its view, name and series: processes[],
+ * or the target alone in a snapshot made with that only. */
+static inline size_t
+snapshot_nprocs(const struct snapshot *s)
+{
+	return s->nprocesses > 0 ? s->nprocesses : s->has_target ? 1 : 0;
+}
+
+static inline const struct monitor_view *
+snapshot_proc_view(const struct snapshot *s, size_t i)
+{
+	return s->nprocesses > 0 ? &s->processes[i].view : &s->target;
+}
+
+static inline const char *
+snapshot_proc_name(const struct snapshot *s, size_t i)
+{
+	return s->nprocesses > 0 ? s->processes[i].name : "target";
+}
+
+static inline const struct mseries_point *
+snapshot_proc_series(const struct snapshot *s, size_t i, size_t *n)
+{
+	*n = s->nprocesses > 0 ? s->processes[i].nseries : s->ntarget_series;
+	return s->nprocesses > 0 ? s->processes[i].series : s->target_series;
+}
 
 void	 snapshot_hold(struct snapshot *);
 void	 snapshot_release(struct snapshot *);

@@ -118,13 +118,13 @@ cmd_monitor_setup(const struct cmd_opts *o, struct procfind_spec *spec,
 {
 	memset(spec, 0, sizeof *spec);
 	memset(so, 0, sizeof *so);
-	spec->pid = (pid_t)o->pid;
-	spec->pid_file = o->pid_file;
-	spec->name = o->proc_name;
+	spec->pid = o->pids.n ? (pid_t)strtol(o->pids.v[0], NULL, 10) : 0;
+	spec->pid_file = o->pid_files.n ? o->pid_files.v[0] : NULL;
+	spec->name = o->proc_names.n ? o->proc_names.v[0] : NULL;
 	spec->tree = o->proc_tree;
-	so->command = o->exec_cmd;
+	so->command = o->exec_cmds.n ? o->exec_cmds.v[0] : NULL;
 	so->log_path = o->exec_log;
-	so->ready_url = o->ready_url;
+	so->ready_url = o->ready_urls.n ? o->ready_urls.v[0] : NULL;
 	so->ready_port = (int)o->ready_port;
 	so->ready_timeout_us = o->ready_timeout_us;
 	monitor_config_default(cfg);

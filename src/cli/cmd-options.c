@@ -10,6 +10,7 @@
 
 #include "cmd.h"
 #include "engine.h"
+#include "scenario-limits.h"
 #include "util.h"
 
 #define RUNS (CMD_RUN | CMD_DEMO)
@@ -42,6 +43,31 @@ cmd_options_word(const char *s, char **why)
 {
 	if (*s == '\0') {
 		xasprintf(why, "expected something, not nothing");
+		return -1;
+	}
+	return 0;
+}
+
+static int
+cmd_options_pid(const char *s, char **why)
+{
+	char *end;
+	unsigned long v = strtoul(s, &end, 10);
+
+	if (*s < '0' || *s > '9' || *end != '\0' || v < 1 || v > SCN_MAX_PID) {
+		xasprintf(why, "expected a whole number from 1 to %d",
+		    SCN_MAX_PID);
+		return -1;
+	}
+	return 0;
+}
+
+static int
+cmd_options_url(const char *s, char **why)
+{
+	if ((strncmp(s, "http://", 7) != 0 || s[7] == '\0') &&
+	    (strncmp(s, "https://", 8) != 0 || s[8] == '\0')) {
+		xasprintf(why, "expected an http:// or https:// URL");
 		return -1;
 	}
 	return 0;
@@ -87,23 +113,26 @@ static const struct opt_def cmd_option_defs[O__COUNT] = {
 	    .help = "replace the scenario's target.base_url" },
 
 	/* The target process. */
-	[O_PID] = { "pid", 0, OPT_COUNT, AT(pid), WATCHERS, 0, .min = 1,
-	    .max = 4194304, .help = "watch the process N" },
-	[O_PID_FILE] = { "pid-file", 0, OPT_PATH, AT(pid_file), WATCHERS, 0,
-	    .help = "watch the process whose PID is in FILE" },
-	[O_PROC_NAME] = { "proc-name", 0, OPT_STRING, AT(proc_name), WATCHERS,
+	[O_PID] = { "pid", 0, OPT_LIST, AT(pids), WATCHERS, 0,
+	    .check = cmd_options_pid, .arg = "N",
+	    .help = "watch the process N (repeatable, a process each)" },
+	[O_PID_FILE] = { "pid-file", 0, OPT_LIST, AT(pid_files), WATCHERS, 0,
+	    .check = cmd_options_word, .arg = "FILE",
+	    .help = "watch the process whose PID is in FILE (repeatable)" },
+	[O_PROC_NAME] = { "proc-name", 0, OPT_LIST, AT(proc_names), WATCHERS,
 	    0, .check = cmd_options_word, .arg = "NAME",
-	    .help = "watch the process named NAME" },
+	    .help = "watch the process named NAME (repeatable)" },
 	[O_PROC_TREE] = { "proc-tree", 0, OPT_FLAG, AT(proc_tree),
 	    RUNS | CMD_MONITOR, 0,
 	    .help = "watch the process and all its descendants" },
-	[O_EXEC] = { "exec", 0, OPT_STRING, AT(exec_cmd), WATCHERS, 0,
+	[O_EXEC] = { "exec", 0, OPT_LIST, AT(exec_cmds), WATCHERS, 0,
 	    .check = cmd_options_word, .arg = "CMD",
-	    .help = "start CMD as the target, stop it at the end" },
+	    .help = "start CMD as a target, stop it at the end (repeatable)" },
 	[O_EXEC_LOG] = { "exec-log", 0, OPT_PATH, AT(exec_log), CMD_MONITOR,
 	    0, .help = "with --exec: append CMD's output to FILE" },
-	[O_READY_URL] = { "ready-url", 0, OPT_URL, AT(ready_url), WATCHERS, 0,
-	    .help = "with --exec: wait until URL answers" },
+	[O_READY_URL] = { "ready-url", 0, OPT_LIST, AT(ready_urls), WATCHERS, 0,
+	    .check = cmd_options_url, .arg = "URL",
+	    .help = "with --exec: wait until URL answers (one an --exec)" },
 	[O_READY_PORT] = { "ready-port", 0, OPT_COUNT, AT(ready_port),
 	    CMD_MONITOR, 0, .min = 1, .max = 65535,
 	    .help = "with --exec: wait until 127.0.0.1:N accepts" },
@@ -191,8 +220,6 @@ static const struct opt_rule cmd_option_rules[] = {
 	{ .kind = OPT_RULE_ONLY_IF, .cmds = CMD_RUN, .tag = CMD_TAG_ADHOC,
 	  .allowed = cmd_options_adhoc,
 	  .why = "is for a URL; a scenario sets it in its file" },
-	{ .kind = OPT_RULE_AT_MOST_ONE, .cmds = WATCHERS,
-	  .opts = TARGETS },
 	{ .kind = OPT_RULE_ONE_OF, .cmds = CMD_MONITOR,
 	  .opts = TARGETS },
 	{ .kind = OPT_RULE_NEEDS, .cmds = WATCHERS,

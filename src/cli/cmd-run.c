@@ -225,14 +225,27 @@ run_loop_headless(const struct control *ctl, const struct cmd_opts *o,
 	}
 }
 
+/* The process we started first, whose output goes beside the report. */
+static const struct run_proc *
+run_started(const struct run_target *t)
+{
+	size_t i;
+
+	for (i = 0; i < t->nprocs; i++)
+		if (t->procs[i].log_path != NULL)
+			return &t->procs[i];
+	return NULL;
+}
+
 /* The dashboard on a terminal, else progress lines, until the run ends. */
 static void
 run_watch(struct control *ctl, const struct cmd_opts *o,
     const struct run_target *target, const sigset_t *sigs)
 {
 	/* The dashboard's 's': quiet, for the screen is curses'. */
-	struct report_opts now = { .path = o->report_path,
-	    .target_log = target->log_path, .quiet = true };
+	const struct run_proc *started = run_started(target);
+	struct report_opts now = { .path = o->report_path, .target_log =
+	    started ? started->log_path : NULL, .quiet = true };
 	struct ui_opts uo = { .fps = o->fps };
 
 	if (!o->no_report) {
@@ -249,13 +262,14 @@ static void
 run_report(const struct snapshot *s, const struct cmd_opts *o,
     const struct run_target *target, const struct verdict_watch *w)
 {
-	struct report_opts ro = { .path = o->report_path,
-	    .target_log = target->log_path };
+	const struct run_proc *started = run_started(target);
+	struct report_opts ro = { .path = o->report_path };
 	char *dir, *cause = NULL;
 
-	if (target->child != NULL)
-		ro.target_command = o->exec_cmd != NULL ? o->exec_cmd :
-		    s->scn->target.process.exec;
+	if (started != NULL) {
+		ro.target_log = started->log_path;
+		ro.target_command = started->command;
+	}
 	ro.abort_why = w->aborted ? w->why : NULL;
 	if ((dir = report_write(s, &ro, &cause)) == NULL) {
 		fprintf(stderr, "loadtop: the report could not be written: "
@@ -313,12 +327,18 @@ run_default_thresholds(struct scenario *scn, const struct run_target *t)
 		{ THR_WORKER_DEATHS, "worker_deaths == 0", true },
 	};
 	char *cause = NULL;
+	bool any = false, tree = false;
 	size_t i, k;
 
-	if (t->monitor == NULL || scn->target.process.may_exit)
+	for (i = 0; i < t->nprocs; i++)
+		if (!t->procs[i].may_exit) {
+			any = true;
+			tree |= t->procs[i].tree;
+		}
+	if (!any)
 		return;
 	for (i = 0; i < LT_NELEM(defaults); i++) {
-		if (defaults[i].tree_only && !t->tree)
+		if (defaults[i].tree_only && !tree)
 			continue;
 		for (k = 0; k < scn->nthresholds; k++)
 			if (scn->thresholds[k].metric == defaults[i].metric)
@@ -407,7 +427,9 @@ run_start(const struct scenario *scn, const struct cmd_opts *o,
     char **cause)
 {
 	struct engine_opts eo = { .threads = o->threads,
-	    .interval_us = o->interval_us, .monitor = target->monitor,
+	    .interval_us = o->interval_us, .monitors = target->monitors,
+	    .monitor_names = target->labels, .may_exit = target->may_exit,
+	    .nmonitors = target->nprocs,
 	    .on_snapshot = verdict_watch_snapshot, .snapshot_arg = watch };
 	struct engine *e;
 

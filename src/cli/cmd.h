@@ -94,14 +94,15 @@ struct cmd_opts {
 	int64_t timeout_us;
 	struct opt_list thresholds;
 	const char *base_url;		/* replaces the scenario's */
-	/* The target process (else the scenario's target.process). */
-	unsigned pid;
-	const char *pid_file;
-	const char *proc_name;
+	/* The processes to watch, each option once a process (else the
+	 * scenario's target.process or target.processes). */
+	struct opt_list pids;
+	struct opt_list pid_files;
+	struct opt_list proc_names;
 	bool proc_tree;
-	const char *exec_cmd;
+	struct opt_list exec_cmds;
 	const char *exec_log;
-	const char *ready_url;
+	struct opt_list ready_urls;	/* the --exec's, in their order */
 	unsigned ready_port;
 	int64_t ready_timeout_us;
 	double sample_hz;

@@ -337,11 +337,11 @@ target_rss(struct engine *e)
 	struct monitor_view v;
 	int64_t rss = -1;
 
-	if (e->opts.monitor == NULL)
+	if (e->opts.nmonitors == 0)
 		return -1;
-	monitor_set_requests(e->opts.monitor, engine_completed(e));
-	monitor_sample_now(e->opts.monitor);
-	monitor_read(e->opts.monitor, &v);
+	monitor_set_requests(e->opts.monitors[0], engine_completed(e));
+	monitor_sample_now(e->opts.monitors[0]);
+	monitor_read(e->opts.monitors[0], &v);
 	if (v.have_sample && v.alive)
 		rss = v.last.rss;
 	monitor_view_clear(&v);
@@ -494,8 +494,8 @@ engine_main(void *arg)
 		if (e->ph[i].state == PHASE_PENDING)
 			e->ph[i].state = PHASE_SKIPPED;
 	/* The metrics after the last phase, for the final snapshot. */
-	if (e->opts.monitor != NULL)
-		monitor_scrape_now(e->opts.monitor);
+	for (i = 0; i < e->opts.nmonitors; i++)
+		monitor_scrape_now(e->opts.monitors[i]);
 
 	pthread_mutex_lock(&e->lock);
 	e->state = ENGINE_DONE;

@@ -224,22 +224,33 @@ fill_times(struct engine *e, struct snapshot *s, int64_t now)
 	s->remaining = known ? rest : -1;
 }
 
-/* The target's view; a target that went away ends the run. */
+/* The processes' views; one that went away ends the run, unless it may. */
 static void
 fill_target(struct engine *e, struct snapshot *s)
 {
-	struct monitor *m = e->opts.monitor;
+	uint64_t done = __atomic_load_n(&e->completed, __ATOMIC_RELAXED);
+	size_t i;
 
-	if (m == NULL)
+	if (e->opts.nmonitors == 0)
 		return;
-	monitor_set_requests(m, __atomic_load_n(&e->completed,
-	    __ATOMIC_RELAXED));
-	monitor_read(m, &s->target);
+	s->nprocesses = e->opts.nmonitors;
+	s->processes = xcalloc(s->nprocesses, sizeof *s->processes);
+	for (i = 0; i < s->nprocesses; i++) {
+		struct snap_process *p = &s->processes[i];
+		struct monitor *m = e->opts.monitors[i];
+
+		p->name = e->opts.monitor_names[i];
+		p->may_exit = e->opts.may_exit[i];
+		monitor_set_requests(m, done);
+		monitor_read(m, &p->view);
+		p->nseries = monitor_read_series(m, &p->series);
+		if (!p->view.alive && !p->may_exit && e->state != ENGINE_DONE)
+			engine_stop(e, END_TARGET_EXITED);
+	}
 	s->has_target = true;
-	s->ntarget_series = monitor_read_series(m, &s->target_series);
-	if (!s->target.alive && e->state != ENGINE_DONE &&
-	    !e->scn->target.process.may_exit)
-		engine_stop(e, END_TARGET_EXITED);
+	s->target = s->processes[0].view;
+	s->target_series = s->processes[0].series;
+	s->ntarget_series = s->processes[0].nseries;
 }
 
 static void

@@ -21,10 +21,14 @@ struct scenario;
 struct engine_opts {
 	unsigned threads;		/* 0: one per core */
 	int64_t interval_us;		/* snapshot interval, default 1s */
-	/* The target process's monitor, or NULL.  Leak phases sample it
-	 * after each batch; every snapshot carries its view; the run ends
-	 * (target_exited) when the target does. */
-	struct monitor *monitor;
+	/* The monitors of the processes watched, and their names; none
+	 * when nmonitors is 0.  Leak phases sample the first after each
+	 * batch; every snapshot carries their views; the run ends
+	 * (target_exited) when one does, unless it may_exit. */
+	struct monitor *const *monitors;
+	const char *const *monitor_names;
+	const bool *may_exit;
+	size_t nmonitors;
 	/* Called from the engine thread after each snapshot is published. */
 	void	(*on_snapshot)(void *arg, struct snapshot *);
 	void *snapshot_arg;

@@ -47,7 +47,7 @@ static const struct scn_limit limits[SCN__LIMIT_COUNT] = {
 	  .keys = "requests[].weight",
 	  .max = SCN_MAX_WEIGHT, .unit = "" },
 	[SCN_LIMIT_PID] = { .what = "the process id to watch",
-	  .keys = "target.process.pid",
+	  .keys = "target.process.pid, target.processes[].pid",
 	  .max = SCN_MAX_PID, .unit = "" },
 	[SCN_LIMIT_CPU_PERCENT] = { .what = "a CPU alert's bound",
 	  .keys = "alerts.target_cpu, alerts.generator_cpu",
@@ -71,6 +71,9 @@ static const struct scn_limit limits[SCN__LIMIT_COUNT] = {
 	[SCN_LIMIT_THRESHOLDS] = { .what = "the thresholds of a scenario",
 	  .keys = "thresholds",
 	  .max = SCN_MAX_THRESHOLDS, .unit = "thresholds" },
+	[SCN_LIMIT_PROCESSES] = { .what = "the processes the target watches",
+	  .keys = "target.processes", .max = SCN_MAX_PROCESSES,
+	  .unit = "processes" },
 	[SCN_LIMIT_METRICS] = { .what = "the metrics the target lists",
 	  .keys = "target.metrics",
 	  .max = SCN_MAX_METRICS, .unit = "metrics" },
@@ -139,7 +142,9 @@ static const struct field defaults_fields[] = {
 static const struct field target_fields[] = {
 	F(scn_target, "health_interval", health_interval_us, FIELD_I64,
 	  SCN_LIMIT_DURATION),
-	F(scn_target, "pid", process.pid, FIELD_PID, SCN_LIMIT_PID),
+};
+static const struct field process_fields[] = {
+	F(scn_process, "pid", pid, FIELD_PID, SCN_LIMIT_PID),
 };
 static const struct field alerts_fields[] = {
 	F(scn_alerts, "p95", p95_us, FIELD_I64, SCN_LIMIT_DURATION),
@@ -309,6 +314,14 @@ check_top(struct check *c, const struct scenario *scn, bool *headers)
 	    LT_NELEM(defaults_fields), "'defaults'", nowhere);
 	check_fields(c, &scn->target, target_fields, LT_NELEM(target_fields),
 	    "'target'", scn->target.pos);
+	if (first_over(SCN_LIMIT_PROCESSES, scn->target.nprocesses) <
+	    scn->target.nprocesses)
+		count_over(c, SCN_LIMIT_PROCESSES, scn->target.nprocesses,
+		    "'target'", scn->target.pos);
+	for (i = 0; i < scn->target.nprocesses; i++)
+		check_fields(c, &scn->target.processes[i], process_fields,
+		    LT_NELEM(process_fields), "'target.process'",
+		    scn->target.processes[i].pos);
 	check_fields(c, &scn->alerts, alerts_fields, LT_NELEM(alerts_fields),
 	    "'alerts'", scn->alerts.pos);
 }

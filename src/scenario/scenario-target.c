@@ -40,6 +40,7 @@ h_base_url(struct scn_parser *p, const struct scn_key *k, yaml_node_t *v,
 }
 
 #define OFF(f) offsetof(struct scn_process, f)
+/* target.process, one; its name is the process name to look for. */
 static const struct scn_key process_keys[] = {
 	{ .name = "pid", .fn = scenario_h_pid, .off = OFF(pid), .min = 1,
 	  .max = SCN_MAX_PID },
@@ -50,47 +51,115 @@ static const struct scn_key process_keys[] = {
 	{ .name = "tree", .fn = scenario_h_bool, .off = OFF(tree) },
 	{ .name = "may_exit", .fn = scenario_h_bool, .off = OFF(may_exit) },
 };
+
+/* target.processes, a list; each one's name is its label. */
+static const struct scn_key processes_keys[] = {
+	{ .name = "name", .fn = scenario_h_str, .off = OFF(label) },
+	{ .name = "pid", .fn = scenario_h_pid, .off = OFF(pid), .min = 1,
+	  .max = SCN_MAX_PID },
+	{ .name = "pid_file", .fn = scenario_h_str, .off = OFF(pid_file) },
+	{ .name = "proc_name", .fn = scenario_h_str, .off = OFF(name) },
+	{ .name = "exec", .fn = scenario_h_str, .off = OFF(exec) },
+	{ .name = "ready_url", .fn = scenario_h_url, .off = OFF(ready_url) },
+	{ .name = "tree", .fn = scenario_h_bool, .off = OFF(tree) },
+	{ .name = "may_exit", .fn = scenario_h_bool, .off = OFF(may_exit) },
+	{ .name = "health_url", .fn = scenario_h_url, .off = OFF(health_url) },
+	{ .name = "metrics_url", .fn = scenario_h_url, .off = OFF(metrics_url) },
+};
 #undef OFF
+
+/* Exactly one way to find the process: the keys how[] names. */
+static void
+one_way(struct scn_parser *p, yaml_node_t *v, const struct scn_map *m,
+    const char *const *how, const char *what, bool alone_ok)
+{
+	yaml_node_t *first = NULL, *key;
+	const char *first_name = NULL;
+	size_t i;
+
+	for (i = 0; i < 4; i++) {
+		if ((key = scenario_getkey(m, how[i])) == NULL)
+			continue;
+		if (first == NULL) {
+			first = key;
+			first_name = how[i];
+		} else
+			scenario_err(p, scenario_later(key, first), "'%s' takes "
+			    "only one of '%s', '%s', '%s' and '%s': got '%s' and "
+			    "'%s'", what, how[0], how[1], how[2], how[3],
+			    key->start_mark.index > first->start_mark.index ?
+			    first_name : how[i], key->start_mark.index >
+			    first->start_mark.index ? how[i] : first_name);
+	}
+	if (first == NULL && !alone_ok)
+		scenario_err(p, v, "'%s' needs one of '%s', '%s', '%s' or '%s'",
+		    what, how[0], how[1], how[2], how[3]);
+}
+
+static struct scn_process *
+add_process(struct scn_target *t)
+{
+	struct scn_process *pr;
+
+	t->processes = xreallocarray(t->processes, t->nprocesses + 1,
+	    sizeof *t->processes);
+	pr = &t->processes[t->nprocesses++];
+	memset(pr, 0, sizeof *pr);
+	return pr;
+}
 
 static void
 h_process(struct scn_parser *p, const struct scn_key *k, yaml_node_t *v,
     void *obj)
 {
 	static const char *const how[] = { "pid", "pid_file", "name", "exec" };
-	struct scn_process *proc = &((struct scn_target *)obj)->process;
+	struct scn_target *t = obj;
+	struct scn_process *proc;
 	struct scn_map m;
-	yaml_node_t *first = NULL, *key;
-	const char *first_name = NULL;
-	size_t i;
 
 	if (v->type != YAML_MAPPING_NODE) {
 		scenario_err(p, v, "'process' must be a mapping, got %s",
 		    scenario_describe(v));
 		return;
 	}
+	proc = add_process(t);
+	proc->label = xstrdup("target");
 	proc->pos = scenario_pos_of(v);
 	scenario_walk(p, v, process_keys, LT_NELEM(process_keys), proc,
 	    "in target.process", -1, &m);
-	for (i = 0; i < LT_NELEM(how); i++) {
-		if ((key = scenario_getkey(&m, how[i])) == NULL)
-			continue;
-		if (first == NULL) {
-			first = key;
-			first_name = how[i];
-		} else if (key->start_mark.index > first->start_mark.index)
-			scenario_err(p, key, "'process' takes only one of 'pid', "
-			    "'pid_file', 'name' and 'exec': got '%s' and '%s'",
-			    first_name, how[i]);
-		else
-			scenario_err(p, first, "'process' takes only one of 'pid', "
-			    "'pid_file', 'name' and 'exec': got '%s' and '%s'",
-			    how[i], first_name);
-	}
 	/* may_exit alone is about a process the command line names. */
-	if (first == NULL && (scenario_getkey(&m, "may_exit") == NULL ||
-	    v->data.mapping.pairs.top - v->data.mapping.pairs.start > 1))
-		scenario_err(p, v, "'process' needs one of 'pid', 'pid_file', "
-		    "'name' or 'exec'");
+	one_way(p, v, &m, how, "process", scenario_getkey(&m, "may_exit") !=
+	    NULL && v->data.mapping.pairs.top - v->data.mapping.pairs.start == 1);
+}
+
+static void
+h_processes(struct scn_parser *p, const struct scn_key *k, yaml_node_t *v,
+    void *obj)
+{
+	static const char *const how[] = { "pid", "pid_file", "proc_name",
+	    "exec" };
+	struct scn_target *t = obj;
+	struct scn_process *proc;
+	yaml_node_item_t *it;
+	yaml_node_t *item;
+	struct scn_map m;
+
+	if (scenario_list_len(p, v, "processes") == 0)
+		return;
+	for (it = v->data.sequence.items.start;
+	    it < v->data.sequence.items.top; it++) {
+		if ((item = scenario_list_mapping(p, *it, "process")) == NULL)
+			continue;
+		proc = add_process(t);
+		proc->pos = scenario_pos_of(item);
+		scenario_walk(p, item, processes_keys,
+		    LT_NELEM(processes_keys), proc, "in target.processes", -1,
+		    &m);
+		if (proc->label == NULL)
+			scenario_err(p, item, "each of 'processes' needs a "
+			    "'name', its scope in thresholds (process:NAME)");
+		one_way(p, item, &m, how, "processes", false);
+	}
 }
 
 static void
@@ -142,6 +211,7 @@ h_metrics(struct scn_parser *p, const struct scn_key *k, yaml_node_t *v,
 static const struct scn_key target_keys[] = {
 	{ .name = "base_url", .fn = h_base_url },
 	{ .name = "process", .fn = h_process },
+	{ .name = "processes", .fn = h_processes },
 	{ .name = "health_url", .fn = scenario_h_url, .off = OFF(health_url) },
 	{ .name = "health_interval", .fn = scenario_h_duration,
 	  .off = OFF(health_interval_us), .min = SCN_MIN_DURATION_US,
@@ -170,12 +240,55 @@ join_target_url(struct scn_parser *p, yaml_node_t *v, const char *key,
 	*url = joined;
 }
 
+/* The processes' URLs may be paths, joined to base_url as the target's. */
+static void
+join_process_urls(struct scn_parser *p, const struct scn_map *m)
+{
+	struct scn_target *t = &p->scn->target;
+	yaml_node_t *v = scenario_get(m, "process"), *item;
+	size_t i;
+
+	if (v == NULL)
+		v = scenario_get(m, "processes");
+	for (i = 0; v != NULL && i < t->nprocesses; i++) {
+		item = v->type == YAML_SEQUENCE_NODE ? scenario_node(p,
+		    v->data.sequence.items.start[i]) : v;
+		join_target_url(p, scenario_peek(p, item, "ready_url"),
+		    "ready_url", &t->processes[i].ready_url);
+		join_target_url(p, scenario_peek(p, item, "health_url"),
+		    "health_url", &t->processes[i].health_url);
+		join_target_url(p, scenario_peek(p, item, "metrics_url"),
+		    "metrics_url", &t->processes[i].metrics_url);
+	}
+}
+
+/* A process's name is a scope: one process each. */
+static void
+check_labels(struct scn_parser *p)
+{
+	const struct scn_target *t = &p->scn->target;
+	size_t i, j;
+
+	for (i = 0; i < t->nprocesses; i++)
+		for (j = 0; j < i && t->processes[i].label != NULL; j++)
+			if (t->processes[j].label != NULL &&
+			    strcmp(t->processes[i].label,
+			    t->processes[j].label) == 0) {
+				scenario_errors_add(p->errs, p->file,
+				    t->processes[i].pos.line,
+				    t->processes[i].pos.col, "duplicate process "
+				    "name %s (first used on line %d)",
+				    scenario_quote(t->processes[i].label),
+				    t->processes[j].pos.line);
+				break;
+			}
+}
+
 void
 scenario_parse_target(struct scn_parser *p, yaml_node_t *node)
 {
 	struct scn_target *t = &p->scn->target;
 	struct scn_map m;
-	yaml_node_t *proc;
 
 	t->health_interval_us = 1000000;
 	if (node->type != YAML_MAPPING_NODE) {
@@ -190,9 +303,12 @@ scenario_parse_target(struct scn_parser *p, yaml_node_t *node)
 	    &t->health_url);
 	join_target_url(p, scenario_get(&m, "metrics_url"), "metrics_url",
 	    &t->metrics_url);
-	if ((proc = scenario_get(&m, "process")) != NULL)
-		join_target_url(p, scenario_peek(p, proc, "ready_url"), "ready_url",
-		    &t->process.ready_url);
+	if (scenario_get(&m, "process") != NULL &&
+	    scenario_get(&m, "processes") != NULL)
+		scenario_err(p, scenario_getkey(&m, "processes"), "give "
+		    "'process' (one) or 'processes' (a list), not both");
+	join_process_urls(p, &m);
+	check_labels(p);
 	if (scenario_get(&m, "metrics") != NULL && scenario_get(&m, "metrics_url") == NULL)
 		scenario_err(p, scenario_getkey(&m, "metrics"), "'metrics' needs "
 		    "'metrics_url' in target");

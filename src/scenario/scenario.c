@@ -401,10 +401,18 @@ scenario_free(struct scenario *scn)
 	free(scn->grades);
 	free_headers(&scn->defaults.headers);
 	free(scn->target.base_url);
-	free(scn->target.process.pid_file);
-	free(scn->target.process.name);
-	free(scn->target.process.exec);
-	free(scn->target.process.ready_url);
+	for (i = 0; i < scn->target.nprocesses; i++) {
+		struct scn_process *pr = &scn->target.processes[i];
+
+		free(pr->label);
+		free(pr->pid_file);
+		free(pr->name);
+		free(pr->exec);
+		free(pr->ready_url);
+		free(pr->health_url);
+		free(pr->metrics_url);
+	}
+	free(scn->target.processes);
 	free(scn->target.health_url);
 	free(scn->target.metrics_url);
 	for (i = 0; i < scn->target.nmetrics; i++)

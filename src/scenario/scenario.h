@@ -114,14 +114,18 @@ struct scn_phase {
 	struct scn_pos pos;
 };
 
+/* A process to watch, found by one of pid, pid_file, name or exec. */
 struct scn_process {
+	char *label;			/* in reports and scopes (process:NAME) */
 	pid_t pid;			/* 0 = not given */
 	char *pid_file;
-	char *name;
+	char *name;			/* the process name to look for */
 	char *exec;
 	char *ready_url;
 	bool tree;
 	bool may_exit;			/* its exit neither fails nor ends the run */
+	char *health_url;		/* its own, else the target's */
+	char *metrics_url;
 	struct scn_pos pos;
 };
 
@@ -146,7 +150,10 @@ const char *scenario_grade_name(enum scn_grade_level);
 
 struct scn_target {
 	char *base_url;
-	struct scn_process process;
+	/* process: (one) or processes: (a list); the first is the one the
+	 * unscoped target metrics and the dashboard's overview show. */
+	struct scn_process *processes;
+	size_t nprocesses;
 	char *health_url;
 	int64_t health_interval_us;	/* default 1s */
 	char *metrics_url;

@@ -231,12 +231,12 @@ done
 like "$a" "^2:loadtop: --exec '': expected " "an empty --exec is refused"
 
 # ... and hold them to the same rules.
-run_lt http://127.0.0.1:1/ --pid 1 --exec true
+run_lt http://127.0.0.1:1/ --pid 0 --pid 1
 a="$RC:$ERR1"
-run_lt monitor --pid 1 --exec true
-is "$RC:$ERR1" "$a" "two targets: run and monitor say the same"
-is "$a" "2:loadtop: give only one of --pid, --pid-file, --proc-name and --exec" \
-    "two targets: only one of them"
+run_lt monitor --pid 1 --pid 0
+is "$RC:$ERR1" "$a" "a bad one of several --pid: run and monitor say the same"
+is "$a" "2:loadtop: --pid '0': expected a whole number from 1 to 4194304" \
+    "a bad one of several --pid: named"
 run_lt http://127.0.0.1:1/ --pid 1 --ready-url http://127.0.0.1:1/
 a="$RC:$ERR1"
 run_lt monitor --pid 1 --ready-url http://127.0.0.1:1/

@@ -168,7 +168,9 @@ START_TEST(test_demo_model)
 	    "http://127.0.0.1:8080/metrics");
 	ck_assert_uint_eq(scn->target.nmetrics, 2);
 	ck_assert_str_eq(scn->target.metrics[1], "loadtop_target_leaked_bytes");
-	ck_assert_str_eq(scn->target.process.name, "loadtop-target");
+	ck_assert_uint_eq(scn->target.nprocesses, 1);
+	ck_assert_str_eq(scn->target.processes[0].name, "loadtop-target");
+	ck_assert_str_eq(scn->target.processes[0].label, "target");
 	ck_assert_int_eq(scn->target.health_interval_us, 1000000);
 	ck_assert_int_eq(scn->defaults.timeout_us, 5000000);
 	ck_assert_int_eq(scn->defaults.connect_timeout_us, 2000000);
@@ -320,8 +322,8 @@ START_TEST(test_defaults_and_names)
 	struct scenario *crlf = load_ok(VALID "/crlf.yaml");
 
 	ck_assert_ptr_null(scn->target.base_url);
-	ck_assert_int_eq(scn->target.process.pid, 1);
-	ck_assert(scn->target.process.tree);
+	ck_assert_int_eq(scn->target.processes[0].pid, 1);
+	ck_assert(scn->target.processes[0].tree);
 	ck_assert_str_eq(scn->requests[0].name, "GET /ok");
 	ck_assert_str_eq(scn->requests[1].name, "HEAD /a/b?c=d");
 	ck_assert_str_eq(scn->requests[1].url, "https://[::1]:8443/a/b?c=d");
