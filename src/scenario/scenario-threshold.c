@@ -31,6 +31,33 @@ watch_series(struct scenario *scn, struct threshold *t, char **why)
 	return 0;
 }
 
+/*
+ * A process scope takes target metrics only, and a name of the
+ * scenario's processes when it lists some; processes the command line
+ * gives are named when the run starts, so the verdict finds them then.
+ */
+static int
+process_scope(const struct scenario *scn, struct threshold *t, char **why)
+{
+	const struct scn_target *tg = &scn->target;
+	size_t i;
+
+	if (!threshold_is_target_metric(t->metric)) {
+		xasprintf(why, "'%s' is not a target metric; a process scope "
+		    "takes cpu_max, rss_max, target_exits and the like",
+		    threshold_metric_name(t->metric));
+		return -1;
+	}
+	for (i = 0; i < tg->nprocesses; i++)
+		if (tg->processes[i].label != NULL &&
+		    strcmp(tg->processes[i].label, t->scope_name) == 0)
+			return 0;
+	if (tg->nprocesses == 0)
+		return 0;
+	xasprintf(why, "unknown process %s", scenario_quote(t->scope_name));
+	return -1;
+}
+
 /* The names a scope of this kind may take, in index order: the stages'
  * across every ramp, phase by phase (snapshot.h's stages). */
 static const char **
@@ -110,6 +137,8 @@ scope_resolve(struct scenario *scn, struct threshold *t, size_t *off,
 		return 0;
 	if (t->scope == THR_SCOPE_METRIC)
 		return watch_series(scn, t, why);
+	if (t->scope == THR_SCOPE_PROCESS)
+		return process_scope(scn, t, why);
 	at = strstr(t->expr, t->scope_name);
 	*off = at != NULL ? (size_t)(at - t->expr) : 0;
 	if (t->scope == THR_SCOPE_REQUEST &&

@@ -394,6 +394,10 @@ threshold_parse_left(const char *expr, size_t ls, size_t le, struct threshold *o
 		out->scope = THR_SCOPE_METRIC;
 		kind = "metric";
 		ss += 7;
+	} else if (se - ss >= 8 && strncmp(expr + ss, "process:", 8) == 0) {
+		out->scope = THR_SCOPE_PROCESS;
+		kind = "process";
+		ss += 8;
 	} else if (se - ss >= 6 && strncmp(expr + ss, "stage:", 6) == 0) {
 		out->scope = THR_SCOPE_STAGE;
 		kind = "stage";

@@ -39,6 +39,7 @@ enum thr_scope {
 	THR_SCOPE_PHASE,
 	THR_SCOPE_METRIC,		/* scope_name: a Prometheus series */
 	THR_SCOPE_STAGE,		/* a named stage of a ramp */
+	THR_SCOPE_PROCESS,		/* a watched process, by its name */
 };
 
 struct threshold {
