@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "hdr.h"
+#include "leak.h"
 #include "monitor.h"
 #include "snapshot.h"
 #include "util.h"
@@ -52,6 +53,33 @@ snapshot_phase_state_name(enum phase_state s)
 {
 	return (size_t)s < LT_NELEM(phase_state_names) ?
 	    phase_state_names[s] : "?";
+}
+
+bool
+snapshot_phase_leak(const struct snap_phase *p, struct leak_fit *f)
+{
+	struct leak_params params;
+	struct leak_point *lp;
+	size_t i, n = 0;
+
+	memset(f, 0, sizeof *f);
+	if (p->kind != SCN_LEAK)
+		return false;
+	lp = xcalloc(p->nleak + 1, sizeof *lp);
+	/* A point taken after the target went away has no RSS. */
+	for (i = 0; i < p->nleak; i++) {
+		if (p->leak[i].rss_bytes < 0)
+			continue;
+		lp[n].t_us = (int64_t)(p->leak[i].t * 1e6);
+		lp[n].rss = p->leak[i].rss_bytes;
+		lp[n++].requests = p->leak[i].requests;
+	}
+	if (n > 0) {
+		leak_params_batches(&params);
+		leak_fit(lp, n, &params, f);
+	}
+	free(lp);
+	return n > 0;
 }
 
 void

@@ -324,5 +324,11 @@ void	 snapshot_release(struct snapshot *);
 const char *snapshot_state_name(enum engine_state);
 const char *snapshot_end_reason_name(enum end_reason);
 const char *snapshot_phase_state_name(enum phase_state);
+/*
+ * The leak verdict of a leak phase on its own points (one per settled
+ * batch, leak_params_batches), beside the whole run's in target.leak;
+ * false, with an empty fit, for another phase or one without RSS.
+ */
+bool	 snapshot_phase_leak(const struct snap_phase *, struct leak_fit *);
 
 #endif

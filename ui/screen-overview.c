@@ -237,10 +237,12 @@ target_facts(struct ui *ui, const struct monitor_view *v,
 	    "%s%s", v->stats.growth >= 0 ? "+" : "",
 	    ui_fmt_bytes((double)v->stats.growth, a, sizeof a));
 	ui_text(ui, r, row, 17, UC_LABEL, "leak");
+	/* Without a floor (a saw-tooth of one or two falls) no slope. */
 	ui_text(ui, r, row, 22, v->leak.verdict == LEAK_LEAK ? UC_BAD :
-	    v->leak.verdict == LEAK_STABLE ? UC_GOOD : UC_LABEL, "%s %s/min",
-	    leak_verdict_name(v->leak.verdict),
-	    ui_fmt_bytes(v->leak.kb_per_min * 1024, b, sizeof b));
+	    v->leak.verdict == LEAK_STABLE ? UC_GOOD : UC_LABEL, "%s %s%s",
+	    leak_verdict_name(v->leak.verdict), v->leak.floor.valid ?
+	    ui_fmt_bytes(v->leak.kb_per_min * 1024, b, sizeof b) : "",
+	    v->leak.floor.valid ? "/min" : "");
 	row++;
 	if (v->last.mem_detail) {
 		ui_text(ui, r, row, 0, UC_LABEL, "pss");

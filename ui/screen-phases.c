@@ -3,6 +3,7 @@
 
 #include <inttypes.h>
 #include <stdio.h>
+#include <string.h>
 
 #include "ui-int.h"
 #include "util.h"
@@ -22,8 +23,34 @@ static const struct table_col cols[] = {
 	{ .title = "p95", .width = 8 },
 	{ .title = "errors", .width = 7 },
 	{ .title = "429", .width = 6 },
-	{ .title = "result", .width = 9, .left = true },
+	{ .title = "result", .width = 12, .left = true },
 };
+
+static enum ui_color
+leak_color(enum leak_verdict v)
+{
+	return v == LEAK_LEAK ? UC_BAD : v == LEAK_STABLE ? UC_GOOD : UC_NORMAL;
+}
+
+/* A leak phase's verdict, or its count of samples while it gathers them. */
+static void
+leak_result(const struct snap_phase *p, char *buf, size_t len,
+    enum ui_color *c)
+{
+	struct leak_fit fit;
+
+	if (!snapshot_phase_leak(p, &fit)) {
+		if (p->nleak > 0)
+			snprintf(buf, len, "%zu smpl", p->nleak);
+		return;
+	}
+	if (p->state == PHASE_RUNNING && fit.verdict == LEAK_INCONCLUSIVE) {
+		snprintf(buf, len, "%zu smpl", p->nleak);
+		return;
+	}
+	snprintf(buf, len, "%s", leak_verdict_name(fit.verdict));
+	*c = leak_color(fit.verdict);
+}
 
 static void
 result(const struct snap_phase *p, char *buf, size_t len, enum ui_color *c)
@@ -38,8 +65,8 @@ result(const struct snap_phase *p, char *buf, size_t len, enum ui_color *c)
 		} else if (p->state != PHASE_PENDING)
 			snprintf(buf, len, "%" PRIu64 "/%" PRIu64, rl->allowed,
 			    rl->limited);
-	} else if (p->kind == SCN_LEAK && p->nleak > 0)
-		snprintf(buf, len, "%zu smpl", p->nleak);
+	} else if (p->kind == SCN_LEAK)
+		leak_result(p, buf, len, c);
 }
 
 static void
@@ -143,11 +170,58 @@ draw_rate_limit(struct ui *ui, const struct snap_phase *p,
 		ui_text(ui, r, row, x, UC_NORMAL, "judged when the phase ends");
 }
 
+/* Text from column col on, cut at spaces to the panel's width; the rows used. */
+static int
+draw_wrapped(struct ui *ui, const struct ui_rect *r, int row, int col,
+    const char *text)
+{
+	int w = LT_MAX(r->w - col, 10), n, rows = 0;
+	const char *end;
+
+	while (*text != '\0' && row + rows < r->h) {
+		n = (int)strlen(text);
+		if (n > w) {
+			for (end = text + w; end > text && *end != ' '; end--)
+				;
+			n = end > text ? (int)(end - text) : w;
+		}
+		ui_text(ui, r, row + rows++, col, UC_LABEL, "%.*s", n, text);
+		text += n;
+		while (*text == ' ')
+			text++;
+	}
+	return rows;
+}
+
+/* A leak verdict: the word and the floor's slopes, then why. */
+static int
+draw_leak_fit(struct ui *ui, const struct ui_rect *r, int row,
+    const char *label, const struct leak_fit *lf)
+{
+	const char *word = leak_verdict_name(lf->verdict);
+	int x = 10 + (int)strlen(word) + 2;
+	char a[16], b[16];
+
+	ui_text(ui, r, row, 0, UC_LABEL, "%s", label);
+	ui_text(ui, r, row, 10, leak_color(lf->verdict), "%s", word);
+	if (lf->floor.valid && lf->per_request.valid)
+		ui_text(ui, r, row, x, UC_NORMAL, "%s/request  %s/min  R2 %.2f",
+		    ui_fmt_bytes(lf->bytes_per_request, a, sizeof a),
+		    ui_fmt_bytes(lf->kb_per_min * 1024, b, sizeof b),
+		    lf->floor.r2);
+	else if (lf->floor.valid)
+		ui_text(ui, r, row, x, UC_NORMAL, "%s/min  R2 %.2f",
+		    ui_fmt_bytes(lf->kb_per_min * 1024, b, sizeof b),
+		    lf->floor.r2);
+	return row + 1 + draw_wrapped(ui, r, row + 1, 10, lf->reason);
+}
+
 static void
-draw_leak(struct ui *ui, const struct snap_phase *p, const struct ui_rect *r,
-    int row)
+draw_leak(struct ui *ui, const struct snapshot *s, const struct snap_phase *p,
+    const struct ui_rect *r, int row)
 {
 	const struct snap_leak_point *a, *z;
+	struct leak_fit fit;
 	char b1[16], b2[16];
 	size_t i;
 
@@ -164,6 +238,10 @@ draw_leak(struct ui *ui, const struct snap_phase *p, const struct ui_rect *r,
 		    sizeof b1), z->requests - a->requests,
 		    (double)(z->rss_bytes - a->rss_bytes) /
 		    (double)(z->requests - a->requests));
+	if (snapshot_phase_leak(p, &fit))
+		row = draw_leak_fit(ui, r, row, "phase", &fit);
+	if (s->has_target)
+		row = draw_leak_fit(ui, r, row, "whole run", &s->target.leak);
 	ui_text(ui, r, row++, 0, UC_LABEL, "%8s %9s %10s", "time", "requests",
 	    "rss");
 	i = (size_t)LT_MAX(0, (long)p->nleak - (long)(r->h - row));
@@ -206,7 +284,7 @@ draw_detail(struct ui *ui, const struct snapshot *s, const struct ui_rect *r)
 	if (p->kind == SCN_RATE_LIMIT)
 		draw_rate_limit(ui, p, r, row);
 	else if (p->kind == SCN_LEAK)
-		draw_leak(ui, p, r, row);
+		draw_leak(ui, s, p, r, row);
 }
 
 /* A grade's line: what it got, coloured by how it stands to its bar. */

@@ -111,10 +111,22 @@ draw_details(struct ui *ui, const struct snapshot *s, const struct ui_rect *r)
 	ui_text(ui, r, row++, 10, lf->verdict == LEAK_LEAK ? UC_BAD :
 	    lf->verdict == LEAK_STABLE ? UC_GOOD : UC_NORMAL, "%s",
 	    leak_verdict_name(lf->verdict));
-	ui_text(ui, r, row, 0, UC_LABEL, "slope");
-	ui_text(ui, r, row++, 10, UC_NORMAL, "%s/min  %.0f B/request  R2 %.2f",
-	    ui_fmt_bytes(lf->kb_per_min * 1024, a, sizeof a),
-	    lf->bytes_per_request, lf->floor.r2);
+	if (lf->floor.valid) {
+		ui_text(ui, r, row, 0, UC_LABEL, "slope");
+		ui_text(ui, r, row++, 10, UC_NORMAL, "%s/min  %.0f B/request  "
+		    "R2 %.2f", ui_fmt_bytes(lf->kb_per_min * 1024, a, sizeof a),
+		    lf->bytes_per_request, lf->floor.r2);
+	}
+	if (lf->cycles >= 2) {
+		ui_text(ui, r, row, 0, UC_LABEL, "collected");
+		ui_text(ui, r, row++, 10, UC_NORMAL, "%u times, about %.0fs "
+		    "apart, %s deep", lf->cycles, lf->cycle_period_s,
+		    ui_fmt_bytes((double)lf->cycle_depth, b, sizeof b));
+	} else if (lf->cycles == 1) {
+		ui_text(ui, r, row, 0, UC_LABEL, "collected");
+		ui_text(ui, r, row++, 10, UC_NORMAL, "once, %s deep",
+		    ui_fmt_bytes((double)lf->cycle_depth, b, sizeof b));
+	}
 	ui_text(ui, r, row++, 10, UC_LABEL, "%s", lf->reason);
 	ui_text(ui, r, row, 0, UC_LABEL, "rss");
 	ui_text(ui, r, row++, 10, UC_NORMAL, "start %s  max %s  growth %s%s",

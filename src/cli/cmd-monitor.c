@@ -99,9 +99,11 @@ cmd_monitor_summary(const struct monitor_view *v)
 		printf("metric %s: %s\n", v->health.metrics[i].series,
 		    prom_value_describe(&v->health.metrics[i], false, desc,
 		    sizeof desc));
-	printf("leak: %s (%s); slope %.1fKB/min, R^2 %.2f",
-	    leak_verdict_name(v->leak.verdict), v->leak.reason,
-	    v->leak.kb_per_min, v->leak.floor.r2);
+	printf("leak: %s (%s)", leak_verdict_name(v->leak.verdict),
+	    v->leak.reason);
+	if (v->leak.floor.valid)
+		printf("; slope %.1fKB/min, R^2 %.2f", v->leak.kb_per_min,
+		    v->leak.floor.r2);
 	if (v->leak.bytes_per_request != 0)
 		printf(", %.1fB/request", v->leak.bytes_per_request);
 	printf("\n");

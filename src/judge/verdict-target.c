@@ -11,7 +11,29 @@
 #include "util.h"
 #include "verdict-int.h"
 
-/* Fit the leak slope over a phase's own points. */
+/* The leak slope a threshold reads from a fit. */
+static void
+leak_actual(const struct leak_fit *f, const struct threshold *t,
+    struct verdict_row *r)
+{
+	if (t->metric == THR_LEAK_SLOPE_REQ) {
+		if (!f->per_request.valid) {
+			verdict_unknown(r, "no per-request fit: %s", f->reason[0] ?
+			    f->reason : "no requests between the samples");
+			return;
+		}
+		r->actual = f->bytes_per_request;
+	} else {
+		if (!f->floor.valid) {
+			verdict_unknown(r, "no fit: %s", f->reason);
+			return;
+		}
+		r->actual = f->kb_per_min * 1024;
+	}
+	r->known = true;
+}
+
+/* Fit the leak slope over a scope's own samples of the target. */
 static void
 fit_points(const struct leak_point *p, size_t n, const struct threshold *t,
     struct verdict_row *r)
@@ -21,21 +43,7 @@ fit_points(const struct leak_point *p, size_t n, const struct threshold *t,
 
 	leak_params_default(&lp);
 	leak_fit(p, n, &lp, &f);
-	if (t->metric == THR_LEAK_SLOPE_REQ) {
-		if (!f.per_request.valid) {
-			verdict_unknown(r, "no per-request fit: %s", f.reason[0] ?
-			    f.reason : "no requests between the samples");
-			return;
-		}
-		r->actual = f.bytes_per_request;
-	} else {
-		if (!f.floor.valid) {
-			verdict_unknown(r, "no fit: %s", f.reason);
-			return;
-		}
-		r->actual = f.kb_per_min * 1024;
-	}
-	r->known = true;
+	leak_actual(&f, t, r);
 }
 
 /* Exits of the target (or of its tree's workers) between two times. */
@@ -93,21 +101,14 @@ static bool
 eval_leak_phase(const struct snap_phase *ph, const struct threshold *t,
     struct verdict_row *r)
 {
-	struct leak_point *lp;
-	size_t i;
+	struct leak_fit fit;
 
+	/* A leak phase is judged on its batches, as its own verdict is. */
 	if ((t->metric != THR_LEAK_SLOPE_REQ &&
-	    t->metric != THR_LEAK_SLOPE_MIN) || ph == NULL || ph->nleak == 0 ||
-	    ph->leak[0].rss_bytes < 0)
+	    t->metric != THR_LEAK_SLOPE_MIN) || ph == NULL ||
+	    !snapshot_phase_leak(ph, &fit))
 		return false;
-	lp = xcalloc(ph->nleak, sizeof *lp);
-	for (i = 0; i < ph->nleak; i++) {
-		lp[i].t_us = (int64_t)(ph->leak[i].t * 1e6);
-		lp[i].rss = ph->leak[i].rss_bytes;
-		lp[i].requests = ph->leak[i].requests;
-	}
-	fit_points(lp, ph->nleak, t, r);
-	free(lp);
+	leak_actual(&fit, t, r);
 	return true;
 }
 

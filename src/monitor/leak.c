@@ -5,7 +5,10 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "leak-cycles.h"
+#include "leak-plateau.h"
 #include "leak.h"
+#include "units.h"
 #include "util.h"
 
 #define MB (1024 * 1024)
@@ -14,7 +17,6 @@ void
 leak_params_default(struct leak_params *p)
 {
 	p->warm_up = 0.10;
-	p->windows = 8;
 	p->min_points = 8;
 	p->min_span_us = 5 * 1000000LL;
 	p->min_growth = 4 * MB;
@@ -22,6 +24,21 @@ leak_params_default(struct leak_params *p)
 	p->max_kb_per_min = 1024;
 	p->max_bytes_per_request = 1024;
 	p->min_r2 = 0.5;
+	p->min_drop = 1 * MB;
+	p->drop_noise = 5;
+	p->min_give_back = 0.5;
+	p->min_cycles = 3;
+	p->plateau_slope = 0.2;
+	p->plateau_share = 1.0 / 3;
+}
+
+void
+leak_params_batches(struct leak_params *p)
+{
+	leak_params_default(p);
+	p->warm_up = 0;
+	p->min_points = 4;
+	p->min_span_us = 0;
 }
 
 const char *
@@ -72,136 +89,254 @@ leak_line_fit(const double *x, const double *y, size_t n,
 		l->r2 = (sxy * sxy) / (sxx * syy);
 }
 
-/* Keep the lowest point of each of nw equal spans of time. */
-static size_t
-leak_floors(const struct leak_point *p, size_t n, size_t nw,
-    struct leak_point *out)
+/*
+ * The n points the floor is fitted on, p[idx[i]] (p[i] without idx), in
+ * seconds from t0_us.
+ */
+static void
+series_of(const struct leak_point *p, const size_t *idx, size_t n,
+    int64_t t0_us, struct leak_series *s)
 {
-	int64_t t0 = p[0].t_us, span = p[n - 1].t_us - p[0].t_us;
-	size_t i, w, nout = 0, cur = (size_t)-1;
+	const struct leak_point *q;
+	size_t i;
 
+	s->t = xcalloc(n + 1, sizeof *s->t);
+	s->rss = xcalloc(n + 1, sizeof *s->rss);
+	s->req = xcalloc(n + 1, sizeof *s->req);
+	s->n = n;
 	for (i = 0; i < n; i++) {
-		w = span > 0 ? (size_t)((double)(p[i].t_us - t0) * nw / span) : 0;
-		if (w >= nw)
-			w = nw - 1;
-		if (w != cur) {
-			out[nout++] = p[i];
-			cur = w;
-		} else if (p[i].rss < out[nout - 1].rss)
-			out[nout - 1] = p[i];
+		q = &p[idx != NULL ? idx[i] : i];
+		s->t[i] = (double)(q->t_us - t0_us) / 1e6;
+		s->rss[i] = (double)q->rss;
+		s->req[i] = (double)q->requests;
 	}
-	return nout;
+	s->req_known = n > 1 && s->req[n - 1] > s->req[0];
+}
+
+static void
+series_free(struct leak_series *s)
+{
+	free(s->t);
+	free(s->rss);
+	free(s->req);
+	memset(s, 0, sizeof *s);
 }
 
 /* Least squares of every used RSS point against time, for display. */
 static void
-leak_fit_raw(const struct leak_point *p, size_t n, struct leak_fit *f)
+fit_raw(const struct leak_point *p, size_t n, struct leak_fit *f)
 {
-	double *x = xcalloc(n, sizeof *x), *y = xcalloc(n, sizeof *y);
-	double t0 = p[0].t_us / 1e6;
-	size_t i;
+	struct leak_series s;
 
-	for (i = 0; i < n; i++) {
-		x[i] = p[i].t_us / 1e6 - t0;
-		y[i] = (double)p[i].rss;
-	}
-	leak_line_fit(x, y, n, &f->raw);
-	free(x);
-	free(y);
+	series_of(p, NULL, n, p[0].t_us, &s);
+	leak_line_fit(s.t, s.rss, n, &f->raw);
+	series_free(&s);
 }
 
 /*
- * Least squares of the window floors against time and, when the engine
- * counted requests, against requests; returns whether it did.
+ * The floor: s's points from `from` on, against time and, when the
+ * engine counted requests, against requests; span_s is what its growth
+ * is told over.
  */
-static bool
-leak_fit_floor(const struct leak_point *p, size_t n, size_t windows,
+static void
+fit_floor(const struct leak_series *s, size_t from, double span_s,
     struct leak_fit *f)
 {
-	size_t nw = LT_MAX(windows, (size_t)2), nfl, i;
-	struct leak_point *fl = xcalloc(nw, sizeof *fl);
-	double *x = xcalloc(nw, sizeof *x), *y = xcalloc(nw, sizeof *y);
-	double t0 = p[0].t_us / 1e6;
-	bool req_known;
-
-	nfl = leak_floors(p, n, nw, fl);
-	for (i = 0; i < nfl; i++) {
-		x[i] = fl[i].t_us / 1e6 - t0;
-		y[i] = (double)fl[i].rss;
-	}
-	leak_line_fit(x, y, nfl, &f->floor);
-	req_known = fl[nfl - 1].requests > fl[0].requests;
-	if (req_known) {
-		for (i = 0; i < nfl; i++)
-			x[i] = (double)fl[i].requests;
-		leak_line_fit(x, y, nfl, &f->per_request);
+	leak_line_fit(s->t + from, s->rss + from, s->n - from, &f->floor);
+	if (s->req_known && s->req[s->n - 1] > s->req[from]) {
+		leak_line_fit(s->req + from, s->rss + from, s->n - from,
+		    &f->per_request);
 		if (f->per_request.valid)
 			f->bytes_per_request = f->per_request.slope;
 	}
-	free(fl);
-	free(x);
-	free(y);
-	return req_known;
+	f->kb_per_min = f->floor.slope * 60 / 1024;
+	f->floor_growth = (int64_t)(f->floor.slope * span_s);
+}
+
+/*
+ * How long the whole series must last for its used part (after the
+ * warm-up, which grows with it) to span used_s; whole seconds.
+ */
+static double
+run_for(const struct leak_params *lp, double used_s)
+{
+	double keep = 1 - LT_MAX(0.0, LT_MIN(lp->warm_up, 0.9));
+
+	return ceil(used_s / keep);
+}
+
+static const char *
+fmt_size(double bytes, char *buf, size_t len)
+{
+	return units_format_size((int64_t)llround(bytes), buf, len);
 }
 
 /* The floor grew by min_growth, steadily: fast enough to be a leak? */
 static void
-leak_judge_growth(struct leak_fit *f, const struct leak_params *lp,
-    bool req_known)
+judge_rates(struct leak_fit *f, const struct leak_params *lp,
+    const char *over)
 {
-	double mb = f->floor_growth / (double)MB;
+	char a[32], b[32], rate[80];
+	bool per_req = f->per_request.valid;
 
+	if (per_req)
+		snprintf(rate, sizeof rate, "%s/min, %s/request",
+		    fmt_size(f->kb_per_min * 1024, a, sizeof a),
+		    fmt_size(f->bytes_per_request, b, sizeof b));
+	else
+		snprintf(rate, sizeof rate, "%s/min",
+		    fmt_size(f->kb_per_min * 1024, a, sizeof a));
 	f->verdict = LEAK_LEAK;
 	if (f->floor_growth >= lp->max_growth)
 		snprintf(f->reason, sizeof f->reason,
-		    "RSS floor grew %.1fMB (>= %.1fMB)", mb,
-		    lp->max_growth / (double)MB);
+		    "RSS floor grew %s (>= %s)%s, %s",
+		    fmt_size((double)f->floor_growth, a, sizeof a),
+		    fmt_size((double)lp->max_growth, b, sizeof b), over, rate);
 	else if (f->kb_per_min >= lp->max_kb_per_min)
 		snprintf(f->reason, sizeof f->reason,
-		    "RSS floor grows %.0fKB/min (>= %.0fKB/min)",
-		    f->kb_per_min, lp->max_kb_per_min);
-	else if (req_known && f->bytes_per_request >= lp->max_bytes_per_request)
+		    "RSS floor grows %s%s (>= %s/min)", rate, over,
+		    fmt_size(lp->max_kb_per_min * 1024, a, sizeof a));
+	else if (per_req && f->bytes_per_request >= lp->max_bytes_per_request)
 		snprintf(f->reason, sizeof f->reason,
-		    "RSS floor grows %.0fB/request (>= %.0fB/request)",
-		    f->bytes_per_request, lp->max_bytes_per_request);
+		    "RSS floor grows %s%s (>= %s/request)", rate, over,
+		    fmt_size(lp->max_bytes_per_request, a, sizeof a));
 	else {
 		f->verdict = LEAK_STABLE;
 		snprintf(f->reason, sizeof f->reason,
-		    "RSS floor grew %.1fMB, below the rate thresholds", mb);
+		    "RSS floor grew %s%s, below the rate thresholds",
+		    fmt_size((double)f->floor_growth, a, sizeof a), over);
 	}
 }
 
-/* The verdict on the floor fit over span_us, and one line saying why. */
+/* The verdict on the floor's fit. */
 static void
-leak_judge(struct leak_fit *f, const struct leak_params *lp, int64_t span_us,
-    bool req_known)
+judge_floor(struct leak_fit *f, const struct leak_params *lp)
 {
-	double mb = f->floor_growth / (double)MB;
+	char over[48] = "", a[32], b[32];
 
-	if (span_us < lp->min_span_us) {
-		snprintf(f->reason, sizeof f->reason,
-		    "span %.1fs is shorter than %.1fs", f->span_s,
-		    lp->min_span_us / 1e6);
-		return;
-	}
+	if (f->troughs)
+		snprintf(over, sizeof over, " over %u collections", f->cycles);
 	if (!f->floor.valid) {
 		snprintf(f->reason, sizeof f->reason, "no floor to fit");
 		return;
 	}
+	fmt_size((double)f->floor_growth, a, sizeof a);
 	if (f->floor_growth < lp->min_growth) {
 		f->verdict = LEAK_STABLE;
 		snprintf(f->reason, sizeof f->reason,
-		    "RSS floor grew %.1fMB (< %.1fMB)", mb,
-		    lp->min_growth / (double)MB);
+		    "RSS floor grew %s%s (< %s)", a, over,
+		    fmt_size((double)lp->min_growth, b, sizeof b));
 		return;
 	}
 	if (f->floor.r2 < lp->min_r2) {
 		snprintf(f->reason, sizeof f->reason,
-		    "RSS floor grew %.1fMB but not steadily (R^2 %.2f)", mb,
+		    "RSS floor grew %s%s but not steadily (R^2 %.2f)", a, over,
 		    f->floor.r2);
 		return;
 	}
-	leak_judge_growth(f, lp, req_known);
+	judge_rates(f, lp, over);
+}
+
+/*
+ * The floor levelled off: stable when it has stayed flat long enough,
+ * else how much longer to run.  The floor's fit is the flat part's.
+ */
+static void
+judge_plateau(struct leak_fit *f, const struct leak_params *lp,
+    const struct leak_series *s, const struct leak_plateau *pl)
+{
+	double share = LT_MIN(lp->plateau_share, 0.9), more;
+	const char *what = f->troughs ? "RSS troughs" : "RSS";
+	char a[32], b[32];
+
+	memset(&f->per_request, 0, sizeof f->per_request);
+	f->bytes_per_request = 0;
+	/* Across a collection a line says nothing: no floor then. */
+	if (f->cycles == 0 || f->troughs)
+		fit_floor(s, pl->at, pl->flat_s, f);
+	f->plateau = true;
+	f->plateau_s = pl->flat_s;
+	f->plateau_rss = pl->ceiling;
+	fmt_size((double)pl->ceiling, a, sizeof a);
+	if (pl->flat_s >= share * f->span_s) {
+		f->verdict = LEAK_STABLE;
+		snprintf(f->reason, sizeof f->reason, "%s stayed under %s for "
+		    "the last %.0fs, after growing %s", what, a, pl->flat_s,
+		    fmt_size((double)pl->rise, b, sizeof b));
+		return;
+	}
+	/* Flat for (flat + more) of (span + more) at the least. */
+	more = (share * f->span_s - pl->flat_s) / (1 - share);
+	f->need_s = run_for(lp, f->span_s + more);
+	snprintf(f->reason, sizeof f->reason, "%s stayed under %s for only "
+	    "%.0fs: run at least %.0fs to tell a plateau", what, a, pl->flat_s,
+	    f->need_s);
+}
+
+/*
+ * One or two collections: too few to see where the troughs go.  Run
+ * until min_cycles have been seen, at the period seen so far; with one,
+ * the period is at least as long as either side of it.
+ */
+static void
+judge_few_cycles(struct leak_fit *f, const struct leak_params *lp,
+    const struct leak_point *p, const struct leak_cycles *cy)
+{
+	double last = (double)(p[cy->trough[cy->n - 1]].t_us - p[0].t_us) /
+	    1e6, period = cy->period_s, used;
+
+	if (cy->n == 1)
+		period = LT_MAX(last, f->span_s - last);
+	used = LT_MAX(lp->min_cycles * period,
+	    last + (lp->min_cycles - cy->n) * period);
+	if (used <= f->span_s)
+		used = f->span_s + period;
+	f->need_s = run_for(lp, used);
+	if (cy->n == 1)
+		snprintf(f->reason, sizeof f->reason, "one collection in "
+		    "%.0fs, a saw-tooth of %.0fs or more: run at least %.0fs",
+		    f->span_s, period, f->need_s);
+	else
+		snprintf(f->reason, sizeof f->reason, "%zu collections, a "
+		    "saw-tooth of about %.0fs: run at least %.0fs", cy->n,
+		    period, f->need_s);
+}
+
+/*
+ * The floor's points: the troughs after enough collections, else every
+ * point.  With too few collections only a plateau can be told.
+ */
+static void
+judge_series(struct leak_fit *f, const struct leak_params *lp,
+    const struct leak_point *p, size_t n, const struct leak_cycles *cy)
+{
+	bool few = cy->n > 0 && cy->n < lp->min_cycles;
+	struct leak_plateau pl;
+	struct leak_series s;
+
+	f->troughs = cy->n >= lp->min_cycles && cy->n > 0;
+	if (f->troughs)
+		series_of(p, cy->trough, cy->n, p[0].t_us, &s);
+	else
+		series_of(p, NULL, n, p[0].t_us, &s);
+	if (!few)
+		fit_floor(&s, 0, f->span_s, f);
+	if (f->span_s < lp->min_span_us / 1e6) {
+		f->need_s = run_for(lp, lp->min_span_us / 1e6);
+		snprintf(f->reason, sizeof f->reason, "span %.1fs is shorter "
+		    "than %.1fs: run at least %.0fs", f->span_s,
+		    lp->min_span_us / 1e6, f->need_s);
+		series_free(&s);
+		return;
+	}
+	leak_plateau_find(&s, lp, &pl);
+	if (pl.found && (!few || pl.flat_s >= lp->plateau_share * f->span_s))
+		judge_plateau(f, lp, &s, &pl);
+	else if (few)
+		judge_few_cycles(f, lp, p, cy);
+	else
+		judge_floor(f, lp);
+	series_free(&s);
 }
 
 void
@@ -209,8 +344,7 @@ leak_fit(const struct leak_point *pts, size_t n, const struct leak_params *lp,
     struct leak_fit *f)
 {
 	const struct leak_point *p;
-	int64_t span_us;
-	bool req_known;
+	struct leak_cycles cy;
 	size_t skip;
 
 	memset(f, 0, sizeof *f);
@@ -228,12 +362,12 @@ leak_fit(const struct leak_point *pts, size_t n, const struct leak_params *lp,
 		    lp->min_points);
 		return;
 	}
-	span_us = p[f->nused - 1].t_us - p[0].t_us;
-	f->span_s = span_us / 1e6;
-
-	leak_fit_raw(p, f->nused, f);
-	req_known = leak_fit_floor(p, f->nused, lp->windows, f);
-	f->kb_per_min = f->floor.slope * 60 / 1024;
-	f->floor_growth = (int64_t)(f->floor.slope * f->span_s);
-	leak_judge(f, lp, span_us, req_known);
+	f->span_s = (double)(p[f->nused - 1].t_us - p[0].t_us) / 1e6;
+	fit_raw(p, f->nused, f);
+	leak_cycles_find(p, f->nused, lp, &cy);
+	f->cycles = (unsigned)cy.n;
+	f->cycle_period_s = cy.period_s;
+	f->cycle_depth = cy.median_depth;
+	judge_series(f, lp, p, f->nused, &cy);
+	leak_cycles_free(&cy);
 }

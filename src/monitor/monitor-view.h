@@ -35,12 +35,21 @@ struct leak_fit {
 	size_t nused;			/* after warm-up */
 	double span_s;			/* of the used points */
 	struct leak_line raw;		/* bytes vs seconds, every used point */
-	struct leak_line floor;		/* bytes vs seconds, window minima */
-	struct leak_line per_request;	/* bytes vs requests, window minima */
+	struct leak_line floor;		/* bytes vs seconds, the floor's points */
+	struct leak_line per_request;	/* bytes vs requests, the same points */
 	double kb_per_min;		/* floor slope */
 	double bytes_per_request;	/* per_request slope; 0 when unknown */
 	int64_t growth;			/* last RSS - first RSS, all points */
 	int64_t floor_growth;		/* floor fit across the used span */
+	unsigned cycles;		/* collections: falls of a saw-tooth */
+	double cycle_period_s;		/* median time between them; 0 if < 2 */
+	int64_t cycle_depth;		/* median fall, bytes */
+	bool troughs;			/* the floor is the troughs after them */
+	bool plateau;			/* the floor rose, then stayed flat */
+	double plateau_s;		/* for how long, to the last point */
+	int64_t plateau_rss;		/* the highest RSS on it, bytes */
+	double need_s;			/* inconclusive: the series must last
+					 * this long for a verdict; 0 if unknown */
 };
 
 enum prom_type {

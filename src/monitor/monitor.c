@@ -128,7 +128,7 @@ monitor_new(const struct monitor_config *cfg, char **cause)
 		m->cfg.sample_hz = 1000;
 	if (m->cfg.series_cap == 0)
 		m->cfg.series_cap = 2048;
-	if (m->cfg.leak.windows == 0)
+	if (m->cfg.leak.min_cycles == 0)
 		leak_params_default(&m->cfg.leak);
 	/* Not kept: the caller's strings may not outlive this call. */
 	m->cfg.health_url = m->cfg.metrics_url = NULL;

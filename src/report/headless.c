@@ -242,12 +242,42 @@ print_resources(FILE *f, const struct monitor_stats *st)
 		    "readable)\n", f);
 }
 
+/* A leak verdict: the floor's slopes when it was fitted, and why. */
+static void
+print_leak_fit(FILE *f, const struct leak_fit *lf)
+{
+	if (!lf->floor.valid) {
+		fprintf(f, "%s: %s\n", leak_verdict_name(lf->verdict),
+		    lf->reason);
+		return;
+	}
+	fprintf(f, "%s: %.1f KB/min, ", leak_verdict_name(lf->verdict),
+	    lf->kb_per_min);
+	if (lf->per_request.valid)
+		fprintf(f, "%.0f bytes/request, ", lf->bytes_per_request);
+	fprintf(f, "R2 %.2f (%s)\n", lf->floor.r2, lf->reason);
+}
+
+/* Each leak phase's own verdict, on its batches. */
+static void
+print_phase_leaks(FILE *f, const struct snapshot *s)
+{
+	struct leak_fit fit;
+	size_t i;
+
+	for (i = 0; i < s->nphases; i++) {
+		if (!snapshot_phase_leak(&s->phases[i], &fit))
+			continue;
+		fprintf(f, "  leak       phase '%s': ", s->phases[i].name);
+		print_leak_fit(f, &fit);
+	}
+}
+
 static void
 print_target(FILE *f, const struct snapshot *s)
 {
 	const struct monitor_view *v = &s->target;
 	const struct monitor_stats *st = &v->stats;
-	const struct leak_fit *lf = &v->leak;
 	char desc[256];
 	size_t i;
 
@@ -263,9 +293,9 @@ print_target(FILE *f, const struct snapshot *s)
 	fputc('\n', f);
 	print_exit(f, s);
 	print_resources(f, st);
-	fprintf(f, "  leak       %s: %.1f KB/min, %.0f bytes/request, R2 %.2f "
-	    "(%s)\n", leak_verdict_name(lf->verdict), lf->kb_per_min,
-	    lf->bytes_per_request, lf->floor.r2, lf->reason);
+	fputs("  leak       ", f);
+	print_leak_fit(f, &v->leak);
+	print_phase_leaks(f, s);
 	fprintf(f, "  process    threads max %d, fds max %d", st->threads_max,
 	    st->fds_max);
 	if (v->tree)

@@ -12,6 +12,23 @@
 #include "report-int.h"
 #include "util.h"
 
+/* ", leak in phase hunt" for each leak phase, after the run's verdict. */
+static const char *
+phase_leak_verdicts(const struct snapshot *s, char *buf, size_t len)
+{
+	struct leak_fit fit;
+	size_t i, used = 0;
+
+	buf[0] = '\0';
+	for (i = 0; i < s->nphases && used < len; i++) {
+		if (!snapshot_phase_leak(&s->phases[i], &fit))
+			continue;
+		used += (size_t)snprintf(buf + used, len - used, ", %s in phase %s",
+		    leak_verdict_name(fit.verdict), s->phases[i].name);
+	}
+	return buf;
+}
+
 static void
 summary(struct rdoc *d, const struct report_ctx *c)
 {
@@ -19,6 +36,7 @@ summary(struct rdoc *d, const struct report_ctx *c)
 	const struct snap_block *t = &s->total;
 	const struct monitor_stats *st = &s->target.stats;
 	struct report_fbuf f = { .i = 0 };
+	char phases[256];
 
 	report_doc_kv(d, "Date", "%s to %s (%s)", c->started, c->ended,
 	    report_doc_secs(&f, s->elapsed));
@@ -44,15 +62,18 @@ summary(struct rdoc *d, const struct report_ctx *c)
 	    report_pct(t->n.errors, t->n.completed),
 	    t->n.classes[CLS_RATE_LIMITED]);
 	if (s->has_target && st->nsamples > 0)
-		report_doc_text(d, RDOC_ITEM, "Target: CPU %s; RSS %.1fMB to %.1fMB "
-		    "(%+.1fMB)%s; leak check %s", st->cpu_windows == 0 ?
-		    report_doc_f(&f, "%.1f%% average over %.1fs", st->cpu_avg,
-		    st->cpu_seconds) : report_doc_f(&f, "%.1f%% average, %.1f%% "
-		    "max, %.1f%% p95 (each second)", st->cpu_avg, st->cpu_max,
-		    st->cpu_p95), report_mb(st->rss_start), report_mb(st->rss_end),
+		report_doc_text(d, RDOC_ITEM, "Target: CPU %s; RSS %.1fMB to "
+		    "%.1fMB (%+.1fMB)%s; leak check %s%s%s", st->cpu_windows ==
+		    0 ? report_doc_f(&f, "%.1f%% average over %.1fs",
+		    st->cpu_avg, st->cpu_seconds) : report_doc_f(&f, "%.1f%% "
+		    "average, %.1f%% max, %.1f%% p95 (each second)",
+		    st->cpu_avg, st->cpu_max, st->cpu_p95),
+		    report_mb(st->rss_start), report_mb(st->rss_end),
 		    report_mb(st->growth), st->mem_detail ? report_doc_f(&f,
 		    ", PSS %.1fMB at peak", report_mb(st->pss_max)) : "",
-		    leak_verdict_name(s->target.leak.verdict));
+		    leak_verdict_name(s->target.leak.verdict),
+		    phase_leak_verdicts(s, phases, sizeof phases)[0] != '\0' ?
+		    " for the run" : "", phases);
 	report_verdict_items(d, c);
 }
 
@@ -237,25 +258,80 @@ target_resources(struct rdoc_block *t, const struct monitor_stats *st)
 	struct report_fbuf f = { .i = 0 };
 
 	if (st->cpu_windows > 0) {
-		report_doc_row(t, "CPU average", report_doc_f(&f, "%.1f%% (100%% = one core)", st->cpu_avg));
-		report_doc_row(t, "CPU max / p95", report_doc_f(&f, "%.1f%% / %.1f%% (of each second's "
-		    "share, %" PRIu64 " seconds)", st->cpu_max, st->cpu_p95, st->cpu_windows));
+		report_doc_row(t, "CPU average", report_doc_f(&f,
+		    "%.1f%% (100%% = one core)", st->cpu_avg));
+		report_doc_row(t, "CPU max / p95", report_doc_f(&f,
+		    "%.1f%% / %.1f%% (of each second's share, %" PRIu64
+		    " seconds)", st->cpu_max, st->cpu_p95, st->cpu_windows));
 	} else if (st->cpu_seconds > 0)
-		report_doc_row(t, "CPU average", report_doc_f(&f, "%.1f%% over %.1fs (no whole second "
-		    "for a max and p95)", st->cpu_avg, st->cpu_seconds));
+		report_doc_row(t, "CPU average", report_doc_f(&f, "%.1f%% over "
+		    "%.1fs (no whole second for a max and p95)", st->cpu_avg,
+		    st->cpu_seconds));
 	else
 		report_doc_row(t, "CPU", "unknown: a single sample");
-	report_doc_row(t, "RSS start / end", report_doc_f(&f, "%.1fMB / %.1fMB",
-	    report_mb(st->rss_start), report_mb(st->rss_end)));
-	report_doc_row(t, "RSS max", report_doc_f(&f, "%.1fMB", report_mb(st->rss_max)));
+	report_doc_row(t, "RSS start / end", report_doc_f(&f,
+	    "%.1fMB / %.1fMB", report_mb(st->rss_start),
+	    report_mb(st->rss_end)));
+	report_doc_row(t, "RSS max", report_doc_f(&f, "%.1fMB",
+	    report_mb(st->rss_max)));
 	if (st->mem_detail) {
-		report_doc_row(t, "PSS end / max", report_doc_f(&f, "%.1fMB / %.1fMB",
-		    report_mb(st->pss_end), report_mb(st->pss_max)));
-		report_doc_row(t, "USS end / max", report_doc_f(&f, "%.1fMB / %.1fMB",
-		    report_mb(st->uss_end), report_mb(st->uss_max)));
+		report_doc_row(t, "PSS end / max", report_doc_f(&f,
+		    "%.1fMB / %.1fMB", report_mb(st->pss_end),
+		    report_mb(st->pss_max)));
+		report_doc_row(t, "USS end / max", report_doc_f(&f,
+		    "%.1fMB / %.1fMB", report_mb(st->uss_end),
+		    report_mb(st->uss_max)));
 	} else
-		report_doc_row(t, "PSS, USS", "unknown (smaps_rollup not readable)");
-	report_doc_row(t, "Memory growth", report_doc_f(&f, "%+.1fMB", report_mb(st->growth)));
+		report_doc_row(t, "PSS, USS", "unknown (smaps_rollup not "
+		    "readable)");
+	report_doc_row(t, "Memory growth", report_doc_f(&f, "%+.1fMB",
+	    report_mb(st->growth)));
+}
+
+/* A leak verdict in a cell: its slopes when it has a floor, and why. */
+static const char *
+leak_cell(const struct leak_fit *lf, char *buf, size_t len)
+{
+	char per_req[40] = "";
+
+	if (!lf->floor.valid) {
+		snprintf(buf, len, "%s: %s", leak_verdict_name(lf->verdict),
+		    lf->reason);
+		return buf;
+	}
+	if (lf->per_request.valid)
+		snprintf(per_req, sizeof per_req, ", %.0f B/request",
+		    lf->bytes_per_request);
+	snprintf(buf, len, "%s: %.1f KB/min%s, R² %.2f (%s)",
+	    leak_verdict_name(lf->verdict), lf->kb_per_min, per_req,
+	    lf->floor.r2, lf->reason);
+	return buf;
+}
+
+/* The whole run's leak verdict, its saw-tooth, each leak phase's. */
+static void
+leak_rows(struct rdoc_block *t, const struct snapshot *s)
+{
+	const struct leak_fit *lf = &s->target.leak;
+	struct report_fbuf f = { .i = 0 };
+	struct leak_fit fit;
+	char cell[256];
+	size_t i;
+
+	report_doc_row(t, "Leak check", leak_cell(lf, cell, sizeof cell));
+	if (lf->cycles >= 2)
+		report_doc_row(t, "Saw-tooth", report_doc_f(&f, "%u collections, "
+		    "about %.0fs apart, %.1fMB deep", lf->cycles,
+		    lf->cycle_period_s, report_mb(lf->cycle_depth)));
+	else if (lf->cycles == 1)
+		report_doc_row(t, "Saw-tooth", report_doc_f(&f, "1 collection, "
+		    "%.1fMB deep", report_mb(lf->cycle_depth)));
+	for (i = 0; i < s->nphases; i++) {
+		if (!snapshot_phase_leak(&s->phases[i], &fit))
+			continue;
+		report_doc_row(t, report_doc_f(&f, "Leak check, phase %.60s",
+		    s->phases[i].name), leak_cell(&fit, cell, sizeof cell));
+	}
 }
 
 static void
@@ -264,7 +340,6 @@ target(struct rdoc *d, const struct report_ctx *c)
 	const struct snapshot *s = c->s;
 	const struct monitor_view *v = &s->target;
 	const struct monitor_stats *st = &v->stats;
-	const struct leak_fit *lf = &v->leak;
 	const struct health_view *h = &v->health;
 	struct rdoc_block *t;
 	struct report_fbuf f = { .i = 0 };
@@ -283,12 +358,7 @@ target(struct rdoc *d, const struct report_ctx *c)
 		return;
 	}
 	target_resources(t, st);
-	report_doc_row(t, "Leak check", report_doc_f(&f, "%s: %.60s", leak_verdict_name(lf->verdict),
-	    lf->reason));
-	if (lf->floor.valid)
-		report_doc_row(t, "Leak slope", report_doc_f(&f, "%.1f KB/min, %.0f B/request, "
-		    "R² %.2f", lf->kb_per_min, lf->bytes_per_request,
-		    lf->floor.r2));
+	leak_rows(t, s);
 	report_doc_row(t, "Threads max / fds max", report_doc_f(&f, "%d / %d", st->threads_max,
 	    st->fds_max));
 	if (v->tree)

@@ -9,7 +9,6 @@
 
 #include <jansson.h>
 
-#include "leak.h"
 #include "report-int.h"
 #include "util.h"
 
@@ -106,10 +105,27 @@ totals_json(const struct snapshot *s)
 	return t;
 }
 
+/* The saw-tooth, the plateau and what a verdict still needs, if any. */
+static void
+fit_json_cycles(json_t *o, const struct leak_fit *f)
+{
+	json_object_set_new(o, "floor", json_string(f->troughs ? "troughs" :
+	    "samples"));
+	json_object_set_new(o, "cycles", json_pack("{s:i,s:o,s:o}", "count",
+	    (int)f->cycles, "period_s", f->cycles >= 2 ?
+	    jreal(f->cycle_period_s) : json_null(), "depth_mb", f->cycles > 0 ?
+	    jreal(report_mb(f->cycle_depth)) : json_null()));
+	json_object_set_new(o, "plateau", f->plateau ? json_pack("{s:o,s:o}",
+	    "flat_s", jreal(f->plateau_s), "rss_mb",
+	    jreal(report_mb(f->plateau_rss))) : json_null());
+	json_object_set_new(o, "need_s", f->need_s > 0 ? jreal(f->need_s) :
+	    json_null());
+}
+
 static json_t *
 fit_json(const struct leak_fit *f)
 {
-	return json_pack("{s:s,s:s,s:o,s:o,s:o,s:o,s:I}",
+	json_t *o = json_pack("{s:s,s:s,s:o,s:o,s:o,s:o,s:I}",
 	    "verdict", leak_verdict_name(f->verdict), "reason", f->reason,
 	    "slope_kb_per_min", f->floor.valid ? jreal(f->kb_per_min) :
 	    json_null(),
@@ -118,14 +134,15 @@ fit_json(const struct leak_fit *f)
 	    "r2", f->floor.valid ? jreal(f->floor.r2) : json_null(),
 	    "growth_mb", jreal(report_mb(f->growth)),
 	    "points", (json_int_t)f->npoints);
+
+	fit_json_cycles(o, f);
+	return o;
 }
 
 static void
 phase_leak(json_t *o, const struct snap_phase *p)
 {
 	json_t *a = json_array();
-	struct leak_point *lp = xcalloc(p->nleak + 1, sizeof *lp);
-	struct leak_params params;
 	struct leak_fit fit;
 	size_t i;
 
@@ -136,18 +153,10 @@ phase_leak(json_t *o, const struct snap_phase *p)
 		    jreal(q->t), "requests", jint(q->requests), "rss_bytes",
 		    q->rss_bytes >= 0 ? json_integer(q->rss_bytes) :
 		    json_null()));
-		lp[i].t_us = (int64_t)(q->t * 1e6);
-		lp[i].rss = q->rss_bytes;
-		lp[i].requests = q->requests;
 	}
 	json_object_set_new(o, "samples", a);
-	if (p->nleak > 0 && p->leak[0].rss_bytes >= 0) {
-		leak_params_default(&params);
-		leak_fit(lp, p->nleak, &params, &fit);
-		json_object_set_new(o, "fit", fit_json(&fit));
-	} else
-		json_object_set_new(o, "fit", json_null());
-	free(lp);
+	json_object_set_new(o, "fit", snapshot_phase_leak(p, &fit) ?
+	    fit_json(&fit) : json_null());
 }
 
 static json_t *

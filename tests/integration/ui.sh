@@ -260,6 +260,29 @@ like "$SHOT" 'poor +p50 +[0-9.]+(us|ms)' "and p50 poor"
 tm send-keys -t ui q
 ok "q ends the graded run" wait_for 'loadtop exited with 0' 15
 
+# A leak phase's own verdict in the phases view, beside the run's.
+cat >"$T_TMP/hunt.yaml" <<YAML
+name: hunt
+target: {base_url: "$TARGET_URL"}
+requests: [{name: ok, path: /ok}, {name: keep, path: "/leak?kb=64"}]
+phases:
+  - {name: hunt, kind: leak, requests: 200, batches: 8, settle: 100ms,
+     concurrency: 4, use: keep}
+  - {name: after, kind: sustained, rate: 20/s, duration: 60s, use: ok}
+YAML
+start_pane "'$LOADTOP' --no-report --pid $TARGET_PID '$T_TMP/hunt.yaml'"
+ok "a dashboard with a leak phase comes up" wait_for 'loadtop +hunt' 15
+ok "the leak phase ends" wait_for 'phase 2/2' 20
+tm send-keys -t ui 5
+tm send-keys -t ui k
+ok "the phases table gives the leak phase's verdict" \
+    wait_for 'hunt +leak +done .* leak' 10
+ok "its detail gives the verdict and the bytes per request" \
+    wait_for 'phase +leak +[0-9.]+KB/request' 5
+like "$SHOT" 'whole run +(stable|leak|inconclusive)' "beside the whole run's"
+tm send-keys -t ui q
+ok "q ends the leak hunt" wait_for 'loadtop exited with 0' 15
+
 # A crash gives the terminal back before the process dies of it.
 start_pane "'$LOADTOP' '$TARGET_URL/ok' -r 20 -d 30s"
 ok "a fourth dashboard comes up" wait_for 'loadtop +ad-hoc' 15
