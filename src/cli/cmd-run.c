@@ -420,6 +420,22 @@ run_block_signals(sigset_t *sigs, sigset_t *old)
 	signal(SIGPIPE, SIG_IGN);
 }
 
+/*
+ * The mask as it was, without the signals that came after the one that
+ * stopped the run: a second SIGINT (timeout(1) sends one to the child
+ * and one to its group) must not kill the process once the run is over
+ * and its report written.
+ */
+static void
+run_unblock_signals(const sigset_t *sigs, const sigset_t *old)
+{
+	struct timespec zero = { 0, 0 };
+
+	while (sigtimedwait(sigs, NULL, &zero) > 0)
+		/* dropped */;
+	pthread_sigmask(SIG_SETMASK, old, NULL);
+}
+
 /* The engine on scn, started; NULL with *cause set when it cannot be. */
 static struct engine *
 run_start(const struct scenario *scn, const struct cmd_opts *o,
@@ -475,6 +491,6 @@ cmd_run(struct cmd_opts *o)
 	run_target_close(&target, o->quiet);
 	run_target_free(&target);
 	scenario_free(scn);
-	pthread_sigmask(SIG_SETMASK, &old, NULL);
+	run_unblock_signals(&sigs, &old);
 	return rc;
 }

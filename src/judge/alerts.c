@@ -65,15 +65,9 @@ struct late_state {
 	char msg[160];
 };
 
-struct alerts {
-	struct alert hist[ALERTS_MAX];
-	size_t n;
-	size_t dropped;
-	struct alert_level_state lv[ALERT__LEVELS];
-	struct late_state late;
-	struct alert recent[RECENT_MAX];
-	size_t nrecent;
-
+/* What the rules keep of one watched process. */
+struct target_state {
+	struct alert_level_state lv[ALERT__LEVELS];	/* its own kinds */
 	size_t events_seen;		/* of the monitor's, dropped ones too */
 
 	/* target_cpu: the samples read so far and the current streak. */
@@ -82,6 +76,18 @@ struct alerts {
 	double cpu_over_since;		/* -1 when under the bound */
 	double cpu_over_peak;
 	double cpu_t;			/* end of the latest sample */
+};
+
+struct alerts {
+	struct alert hist[ALERTS_MAX];
+	size_t n;
+	size_t dropped;
+	struct alert_level_state lv[ALERT__LEVELS];	/* the run's kinds */
+	struct late_state late;
+	struct alert recent[RECENT_MAX];
+	size_t nrecent;
+
+	struct target_state procs[ALERTS_PROCS];
 
 	/* generator_cpu: our own CPU time at the last measure. */
 	bool self_init;
@@ -111,9 +117,10 @@ struct alerts *
 alerts_new(void)
 {
 	struct alerts *a = xcalloc(1, sizeof *a);
+	size_t i;
 
-	a->cpu_over_since = -1;
-	a->cpu_prev_t = -1;
+	for (i = 0; i < ALERTS_PROCS; i++)
+		a->procs[i].cpu_over_since = a->procs[i].cpu_prev_t = -1;
 	return a;
 }
 
@@ -147,11 +154,9 @@ fill(struct alert *al, enum alert_kind k, double t, const char *msg)
 
 /* A level alert rises at t, its worst reading value read at worst_t. */
 static void
-level_raise(struct alerts *a, enum alert_kind k, double t, double value,
-    double worst_t, const char *msg)
+level_raise(struct alerts *a, struct alert_level_state *l, enum alert_kind k,
+    double t, double value, double worst_t, const char *msg)
 {
-	struct alert_level_state *l = &a->lv[k];
-
 	l->active = true;
 	fill(&l->cur, k, t, msg);
 	l->cur.rated = kinds[k].unit != NULL;
@@ -162,11 +167,9 @@ level_raise(struct alerts *a, enum alert_kind k, double t, double value,
 
 /* A reading at t while it is raised: the message follows the worst. */
 static void
-level_reading(struct alerts *a, enum alert_kind k, double t, double value,
-    const char *msg)
+level_reading(struct alerts *a, struct alert_level_state *l, double t,
+    double value, const char *msg)
 {
-	struct alert_level_state *l = &a->lv[k];
-
 	if (value < l->cur.worst)
 		return;
 	if (value > l->cur.worst)
@@ -178,10 +181,8 @@ level_reading(struct alerts *a, enum alert_kind k, double t, double value,
 }
 
 static void
-level_end(struct alerts *a, enum alert_kind k, double t)
+level_end(struct alerts *a, struct alert_level_state *l, double t)
 {
-	struct alert_level_state *l = &a->lv[k];
-
 	l->active = false;
 	l->cur.t_end = LT_MAX(t, l->cur.t_start);
 	if (l->at >= 0)
@@ -194,19 +195,25 @@ level_end(struct alerts *a, enum alert_kind k, double t)
  * changes nothing.  value is the reading, in the kind's unit.
  */
 static void
-level(struct alerts *a, enum alert_kind k, double t, int holds, double value,
-    const char *msg)
+level_in(struct alerts *a, struct alert_level_state *l, enum alert_kind k,
+    double t, int holds, double value, const char *msg)
 {
-	struct alert_level_state *l = &a->lv[k];
-
 	if (holds < 0)
 		return;
 	if (holds && !l->active)
-		level_raise(a, k, t, value, t, msg);
+		level_raise(a, l, k, t, value, t, msg);
 	else if (holds)
-		level_reading(a, k, t, value, msg);
+		level_reading(a, l, t, value, msg);
 	else if (l->active)
-		level_end(a, k, t);
+		level_end(a, l, t);
+}
+
+/* A rule of the run's: error rate, p95, loadtop's CPU. */
+static void
+level(struct alerts *a, enum alert_kind k, double t, int holds, double value,
+    const char *msg)
+{
+	level_in(a, &a->lv[k], k, t, holds, value, msg);
 }
 
 static void
@@ -243,128 +250,163 @@ secs(double v, char *buf, size_t len)
 	return units_format_duration((int64_t)(v * 1e6 + 0.5), buf, len);
 }
 
+/* One watched process: its view and series, what the rules keep of it,
+ * and how its messages begin ("api: " when there are several). */
+struct target_ctx {
+	const struct monitor_view *v;
+	const struct mseries_point *series;
+	size_t nseries;
+	struct target_state *ts;
+	char who[48];
+};
+
+static void
+say(const struct target_ctx *tc, char *buf, size_t len, const char *msg)
+{
+	snprintf(buf, len, "%s%s", tc->who, msg);
+}
+
 /* The monitor's events not yet turned into alerts; oldest first. */
 static void
-target_events(struct alerts *a, const struct snapshot *s)
+target_events(struct alerts *a, const struct snapshot *s,
+    struct target_ctx *tc)
 {
-	const struct monitor_view *v = &s->target;
+	/* The events that are alerts; 0, a level's kind, for the rest. */
+	static const enum alert_kind as[] = {
+		[MON_EV_EXIT] = ALERT_TARGET_EXITED,
+		[MON_EV_PID_REUSED] = ALERT_PID_REUSED,
+		[MON_EV_WORKER_EXIT] = ALERT_WORKER_EXITED,
+		[MON_EV_PROC_ERROR] = ALERT_PROC_ERROR,
+	};
+	const struct monitor_view *v = tc->v;
+	struct target_state *ts = tc->ts;
 	size_t first = v->events_dropped, i;
+	char msg[sizeof a->hist[0].msg];
 
-	if (a->events_seen < first) {
+	if (ts->events_seen < first) {
 		/* Gone from the monitor's list before we read them. */
-		a->dropped += first - a->events_seen;
-		a->events_seen = first;
+		a->dropped += first - ts->events_seen;
+		ts->events_seen = first;
 	}
-	for (i = a->events_seen - first; i < v->nevents; i++) {
+	for (i = ts->events_seen - first; i < v->nevents; i++) {
 		const struct monitor_event *ev = &v->events[i];
 		double t = since_start(s, ev->t_us);
 
-		switch (ev->kind) {
-		case MON_EV_EXIT:
-			event(a, ALERT_TARGET_EXITED, t, ev->msg);
-			break;
-		case MON_EV_PID_REUSED:
-			event(a, ALERT_PID_REUSED, t, ev->msg);
-			break;
-		case MON_EV_WORKER_EXIT:
-			event(a, ALERT_WORKER_EXITED, t, ev->msg);
-			break;
-		case MON_EV_PROC_ERROR:
-			event(a, ALERT_PROC_ERROR, t, ev->msg);
-			break;
-		case MON_EV_HEALTH_DOWN:
-			level(a, ALERT_HEALTH_DOWN, t, 1, 0, ev->msg);
-			break;
-		case MON_EV_HEALTH_UP:
-			level(a, ALERT_HEALTH_DOWN, t, 0, 0, ev->msg);
-			break;
-		default:
-			break;
-		}
+		say(tc, msg, sizeof msg, ev->msg);
+		if (ev->kind == MON_EV_HEALTH_DOWN || ev->kind == MON_EV_HEALTH_UP)
+			level_in(a, &ts->lv[ALERT_HEALTH_DOWN], ALERT_HEALTH_DOWN,
+			    t, ev->kind == MON_EV_HEALTH_DOWN, 0, msg);
+		else if ((size_t)ev->kind < LT_NELEM(as) && as[ev->kind] != 0)
+			event(a, as[ev->kind], t, msg);
 	}
-	a->events_seen = first + v->nevents;
+	ts->events_seen = first + v->nevents;
 }
 
 static void
-health(struct alerts *a, const struct snapshot *s)
+health(struct alerts *a, const struct snapshot *s, struct target_ctx *tc)
 {
-	const struct health_view *h = &s->target.health;
-	char msg[sizeof a->hist[0].msg];
+	const struct health_view *h = &tc->v->health;
+	char msg[sizeof a->hist[0].msg], line[sizeof a->hist[0].msg];
 
 	if (!h->enabled || !h->checked)
 		return;
-	snprintf(msg, sizeof msg, "health check down: %.120s",
+	snprintf(line, sizeof line, "health check down: %.120s",
 	    h->error[0] != '\0' ? h->error : "failing");
-	level(a, ALERT_HEALTH_DOWN, s->elapsed, !h->up, 0, msg);
+	say(tc, msg, sizeof msg, line);
+	level_in(a, &tc->ts->lv[ALERT_HEALTH_DOWN], ALERT_HEALTH_DOWN,
+	    s->elapsed, !h->up, 0, msg);
 }
 
 /* One target sample: CPU averaged over (t_prev, t]. */
 static void
-cpu_sample(struct alerts *a, const struct scn_alerts *cfg, double t,
+cpu_sample(struct target_state *ts, const struct scn_alerts *cfg, double t,
     double cpu)
 {
-	if (a->cpu_prev_t < 0)
-		a->cpu_prev_t = t;
+	if (ts->cpu_prev_t < 0)
+		ts->cpu_prev_t = t;
 	if (cpu > cfg->target_cpu) {
-		if (a->cpu_over_since < 0) {
-			a->cpu_over_since = a->cpu_prev_t;
-			a->cpu_over_peak = 0;
+		if (ts->cpu_over_since < 0) {
+			ts->cpu_over_since = ts->cpu_prev_t;
+			ts->cpu_over_peak = 0;
 		}
-		a->cpu_over_peak = LT_MAX(a->cpu_over_peak, cpu);
+		ts->cpu_over_peak = LT_MAX(ts->cpu_over_peak, cpu);
 	} else
-		a->cpu_over_since = -1;
-	a->cpu_prev_t = a->cpu_t = t;
+		ts->cpu_over_since = -1;
+	ts->cpu_prev_t = ts->cpu_t = t;
 }
 
 static void
 target_cpu(struct alerts *a, const struct scn_alerts *cfg,
-    const struct snapshot *s)
+    const struct snapshot *s, struct target_ctx *tc)
 {
-	const struct monitor_view *v = &s->target;
-	char msg[160], b1[32], b2[32], b3[32];
+	const struct monitor_view *v = tc->v;
+	struct target_state *ts = tc->ts;
+	char msg[160], line[160], b1[32], b2[32], b3[32];
 	double over, span;
 	size_t i;
 
 	if (cfg->target_cpu < 0 || !v->have_sample)
 		return;
 	/* The series has the samples between snapshots; last the newest. */
-	for (i = 0; i < s->ntarget_series; i++) {
-		const struct mseries_point *p = &s->target_series[i];
+	for (i = 0; i < tc->nseries; i++) {
+		const struct mseries_point *p = &tc->series[i];
 
-		if (p->t_last_us <= a->cpu_seen_us)
+		if (p->t_last_us <= ts->cpu_seen_us)
 			continue;
-		cpu_sample(a, cfg, since_start(s, p->t_last_us), p->cpu);
-		a->cpu_seen_us = p->t_last_us;
+		cpu_sample(ts, cfg, since_start(s, p->t_last_us), p->cpu);
+		ts->cpu_seen_us = p->t_last_us;
 	}
-	if (v->last.t_us > a->cpu_seen_us) {
-		cpu_sample(a, cfg, since_start(s, v->last.t_us), v->last.cpu);
-		a->cpu_seen_us = v->last.t_us;
+	if (v->last.t_us > ts->cpu_seen_us) {
+		cpu_sample(ts, cfg, since_start(s, v->last.t_us), v->last.cpu);
+		ts->cpu_seen_us = v->last.t_us;
 	}
-	over = a->cpu_over_since >= 0 ? a->cpu_t - a->cpu_over_since : -1;
+	over = ts->cpu_over_since >= 0 ? ts->cpu_t - ts->cpu_over_since : -1;
 	span = (double)cfg->target_cpu_for_us / 1e6;
-	snprintf(msg, sizeof msg, "target CPU %s%% for %s (over %s%%)",
-	    pct(a->cpu_over_peak, b1, sizeof b1), secs(LT_MAX(over, 0.0), b2, sizeof b2),
-	    pct(cfg->target_cpu, b3, sizeof b3));
-	level(a, ALERT_TARGET_CPU, a->cpu_t, over >= 0 && over >= span - 1e-6,
-	    a->cpu_over_peak, msg);
+	snprintf(line, sizeof line, "target CPU %s%% for %s (over %s%%)",
+	    pct(ts->cpu_over_peak, b1, sizeof b1), secs(LT_MAX(over, 0.0), b2,
+	    sizeof b2), pct(cfg->target_cpu, b3, sizeof b3));
+	say(tc, msg, sizeof msg, line);
+	level_in(a, &ts->lv[ALERT_TARGET_CPU], ALERT_TARGET_CPU, ts->cpu_t,
+	    over >= 0 && over >= span - 1e-6, ts->cpu_over_peak, msg);
 }
 
+static void
+target_growth(struct alerts *a, const struct scn_alerts *cfg,
+    const struct snapshot *s, struct target_ctx *tc)
+{
+	const struct monitor_stats *st = &tc->v->stats;
+	char msg[160], line[160], b1[32], b2[32];
+
+	if (cfg->mem_growth < 0 || st->nsamples == 0)
+		return;
+	snprintf(line, sizeof line, "target RSS grew %s since the start "
+	    "(over %s)", units_format_size(st->growth, b1, sizeof b1),
+	    units_format_size(cfg->mem_growth, b2, sizeof b2));
+	say(tc, msg, sizeof msg, line);
+	level_in(a, &tc->ts->lv[ALERT_MEM_GROWTH], ALERT_MEM_GROWTH,
+	    s->elapsed, st->growth > cfg->mem_growth, (double)st->growth, msg);
+}
+
+/* Every watched process, each alerted on on its own. */
 static void
 target_rules(struct alerts *a, const struct scn_alerts *cfg,
     const struct snapshot *s)
 {
-	const struct monitor_stats *st = &s->target.stats;
-	char msg[160], b1[32], b2[32];
+	size_t i, n = LT_MIN(snapshot_nprocs(s), (size_t)ALERTS_PROCS);
+	struct target_ctx tc;
 
-	target_events(a, s);
-	health(a, s);
-	target_cpu(a, cfg, s);
-	if (cfg->mem_growth >= 0 && st->nsamples > 0) {
-		snprintf(msg, sizeof msg, "target RSS grew %s since the start "
-		    "(over %s)", units_format_size(st->growth, b1, sizeof b1),
-		    units_format_size(cfg->mem_growth, b2, sizeof b2));
-		level(a, ALERT_MEM_GROWTH, s->elapsed,
-		    st->growth > cfg->mem_growth, (double)st->growth, msg);
+	for (i = 0; i < n; i++) {
+		tc.v = snapshot_proc_view(s, i);
+		tc.series = snapshot_proc_series(s, i, &tc.nseries);
+		tc.ts = &a->procs[i];
+		tc.who[0] = '\0';
+		if (n > 1)
+			snprintf(tc.who, sizeof tc.who, "%.40s: ",
+			    snapshot_proc_name(s, i));
+		target_events(a, s, &tc);
+		health(a, s, &tc);
+		target_cpu(a, cfg, s, &tc);
+		target_growth(a, cfg, s, &tc);
 	}
 }
 
@@ -408,7 +450,7 @@ late_over(struct alerts *a, const struct snapshot *s, double v,
 	l->over_until = t;
 	l->quiet = 0;
 	if (a->lv[ALERT_LATE_STARTS].active) {
-		level_reading(a, ALERT_LATE_STARTS, t, v, msg);
+		level_reading(a, &a->lv[ALERT_LATE_STARTS], t, v, msg);
 		return;
 	}
 	if (v > l->worst) {
@@ -418,7 +460,8 @@ late_over(struct alerts *a, const struct snapshot *s, double v,
 	}
 	if (l->over >= LATE_RUN || (v > LATE_MANY &&
 	    s->interval.n.late_starts >= LATE_FEW))
-		level_raise(a, ALERT_LATE_STARTS, l->over_since, l->worst,
+		level_raise(a, &a->lv[ALERT_LATE_STARTS], ALERT_LATE_STARTS,
+		    l->over_since, l->worst,
 		    l->worst_t, l->msg);
 }
 
@@ -449,7 +492,7 @@ late_rule(struct alerts *a, const struct snapshot *s)
 	}
 	l->over = 0;
 	if (a->lv[ALERT_LATE_STARTS].active && ++l->quiet >= LATE_RUN)
-		level_end(a, ALERT_LATE_STARTS, l->over_until);
+		level_end(a, &a->lv[ALERT_LATE_STARTS], l->over_until);
 }
 
 /* The rules on the interval the snapshot closes. */
@@ -505,16 +548,26 @@ static void
 publish(struct alerts *a, struct snapshot *s)
 {
 	struct alert *live;
-	size_t i, n = 0;
+	size_t i, k, n = 0;
 
 	s->nalerts = a->n;
 	s->alerts = xcalloc(LT_MAX(a->n, 1), sizeof *s->alerts);
 	memcpy(s->alerts, a->hist, a->n * sizeof *s->alerts);
 	s->alerts_dropped = a->dropped;
-	live = xcalloc(ALERT__LEVELS + RECENT_MAX, sizeof *live);
+	for (i = 0; i < ALERT__LEVELS; i++) {
+		n += a->lv[i].active;
+		for (k = 0; k < ALERTS_PROCS; k++)
+			n += a->procs[k].lv[i].active;
+	}
+	live = xcalloc(n + RECENT_MAX + 1, sizeof *live);
+	n = 0;
 	for (i = 0; i < ALERT__LEVELS; i++)
 		if (a->lv[i].active)
 			live[n++] = a->lv[i].cur;
+	for (k = 0; k < ALERTS_PROCS; k++)
+		for (i = 0; i < ALERT__LEVELS; i++)
+			if (a->procs[k].lv[i].active)
+				live[n++] = a->procs[k].lv[i].cur;
 	s->alerts_active = n;
 	for (i = 0; i < a->nrecent; i++) {
 		const struct alert *r = &a->recent[i];
@@ -542,6 +595,6 @@ alerts_update(struct alerts *a, const struct scn_alerts *cfg,
 	 * last late interval, though fewer than LATE_RUN came to say so. */
 	if (s->state == ENGINE_DONE && a->lv[ALERT_LATE_STARTS].active &&
 	    s->interval.n.late_starts <= 1)
-		level_end(a, ALERT_LATE_STARTS, a->late.over_until);
+		level_end(a, &a->lv[ALERT_LATE_STARTS], a->late.over_until);
 	publish(a, s);
 }

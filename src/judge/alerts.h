@@ -27,6 +27,8 @@
 
 /* The history keeps the first this many records; later ones are counted. */
 #define ALERTS_MAX 256
+/* Processes alerted on each on its own (as many as a target lists). */
+#define ALERTS_PROCS 64
 /* An event stays on the dashboard this long (seconds). */
 #define ALERTS_RECENT 10.0
 

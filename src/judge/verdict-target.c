@@ -46,17 +46,57 @@ fit_points(const struct leak_point *p, size_t n, const struct threshold *t,
 	leak_actual(&f, t, r);
 }
 
-/* Exits of the target (or of its tree's workers) between two times. */
+/*
+ * Which process a target metric reads: the one its process: scope
+ * names, else the first; an exit or a worker's death counts in every
+ * process that may not exit, for the crash rule.
+ */
+struct target_ref {
+	const struct monitor_view *v;
+	const struct mseries_point *series;
+	size_t nseries;
+	bool every;			/* exits: of every such process */
+};
+
+static bool
+target_ref(const struct snapshot *s, const struct threshold *t,
+    struct target_ref *ref, struct verdict_row *r)
+{
+	size_t i = 0, n = snapshot_nprocs(s);
+
+	if (t->scope == THR_SCOPE_PROCESS) {
+		for (i = 0; i < n; i++)
+			if (strcmp(snapshot_proc_name(s, i), t->scope_name) == 0)
+				break;
+		if (i == n) {
+			verdict_unknown(r, "no process named '%s' is watched",
+			    t->scope_name);
+			return false;
+		}
+	}
+	ref->v = snapshot_proc_view(s, i);
+	ref->series = snapshot_proc_series(s, i, &ref->nseries);
+	ref->every = t->scope != THR_SCOPE_PROCESS;
+	return true;
+}
+
+/* Counted for the crash rule: not a process that may exit. */
+static bool
+counts(const struct snapshot *s, size_t i)
+{
+	return s->nprocesses == 0 || !s->processes[i].may_exit;
+}
+
 static double
-count_exits(const struct snapshot *s, enum thr_metric m, int64_t from,
+count_events(const struct monitor_view *v, enum thr_metric m, int64_t from,
     int64_t to)
 {
 	enum monitor_event_kind kind = m == THR_TARGET_EXITS ? MON_EV_EXIT :
 	    MON_EV_WORKER_EXIT;
 	size_t i, n = 0;
 
-	for (i = 0; i < s->target.nevents; i++) {
-		const struct monitor_event *ev = &s->target.events[i];
+	for (i = 0; i < v->nevents; i++) {
+		const struct monitor_event *ev = &v->events[i];
 
 		if ((ev->kind == kind || (m == THR_TARGET_EXITS &&
 		    ev->kind == MON_EV_PID_REUSED)) && ev->t_us >= from &&
@@ -64,6 +104,40 @@ count_exits(const struct snapshot *s, enum thr_metric m, int64_t from,
 			n++;
 	}
 	return (double)n;
+}
+
+/* Exits of the target (or of its tree's workers) between two times. */
+static double
+count_exits(const struct snapshot *s, const struct target_ref *ref,
+    enum thr_metric m, int64_t from, int64_t to)
+{
+	double n = 0;
+	size_t i;
+
+	if (!ref->every)
+		return count_events(ref->v, m, from, to);
+	for (i = 0; i < snapshot_nprocs(s); i++)
+		if (counts(s, i))
+			n += count_events(snapshot_proc_view(s, i), m, from, to);
+	return n;
+}
+
+/* Over the run: processes gone, and workers gone from their trees. */
+static double
+run_exits(const struct snapshot *s, const struct target_ref *ref,
+    enum thr_metric m)
+{
+	const struct monitor_view *v;
+	double n = 0;
+	size_t i;
+
+	for (i = 0; i < snapshot_nprocs(s); i++) {
+		v = snapshot_proc_view(s, i);
+		if ((ref->every && !counts(s, i)) || (!ref->every && v != ref->v))
+			continue;
+		n += m == THR_TARGET_EXITS ? !v->alive : v->stats.workers_exited;
+	}
+	return n;
 }
 
 /* A CPU threshold is judged on this much of samples, or not at all: a
@@ -122,16 +196,16 @@ struct span_figures {
 };
 
 static void
-span_figures(const struct snapshot *s, int64_t from, int64_t to,
+span_figures(const struct target_ref *ref, int64_t from, int64_t to,
     struct span_figures *sf)
 {
 	size_t i;
 
 	memset(sf, 0, sizeof *sf);
 	sf->rss_first = sf->rss_last = sf->rss_max = -1;
-	sf->lp = xcalloc(s->ntarget_series + 1, sizeof *sf->lp);
-	for (i = 0; i < s->ntarget_series; i++) {
-		const struct mseries_point *p = &s->target_series[i];
+	sf->lp = xcalloc(ref->nseries + 1, sizeof *sf->lp);
+	for (i = 0; i < ref->nseries; i++) {
+		const struct mseries_point *p = &ref->series[i];
 
 		if (p->t_us < from || p->t_us > to)
 			continue;
@@ -154,7 +228,8 @@ span_figures(const struct snapshot *s, int64_t from, int64_t to,
 /* The target's figures over one phase, from the monitor's series. */
 static void
 eval_target_phase(const struct snapshot *s, const struct vscope *sc,
-    const struct threshold *t, struct verdict_row *r)
+    const struct threshold *t, const struct target_ref *ref,
+    struct verdict_row *r)
 {
 	struct span_figures sf;
 	int64_t from, to;
@@ -170,10 +245,10 @@ eval_target_phase(const struct snapshot *s, const struct vscope *sc,
 	    INT64_MAX;
 	if (t->metric == THR_TARGET_EXITS || t->metric == THR_WORKER_DEATHS) {
 		r->known = true;
-		r->actual = count_exits(s, t->metric, from, to);
+		r->actual = count_exits(s, ref, t->metric, from, to);
 		return;
 	}
-	span_figures(s, from, to, &sf);
+	span_figures(ref, from, to, &sf);
 	if (sf.n == 0)
 		verdict_unknown(r, "no sample of the target during %s",
 		    sc->label);
@@ -199,14 +274,19 @@ void
 verdict_eval_target(const struct snapshot *s, const struct vscope *sc,
     const struct threshold *t, struct verdict_row *r)
 {
-	const struct monitor_stats *st = &s->target.stats;
-	const struct leak_fit *lf = &s->target.leak;
+	const struct monitor_stats *st;
+	const struct leak_fit *lf;
+	struct target_ref ref;
 
 	if (!s->has_target) {
 		verdict_unknown(r, "no target process is watched (give --pid, "
 		    "--proc-name or --exec, or target.process)");
 		return;
 	}
+	if (!target_ref(s, t, &ref, r))
+		return;
+	st = &ref.v->stats;
+	lf = &ref.v->leak;
 	/* An exit is known even of a target that was never sampled. */
 	if (st->nsamples == 0 && t->metric != THR_TARGET_EXITS &&
 	    t->metric != THR_WORKER_DEATHS) {
@@ -214,7 +294,7 @@ verdict_eval_target(const struct snapshot *s, const struct vscope *sc,
 		return;
 	}
 	if (t->scope == THR_SCOPE_PHASE || t->scope == THR_SCOPE_STAGE) {
-		eval_target_phase(s, sc, t, r);
+		eval_target_phase(s, sc, t, &ref, r);
 		return;
 	}
 	if (cpu_too_short(t, st->cpu_seconds, "the run", r))
@@ -225,8 +305,10 @@ verdict_eval_target(const struct snapshot *s, const struct vscope *sc,
 	case THR_RSS_MAX: r->actual = (double)st->rss_max; break;
 	case THR_CPU_MAX: r->actual = st->cpu_max; break;
 	case THR_CPU_AVG: r->actual = st->cpu_avg; break;
-	case THR_TARGET_EXITS: r->actual = s->target.alive ? 0 : 1; break;
-	case THR_WORKER_DEATHS: r->actual = st->workers_exited; break;
+	case THR_TARGET_EXITS:
+	case THR_WORKER_DEATHS:
+		r->actual = run_exits(s, &ref, t->metric);
+		break;
 	case THR_LEAK_SLOPE_REQ:
 		if (!lf->per_request.valid)
 			verdict_unknown(r, "no per-request leak fit: %s", lf->reason);

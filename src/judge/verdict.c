@@ -78,8 +78,10 @@ verdict_scope_of(const struct snapshot *s, const struct threshold *t,
 		    t->scope_name);
 		break;
 	case THR_SCOPE_METRIC:
+	case THR_SCOPE_PROCESS:
 		sc->b = &s->total;
-		snprintf(sc->label, sizeof sc->label, "metric '%s'",
+		snprintf(sc->label, sizeof sc->label, "%s '%s'",
+		    t->scope == THR_SCOPE_METRIC ? "metric" : "process",
 		    t->scope_name);
 		sc->over = done;
 		break;

@@ -46,6 +46,7 @@ static const char *const scope_words[] = {
 	[THR_SCOPE_PHASE] = "phase ",
 	[THR_SCOPE_METRIC] = "metric ",
 	[THR_SCOPE_STAGE] = "stage ",
+	[THR_SCOPE_PROCESS] = "process ",
 };
 
 static const char *const status_words[] = {
