@@ -241,6 +241,9 @@ struct snapshot {
 	double factor;			/* live rate or users scaling */
 	unsigned threads;
 	const struct scenario *scn;
+	/* A session without load (only idle phases, as loadtop monitor
+	 * runs): the readers show the watched processes alone. */
+	bool watch_only;
 
 	size_t phase;			/* current, or nphases when over */
 	double phase_elapsed;
@@ -317,6 +320,7 @@ snapshot_proc_series(const struct snapshot *s, size_t i, size_t *n)
 	*n = s->nprocesses > 0 ? s->processes[i].nseries : s->ntarget_series;
 	return s->nprocesses > 0 ? s->processes[i].series : s->target_series;
 }
+
 
 void	 snapshot_hold(struct snapshot *);
 void	 snapshot_release(struct snapshot *);

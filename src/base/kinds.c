@@ -31,6 +31,7 @@ const char *const kinds_phase_names[SCN__KIND_COUNT] = {
 	[SCN_SOAK] = "soak",
 	[SCN_LEAK] = "leak",
 	[SCN_RATE_LIMIT] = "rate_limit",
+	[SCN_IDLE] = "idle",
 };
 
 const char *

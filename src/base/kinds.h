@@ -36,8 +36,9 @@ enum scn_phase_kind {
 	SCN_SOAK,
 	SCN_LEAK,
 	SCN_RATE_LIMIT,
+	SCN_IDLE,			/* no load: the target watched alone */
 };
-#define SCN__KIND_COUNT (SCN_RATE_LIMIT + 1)
+#define SCN__KIND_COUNT (SCN_IDLE + 1)
 
 /* Latency histograms: microseconds, 1us to 60s at 3 digits. */
 #define LT_HDR_LOWEST 1

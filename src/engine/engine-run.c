@@ -465,6 +465,12 @@ run_phase(struct engine *e, size_t i)
 	case SCN_RATE_LIMIT:
 		run_rate_limit(e, i);
 		break;
+	case SCN_IDLE:
+		/* No plan: the phase is its length, ticking and watching. */
+		run->duration_ns = e->scn->phases[i].duration_us * 1000;
+		run->hold_ns = run->duration_ns;
+		wait_plan(e);
+		break;
 	}
 	now = util_now_ns();
 	run->ended = elapsed_s(e, now);

@@ -284,6 +284,7 @@ fill_header(struct engine *e, struct snapshot *s, int64_t now, bool regular)
 	pthread_mutex_lock(&e->lock);
 	s->state = e->state;
 	s->end_reason = e->state == ENGINE_DONE ? e->reason : END_NONE;
+	s->watch_only = e->scn->nrequests == 0;
 	if (e->stop && e->state != ENGINE_DONE)
 		s->state = ENGINE_FINISHING;
 	pthread_mutex_unlock(&e->lock);

@@ -15,6 +15,7 @@
 #define K (1u << SCN_SOAK)
 #define L (1u << SCN_LEAK)
 #define X (1u << SCN_RATE_LIMIT)
+#define I (1u << SCN_IDLE)
 
 #define OFF(f) offsetof(struct scn_phase, f)
 static const struct scn_key phase_keys[] = {
@@ -26,7 +27,7 @@ static const struct scn_key phase_keys[] = {
 	{ .name = "concurrency", .fn = scenario_h_uint, .off = OFF(concurrency),
 	  .min = 1, .max = SCN_MAX_CONCURRENCY, .kinds = B|L|X },
 	{ .name = "duration", .fn = scenario_h_duration, .off = OFF(duration_us),
-	  .min = SCN_MIN_DURATION_US, .max = SCN_MAX_DURATION_US, .kinds = S|K },
+	  .min = SCN_MIN_DURATION_US, .max = SCN_MAX_DURATION_US, .kinds = S|K|I },
 	{ .name = "rate", .fn = scenario_h_rate, .off = OFF(rate),
 	  .min = SCN_MIN_RATE, .max = SCN_MAX_RATE, .kinds = S|K|X },
 	{ .name = "users", .fn = scenario_h_uint, .off = OFF(users),
@@ -265,6 +266,18 @@ check_rate_limit(struct scn_parser *p, const struct scn_map *m,
 		    n, p->where);
 }
 
+/* idle: a length, and nothing to send. */
+static void
+check_idle(struct scn_parser *p, const struct scn_map *m, struct scn_phase *ph)
+{
+	yaml_node_t *k;
+
+	need(p, m, ph, "duration");
+	if ((k = scenario_getkey(m, "use")) != NULL)
+		scenario_err(p, k, "an idle phase sends no requests: 'use' does "
+		    "not apply %s", p->where);
+}
+
 static phase_check_fn *const kind_checks[SCN__KIND_COUNT] = {
 	[SCN_BURST] = check_burst,
 	[SCN_SUSTAINED] = check_steady,
@@ -272,6 +285,7 @@ static phase_check_fn *const kind_checks[SCN__KIND_COUNT] = {
 	[SCN_SOAK] = check_steady,
 	[SCN_LEAK] = check_leak,
 	[SCN_RATE_LIMIT] = check_rate_limit,
+	[SCN_IDLE] = check_idle,
 };
 
 static void
@@ -360,7 +374,7 @@ phase_kind(struct scn_parser *p, yaml_node_t *kv)
 		    scenario_quote(s), near);
 	else
 		scenario_err(p, kv, "unknown phase kind %s (expected burst, "
-		    "sustained, ramp, soak, leak or rate_limit)", scenario_quote(s));
+		    "sustained, ramp, soak, leak, rate_limit or idle)", scenario_quote(s));
 	return -1;
 }
 
@@ -403,9 +417,10 @@ parse_phase(struct scn_parser *p, yaml_node_t *node, struct scn_phase *ph,
 		kind_checks[kind](p, &m, ph);
 	} else if (kv == NULL)
 		scenario_err(p, node, "phase needs 'kind' (burst, sustained, ramp, "
-		    "soak, leak or rate_limit) %s", where);
+		    "soak, leak, rate_limit or idle) %s", where);
 	use = scenario_get(&m, "use");
-	resolve_use(p, ph, use, use != NULL ? use : node);
+	if (kind != SCN_IDLE)
+		resolve_use(p, ph, use, use != NULL ? use : node);
 	p->where = NULL;
 	free(where);
 }

@@ -78,12 +78,22 @@ static const struct scn_key top_keys[] = {
 };
 #undef OFF
 
+/* Phases that send nothing need no requests: the target is watched alone. */
+static bool
+all_idle(const struct scenario *scn)
+{
+	size_t i;
+
+	for (i = 0; i < scn->nphases; i++)
+		if (scn->phases[i].kind != SCN_IDLE)
+			return false;
+	return true;
+}
+
 static void
 parse_top(struct scn_parser *p, yaml_node_t *root)
 {
-	static const char *const required[] = {
-		"name", "target", "requests", "phases"
-	};
+	static const char *const required[] = { "name", "target", "phases" };
 	struct scn_map m;
 	yaml_node_t *v;
 	size_t i;
@@ -111,6 +121,8 @@ parse_top(struct scn_parser *p, yaml_node_t *root)
 		scenario_parse_requests(p, v);
 	if ((v = scenario_get(&m, "phases")) != NULL)
 		scenario_parse_phases(p, v);
+	if (scenario_get(&m, "requests") == NULL && !all_idle(p->scn))
+		scenario_err(p, root, "scenario needs 'requests'");
 	if ((v = scenario_get(&m, "thresholds")) != NULL)
 		scenario_parse_thresholds(p, v);
 	if ((v = scenario_get(&m, "grades")) != NULL)
