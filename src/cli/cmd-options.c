@@ -85,7 +85,7 @@ static const struct opt_def cmd_option_defs[O__COUNT] = {
 	[O_DURATION] = { "duration", 'd', OPT_DURATION, AT(duration_us),
 	    CMD_RUN | CMD_MONITOR, CMD_TAG_ADHOC, .min = 1,
 	    .help = "stop after TIME (10s, 2m); ad hoc: default 10s,\n"
-	    "monitor: until the process exits" },
+	    "monitor: until q, a signal or the process's exit" },
 	[O_REQUESTS] = { "requests", 'n', OPT_COUNT, AT(requests), CMD_RUN,
 	    CMD_TAG_ADHOC, .min = 1, .max = 1000000000,
 	    .help = "ad hoc: send N requests, then stop" },
@@ -160,19 +160,25 @@ static const struct opt_def cmd_option_defs[O__COUNT] = {
 	    RUNS | CMD_MONITOR, 0, .min = 10000,
 	    .help = "progress line and snapshot interval,\n"
 	    "default 1s" },
-	[O_HEADLESS] = { "headless", 0, OPT_FLAG, AT(headless), RUNS, 0,
+	[O_HEADLESS] = { "headless", 0, OPT_FLAG, AT(headless),
+	    RUNS | CMD_MONITOR, 0,
 	    .help = "progress lines on stderr, summary on stdout" },
-	[O_FPS] = { "fps", 0, OPT_COUNT, AT(fps), RUNS, 0, .min = 1,
+	[O_FPS] = { "fps", 0, OPT_COUNT, AT(fps),
+	    RUNS | CMD_MONITOR, 0, .min = 1,
 	    .max = 60, .help = "dashboard redraws per second, default 4" },
-	[O_QUIET] = { "quiet", 'q', OPT_FLAG, AT(quiet), RUNS, 0,
+	[O_QUIET] = { "quiet", 'q', OPT_FLAG, AT(quiet),
+	    RUNS | CMD_MONITOR, 0,
 	    .help = "no progress lines" },
-	[O_THRESHOLD] = { "threshold", 0, OPT_LIST, AT(thresholds), RUNS, 0,
+	[O_THRESHOLD] = { "threshold", 0, OPT_LIST, AT(thresholds),
+	    RUNS | CMD_MONITOR, 0,
 	    .check = cmd_options_word, .arg = "EXPR",
 	    .help = "a pass/fail threshold, as 'p95 < 50ms'\n"
 	    "(repeatable)" },
-	[O_REPORT] = { "report", 0, OPT_PATH, AT(report_path), RUNS, 0,
+	[O_REPORT] = { "report", 0, OPT_PATH, AT(report_path),
+	    RUNS | CMD_MONITOR, 0,
 	    .arg = "DIR", .help = "write the end-of-run report to DIR" },
-	[O_NO_REPORT] = { "no-report", 0, OPT_FLAG, AT(no_report), RUNS, 0,
+	[O_NO_REPORT] = { "no-report", 0, OPT_FLAG, AT(no_report),
+	    RUNS | CMD_MONITOR, 0,
 	    .help = "write no report directory" },
 
 	/* Comparing reports. */
@@ -236,7 +242,7 @@ static const struct opt_rule cmd_option_rules[] = {
 	  .opts = OPT_IDS(O_BODY, O_BODY_FILE) },
 	{ .kind = OPT_RULE_AT_MOST_ONE, .cmds = CMD_RUN,
 	  .opts = OPT_IDS(O_REQUESTS, O_DURATION) },
-	{ .kind = OPT_RULE_AT_MOST_ONE, .cmds = RUNS,
+	{ .kind = OPT_RULE_AT_MOST_ONE, .cmds = RUNS | CMD_MONITOR,
 	  .opts = OPT_IDS(O_REPORT, O_NO_REPORT) },
 };
 

@@ -3,7 +3,6 @@
 
 #include <pthread.h>
 #include <signal.h>
-#include <stdarg.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -13,6 +12,7 @@
 #include <curl/curl.h>
 
 #include "cmd.h"
+#include "cmd-yaml.h"
 #include "engine.h"
 #include "headless.h"
 #include "report.h"
@@ -22,138 +22,19 @@
 #include "util.h"
 #include "verdict.h"
 
-/* Append s to buf as a YAML double-quoted scalar. */
-static void
-yaml_quote(char **buf, const char *s)
-{
-	size_t len = strlen(*buf), cap = len + 4 * strlen(s) + 3;
-	char *p;
-
-	*buf = xrealloc(*buf, cap + 1);
-	p = *buf + len;
-	*p++ = '"';
-	for (; *s != '\0'; s++) {
-		unsigned char c = (unsigned char)*s;
-
-		if (c == '"' || c == '\\') {
-			*p++ = '\\';
-			*p++ = (char)c;
-		} else if (c < 0x20) {
-			p += sprintf(p, "\\x%02x", c);
-		} else
-			*p++ = (char)c;
-	}
-	*p++ = '"';
-	*p = '\0';
-}
-
-static void
-append(char **buf, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
-
-static void
-append(char **buf, const char *fmt, ...)
-{
-	va_list ap;
-	char *more;
-
-	va_start(ap, fmt);
-	xvasprintf(&more, fmt, ap);
-	va_end(ap);
-	*buf = xrealloc(*buf, strlen(*buf) + strlen(more) + 1);
-	strcat(*buf, more);
-	free(more);
-}
-
-/* The one request: URL, method, headers and body. */
-static void
-adhoc_request(char **y, const struct cmd_opts *o)
-{
-	size_t i;
-
-	append(y, "requests:\n  - url: ");
-	yaml_quote(y, o->url);
-	append(y, "\n    method: ");
-	yaml_quote(y, o->method != NULL ? o->method : "GET");
-	append(y, "\n");
-	if (o->headers.n > 0)
-		append(y, "    headers:\n");
-	for (i = 0; i < o->headers.n; i++) {
-		const char *colon = strchr(o->headers.v[i], ':');
-		char *name = xstrndup(o->headers.v[i],
-		    (size_t)(colon - o->headers.v[i]));
-		const char *v = colon + 1;
-
-		while (*v == ' ')
-			v++;
-		append(y, "      ");
-		yaml_quote(y, name);
-		append(y, ": ");
-		yaml_quote(y, v);
-		append(y, "\n");
-		free(name);
-	}
-	if (o->body != NULL || o->body_file != NULL) {
-		append(y, "    %s: ", o->body != NULL ? "body" : "body_file");
-		yaml_quote(y, o->body != NULL ? o->body : o->body_file);
-		append(y, "\n");
-	}
-}
-
-/* The one phase: a burst of -n requests, else a sustained load. */
-static void
-adhoc_phase(char **y, const struct cmd_opts *o)
-{
-	append(y, "phases:\n");
-	if (o->requests > 0 && o->rate > 0)
-		append(y, "  - {kind: sustained, rate: %.6f, duration: %lldus, "
-		    "connections: %u}\n", o->rate,
-		    (long long)((double)o->requests / o->rate * 1e6),
-		    o->conns);
-	else if (o->requests > 0)
-		append(y, "  - {kind: burst, requests: %u, concurrency: %u}\n",
-		    o->requests, LT_MIN(o->conns, o->requests));
-	else if (o->rate > 0)
-		append(y, "  - {kind: sustained, rate: %.6f, duration: %lldus, "
-		    "connections: %u}\n", o->rate, (long long)o->duration_us,
-		    o->conns);
-	else
-		append(y, "  - {kind: sustained, users: %u, "
-		    "duration: %lldus}\n", o->conns, (long long)o->duration_us);
-}
-
-/* The ad-hoc scenario, as YAML for the one validator we have. */
-static char *
-adhoc_yaml(const struct cmd_opts *o)
-{
-	char *y = xstrdup("version: 1\nname: ");
-
-	yaml_quote(&y, "ad-hoc");
-	append(&y, "\ntarget: {}\ndefaults:\n  http_version: %s\n"
-	    "  insecure_tls: %s\n", o->http2 ? "\"2\"" : "\"1.1\"",
-	    o->insecure ? "true" : "false");
-	if (o->timeout_us > 0)
-		append(&y, "  timeout: %lldus\n", (long long)o->timeout_us);
-	adhoc_request(&y, o);
-	adhoc_phase(&y, o);
-	return y;
-}
-
+/* The scenario file, or the YAML the command line made. */
 static int
-load(const struct cmd_opts *o, struct scenario **scn)
+load(const struct cmd_opts *o, const char *yaml, struct scenario **scn)
 {
 	struct scn_errors errs = { 0 };
-	char *yaml;
 	int rc;
 	struct scn_load_opts lo = { .base_url = o->base_url };
 
-	if (o->scenario_file != NULL)
+	if (yaml == NULL)
 		rc = scenario_load_opts(o->scenario_file, &lo, scn, &errs);
-	else {
-		yaml = adhoc_yaml(o);
+	else
 		rc = scenario_load_buffer("<command line>", yaml, strlen(yaml),
 		    scn, &errs);
-		free(yaml);
-	}
 	if (rc == 0 && scenario_bind_env(*scn, &errs) != 0) {
 		scenario_free(*scn);
 		rc = -1;
@@ -392,11 +273,12 @@ run_bind(struct cmd_opts *o)
 
 /* The scenario, with the command line's thresholds; an exit code. */
 static int
-run_scenario(const struct cmd_opts *o, struct scenario **scn)
+run_scenario(const struct cmd_opts *o, const char *yaml,
+    struct scenario **scn)
 {
 	char *cause = NULL;
 
-	if (load(o, scn) != 0)
+	if (load(o, yaml, scn) != 0)
 		return LT_EXIT_USAGE;
 	if (scenario_add_thresholds(*scn, o->thresholds.v, o->thresholds.n,
 	    &cause) != 0) {
@@ -463,6 +345,20 @@ run_start(const struct scenario *scn, const struct cmd_opts *o,
 int
 cmd_run(struct cmd_opts *o)
 {
+	char *yaml = NULL;
+	int rc;
+
+	run_bind(o);
+	if (o->scenario_file == NULL)
+		yaml = cmd_yaml_adhoc(o);
+	rc = cmd_run_session(o, yaml);
+	free(yaml);
+	return rc;
+}
+
+int
+cmd_run_session(struct cmd_opts *o, const char *yaml)
+{
 	struct run_target target;
 	struct scenario *scn = NULL;
 	struct engine *e;
@@ -472,9 +368,8 @@ cmd_run(struct cmd_opts *o)
 	char *cause = NULL;
 	int rc;
 
-	run_bind(o);
 	curl_global_init(CURL_GLOBAL_DEFAULT);
-	if ((rc = run_scenario(o, &scn)) != LT_EXIT_OK)
+	if ((rc = run_scenario(o, yaml, &scn)) != LT_EXIT_OK)
 		return rc;
 	run_block_signals(&sigs, &old);
 	if (run_target_open(&target, o, scn, &cause) != 0)

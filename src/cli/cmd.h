@@ -141,6 +141,11 @@ bool	 cmd_is_url(const char *);
 int	 cmd_check(struct cmd_opts *);
 /* A scenario file or a URL, from the operand or from loadtop demo. */
 int	 cmd_run(struct cmd_opts *);
+/* A session of the scenario the yaml text holds (or, when NULL, the
+ * scenario file): the engine, the dashboard or progress lines, the
+ * summary, the report and the exit code. */
+int	 cmd_run_session(struct cmd_opts *, const char *yaml);
+/* Watch processes without load: a session of one idle phase. */
 int	 cmd_monitor(struct cmd_opts *);
 /* Compare two reports, BASE and NEW. */
 int	 cmd_compare(struct cmd_opts *);

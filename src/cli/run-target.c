@@ -144,7 +144,11 @@ open_one(struct run_proc *rp, const struct scn_process *sp, size_t index,
 	} else if (sp->exec != NULL) {
 		so.command = rp->command = sp->exec;
 		so.ready_url = sp->ready_url;
-		so.log_path = rp->log_path = exec_log_path(index);
+		/* loadtop monitor's readiness and log flags. */
+		so.ready_port = (int)o->ready_port;
+		so.ready_timeout_us = o->ready_timeout_us;
+		so.log_path = rp->log_path = o->exec_log != NULL ?
+		    xstrdup(o->exec_log) : exec_log_path(index);
 		if ((rp->child = proc_spawn_start(&so, cause)) == NULL)
 			return -1;
 		rp->ours = true;

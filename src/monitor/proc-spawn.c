@@ -58,6 +58,7 @@ proc_spawn_describe(int status, char *buf, size_t len)
 static void __attribute__((noreturn))
 proc_spawn_child(char **argv, const char *log_path, int errfd)
 {
+	sigset_t none;
 	int fd, e;
 
 	setpgid(0, 0);
@@ -76,7 +77,12 @@ proc_spawn_child(char **argv, const char *log_path, int errfd)
 	dup2(fd, STDERR_FILENO);
 	if (fd > STDERR_FILENO)
 		close(fd);
+	/* A service starts with no signal blocked or ignored: the run blocks
+	 * SIGINT, SIGTERM and SIGHUP for its main thread to take, and an
+	 * inherited mask would make the service deaf to our SIGTERM. */
 	signal(SIGPIPE, SIG_DFL);
+	sigemptyset(&none);
+	sigprocmask(SIG_SETMASK, &none, NULL);
 	execvp(argv[0], argv);
 	e = errno;
 	(void)write(errfd, &e, sizeof e);

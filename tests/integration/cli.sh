@@ -94,9 +94,10 @@ want_opts() {
 	    "report requests sample-rate threads threshold timeout version" ;;
 	demo) echo "fps headless help interval no-report proc-tree quiet" \
 	    "report sample-rate threads threshold" ;;
-	monitor) echo "duration exec exec-log health-url help interval metric" \
-	    "metrics-url pid pid-file proc-name proc-tree ready-port" \
-	    "ready-timeout ready-url sample-rate" ;;
+	monitor) echo "duration exec exec-log fps headless health-url help" \
+	    "interval metric metrics-url no-report pid pid-file proc-name" \
+	    "proc-tree quiet ready-port ready-timeout ready-url report" \
+	    "sample-rate threshold" ;;
 	compare) echo "by format help limit names tolerance" ;;
 	check) echo "help" ;;
 	esac
@@ -295,10 +296,13 @@ like "$OUT" " 7 sent, 7 completed" "loadtop run URL --requests=7: seven"
 run_lt --quiet --no-report -n 10 -H 'X-Test: 1' --sample-rate 120/m \
     --pid "$TARGET_PID" "$TARGET_URL/ok"
 is "$RC" 0 "ad hoc with --pid and --sample-rate 120/m: exit 0"
-run_lt monitor --pid "$TARGET_PID" -d 2s --sample-rate 120/m
+run_lt monitor --pid "$TARGET_PID" -d 2s --sample-rate 120/m \
+    --report "$T_TMP/mon"
 is "$RC" 0 "monitor --pid -d 2s: exit 0"
-like "$OUT" "^pid: $TARGET_PID$" "monitor watched the target"
-n=$(printf '%s\n' "$OUT" | sed -n 's/^samples: \([0-9]*\) over.*/\1/p')
+n=$(python3 -c 'import json,sys; t=json.load(open(sys.argv[1]))["target"]; print(t["pid"], t["samples"])' \
+    "$T_TMP/mon/report.json")
+like "$n" "^$TARGET_PID " "monitor watched the target"
+n=${n#* }
 ok "monitor at 120/m took 2 to 7 samples in 2s, not 4 a second ($n)" \
     test "${n:-0}" -ge 2 -a "${n:-0}" -le 7
 stop_target

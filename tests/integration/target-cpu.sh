@@ -42,9 +42,12 @@ jq_() {
 # --- a quarter of a core reads 25 +- 3 each second ----------------------
 burn -p 25 -d 30
 sleep 0.3
-run monitor --pid "$BURN" --interval 1s --duration 6s
+run monitor --pid "$BURN" --interval 1s --duration 6s --report "$T_TMP/m"
 is "$RC" 0 "monitor a 25% burner"
-printf '%s\n' "$ERR" | sed -n 's/.* cpu *\([0-9.]*\)%.*/\1/p' >"$T_TMP/cpu"
+# Each whole second's CPU, from the report's time series.
+awk -F, 'NR == 1 { for (i = 1; i <= NF; i++) { if ($i == "cpu") c = i
+	if ($i == "partial") p = i }; next } $p == 0 { print $c }' \
+    "$T_TMP/m/timeseries.csv" >"$T_TMP/cpu"
 ok "a line a second" test "$(wc -l <"$T_TMP/cpu")" -ge 5
 ok "every second reads 25 +- 3: $(tr '\n' ' ' <"$T_TMP/cpu")" awk '
 	$1 < 22 || $1 > 28 { bad = 1 } END { exit bad }' "$T_TMP/cpu"
