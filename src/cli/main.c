@@ -44,11 +44,14 @@ static const struct main_cmd main_cmds[] = {
 	  .exec = cmd_demo },
 	{ .name = "monitor", .id = CMD_MONITOR, .title = "loadtop monitor",
 	  .usage = "monitor (--pid N | --pid-file FILE | --proc-name NAME |\n"
-	  "         --exec CMD) [OPTION]...",
-	  .about = "Watch a process, no load: CPU, memory, fds, health, leaks.",
-	  .epilogue = "Lines go to stderr, the summary to stdout.  Exit "
-	  "status: 0 ok,\n2 usage error, 3 the process cannot be found or "
-	  "started.\n", .exec = cmd_monitor },
+	  "         --exec CMD)... [OPTION]...",
+	  .about = "Watch processes, no load: CPU, memory, fds, health, "
+	  "leaks.",
+	  .epilogue = "The dashboard on a terminal, else lines on stderr and "
+	  "the summary on stdout;\na report at the end.  Exit status: 0 "
+	  "ok, 1 a threshold failed or a process\nexited, 2 usage error, 3 "
+	  "a process cannot be found or started.\n",
+	  .exec = cmd_monitor },
 	{ .name = "compare", .id = CMD_COMPARE, .title = "loadtop compare",
 	  .usage = "compare BASE NEW [OPTION]...",
 	  .about = "Put two reports side by side; exit 1 if NEW regressed.",
