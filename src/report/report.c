@@ -55,7 +55,9 @@ report_phase_load(const struct scn_phase *p, char *buf, size_t len)
 	char to[32];
 
 	buf[0] = '\0';
-	if (p->kind == SCN_RAMP && p->nstages > 0) {
+	if (p->kind == SCN_IDLE)
+		snprintf(buf, len, "none");
+	else if (p->kind == SCN_RAMP && p->nstages > 0) {
 		/* "0 to 50 users": the start in the stages' own unit. */
 		last = &p->stages[p->nstages - 1];
 		phase_amount(to, sizeof to, p->model, last->rate, last->users);
@@ -169,18 +171,16 @@ derive_notes(struct report_ctx *c)
 		    "answer: is the target up?");
 }
 
-/* The target's command line, from /proc when we did not start it. */
+/* A process's command line, from /proc. */
 static char *
-target_command(const struct snapshot *s, const struct report_opts *o)
+proc_command(pid_t pid)
 {
 	char path[64], *buf, *p;
 	size_t len;
 
-	if (o->target_command != NULL)
-		return xstrdup(o->target_command);
-	if (!s->has_target || s->target.pid <= 0)
+	if (pid <= 0)
 		return NULL;
-	snprintf(path, sizeof path, "/proc/%d/cmdline", (int)s->target.pid);
+	snprintf(path, sizeof path, "/proc/%d/cmdline", (int)pid);
 	if ((buf = util_read_file(path, &len)) == NULL || len == 0) {
 		free(buf);
 		return NULL;
@@ -189,6 +189,22 @@ target_command(const struct snapshot *s, const struct report_opts *o)
 		if (*p == '\0')
 			*p = ' ';
 	return buf;
+}
+
+/* Each watched process's command line: as loadtop started it, when it
+ * started the only one, else from /proc. */
+static void
+proc_commands(struct report_ctx *c)
+{
+	const struct snapshot *s = c->s;
+	size_t i, n = snapshot_nprocs(s);
+
+	c->commands = n > 0 ? xcalloc(n, sizeof *c->commands) : NULL;
+	c->ncommands = n;
+	for (i = 0; i < n; i++)
+		c->commands[i] = n == 1 && c->o->target_command != NULL ?
+		    xstrdup(c->o->target_command) :
+		    proc_command(snapshot_proc_view(s, i)->pid);
 }
 
 static void
@@ -202,16 +218,20 @@ report_ctx_init(struct report_ctx *c, const struct snapshot *s,
 	verdict_eval(s, &c->v);
 	iso8601(s->wall_start_us, c->started, sizeof c->started);
 	iso8601(s->wall_us, c->ended, sizeof c->ended);
-	c->command = target_command(s, o);
+	proc_commands(c);
 	derive_notes(c);
 }
 
 static void
 report_ctx_free(struct report_ctx *c)
 {
+	size_t i;
+
 	verdict_clear(&c->v);
+	for (i = 0; i < c->ncommands; i++)
+		free(c->commands[i]);
+	free(c->commands);
 	free(c->notes);
-	free(c->command);
 	memset(c, 0, sizeof *c);
 }
 
