@@ -235,6 +235,45 @@ report_ctx_free(struct report_ctx *c)
 	memset(c, 0, sizeof *c);
 }
 
+/* A text of the user's (a phase or process name) and a suffix, quoted
+ * the CSV way: always, or only when it must be. */
+static void
+csv_quote(FILE *f, const char *text, const char *suffix, bool always)
+{
+	bool q = always || strpbrk(text, ",\"\r\n") != NULL;
+
+	if (q)
+		fputc('"', f);
+	for (; *text != '\0'; text++) {
+		if (*text == '"')
+			fputc('"', f);
+		fputc(*text, f);
+	}
+	fprintf(f, "%s%s", suffix, q ? "\"" : "");
+}
+
+/* With several processes, NAME_cpu and NAME_rss_mb for each: its last
+ * sample at or before the interval's end, empty before its first. */
+static void
+csv_procs(FILE *f, const struct snapshot *s, const struct snap_point *p)
+{
+	const struct mseries_point *q;
+	size_t k, n = snapshot_nprocs(s);
+
+	for (k = 0; n > 1 && k < n; k++) {
+		if (p == NULL) {
+			fputc(',', f);
+			csv_quote(f, snapshot_proc_name(s, k), "_cpu", false);
+			fputc(',', f);
+			csv_quote(f, snapshot_proc_name(s, k), "_rss_mb",
+			    false);
+		} else if ((q = report_proc_at(s, k, p->t)) != NULL)
+			fprintf(f, ",%.1f,%.2f", q->cpu, report_mb(q->rss));
+		else
+			fputs(",,", f);
+	}
+}
+
 static int
 report_csv_write(FILE *f, const struct report_ctx *c)
 {
@@ -248,21 +287,16 @@ report_csv_write(FILE *f, const struct report_ctx *c)
 	for (k = 0; k < LT_NELEM(cls); k++)
 		fprintf(f, ",%s", kinds_class_name(cls[k]));
 	fputs(",rps,p50_ms,p95_ms,p99_ms,max_ms,late_starts,cpu,rss_mb,"
-	    "seconds,partial,users,in_flight\n", f);
+	    "seconds,partial,users,in_flight", f);
+	csv_procs(f, s, NULL);
+	fputc('\n', f);
 	for (i = 0; i < s->nseries; i++) {
 		const struct snap_point *p = &s->series[i];
-		const char *ph = p->phase < s->nphases ?
-		    s->phases[p->phase].name : "";
 
 		fprintf(f, "%.3f,", p->t);
-		/* Phase names are the user's: quote them the CSV way. */
-		fputc('"', f);
-		for (; *ph != '\0'; ph++) {
-			if (*ph == '"')
-				fputc('"', f);
-			fputc(*ph, f);
-		}
-		fprintf(f, "\",%" PRIu64 ",%" PRIu64 ",%" PRIu64, p->requests,
+		csv_quote(f, p->phase < s->nphases ? s->phases[p->phase].name :
+		    "", "", true);
+		fprintf(f, ",%" PRIu64 ",%" PRIu64 ",%" PRIu64, p->requests,
 		    p->errors, p->rate_limited);
 		for (k = 0; k < LT_NELEM(cls); k++)
 			fprintf(f, ",%" PRIu64, p->classes[cls[k]]);
@@ -275,7 +309,9 @@ report_csv_write(FILE *f, const struct report_ctx *c)
 		fprintf(f, ",%.3f,%d,", p->seconds, p->partial ? 1 : 0);
 		if (p->users >= 0)
 			fprintf(f, "%" PRId64, p->users);
-		fprintf(f, ",%" PRIu64 "\n", p->in_flight);
+		fprintf(f, ",%" PRIu64, p->in_flight);
+		csv_procs(f, s, p);
+		fputc('\n', f);
 	}
 	return ferror(f) ? -1 : 0;
 }
