@@ -18,12 +18,43 @@ pct(uint64_t part, uint64_t whole)
 	return whole ? 100.0 * (double)part / (double)whole : 0;
 }
 
+/* Each watched process at the end of the interval, compactly. */
+static void
+print_procs_at(FILE *f, const struct snapshot *s, double t)
+{
+	const struct mseries_point *q;
+	struct report_exit x;
+	size_t i;
+
+	for (i = 0; i < snapshot_nprocs(s); i++) {
+		fprintf(f, "  %s", snapshot_proc_name(s, i));
+		if (report_target_exit(s, i, &x) && x.t <= t)
+			fputs(" exited", f);
+		else if ((q = report_proc_at(s, i, t)) == NULL)
+			fputs(" -", f);
+		else
+			fprintf(f, " cpu %.0f%% rss %.1fMB", q->cpu,
+			    (double)q->rss / 1048576.0);
+	}
+}
+
+/* Its rate is of a moment, not of an interval: say so. */
+static void
+print_partial(FILE *f, const struct snap_point *p)
+{
+	char len[16];
+
+	if (p->partial)
+		fprintf(f, "  (partial: %s)", units_format_duration(
+		    (int64_t)(p->seconds * 1e6 + 0.5), len, sizeof len));
+}
+
 /* One interval of the series, as a line. */
 static void
 print_point(FILE *f, const struct snapshot *s, const struct snap_point *p)
 {
 	const char *name = "-", *kind = "";
-	char p50[16], p95[16], p99[16], len[16];
+	char p50[16], p95[16], p99[16];
 
 	if (p->phase < s->nphases) {
 		name = s->phases[p->phase].name;
@@ -38,12 +69,40 @@ print_point(FILE *f, const struct snapshot *s, const struct snap_point *p)
 	    p->rate_limited);
 	if (p->late_starts)
 		fprintf(f, "  late %" PRIu64, p->late_starts);
-	if (p->cpu >= 0)
+	if (snapshot_nprocs(s) > 1)
+		print_procs_at(f, s, p->t);
+	else if (p->cpu >= 0)
 		fprintf(f, "  cpu %.0f%% rss %.1fMB", p->cpu, p->rss_mb);
-	/* Its rate is of a moment, not of an interval: say so. */
-	if (p->partial)
-		fprintf(f, "  (partial: %s)", units_format_duration(
-		    (int64_t)(p->seconds * 1e6 + 0.5), len, sizeof len));
+	print_partial(f, p);
+}
+
+/* Without load, a line per process: its sample at the interval's end. */
+static void
+print_watch_point(FILE *f, const struct snapshot *s,
+    const struct snap_point *p, bool paused)
+{
+	const struct monitor_view *v;
+	const struct mseries_point *q;
+	struct report_exit x;
+	size_t i;
+
+	for (i = 0; i < snapshot_nprocs(s); i++) {
+		v = snapshot_proc_view(s, i);
+		fprintf(f, "[%7.1fs] %-10s pid %d", p->t,
+		    snapshot_proc_name(s, i), (int)v->pid);
+		if (report_target_exit(s, i, &x) && x.t <= p->t)
+			fprintf(f, "  exited at %.1fs: %s", x.t, x.what);
+		else if ((q = report_proc_at(s, i, p->t)) == NULL)
+			fputs("  no sample yet", f);
+		else
+			fprintf(f, "  cpu %5.1f%%  rss %.1fMB  threads %d  "
+			    "fds %d", q->cpu, (double)q->rss / 1048576.0,
+			    q->threads, q->fds);
+		if (v->health.enabled && v->health.checked)
+			fprintf(f, "  health %s", v->health.up ? "up" : "DOWN");
+		print_partial(f, p);
+		fputs(paused ? "  (paused)\n" : "\n", f);
+	}
 }
 
 void
@@ -57,12 +116,17 @@ headless_progress(FILE *f, const struct snapshot *s,
 	for (i = 0; i < s->nseries; i++) {
 		const struct snap_point *p = &s->series[i];
 
+		bool paused = i == s->nseries - 1 &&
+		    s->state == ENGINE_PAUSED;
+
 		if (seen->any && p->t <= seen->t)
 			continue;
-		print_point(f, s, p);
-		if (i == s->nseries - 1 && s->state == ENGINE_PAUSED)
-			fputs("  (paused)", f);
-		fputc('\n', f);
+		if (s->watch_only)
+			print_watch_point(f, s, p, paused);
+		else {
+			print_point(f, s, p);
+			fputs(paused ? "  (paused)\n" : "\n", f);
+		}
 		seen->t = p->t;
 		seen->any = true;
 	}
@@ -193,144 +257,6 @@ print_requests(FILE *f, const struct snapshot *s)
 	}
 }
 
-static double
-mb(int64_t bytes)
-{
-	return (double)bytes / 1048576.0;
-}
-
-/* When the target went away, and the last the monitor saw of it. */
-static void
-print_exit(FILE *f, const struct snapshot *s)
-{
-	struct report_exit x;
-	size_t i;
-
-	if (!report_target_exit(s, &x))
-		return;
-	fprintf(f, "  exited     at %.1fs: %s\n", x.t, x.what);
-	for (i = 0; i < x.nlast; i++)
-		fprintf(f, "  %-10s %6.1fs  cpu %5.1f%%  rss %.1fMB  threads %d"
-		    "\n", i == 0 ? "last seen" : "",
-		    (double)(x.last[i].t_us - s->mono_start_us) / 1e6,
-		    x.last[i].cpu, mb(x.last[i].rss), x.last[i].threads);
-}
-
-/* CPU per second and memory beside RSS; tree mode sums them. */
-static void
-print_resources(FILE *f, const struct monitor_stats *st)
-{
-	if (st->cpu_windows > 0)
-		fprintf(f, "  cpu        avg %.1f%%  max %.1f%%  p95 %.1f%%  "
-		    "(each second; 100%% = one core)\n", st->cpu_avg,
-		    st->cpu_max, st->cpu_p95);
-	else if (st->cpu_seconds > 0)
-		fprintf(f, "  cpu        avg %.1f%% over %.1fs, no whole second "
-		    "for a max and p95  (100%% = one core)\n", st->cpu_avg,
-		    st->cpu_seconds);
-	else
-		fputs("  cpu        unknown: a single sample\n", f);
-	fprintf(f, "  memory     rss %.1fMB at start, %.1fMB at end, %.1fMB max, "
-	    "growth %+.1fMB\n", mb(st->rss_start), mb(st->rss_end),
-	    mb(st->rss_max), mb(st->growth));
-	if (st->mem_detail)
-		fprintf(f, "             pss %.1fMB at end, %.1fMB max; uss %.1fMB "
-		    "at end, %.1fMB max\n", mb(st->pss_end), mb(st->pss_max),
-		    mb(st->uss_end), mb(st->uss_max));
-	else
-		fputs("             pss, uss unknown (smaps_rollup not "
-		    "readable)\n", f);
-}
-
-/* A leak verdict: the floor's slopes when it was fitted, and why. */
-static void
-print_leak_fit(FILE *f, const struct leak_fit *lf)
-{
-	if (!lf->floor.valid) {
-		fprintf(f, "%s: %s\n", leak_verdict_name(lf->verdict),
-		    lf->reason);
-		return;
-	}
-	fprintf(f, "%s: %.1f KB/min, ", leak_verdict_name(lf->verdict),
-	    lf->kb_per_min);
-	if (lf->per_request.valid)
-		fprintf(f, "%.0f bytes/request, ", lf->bytes_per_request);
-	fprintf(f, "R2 %.2f (%s)\n", lf->floor.r2, lf->reason);
-}
-
-/* Each leak phase's own verdict, on its batches. */
-static void
-print_phase_leaks(FILE *f, const struct snapshot *s)
-{
-	struct leak_fit fit;
-	size_t i;
-
-	for (i = 0; i < s->nphases; i++) {
-		if (!snapshot_phase_leak(&s->phases[i], &fit))
-			continue;
-		fprintf(f, "  leak       phase '%s': ", s->phases[i].name);
-		print_leak_fit(f, &fit);
-	}
-}
-
-static void
-print_target(FILE *f, const struct snapshot *s)
-{
-	const struct monitor_view *v = &s->target;
-	const struct monitor_stats *st = &v->stats;
-	char desc[256];
-	size_t i;
-
-	fprintf(f, "\n  target     pid %d%s", (int)v->pid,
-	    v->tree ? " and its descendants" : "");
-	if (!v->alive)
-		fputs(", exited", f);
-	if (st->nsamples == 0) {
-		fputs(", no samples\n", f);
-		print_exit(f, s);
-		return;
-	}
-	fputc('\n', f);
-	print_exit(f, s);
-	print_resources(f, st);
-	fputs("  leak       ", f);
-	print_leak_fit(f, &v->leak);
-	print_phase_leaks(f, s);
-	fprintf(f, "  process    threads max %d, fds max %d", st->threads_max,
-	    st->fds_max);
-	if (v->tree)
-		fprintf(f, ", processes max %d, %u workers exited",
-		    st->nprocs_max, st->workers_exited);
-	fputc('\n', f);
-	if (v->health.enabled)
-		fprintf(f, "  health     %s, %llu checks, %llu failed, down %.1fs\n",
-		    v->health.up ? "up" : "DOWN",
-		    (unsigned long long)v->health.checks,
-		    (unsigned long long)v->health.failures,
-		    (double)v->health.down_us / 1e6);
-	if (v->health.scrape_failures > 0)
-		fprintf(f, "  metrics    %llu of %llu scrapes failed%s%s\n",
-		    (unsigned long long)v->health.scrape_failures,
-		    (unsigned long long)v->health.scrapes,
-		    v->health.metrics_error[0] != '\0' ? "; the last: " : "",
-		    v->health.metrics_error);
-	for (i = 0; i < v->health.nmetrics; i++)
-		fprintf(f, "  metric     %s: %s\n", v->health.metrics[i].series,
-		    prom_value_describe(&v->health.metrics[i], false, desc,
-		    sizeof desc));
-	for (i = 0; i < v->nevents; i++) {
-		const struct monitor_event *ev = &v->events[i];
-
-		if (ev->kind == MON_EV_START)
-			continue;
-		fprintf(f, "  event      %7.1fs %s\n",
-		    (double)(ev->t_us - s->mono_start_us) / 1e6, ev->msg);
-	}
-	if (v->saturated)
-		fputs("  warning    loadtop itself used 90% of a core or more: "
-		    "its numbers may be low\n", f);
-}
-
 /* Each kind of alert once, with its span and its worst reading. */
 static void
 print_alerts(FILE *f, const struct snapshot *s)
@@ -350,17 +276,15 @@ print_alerts(FILE *f, const struct snapshot *s)
 		fprintf(f, "  alert      and %zu more\n", s->alerts_dropped);
 }
 
-void
-headless_summary(FILE *f, const struct snapshot *s)
+/* Requests, throughput, latency, classes, status codes, timing. */
+static void
+print_traffic(FILE *f, const struct snapshot *s)
 {
 	const struct snap_block *t = &s->total;
 	char a[16], b[16];
 	size_t i;
 	int any = 0;
 
-	fprintf(f, "loadtop: %s: %s after %s\n\n", s->scn->name,
-	    snapshot_end_reason_name(s->end_reason),
-	    report_format_seconds(s->elapsed, a, sizeof a));
 	fprintf(f, "  requests   %" PRIu64 " sent, %" PRIu64 " completed, %"
 	    PRIu64 " responses", t->n.started, t->n.completed, t->n.responses);
 	if (t->n.started > t->n.completed)
@@ -404,10 +328,33 @@ headless_summary(FILE *f, const struct snapshot *s)
 		any = 1;
 	}
 	fputs(any ? "\n" : " none\n", f);
-	print_phases(f, s);
-	print_requests(f, s);
-	if (s->has_target)
-		print_target(f, s);
+}
+
+void
+headless_summary(FILE *f, const struct snapshot *s)
+{
+	size_t i, n = snapshot_nprocs(s);
+	char a[16];
+
+	fprintf(f, "loadtop: %s: %s after %s", s->scn->name,
+	    snapshot_end_reason_name(s->end_reason),
+	    report_format_seconds(s->elapsed, a, sizeof a));
+	if (s->watch_only) {
+		/* No request was sent: the processes are the whole story. */
+		fprintf(f, ", watching %zu process%s\n\n", n, n == 1 ? "" :
+		    "es");
+		if (n > 0)
+			headless_target_table(f, s);
+		else
+			fputs("  no process was watched\n", f);
+	} else {
+		fputs("\n\n", f);
+		print_traffic(f, s);
+		print_phases(f, s);
+		print_requests(f, s);
+	}
+	for (i = 0; i < n; i++)
+		headless_target_print(f, s, i);
 	print_alerts(f, s);
 	fflush(f);
 }

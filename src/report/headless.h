@@ -15,11 +15,18 @@ struct headless_seen {
 };
 
 /* A line for each interval closed since the last call (its end, phase,
- * rps, p50/p95/p99, errors, 429s; the last, partial one marked), then
- * one for each alert raised since. */
+ * rps, p50/p95/p99, errors, 429s, each watched process's CPU and RSS;
+ * the last, partial one marked), or in a session without load a line
+ * per process and interval; then one for each alert raised since. */
 void	 headless_progress(FILE *, const struct snapshot *,
 	     struct headless_seen *);
-/* The final table. */
+/* The final table; without load, the watched processes' health alone. */
 void	 headless_summary(FILE *, const struct snapshot *);
+
+/* headless-target.c: the block of watched process proc in the summary,
+ * labelled by its name when there are several; a table of all of them,
+ * a row each. */
+void	 headless_target_print(FILE *, const struct snapshot *, size_t proc);
+void	 headless_target_table(FILE *, const struct snapshot *);
 
 #endif

@@ -12,31 +12,12 @@
 #include "report-int.h"
 #include "util.h"
 
-/* ", leak in phase hunt" for each leak phase, after the run's verdict. */
-static const char *
-phase_leak_verdicts(const struct snapshot *s, char *buf, size_t len)
-{
-	struct leak_fit fit;
-	size_t i, used = 0;
-
-	buf[0] = '\0';
-	for (i = 0; i < s->nphases && used < len; i++) {
-		if (!snapshot_phase_leak(&s->phases[i], &fit))
-			continue;
-		used += (size_t)snprintf(buf + used, len - used, ", %s in phase %s",
-		    leak_verdict_name(fit.verdict), s->phases[i].name);
-	}
-	return buf;
-}
-
+/* When, how it ended, the verdict. */
 static void
-summary(struct rdoc *d, const struct report_ctx *c)
+header(struct rdoc *d, const struct report_ctx *c)
 {
 	const struct snapshot *s = c->s;
-	const struct snap_block *t = &s->total;
-	const struct monitor_stats *st = &s->target.stats;
 	struct report_fbuf f = { .i = 0 };
-	char phases[256];
 
 	report_doc_kv(d, "Date", "%s to %s (%s)", c->started, c->ended,
 	    report_doc_secs(&f, s->elapsed));
@@ -45,6 +26,16 @@ summary(struct rdoc *d, const struct report_ctx *c)
 	    s->end_reason == END_THRESHOLD_ABORT && c->o->abort_why ?
 	    report_doc_f(&f, ": %.50s", c->o->abort_why) : "");
 	report_verdict_line(d, c);
+}
+
+static void
+summary(struct rdoc *d, const struct report_ctx *c)
+{
+	const struct snapshot *s = c->s;
+	const struct snap_block *t = &s->total;
+	struct report_fbuf f = { .i = 0 };
+
+	header(d, c);
 	report_doc_heading(d, 2, "Summary");
 	report_doc_text(d, RDOC_ITEM, "Throughput: %.1f req/s on average, %s, %" PRIu64
 	    " requests", t->rps, s->whole_intervals ? report_doc_f(&f, "%.1f req/s at "
@@ -61,20 +52,29 @@ summary(struct rdoc *d, const struct report_ctx *c)
 	    "%" PRIu64 " rate limited (429)", t->n.errors, t->n.completed,
 	    report_pct(t->n.errors, t->n.completed),
 	    t->n.classes[CLS_RATE_LIMITED]);
-	if (s->has_target && st->nsamples > 0)
-		report_doc_text(d, RDOC_ITEM, "Target: CPU %s; RSS %.1fMB to "
-		    "%.1fMB (%+.1fMB)%s; leak check %s%s%s", st->cpu_windows ==
-		    0 ? report_doc_f(&f, "%.1f%% average over %.1fs",
-		    st->cpu_avg, st->cpu_seconds) : report_doc_f(&f, "%.1f%% "
-		    "average, %.1f%% max, %.1f%% p95 (each second)",
-		    st->cpu_avg, st->cpu_max, st->cpu_p95),
-		    report_mb(st->rss_start), report_mb(st->rss_end),
-		    report_mb(st->growth), st->mem_detail ? report_doc_f(&f,
-		    ", PSS %.1fMB at peak", report_mb(st->pss_max)) : "",
-		    leak_verdict_name(s->target.leak.verdict),
-		    phase_leak_verdicts(s, phases, sizeof phases)[0] != '\0' ?
-		    " for the run" : "", phases);
+	report_doc_target_items(d, c);
 	report_verdict_items(d, c);
+}
+
+/* A row per watched process: its pid and command line. */
+static void
+processes(struct rdoc_block *t, const struct report_ctx *c)
+{
+	const struct snapshot *s = c->s;
+	struct report_fbuf f = { .i = 0 };
+	size_t i, n = snapshot_nprocs(s);
+
+	for (i = 0; i < n; i++) {
+		const struct monitor_view *v = snapshot_proc_view(s, i);
+		const char *cmd = i < c->ncommands ? c->commands[i] : NULL;
+
+		report_doc_row(t, n > 1 ? report_doc_f(&f, "Process '%.40s'",
+		    snapshot_proc_name(s, i)) : "Target process",
+		    report_doc_f(&f, "pid %d%s%s%s%.90s", (int)v->pid,
+		    v->tree ? " and descendants" : "", s->nprocesses > i &&
+		    s->processes[i].may_exit ? ", may exit" : "",
+		    cmd ? ": " : "", cmd ? cmd : ""));
+	}
 }
 
 static void
@@ -96,10 +96,7 @@ configuration(struct rdoc *d, const struct report_ctx *c)
 		report_doc_row(t, "Description", scn->description);
 	if (scn->target.base_url != NULL)
 		report_doc_row(t, "Base URL", scn->target.base_url);
-	if (s->has_target)
-		report_doc_row(t, "Target process", report_doc_f(&f, "pid %d%s%s%.90s", (int)
-		    s->target.pid, s->target.tree ? " and descendants" : "",
-		    c->command ? ": " : "", c->command ? c->command : ""));
+	processes(t, c);
 	report_doc_row(t, "Worker threads", report_doc_f(&f, "%u", s->threads));
 	for (i = 0; i < scn->nrequests; i++)
 		report_doc_row(t, report_doc_f(&f, "Request '%.40s'", scn->requests[i].name),
@@ -251,135 +248,6 @@ rate_limits(struct rdoc *d, const struct report_ctx *c)
 			rate_limit(d, &c->s->phases[i]);
 }
 
-/* CPU over each second, and memory: RSS, and PSS and USS when known. */
-static void
-target_resources(struct rdoc_block *t, const struct monitor_stats *st)
-{
-	struct report_fbuf f = { .i = 0 };
-
-	if (st->cpu_windows > 0) {
-		report_doc_row(t, "CPU average", report_doc_f(&f,
-		    "%.1f%% (100%% = one core)", st->cpu_avg));
-		report_doc_row(t, "CPU max / p95", report_doc_f(&f,
-		    "%.1f%% / %.1f%% (of each second's share, %" PRIu64
-		    " seconds)", st->cpu_max, st->cpu_p95, st->cpu_windows));
-	} else if (st->cpu_seconds > 0)
-		report_doc_row(t, "CPU average", report_doc_f(&f, "%.1f%% over "
-		    "%.1fs (no whole second for a max and p95)", st->cpu_avg,
-		    st->cpu_seconds));
-	else
-		report_doc_row(t, "CPU", "unknown: a single sample");
-	report_doc_row(t, "RSS start / end", report_doc_f(&f,
-	    "%.1fMB / %.1fMB", report_mb(st->rss_start),
-	    report_mb(st->rss_end)));
-	report_doc_row(t, "RSS max", report_doc_f(&f, "%.1fMB",
-	    report_mb(st->rss_max)));
-	if (st->mem_detail) {
-		report_doc_row(t, "PSS end / max", report_doc_f(&f,
-		    "%.1fMB / %.1fMB", report_mb(st->pss_end),
-		    report_mb(st->pss_max)));
-		report_doc_row(t, "USS end / max", report_doc_f(&f,
-		    "%.1fMB / %.1fMB", report_mb(st->uss_end),
-		    report_mb(st->uss_max)));
-	} else
-		report_doc_row(t, "PSS, USS", "unknown (smaps_rollup not "
-		    "readable)");
-	report_doc_row(t, "Memory growth", report_doc_f(&f, "%+.1fMB",
-	    report_mb(st->growth)));
-}
-
-/* A leak verdict in a cell: its slopes when it has a floor, and why. */
-static const char *
-leak_cell(const struct leak_fit *lf, char *buf, size_t len)
-{
-	char per_req[40] = "";
-
-	if (!lf->floor.valid) {
-		snprintf(buf, len, "%s: %s", leak_verdict_name(lf->verdict),
-		    lf->reason);
-		return buf;
-	}
-	if (lf->per_request.valid)
-		snprintf(per_req, sizeof per_req, ", %.0f B/request",
-		    lf->bytes_per_request);
-	snprintf(buf, len, "%s: %.1f KB/min%s, R² %.2f (%s)",
-	    leak_verdict_name(lf->verdict), lf->kb_per_min, per_req,
-	    lf->floor.r2, lf->reason);
-	return buf;
-}
-
-/* The whole run's leak verdict, its saw-tooth, each leak phase's. */
-static void
-leak_rows(struct rdoc_block *t, const struct snapshot *s)
-{
-	const struct leak_fit *lf = &s->target.leak;
-	struct report_fbuf f = { .i = 0 };
-	struct leak_fit fit;
-	char cell[256];
-	size_t i;
-
-	report_doc_row(t, "Leak check", leak_cell(lf, cell, sizeof cell));
-	if (lf->cycles >= 2)
-		report_doc_row(t, "Saw-tooth", report_doc_f(&f, "%u collections, "
-		    "about %.0fs apart, %.1fMB deep", lf->cycles,
-		    lf->cycle_period_s, report_mb(lf->cycle_depth)));
-	else if (lf->cycles == 1)
-		report_doc_row(t, "Saw-tooth", report_doc_f(&f, "1 collection, "
-		    "%.1fMB deep", report_mb(lf->cycle_depth)));
-	for (i = 0; i < s->nphases; i++) {
-		if (!snapshot_phase_leak(&s->phases[i], &fit))
-			continue;
-		report_doc_row(t, report_doc_f(&f, "Leak check, phase %.60s",
-		    s->phases[i].name), leak_cell(&fit, cell, sizeof cell));
-	}
-}
-
-static void
-target(struct rdoc *d, const struct report_ctx *c)
-{
-	const struct snapshot *s = c->s;
-	const struct monitor_view *v = &s->target;
-	const struct monitor_stats *st = &v->stats;
-	const struct health_view *h = &v->health;
-	struct rdoc_block *t;
-	struct report_fbuf f = { .i = 0 };
-
-	report_doc_heading(d, 2, "Target resources");
-	if (!s->has_target) {
-		report_doc_text(d, RDOC_PARA, "No target process was watched (give "
-		    "--pid, --proc-name or --exec to see its CPU and memory).");
-		return;
-	}
-	t = report_doc_table(d, "Metric|Value");
-	report_doc_row(t, "Process", report_doc_f(&f, "pid %d%s, %s", (int)v->pid, v->tree ?
-	    " and descendants" : "", v->alive ? "running" : "exited"));
-	if (st->nsamples == 0) {
-		report_doc_row(t, "Samples", "none");
-		return;
-	}
-	target_resources(t, st);
-	leak_rows(t, s);
-	report_doc_row(t, "Threads max / fds max", report_doc_f(&f, "%d / %d", st->threads_max,
-	    st->fds_max));
-	if (v->tree)
-		report_doc_row(t, "Processes max / workers exited", report_doc_f(&f, "%d / %u",
-		    st->nprocs_max, st->workers_exited));
-	if (v->health.enabled)
-		report_doc_row(t, "Health", report_doc_f(&f, "%" PRIu64 " checks, %" PRIu64
-		    " failed, down %.1fs", v->health.checks,
-		    v->health.failures, (double)v->health.down_us / 1e6));
-	if (h->metrics_enabled)
-		report_doc_row(t, "Metrics scrapes", report_doc_f(&f, "%" PRIu64 ", %" PRIu64
-		    " failed%s%.80s", h->scrapes, h->scrape_failures,
-		    h->metrics_error[0] != '\0' ? ": " : "", h->metrics_error));
-	if (h->nmetrics > 0) {
-		report_doc_heading(d, 3, "Metrics");
-		report_metrics_table(report_doc_add(d, RDOC_TABLE), h);
-	}
-	if (c->target_log)
-		report_doc_text(d, RDOC_PARA, "The target's output is in target.log.");
-}
-
 static void
 alerts(struct rdoc *d, const struct report_ctx *c)
 {
@@ -466,25 +334,53 @@ breakdowns(struct rdoc *d, const struct report_ctx *c)
 		    s->scn->requests[i].method : "", &s->requests[i].total);
 }
 
+/* A session without load: the processes watched, and nothing of the
+ * requests that were never sent. */
+static void
+watch_build(struct rdoc *d, const struct report_ctx *c)
+{
+	const struct snapshot *s = c->s;
+	struct report_fbuf f = { .i = 0 };
+	size_t n = snapshot_nprocs(s);
+
+	header(d, c);
+	report_doc_heading(d, 2, "Summary");
+	report_doc_text(d, RDOC_ITEM, "Watched %zu process%s for %s, with no "
+	    "load sent", n, n == 1 ? "" : "es", report_doc_secs(&f,
+	    s->elapsed));
+	report_doc_target_items(d, c);
+	report_verdict_items(d, c);
+	report_doc_add(d, RDOC_CHARTS);
+	report_doc_target_health(d, c);
+	report_doc_target(d, c);
+	report_verdict_tables(d, c);
+	alerts(d, c);
+}
+
 void
 report_doc_build(struct rdoc *d, const struct report_ctx *c)
 {
 	char title[160];
 
 	memset(d, 0, sizeof *d);
-	snprintf(title, sizeof title, "Load test results: %s",
-	    c->s->scn->name ? c->s->scn->name : "run");
+	snprintf(title, sizeof title, "%s: %s", c->s->watch_only ?
+	    "Server health" : "Load test results", c->s->scn->name ?
+	    c->s->scn->name : "run");
 	report_doc_heading(d, 1, title);
-	summary(d, c);
-	report_doc_add(d, RDOC_CHARTS);
-	configuration(d, c);
-	report_verdict_tables(d, c);
-	latency(d, c);
-	throughput(d, c);
-	rate_limits(d, c);
-	target(d, c);
-	alerts(d, c);
-	breakdowns(d, c);
+	if (c->s->watch_only)
+		watch_build(d, c);
+	else {
+		summary(d, c);
+		report_doc_add(d, RDOC_CHARTS);
+		configuration(d, c);
+		report_verdict_tables(d, c);
+		latency(d, c);
+		throughput(d, c);
+		rate_limits(d, c);
+		report_doc_target(d, c);
+		alerts(d, c);
+		breakdowns(d, c);
+	}
 	report_doc_text(d, RDOC_PARA, "Written by %s %s; every figure is also in "
 	    "report.json and, per interval, in timeseries.csv.", PACKAGE_NAME,
 	    PACKAGE_VERSION);

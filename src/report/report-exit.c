@@ -1,4 +1,4 @@
-/* When the target exited, and the last the monitor saw of it. */
+/* When a watched process exited, and the last the monitor saw of it. */
 #include "config.h"
 
 #include <stdio.h>
@@ -8,14 +8,19 @@
 #include "util.h"
 
 bool
-report_target_exit(const struct snapshot *s, struct report_exit *x)
+report_target_exit(const struct snapshot *s, size_t proc,
+    struct report_exit *x)
 {
-	const struct monitor_view *v = &s->target;
+	const struct monitor_view *v;
 	const struct monitor_event *ev = NULL;
-	size_t i, first;
+	const struct mseries_point *series;
+	size_t i, first, n;
 
 	memset(x, 0, sizeof *x);
-	if (!s->has_target || v->alive)
+	if (proc >= snapshot_nprocs(s))
+		return false;
+	v = snapshot_proc_view(s, proc);
+	if (v->alive)
 		return false;
 	for (i = v->nevents; i > 0; i--)
 		if (v->events[i - 1].kind == MON_EV_EXIT ||
@@ -28,11 +33,11 @@ report_target_exit(const struct snapshot *s, struct report_exit *x)
 		snprintf(x->what, sizeof x->what, "%s", ev->msg);
 	} else {
 		x->t = s->elapsed;
-		snprintf(x->what, sizeof x->what, "the target exited");
+		snprintf(x->what, sizeof x->what, "the process exited");
 	}
-	first = s->ntarget_series > REPORT_EXIT_LAST ?
-	    s->ntarget_series - REPORT_EXIT_LAST : 0;
-	for (i = first; i < s->ntarget_series; i++)
-		x->last[x->nlast++] = s->target_series[i];
+	series = snapshot_proc_series(s, proc, &n);
+	first = n > REPORT_EXIT_LAST ? n - REPORT_EXIT_LAST : 0;
+	for (i = first; i < n; i++)
+		x->last[x->nlast++] = series[i];
 	return true;
 }

@@ -251,21 +251,31 @@ chart_classes(FILE *f, const struct snapshot *s, const double *t,
 	free(base);
 }
 
-/* The target's samples: CPU (mean and peak of the shares over the second
- * before each sample) and RSS. */
+/* A watched process's samples: CPU (mean and peak of the shares over
+ * the second before each sample) and RSS, titled by its name when there
+ * are several. */
 static void
-target_charts(FILE *f, const struct snapshot *s, double tmax)
+target_charts(FILE *f, const struct snapshot *s, size_t proc, double tmax)
 {
-	size_t m = s->ntarget_series, i;
+	const struct mseries_point *series;
+	size_t m, i;
 	double *tt, *cpu, *cpumax, *rss;
 	struct line l[2];
+	char title[2][128], who[80] = "Target";
 
+	series = snapshot_proc_series(s, proc, &m);
+	if (m == 0)
+		return;
+	if (snapshot_nprocs(s) > 1)
+		snprintf(who, sizeof who, "%.60s", snapshot_proc_name(s, proc));
+	snprintf(title[0], sizeof title[0], "%s CPU, each second", who);
+	snprintf(title[1], sizeof title[1], "%s memory (RSS)", who);
 	tt = xcalloc(m, sizeof *tt);
 	cpu = xcalloc(m, sizeof *cpu);
 	cpumax = xcalloc(m, sizeof *cpumax);
 	rss = xcalloc(m, sizeof *rss);
 	for (i = 0; i < m; i++) {
-		const struct mseries_point *p = &s->target_series[i];
+		const struct mseries_point *p = &series[i];
 
 		tt[i] = LT_MAX(0.0, (double)(p->t_us - s->mono_start_us) / 1e6);
 		cpu[i] = p->cpu;
@@ -275,10 +285,9 @@ target_charts(FILE *f, const struct snapshot *s, double tmax)
 	/* The peak first, so the mean is drawn over it. */
 	l[0] = (struct line){ "cpu max", "#9ab8e6", cpumax };
 	l[1] = (struct line){ "cpu", "#2266cc", cpu };
-	chart_lines(f, s, "Target CPU, each second", "% of one core", tt, m,
-	    tmax, l, 2);
+	chart_lines(f, s, title[0], "% of one core", tt, m, tmax, l, 2);
 	l[0] = (struct line){ "rss", "#8a4fd1", rss };
-	chart_lines(f, s, "Target memory (RSS)", "MB", tt, m, tmax, l, 1);
+	chart_lines(f, s, title[1], "MB", tt, m, tmax, l, 1);
 	free(tt);
 	free(cpu);
 	free(cpumax);
@@ -309,20 +318,14 @@ series_value(const struct snap_point *p, enum series_col c)
 	}
 }
 
+/* Throughput, latency, load and classes, from the intervals. */
 static void
-charts(FILE *f, const struct snapshot *s)
+request_charts(FILE *f, const struct snapshot *s, double tmax)
 {
 	size_t n = s->nseries, i, c;
-	double *t, *y[COL__COUNT], tmax;
+	double *t, *y[COL__COUNT];
 	struct line l[3];
 
-	fputs("<h2>Charts</h2>\n", f);
-	if (n == 0) {
-		fputs("<p>The run ended before its first interval: no chart."
-		    "</p>\n", f);
-		return;
-	}
-	tmax = LT_MAX(s->elapsed, s->series[n - 1].t);
 	t = xcalloc(n, sizeof *t);
 	for (c = 0; c < COL__COUNT; c++)
 		y[c] = xcalloc(n, sizeof *y[c]);
@@ -342,11 +345,29 @@ charts(FILE *f, const struct snapshot *s)
 	chart_lines(f, s, "Users and requests in flight", "at each interval's "
 	    "end", t, n, tmax, l, s->load.users_peak >= 0 ? 2 : 1);
 	chart_classes(f, s, t, tmax);
-	if (s->has_target && s->ntarget_series > 0)
-		target_charts(f, s, tmax);
 	free(t);
 	for (c = 0; c < COL__COUNT; c++)
 		free(y[c]);
+}
+
+/* The requests' charts, unless none was sent; each process's. */
+static void
+charts(FILE *f, const struct snapshot *s)
+{
+	size_t n = s->nseries, i;
+	double tmax;
+
+	fputs("<h2>Charts</h2>\n", f);
+	if (n == 0) {
+		fputs("<p>The run ended before its first interval: no chart."
+		    "</p>\n", f);
+		return;
+	}
+	tmax = LT_MAX(s->elapsed, s->series[n - 1].t);
+	if (!s->watch_only)
+		request_charts(f, s, tmax);
+	for (i = 0; i < snapshot_nprocs(s); i++)
+		target_charts(f, s, i, tmax);
 }
 
 static const char *

@@ -31,7 +31,9 @@ struct report_ctx {
 	size_t nnotes;
 	char started[40];		/* ISO 8601 */
 	char ended[40];
-	char *command;			/* the target's command line, or NULL */
+	char **commands;		/* each watched process's command
+					 * line, or NULL; snapshot_nprocs */
+	size_t ncommands;
 	bool target_log;		/* target.log is in the directory */
 	bool final;			/* the run is over */
 };
@@ -68,6 +70,13 @@ struct rdoc {
 };
 
 void	 report_doc_build(struct rdoc *, const struct report_ctx *);
+
+/* report-doc-target.c: the watched processes: the summary's item for
+ * each, a "Target resources" section each, and the "Server health"
+ * table of a session without load, a row each. */
+void	 report_doc_target_items(struct rdoc *, const struct report_ctx *);
+void	 report_doc_target(struct rdoc *, const struct report_ctx *);
+void	 report_doc_target_health(struct rdoc *, const struct report_ctx *);
 void	 report_doc_free(struct rdoc *);
 
 /* report-doc-build.c: the blocks of a document. */
@@ -111,7 +120,8 @@ void	 report_metrics_table(struct rdoc_block *t, const struct health_view *);
 double	 report_pct(uint64_t part, uint64_t whole);
 double	 report_mb(int64_t bytes);
 /* What a phase sends ("100 req/s", "10 users", "0 to 50 users in 2
- * stages", "concurrency 20") and for how long ("30s", "1000 requests"). */
+ * stages", "concurrency 20", "none" when idle) and for how long ("30s",
+ * "1000 requests"). */
 char	*report_phase_load(const struct scn_phase *, char *buf, size_t len);
 char	*report_phase_length(const struct scn_phase *, char *buf,
 	     size_t len);

@@ -10,25 +10,8 @@
 #include <jansson.h>
 
 #include "report-int.h"
+#include "report-json-int.h"
 #include "util.h"
-
-static json_t *
-jreal(double d)
-{
-	return isfinite(d) ? json_real(d) : json_null();
-}
-
-static json_t *
-jint(uint64_t n)
-{
-	return json_integer((json_int_t)n);
-}
-
-static json_t *
-jstr(const char *s)
-{
-	return s != NULL ? json_string(s) : json_null();
-}
 
 static json_t *
 lat_json(const struct snap_lat *l)
@@ -105,40 +88,6 @@ totals_json(const struct snapshot *s)
 	return t;
 }
 
-/* The saw-tooth, the plateau and what a verdict still needs, if any. */
-static void
-fit_json_cycles(json_t *o, const struct leak_fit *f)
-{
-	json_object_set_new(o, "floor", json_string(f->troughs ? "troughs" :
-	    "samples"));
-	json_object_set_new(o, "cycles", json_pack("{s:i,s:o,s:o}", "count",
-	    (int)f->cycles, "period_s", f->cycles >= 2 ?
-	    jreal(f->cycle_period_s) : json_null(), "depth_mb", f->cycles > 0 ?
-	    jreal(report_mb(f->cycle_depth)) : json_null()));
-	json_object_set_new(o, "plateau", f->plateau ? json_pack("{s:o,s:o}",
-	    "flat_s", jreal(f->plateau_s), "rss_mb",
-	    jreal(report_mb(f->plateau_rss))) : json_null());
-	json_object_set_new(o, "need_s", f->need_s > 0 ? jreal(f->need_s) :
-	    json_null());
-}
-
-static json_t *
-fit_json(const struct leak_fit *f)
-{
-	json_t *o = json_pack("{s:s,s:s,s:o,s:o,s:o,s:o,s:I}",
-	    "verdict", leak_verdict_name(f->verdict), "reason", f->reason,
-	    "slope_kb_per_min", f->floor.valid ? jreal(f->kb_per_min) :
-	    json_null(),
-	    "bytes_per_request", f->per_request.valid ?
-	    jreal(f->bytes_per_request) : json_null(),
-	    "r2", f->floor.valid ? jreal(f->floor.r2) : json_null(),
-	    "growth_mb", jreal(report_mb(f->growth)),
-	    "points", (json_int_t)f->npoints);
-
-	fit_json_cycles(o, f);
-	return o;
-}
-
 static void
 phase_leak(json_t *o, const struct snap_phase *p)
 {
@@ -156,7 +105,7 @@ phase_leak(json_t *o, const struct snap_phase *p)
 	}
 	json_object_set_new(o, "samples", a);
 	json_object_set_new(o, "fit", snapshot_phase_leak(p, &fit) ?
-	    fit_json(&fit) : json_null());
+	    report_json_fit(&fit) : json_null());
 }
 
 static json_t *
@@ -212,124 +161,6 @@ phase_json(const struct scenario *scn, const struct snap_phase *p, size_t i)
 		    "unit", "us", "hdr", hist));
 		free(hist);
 	}
-	return o;
-}
-
-/* A metric's figure: an integer when it is a whole number, as counts are. */
-static json_t *
-jfigure(bool valid, double d)
-{
-	if (!valid)
-		return json_null();
-	if (d == trunc(d) && fabs(d) < 9007199254740992.0)
-		return json_integer((json_int_t)d);
-	return jreal(d);
-}
-
-static json_t *
-metrics_json(const struct health_view *h)
-{
-	json_t *o = json_object();
-	size_t i;
-
-	for (i = 0; i < h->nmetrics; i++) {
-		const struct prom_value *m = &h->metrics[i];
-		bool c = m->counter && m->valid;
-
-		json_object_set_new(o, m->series, json_pack("{s:s,s:b,s:b,s:I,"
-		    "s:o,s:o,s:o,s:o,s:o,s:o,s:o,s:o}",
-		    "type", prom_type_name(m->type), "counter", m->counter,
-		    "present", m->present, "scrapes", (json_int_t)m->scrapes,
-		    "resets", c ? jint(m->resets) : json_null(),
-		    "first", jfigure(m->valid, m->first),
-		    "last", jfigure(m->valid, m->last),
-		    "delta", jfigure(m->valid, m->delta),
-		    "rate", m->valid ? jreal(m->rate) : json_null(),
-		    "min", jfigure(m->valid, m->min),
-		    "max", jfigure(m->valid, m->max),
-		    "span_s", m->valid ? jreal(m->span_s) : json_null()));
-	}
-	return o;
-}
-
-/* CPU of each second; RSS, and PSS and USS when smaps_rollup was read. */
-static void
-target_resources_json(json_t *o, const struct monitor_stats *st)
-{
-	bool whole = st->cpu_windows > 0;
-
-	json_object_set_new(o, "cpu_percent", json_pack("{s:o,s:o,s:o,s:o,"
-	    "s:I}", "avg", jreal(st->cpu_avg), "max", whole ?
-	    jreal(st->cpu_max) : json_null(), "p95", whole ?
-	    jreal(st->cpu_p95) : json_null(), "seconds", jreal(st->cpu_seconds),
-	    "windows", (json_int_t)st->cpu_windows));
-	json_object_set_new(o, "rss_mb", json_pack("{s:o,s:o,s:o,s:o}",
-	    "start", jreal(report_mb(st->rss_start)), "end",
-	    jreal(report_mb(st->rss_end)), "min", jreal(report_mb(st->rss_min)),
-	    "max", jreal(report_mb(st->rss_max))));
-	json_object_set_new(o, "pss_mb", st->mem_detail ? json_pack("{s:o,s:o}",
-	    "end", jreal(report_mb(st->pss_end)), "max",
-	    jreal(report_mb(st->pss_max))) : json_null());
-	json_object_set_new(o, "uss_mb", st->mem_detail ? json_pack("{s:o,s:o}",
-	    "end", jreal(report_mb(st->uss_end)), "max",
-	    jreal(report_mb(st->uss_max))) : json_null());
-	json_object_set_new(o, "growth_mb", jreal(report_mb(st->growth)));
-}
-
-static json_t *
-target_json(const struct report_ctx *c)
-{
-	const struct snapshot *s = c->s;
-	const struct monitor_view *v = &s->target;
-	const struct monitor_stats *st = &v->stats;
-	const struct health_view *h = &v->health;
-	json_t *o, *exits = json_array(), *down = json_array(), *ev;
-	double down_s = (double)h->down_us / 1e6;
-	size_t i;
-
-	ev = json_array();
-	for (i = 0; i < v->nevents; i++) {
-		const struct monitor_event *e = &v->events[i];
-		double t = (double)(e->t_us - s->mono_start_us) / 1e6;
-
-		json_array_append_new(ev, json_pack("{s:o,s:s,s:i,s:s}", "t",
-		    jreal(t), "kind", monitor_event_name(e->kind), "pid",
-		    (int)e->pid, "message", e->msg));
-		if (e->kind == MON_EV_EXIT)
-			json_array_append_new(exits, json_pack("{s:o,s:i,s:o,"
-			    "s:s}", "t", jreal(t), "pid", (int)e->pid,
-			    "status", e->status >= 0 ? json_integer(e->status) :
-			    json_null(), "message", e->msg));
-	}
-	for (i = 0; i < h->ndown; i++)
-		json_array_append_new(down, json_pack("{s:o,s:o}", "start_s",
-		    jreal((double)(h->down[i].start_us - s->mono_start_us) /
-		    1e6), "end_s", h->down[i].end_us ?
-		    jreal((double)(h->down[i].end_us - s->mono_start_us) / 1e6) :
-		    json_null()));
-	o = json_pack("{s:i,s:o,s:b,s:b,s:I,s:i}", "pid", (int)v->pid,
-	    "command", jstr(c->command), "tree", v->tree, "alive", v->alive,
-	    "samples", (json_int_t)st->nsamples, "ncpu", v->ncpu);
-	target_resources_json(o, st);
-	json_object_set_new(o, "threads_max", json_integer(st->threads_max));
-	json_object_set_new(o, "fds_max", json_integer(st->fds_max));
-	json_object_set_new(o, "processes_max", json_integer(st->nprocs_max));
-	json_object_set_new(o, "exits", exits);
-	json_object_set_new(o, "worker_deaths", jint(st->workers_exited));
-	json_object_set_new(o, "leak", fit_json(&v->leak));
-	json_object_set_new(o, "health", json_pack("{s:b,s:o,s:o,s:I,s:I,"
-	    "s:o}", "enabled", h->enabled, "up_s", h->enabled ?
-	    jreal(LT_MAX(0.0, s->elapsed - down_s)) : json_null(), "down_s",
-	    h->enabled ? jreal(down_s) : json_null(), "checks",
-	    (json_int_t)h->checks, "failures", (json_int_t)h->failures,
-	    "downtimes", down));
-	json_object_set_new(o, "metrics", metrics_json(h));
-	json_object_set_new(o, "metrics_scrapes", json_pack("{s:b,s:I,s:I,s:o}",
-	    "enabled", h->metrics_enabled, "total", (json_int_t)h->scrapes,
-	    "failed", (json_int_t)h->scrape_failures, "last_error",
-	    h->metrics_error[0] != '\0' ? json_string(h->metrics_error) :
-	    json_null()));
-	json_object_set_new(o, "events", ev);
 	return o;
 }
 
@@ -453,27 +284,6 @@ timeseries_json(const struct snapshot *s)
 }
 
 static json_t *
-target_series_json(const struct snapshot *s)
-{
-	json_t *a = json_array();
-	size_t i;
-
-	for (i = 0; i < s->ntarget_series; i++) {
-		const struct mseries_point *p = &s->target_series[i];
-
-		json_array_append_new(a, json_pack("{s:o,s:o,s:o,s:o,s:o,s:i,"
-		    "s:i,s:I}", "t",
-		    jreal((double)(p->t_us - s->mono_start_us) / 1e6),
-		    "cpu", jreal(p->cpu), "cpu_max", jreal(p->cpu_max),
-		    "rss_mb", jreal(report_mb(p->rss)),
-		    "rss_max_mb", jreal(report_mb(p->rss_max)),
-		    "threads", p->threads, "fds", p->fds,
-		    "requests", (json_int_t)p->requests));
-	}
-	return a;
-}
-
-static json_t *
 alerts_json(const struct snapshot *s)
 {
 	json_t *a = json_array();
@@ -511,6 +321,7 @@ report_json(const struct report_ctx *c)
 	    "duration_s", jreal(s->elapsed),
 	    "end_reason", snapshot_end_reason_name(s->end_reason),
 	    "final", c->final);
+	json_object_set_new(o, "watch_only", json_boolean(s->watch_only));
 	json_object_set_new(o, "threads", jint(s->threads));
 	json_object_set_new(o, "totals", totals_json(s));
 	a = json_array();
@@ -532,8 +343,9 @@ report_json(const struct report_ctx *c)
 		json_array_append_new(a, phase_json(s->scn, &s->phases[i], i));
 	json_object_set_new(o, "phases", a);
 	json_object_set_new(o, "stages", stages_json(s));
-	json_object_set_new(o, "target", s->has_target ? target_json(c) :
+	json_object_set_new(o, "target", s->has_target ? report_json_target(c, 0) :
 	    json_null());
+	json_object_set_new(o, "processes", report_json_processes(c));
 	json_object_set_new(o, "alerts", alerts_json(s));
 	json_object_set_new(o, "alerts_dropped", jint(s->alerts_dropped));
 	a = json_array();
@@ -547,7 +359,7 @@ report_json(const struct report_ctx *c)
 	json_object_set_new(o, "passed", json_boolean(c->v.passed));
 	json_object_set_new(o, "not_evaluated", jint(c->v.not_evaluated));
 	json_object_set_new(o, "timeseries", timeseries_json(s));
-	json_object_set_new(o, "target_timeseries", target_series_json(s));
+	json_object_set_new(o, "target_timeseries", report_json_series(s, 0));
 	hist = s->histogram ? hdr_encode(s->histogram) : NULL;
 	json_object_set_new(o, "histogram", json_pack("{s:s,s:o}", "unit",
 	    "us", "hdr", jstr(hist)));

@@ -56,6 +56,18 @@ static const char *const status_words[] = {
 	[VERDICT_NOT_EVALUATED] = RDOC_NOT_EVALUATED,
 };
 
+/* Whether some phase checks a rate limit. */
+static bool
+has_rate_limit(const struct snapshot *s)
+{
+	size_t i;
+
+	for (i = 0; i < s->nphases; i++)
+		if (s->phases[i].kind == SCN_RATE_LIMIT)
+			return true;
+	return false;
+}
+
 void
 report_verdict_line(struct rdoc *d, const struct report_ctx *c)
 {
@@ -71,26 +83,32 @@ report_verdict_line(struct rdoc *d, const struct report_ctx *c)
 	    "their bar", v->ngrades - v->grades_failed, v->ngrades) : "",
 	    v->rl_failed ? report_doc_f(&f, ", %zu rate-limit phase(s) did "
 	    "not behave as expected", v->rl_failed) : v->passed &&
-	    c->s->nphases > 0 ? ", rate-limit expectations met" : "");
+	    has_rate_limit(c->s) ? ", rate-limit expectations met" : "");
 }
 
-/* The target exited during the run: when, how, and its last samples. */
+/* A watched process exited during the run: which, when, how, and its
+ * last samples. */
 static void
-exit_item(struct rdoc *d, const struct snapshot *s)
+exit_item(struct rdoc *d, const struct snapshot *s, size_t proc)
 {
 	struct report_exit x;
-	char last[256] = "";
+	char last[256] = "", who[80] = "Target";
 	size_t i, n = 0;
 
-	if (!report_target_exit(s, &x))
+	if (!report_target_exit(s, proc, &x))
 		return;
 	for (i = 0; i < x.nlast; i++)
 		n += (size_t)snprintf(last + n, n < sizeof last ?
 		    sizeof last - n : 0, "%s%.1fs CPU %.1f%% RSS %.1fMB",
 		    i ? "; " : "", (double)(x.last[i].t_us - s->mono_start_us) /
 		    1e6, x.last[i].cpu, report_mb(x.last[i].rss));
-	report_doc_text(d, RDOC_ITEM, "Target exited at %.1fs: %s%s%s", x.t,
-	    x.what, x.nlast ? "; last samples " : "", last);
+	if (snapshot_nprocs(s) > 1)
+		snprintf(who, sizeof who, "Process %.60s",
+		    snapshot_proc_name(s, proc));
+	report_doc_text(d, RDOC_ITEM, "%s exited at %.1fs: %s%s%s%s", who,
+	    x.t, x.what, s->nprocesses > proc && s->processes[proc].may_exit ?
+	    " (allowed: may_exit)" : "", x.nlast ? "; last samples " : "",
+	    last);
 }
 
 void
@@ -99,7 +117,8 @@ report_verdict_items(struct rdoc *d, const struct report_ctx *c)
 	char a[48];
 	size_t i;
 
-	exit_item(d, c->s);
+	for (i = 0; i < snapshot_nprocs(c->s); i++)
+		exit_item(d, c->s, i);
 	for (i = 0; i < c->v.n; i++) {
 		const struct verdict_row *r = &c->v.rows[i];
 

@@ -55,7 +55,9 @@ report_phase_load(const struct scn_phase *p, char *buf, size_t len)
 	char to[32];
 
 	buf[0] = '\0';
-	if (p->kind == SCN_RAMP && p->nstages > 0) {
+	if (p->kind == SCN_IDLE)
+		snprintf(buf, len, "none");
+	else if (p->kind == SCN_RAMP && p->nstages > 0) {
 		/* "0 to 50 users": the start in the stages' own unit. */
 		last = &p->stages[p->nstages - 1];
 		phase_amount(to, sizeof to, p->model, last->rate, last->users);
@@ -169,18 +171,16 @@ derive_notes(struct report_ctx *c)
 		    "answer: is the target up?");
 }
 
-/* The target's command line, from /proc when we did not start it. */
+/* A process's command line, from /proc. */
 static char *
-target_command(const struct snapshot *s, const struct report_opts *o)
+proc_command(pid_t pid)
 {
 	char path[64], *buf, *p;
 	size_t len;
 
-	if (o->target_command != NULL)
-		return xstrdup(o->target_command);
-	if (!s->has_target || s->target.pid <= 0)
+	if (pid <= 0)
 		return NULL;
-	snprintf(path, sizeof path, "/proc/%d/cmdline", (int)s->target.pid);
+	snprintf(path, sizeof path, "/proc/%d/cmdline", (int)pid);
 	if ((buf = util_read_file(path, &len)) == NULL || len == 0) {
 		free(buf);
 		return NULL;
@@ -189,6 +189,22 @@ target_command(const struct snapshot *s, const struct report_opts *o)
 		if (*p == '\0')
 			*p = ' ';
 	return buf;
+}
+
+/* Each watched process's command line: as loadtop started it, when it
+ * started the only one, else from /proc. */
+static void
+proc_commands(struct report_ctx *c)
+{
+	const struct snapshot *s = c->s;
+	size_t i, n = snapshot_nprocs(s);
+
+	c->commands = n > 0 ? xcalloc(n, sizeof *c->commands) : NULL;
+	c->ncommands = n;
+	for (i = 0; i < n; i++)
+		c->commands[i] = n == 1 && c->o->target_command != NULL ?
+		    xstrdup(c->o->target_command) :
+		    proc_command(snapshot_proc_view(s, i)->pid);
 }
 
 static void
@@ -202,17 +218,60 @@ report_ctx_init(struct report_ctx *c, const struct snapshot *s,
 	verdict_eval(s, &c->v);
 	iso8601(s->wall_start_us, c->started, sizeof c->started);
 	iso8601(s->wall_us, c->ended, sizeof c->ended);
-	c->command = target_command(s, o);
+	proc_commands(c);
 	derive_notes(c);
 }
 
 static void
 report_ctx_free(struct report_ctx *c)
 {
+	size_t i;
+
 	verdict_clear(&c->v);
+	for (i = 0; i < c->ncommands; i++)
+		free(c->commands[i]);
+	free(c->commands);
 	free(c->notes);
-	free(c->command);
 	memset(c, 0, sizeof *c);
+}
+
+/* A text of the user's (a phase or process name) and a suffix, quoted
+ * the CSV way: always, or only when it must be. */
+static void
+csv_quote(FILE *f, const char *text, const char *suffix, bool always)
+{
+	bool q = always || strpbrk(text, ",\"\r\n") != NULL;
+
+	if (q)
+		fputc('"', f);
+	for (; *text != '\0'; text++) {
+		if (*text == '"')
+			fputc('"', f);
+		fputc(*text, f);
+	}
+	fprintf(f, "%s%s", suffix, q ? "\"" : "");
+}
+
+/* With several processes, NAME_cpu and NAME_rss_mb for each: its last
+ * sample at or before the interval's end, empty before its first. */
+static void
+csv_procs(FILE *f, const struct snapshot *s, const struct snap_point *p)
+{
+	const struct mseries_point *q;
+	size_t k, n = snapshot_nprocs(s);
+
+	for (k = 0; n > 1 && k < n; k++) {
+		if (p == NULL) {
+			fputc(',', f);
+			csv_quote(f, snapshot_proc_name(s, k), "_cpu", false);
+			fputc(',', f);
+			csv_quote(f, snapshot_proc_name(s, k), "_rss_mb",
+			    false);
+		} else if ((q = report_proc_at(s, k, p->t)) != NULL)
+			fprintf(f, ",%.1f,%.2f", q->cpu, report_mb(q->rss));
+		else
+			fputs(",,", f);
+	}
 }
 
 static int
@@ -228,21 +287,16 @@ report_csv_write(FILE *f, const struct report_ctx *c)
 	for (k = 0; k < LT_NELEM(cls); k++)
 		fprintf(f, ",%s", kinds_class_name(cls[k]));
 	fputs(",rps,p50_ms,p95_ms,p99_ms,max_ms,late_starts,cpu,rss_mb,"
-	    "seconds,partial,users,in_flight\n", f);
+	    "seconds,partial,users,in_flight", f);
+	csv_procs(f, s, NULL);
+	fputc('\n', f);
 	for (i = 0; i < s->nseries; i++) {
 		const struct snap_point *p = &s->series[i];
-		const char *ph = p->phase < s->nphases ?
-		    s->phases[p->phase].name : "";
 
 		fprintf(f, "%.3f,", p->t);
-		/* Phase names are the user's: quote them the CSV way. */
-		fputc('"', f);
-		for (; *ph != '\0'; ph++) {
-			if (*ph == '"')
-				fputc('"', f);
-			fputc(*ph, f);
-		}
-		fprintf(f, "\",%" PRIu64 ",%" PRIu64 ",%" PRIu64, p->requests,
+		csv_quote(f, p->phase < s->nphases ? s->phases[p->phase].name :
+		    "", "", true);
+		fprintf(f, ",%" PRIu64 ",%" PRIu64 ",%" PRIu64, p->requests,
 		    p->errors, p->rate_limited);
 		for (k = 0; k < LT_NELEM(cls); k++)
 			fprintf(f, ",%" PRIu64, p->classes[cls[k]]);
@@ -255,7 +309,9 @@ report_csv_write(FILE *f, const struct report_ctx *c)
 		fprintf(f, ",%.3f,%d,", p->seconds, p->partial ? 1 : 0);
 		if (p->users >= 0)
 			fprintf(f, "%" PRId64, p->users);
-		fprintf(f, ",%" PRIu64 "\n", p->in_flight);
+		fprintf(f, ",%" PRIu64, p->in_flight);
+		csv_procs(f, s, p);
+		fputc('\n', f);
 	}
 	return ferror(f) ? -1 : 0;
 }

@@ -42,7 +42,7 @@ char	*report_write(const struct snapshot *, const struct report_opts *,
  */
 char	*report_now(void *arg, const struct snapshot *, char **cause);
 
-/* How the target ended, when it exited during the run. */
+/* How a watched process ended, when it exited during the run. */
 #define REPORT_EXIT_LAST 3
 struct report_exit {
 	double t;			/* seconds since the run started */
@@ -51,8 +51,20 @@ struct report_exit {
 	struct mseries_point last[REPORT_EXIT_LAST];
 };
 
-/* Fill *x and return true when the watched target exited (report-exit.c). */
-bool	 report_target_exit(const struct snapshot *, struct report_exit *);
+/* Fill *x and return true when watched process proc (the index of
+ * snapshot_proc_view) exited (report-exit.c). */
+bool	 report_target_exit(const struct snapshot *, size_t proc,
+	     struct report_exit *);
+
+/*
+ * The watched processes, for every reader that shows them one by one
+ * (report-proc.c).  The last sample of process proc at or before t
+ * seconds since the start, or NULL when there is none; and how many of
+ * the snapshot's alerts are about that process.
+ */
+const struct mseries_point *report_proc_at(const struct snapshot *,
+	     size_t proc, double t);
+size_t	 report_proc_alerts(const struct snapshot *, size_t proc);
 
 /* A run's length for people: "36.2ms" under a second, else "4.0s". */
 char	*report_format_seconds(double seconds, char *buf, size_t len);
