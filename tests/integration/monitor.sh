@@ -60,6 +60,12 @@ for f in report.json report.md report.html timeseries.csv; do
 	ok "the report has $f" test -s "$T_TMP/r/$f"
 done
 is "$(jq 'd["scenario"]["name"]')" monitor "the session is named monitor"
+is "$(jq 'd["watch_only"]')" true "report.json: a session without load"
+like "$(head -1 "$T_TMP/r/report.md")" "^# Server health: monitor" \
+    "report.md: a server-health document"
+like "$(cat "$T_TMP/r/report.md")" "## Server health" \
+    "report.md: the per-process table"
+ok "report.md: no latency section" sh -c "! grep -q '^## Latency' '$T_TMP/r/report.md'"
 is "$(jq 'd["end_reason"]')" completed "it ended at its length"
 is "$(jq 'd["target"]["pid"]')" "$wpid" "report.json: the PID watched"
 is "$(jq 'd["target"]["alive"]')" true "report.json: still running"
@@ -214,6 +220,10 @@ T_PIDS="$T_PIDS $p1 $p2"
 session --pid "$p1" --pid "$p2" --duration 10s
 is "$RC" 1 "two processes: the exit of one fails the session"
 is "$(jq 'd["end_reason"]')" target_exited "two processes: it ended there"
+is "$(jq '[p["pid"] for p in d.get("processes", [])]')" "[$p1, $p2]" \
+    "report.json: both processes"
+is "$(jq '[p["alive"] for p in d.get("processes", [])]')" "[true, false]" \
+    "report.json: which one exited"
 is "$(jq '[a["message"] for a in d["alerts"]]')" \
     "[\"pid-$p2: target $p2 exited\"]" "the alert names the one that exited"
 kill "$p1"
