@@ -40,10 +40,6 @@ static const struct table_col cols[COL__COUNT] = {
 	[COL_HEALTH] = { .title = "health", .width = 7, .left = true },
 };
 
-struct list_ctx {
-	const struct snapshot *s;
-};
-
 static bool
 proc_may_exit(const struct snapshot *s, size_t i)
 {
@@ -176,20 +172,19 @@ static void
 list_cell(const void *arg, size_t row, size_t col, char *buf, size_t len,
     enum ui_color *c)
 {
-	const struct list_ctx *ctx = arg;
+	const struct snapshot *s = arg;
 
 	if (col == COL_NAME)
-		snprintf(buf, len, "%s", snapshot_proc_name(ctx->s, row));
+		snprintf(buf, len, "%s", snapshot_proc_name(s, row));
 	else
-		cells[col](snapshot_proc_view(ctx->s, row),
-		    proc_may_exit(ctx->s, row), buf, len, c);
+		cells[col](snapshot_proc_view(s, row), proc_may_exit(s, row),
+		    buf, len, c);
 }
 
 int
 screen_target_list(struct ui *ui, const struct snapshot *s,
     const struct ui_rect *r)
 {
-	struct list_ctx ctx = { s };
 	size_t n = snapshot_nprocs(s);
 	struct ui_rect t = { r->y, r->x, LT_MIN((int)n + 1, r->h), r->w };
 	struct table_model m = {
@@ -198,7 +193,7 @@ screen_target_list(struct ui *ui, const struct snapshot *s,
 		.nrows = n,
 		.selected = ui->proc,
 		.cell = list_cell,
-		.arg = &ctx,
+		.arg = s,
 	};
 	size_t shown = (size_t)LT_MAX(t.h - 1, 1);
 

@@ -252,7 +252,7 @@ draw_title(struct ui *ui, const struct snapshot *s, const struct ui_rect *r,
 {
 	bool several = snapshot_nprocs(s) > 1;
 	bool may_exit = s->nprocesses > 0 && s->processes[ui->proc].may_exit;
-	char title[128], name[64];
+	char title[128];
 	int n = 0;
 
 	if (several)
@@ -261,9 +261,8 @@ draw_title(struct ui *ui, const struct snapshot *s, const struct ui_rect *r,
 	snprintf(title + n, sizeof title - (size_t)n, "CPU  now %.1f%%  avg "
 	    "%.1f%%  max %.1f%%  p95 %.1f%%", v->last.cpu, v->stats.cpu_avg,
 	    v->stats.cpu_max, v->stats.cpu_p95);
-	snprintf(name, sizeof name, "%s", several ?
-	    snapshot_proc_name(s, ui->proc) : "Target");
-	ui_title(ui, r, 0, name, title);
+	ui_title(ui, r, 0, several ? snapshot_proc_name(s, ui->proc) :
+	    "Target", title);
 	if (!v->alive)
 		ui_text(ui, r, 0, r->w - 8, may_exit ? UC_WARN : UC_BAD,
 		    " exited ");
@@ -314,6 +313,8 @@ target_draw(struct ui *ui, const struct snapshot *s,
 		events_proc = ui->proc;
 		events_first = 0;
 	}
+	if (v->nevents > 0)
+		events_first = LT_MIN(events_first, v->nevents - 1);
 	if (snapshot_nprocs(s) > 1) {
 		struct ui_rect t = { r.y, r.x, LT_MAX(2, r.h / 4), r.w };
 

@@ -69,13 +69,14 @@ key_help(struct ui *ui, int ch)
 static void
 key_next_view(struct ui *ui, int ch)
 {
-	int by = ch == KEY_BTAB ? -1 : 1;
+	bool back = ch == KEY_BTAB;
 
 	if (ui->watch_only)
-		ui_select_proc(ui, by, true);
+		ui_select_proc(ui, back ? -1 : 1, true);
+	else if (back)
+		ui->screen = (ui->screen + ui_nscreens - 1) % ui_nscreens;
 	else
-		ui->screen = (ui->screen + ui_nscreens + (size_t)(long)by) %
-		    ui_nscreens;
+		ui->screen = (ui->screen + 1) % ui_nscreens;
 }
 
 static void
