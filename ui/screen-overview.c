@@ -277,22 +277,17 @@ target_facts(struct ui *ui, const struct monitor_view *v,
 	return row + 1;
 }
 
+/* The one process watched, with its graphs, facts and events. */
 static void
 draw_target(struct ui *ui, const struct snapshot *s, const struct ui_rect *r)
 {
-	const struct monitor_view *v = &s->target;
+	const struct monitor_view *v = snapshot_proc_view(s, 0);
 	const struct health_view *h = &v->health;
 	struct ui_rect g;
 	char title[64], a[16];
 	size_t i;
 	int row;
 
-	if (!s->has_target) {
-		ui_title(ui, r, 0, "Target", NULL);
-		ui_text(ui, r, 1, 0, UC_LABEL, "no target process watched");
-		ui_text(ui, r, 2, 0, UC_LABEL, "(--pid, --proc-name, --exec)");
-		return;
-	}
 	if (v->tree)
 		snprintf(title, sizeof title, "pid %d, %d processes",
 		    (int)v->pid, v->last.nprocs);
@@ -311,9 +306,9 @@ draw_target(struct ui *ui, const struct snapshot *s, const struct ui_rect *r)
 	ui_text(ui, r, 2, 4, UC_NORMAL, "%8s", ui_fmt_bytes(
 	    (double)v->last.rss, a, sizeof a));
 	g = (struct ui_rect){ r->y + 1, r->x + 14, 1, r->w - 14 };
-	screen_target_graph(ui, s, &g, false, false);
+	screen_target_graph(ui, s, 0, &g, false, false);
 	g.y++;
-	screen_target_graph(ui, s, &g, true, false);
+	screen_target_graph(ui, s, 0, &g, true, false);
 
 	row = target_facts(ui, v, r, 3);
 	row = screen_target_metrics(ui, h, r, row);
@@ -331,6 +326,89 @@ draw_target(struct ui *ui, const struct snapshot *s, const struct ui_rect *r)
 	}
 }
 
+/* Several, where a line each does not fit: "3 processes: a ok, b ...". */
+static void
+draw_procs_short(struct ui *ui, const struct snapshot *s,
+    const struct ui_rect *r, int row)
+{
+	size_t i, n = snapshot_nprocs(s);
+	enum ui_color c;
+	const char *word;
+	int x;
+
+	x = ui_text(ui, r, row, 0, UC_NORMAL, "%zu processes:", n);
+	for (i = 0; i < n && x < r->w; i++) {
+		word = screen_target_state(s, i, &c);
+		x += ui_text(ui, r, row, x, UC_NORMAL, " %s ",
+		    snapshot_proc_name(s, i));
+		x += ui_text(ui, r, row, x, c, "%s", word);
+		x += ui_text(ui, r, row, x, UC_NORMAL, i + 1 < n ? "," : "");
+	}
+}
+
+/* Process i on one line: its state, CPU, RSS, growth and leak verdict. */
+static void
+draw_proc_line(struct ui *ui, const struct snapshot *s, size_t i,
+    const struct ui_rect *r, int row)
+{
+	const struct monitor_view *v = snapshot_proc_view(s, i);
+	enum ui_color c;
+	const char *word = screen_target_state(s, i, &c);
+	char a[16], b[16];
+
+	ui_text(ui, r, row, 0, i == ui->proc ? UC_SELECTED : UC_NORMAL,
+	    "%-8.8s", snapshot_proc_name(s, i));
+	ui_text(ui, r, row, 9, c, "%-7s", word);
+	ui_text(ui, r, row, 17, UC_NORMAL, "%5.1f%% %7s", v->last.cpu,
+	    ui_fmt_bytes((double)v->last.rss, a, sizeof a));
+	ui_text(ui, r, row, 32, v->stats.growth > 0 ? UC_WARN : UC_NORMAL,
+	    "%s%s", v->stats.growth >= 0 ? "+" : "",
+	    ui_fmt_bytes((double)v->stats.growth, b, sizeof b));
+	ui_text(ui, r, row, 41, v->leak.verdict == LEAK_LEAK ? UC_BAD :
+	    v->leak.verdict == LEAK_STABLE ? UC_GOOD : UC_LABEL, "%s",
+	    leak_verdict_name(v->leak.verdict));
+}
+
+/* Several processes: how many, a line each, then the selected one's
+ * facts if there is room. */
+static void
+draw_procs(struct ui *ui, const struct snapshot *s, const struct ui_rect *r)
+{
+	size_t i, n = snapshot_nprocs(s);
+	char title[32];
+	int row = 1;
+
+	snprintf(title, sizeof title, "%zu processes", n);
+	ui_title(ui, r, 0, "Target", title);
+	if ((size_t)LT_MAX(r->h - 2, 0) < n) {
+		draw_procs_short(ui, s, r, row);
+		return;
+	}
+	ui_text(ui, r, row++, 0, UC_LABEL, "%-8s %-7s %6s %7s %-8s %s",
+	    "process", "state", "cpu", "rss", "growth", "leak");
+	for (i = 0; i < n; i++)
+		draw_proc_line(ui, s, i, r, row++);
+	if (r->h - row < 5)
+		return;
+	ui_text(ui, r, ++row, 0, UC_LABEL, "%s, pid %d",
+	    snapshot_proc_name(s, ui->proc),
+	    (int)snapshot_proc_view(s, ui->proc)->pid);
+	target_facts(ui, snapshot_proc_view(s, ui->proc), r, row + 1);
+}
+
+static void
+draw_watched(struct ui *ui, const struct snapshot *s, const struct ui_rect *r)
+{
+	if (!s->has_target) {
+		ui_title(ui, r, 0, "Target", NULL);
+		ui_text(ui, r, 1, 0, UC_LABEL, "no target process watched");
+		ui_text(ui, r, 2, 0, UC_LABEL, "(--pid, --proc-name, --exec)");
+	} else if (snapshot_nprocs(s) > 1)
+		draw_procs(ui, s, r);
+	else
+		draw_target(ui, s, r);
+}
+
 static void
 overview_draw(struct ui *ui, const struct snapshot *s,
     const struct ui_rect *body)
@@ -345,7 +423,7 @@ overview_draw(struct ui *ui, const struct snapshot *s,
 	draw_latency(ui, s, &lat);
 	draw_throughput(ui, s, &thr);
 	draw_responses(ui, s, &rsp);
-	draw_target(ui, s, &tgt);
+	draw_watched(ui, s, &tgt);
 	ui_vsplit(ui, body->y, lw, body->h);
 }
 

@@ -386,32 +386,40 @@ phases_draw(struct ui *ui, const struct snapshot *s,
 	}
 }
 
-static bool
-phases_key(struct ui *ui, int ch)
+static void
+key_up(struct ui *ui, int ch)
 {
-	(void)ui;
-	switch (ch) {
-	case KEY_UP:
-	case 'k':
-		follow = false;
-		if (selected > 0)
-			selected--;
-		return true;
-	case KEY_DOWN:
-	case 'j':
-		follow = false;
-		selected++;
-		return true;
-	case 'f':
-		follow = true;
-		return true;
-	}
-	return false;
+	follow = false;
+	if (selected > 0)
+		selected--;
 }
+
+static void
+key_down(struct ui *ui, int ch)
+{
+	follow = false;
+	selected++;	/* clamped when drawn */
+}
+
+static void
+key_follow(struct ui *ui, int ch)
+{
+	follow = true;
+}
+
+static const struct ui_key phases_keys[] = {
+	{ .keys = (const int[]){ KEY_UP, 'k', 0 }, .run = key_up,
+	  .help_keys = "Up  k", .help = "the phase above" },
+	{ .keys = (const int[]){ KEY_DOWN, 'j', 0 }, .run = key_down,
+	  .help_keys = "Down  j", .help = "the phase below" },
+	{ .keys = (const int[]){ 'f', 0 }, .run = key_follow,
+	  .help_keys = "f", .help = "follow the running phase" },
+};
 
 const struct ui_screen screen_phases = {
 	.name = "Phases",
 	.init = phases_init,
 	.draw = phases_draw,
-	.key = phases_key,
+	.keys = phases_keys,
+	.nkeys = LT_NELEM(phases_keys),
 };

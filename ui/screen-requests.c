@@ -145,30 +145,38 @@ requests_draw(struct ui *ui, const struct snapshot *s,
 	}
 }
 
-static bool
-requests_key(struct ui *ui, int ch)
+static void
+key_up(struct ui *ui, int ch)
 {
-	(void)ui;
-	switch (ch) {
-	case KEY_UP:
-	case 'k':
-		if (selected > 0)
-			selected--;
-		return true;
-	case KEY_DOWN:
-	case 'j':
-		selected++;	/* clamped when drawn */
-		return true;
-	case KEY_HOME:
-		selected = 0;
-		return true;
-	}
-	return false;
+	if (selected > 0)
+		selected--;
 }
+
+static void
+key_down(struct ui *ui, int ch)
+{
+	selected++;	/* clamped when drawn */
+}
+
+static void
+key_home(struct ui *ui, int ch)
+{
+	selected = 0;
+}
+
+static const struct ui_key requests_keys[] = {
+	{ .keys = (const int[]){ KEY_UP, 'k', 0 }, .run = key_up,
+	  .help_keys = "Up  k", .help = "the request above" },
+	{ .keys = (const int[]){ KEY_DOWN, 'j', 0 }, .run = key_down,
+	  .help_keys = "Down  j", .help = "the request below" },
+	{ .keys = (const int[]){ KEY_HOME, 0 }, .run = key_home,
+	  .help_keys = "Home", .help = "the first request" },
+};
 
 const struct ui_screen screen_requests = {
 	.name = "Requests",
 	.init = requests_init,
 	.draw = requests_draw,
-	.key = requests_key,
+	.keys = requests_keys,
+	.nkeys = LT_NELEM(requests_keys),
 };

@@ -1,4 +1,8 @@
-/* The target in detail: CPU and RSS over the session, phase by phase. */
+/*
+ * A watched process in detail: CPU and RSS over the session, phase by
+ * phase.  With several, the table of them first (screen-target-list.c),
+ * and the one selected below it.
+ */
 #include "config.h"
 
 #include <inttypes.h>
@@ -11,13 +15,15 @@
 #include "widget.h"
 
 static size_t events_first;		/* scrolled events */
+static size_t events_proc;		/* whose; another resets the scroll */
 
 void
-screen_target_graph(struct ui *ui, const struct snapshot *s,
+screen_target_graph(struct ui *ui, const struct snapshot *s, size_t proc,
     const struct ui_rect *r, bool rss, bool marks)
 {
 	struct graph_model gm = { .color = rss ? UC_GRAPH2 : UC_GRAPH };
-	size_t i, n = s->ntarget_series, w = (size_t)LT_MAX(r->w, 1);
+	size_t i, n, w = (size_t)LT_MAX(r->w, 1);
+	const struct mseries_point *series = snapshot_proc_series(s, proc, &n);
 	double *t, *v, *cols, span = s->elapsed, base = 0, lo = -1, hi = 0;
 	bool *mark = NULL;
 
@@ -27,7 +33,7 @@ screen_target_graph(struct ui *ui, const struct snapshot *s,
 	v = xcalloc(n, sizeof *v);
 	cols = xcalloc(w, sizeof *cols);
 	for (i = 0; i < n; i++) {
-		const struct mseries_point *p = &s->target_series[i];
+		const struct mseries_point *p = &series[i];
 
 		t[i] = ui_target_t(s, p->t_us);
 		v[i] = rss ? (double)p->rss : p->cpu;
@@ -72,18 +78,18 @@ screen_target_graph(struct ui *ui, const struct snapshot *s,
 
 /* Phase numbers under the graphs, where each phase began. */
 static void
-draw_phase_marks(struct ui *ui, const struct snapshot *s,
+draw_phase_marks(struct ui *ui, const struct snapshot *s, size_t proc,
     const struct ui_rect *r, int row)
 {
 	double span = s->elapsed;
-	size_t i;
+	size_t i, n;
+	const struct mseries_point *series = snapshot_proc_series(s, proc, &n);
 
-	if (s->ntarget_series > 0)
-		span = LT_MAX(span, ui_target_t(s,
-		    s->target_series[s->ntarget_series - 1].t_us));
+	if (n > 0)
+		span = LT_MAX(span, ui_target_t(s, series[n - 1].t_us));
 	if (span <= 0)
 		return;
-	ui_text(ui, r, row, r->w - 5, UC_LABEL, "%5.0fs", span);
+	ui_text(ui, r, row, r->w - 6, UC_LABEL, "%5.0fs", span);
 	for (i = 0; i < s->nphases; i++) {
 		double st = s->phases[i].started;
 		int x;
@@ -98,9 +104,9 @@ draw_phase_marks(struct ui *ui, const struct snapshot *s,
 }
 
 static void
-draw_details(struct ui *ui, const struct snapshot *s, const struct ui_rect *r)
+draw_details(struct ui *ui, const struct monitor_view *v,
+    const struct ui_rect *r)
 {
-	const struct monitor_view *v = &s->target;
 	const struct monitor_stats *st = &v->stats;
 	const struct leak_fit *lf = &v->leak;
 	const struct health_view *h = &v->health;
@@ -207,9 +213,9 @@ screen_target_metrics(struct ui *ui, const struct health_view *h,
 }
 
 static void
-draw_metrics(struct ui *ui, const struct snapshot *s, const struct ui_rect *r)
+draw_metrics(struct ui *ui, const struct snapshot *s,
+    const struct monitor_view *v, const struct ui_rect *r)
 {
-	const struct monitor_view *v = &s->target;
 	const struct health_view *h = &v->health;
 	size_t i, k;
 	int row = 0;
@@ -236,16 +242,65 @@ target_init(struct ui *ui)
 {
 	(void)ui;
 	events_first = 0;
+	events_proc = 0;
+}
+
+/* The title over the CPU graph: the process, and "exited" when it is. */
+static void
+draw_title(struct ui *ui, const struct snapshot *s, const struct ui_rect *r,
+    const struct monitor_view *v)
+{
+	bool several = snapshot_nprocs(s) > 1;
+	bool may_exit = s->nprocesses > 0 && s->processes[ui->proc].may_exit;
+	char title[128];
+	int n = 0;
+
+	if (several)
+		n = snprintf(title, sizeof title, "pid %d  ", (int)v->pid);
+	/* Each a share over a second: see cpu-window.h. */
+	snprintf(title + n, sizeof title - (size_t)n, "CPU  now %.1f%%  avg "
+	    "%.1f%%  max %.1f%%  p95 %.1f%%", v->last.cpu, v->stats.cpu_avg,
+	    v->stats.cpu_max, v->stats.cpu_p95);
+	ui_title(ui, r, 0, several ? snapshot_proc_name(s, ui->proc) :
+	    "Target", title);
+	if (!v->alive)
+		ui_text(ui, r, 0, r->w - 8, may_exit ? UC_WARN : UC_BAD,
+		    " exited ");
+}
+
+/* CPU and RSS over the session, the phases under them; returns the
+ * row after. */
+static int
+draw_charts(struct ui *ui, const struct snapshot *s, const struct ui_rect *r,
+    const struct monitor_view *v, int gh)
+{
+	struct ui_rect g = { r->y + 1, r->x, gh, r->w };
+	char a[16], b[16], title[64];
+	int row = 1 + gh;
+
+	draw_title(ui, s, r, v);
+	screen_target_graph(ui, s, ui->proc, &g, false, true);
+	snprintf(title, sizeof title, "now %s  max %s",
+	    ui_fmt_bytes((double)v->last.rss, a, sizeof a),
+	    ui_fmt_bytes((double)v->stats.rss_max, b, sizeof b));
+	if (v->last.mem_detail)
+		snprintf(title + strlen(title), sizeof title - strlen(title),
+		    "  pss %s", ui_fmt_bytes((double)v->last.pss, a, sizeof a));
+	ui_title(ui, r, row++, "RSS", title);
+	g.y = r->y + row;
+	screen_target_graph(ui, s, ui->proc, &g, true, true);
+	row += gh;
+	draw_phase_marks(ui, s, ui->proc, r, row++);
+	return row;
 }
 
 static void
 target_draw(struct ui *ui, const struct snapshot *s,
     const struct ui_rect *body)
 {
-	const struct monitor_view *v = &s->target;
-	int gh = LT_MAX(2, (body->h - 3 - 9) / 2), row = 0, lw;
-	struct ui_rect r = *body, g, d, m;
-	char a[16], b[16], title[64];
+	const struct monitor_view *v = snapshot_proc_view(s, ui->proc);
+	struct ui_rect r = *body, d, m;
+	int gh, row, lw;
 
 	if (!s->has_target) {
 		ui_title(ui, &r, 0, "Target", NULL);
@@ -254,59 +309,80 @@ target_draw(struct ui *ui, const struct snapshot *s,
 		    "--proc-name or --exec, or target.process in the scenario");
 		return;
 	}
-	/* Each a share over a second: see cpu-window.h. */
-	snprintf(title, sizeof title, "CPU  now %.1f%%  avg %.1f%%  max %.1f%%  "
-	    "p95 %.1f%%", v->last.cpu, v->stats.cpu_avg, v->stats.cpu_max,
-	    v->stats.cpu_p95);
-	ui_title(ui, &r, row++, "Target", title);
-	if (!v->alive)
-		ui_text(ui, &r, 0, r.w - 8, UC_BAD, " exited ");
-	g = (struct ui_rect){ r.y + row, r.x, gh, r.w };
-	screen_target_graph(ui, s, &g, false, true);
-	row += gh;
-	snprintf(title, sizeof title, "now %s  max %s",
-	    ui_fmt_bytes((double)v->last.rss, a, sizeof a),
-	    ui_fmt_bytes((double)v->stats.rss_max, b, sizeof b));
-	if (v->last.mem_detail)
-		snprintf(title + strlen(title), sizeof title - strlen(title),
-		    "  pss %s", ui_fmt_bytes((double)v->last.pss, a, sizeof a));
-	ui_title(ui, &r, row++, "RSS", title);
-	g.y = r.y + row;
-	screen_target_graph(ui, s, &g, true, true);
-	row += gh;
-	draw_phase_marks(ui, s, &r, row++);
+	if (events_proc != ui->proc) {
+		events_proc = ui->proc;
+		events_first = 0;
+	}
+	if (v->nevents > 0)
+		events_first = LT_MIN(events_first, v->nevents - 1);
+	if (snapshot_nprocs(s) > 1) {
+		struct ui_rect t = { r.y, r.x, LT_MAX(2, r.h / 4), r.w };
+
+		row = screen_target_list(ui, s, &t);
+		r.y += row;
+		r.h -= row;
+	}
+	gh = LT_MAX(2, (r.h - 3 - 9) / 2);
+	row = draw_charts(ui, s, &r, v, gh);
 	lw = LT_MIN(r.w / 2 + 10, r.w);
 	d = (struct ui_rect){ r.y + row, r.x, r.h - row, lw - 1 };
 	m = (struct ui_rect){ r.y + row, r.x + lw + 1, r.h - row,
 	    r.w - lw - 1 };
-	draw_details(ui, s, &d);
+	draw_details(ui, v, &d);
 	if (m.w > 10) {
 		ui_vsplit(ui, m.y, lw, m.h);
-		draw_metrics(ui, s, &m);
+		draw_metrics(ui, s, v, &m);
 	}
 }
 
-static bool
-target_key(struct ui *ui, int ch)
+static void
+key_proc_up(struct ui *ui, int ch)
 {
-	(void)ui;
-	switch (ch) {
-	case KEY_UP:
-	case 'k':
-		events_first++;
-		return true;
-	case KEY_DOWN:
-	case 'j':
-		if (events_first > 0)
-			events_first--;
-		return true;
-	}
-	return false;
+	ui_select_proc(ui, -1, false);
 }
+
+static void
+key_proc_down(struct ui *ui, int ch)
+{
+	ui_select_proc(ui, 1, false);
+}
+
+static void
+key_events_back(struct ui *ui, int ch)
+{
+	events_first++;		/* stops at the oldest when drawn */
+}
+
+static void
+key_events_on(struct ui *ui, int ch)
+{
+	if (events_first > 0)
+		events_first--;
+}
+
+/* Up and Down select a process when there are several, else scroll the
+ * events as PgUp and PgDn always do. */
+static const struct ui_key target_keys[] = {
+	{ .keys = (const int[]){ KEY_UP, 'k', 0 }, .run = key_proc_up,
+	  .help_keys = "Up  k", .help = "the process above",
+	  .foot_key = "jk", .foot = "process", .flags = UI_KEY_PROCS },
+	{ .keys = (const int[]){ KEY_DOWN, 'j', 0 }, .run = key_proc_down,
+	  .help_keys = "Down  j", .help = "the process below",
+	  .flags = UI_KEY_PROCS },
+	{ .keys = (const int[]){ KEY_UP, 'k', 0 }, .run = key_events_back,
+	  .flags = UI_KEY_ONE },
+	{ .keys = (const int[]){ KEY_DOWN, 'j', 0 }, .run = key_events_on,
+	  .flags = UI_KEY_ONE },
+	{ .keys = (const int[]){ KEY_PPAGE, 0 }, .run = key_events_back,
+	  .help_keys = "PgUp  PgDn", .help = "scroll the events" },
+	{ .keys = (const int[]){ KEY_NPAGE, 0 }, .run = key_events_on },
+};
 
 const struct ui_screen screen_target = {
 	.name = "Target",
+	.watch = true,
 	.init = target_init,
 	.draw = target_draw,
-	.key = target_key,
+	.keys = target_keys,
+	.nkeys = LT_NELEM(target_keys),
 };

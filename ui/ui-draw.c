@@ -197,14 +197,17 @@ live_state(const struct ui *ui, const struct snapshot *s)
 	return s->state;
 }
 
-/* Line 1, left: the scenario and the phase; returns the width used. */
+/* Line 1, left: the scenario and the phase, or that it only watches;
+ * returns the width used. */
 static int
 header_title(struct ui *ui, const struct snapshot *s,
     const struct snap_phase *p, const struct ui_rect *r)
 {
 	int x = ui_text(ui, r, 0, 0, UC_BAR, " loadtop  %s  ", s->scn->name);
 
-	if (p != NULL)
+	if (s->watch_only)
+		x += ui_text(ui, r, 0, x, UC_BAR, "monitor ");
+	else if (p != NULL)
 		x += ui_text(ui, r, 0, x, UC_BAR, "phase %zu/%zu %s %s ",
 		    s->phase + 1, s->nphases, kinds_phase_name(p->kind),
 		    p->name);
@@ -212,6 +215,15 @@ header_title(struct ui *ui, const struct snapshot *s,
 		x += ui_text(ui, r, 0, x, UC_BAR, "all %zu phases done ",
 		    s->nphases);
 	return x;
+}
+
+/* Watching only: whether the time left is worth showing, the phase
+ * having a length under a day (not a stand-in for "until stopped"). */
+static bool
+watch_bounded(const struct snapshot *s)
+{
+	return s->phase < s->nphases && s->scn->phases[s->phase].duration_us <
+	    INT64_C(86400000000);
 }
 
 /* Line 1, right: the clock, with the phase's progress bar before it. */
@@ -224,6 +236,8 @@ header_clock(struct ui *ui, const struct snapshot *s,
 	char el[32], left[32], pct[8];
 	int barw, used;
 
+	if (s->watch_only && !watch_bounded(s))
+		remaining = -1;
 	if (remaining >= 0 && live_state(ui, s) == ENGINE_RUNNING)
 		remaining = LT_MAX(0, remaining - (elapsed - s->elapsed));
 	ui_fmt_time(elapsed, el, sizeof el);
@@ -235,7 +249,7 @@ header_clock(struct ui *ui, const struct snapshot *s,
 	snprintf(pct, sizeof pct, "%3.0f%%", p ? p->progress * 100 : 100.0);
 	used = (int)strlen(el) + (int)strlen(left) + 2;
 	barw = LT_MIN(r->w - x - used - 6, 40);
-	if (barw >= 6) {
+	if (barw >= 6 && (!s->watch_only || remaining >= 0)) {
 		struct ui_rect br = { 0, x, 1, barw };
 
 		mm.value = p ? p->progress : 1;
@@ -258,6 +272,30 @@ static const struct {
 	[ENGINE_DONE] = { .color = UC_NORMAL },
 };
 
+/* Line 2, watching only: the processes by name and pid. */
+static int
+header_watched(struct ui *ui, const struct snapshot *s,
+    const struct ui_rect *r)
+{
+	size_t i, n = snapshot_nprocs(s);
+	int x = ui_text(ui, r, 1, 0, UC_LABEL, " watching ");
+	enum ui_color c;
+
+	if (n == 0)
+		x += ui_text(ui, r, 1, x, UC_LABEL, "nothing  ");
+	for (i = 0; i < n; i++) {
+		if (x > r->w / 2) {
+			x += ui_text(ui, r, 1, x, UC_LABEL, "+%zu more  ", n - i);
+			break;
+		}
+		screen_target_state(s, i, &c);
+		x += ui_text(ui, r, 1, x, c == UC_BAD ? UC_BAD : UC_NORMAL,
+		    "%s %d%s", snapshot_proc_name(s, i),
+		    (int)snapshot_proc_view(s, i)->pid, i + 1 < n ? ", " : "  ");
+	}
+	return x;
+}
+
 /* Line 2: where the load goes and what the run is doing. */
 static int
 header_status(struct ui *ui, const struct snapshot *s,
@@ -266,9 +304,13 @@ header_status(struct ui *ui, const struct snapshot *s,
 	enum engine_state st = live_state(ui, s);
 	int x;
 
-	x = ui_text(ui, r, 1, 0, UC_LABEL, " target ");
-	x += ui_text(ui, r, 1, x, UC_NORMAL, "%.*s  ", LT_MAX(10, r->w / 2 - 8),
-	    ui_target_url(s));
+	if (s->watch_only)
+		x = header_watched(ui, s, r);
+	else {
+		x = ui_text(ui, r, 1, 0, UC_LABEL, " target ");
+		x += ui_text(ui, r, 1, x, UC_NORMAL, "%.*s  ",
+		    LT_MAX(10, r->w / 2 - 8), ui_target_url(s));
+	}
 	if (st == ENGINE_DONE)
 		x += ui_text(ui, r, 1, x, header_states[st].color, "done (%s)",
 		    snapshot_end_reason_name(s->end_reason));
@@ -286,25 +328,49 @@ header_status(struct ui *ui, const struct snapshot *s,
 	return x;
 }
 
+/* The views Tab cycles: the screens, or watching only, the target
+ * view of each process. */
+static size_t
+view_count(const struct ui *ui)
+{
+	return ui->watch_only ? LT_MAX(ui->nprocs, 1) : ui_nscreens;
+}
+
+static size_t
+view_current(const struct ui *ui)
+{
+	return ui->watch_only ? ui->proc : ui->screen;
+}
+
+static const char *
+view_name(const struct ui *ui, const struct snapshot *s, size_t k)
+{
+	if (!ui->watch_only)
+		return ui_screens[k]->name;
+	return ui->nprocs > 1 ? snapshot_proc_name(s, k) :
+	    ui_screens[ui->screen]->name;
+}
+
 /* Line 2, right: the views, or only the current one when short of room. */
 static void
-header_views(struct ui *ui, const struct ui_rect *r, int x)
+header_views(struct ui *ui, const struct snapshot *s, const struct ui_rect *r,
+    int x)
 {
+	size_t k, n = view_count(ui), cur = view_current(ui);
 	int need = 0, col;
-	size_t k;
 
-	for (k = 0; k < ui_nscreens; k++)
-		need += (int)strlen(ui_screens[k]->name) + 4;
+	for (k = 0; k < n; k++)
+		need += (int)strlen(view_name(ui, s, k)) + 4;
 	col = r->w - need - 1;
 	if (col < x + 2) {
-		need = (int)strlen(ui_screens[ui->screen]->name) + 6;
+		need = (int)strlen(view_name(ui, s, cur)) + 6;
 		ui_text(ui, r, 1, r->w - need, UC_SELECTED, " %zu %s ",
-		    ui->screen + 1, ui_screens[ui->screen]->name);
+		    cur + 1, view_name(ui, s, cur));
 		return;
 	}
-	for (k = 0; k < ui_nscreens; k++)
-		col += ui_text(ui, r, 1, col, k == ui->screen ? UC_SELECTED :
-		    UC_LABEL, "%zu %s ", k + 1, ui_screens[k]->name) + 1;
+	for (k = 0; k < n; k++)
+		col += ui_text(ui, r, 1, col, k == cur ? UC_SELECTED :
+		    UC_LABEL, "%zu %s ", k + 1, view_name(ui, s, k)) + 1;
 }
 
 static void
@@ -322,7 +388,7 @@ draw_header(struct ui *ui, const struct snapshot *s, int w)
 	x = header_title(ui, s, p, &r);
 	header_clock(ui, s, p, &r, x);
 	x = header_status(ui, s, p, &r);
-	header_views(ui, &r, x);
+	header_views(ui, s, &r, x);
 }
 
 /* What deserves attention now, worst first: the engine's live alerts
@@ -372,30 +438,6 @@ draw_alerts(struct ui *ui, const struct snapshot *s, int y, int w)
 		ui_text(ui, &r, 0, 0, UC_LABEL, " no alerts");
 }
 
-static void
-draw_footer(struct ui *ui, const struct snapshot *s, int y, int w)
-{
-	static const struct {
-		const char *key, *what;
-	} keys[] = {
-		{ "q", "quit" }, { "p", "pause" }, { "+-", "rate" },
-		{ "n", "next" }, { "s", "report" }, { "Tab", "view" },
-		{ "?", "help" },
-	};
-	struct ui_rect r = { y, 0, 1, w };
-	size_t i;
-	int x = 0;
-
-	for (i = 0; i < LT_NELEM(keys); i++) {
-		const char *what = keys[i].what;
-
-		if (i == 1 && s->state == ENGINE_PAUSED)
-			what = "resume";
-		x += ui_text(ui, &r, 0, x, UC_KEY, "%s", keys[i].key);
-		x += ui_text(ui, &r, 0, x, UC_NORMAL, " %-7s", what);
-	}
-}
-
 void
 ui_draw_frame(struct ui *ui, const struct snapshot *s, struct ui_rect *body)
 {
@@ -403,39 +445,9 @@ ui_draw_frame(struct ui *ui, const struct snapshot *s, struct ui_rect *body)
 
 	draw_header(ui, s, w);
 	draw_alerts(ui, s, h - 2, w);
-	draw_footer(ui, s, h - 1, w);
+	ui_keys_footer(ui, s, h - 1, w);
 	body->y = 2;
 	body->x = 0;
 	body->h = LT_MAX(0, h - 4);
 	body->w = w;
-}
-
-void
-ui_draw_help(struct ui *ui)
-{
-	static const char *const lines[] = {
-		"q  F10      stop the run and show the summary",
-		"Ctrl-C      the same (ends as 'signal')",
-		"p  space    pause or resume the load",
-		"+  -        rate or users up or down 10%",
-		"n           skip to the next phase",
-		"s           write a report now, keep running",
-		"Tab  1-5    switch view",
-		"Up Down     scroll tables",
-		"?  F1       this help; any key closes it",
-	};
-	int bw = 54, bh = (int)LT_NELEM(lines) + 4, y, x, i;
-	struct ui_rect r;
-
-	bw = LT_MIN(bw, COLS);
-	bh = LT_MIN(bh, LINES);
-	y = (LINES - bh) / 2;
-	x = (COLS - bw) / 2;
-	r = (struct ui_rect){ y, x, bh, bw };
-	for (i = 0; i < bh; i++)
-		mvhline(y + i, x, ' ', bw);
-	ui_title(ui, &r, 0, "Keys", NULL);
-	for (i = 0; i < (int)LT_NELEM(lines); i++)
-		ui_text(ui, &r, i + 2, 2, UC_NORMAL, "%s", lines[i]);
-	ui_title(ui, &r, bh - 1, "loadtop " PACKAGE_VERSION, NULL);
 }

@@ -60,16 +60,41 @@ struct ui {
 	bool message_bad;
 	struct verdict verdict;		/* of the snapshot being drawn */
 	bool have_verdict;
+	/* A session without load: the views are the target view of each
+	 * process watched, and the keys that steer the load are off. */
+	bool watch_only;
+	size_t proc;			/* the process shown in detail */
+	size_t nprocs;			/* watched, as last drawn */
 };
+
+/*
+ * A key binding: the keys, what they do, and how the footer and the help
+ * name them.  The dashboard's own and each view's are tables of these.
+ */
+struct ui_key {
+	const int *keys;		/* ends with 0 */
+	void	(*run)(struct ui *, int);
+	const char *help_keys;		/* the help's line; NULL: none */
+	const char *help;
+	const char *foot_key;		/* the footer's; NULL: not there */
+	const char *foot;
+	const char *foot_paused;	/* the footer's word while paused */
+	unsigned flags;
+};
+#define UI_KEY_STEERS	0x1		/* ignored once quitting */
+#define UI_KEY_LOAD	0x2		/* not in a session without load */
+#define UI_KEY_PROCS	0x4		/* with several processes only */
+#define UI_KEY_ONE	0x8		/* with one process only */
 
 /* One view: Tab cycles them, 1-5 selects. */
 struct ui_screen {
 	const char *name;
+	bool watch;			/* shown in a session without load */
 	void	(*init)(struct ui *);
 	void	(*draw)(struct ui *, const struct snapshot *,
 		     const struct ui_rect *);
-	/* Returns true when the key was taken. */
-	bool	(*key)(struct ui *, int);
+	const struct ui_key *keys;	/* its own, after the dashboard's */
+	size_t nkeys;
 };
 
 extern const struct ui_screen screen_overview;
@@ -93,7 +118,6 @@ void	 ui_message(struct ui *, bool bad, const char *fmt, ...)
 	     __attribute__((format(printf, 3, 4)));
 void	 ui_draw_frame(struct ui *, const struct snapshot *,
 	     struct ui_rect *body);
-void	 ui_draw_help(struct ui *);
 /*
  * How a threshold stands now: PASS, FAIL (final), failing (may still
  * change), waiting (nothing measured yet) or pending (its phase has not
@@ -105,13 +129,29 @@ enum ui_color ui_threshold_state(const struct snapshot *,
 enum ui_color ui_latency_color(const struct ui *, enum thr_metric,
 	     double ms, bool whole_run);
 
-/* screen-target.c: the target's CPU or RSS over the whole session, one
+/* ui-keys.c: the keys, the footer that offers them and the help. */
+void	 ui_keys_take(struct ui *, int ch);
+void	 ui_keys_footer(struct ui *, const struct snapshot *, int y, int w);
+void	 ui_keys_help(struct ui *);
+/* Stop the session for why; says so in the message line. */
+void	 ui_quit(struct ui *, enum end_reason why);
+/* Move the process selection by `by`, around when wrap, else clamped. */
+void	 ui_select_proc(struct ui *, int by, bool wrap);
+
+/* screen-target.c: process i's CPU or RSS over the whole session, one
  * row or more; marks puts the phase boundaries in. */
-void	 screen_target_graph(struct ui *, const struct snapshot *,
+void	 screen_target_graph(struct ui *, const struct snapshot *, size_t i,
 	     const struct ui_rect *, bool rss, bool marks);
 /* The scraped metrics, a line each from row on; returns the next row. */
 int	 screen_target_metrics(struct ui *, const struct health_view *,
 	     const struct ui_rect *, int row);
+/* screen-target-list.c: the processes as a table, the selected one
+ * marked, scrolled to show it; returns the rows used. */
+int	 screen_target_list(struct ui *, const struct snapshot *,
+	     const struct ui_rect *);
+/* Process i in a word ("ok", "EXITED", "DOWN", ...), and its colour. */
+const char *screen_target_state(const struct snapshot *, size_t i,
+	     enum ui_color *);
 
 /* ui-fmt.c: short human forms of numbers. */
 char	*ui_fmt_ms(double ms, char *buf, size_t len);

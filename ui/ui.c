@@ -231,9 +231,35 @@ draw_small(struct ui *ui, const struct snapshot *s)
 	ui_text(ui, &r, 0, 0, UC_BAR, "loadtop %s", s->scn->name);
 	ui_text(ui, &r, 1, 0, UC_NORMAL, "window too small (%dx%d), "
 	    "80x24 wanted", COLS, LINES);
-	ui_text(ui, &r, 2, 0, UC_NORMAL, "%.0f req/s, %.1fs", s->interval.rps,
-	    s->elapsed);
+	if (s->watch_only)
+		ui_text(ui, &r, 2, 0, UC_NORMAL, "monitor, %.1fs", s->elapsed);
+	else
+		ui_text(ui, &r, 2, 0, UC_NORMAL, "%.0f req/s, %.1fs",
+		    s->interval.rps, s->elapsed);
 	ui_text(ui, &r, 3, 0, UC_NORMAL, "q: quit");
+}
+
+/*
+ * What the keys need of the snapshot: whether the session has load
+ * (without, it starts on the target view), and how many processes the
+ * selection moves among; it clamps when there are fewer.
+ */
+static void
+follow_snapshot(struct ui *ui, const struct snapshot *s)
+{
+	size_t i;
+
+	if (s->watch_only && !ui->watch_only) {
+		ui->watch_only = true;
+		for (i = 0; i < ui_nscreens; i++)
+			if (ui_screens[i]->watch) {
+				ui->screen = i;
+				break;
+			}
+	}
+	ui->nprocs = snapshot_nprocs(s);
+	if (ui->proc >= ui->nprocs)
+		ui->proc = ui->nprocs > 0 ? ui->nprocs - 1 : 0;
 }
 
 static void
@@ -250,13 +276,15 @@ draw(struct ui *ui, uint64_t *verdict_seq)
 		ui->have_verdict = true;
 		*verdict_seq = s->seq;
 	}
+	if (s != NULL)
+		follow_snapshot(ui, s);
 	if (s == NULL || COLS < 60 || LINES < 16)
 		draw_small(ui, s);
 	else {
 		ui_draw_frame(ui, s, &body);
 		ui_screens[ui->screen]->draw(ui, s, &body);
 		if (ui->help)
-			ui_draw_help(ui);
+			ui_keys_help(ui);
 	}
 	wnoutrefresh(stdscr);
 	doupdate();
@@ -264,163 +292,11 @@ draw(struct ui *ui, uint64_t *verdict_seq)
 		snapshot_release(s);
 }
 
-static void
-quit(struct ui *ui, enum end_reason why)
-{
-	if (!ui->quitting)
-		ui_message(ui, false, "stopping: finishing the requests in "
-		    "flight");
-	ui->quitting = true;
-	control_stop(ui->ctl, why);
-}
-
-/* Send a command; says what came of it in the message line. */
-static bool
-send(struct ui *ui, const struct control_cmd *cmd,
-    struct control_result *res)
-{
-	char *cause = NULL;
-
-	if (control_send(ui->ctl, cmd, res, &cause) == 0)
-		return true;
-	ui_message(ui, true, "%s: %s", control_name(cmd->kind),
-	    cause ? cause : "failed");
-	free(cause);
-	return false;
-}
-
-static void
-key_quit(struct ui *ui, int ch)
-{
-	quit(ui, ch == 3 ? END_SIGNAL : END_USER_QUIT);
-}
-
-static void
-key_help(struct ui *ui, int ch)
-{
-	ui->help = true;
-}
-
-static void
-key_next_view(struct ui *ui, int ch)
-{
-	ui->screen = (ui->screen + 1) % ui_nscreens;
-}
-
-static void
-key_prev_view(struct ui *ui, int ch)
-{
-	ui->screen = (ui->screen + ui_nscreens - 1) % ui_nscreens;
-}
-
-static void
-key_redraw(struct ui *ui, int ch)
-{
-	if (ch == 12)
-		clearok(curscr, TRUE);
-}
-
-static void
-key_pause(struct ui *ui, int ch)
-{
-	struct control_result res;
-
-	if (send(ui, &(struct control_cmd){ .kind = CONTROL_PAUSE }, &res))
-		ui_message(ui, false, res.paused ? "paused" : "resumed");
-}
-
-static void
-key_scale(struct ui *ui, int ch)
-{
-	double by = ch == '+' || ch == '=' ? 1.1 : 1 / 1.1;
-	struct control_result res;
-
-	if (send(ui, &(struct control_cmd){ .kind = CONTROL_SCALE,
-	    .by = by }, &res))
-		ui_message(ui, false, "load scaled to x%.2f", res.factor);
-}
-
-static void
-key_next_phase(struct ui *ui, int ch)
-{
-	if (send(ui, &(struct control_cmd){ .kind = CONTROL_NEXT_PHASE },
-	    NULL))
-		ui_message(ui, false, "skipping to the next phase");
-}
-
-static void
-key_report(struct ui *ui, int ch)
-{
-	struct control_result res;
-
-	if (send(ui, &(struct control_cmd){ .kind = CONTROL_REPORT }, &res))
-		ui_message(ui, false, "report written to %s", res.path);
-	free(res.path);
-}
-
-/* The dashboard's keys, as data.  steers: ignored once quitting. */
-static const struct ui_key {
-	const int *keys;
-	void	(*run)(struct ui *, int);
-	bool	 steers;
-} ui_keys[] = {
-	{ .keys = (const int[]){ 'q', 'Q', KEY_F(10), 3, 0 }, .run = key_quit },
-	{ .keys = (const int[]){ '?', 'h', KEY_F(1), 0 }, .run = key_help },
-	{ .keys = (const int[]){ '\t', 0 }, .run = key_next_view },
-	{ .keys = (const int[]){ KEY_BTAB, 0 }, .run = key_prev_view },
-	{ .keys = (const int[]){ 12, KEY_RESIZE, 0 }, .run = key_redraw },
-	{ .keys = (const int[]){ 'p', 'P', ' ', 0 }, .run = key_pause,
-	  .steers = true },
-	{ .keys = (const int[]){ '+', '=', '-', '_', 0 }, .run = key_scale,
-	  .steers = true },
-	{ .keys = (const int[]){ 'n', 'N', 0 }, .run = key_next_phase,
-	  .steers = true },
-	{ .keys = (const int[]){ 's', 'S', 0 }, .run = key_report,
-	  .steers = true },
-};
-
-static const struct ui_key *
-find_key(int ch)
-{
-	size_t i;
-	const int *k;
-
-	for (i = 0; i < LT_NELEM(ui_keys); i++)
-		for (k = ui_keys[i].keys; *k != 0; k++)
-			if (*k == ch)
-				return &ui_keys[i];
-	return NULL;
-}
-
-static void
-key(struct ui *ui, int ch)
-{
-	const struct ui_key *k;
-
-	if (ui->help) {
-		/* Any key closes the help; q also quits. */
-		ui->help = false;
-		if (ch != 'q' && ch != KEY_F(10))
-			return;
-	}
-	if ((k = find_key(ch)) != NULL) {
-		if (!k->steers || !ui->quitting)
-			k->run(ui, ch);
-		return;
-	}
-	if (ch >= '1' && ch < '1' + (int)ui_nscreens) {
-		ui->screen = (size_t)(ch - '1');
-		return;
-	}
-	if (ui_screens[ui->screen]->key != NULL)
-		ui_screens[ui->screen]->key(ui, ch);
-}
-
 /* A signal from sigs (blocked everywhere): stop the run. */
 static void
 take_signal(struct ui *ui, int sig)
 {
-	quit(ui, END_SIGNAL);
+	ui_quit(ui, END_SIGNAL);
 	ui_message(ui, true, "%s: stopping", strsignal(sig));
 }
 
@@ -470,10 +346,10 @@ loop(struct ui *ui, const sigset_t *sigs, int sigfd)
 		if (pfd[0].revents & (POLLHUP | POLLERR | POLLNVAL)) {
 			/* The terminal went away: nobody is watching. */
 			pfd[0].fd = -1;
-			quit(ui, END_SIGNAL);
+			ui_quit(ui, END_SIGNAL);
 		} else if (pfd[0].revents & POLLIN) {
 			while ((ch = getch()) != ERR)
-				key(ui, ch);
+				ui_keys_take(ui, ch);
 			dirty = true;
 		}
 	}
