@@ -75,6 +75,9 @@ cpu_window_add(struct cpu_window *w, int64_t t_us, int64_t used_ns,
 		hdr_record(w->shares, (int64_t)(closed * CPU_WINDOW_UNIT +
 		    0.5));
 		w->max = LT_MAX(w->max, closed);
+		/* Once a window, not at every read of the figures. */
+		w->p95 = (double)hdr_percentile(w->shares, 95) /
+		    CPU_WINDOW_UNIT;
 		w->open = now;
 	}
 	w->marks[w->next] = now;
@@ -96,7 +99,5 @@ cpu_window_figures(const struct cpu_window *w, struct cpu_window_figures *f)
 	f->seconds = (double)(last->t_us - w->first.t_us) / 1e6;
 	f->windows = hdr_count(w->shares);
 	f->max = w->max;
-	if (f->windows > 0)
-		f->p95 = (double)hdr_percentile(w->shares, 95) /
-		    CPU_WINDOW_UNIT;
+	f->p95 = w->p95;
 }

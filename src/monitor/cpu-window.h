@@ -40,6 +40,7 @@ struct cpu_window {
 	struct cpu_window_mark open;	/* start of the window filling up */
 	struct hdr *shares;		/* closed windows, in 0.001% */
 	double max;
+	double p95;			/* of the closed windows */
 };
 
 /* The figures so far. */

@@ -1,6 +1,5 @@
 #include "config.h"
 
-#include <dirent.h>
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -13,6 +12,7 @@
 #include <libproc2/stat.h>
 
 #include "proc2-compat.h"
+#include "proc-read.h"
 #include "proc-sample.h"
 #include "util.h"
 
@@ -35,8 +35,8 @@ static enum pids_item procsample_items[] = {
 	PIDS_CMD,
 	PIDS_TICS_ALL,
 	PIDS_TICS_BEGAN,
-	PIDS_VM_RSS,
-	PIDS_VM_SIZE,
+	PIDS_MEM_RES,		/* statm: no parse of status */
+	PIDS_MEM_VIRT,
 	PIDS_NLWP,
 };
 
@@ -96,8 +96,22 @@ struct procsample {
 	int64_t prev_us;
 	int64_t scan_us;		/* last scan of every process (tree) */
 	int64_t used_ns;		/* CPU time of the members, summed */
-	int64_t self_prev_ns;
+	int64_t self_prev_ns, self_prev_us;	/* our own, once a second */
+	double self_cpu;
 	unsigned long long host_busy_prev, host_total_prev;
+
+	/* Read once a second whatever the rate, the latest in between. */
+	int64_t fds_next_us;
+	bool fds_due;			/* this sample reads them */
+	int fds;
+	/* A lone process: in full once a second, quickly in between. */
+	struct proc_read quick;
+	int64_t full_next_us;
+	int threads;
+	int64_t host_next_us;
+	double host_cpu;
+	int64_t host_mem_available, host_mem_total;
+	double load[3];
 
 	int64_t smaps_next_us;		/* when to read smaps_rollup again */
 	bool mem_detail;		/* the latest read's figures */
@@ -111,6 +125,9 @@ proc_sample_new(pid_t root, bool tree, char **cause)
 
 	ps->root = root;
 	ps->tree = tree;
+	ps->quick.statm_fd = -1;
+	if (!tree)
+		proc_read_open(&ps->quick, root);
 	ps->self = getpid();
 	ps->hertz = procps_hertz_get();
 	ps->ncpu = (int)procps_cpu_count();
@@ -138,6 +155,7 @@ proc_sample_free(struct procsample *ps)
 {
 	if (ps == NULL)
 		return;
+	proc_read_close(&ps->quick);
 	if (ps->full != NULL)
 		procps_pids_unref(&ps->full);
 	if (ps->lite != NULL)
@@ -159,26 +177,6 @@ int
 proc_sample_ncpu(const struct procsample *ps)
 {
 	return ps->ncpu;
-}
-
-/* Entries of /proc/PID/fd, or -1 when it cannot be read. */
-static int
-proc_sample_count_fds(pid_t pid)
-{
-	char path[64];
-	struct dirent *de;
-	DIR *d;
-	int n = 0;
-
-	snprintf(path, sizeof path, "/proc/%ld/fd", (long)pid);
-	if ((d = opendir(path)) == NULL)
-		return -1;
-	while ((de = readdir(d)) != NULL) {
-		if (de->d_name[0] != '.')
-			n++;
-	}
-	closedir(d);
-	return n;
 }
 
 /* The PIDs to read: the root, and its descendants in tree mode. */
@@ -274,6 +272,14 @@ proc_sample_host(struct procsample *ps, struct procsample_result *r)
 	struct meminfo_stack *mi;
 	unsigned long long busy, total;
 
+	if (r->t_us < ps->host_next_us) {
+		r->host_cpu = ps->host_cpu;
+		r->host_mem_available = ps->host_mem_available;
+		r->host_mem_total = ps->host_mem_total;
+		memcpy(r->load, ps->load, sizeof r->load);
+		return;
+	}
+	ps->host_next_us = r->t_us + 1000000;
 	if ((st = procps_stat_select(ps->stat, procsample_stat_items,
 	    LT_NELEM(procsample_stat_items))) != NULL) {
 		busy = STAT_VAL(0, ull_int, st, ps->stat);
@@ -292,6 +298,10 @@ proc_sample_host(struct procsample *ps, struct procsample_result *r)
 		    (int64_t)MEMINFO_VAL(1, ul_int, mi, ps->mem) * 1024;
 	}
 	procps_loadavg(&r->load[0], &r->load[1], &r->load[2]);
+	ps->host_cpu = r->host_cpu;
+	ps->host_mem_available = r->host_mem_available;
+	ps->host_mem_total = r->host_mem_total;
+	memcpy(ps->load, r->load, sizeof ps->load);
 }
 
 /* Read the targets. */
@@ -308,20 +318,15 @@ proc_sample_fetch(struct procsample *ps)
 	return f;
 }
 
-/*
- * A process's CPU time so far, from its CPU-time clock; from its ticks
- * when the clock cannot be read.
- */
+/* CPU time so far, from the CPU-time clock, else from the ticks. */
 static int64_t
 proc_sample_cpu_ns(const struct procsample *ps, pid_t pid,
     unsigned long long ticks)
 {
-	struct timespec ts;
-	clockid_t id;
+	int64_t ns;
 
-	if (clock_getcpuclockid(pid, &id) == 0 && clock_gettime(id, &ts) == 0)
-		return (int64_t)ts.tv_sec * 1000000000 + ts.tv_nsec;
-	return (int64_t)(ticks * (1000000000ULL / (unsigned long long)ps->hertz));
+	return proc_read_cpu_ns(pid, &ns) ? ns : (int64_t)(ticks *
+	    (1000000000ULL / (unsigned long long)ps->hertz));
 }
 
 /*
@@ -366,8 +371,10 @@ proc_sample_sum(struct procsample *ps, struct pids_stack *s,
 	r->rss += (int64_t)LT_PIDS_VAL(REL_RSS, ul_int, s, ps->full) * 1024;
 	r->vsz += (int64_t)LT_PIDS_VAL(REL_VSZ, ul_int, s, ps->full) * 1024;
 	r->threads += LT_PIDS_VAL(REL_NLWP, s_int, s, ps->full);
-	fds = proc_sample_count_fds(t->m.pid);
-	if (fds < 0 && t->m.pid == ps->root)
+	if (!ps->fds_due)
+		fds = 0;
+	else if ((fds = proc_read_fds(t->m.pid)) < 0 &&
+	    t->m.pid == ps->root)
 		r->fds = -1;
 	else if (fds > 0 && r->fds >= 0)
 		r->fds += fds;
@@ -480,40 +487,68 @@ proc_sample_changes(struct procsample *ps, struct procsample_result *r)
 	r->ndied = ps->ndied;
 }
 
-/* Our own CPU time so far. */
-static int64_t
-proc_sample_self_ns(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &ts);
-	return (int64_t)ts.tv_sec * 1000000000 + ts.tv_nsec;
-}
-
 /* CPU shares over dt seconds; then this sample becomes the previous one. */
 static void
 proc_sample_advance(struct procsample *ps, struct procsample_result *r,
     double dt, int64_t used_ns)
 {
 	struct procsample_tracked *swap;
-	int64_t self_ns = proc_sample_self_ns();
+	int64_t self_ns;
 
+	if (!ps->have_prev || r->t_us - ps->self_prev_us >= 1000000) {
+		self_ns = proc_read_self_ns();
+		if (ps->have_prev && r->t_us > ps->self_prev_us)
+			/* ns per us / 10: percent of a core */
+			ps->self_cpu = (double)(self_ns - ps->self_prev_ns) /
+			    10 / (double)(r->t_us - ps->self_prev_us);
+		ps->self_prev_ns = self_ns;
+		ps->self_prev_us = r->t_us;
+	}
 	ps->used_ns += used_ns;
 	r->cpu_used_ns = ps->used_ns;
 	if (ps->have_prev && dt > 0) {
 		r->cpu_valid = true;
 		r->cpu = 100.0 * (double)used_ns / 1e9 / dt;
 		r->cpu_norm = r->cpu / ps->ncpu;
-		r->self_cpu = 100.0 * (double)(self_ns - ps->self_prev_ns) /
-		    1e9 / dt;
+		r->self_cpu = ps->self_cpu;
 	}
-	ps->self_prev_ns = self_ns;
 	ps->prev_us = r->t_us;
 	ps->have_prev = true;
 	swap = ps->prev;
 	ps->prev = ps->cur;
 	ps->nprev = ps->ncur;
 	ps->cur = swap;
+}
+
+/*
+ * Between full reads, a lone process's CPU time and memory alone, the
+ * rest as the last full read saw it; false when a full read is due or
+ * the quick one fails (the process exited, say).
+ */
+static bool
+proc_sample_quick(struct procsample *ps, struct procsample_result *r,
+    int64_t *used_ns)
+{
+	struct procsample_tracked *t;
+
+	if (ps->tree || !ps->have_prev || ps->nprev != 1 ||
+	    r->t_us >= ps->full_next_us)
+		return false;
+	if (ps->cur == NULL)
+		ps->cur = xcalloc(2, sizeof *ps->cur);
+	t = &ps->cur[0];
+	*t = ps->prev[0];
+	if (!proc_read_quick(&ps->quick, &r->rss, &r->vsz, &t->cpu_ns)) {
+		r->rss = r->vsz = 0;
+		return false;
+	}
+	ps->ncur = 1;
+	r->alive = true;
+	r->threads = ps->threads;
+	r->fds = ps->fds;
+	r->nprocs = 1;
+	*used_ns = t->cpu_ns - LT_MIN(ps->prev[0].cpu_ns, t->cpu_ns);
+	return true;
 }
 
 void
@@ -532,14 +567,25 @@ proc_sample_take(struct procsample *ps, struct procsample_result *r)
 	ps->nborn = ps->ndied = 0;
 	ps->ncur = 0;
 	/* Once the root is gone, only the host is left to read. */
-	if (!ps->gone) {
+	if (!ps->gone && proc_sample_quick(ps, r, &used_ns))
+		proc_sample_memory(ps, r);
+	else if (!ps->gone) {
+		ps->full_next_us = r->t_us + 1000000;
 		if ((f = proc_sample_fetch(ps)) == NULL) {
 			r->proc_error = true;
 			snprintf(r->error, sizeof r->error,
 			    "cannot read /proc: %s", strerror(errno));
 			return;
 		}
+		ps->fds_due = r->t_us >= ps->fds_next_us;
+		if (ps->fds_due)
+			ps->fds_next_us = r->t_us + 1000000;
 		used_ns = proc_sample_read(ps, f, r);
+		ps->threads = r->threads;
+		if (ps->fds_due)
+			ps->fds = r->fds;
+		else if (r->alive)
+			r->fds = ps->fds;
 		if (ps->tree && ps->have_prev)
 			proc_sample_changes(ps, r);
 		proc_sample_memory(ps, r);

@@ -18,6 +18,7 @@
 #include "check-tap.h"
 #include "leak.h"
 #include "proc-find.h"
+#include "proc-read.h"
 #include "proc-sample.h"
 #include "proc-spawn.h"
 #include "util.h"
@@ -464,6 +465,47 @@ START_TEST(test_sample_exit)
 }
 END_TEST
 
+/* The samples between full reads: the same memory as statm says, the
+ * threads and files of the last full read, and none once it exits. */
+START_TEST(test_sample_quick)
+{
+	struct procsample_result r, first;
+	struct procspawn *ps;
+	struct procsample *s;
+	struct proc_read pr;
+	int64_t rss, vsz, cpu;
+	char *cause = NULL;
+	int i, st;
+
+	ps = spawn(LT_FIXTURES "/forker -n 0 -d 0.8 -x 0");
+	s = proc_sample_new(proc_spawn_pid(ps), false, &cause);
+	ck_assert(proc_read_open(&pr, proc_spawn_pid(ps)));
+	proc_sample_take(s, &first);
+	ck_assert(first.alive && first.threads >= 1 && first.fds >= 3);
+	for (i = 0; i < 5; i++) {
+		sleep_s(0.05);
+		proc_sample_take(s, &r);
+		ck_assert(proc_read_quick(&pr, &rss, &vsz, &cpu));
+		ck_assert(r.alive);
+		ck_assert_int_eq(r.threads, first.threads);
+		ck_assert_int_eq(r.fds, first.fds);
+		ck_assert_int_eq(r.nprocs, 1);
+		ck_assert_int_eq(r.rss, rss);
+		ck_assert_int_eq(r.vsz, vsz);
+	}
+	for (i = 0; i < 100 && r.alive; i++) {
+		sleep_s(0.05);
+		proc_sample_take(s, &r);
+	}
+	ck_assert(!r.alive);
+	ck_assert(proc_spawn_poll(ps, &st));
+	ck_assert(!proc_read_quick(&pr, &rss, &vsz, &cpu));
+	proc_read_close(&pr);
+	proc_sample_free(s);
+	proc_spawn_free(ps);
+}
+END_TEST
+
 static Suite *
 monitor_proc_suite(void)
 {
@@ -473,6 +515,7 @@ monitor_proc_suite(void)
 	tcase_add_checked_fixture(tc, setup, teardown);
 	tcase_set_timeout(tc, 60);
 	tcase_add_test(tc, test_find_missing_pid);
+	tcase_add_test(tc, test_sample_quick);
 	tcase_add_test(tc, test_find_pid_file);
 	tcase_add_test(tc, test_find_name);
 	tcase_add_test(tc, test_spawn_exit_status);

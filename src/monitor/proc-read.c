@@ -1,0 +1,89 @@
+/* Cheap reads of one process: see proc-read.h. */
+#include "config.h"
+
+#include <dirent.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "proc-read.h"
+
+int
+proc_read_fds(pid_t pid)
+{
+	char path[64];
+	struct dirent *de;
+	DIR *d;
+	int n = 0;
+
+	snprintf(path, sizeof path, "/proc/%ld/fd", (long)pid);
+	if ((d = opendir(path)) == NULL)
+		return -1;
+	while ((de = readdir(d)) != NULL) {
+		if (de->d_name[0] != '.')
+			n++;
+	}
+	closedir(d);
+	return n;
+}
+
+bool
+proc_read_cpu_ns(pid_t pid, int64_t *ns)
+{
+	struct timespec ts;
+	clockid_t id;
+
+	if (clock_getcpuclockid(pid, &id) != 0 || clock_gettime(id, &ts) != 0)
+		return false;
+	*ns = (int64_t)ts.tv_sec * 1000000000 + ts.tv_nsec;
+	return true;
+}
+
+int64_t
+proc_read_self_ns(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &ts);
+	return (int64_t)ts.tv_sec * 1000000000 + ts.tv_nsec;
+}
+
+bool
+proc_read_open(struct proc_read *pr, pid_t pid)
+{
+	char path[64];
+
+	pr->pid = pid;
+	pr->page = sysconf(_SC_PAGESIZE);
+	snprintf(path, sizeof path, "/proc/%ld/statm", (long)pid);
+	pr->statm_fd = open(path, O_RDONLY | O_CLOEXEC);
+	return pr->statm_fd >= 0 && pr->page > 0;
+}
+
+void
+proc_read_close(struct proc_read *pr)
+{
+	if (pr->statm_fd >= 0)
+		close(pr->statm_fd);
+	pr->statm_fd = -1;
+}
+
+bool
+proc_read_quick(const struct proc_read *pr, int64_t *rss, int64_t *vsz,
+    int64_t *cpu_ns)
+{
+	char buf[160];
+	unsigned long long size, resident;
+	ssize_t n;
+
+	if (pr->statm_fd < 0 ||
+	    (n = pread(pr->statm_fd, buf, sizeof buf - 1, 0)) <= 0)
+		return false;
+	buf[n] = '\0';
+	if (sscanf(buf, "%llu %llu", &size, &resident) != 2)
+		return false;
+	*vsz = (int64_t)size * pr->page;
+	*rss = (int64_t)resident * pr->page;
+	return proc_read_cpu_ns(pr->pid, cpu_ns);
+}
