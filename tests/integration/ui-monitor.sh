@@ -154,4 +154,31 @@ ok "no table of processes" sh -c \
 tm send-keys -t ui q
 ok "q ends it" wait_for 'loadtop exited with 0' 15
 
+# --- loadtop monitor itself: its dashboard, q, the report -----------------
+start_pane "LC_ALL=C.UTF-8 '$LOADTOP' monitor --pid $PID_A --pid $PID_B --report '$T_TMP/mon-report' --fps 10"
+ok "loadtop monitor shows the dashboard" \
+    wait_for 'loadtop +monitor +monitor' 15
+ok "on the target view, both processes listed" \
+    wait_for "^ pid-$PID_A +pid $PID_A +CPU +now" 5
+like "$SHOT" "^pid-$PID_B +$PID_B +alive" "the second one too"
+like "$SHOT" "q quit" "q is offered"
+tm send-keys -t ui Tab
+ok "Tab moves to the second process" \
+    wait_for "^ pid-$PID_B +pid $PID_B +CPU +now" 5
+tm send-keys -t ui q
+ok "q ends the monitor session, exit 0" wait_for 'loadtop exited with 0' 15
+ok "the terminal is restored" sh -c \
+    "! printf '%s\n' \"\$1\" | grep -q 'CPU +now'" sh "$SHOT"
+ok "q wrote the report" python3 -c '
+import json, sys
+d = json.load(open(sys.argv[1] + "/report.json"))
+assert d["end_reason"] == "user_quit", d["end_reason"]
+assert d["watch_only"] is True
+assert [p["pid"] for p in d["processes"]] == [int(sys.argv[2]), int(sys.argv[3])]
+md = open(sys.argv[1] + "/report.md").read()
+assert md.startswith("# Server health: monitor"), md[:40]
+for f in ("report.html", "timeseries.csv"):
+    assert open(sys.argv[1] + "/" + f).read()
+' "$T_TMP/mon-report" "$PID_A" "$PID_B"
+
 done_testing
