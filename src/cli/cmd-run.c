@@ -234,6 +234,36 @@ run_default_thresholds(struct scenario *scn, const struct run_target *t)
 	}
 }
 
+/*
+ * Each process:NAME threshold names a process watched: the command
+ * line's processes are only named once they are chosen.  0, or -1 with
+ * *cause.
+ */
+static int
+run_check_process_scopes(const struct scenario *scn,
+    const struct run_target *t, char **cause)
+{
+	size_t i, k;
+
+	for (i = 0; i < scn->nthresholds; i++) {
+		const struct threshold *th = &scn->thresholds[i];
+
+		if (th->scope != THR_SCOPE_PROCESS)
+			continue;
+		for (k = 0; k < t->nprocs; k++)
+			if (strcmp(t->procs[k].label, th->scope_name) == 0)
+				break;
+		if (k == t->nprocs) {
+			xasprintf(cause, "threshold '%s': no process named "
+			    "'%s' is watched%s%s", th->expr, th->scope_name,
+			    t->nprocs > 0 ? "; the first is " : "",
+			    t->nprocs > 0 ? t->procs[0].label : "");
+			return -1;
+		}
+	}
+	return 0;
+}
+
 static int
 run_fail(const char *what, char *cause, struct run_target *target,
     struct scenario *scn, const sigset_t *old, bool quiet)
@@ -375,6 +405,10 @@ cmd_run_session(struct cmd_opts *o, const char *yaml)
 	if (run_target_open(&target, o, scn, &cause) != 0)
 		return run_fail("target process: ", cause, &target, scn, &old,
 		    o->quiet);
+	if (run_check_process_scopes(scn, &target, &cause) != 0) {
+		run_fail("", cause, &target, scn, &old, o->quiet);
+		return LT_EXIT_USAGE;
+	}
 	run_default_thresholds(scn, &target);
 	if ((e = run_start(scn, o, &target, &watch, &cause)) == NULL)
 		return run_fail("", cause, &target, scn, &old, o->quiet);

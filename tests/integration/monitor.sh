@@ -124,6 +124,11 @@ like "$OUT" 'cpu_max < 10% +[0-9.]+% +FAIL' "the failed threshold is shown"
 like "$OUT" 'rss_max < 1GB +[0-9.]+MB +PASS' "the one met too"
 session --pid "$bpid" --duration 3s --threshold 'cpu_max < 90%'
 is "$RC" 0 "a met target threshold exits 0"
+session --pid "$bpid" --duration 3s --threshold "process:pid-$bpid.cpu_max > 10%"
+is "$RC" 0 "a process scope by the name of its flag"
+session --pid "$bpid" --duration 3s --threshold 'process:api.cpu_max < 90%'
+is "$RC:$ERR" "2:loadtop: threshold 'process:api.cpu_max < 90%': no process named 'api' is watched; the first is pid-$bpid" \
+    "a process scope that names no process watched is a usage error"
 kill "$bpid"
 
 # PID file.
