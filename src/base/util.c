@@ -97,12 +97,19 @@ xasprintf(char **out, const char *fmt, ...)
 }
 
 int64_t
-util_now_ns(void)
+util_clock_ns(clockid_t id)
 {
 	struct timespec ts;
 
-	clock_gettime(CLOCK_MONOTONIC, &ts);
+	if (clock_gettime(id, &ts) != 0)
+		return -1;
 	return (int64_t)ts.tv_sec * 1000000000 + ts.tv_nsec;
+}
+
+int64_t
+util_now_ns(void)
+{
+	return util_clock_ns(CLOCK_MONOTONIC);
 }
 
 int64_t

@@ -33,6 +33,8 @@ int	 xvasprintf(char **, const char *, va_list) __attribute__((format(printf, 2,
 /* Monotonic clock in microseconds and nanoseconds. */
 int64_t	 util_now_us(void);
 int64_t	 util_now_ns(void);
+/* Clock id in nanoseconds, -1 when it cannot be read. */
+int64_t	 util_clock_ns(clockid_t);
 /* A condition variable whose timed waits count on CLOCK_MONOTONIC, and
  * the absolute time ns from now on that clock, for pthread_cond_timedwait:
  * a step of the wall clock neither stalls nor rushes a wait. */

@@ -8,6 +8,7 @@
 #include <unistd.h>
 
 #include "proc-read.h"
+#include "util.h"
 
 int
 proc_read_fds(pid_t pid)
@@ -31,22 +32,16 @@ proc_read_fds(pid_t pid)
 bool
 proc_read_cpu_ns(pid_t pid, int64_t *ns)
 {
-	struct timespec ts;
 	clockid_t id;
 
-	if (clock_getcpuclockid(pid, &id) != 0 || clock_gettime(id, &ts) != 0)
-		return false;
-	*ns = (int64_t)ts.tv_sec * 1000000000 + ts.tv_nsec;
-	return true;
+	return clock_getcpuclockid(pid, &id) == 0 &&
+	    (*ns = util_clock_ns(id)) >= 0;
 }
 
 int64_t
 proc_read_self_ns(void)
 {
-	struct timespec ts;
-
-	clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &ts);
-	return (int64_t)ts.tv_sec * 1000000000 + ts.tv_nsec;
+	return util_clock_ns(CLOCK_PROCESS_CPUTIME_ID);
 }
 
 bool

@@ -11,6 +11,7 @@
 #include <jansson.h>
 
 #include "check-tap.h"
+#include "tmp-dir.h"
 #include "headless.h"
 #include "report.h"
 #include "scenario.h"
@@ -38,24 +39,16 @@ static const char watch_yaml[] =
 	"phases:\n"
 	"  - {name: watch, kind: idle, duration: 3s}\n";
 
-static char tmp[64];
-
 static void
 setup(void)
 {
-	strcpy(tmp, "/tmp/loadtop-test-procs.XXXXXX");
-	ck_assert_ptr_nonnull(mkdtemp(tmp));
-	setenv("TMPDIR", tmp, 1);
+	tmp_dir_make("procs");
 }
 
 static void
 teardown(void)
 {
-	char *cmd;
-
-	xasprintf(&cmd, "rm -rf '%s'", tmp);
-	ck_assert_int_eq(system(cmd), 0);
-	free(cmd);
+	tmp_dir_remove();
 }
 
 static struct scenario *

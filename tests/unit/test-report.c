@@ -10,6 +10,7 @@
 #include <jansson.h>
 
 #include "check-tap.h"
+#include "tmp-dir.h"
 #include "engine-int.h"
 #include "hdr.h"
 #include "report.h"
@@ -31,24 +32,16 @@ static const char yaml[] =
 	"  - fast.errors == 0\n"
 	"  - cpu_max < 50%\n";
 
-static char tmp[64];
-
 static void
 setup(void)
 {
-	strcpy(tmp, "/tmp/loadtop-test-report.XXXXXX");
-	ck_assert_ptr_nonnull(mkdtemp(tmp));
-	setenv("TMPDIR", tmp, 1);
+	tmp_dir_make("report");
 }
 
 static void
 teardown(void)
 {
-	char *cmd;
-
-	xasprintf(&cmd, "rm -rf '%s'", tmp);
-	ck_assert_int_eq(system(cmd), 0);
-	free(cmd);
+	tmp_dir_remove();
 }
 
 static struct scenario *
