@@ -76,7 +76,8 @@ proc_read_quick(const struct proc_read *pr, int64_t *rss, int64_t *vsz,
 	    (n = pread(pr->statm_fd, buf, sizeof buf - 1, 0)) <= 0)
 		return false;
 	buf[n] = '\0';
-	if (sscanf(buf, "%llu %llu", &size, &resident) != 2)
+	/* A zombie's statm reads all zeros: it has exited. */
+	if (sscanf(buf, "%llu %llu", &size, &resident) != 2 || size == 0)
 		return false;
 	*vsz = (int64_t)size * pr->page;
 	*rss = (int64_t)resident * pr->page;

@@ -30,8 +30,8 @@ bool	 proc_read_open(struct proc_read *, pid_t);
 void	 proc_read_close(struct proc_read *);
 /*
  * RSS and VSZ in bytes, and the CPU time, of the process opened; false
- * once it has exited, since the statm file opened is its own and never
- * another's that took the PID.
+ * once it has exited (a zombie too), since the statm file opened is its
+ * own and never another's that took the PID.
  */
 bool	 proc_read_quick(const struct proc_read *, int64_t *rss,
 	     int64_t *vsz, int64_t *cpu_ns);

@@ -120,7 +120,9 @@ run users -c 5 -d 3s "$TARGET_URL/delay?ms=20"
 is "$RC" 0 "5 users: exit 0"
 like "$OUT" '^  users      5 peak, 5\.0 average$' \
     "5 users: the summary states peak and average users"
-like "$OUT" '^  in flight  5 peak, 5\.0 average$' \
+# Between an answer and the next request a user has none in flight: as
+# report.json's, the average may be a little under 5 on a slow build.
+like "$OUT" '^  in flight  5 peak, (4\.[89]|5\.0) average$' \
     "5 users: and the requests in flight"
 is "$(jq_ 'd["totals"]["users"]["peak"]')" 5 "5 users: report.json's peak"
 within 'd["totals"]["users"]["avg"]' 4.9 5.0 "5 users: and its average"
