@@ -7,7 +7,7 @@
 #include <strings.h>
 
 #include <openssl/evp.h>
-#include <openssl/hmac.h>
+#include <openssl/core_names.h>
 
 #include "request.h"
 #include "util.h"
@@ -123,10 +123,34 @@ build_body(struct preq *p, const struct scn_request *r)
 		add_static_line(p, "Content-Type: application/json");
 }
 
+/* An HMAC-SHA256 context keyed with the request's secret, or NULL. */
+static EVP_MAC_CTX *
+mac_new(const struct preq *p)
+{
+	static const unsigned char none[1];
+	OSSL_PARAM params[] = {
+		OSSL_PARAM_construct_utf8_string(OSSL_MAC_PARAM_DIGEST,
+		    (char *)"SHA256", 0),
+		OSSL_PARAM_construct_end()
+	};
+	EVP_MAC *mac = EVP_MAC_fetch(NULL, "HMAC", NULL);
+	EVP_MAC_CTX *ctx = mac != NULL ? EVP_MAC_CTX_new(mac) : NULL;
+
+	EVP_MAC_free(mac);	/* the context holds its own reference */
+	if (ctx != NULL && EVP_MAC_init(ctx, p->sign_key_len > 0 ?
+	    p->sign_key : none, p->sign_key_len, params) != 1) {
+		EVP_MAC_CTX_free(ctx);
+		ctx = NULL;
+	}
+	return ctx;
+}
+
 static int
 build_sign(struct preq *p, const struct scenario *scn,
     const struct scn_request *r, char **cause)
 {
+	EVP_MAC_CTX *ctx;
+
 	if (r->sign == NULL)
 		return 0;
 	if (r->sign->secret == NULL) {
@@ -141,6 +165,14 @@ build_sign(struct preq *p, const struct scenario *scn,
 	memcpy(p->sign_key, r->sign->secret, p->sign_key_len);
 	xasprintf(&p->sign_prefix, "%s: %s", r->sign->header,
 	    r->sign->prefix);
+	/* Every slot keys its own; one now tells whether they can be. */
+	if ((ctx = mac_new(p)) == NULL) {
+		xasprintf(cause, "%s:%d:%d: libcrypto cannot make an "
+		    "HMAC-SHA256 for '%s'", scn->file, r->sign->pos.line,
+		    r->sign->pos.col, r->sign->header);
+		return -1;
+	}
+	EVP_MAC_CTX_free(ctx);
 	return 0;
 }
 
@@ -238,6 +270,9 @@ request_buf_new(const struct preq *p)
 		b->sign_line = xmalloc(plen + 2 * EVP_MAX_MD_SIZE + 1);
 		memcpy(b->sign_line, p->sign_prefix, plen + 1);
 		b->nodes[n++].data = b->sign_line;
+		/* build_sign made one: only memory can fail now. */
+		if ((b->mac = mac_new(p)) == NULL)
+			abort();
 	}
 	for (i = 0; i + 1 < b->nnodes; i++)
 		b->nodes[i].next = &b->nodes[i + 1];
@@ -255,6 +290,7 @@ request_buf_free(struct preq_buf *b, const struct preq *p)
 		free(b->dyn_lines[i]);
 	free(b->dyn_lines);
 	free(b->sign_line);
+	EVP_MAC_CTX_free(b->mac);
 	free(b->nodes);
 	free(b->body);
 	free(b->url);
@@ -269,11 +305,14 @@ sign_body(const struct preq *p, struct preq_buf *b, const char *body,
 {
 	static const char hex[] = "0123456789abcdef";
 	unsigned char md[EVP_MAX_MD_SIZE];
-	unsigned int mdlen = 0, i;
+	size_t mdlen = 0, i;
 	char *out = b->sign_line + strlen(p->sign_prefix);
 
-	HMAC(EVP_sha256(), p->sign_key, (int)p->sign_key_len,
-	    (const unsigned char *)body, len, md, &mdlen);
+	/* A NULL key keeps the one set in mac_new. */
+	if (EVP_MAC_init(b->mac, NULL, 0, NULL) != 1 ||
+	    EVP_MAC_update(b->mac, (const unsigned char *)body, len) != 1 ||
+	    EVP_MAC_final(b->mac, md, &mdlen, sizeof md) != 1)
+		mdlen = 0;
 	for (i = 0; i < mdlen; i++) {
 		*out++ = hex[md[i] >> 4];
 		*out++ = hex[md[i] & 15];
