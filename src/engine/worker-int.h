@@ -49,6 +49,8 @@ struct mailbox {
 
 enum run_state { RUN_IDLE, RUN_ACTIVE, RUN_DRAINING };
 
+#define WORKER_SEQ_BLOCK 64
+
 struct worker {
 	const struct worker_env *env;
 	unsigned index;
@@ -83,6 +85,9 @@ struct worker {
 	struct slot *idle;
 	struct slot *think_head, *think_tail;
 	uint64_t rng;
+	/* ${seq}: a block of the run's numbers, taken WORKER_SEQ_BLOCK at a
+	 * time so that threads do not share a cache line per request. */
+	uint64_t seq_next, seq_end;
 
 	struct stats *stats;
 	struct stats_phase phase;

@@ -126,6 +126,18 @@ pick_request(struct worker *w)
 	return p->use[best];
 }
 
+/* The next number of this thread's block of ${seq}, unique in the run. */
+static uint64_t
+next_seq(struct worker *w)
+{
+	if (w->seq_next == w->seq_end) {
+		w->seq_next = __atomic_fetch_add(w->env->seq,
+		    WORKER_SEQ_BLOCK, __ATOMIC_RELAXED);
+		w->seq_end = w->seq_next + WORKER_SEQ_BLOCK;
+	}
+	return w->seq_next++;
+}
+
 void
 worker_start_request(struct worker *w, struct slot *s, int64_t planned, int64_t now)
 {
@@ -139,8 +151,7 @@ worker_start_request(struct worker *w, struct slot *s, int64_t planned, int64_t 
 	p = &env->preqs[ri];
 	if (s->bufs[ri] == NULL)
 		s->bufs[ri] = request_buf_new(p);
-	ctx.seq = p->uses_seq ?
-	    __atomic_fetch_add(env->seq, 1, __ATOMIC_RELAXED) : 0;
+	ctx.seq = p->uses_seq ? next_seq(w) : 0;
 	ctx.rng = &w->rng;
 	if (p->url != NULL || p->ndyn || p->body_tmpl != NULL)
 		clock_gettime(CLOCK_REALTIME, &ctx.now);

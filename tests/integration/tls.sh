@@ -64,6 +64,17 @@ like "$out" 'classes +ok 200 ' "HTTP/2: all answered 200"
 is "$(versions)" "HTTP/2.0 200;" "HTTP/2: every request over HTTP/2"
 like "$out" 'tls p50' "HTTP/2: the handshakes are timed"
 
+# ${seq} from two threads, each taking its own blocks of numbers: every
+# request the server logged had a number of its own.
+: >access.log
+"$NGINX" -c "$T_TMP/nginx.conf" -p "$T_TMP" -s reopen 2>/dev/null
+sleep 0.2
+out=$("$LOADTOP" --quiet --no-report -n 500 -c 10 -t 2 -k \
+    "https://127.0.0.1:$port/hello.txt?n=\${seq}" 2>&1)
+like "$out" 'classes +ok 500 ' "\${seq}: 500 requests answered"
+is "$(awk '{print $7}' access.log | sort -u | wc -l | tr -d ' ')" 500 \
+    "\${seq}: 500 numbers, none twice, from two threads"
+
 # A self-signed certificate fails verification however the machine's CA
 # store stands: with one, libcurl says CURLE_PEER_FAILED_VERIFICATION (60)
 # or CURLE_SSL_ISSUER_ERROR (83); with none, CURLE_SSL_CACERT_BADFILE (77)
