@@ -225,6 +225,8 @@ struct alert {
 	double worst;			/* its worst reading, in the unit of
 					 * alerts_kind_unit() */
 	double worst_t;			/* when that was read */
+	unsigned proc;			/* 1 + the index of the watched
+					 * process it is about; 0: the run's */
 };
 
 struct snapshot {

@@ -8,13 +8,12 @@
 #include <time.h>
 
 #include "alerts.h"
+#include "alerts-int.h"
 #include "scenario.h"
 #include "snapshot.h"
 #include "units.h"
 #include "util.h"
 
-/* Events kept for the dashboard, newest last. */
-#define RECENT_MAX 8
 /* loadtop's own CPU is measured over at least this many seconds. */
 #define SELF_CPU_SPAN 0.2
 
@@ -45,54 +44,6 @@ static const struct {
 	[ALERT_PID_REUSED] = { "pid_reused", ALERT_CRITICAL },
 	[ALERT_WORKER_EXITED] = { "worker_exited", ALERT_CRITICAL },
 	[ALERT_PROC_ERROR] = { "proc_error", ALERT_WARNING },
-};
-
-/* One level rule: whether it holds, and its record while it does. */
-struct alert_level_state {
-	bool active;
-	long at;			/* index in the history; -1 not kept */
-	struct alert cur;
-};
-
-/* The late-start rule's streaks, of whole intervals. */
-struct late_state {
-	unsigned over;			/* in a row over LATE_SOME */
-	unsigned quiet;			/* in a row not, while raised */
-	double over_since;		/* the start of the first over */
-	double over_until;		/* the end of the last over */
-	double worst;			/* the streak's, before it rises */
-	double worst_t;
-	char msg[160];
-};
-
-/* What the rules keep of one watched process. */
-struct target_state {
-	struct alert_level_state lv[ALERT__LEVELS];	/* its own kinds */
-	size_t events_seen;		/* of the monitor's, dropped ones too */
-
-	/* target_cpu: the samples read so far and the current streak. */
-	int64_t cpu_seen_us;
-	double cpu_prev_t;		/* end of the sample before */
-	double cpu_over_since;		/* -1 when under the bound */
-	double cpu_over_peak;
-	double cpu_t;			/* end of the latest sample */
-};
-
-struct alerts {
-	struct alert hist[ALERTS_MAX];
-	size_t n;
-	size_t dropped;
-	struct alert_level_state lv[ALERT__LEVELS];	/* the run's kinds */
-	struct late_state late;
-	struct alert recent[RECENT_MAX];
-	size_t nrecent;
-
-	struct target_state procs[ALERTS_PROCS];
-
-	/* generator_cpu: our own CPU time at the last measure. */
-	bool self_init;
-	double self_t;
-	double self_cpu_s;
 };
 
 const char *
@@ -142,9 +93,11 @@ keep(struct alerts *a, const struct alert *al)
 }
 
 static void
-fill(struct alert *al, enum alert_kind k, double t, const char *msg)
+fill(const struct alerts *a, struct alert *al, enum alert_kind k, double t,
+    const char *msg)
 {
 	memset(al, 0, sizeof *al);
+	al->proc = a->proc;
 	al->kind = k;
 	al->level = kinds[k].level;
 	al->t_start = t;
@@ -158,7 +111,7 @@ level_raise(struct alerts *a, struct alert_level_state *l, enum alert_kind k,
     double t, double value, double worst_t, const char *msg)
 {
 	l->active = true;
-	fill(&l->cur, k, t, msg);
+	fill(a, &l->cur, k, t, msg);
 	l->cur.rated = kinds[k].unit != NULL;
 	l->cur.worst = value;
 	l->cur.worst_t = worst_t;
@@ -194,8 +147,8 @@ level_end(struct alerts *a, struct alert_level_state *l, double t)
  * nothing to judge by (no requests in the interval, no sample), which
  * changes nothing.  value is the reading, in the kind's unit.
  */
-static void
-level_in(struct alerts *a, struct alert_level_state *l, enum alert_kind k,
+void
+alerts_level_in(struct alerts *a, struct alert_level_state *l, enum alert_kind k,
     double t, int holds, double value, const char *msg)
 {
 	if (holds < 0)
@@ -213,15 +166,15 @@ static void
 level(struct alerts *a, enum alert_kind k, double t, int holds, double value,
     const char *msg)
 {
-	level_in(a, &a->lv[k], k, t, holds, value, msg);
+	alerts_level_in(a, &a->lv[k], k, t, holds, value, msg);
 }
 
-static void
-event(struct alerts *a, enum alert_kind k, double t, const char *msg)
+void
+alerts_event(struct alerts *a, enum alert_kind k, double t, const char *msg)
 {
 	struct alert al;
 
-	fill(&al, k, t, msg);
+	fill(a, &al, k, t, msg);
 	al.t_end = t;
 	keep(a, &al);
 	if (a->nrecent == RECENT_MAX) {
@@ -232,194 +185,33 @@ event(struct alerts *a, enum alert_kind k, double t, const char *msg)
 	a->recent[a->nrecent++] = al;
 }
 
-static double
-since_start(const struct snapshot *s, int64_t mono_us)
+double
+alerts_since_start(const struct snapshot *s, int64_t mono_us)
 {
 	return (double)(mono_us - s->mono_start_us) / 1e6;
 }
 
-static const char *
-pct(double v, char *buf, size_t len)
+const char *
+alerts_pct(double v, char *buf, size_t len)
 {
 	return units_format_number(v, v < 10 ? 1 : 0, buf, len);
 }
 
-static const char *
-secs(double v, char *buf, size_t len)
+const char *
+alerts_secs(double v, char *buf, size_t len)
 {
 	return units_format_duration((int64_t)(v * 1e6 + 0.5), buf, len);
-}
-
-/* One watched process: its view and series, what the rules keep of it,
- * and how its messages begin ("api: " when there are several). */
-struct target_ctx {
-	const struct monitor_view *v;
-	const struct mseries_point *series;
-	size_t nseries;
-	struct target_state *ts;
-	char who[48];
-};
-
-static void
-say(const struct target_ctx *tc, char *buf, size_t len, const char *msg)
-{
-	snprintf(buf, len, "%s%s", tc->who, msg);
-}
-
-/* The monitor's events not yet turned into alerts; oldest first. */
-static void
-target_events(struct alerts *a, const struct snapshot *s,
-    struct target_ctx *tc)
-{
-	/* The events that are alerts; 0, a level's kind, for the rest. */
-	static const enum alert_kind as[] = {
-		[MON_EV_EXIT] = ALERT_TARGET_EXITED,
-		[MON_EV_PID_REUSED] = ALERT_PID_REUSED,
-		[MON_EV_WORKER_EXIT] = ALERT_WORKER_EXITED,
-		[MON_EV_PROC_ERROR] = ALERT_PROC_ERROR,
-	};
-	const struct monitor_view *v = tc->v;
-	struct target_state *ts = tc->ts;
-	size_t first = v->events_dropped, i;
-	char msg[sizeof a->hist[0].msg];
-
-	if (ts->events_seen < first) {
-		/* Gone from the monitor's list before we read them. */
-		a->dropped += first - ts->events_seen;
-		ts->events_seen = first;
-	}
-	for (i = ts->events_seen - first; i < v->nevents; i++) {
-		const struct monitor_event *ev = &v->events[i];
-		double t = since_start(s, ev->t_us);
-
-		say(tc, msg, sizeof msg, ev->msg);
-		if (ev->kind == MON_EV_HEALTH_DOWN || ev->kind == MON_EV_HEALTH_UP)
-			level_in(a, &ts->lv[ALERT_HEALTH_DOWN], ALERT_HEALTH_DOWN,
-			    t, ev->kind == MON_EV_HEALTH_DOWN, 0, msg);
-		else if ((size_t)ev->kind < LT_NELEM(as) && as[ev->kind] != 0)
-			event(a, as[ev->kind], t, msg);
-	}
-	ts->events_seen = first + v->nevents;
-}
-
-static void
-health(struct alerts *a, const struct snapshot *s, struct target_ctx *tc)
-{
-	const struct health_view *h = &tc->v->health;
-	char msg[sizeof a->hist[0].msg], line[sizeof a->hist[0].msg];
-
-	if (!h->enabled || !h->checked)
-		return;
-	snprintf(line, sizeof line, "health check down: %.120s",
-	    h->error[0] != '\0' ? h->error : "failing");
-	say(tc, msg, sizeof msg, line);
-	level_in(a, &tc->ts->lv[ALERT_HEALTH_DOWN], ALERT_HEALTH_DOWN,
-	    s->elapsed, !h->up, 0, msg);
-}
-
-/* One target sample: CPU averaged over (t_prev, t]. */
-static void
-cpu_sample(struct target_state *ts, const struct scn_alerts *cfg, double t,
-    double cpu)
-{
-	if (ts->cpu_prev_t < 0)
-		ts->cpu_prev_t = t;
-	if (cpu > cfg->target_cpu) {
-		if (ts->cpu_over_since < 0) {
-			ts->cpu_over_since = ts->cpu_prev_t;
-			ts->cpu_over_peak = 0;
-		}
-		ts->cpu_over_peak = LT_MAX(ts->cpu_over_peak, cpu);
-	} else
-		ts->cpu_over_since = -1;
-	ts->cpu_prev_t = ts->cpu_t = t;
-}
-
-static void
-target_cpu(struct alerts *a, const struct scn_alerts *cfg,
-    const struct snapshot *s, struct target_ctx *tc)
-{
-	const struct monitor_view *v = tc->v;
-	struct target_state *ts = tc->ts;
-	char msg[160], line[160], b1[32], b2[32], b3[32];
-	double over, span;
-	size_t i;
-
-	if (cfg->target_cpu < 0 || !v->have_sample)
-		return;
-	/* The series has the samples between snapshots; last the newest. */
-	for (i = 0; i < tc->nseries; i++) {
-		const struct mseries_point *p = &tc->series[i];
-
-		if (p->t_last_us <= ts->cpu_seen_us)
-			continue;
-		cpu_sample(ts, cfg, since_start(s, p->t_last_us), p->cpu);
-		ts->cpu_seen_us = p->t_last_us;
-	}
-	if (v->last.t_us > ts->cpu_seen_us) {
-		cpu_sample(ts, cfg, since_start(s, v->last.t_us), v->last.cpu);
-		ts->cpu_seen_us = v->last.t_us;
-	}
-	over = ts->cpu_over_since >= 0 ? ts->cpu_t - ts->cpu_over_since : -1;
-	span = (double)cfg->target_cpu_for_us / 1e6;
-	snprintf(line, sizeof line, "target CPU %s%% for %s (over %s%%)",
-	    pct(ts->cpu_over_peak, b1, sizeof b1), secs(LT_MAX(over, 0.0), b2,
-	    sizeof b2), pct(cfg->target_cpu, b3, sizeof b3));
-	say(tc, msg, sizeof msg, line);
-	level_in(a, &ts->lv[ALERT_TARGET_CPU], ALERT_TARGET_CPU, ts->cpu_t,
-	    over >= 0 && over >= span - 1e-6, ts->cpu_over_peak, msg);
-}
-
-static void
-target_growth(struct alerts *a, const struct scn_alerts *cfg,
-    const struct snapshot *s, struct target_ctx *tc)
-{
-	const struct monitor_stats *st = &tc->v->stats;
-	char msg[160], line[160], b1[32], b2[32];
-
-	if (cfg->mem_growth < 0 || st->nsamples == 0)
-		return;
-	snprintf(line, sizeof line, "target RSS grew %s since the start "
-	    "(over %s)", units_format_size(st->growth, b1, sizeof b1),
-	    units_format_size(cfg->mem_growth, b2, sizeof b2));
-	say(tc, msg, sizeof msg, line);
-	level_in(a, &tc->ts->lv[ALERT_MEM_GROWTH], ALERT_MEM_GROWTH,
-	    s->elapsed, st->growth > cfg->mem_growth, (double)st->growth, msg);
-}
-
-/* Every watched process, each alerted on on its own. */
-static void
-target_rules(struct alerts *a, const struct scn_alerts *cfg,
-    const struct snapshot *s)
-{
-	size_t i, n = LT_MIN(snapshot_nprocs(s), (size_t)ALERTS_PROCS);
-	struct target_ctx tc;
-
-	for (i = 0; i < n; i++) {
-		tc.v = snapshot_proc_view(s, i);
-		tc.series = snapshot_proc_series(s, i, &tc.nseries);
-		tc.ts = &a->procs[i];
-		tc.who[0] = '\0';
-		if (n > 1)
-			snprintf(tc.who, sizeof tc.who, "%.40s: ",
-			    snapshot_proc_name(s, i));
-		target_events(a, s, &tc);
-		health(a, s, &tc);
-		target_cpu(a, cfg, s, &tc);
-		target_growth(a, cfg, s, &tc);
-	}
 }
 
 /* loadtop's own CPU, percent of one core, since the last measure. */
 static int
 self_cpu(struct alerts *a, const struct snapshot *s, double *out)
 {
-	struct timespec ts;
-	double cpu_s, span;
+	int64_t ns = util_clock_ns(CLOCK_PROCESS_CPUTIME_ID);
+	double cpu_s = (double)ns / 1e9, span;
 
-	if (clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &ts) != 0)
+	if (ns < 0)
 		return -1;
-	cpu_s = (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
 	if (!a->self_init) {
 		a->self_init = true;
 		a->self_t = s->elapsed;
@@ -509,8 +301,8 @@ interval_rules(struct alerts *a, const struct scn_alerts *cfg,
 		v = 100.0 * (double)n->errors / (double)n->completed;
 		snprintf(msg, sizeof msg, "error rate %s%% (%" PRIu64 " of %"
 		    PRIu64 " requests in an interval; over %s%%)",
-		    pct(v, b1, sizeof b1), n->errors, n->completed,
-		    pct(cfg->error_rate, b2, sizeof b2));
+		    alerts_pct(v, b1, sizeof b1), n->errors, n->completed,
+		    alerts_pct(cfg->error_rate, b2, sizeof b2));
 		level(a, ALERT_ERROR_RATE, t, v > cfg->error_rate, v, msg);
 	}
 	if (cfg->p95_us >= 0 && lat->count > 0) {
@@ -525,8 +317,8 @@ interval_rules(struct alerts *a, const struct scn_alerts *cfg,
 		late_rule(a, s);
 	if (cfg->generator_cpu >= 0 && self_cpu(a, s, &v) == 0) {
 		snprintf(msg, sizeof msg, "loadtop used %s%% of a core (over "
-		    "%s%%): its figures may be low", pct(v, b1, sizeof b1),
-		    pct(cfg->generator_cpu, b2, sizeof b2));
+		    "%s%%): its figures may be low", alerts_pct(v, b1, sizeof b1),
+		    alerts_pct(cfg->generator_cpu, b2, sizeof b2));
 		level(a, ALERT_GENERATOR_CPU, t, v > cfg->generator_cpu, v, msg);
 	}
 }
@@ -588,7 +380,7 @@ alerts_update(struct alerts *a, const struct scn_alerts *cfg,
     struct snapshot *s)
 {
 	if (s->has_target)
-		target_rules(a, cfg, s);
+		alerts_target_rules(a, cfg, s);
 	if (s->interval_end)
 		interval_rules(a, cfg, s);
 	/* The run over, and its last bit on time: the alert ended at the

@@ -1,8 +1,6 @@
 /* The watched processes one by one: a sample at a time, their alerts. */
 #include "config.h"
 
-#include <string.h>
-
 #include "report.h"
 #include "util.h"
 
@@ -28,35 +26,12 @@ report_proc_at(const struct snapshot *s, size_t proc, double t)
 	return lo > 0 ? &series[lo - 1] : NULL;
 }
 
-/* The kinds of alert a watched process raises. */
-static const bool process_kinds[ALERT__COUNT] = {
-	[ALERT_TARGET_CPU] = true,
-	[ALERT_MEM_GROWTH] = true,
-	[ALERT_HEALTH_DOWN] = true,
-	[ALERT_TARGET_EXITED] = true,
-	[ALERT_PID_REUSED] = true,
-	[ALERT_WORKER_EXITED] = true,
-	[ALERT_PROC_ERROR] = true,
-};
-
-/* With several processes the alerts name theirs, as "NAME: ...", the
- * name cut at 40 bytes (alerts.c). */
 size_t
 report_proc_alerts(const struct snapshot *s, size_t proc)
 {
-	const char *name = snapshot_proc_name(s, proc);
-	size_t i, n = 0, len = LT_MIN(strlen(name), (size_t)40);
-	bool several = snapshot_nprocs(s) > 1;
+	size_t i, n = 0;
 
-	for (i = 0; i < s->nalerts; i++) {
-		const struct alert *a = &s->alerts[i];
-
-		if ((size_t)a->kind >= ALERT__COUNT || !process_kinds[a->kind])
-			continue;
-		if (several && (strncmp(a->msg, name, len) != 0 ||
-		    strncmp(a->msg + len, ": ", 2) != 0))
-			continue;
-		n++;
-	}
+	for (i = 0; i < s->nalerts; i++)
+		n += s->alerts[i].proc == proc + 1;
 	return n;
 }

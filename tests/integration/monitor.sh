@@ -231,6 +231,10 @@ is "$(jq '[p["alive"] for p in d.get("processes", [])]')" "[true, false]" \
     "report.json: which one exited"
 is "$(jq '[a["message"] for a in d["alerts"]]')" \
     "[\"pid-$p2: target $p2 exited\"]" "the alert names the one that exited"
+like "$(cat "$T_TMP/r/report.md")" "\| pid-$p1 \(pid $p1\) \|.*\| 0 \| running \|" \
+    "report.md: no alert about the one still running"
+like "$(cat "$T_TMP/r/report.md")" "\| pid-$p2 \(pid $p2\) \|.*\| 1 \| at [0-9.]+s: target $p2 exited \|" \
+    "report.md: its exit is the alert about the other"
 kill "$p1"
 
 # A saw-tooth is not a leak; a steady climb is.

@@ -125,10 +125,10 @@ alerts(struct snapshot *s)
 	s->alerts = xcalloc(3, sizeof *s->alerts);
 	s->alerts[0] = (struct alert){ .kind = ALERT_TARGET_CPU,
 	    .level = ALERT_WARNING, .t_start = 2, .t_end = -1,
-	    .msg = "api: target CPU 60% for 1s (over 50%)" };
+	    .msg = "api: target CPU 60% for 1s (over 50%)", .proc = 1 };
 	s->alerts[1] = (struct alert){ .kind = ALERT_TARGET_EXITED,
 	    .level = ALERT_CRITICAL, .t_start = 2.6, .t_end = 2.6,
-	    .msg = "db: target 102 killed by signal 9" };
+	    .msg = "db: target 102 killed by signal 9", .proc = 2 };
 	s->alerts[2] = (struct alert){ .kind = ALERT_P95,
 	    .level = ALERT_WARNING, .t_start = 1, .t_end = 2,
 	    .msg = "p95 600ms in an interval (over 500ms)" };
