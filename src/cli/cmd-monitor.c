@@ -20,23 +20,14 @@ cmd_monitor_yaml(const struct cmd_opts *o)
 	char *y = xstrdup("version: 1\nname: monitor\ntarget:\n");
 	size_t i;
 
-	if (o->health_url != NULL) {
-		cmd_yaml_append(&y, "  health_url: ");
-		cmd_yaml_quote(&y, o->health_url);
-		cmd_yaml_append(&y, "\n");
-	}
-	if (o->metrics_url != NULL) {
-		cmd_yaml_append(&y, "  metrics_url: ");
-		cmd_yaml_quote(&y, o->metrics_url);
-		cmd_yaml_append(&y, "\n");
-	}
+	if (o->health_url != NULL)
+		cmd_yaml_line(&y, "  health_url: ", o->health_url);
+	if (o->metrics_url != NULL)
+		cmd_yaml_line(&y, "  metrics_url: ", o->metrics_url);
 	if (o->metrics.n > 0)
 		cmd_yaml_append(&y, "  metrics:\n");
-	for (i = 0; i < o->metrics.n; i++) {
-		cmd_yaml_append(&y, "    - ");
-		cmd_yaml_quote(&y, o->metrics.v[i]);
-		cmd_yaml_append(&y, "\n");
-	}
+	for (i = 0; i < o->metrics.n; i++)
+		cmd_yaml_line(&y, "    - ", o->metrics.v[i]);
 	if (o->health_url == NULL && o->metrics_url == NULL)
 		cmd_yaml_append(&y, "  {}\n");
 	cmd_yaml_append(&y, "phases:\n  - {name: monitor, kind: idle, "

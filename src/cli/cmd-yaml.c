@@ -14,8 +14,8 @@
 #include "util.h"
 
 /* Append s to buf as a YAML double-quoted scalar. */
-void
-cmd_yaml_quote(char **buf, const char *s)
+static void
+yaml_quote(char **buf, const char *s)
 {
 	size_t len = strlen(*buf), cap = len + 4 * strlen(s) + 3;
 	char *p;
@@ -52,17 +52,22 @@ cmd_yaml_append(char **buf, const char *fmt, ...)
 	free(more);
 }
 
+void
+cmd_yaml_line(char **buf, const char *lead, const char *s)
+{
+	cmd_yaml_append(buf, "%s", lead);
+	yaml_quote(buf, s);
+	cmd_yaml_append(buf, "\n");
+}
+
 /* The one request: URL, method, headers and body. */
 static void
 adhoc_request(char **y, const struct cmd_opts *o)
 {
 	size_t i;
 
-	cmd_yaml_append(y, "requests:\n  - url: ");
-	cmd_yaml_quote(y, o->url);
-	cmd_yaml_append(y, "\n    method: ");
-	cmd_yaml_quote(y, o->method != NULL ? o->method : "GET");
-	cmd_yaml_append(y, "\n");
+	cmd_yaml_line(y, "requests:\n  - url: ", o->url);
+	cmd_yaml_line(y, "    method: ", o->method != NULL ? o->method : "GET");
 	if (o->headers.n > 0)
 		cmd_yaml_append(y, "    headers:\n");
 	for (i = 0; i < o->headers.n; i++) {
@@ -74,17 +79,14 @@ adhoc_request(char **y, const struct cmd_opts *o)
 		while (*v == ' ')
 			v++;
 		cmd_yaml_append(y, "      ");
-		cmd_yaml_quote(y, name);
-		cmd_yaml_append(y, ": ");
-		cmd_yaml_quote(y, v);
-		cmd_yaml_append(y, "\n");
+		yaml_quote(y, name);
+		cmd_yaml_line(y, ": ", v);
 		free(name);
 	}
-	if (o->body != NULL || o->body_file != NULL) {
-		cmd_yaml_append(y, "    %s: ", o->body != NULL ? "body" : "body_file");
-		cmd_yaml_quote(y, o->body != NULL ? o->body : o->body_file);
-		cmd_yaml_append(y, "\n");
-	}
+	if (o->body != NULL)
+		cmd_yaml_line(y, "    body: ", o->body);
+	else if (o->body_file != NULL)
+		cmd_yaml_line(y, "    body_file: ", o->body_file);
 }
 
 /* The one phase: a burst of -n requests, else a sustained load. */
@@ -93,17 +95,18 @@ adhoc_phase(char **y, const struct cmd_opts *o)
 {
 	cmd_yaml_append(y, "phases:\n");
 	if (o->requests > 0 && o->rate > 0)
-		cmd_yaml_append(y, "  - {kind: sustained, rate: %.6f, duration: %lldus, "
-		    "connections: %u}\n", o->rate,
+		cmd_yaml_append(y, "  - {kind: sustained, rate: %.6f, "
+		    "duration: %lldus, connections: %u}\n", o->rate,
 		    (long long)((double)o->requests / o->rate * 1e6),
 		    o->conns);
 	else if (o->requests > 0)
-		cmd_yaml_append(y, "  - {kind: burst, requests: %u, concurrency: %u}\n",
-		    o->requests, LT_MIN(o->conns, o->requests));
+		cmd_yaml_append(y, "  - {kind: burst, requests: %u, "
+		    "concurrency: %u}\n", o->requests,
+		    LT_MIN(o->conns, o->requests));
 	else if (o->rate > 0)
-		cmd_yaml_append(y, "  - {kind: sustained, rate: %.6f, duration: %lldus, "
-		    "connections: %u}\n", o->rate, (long long)o->duration_us,
-		    o->conns);
+		cmd_yaml_append(y, "  - {kind: sustained, rate: %.6f, "
+		    "duration: %lldus, connections: %u}\n", o->rate,
+		    (long long)o->duration_us, o->conns);
 	else
 		cmd_yaml_append(y, "  - {kind: sustained, users: %u, "
 		    "duration: %lldus}\n", o->conns, (long long)o->duration_us);
@@ -114,12 +117,13 @@ cmd_yaml_adhoc(const struct cmd_opts *o)
 {
 	char *y = xstrdup("version: 1\nname: ");
 
-	cmd_yaml_quote(&y, "ad-hoc");
+	yaml_quote(&y, "ad-hoc");
 	cmd_yaml_append(&y, "\ntarget: {}\ndefaults:\n  http_version: %s\n"
 	    "  insecure_tls: %s\n", o->http2 ? "\"2\"" : "\"1.1\"",
 	    o->insecure ? "true" : "false");
 	if (o->timeout_us > 0)
-		cmd_yaml_append(&y, "  timeout: %lldus\n", (long long)o->timeout_us);
+		cmd_yaml_append(&y, "  timeout: %lldus\n",
+		    (long long)o->timeout_us);
 	adhoc_request(&y, o);
 	adhoc_phase(&y, o);
 	return y;

@@ -4,8 +4,8 @@
 
 #include "cmd.h"
 
-/* Append s to *buf as a YAML double-quoted scalar. */
-void	 cmd_yaml_quote(char **buf, const char *s);
+/* Append lead, then s as a YAML double-quoted scalar, and a newline. */
+void	 cmd_yaml_line(char **buf, const char *lead, const char *s);
 /* Append the formatted text to *buf (reallocated). */
 void	 cmd_yaml_append(char **buf, const char *fmt, ...)
 	     __attribute__((format(printf, 2, 3)));
