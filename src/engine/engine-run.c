@@ -467,7 +467,7 @@ run_phase(struct engine *e, size_t i)
 		break;
 	case SCN_IDLE:
 		/* No plan: the phase is its length, ticking and watching. */
-		run->duration_ns = e->scn->phases[i].duration_us * 1000;
+		run->duration_ns = ph->duration_us * 1000;
 		run->hold_ns = run->duration_ns;
 		wait_plan(e);
 		break;
