@@ -8,6 +8,10 @@
 #include "leak.h"
 #include "monitor.h"
 #include "snapshot.h"
+
+const char *const snap_http_versions[SNAP_HTTPV_COUNT] = {
+	"1.0", "1.1", "2", "3"
+};
 #include "util.h"
 
 static const char *const state_names[] = {

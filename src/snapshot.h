@@ -41,6 +41,10 @@ struct snap_lat {
 	double min, mean, p50, p75, p90, p95, p99, p999, max;
 };
 
+#define SNAP_HTTPV_COUNT 4
+/* "1.0", "1.1", "2", "3": the index of snap_counts.http_versions. */
+extern const char *const snap_http_versions[SNAP_HTTPV_COUNT];
+
 struct snap_counts {
 	uint64_t started;		/* requests sent */
 	uint64_t completed;		/* finished, any outcome */
@@ -53,6 +57,8 @@ struct snap_counts {
 	uint64_t late_starts;		/* of those, late */
 	uint64_t skipped;
 	uint64_t connects;
+	/* Answers by the HTTP version they came in (snap_http_versions). */
+	uint64_t http_versions[SNAP_HTTPV_COUNT];
 };
 
 struct snap_block {
@@ -77,6 +83,7 @@ struct snap_failure {
 
 struct snap_request {
 	const char *name;
+	const char *transport;		/* "raw" or "curl" */
 	struct snap_block total;
 	struct snap_block interval;
 };

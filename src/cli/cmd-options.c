@@ -73,6 +73,10 @@ cmd_options_url(const char *s, char **why)
 	return 0;
 }
 
+/* In the order of enum scn_transport. */
+static const char *const cmd_options_transports[] = { "auto", "raw", "curl",
+	NULL };
+
 static const char *const cmd_options_formats[] = { "text", "md", "json",
 	NULL };
 
@@ -111,6 +115,11 @@ static const struct opt_def cmd_option_defs[O__COUNT] = {
 	    .help = "ad hoc: per-request timeout, default 30s" },
 	[O_BASE_URL] = { "base-url", 0, OPT_URL, AT(base_url), CMD_RUN, 0,
 	    .help = "replace the scenario's target.base_url" },
+	[O_TRANSPORT] = { "transport", 0, OPT_CHOICE, AT(transport), RUNS, 0,
+	    .choices = cmd_options_transports,
+	    .help = "who speaks HTTP/1.1: loadtop's own loop (raw),\n"
+	    "libcurl (curl), or raw wherever it can (auto, the\n"
+	    "default); replaces defaults.transport" },
 
 	/* The target process. */
 	[O_PID] = { "pid", 0, OPT_LIST, AT(pids), WATCHERS, 0,

@@ -35,6 +35,8 @@ load(const struct cmd_opts *o, const char *yaml, struct scenario **scn)
 	else
 		rc = scenario_load_buffer("<command line>", yaml, strlen(yaml),
 		    scn, &errs);
+	if (rc == 0 && o->given[O_TRANSPORT])
+		(*scn)->defaults.transport = (enum scn_transport)o->transport;
 	if (rc == 0 && scenario_bind_env(*scn, &errs) != 0) {
 		scenario_free(*scn);
 		rc = -1;

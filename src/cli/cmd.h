@@ -38,6 +38,7 @@ enum cmd_opt {
 	O_INSECURE,
 	O_TIMEOUT,
 	O_BASE_URL,
+	O_TRANSPORT,
 	O_PID,
 	O_PID_FILE,
 	O_PROC_NAME,
@@ -94,6 +95,7 @@ struct cmd_opts {
 	int64_t timeout_us;
 	struct opt_list thresholds;
 	const char *base_url;		/* replaces the scenario's */
+	int transport;			/* enum scn_transport, if given */
 	/* The processes to watch, each option once a process (else the
 	 * scenario's target.process or target.processes). */
 	struct opt_list pids;

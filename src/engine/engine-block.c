@@ -53,6 +53,8 @@ engine_block_fill(struct snap_block *b, const struct stats *s, double seconds)
 	n->late_starts = s->late_starts;
 	n->skipped = s->skipped;
 	n->connects = s->connects;
+	for (c = 0; c < SNAP_HTTPV_COUNT && c < LT_HTTPV_COUNT; c++)
+		n->http_versions[c] = s->http_versions[c];
 	engine_lat_fill(&b->latency, s->latency);
 	engine_lat_fill(&b->service, s->service);
 	b->seconds = seconds;

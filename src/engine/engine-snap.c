@@ -366,6 +366,7 @@ fill_blocks(struct engine *e, struct snapshot *s, double secs)
 		struct snap_request *r = &s->requests[i];
 
 		r->name = e->scn->requests[i].name;
+		r->transport = e->preqs[i].raw ? "raw" : "curl";
 		engine_request_block_fill(&r->total, &e->cum->req[i],
 		    s->elapsed);
 		engine_request_block_fill(&r->interval, &e->delta->req[i],

@@ -50,6 +50,17 @@ phase_use_init(struct engine *e, size_t i)
 	}
 }
 
+static bool
+all_raw(const struct preq *p, size_t n)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++)
+		if (!p[i].raw)
+			return false;
+	return true;
+}
+
 struct engine *
 engine_new(const struct scenario *scn, const struct engine_opts *opts,
     char **cause)
@@ -105,6 +116,7 @@ engine_new(const struct scenario *scn, const struct engine_opts *opts,
 		.share = e->share, .seq = &e->seq, .order = &e->order,
 		.http_version = scn->defaults.http_version,
 		.insecure_tls = scn->defaults.insecure_tls,
+		.all_raw = all_raw(e->preqs, e->npreq),
 		.lock = &e->lock, .cond = &e->cond,
 		.grid_step_ns = e->opts.interval_us * 1000,
 	};

@@ -194,6 +194,25 @@ http_version(const struct scn_defaults *d, const struct scn_request *r)
 	return CURL_HTTP_VERSION_2_0;
 }
 
+/* The raw transport wherever it applies, unless told otherwise. */
+static int
+build_transport(struct preq *p, const struct scenario *scn,
+    const struct scn_request *r, char **cause)
+{
+	const char *why = NULL;
+
+	if (scn->defaults.transport == SCN_TRANSPORT_CURL)
+		return 0;
+	p->raw = request_raw_build(p, r, &why);
+	if (!p->raw && scn->defaults.transport == SCN_TRANSPORT_RAW) {
+		xasprintf(cause, "%s:%d:%d: request '%s' cannot go by transport "
+		    "raw: %s (use transport curl or auto)", scn->file,
+		    r->pos.line, r->pos.col, r->name, why);
+		return -1;
+	}
+	return 0;
+}
+
 int
 request_build(struct preq *p, const struct scenario *scn, size_t index,
     char **cause)
@@ -213,6 +232,10 @@ request_build(struct preq *p, const struct scenario *scn, size_t index,
 		return -1;
 	}
 	p->http_version = http_version(d, r);
+	if (build_transport(p, scn, r, cause) != 0) {
+		request_clear(p);
+		return -1;
+	}
 	p->timeout_ms = (long)(d->timeout_us / 1000);
 	p->connect_timeout_ms = (long)(d->connect_timeout_us / 1000);
 	p->expect = r->expect_status.given ? r->expect_status : d->expect_status;
@@ -236,6 +259,7 @@ request_clear(struct preq *p)
 		OPENSSL_cleanse(p->sign_key, p->sign_key_len);
 	free(p->sign_key);
 	free(p->sign_prefix);
+	request_raw_clear(&p->wire);
 	memset(p, 0, sizeof *p);
 }
 
@@ -276,6 +300,13 @@ request_buf_new(const struct preq *p)
 	}
 	for (i = 0; i + 1 < b->nnodes; i++)
 		b->nodes[i].next = &b->nodes[i + 1];
+	if (p->raw) {
+		b->wire = xmalloc(p->wire.cap);
+		b->wire_fixed = p->url == NULL && p->ndyn == 0 &&
+		    p->body_tmpl == NULL && !p->sign;
+		if (b->wire_fixed)
+			request_raw_render(p, b, NULL);
+	}
 	return b;
 }
 
@@ -294,6 +325,7 @@ request_buf_free(struct preq_buf *b, const struct preq *p)
 	free(b->nodes);
 	free(b->body);
 	free(b->url);
+	free(b->wire);
 	if (b->curlu != NULL)
 		curl_url_cleanup(b->curlu);
 	free(b);
@@ -321,8 +353,8 @@ sign_body(const struct preq *p, struct preq_buf *b, const char *body,
 }
 
 size_t
-request_apply(const struct preq *p, struct preq_buf *b, CURL *easy,
-    const struct tmpl_ctx *ctx, bool full)
+request_render(const struct preq *p, struct preq_buf *b,
+    const struct tmpl_ctx *ctx)
 {
 	const char *body = p->body;
 	size_t body_len = p->body_len, i, n;
@@ -330,17 +362,7 @@ request_apply(const struct preq *p, struct preq_buf *b, CURL *easy,
 	if (p->url != NULL) {
 		n = template_render(p->url, ctx, b->url, p->url_cap - 1);
 		b->url[n] = '\0';
-		if (full)
-			curl_easy_setopt(easy, CURLOPT_CURLU, NULL);
-		curl_easy_setopt(easy, CURLOPT_URL, b->url);
-	} else if (full && b->curlu != NULL) {
-		/* A parsed URL spares libcurl parsing it again per request. */
-		curl_easy_setopt(easy, CURLOPT_CURLU, b->curlu);
-	} else if (full) {
-		curl_easy_setopt(easy, CURLOPT_CURLU, NULL);
-		curl_easy_setopt(easy, CURLOPT_URL, p->url_text);
 	}
-
 	for (i = 0; i < p->ndyn; i++) {
 		n = template_render(p->dyn[i].value, ctx,
 		    b->dyn_lines[i] + p->dyn[i].prefix_len,
@@ -355,6 +377,27 @@ request_apply(const struct preq *p, struct preq_buf *b, CURL *easy,
 	}
 	if (p->sign)
 		sign_body(p, b, body != NULL ? body : "", body_len);
+	return body_len;
+}
+
+size_t
+request_apply(const struct preq *p, struct preq_buf *b, CURL *easy,
+    const struct tmpl_ctx *ctx, bool full)
+{
+	const char *body = p->body_tmpl != NULL ? b->body : p->body;
+	size_t body_len = request_render(p, b, ctx);
+
+	if (p->url != NULL) {
+		if (full)
+			curl_easy_setopt(easy, CURLOPT_CURLU, NULL);
+		curl_easy_setopt(easy, CURLOPT_URL, b->url);
+	} else if (full && b->curlu != NULL) {
+		/* A parsed URL spares libcurl parsing it again per request. */
+		curl_easy_setopt(easy, CURLOPT_CURLU, b->curlu);
+	} else if (full) {
+		curl_easy_setopt(easy, CURLOPT_CURLU, NULL);
+		curl_easy_setopt(easy, CURLOPT_URL, p->url_text);
+	}
 
 	if (full) {
 		curl_easy_setopt(easy, CURLOPT_HTTPHEADER,

@@ -16,6 +16,7 @@
 #include "scenario.h"
 #include "stats.h"
 #include "template.h"
+#include "request-raw.h"
 
 struct preq_dyn_header {
 	char *prefix;			/* "Name: " */
@@ -53,6 +54,9 @@ struct preq {
 	long connect_timeout_ms;
 	struct scn_status_set expect;
 	struct scn_status_set limited;
+	/* Sent by the raw transport (request-raw.h), or by libcurl. */
+	bool raw;
+	struct preq_wire wire;
 };
 
 /* A slot's private buffers for one prepared request. */
@@ -68,6 +72,10 @@ struct preq_buf {
 	/* Keyed once, re-initialised per request: HMAC() would key a new
 	 * context each time, 13 allocations a request. */
 	struct evp_mac_ctx_st *mac;
+	/* The raw transport's bytes: rendered once when nothing varies. */
+	char *wire;
+	size_t wire_len;
+	bool wire_fixed;
 };
 
 int	 request_build(struct preq *, const struct scenario *, size_t index,
@@ -76,6 +84,11 @@ void	 request_clear(struct preq *);
 
 struct preq_buf *request_buf_new(const struct preq *);
 void	 request_buf_free(struct preq_buf *, const struct preq *);
+
+/* Render what varies (URL, templated headers, body, signature) into b;
+ * returns the request body length. */
+size_t	 request_render(const struct preq *, struct preq_buf *,
+	     const struct tmpl_ctx *);
 
 /*
  * Set up easy for one request.  full is true when the handle last served

@@ -64,7 +64,9 @@ stats_free(struct stats *s)
 /* The plain counters, in order, so that add/sub can walk them. */
 #define STATS_SCALARS(s) \
 	X(s, started) X(s, bytes_in) X(s, bytes_out) X(s, scheduled) \
-	X(s, late_starts) X(s, skipped) X(s, connects)
+	X(s, late_starts) X(s, skipped) X(s, connects) \
+	X(s, http_versions[0]) X(s, http_versions[1]) \
+	X(s, http_versions[2]) X(s, http_versions[3])
 
 void
 stats_reset(struct stats *s)

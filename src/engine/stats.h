@@ -22,6 +22,14 @@
  * which counts with hundreds of requests in a scenario. */
 #define LT_HDR_DETAIL_SIGFIGS 2
 
+/* Answers by the HTTP version they came in: 1.0, 1.1, 2, 3. */
+#define LT_HTTPV_COUNT 4
+static inline unsigned
+stats_version_index(int v)
+{
+	return v >= 30 ? 3 : v >= 20 ? 2 : v >= 11 ? 1 : 0;
+}
+
 struct stats_req {
 	uint64_t started;
 	uint64_t classes[CLS__COUNT];
@@ -41,6 +49,7 @@ struct stats {
 	uint64_t late_starts;		/* open model: started late */
 	uint64_t skipped;		/* open model: planned, never sent */
 	uint64_t connects;		/* new connections opened */
+	uint64_t http_versions[LT_HTTPV_COUNT];	/* answers, by version */
 	struct hdr *latency;		/* from the planned start */
 	struct hdr *service;		/* from the actual start */
 	struct hdr *timing[TIM__COUNT];

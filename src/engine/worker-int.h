@@ -2,6 +2,8 @@
 #ifndef LT_WORKER_INT_H
 #define LT_WORKER_INT_H
 
+#include <http_parser.h>
+
 #include "worker.h"
 
 /* A start more than this after its planned time counts as late. */
@@ -11,6 +13,52 @@
 #define MANY_SLOTS 256
 
 enum slot_state { SLOT_IDLE, SLOT_BUSY, SLOT_THINK };
+
+/* Where a raw request stands on its connection. */
+enum raw_state {
+	RAW_NONE,			/* no connection */
+	RAW_CONNECTING,			/* libcurl is making it */
+	RAW_TLS,			/* our handshake */
+	RAW_SENDING,
+	RAW_READING,
+	RAW_KEPT,			/* open, between requests */
+};
+
+/* What a finished transfer tells, from either transport. */
+struct xfer_end {
+	CURLcode res;
+	long status;
+	int http_version;		/* 10, 11, 20, 30; 0 unknown */
+	bool connected;			/* made a new connection */
+	int64_t dns_us, connect_us, tls_us;	/* -1: none */
+	int64_t ttfb_us, transfer_us;	/* -1: no response */
+	int64_t retry_after;		/* seconds; -1 none */
+};
+
+/* A slot's connection on the raw transport. */
+struct slot_raw {
+	enum raw_state st;
+	int fd;				/* -1: none */
+	struct ssl_st *ssl;
+	const char *origin;		/* its preq's, to compare by */
+	size_t origin_len;
+	bool want_out;			/* EPOLLOUT asked for */
+	bool reused;			/* this request on an older connection */
+	bool retried;
+	bool got_bytes;
+	bool done;			/* the parser saw the response end */
+	size_t sent;
+	http_parser parser;
+	int64_t sent_ns, first_ns, tls_start_ns;
+	struct xfer_end end;
+	char hname[16];			/* Retry-After, as it arrives */
+	size_t hname_len;
+	bool in_value;			/* a header's value is arriving */
+	bool in_retry_after;
+	char retry_after[40];
+	size_t retry_after_len;
+	struct slot *fifo_prev, *fifo_next;	/* in flight, by start */
+};
 
 
 struct slot {
@@ -24,6 +72,8 @@ struct slot {
 	int64_t ready_ns;		/* SLOT_THINK: when to go again */
 	uint64_t order;
 	uint64_t bytes;
+	bool easy_raw;			/* easy set up for raw connects */
+	struct slot_raw raw;
 	struct slot *next;		/* idle list or think queue */
 };
 
@@ -60,6 +110,13 @@ struct worker {
 	CURLM *multi;
 	int tfd;			/* timerfd for sub-millisecond wakes */
 	int64_t armed;			/* when tfd fires; 0: not armed */
+	int epfd;			/* raw connections, evfd and tfd */
+	int64_t raw_deadline;		/* the first raw request's timeout */
+	unsigned curl_busy;		/* handles in the multi */
+	struct slot *fifo_head, *fifo_tail;	/* raw requests in flight */
+	struct ssl_ctx_st *tls;		/* raw https, made on first use */
+	struct ssl_session_st **tls_sessions;	/* per request, to resume */
+	char *rbuf;			/* raw responses are read into this */
 
 	struct mailbox mail;
 
@@ -106,7 +163,24 @@ void	 worker_idle_push(struct worker *, struct slot *);
 void	 worker_start_request(struct worker *, struct slot *, int64_t planned,
 	     int64_t now);
 /* Count a finished transfer in the worker's statistics. */
-void	 worker_record(struct worker *, struct slot *, CURLcode, int64_t end);
+void	 worker_record(struct worker *, struct slot *, const struct xfer_end *,
+	     int64_t end);
+/* What libcurl tells of the transfer it finished on s. */
+void	 worker_curl_end(struct slot *, CURLcode, struct xfer_end *);
+/* A slot whose request finished: next request, thinking or idle. */
+void	 worker_after_completion(struct worker *, struct slot *, int64_t now);
+
+/* The raw transport (worker-raw.c). */
+#define WORKER_RBUF 65536
+#define WORKER_EVENTS 256
+void	 worker_raw_start(struct worker *, struct slot *, int64_t now);
+/* libcurl finished connecting s (or failed to). */
+void	 worker_raw_connected(struct worker *, struct slot *, CURLcode);
+void	 worker_raw_event(struct worker *, struct slot *, uint32_t events);
+/* Fail the raw requests started before deadline; when the next is due. */
+int64_t	 worker_raw_expire(struct worker *, int64_t now);
+void	 worker_raw_close(struct worker *, struct slot *);
+void	 worker_raw_free(struct worker *);
 void	 worker_grid_init(struct worker *);
 void	 worker_grid_free(struct worker *);
 

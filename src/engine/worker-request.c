@@ -28,6 +28,7 @@ slot_new(struct worker *w, bool small)
 
 	s->w = w;
 	s->req = SIZE_MAX;
+	s->raw.fd = -1;
 	s->bufs = xcalloc(w->env->npreq, sizeof *s->bufs);
 	if ((e = curl_easy_init()) == NULL) {
 		fprintf(stderr, "loadtop: curl_easy_init failed\n");
@@ -64,6 +65,7 @@ worker_slot_free(struct worker *w, struct slot *s)
 
 	if (s->state == SLOT_BUSY)
 		curl_multi_remove_handle(w->multi, s->easy);
+	worker_raw_close(w, s);
 	curl_easy_cleanup(s->easy);
 	for (i = 0; i < w->env->npreq; i++)
 		request_buf_free(s->bufs[i], &w->env->preqs[i]);
@@ -85,7 +87,10 @@ worker_grow_slots(struct worker *w, unsigned n)
 		s->next = w->idle;
 		w->idle = s;
 	}
-	curl_multi_setopt(w->multi, CURLMOPT_MAXCONNECTS, (long)w->nslots);
+	/* The raw transport's connections leave libcurl's cache as they
+	 * are made (worker-raw.c): a cache of one closes each behind. */
+	curl_multi_setopt(w->multi, CURLMOPT_MAXCONNECTS,
+	    w->env->all_raw ? 1L : (long)w->nslots);
 }
 
 struct slot *
@@ -157,8 +162,16 @@ worker_start_request(struct worker *w, struct slot *s, int64_t planned, int64_t 
 		clock_gettime(CLOCK_REALTIME, &ctx.now);
 	else
 		ctx.now.tv_sec = ctx.now.tv_nsec = 0;
-	full = s->req != ri;
-	out = request_apply(p, s->bufs[ri], s->easy, &ctx, full);
+	if (p->raw)
+		out = request_raw_render(p, s->bufs[ri], &ctx);
+	else {
+		full = s->req != ri || s->easy_raw;
+		if (s->easy_raw) {
+			curl_easy_setopt(s->easy, CURLOPT_CONNECT_ONLY, 0L);
+			s->easy_raw = false;
+		}
+		out = request_apply(p, s->bufs[ri], s->easy, &ctx, full);
+	}
 	s->req = ri;
 	s->planned_ns = planned;
 	s->started_ns = now;
@@ -175,7 +188,12 @@ worker_start_request(struct worker *w, struct slot *s, int64_t planned, int64_t 
 	STATS_INC(&w->stats->bytes_out, out);
 	w->started++;
 	w->inflight++;
-	curl_multi_add_handle(w->multi, s->easy);
+	if (p->raw)
+		worker_raw_start(w, s, now);
+	else {
+		w->curl_busy++;
+		curl_multi_add_handle(w->multi, s->easy);
+	}
 }
 
 void
@@ -260,26 +278,86 @@ us_between(curl_off_t later, curl_off_t earlier)
 	return later > earlier ? (int64_t)(later - earlier) : 0;
 }
 
+/* What libcurl's timers and counters say of the transfer on s. */
 void
-worker_record(struct worker *w, struct slot *s, CURLcode res, int64_t end)
+worker_curl_end(struct slot *s, CURLcode res, struct xfer_end *x)
+{
+	curl_off_t dns = 0, conn = 0, app = 0, pre = 0, ttfb = 0, total = 0;
+	curl_off_t retry = 0;
+	long nconn = 0, ver = 0;
+
+	*x = (struct xfer_end){ .res = res, .dns_us = -1, .connect_us = -1,
+	    .tls_us = -1, .ttfb_us = -1, .transfer_us = -1,
+	    .retry_after = -1 };
+	curl_easy_getinfo(s->easy, CURLINFO_RESPONSE_CODE, &x->status);
+	if (curl_easy_getinfo(s->easy, CURLINFO_HTTP_VERSION, &ver) == CURLE_OK)
+		x->http_version = ver == CURL_HTTP_VERSION_1_0 ? 10 :
+		    ver == CURL_HTTP_VERSION_1_1 ? 11 :
+		    ver == CURL_HTTP_VERSION_2_0 ? 20 : ver == 30 ? 30 : 0;
+	curl_easy_getinfo(s->easy, CURLINFO_NUM_CONNECTS, &nconn);
+	curl_easy_getinfo(s->easy, CURLINFO_PRETRANSFER_TIME_T, &pre);
+	curl_easy_getinfo(s->easy, CURLINFO_STARTTRANSFER_TIME_T, &ttfb);
+	curl_easy_getinfo(s->easy, CURLINFO_TOTAL_TIME_T, &total);
+	if (nconn > 0) {
+		curl_easy_getinfo(s->easy, CURLINFO_NAMELOOKUP_TIME_T, &dns);
+		curl_easy_getinfo(s->easy, CURLINFO_CONNECT_TIME_T, &conn);
+		curl_easy_getinfo(s->easy, CURLINFO_APPCONNECT_TIME_T, &app);
+		x->connected = true;
+		x->dns_us = dns;
+		if (conn > 0)
+			x->connect_us = us_between(conn, dns);
+		if (app > 0)
+			x->tls_us = us_between(app, conn);
+	}
+	if (res == CURLE_OK && ttfb > 0) {
+		x->ttfb_us = us_between(ttfb, pre);
+		x->transfer_us = us_between(total, ttfb);
+	}
+	if (x->status >= 300) {
+		if (curl_easy_getinfo(s->easy, CURLINFO_RETRY_AFTER, &retry) ==
+		    CURLE_OK && retry > 0)
+			x->retry_after = retry;
+	}
+}
+
+static void
+record_timing(struct stats *st, const struct xfer_end *x)
+{
+	if (x->connected) {
+		STATS_INC(&st->connects, 1);
+		if (x->dns_us >= 0)
+			hdr_record(st->timing[TIM_DNS], x->dns_us);
+		if (x->connect_us >= 0)
+			hdr_record(st->timing[TIM_CONNECT], x->connect_us);
+		if (x->tls_us >= 0)
+			hdr_record(st->timing[TIM_TLS], x->tls_us);
+	}
+	if (x->res == CURLE_OK && x->ttfb_us >= 0) {
+		hdr_record(st->timing[TIM_TTFB], x->ttfb_us);
+		hdr_record(st->timing[TIM_TRANSFER], x->transfer_us);
+	}
+	if (x->http_version > 0)
+		STATS_INC(&st->http_versions[stats_version_index(x->http_version)],
+		    1);
+}
+
+void
+worker_record(struct worker *w, struct slot *s, const struct xfer_end *x,
+    int64_t end)
 {
 	const struct preq *p = &w->env->preqs[s->req];
 	struct stats *st = w->stats;
 	struct stats_req *rq = &st->req[s->req];
-	curl_off_t dns = 0, conn = 0, app = 0, pre = 0, ttfb = 0, total = 0;
-	curl_off_t retry = 0;
-	long status = 0, nconn = 0;
 	enum lt_class cls;
 	int64_t lat, service;
 
-	curl_easy_getinfo(s->easy, CURLINFO_RESPONSE_CODE, &status);
-	cls = request_classify(p, res, status);
-	if (res != CURLE_OK && (unsigned)res < LT_CURLE_MAX)
-		STATS_INC(&st->curl_errors[res], 1);
+	cls = request_classify(p, x->res, x->status);
+	if (x->res != CURLE_OK && (unsigned)x->res < LT_CURLE_MAX)
+		STATS_INC(&st->curl_errors[x->res], 1);
 	STATS_INC(&st->classes[cls], 1);
 	STATS_INC(&rq->classes[cls], 1);
-	if (status > 0 && status < LT_STATUS_MAX)
-		STATS_INC(&st->status[status], 1);
+	if (x->status > 0 && x->status < LT_STATUS_MAX)
+		STATS_INC(&st->status[x->status], 1);
 	STATS_INC(&st->bytes_in, s->bytes);
 	STATS_INC(&rq->bytes, s->bytes);
 
@@ -290,38 +368,17 @@ worker_record(struct worker *w, struct slot *s, CURLcode res, int64_t end)
 	grid_count(w, end, cls, lat);
 	hdr_record(st->service, service);
 	hdr_record(rq->service, service);
-
-	curl_easy_getinfo(s->easy, CURLINFO_NUM_CONNECTS, &nconn);
-	curl_easy_getinfo(s->easy, CURLINFO_PRETRANSFER_TIME_T, &pre);
-	curl_easy_getinfo(s->easy, CURLINFO_STARTTRANSFER_TIME_T, &ttfb);
-	curl_easy_getinfo(s->easy, CURLINFO_TOTAL_TIME_T, &total);
-	if (nconn > 0) {
-		curl_easy_getinfo(s->easy, CURLINFO_NAMELOOKUP_TIME_T, &dns);
-		curl_easy_getinfo(s->easy, CURLINFO_CONNECT_TIME_T, &conn);
-		curl_easy_getinfo(s->easy, CURLINFO_APPCONNECT_TIME_T, &app);
-		STATS_INC(&st->connects, 1);
-		hdr_record(st->timing[TIM_DNS], dns);
-		if (conn > 0)
-			hdr_record(st->timing[TIM_CONNECT], us_between(conn, dns));
-		if (app > 0)
-			hdr_record(st->timing[TIM_TLS], us_between(app, conn));
-	}
-	if (res == CURLE_OK && ttfb > 0) {
-		hdr_record(st->timing[TIM_TTFB], us_between(ttfb, pre));
-		hdr_record(st->timing[TIM_TRANSFER], us_between(total, ttfb));
-	}
+	record_timing(st, x);
 
 	if (cls == CLS_RATE_LIMITED) {
 		if (w->plan.track_order && s->order < w->phase.first_limited_seq)
 			w->phase.first_limited_seq = s->order;
-		if (curl_easy_getinfo(s->easy, CURLINFO_RETRY_AFTER, &retry) ==
-		    CURLE_OK && retry > 0) {
+		if (x->retry_after > 0) {
 			w->phase.retry_after_count++;
 			w->phase.retry_after_min = LT_MIN(w->phase.retry_after_min,
-			    (int64_t)retry);
+			    x->retry_after);
 			w->phase.retry_after_max = LT_MAX(w->phase.retry_after_max,
-			    (int64_t)retry);
+			    x->retry_after);
 		}
 	}
 }
-

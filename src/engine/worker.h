@@ -27,6 +27,7 @@ struct worker_env {
 	uint64_t *order;		/* start order within a phase, atomic */
 	int http_version;		/* 11 or 20 */
 	bool insecure_tls;
+	bool all_raw;			/* no request goes by libcurl */
 	pthread_mutex_t *lock;		/* signalled on cond when a plan ends */
 	pthread_cond_t *cond;
 	/* The intervals' grid: bucket k is [origin + k step, + step). */

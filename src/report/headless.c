@@ -278,6 +278,23 @@ print_alerts(FILE *f, const struct snapshot *s)
 
 /* Requests, throughput, latency, classes, status codes, timing. */
 static void
+print_versions(FILE *f, const struct snap_counts *n)
+{
+	size_t i;
+	bool any = false;
+
+	for (i = SNAP_HTTPV_COUNT; i-- > 0;) {
+		if (n->http_versions[i] == 0)
+			continue;
+		fprintf(f, "%s HTTP/%s %" PRIu64, any ? "," : "  http      ",
+		    snap_http_versions[i], n->http_versions[i]);
+		any = true;
+	}
+	if (any)
+		fputc('\n', f);
+}
+
+static void
 print_traffic(FILE *f, const struct snapshot *s)
 {
 	const struct snap_block *t = &s->total;
@@ -315,6 +332,7 @@ print_traffic(FILE *f, const struct snapshot *s)
 		fprintf(f, " %d: %" PRIu64, s->status[i].code,
 		    s->status[i].count);
 	fputs(s->nstatus ? "\n" : " none\n", f);
+	print_versions(f, &t->n);
 	for (i = 0; i < s->nfailures && i < 3; i++)
 		fprintf(f, "  failed    %s: %" PRIu64 "\n", s->failures[i].what,
 		    s->failures[i].count);

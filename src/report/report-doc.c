@@ -153,6 +153,40 @@ latency(struct rdoc *d, const struct report_ctx *c)
 	}
 }
 
+
+/* "1.1: 2000" or "1.1: 1990, 1.0: 10": answers by HTTP version. */
+static const char *
+versions_cell(struct report_fbuf *f, const struct snap_counts *n)
+{
+	char *p = f->b[f->i++ % 8];
+	size_t i, len = 0;
+
+	p[0] = '\0';
+	for (i = SNAP_HTTPV_COUNT; i-- > 0;)
+		if (n->http_versions[i] > 0 && len < sizeof f->b[0])
+			len += (size_t)snprintf(p + len, sizeof f->b[0] - len,
+			    "%s%s: %" PRIu64, len ? ", " : "",
+			    snap_http_versions[i], n->http_versions[i]);
+	return len ? p : "none";
+}
+
+/* Which transport sent the requests: one, or how many each. */
+static const char *
+transports_cell(struct report_fbuf *f, const struct snapshot *s)
+{
+	size_t i, raw = 0;
+
+	for (i = 0; i < s->nrequests; i++)
+		raw += s->requests[i].transport != NULL &&
+		    strcmp(s->requests[i].transport, "raw") == 0;
+	if (raw == s->nrequests)
+		return "raw (loadtop's HTTP/1.1 on libcurl's connections)";
+	if (raw == 0)
+		return "curl (libcurl's transfers)";
+	return report_doc_f(f, "raw: %zu requests, curl: %zu", raw,
+	    s->nrequests - raw);
+}
+
 static void
 throughput(struct rdoc *d, const struct report_ctx *c)
 {
@@ -184,6 +218,9 @@ throughput(struct rdoc *d, const struct report_ctx *c)
 	report_doc_row(t, "Received", report_doc_f(&f, "%.2fMB", report_mb((int64_t)n->bytes_in)));
 	report_doc_row(t, "Sent", report_doc_f(&f, "%.2fMB", report_mb((int64_t)n->bytes_out)));
 	report_doc_row(t, "New connections", report_doc_f(&f, "%" PRIu64, n->connects));
+	report_doc_row(t, "HTTP versions", versions_cell(&f, n));
+	if (s->nrequests > 0)
+		report_doc_row(t, "Transport", transports_cell(&f, s));
 	if (n->late_starts || n->skipped)
 		report_doc_row(t, "Late starts / skipped", report_doc_f(&f, "%" PRIu64 " / %"
 		    PRIu64, n->late_starts, n->skipped));

@@ -60,6 +60,34 @@ block_json(const struct snap_block *b)
 }
 
 static json_t *
+versions_json(const struct snap_counts *n)
+{
+	json_t *o = json_object();
+	size_t i;
+
+	for (i = 0; i < SNAP_HTTPV_COUNT; i++)
+		if (n->http_versions[i] > 0)
+			json_object_set_new(o, snap_http_versions[i],
+			    jint(n->http_versions[i]));
+	return o;
+}
+
+/* Why transfers failed, by libcurl's code and words (the raw transport
+ * names its failures the same way). */
+static json_t *
+failures_json(const struct snapshot *s)
+{
+	json_t *a = json_array();
+	size_t i;
+
+	for (i = 0; i < s->nfailures; i++)
+		json_array_append_new(a, json_pack("{s:i,s:s,s:o}", "code",
+		    s->failures[i].code, "what", s->failures[i].what, "count",
+		    jint(s->failures[i].count)));
+	return a;
+}
+
+static json_t *
 totals_json(const struct snapshot *s)
 {
 	json_t *t = block_json(&s->total), *st = json_object(), *tim;
@@ -72,6 +100,8 @@ totals_json(const struct snapshot *s)
 		json_object_set_new(st, code, jint(s->status[i].count));
 	}
 	json_object_set_new(t, "status", st);
+	json_object_set_new(t, "http_versions", versions_json(&s->total.n));
+	json_object_set_new(t, "failures", failures_json(s));
 	tim = json_object();
 	for (i = 0; i < TIM__COUNT; i++)
 		json_object_set_new(tim, kinds_timing_name(i),
@@ -329,6 +359,11 @@ report_json(const struct report_ctx *c)
 		json_t *r = block_json(&s->requests[i].total);
 
 		json_object_set_new(r, "name", jstr(s->requests[i].name));
+		if (s->requests[i].transport != NULL)
+			json_object_set_new(r, "transport",
+			    jstr(s->requests[i].transport));
+		json_object_set_new(r, "http_versions",
+		    versions_json(&s->requests[i].total.n));
 		if (i < s->scn->nrequests) {
 			json_object_set_new(r, "method",
 			    jstr(s->scn->requests[i].method));

@@ -332,6 +332,31 @@ h_http_version(struct scn_parser *p, const struct scn_key *k, yaml_node_t *v,
 		    scenario_quote(s));
 }
 
+const char *const scenario_transport_names[SCN__TRANSPORT_COUNT] = {
+	[SCN_TRANSPORT_AUTO] = "auto",
+	[SCN_TRANSPORT_RAW] = "raw",
+	[SCN_TRANSPORT_CURL] = "curl",
+};
+
+static void
+h_transport(struct scn_parser *p, const struct scn_key *k, yaml_node_t *v,
+    void *obj)
+{
+	struct scn_defaults *d = obj;
+	const char *s;
+	size_t i;
+
+	if ((s = scenario_scalar(p, v, k->name, "raw, curl or auto")) == NULL)
+		return;
+	for (i = 0; i < SCN__TRANSPORT_COUNT; i++)
+		if (strcmp(s, scenario_transport_names[i]) == 0) {
+			d->transport = (enum scn_transport)i;
+			return;
+		}
+	scenario_err(p, v, "'transport' must be raw, curl or auto, got %s",
+	    scenario_quote(s));
+}
+
 static void
 h_default_headers(struct scn_parser *p, const struct scn_key *k,
     yaml_node_t *v, void *obj)
@@ -350,6 +375,7 @@ static const struct scn_key defaults_keys[] = {
 	{ .name = "headers", .fn = h_default_headers },
 	{ .name = "http_version", .fn = h_http_version },
 	{ .name = "insecure_tls", .fn = scenario_h_bool, .off = OFF(insecure_tls) },
+	{ .name = "transport", .fn = h_transport },
 	{ .name = "expect_status", .fn = scenario_h_status,
 	  .off = OFF(expect_status) },
 	{ .name = "rate_limit_status", .fn = scenario_h_status,

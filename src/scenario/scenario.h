@@ -162,12 +162,23 @@ struct scn_target {
 	struct scn_pos pos;
 };
 
+/* Who speaks HTTP: loadtop's own HTTP/1.1 loop on connections libcurl
+ * makes, libcurl's transfers, or the first wherever it applies. */
+enum scn_transport {
+	SCN_TRANSPORT_AUTO,
+	SCN_TRANSPORT_RAW,
+	SCN_TRANSPORT_CURL,
+};
+#define SCN__TRANSPORT_COUNT (SCN_TRANSPORT_CURL + 1)
+extern const char *const scenario_transport_names[SCN__TRANSPORT_COUNT];
+
 struct scn_defaults {
 	int64_t timeout_us;		/* default 30s */
 	int64_t connect_timeout_us;	/* default 10s */
 	struct scn_headers headers;
 	int http_version;		/* 11 or 20, default 11 */
 	bool insecure_tls;
+	enum scn_transport transport;	/* default auto */
 	struct scn_status_set expect_status; /* default 200-399 */
 	struct scn_status_set rate_limit_status; /* default 429 */
 };

@@ -60,6 +60,7 @@ good_value() {
 	URL) echo http://127.0.0.1:1/ ;;
 	"'K: V'") echo "X-A: b" ;;
 	'phase|request') echo phase ;;
+	'auto|raw|curl') echo raw ;;
 	*'|'*) echo md ;;
 	EXPR) echo "p95 < 1s" ;;
 	LIMIT) echo "p95 < 2x" ;;
@@ -91,9 +92,10 @@ want_opts() {
 	run) echo "base-url body body-file check connections duration exec" \
 	    "fps header headless help http2 insecure interval method" \
 	    "no-report pid pid-file proc-name proc-tree quiet rate ready-url" \
-	    "report requests sample-rate threads threshold timeout version" ;;
+	    "report requests sample-rate threads threshold timeout transport" \
+	    "version" ;;
 	demo) echo "fps headless help interval no-report proc-tree quiet" \
-	    "report sample-rate threads threshold" ;;
+	    "report sample-rate threads threshold transport" ;;
 	monitor) echo "duration exec exec-log fps headless health-url help" \
 	    "interval metric metrics-url no-report pid pid-file proc-name" \
 	    "proc-tree quiet ready-port ready-timeout ready-url report" \
