@@ -64,6 +64,7 @@ struct slot_raw {
 struct slot {
 	struct worker *w;
 	CURL *easy;
+	CURLM *multi;			/* its shard's (worker-shard.c) */
 	enum slot_state state;
 	size_t req;			/* SIZE_MAX: never configured */
 	struct preq_buf **bufs;		/* per request, made on first use */
@@ -101,6 +102,17 @@ enum run_state { RUN_IDLE, RUN_ACTIVE, RUN_DRAINING };
 
 #define WORKER_SEQ_BLOCK 64
 
+/* Slots a multi handle holds; past the first, each shard's sockets are
+ * in the epoll set, tagged by this bit and the shard's index. */
+#define WORKER_SHARD 64
+#define WORKER_CURL_TAG ((uint64_t)1 << 63)
+struct curl_shard {
+	struct worker *w;
+	CURLM *multi;
+	unsigned index;
+	int64_t due;			/* libcurl's timeout; INT64_MAX none */
+};
+
 struct worker {
 	const struct worker_env *env;
 	unsigned index;
@@ -112,6 +124,9 @@ struct worker {
 	int64_t armed;			/* when tfd fires; 0: not armed */
 	int epfd;			/* raw connections, evfd and tfd */
 	int64_t raw_deadline;		/* the first raw request's timeout */
+	struct curl_shard **shards;	/* from the second multi on */
+	unsigned nshards;
+	int64_t shard_due;		/* the first of their timeouts */
 	unsigned curl_busy;		/* handles in the multi */
 	struct slot *fifo_head, *fifo_tail;	/* raw requests in flight */
 	struct ssl_ctx_st *tls;		/* raw https, made on first use */
@@ -169,6 +184,16 @@ void	 worker_record(struct worker *, struct slot *, const struct xfer_end *,
 void	 worker_curl_end(struct slot *, CURLcode, struct xfer_end *);
 /* A slot whose request finished: next request, thinking or idle. */
 void	 worker_after_completion(struct worker *, struct slot *, int64_t now);
+
+/* Take the finished transfers of one multi handle. */
+void	 worker_read_completions(struct worker *, CURLM *);
+
+/* Shards (worker-shard.c): slot's multi handle, made on first use. */
+CURLM	*worker_shard_multi(struct worker *, unsigned slot);
+void	 worker_shard_event(struct worker *, uint64_t tag, uint32_t events);
+/* Run the shards whose timeout is due; the next one's. */
+int64_t	 worker_shard_timeouts(struct worker *, int64_t now);
+void	 worker_shard_free(struct worker *);
 
 /* The raw transport (worker-raw.c). */
 #define WORKER_RBUF 65536

@@ -209,7 +209,7 @@ raw_connect(struct worker *w, struct slot *s, const struct preq *p)
 	s->raw.origin_len = p->wire.origin_len;
 	s->raw.reused = false;
 	w->curl_busy++;
-	curl_multi_add_handle(w->multi, e);
+	curl_multi_add_handle(s->multi, e);
 }
 
 static bool
@@ -327,7 +327,7 @@ worker_raw_connected(struct worker *w, struct slot *s, CURLcode res)
 		res = CURLE_COULDNT_CONNECT;
 	if (res == CURLE_OK)
 		connect_times(s);
-	curl_multi_remove_handle(w->multi, s->easy);
+	curl_multi_remove_handle(s->multi, s->easy);
 	w->curl_busy--;
 	if (res != CURLE_OK) {
 		s->raw.st = RAW_NONE;
@@ -561,7 +561,7 @@ worker_raw_expire(struct worker *w, int64_t now)
 		if (deadline > now)
 			return deadline;
 		if (s->raw.st == RAW_CONNECTING) {
-			curl_multi_remove_handle(w->multi, s->easy);
+			curl_multi_remove_handle(s->multi, s->easy);
 			w->curl_busy--;
 		}
 		raw_finish(w, s, CURLE_OPERATION_TIMEDOUT, true);

@@ -64,7 +64,7 @@ worker_slot_free(struct worker *w, struct slot *s)
 	size_t i;
 
 	if (s->state == SLOT_BUSY)
-		curl_multi_remove_handle(w->multi, s->easy);
+		curl_multi_remove_handle(s->multi, s->easy);
 	worker_raw_close(w, s);
 	curl_easy_cleanup(s->easy);
 	for (i = 0; i < w->env->npreq; i++)
@@ -83,6 +83,7 @@ worker_grow_slots(struct worker *w, unsigned n)
 	while (w->nslots < n) {
 		struct slot *s = slot_new(w, n >= MANY_SLOTS);
 
+		s->multi = worker_shard_multi(w, w->nslots);
 		w->slots[w->nslots++] = s;
 		s->next = w->idle;
 		w->idle = s;
@@ -90,7 +91,7 @@ worker_grow_slots(struct worker *w, unsigned n)
 	/* The raw transport's connections leave libcurl's cache as they
 	 * are made (worker-raw.c): a cache of one closes each behind. */
 	curl_multi_setopt(w->multi, CURLMOPT_MAXCONNECTS,
-	    w->env->all_raw ? 1L : (long)w->nslots);
+	    w->env->all_raw ? 1L : (long)LT_MIN(w->nslots, WORKER_SHARD));
 }
 
 struct slot *
@@ -192,7 +193,7 @@ worker_start_request(struct worker *w, struct slot *s, int64_t planned, int64_t 
 		worker_raw_start(w, s, now);
 	else {
 		w->curl_busy++;
-		curl_multi_add_handle(w->multi, s->easy);
+		curl_multi_add_handle(s->multi, s->easy);
 	}
 }
 

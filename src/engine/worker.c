@@ -122,13 +122,13 @@ worker_after_completion(struct worker *w, struct slot *s, int64_t now)
 		worker_start_request(w, s, now, now);
 }
 
-static void
-read_completions(struct worker *w)
+void
+worker_read_completions(struct worker *w, CURLM *multi)
 {
 	CURLMsg *m;
 	int left;
 
-	while ((m = curl_multi_info_read(w->multi, &left)) != NULL) {
+	while ((m = curl_multi_info_read(multi, &left)) != NULL) {
 		struct slot *s = NULL;
 		struct xfer_end x;
 		int64_t end;
@@ -142,7 +142,7 @@ read_completions(struct worker *w)
 		}
 		end = util_now_ns();
 		worker_curl_end(s, m->data.result, &x);
-		curl_multi_remove_handle(w->multi, s->easy);
+		curl_multi_remove_handle(multi, s->easy);
 		w->curl_busy--;
 		worker_record(w, s, &x, end);
 		worker_after_completion(w, s, end);
@@ -325,7 +325,7 @@ next_wake(const struct worker *w, int64_t now)
 		if (w->plan.users_ramp)
 			t = LT_MIN(t, now + 10000000);
 	}
-	return LT_MIN(t, w->raw_deadline);
+	return LT_MIN(LT_MIN(t, w->raw_deadline), w->shard_due);
 }
 
 /* Wake at t: whole milliseconds by libcurl's timeout, the rest by the
@@ -377,7 +377,9 @@ wait_and_dispatch(struct worker *w, int ms)
 	}
 	n = epoll_wait(w->epfd, ev, WORKER_EVENTS, ms);
 	for (i = 0; i < n; i++) {
-		if (ev[i].data.ptr == &w->tfd)
+		if (ev[i].data.u64 & WORKER_CURL_TAG)
+			worker_shard_event(w, ev[i].data.u64, ev[i].events);
+		else if (ev[i].data.ptr == &w->tfd)
 			take_timer(w);
 		else if (ev[i].data.ptr == &w->evfd) {
 			read_mail(w, util_now_ns());
@@ -403,9 +405,11 @@ worker_main(void *arg)
 			issue(w, now);
 		if (w->curl_busy > 0) {
 			curl_multi_perform(w->multi, &running);
-			read_completions(w);
+			worker_read_completions(w, w->multi);
 		}
 		now = util_now_ns();
+		w->shard_due = w->nshards > 0 ?
+		    worker_shard_timeouts(w, now) : INT64_MAX;
 		w->raw_deadline = w->fifo_head != NULL ?
 		    worker_raw_expire(w, now) : INT64_MAX;
 		check_plan_end(w, now);
@@ -439,7 +443,7 @@ worker_new(const struct worker_env *env, unsigned index, char **cause)
 	w->tfd = w->evfd = w->epfd = -1;
 	stats_phase_reset(&w->phase);
 	worker_grid_init(w);
-	w->raw_deadline = INT64_MAX;
+	w->raw_deadline = w->shard_due = INT64_MAX;
 	w->rbuf = xmalloc(WORKER_RBUF);
 	w->tls_sessions = xcalloc(env->npreq ? env->npreq : 1,
 	    sizeof *w->tls_sessions);
@@ -503,6 +507,7 @@ worker_free(struct worker *w)
 		worker_slot_free(w, w->slots[i]);
 	free(w->slots);
 	free(w->cw);
+	worker_shard_free(w);
 	if (w->multi != NULL)
 		curl_multi_cleanup(w->multi);
 	if (w->tfd >= 0)

@@ -405,4 +405,8 @@ scenario_parse_defaults(struct scn_parser *p, yaml_node_t *node)
 	}
 	scenario_walk(p, node, defaults_keys, LT_NELEM(defaults_keys), d,
 	    "in defaults", -1, &m);
+	if (d->transport == SCN_TRANSPORT_RAW && d->http_version == 20)
+		scenario_err(p, scenario_getkey(&m, "transport"), "transport "
+		    "raw speaks HTTP/1.1 only: for 'http_version: 2' use "
+		    "transport curl or auto");
 }

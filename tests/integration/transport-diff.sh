@@ -223,6 +223,12 @@ if [ $have_nginx = 1 ]; then
 	both "nginx closing after 100 requests" nginx.yaml nginx_count 1000
 	like "$(connects r-raw)" '^1[0-2]$' \
 	    "nginx: raw: a new connection each 100 requests"
+	# Past 64 connections a thread, libcurl's transfers are spread over
+	# several multi handles (worker-shard.c).
+	scenario many.yaml "http://127.0.0.1:$nport" \
+	    '{kind: burst, requests: 3000, concurrency: 150}' \
+	    '{name: file, path: /f.txt}'
+	both "150 connections on one thread" many.yaml nginx_count 3000
 	scenario tls.yaml "https://127.0.0.1:$sport" \
 	    '{kind: burst, requests: 300, concurrency: 3}' \
 	    '{name: file, path: /f.txt}'
