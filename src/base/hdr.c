@@ -35,6 +35,17 @@
 #include "hdr-int.h"
 #include "util.h"
 
+/*
+ * Counts per page, as a power of two, by significant digits: the sizes
+ * that held the fewest bytes for latencies from a narrow band to a long
+ * tail, with a hundred values and with 100,000 (bench/RESULTS.md).  A
+ * page of 128 counts at 3 digits covers an eighth of a half bucket; at 2
+ * digits a quarter, as fewer values land in each count.
+ */
+static const int page_shift_by_digits[] = {
+	[1] = 4, [2] = 5, [3] = 7, [4] = 8, [5] = 8,
+};
+
 /* Fill in the layout fields; -1 when the parameters cannot be honoured. */
 int
 hdr_layout(struct hdr *h, int64_t lowest, int64_t highest, int sigfigs)
@@ -80,13 +91,7 @@ hdr_layout(struct hdr *h, int64_t lowest, int64_t highest, int sigfigs)
 	}
 	h->bucket_count = buckets;
 	h->counts_len = (buckets + 1) * h->sub_bucket_half_count;
-	/*
-	 * A band of latencies covers a share of a bucket whatever the digits,
-	 * so a page is a quarter of a half bucket (256 counts at 3 digits, 32
-	 * at 2), within 16..256 so that more digits do not mean huge pages.
-	 */
-	h->page_shift = LT_MIN(LT_MAX(h->sub_bucket_half_count_magnitude - 2,
-	    4), 8);
+	h->page_shift = page_shift_by_digits[sigfigs];
 	h->page_mask = (INT32_C(1) << h->page_shift) - 1;
 	h->page_count = (h->counts_len + h->page_mask) >> h->page_shift;
 	h->min = INT64_MAX;
