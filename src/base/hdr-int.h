@@ -58,13 +58,13 @@ hdr_page_read(const struct hdr *h, int32_t k)
 	return __atomic_load_n(&h->pages[k], __ATOMIC_ACQUIRE);
 }
 
-/* Move it to the next page that exists; false, and index at counts_len,
- * when there is none. */
+/* Move an iterator to just before the next page that exists; false, with
+ * index at counts_len, when there is none. */
 bool	 hdr_iter_page(struct hdr_iter *);
 
 /*
- * Move it to the next non-zero count: its index and count, no values.
- * Every walk over the counts goes through here.
+ * Move an iterator to the next non-zero count: its index and count, not
+ * its values.  Every walk over the counts goes through here.
  */
 static inline bool
 hdr_iter_count(struct hdr_iter *it)

@@ -38,9 +38,9 @@
 /*
  * Counts per page, as a power of two, by significant digits: the sizes
  * that held the fewest bytes for latencies from a narrow band to a long
- * tail, with a hundred values and with 100,000 (bench/RESULTS.md).  A
- * page of 128 counts at 3 digits covers an eighth of a half bucket; at 2
- * digits a quarter, as fewer values land in each count.
+ * tail, with a hundred values and with 100,000 (bench/RESULTS.md): 32
+ * counts at 2 digits, a quarter of a half bucket, and 128 at 3, an
+ * eighth.
  */
 static const int page_shift_by_digits[] = {
 	[1] = 4, [2] = 5, [3] = 7, [4] = 8, [5] = 8,
