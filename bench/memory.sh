@@ -1,9 +1,11 @@
 #!/bin/bash
-# loadtop's memory: peak RSS by connection count, and whether RSS stays
-# flat over millions of requests.
+# loadtop's memory: peak RSS by connection count, whether RSS stays
+# flat over millions of requests, and what a scenario's requests cost.
 #
 #   bench/memory.sh [--conns-list "50 1000"] [--duration S]
-#       [--requests N | --full] [--loadtop PATH] [--no-wait]
+#       [--requests N | --full] [--scenario-requests "1 64"]
+#       [--scenario-threads "1 16"] [--parts "1 2 3"] [--loadtop PATH]
+#       [--no-wait]
 #
 # Part 1 runs loadtop -t 1 for S seconds (default 10) at each connection
 # count against nginx and prints its peak RSS.  Part 2 runs one closed-
@@ -11,7 +13,10 @@
 # connections and samples loadtop's VmRSS from /proc four times a second,
 # with nginx's own request count (stub_status) as the clock; it prints
 # RSS at 1M, N/2 and N requests and the growth between the first and the
-# last.
+# last.  Part 3 writes a scenario of R requests (each a GET of the same
+# file, every request kept apart in the statistics) with one soak phase
+# of 32 users for S seconds, runs it at each thread count and prints the
+# peak RSS.  --parts picks the parts to run.
 set -u
 
 . "$(dirname "$0")/lib.sh"
@@ -19,6 +24,9 @@ set -u
 conns_list="50 1000"
 duration=10
 total=4000000
+scn_requests="1 64"
+scn_threads="1 16"
+parts="1 2 3"
 loadtop_arg=
 wait_quiet=1
 
@@ -28,16 +36,24 @@ while [ $# -gt 0 ]; do
 	--duration) duration=${2%s}; shift ;;
 	--requests) total=$2; shift ;;
 	--full) total=10000000 ;;
+	--scenario-requests) scn_requests=$2; shift ;;
+	--scenario-threads) scn_threads=$2; shift ;;
+	--parts) parts=$2; shift ;;
 	--loadtop) loadtop_arg=$2; shift ;;
 	--no-wait) wait_quiet=0 ;;
-	-h|--help) sed -n '2,15s/^# \{0,1\}//p' "$0"; exit 0 ;;
+	-h|--help) sed -n '2,21s/^# \{0,1\}//p' "$0"; exit 0 ;;
 	*) bench_die "unknown argument '$1' (see --help)" ;;
 	esac
 	shift
 done
-case "$conns_list$duration$total" in
+case "$conns_list$duration$total$scn_requests$scn_threads$parts" in
 *[!0-9\ ]*) bench_die "numbers only, please (see --help)" ;;
 esac
+has_part()
+{
+	case " $parts " in *" $1 "*) return 0 ;; esac
+	return 1
+}
 [ "$total" -gt 1000000 ] || bench_die "--requests must be more than 1000000"
 
 bench_init
@@ -49,28 +65,75 @@ bench_machine
 bench_nginx_start
 
 # Part 1: peak RSS by connection count.
-echo "# part 1: loadtop -c N -d ${duration}s -t 1 against nginx"
-printf '%8s %11s %10s %12s\n' conns "req/s" "peak RSS" "KB per conn"
-first_c=
-first_rss=
-for c in $conns_list; do
-	o=$BENCH_TMP/conns.$c
-	bench_timed "$o" "$LT" "$NGINX_URL" -c "$c" -d "${duration}s" -t 1 \
-	    --quiet
-	read -r wall user sys rss <"$o.time"
-	rps=$(awk '/^  throughput /{ print $2 }' "$o.out")
-	per=-
-	if [ -n "$first_c" ] && [ "$c" -gt "$first_c" ]; then
-		per=$(awk -v a="$first_rss" -v b="$rss" -v ca="$first_c" \
-		    -v cb="$c" 'BEGIN { printf "%.1f", (b - a) / (cb - ca) }')
-	fi
-	printf '%8d %11s %7.1f MB %12s\n' "$c" "${rps:-failed}" \
-	    "$(awk -v k="$rss" 'BEGIN { print k / 1024 }')" "$per"
-	if [ -z "$first_c" ]; then
-		first_c=$c
-		first_rss=$rss
-	fi
-done
+part1()
+{
+	echo "# part 1: loadtop -c N -d ${duration}s -t 1 against nginx"
+	printf '%8s %11s %10s %12s\n' conns "req/s" "peak RSS" "KB per conn"
+	first_c=
+	first_rss=
+	for c in $conns_list; do
+		o=$BENCH_TMP/conns.$c
+		bench_timed "$o" "$LT" "$NGINX_URL" -c "$c" -d "${duration}s" -t 1 \
+		    --quiet
+		read -r wall user sys rss <"$o.time"
+		rps=$(awk '/^  throughput /{ print $2 }' "$o.out")
+		per=-
+		if [ -n "$first_c" ] && [ "$c" -gt "$first_c" ]; then
+			per=$(awk -v a="$first_rss" -v b="$rss" -v ca="$first_c" \
+			    -v cb="$c" 'BEGIN { printf "%.1f", (b - a) / (cb - ca) }')
+		fi
+		printf '%8d %11s %7.1f MB %12s\n' "$c" "${rps:-failed}" \
+		    "$(awk -v k="$rss" 'BEGIN { print k / 1024 }')" "$per"
+		if [ -z "$first_c" ]; then
+			first_c=$c
+			first_rss=$rss
+		fi
+	done
+}
+
+# Part 3: a scenario of R requests: each keeps its own statistics in
+# every worker thread and in the engine.
+scenario_of()
+{
+	local n=$1 i
+
+	printf 'version: 1\nname: requests-%d\ntarget:\n  base_url: %s\nrequests:\n' \
+	    "$n" "${NGINX_URL%/*}"
+	for i in $(seq 1 "$n"); do
+		printf '  - {name: r%d, path: /%s}\n' "$i" "${NGINX_URL##*/}"
+	done
+	printf 'phases:\n  - {kind: soak, duration: %ds, users: 32, think_time: 0}\n' \
+	    "$duration"
+}
+
+part3()
+{
+	local n t o
+
+	echo "# part 3: a scenario of R requests, 32 users for ${duration}s, loadtop -t T against nginx"
+	printf '%9s %8s %11s %10s\n' requests threads "req/s" "peak RSS"
+	for n in $scn_requests; do
+		scenario_of "$n" >"$BENCH_TMP/requests-$n.yaml"
+		for t in $scn_threads; do
+			o=$BENCH_TMP/scn.$n.$t
+			bench_timed "$o" "$LT" "$BENCH_TMP/requests-$n.yaml" \
+			    -t "$t" --quiet --no-report
+			read -r wall user sys rss <"$o.time"
+			rps=$(awk '/^  throughput /{ print $2 }' "$o.out")
+			printf '%9d %8d %11s %7.1f MB\n' "$n" "$t" \
+			    "${rps:-failed}" \
+			    "$(awk -v k="$rss" 'BEGIN { print k / 1024 }')"
+		done
+	done
+}
+
+has_part 1 && part1
+if has_part 3; then
+	has_part 1 && echo
+	part3
+fi
+has_part 2 || exit 0
+echo
 
 # Part 2: RSS against requests served.
 nginx_requests()
@@ -79,7 +142,6 @@ nginx_requests()
 }
 
 half=$((total / 2))
-echo
 echo "# part 2: loadtop -n $total -c 50 -t 1 against nginx, VmRSS sampled every 0.25s"
 base=$(nginx_requests)
 polls=1

@@ -93,29 +93,29 @@ char *
 hdr_encode(const struct hdr *h)
 {
 	uint8_t *buf, *p;
-	uint64_t c, total = 0, overflow;
-	int64_t zeros = 0, min = INT64_MAX, max = 0;
-	int32_t first = -1, last = -1;
+	uint64_t total = 0, overflow;
+	int64_t min = INT64_MAX, max = 0;
+	int32_t first = -1, last = -1, next = 0;
+	struct hdr_iter it;
 	double sum = 0;
 	char *b64, *out;
 
+	/* A varint covers one index or more: counts_len varints at most. */
 	p = buf = xmalloc((size_t)h->counts_len * 10 + 10);
-	for (int32_t i = 0; i < h->counts_len; i++) {
-		if ((c = LOAD(&h->counts[i])) == 0) {
-			zeros++;
-			continue;
-		}
-		if (zeros != 0)
-			p = put_varint(p, -zeros);
-		zeros = 0;
-		p = put_varint(p, (int64_t)LT_MIN(c, (uint64_t)INT64_MAX));
-		total += c;
+	hdr_iter_init(&it, h);
+	while (hdr_iter_count(&it)) {
+		if (it.index > next)
+			p = put_varint(p, -(int64_t)(it.index - next));
+		next = it.index + 1;
+		p = put_varint(p, (int64_t)LT_MIN(it.count,
+		    (uint64_t)INT64_MAX));
+		total += it.count;
 		if (first < 0)
-			first = i;
-		last = i;
+			first = it.index;
+		last = it.index;
 	}
-	if (zeros != 0)
-		p = put_varint(p, -zeros);
+	if (h->counts_len > next)
+		p = put_varint(p, -(int64_t)(h->counts_len - next));
 
 	/* Keep the header true to the counts read, even on a live histogram. */
 	overflow = LT_MIN(LOAD(&h->overflow), total);
@@ -205,7 +205,8 @@ walk_counts(const struct hdr *layout, struct hdr *h, const uint8_t *p,
 			*first = index;
 		*last = index;
 		if (h != NULL)
-			h->counts[index] = (uint64_t)v;
+			hdr_page_write(h, index >> h->page_shift)
+			    [index & h->page_mask] = (uint64_t)v;
 		index++;
 	}
 	if (index != layout->counts_len)

@@ -8,6 +8,13 @@
  * would duplicate the previous bucket), which gives the flat counts array
  * (bucket_count + 1) * sub_bucket_half_count long.
  *
+ * That array is cut into pages, and a page is only allocated when its
+ * writer first puts a count in it: latencies cluster, so most pages of
+ * most histograms stay NULL.  A page, once there, stays until hdr_free
+ * (hdr_reset only zeroes it), so that a reader holding its pointer never
+ * reads freed memory, and recording stops allocating once the pages a
+ * workload touches exist.
+ *
  * Exactly one thread calls hdr_record on a histogram.  Every shared field
  * is read and written with relaxed atomics: with a single writer a load
  * plus a store is enough and costs what a plain increment costs on x86.
@@ -28,21 +35,16 @@
 #include "hdr-int.h"
 #include "util.h"
 
-
-double
-hdr_load_sum(const struct hdr *h)
-{
-	double v;
-
-	__atomic_load(&h->sum, &v, __ATOMIC_RELAXED);
-	return v;
-}
-
-static void
-store_sum(struct hdr *h, double v)
-{
-	__atomic_store(&h->sum, &v, __ATOMIC_RELAXED);
-}
+/*
+ * Counts per page, as a power of two, by significant digits: the sizes
+ * that held the fewest bytes for latencies from a narrow band to a long
+ * tail, with a hundred values and with 100,000 (bench/RESULTS.md): 32
+ * counts at 2 digits, a quarter of a half bucket, and 128 at 3, an
+ * eighth.
+ */
+static const int page_shift_by_digits[] = {
+	[1] = 4, [2] = 5, [3] = 7, [4] = 8, [5] = 8,
+};
 
 /* Fill in the layout fields; -1 when the parameters cannot be honoured. */
 int
@@ -89,6 +91,9 @@ hdr_layout(struct hdr *h, int64_t lowest, int64_t highest, int sigfigs)
 	}
 	h->bucket_count = buckets;
 	h->counts_len = (buckets + 1) * h->sub_bucket_half_count;
+	h->page_shift = page_shift_by_digits[sigfigs];
+	h->page_mask = (INT32_C(1) << h->page_shift) - 1;
+	h->page_count = (h->counts_len + h->page_mask) >> h->page_shift;
 	h->min = INT64_MAX;
 	return 0;
 }
@@ -145,6 +150,17 @@ hdr_clamp_to_index(const struct hdr *h, int64_t v, int32_t index)
 	return v < lo ? lo : v > hi ? hi : v;
 }
 
+uint64_t *
+hdr_page_alloc(struct hdr *h, int32_t k)
+{
+	size_t bytes = (size_t)hdr_page_len(h, k) * sizeof *h->pages[k];
+	uint64_t *p = xcalloc(1, bytes);
+
+	STORE(&h->page_bytes, LOAD(&h->page_bytes) + bytes);
+	__atomic_store_n(&h->pages[k], p, __ATOMIC_RELEASE);
+	return p;
+}
+
 struct hdr *
 hdr_new(int64_t lowest, int64_t highest, int sigfigs)
 {
@@ -152,10 +168,10 @@ hdr_new(int64_t lowest, int64_t highest, int sigfigs)
 
 	if (hdr_layout(&layout, lowest, highest, sigfigs) != 0)
 		return NULL;
-	h = xmalloc(sizeof *h + (size_t)layout.counts_len * sizeof h->counts[0]);
+	h = xcalloc(1, sizeof *h + (size_t)layout.page_count *
+	    sizeof h->pages[0]);
 	memcpy(h, &layout, sizeof *h);
 	h->refs = 1;
-	memset(h->counts, 0, (size_t)h->counts_len * sizeof h->counts[0]);
 	return h;
 }
 
@@ -169,32 +185,44 @@ hdr_hold(struct hdr *h)
 void
 hdr_free(struct hdr *h)
 {
-	if (h != NULL && __atomic_sub_fetch(&h->refs, 1, __ATOMIC_ACQ_REL) == 0)
-		free(h);
+	if (h == NULL || __atomic_sub_fetch(&h->refs, 1, __ATOMIC_ACQ_REL) != 0)
+		return;
+	for (int32_t k = 0; k < h->page_count; k++)
+		free(h->pages[k]);
+	free(h);
 }
 
 void
 hdr_reset(struct hdr *h)
 {
-	for (int32_t i = 0; i < h->counts_len; i++)
-		STORE(&h->counts[i], 0);
+	uint64_t *p;
+
+	for (int32_t k = 0; k < h->page_count; k++)
+		if ((p = LOAD(&h->pages[k])) != NULL)
+			hdr_page_zero(p, hdr_page_len(h, k));
 	STORE(&h->total, 0);
 	STORE(&h->overflow, 0);
 	STORE(&h->min, INT64_MAX);
 	STORE(&h->max, 0);
-	store_sum(h, 0.0);
+	hdr_store_sum(h, 0.0);
 }
 
 size_t
 hdr_size(const struct hdr *h)
 {
-	return sizeof *h + (size_t)h->counts_len * sizeof h->counts[0];
+	return sizeof *h + (size_t)h->page_count * sizeof h->pages[0] +
+	    LOAD(&h->page_bytes);
 }
 
-void
-hdr_record_n(struct hdr *h, int64_t v, uint64_t n)
+static void record_into_new_page(struct hdr *, int64_t, uint64_t)
+    __attribute__((noinline, cold));
+
+/* Both entry points get their own copy, hdr_record's with n = 1. */
+static inline __attribute__((always_inline)) void
+record(struct hdr *h, int64_t v, uint64_t n)
 {
-	uint64_t *slot;
+	uint64_t *page, *slot;
+	int32_t i;
 
 	if (__builtin_expect(v < h->lowest, 0))
 		v = h->lowest;
@@ -202,115 +230,42 @@ hdr_record_n(struct hdr *h, int64_t v, uint64_t n)
 		v = h->highest;
 		STORE(&h->overflow, LOAD(&h->overflow) + n);
 	}
-	slot = &h->counts[hdr_counts_index(h, v)];
+	i = hdr_counts_index(h, v);
+	page = LOAD(&h->pages[i >> h->page_shift]);
+	/* Out of line, so that the common path makes no call and saves no
+	 * registers. */
+	if (__builtin_expect(page == NULL, 0)) {
+		record_into_new_page(h, v, n);
+		return;
+	}
+	slot = &page[i & h->page_mask];
 	STORE(slot, LOAD(slot) + n);
 	STORE(&h->total, LOAD(&h->total) + n);
-	store_sum(h, hdr_load_sum(h) + (double)v * (double)n);
+	hdr_store_sum(h, hdr_load_sum(h) + (double)v * (double)n);
 	if (v < LOAD(&h->min))
 		STORE(&h->min, v);
 	if (v > LOAD(&h->max))
 		STORE(&h->max, v);
 }
 
+/* v is clamped already, so the overflow is not counted twice. */
+static void
+record_into_new_page(struct hdr *h, int64_t v, uint64_t n)
+{
+	hdr_page_alloc(h, hdr_counts_index(h, v) >> h->page_shift);
+	hdr_record_n(h, v, n);
+}
+
+void
+hdr_record_n(struct hdr *h, int64_t v, uint64_t n)
+{
+	record(h, v, n);
+}
+
 void
 hdr_record(struct hdr *h, int64_t v)
 {
-	hdr_record_n(h, v, 1);
-}
-
-static bool
-hdr_same_layout(const struct hdr *a, const struct hdr *b)
-{
-	return a->lowest == b->lowest && a->highest == b->highest &&
-	    a->sigfigs == b->sigfigs && a->counts_len == b->counts_len;
-}
-
-int
-hdr_add(struct hdr *dst, const struct hdr *src)
-{
-	uint64_t c, added = 0;
-	int64_t v;
-
-	if (!hdr_same_layout(dst, src))
-		return -1;
-	for (int32_t i = 0; i < src->counts_len; i++) {
-		if ((c = LOAD(&src->counts[i])) == 0)
-			continue;
-		STORE(&dst->counts[i], LOAD(&dst->counts[i]) + c);
-		added += c;
-	}
-	/* min and max only widen with time: read them after the counts. */
-	if (added != 0) {
-		if ((v = LOAD(&src->min)) < LOAD(&dst->min))
-			STORE(&dst->min, v);
-		if ((v = LOAD(&src->max)) > LOAD(&dst->max))
-			STORE(&dst->max, v);
-	}
-	STORE(&dst->total, LOAD(&dst->total) + added);
-	STORE(&dst->overflow, LOAD(&dst->overflow) + LOAD(&src->overflow));
-	store_sum(dst, hdr_load_sum(dst) + hdr_load_sum(src));
-	return 0;
-}
-
-int
-hdr_sub(struct hdr *dst, const struct hdr *a, const struct hdr *b)
-{
-	uint64_t ca, cb, total = 0, ovf_a, ovf_b;
-	int32_t first = -1, last = -1;
-	int64_t min = INT64_MAX, max = 0;
-	double sum;
-
-	if (!hdr_same_layout(dst, a) || !hdr_same_layout(dst, b))
-		return -1;
-	for (int32_t i = 0; i < a->counts_len; i++) {
-		ca = LOAD(&a->counts[i]);
-		cb = LOAD(&b->counts[i]);
-		ca = ca > cb ? ca - cb : 0;
-		STORE(&dst->counts[i], ca);
-		if (ca != 0) {
-			if (first < 0)
-				first = i;
-			last = i;
-			total += ca;
-		}
-	}
-	if (first >= 0) {
-		min = hdr_clamp_to_index(a, LOAD(&a->min), first);
-		max = hdr_clamp_to_index(a, LOAD(&a->max), last);
-	}
-	ovf_a = LOAD(&a->overflow);
-	ovf_b = LOAD(&b->overflow);
-	sum = hdr_load_sum(a) - hdr_load_sum(b);
-	if (total == 0 || sum < 0)
-		sum = 0;
-	STORE(&dst->total, total);
-	STORE(&dst->overflow, ovf_a > ovf_b ? ovf_a - ovf_b : 0);
-	STORE(&dst->min, min);
-	STORE(&dst->max, max);
-	store_sum(dst, sum);
-	return 0;
-}
-
-int
-hdr_copy(struct hdr *dst, const struct hdr *src)
-{
-	uint64_t c, total = 0;
-
-	if (!hdr_same_layout(dst, src))
-		return -1;
-	if (dst == src)
-		return 0;
-	for (int32_t i = 0; i < src->counts_len; i++) {
-		c = LOAD(&src->counts[i]);
-		STORE(&dst->counts[i], c);
-		total += c;
-	}
-	STORE(&dst->total, total);
-	STORE(&dst->overflow, LOAD(&src->overflow));
-	STORE(&dst->min, total != 0 ? LOAD(&src->min) : INT64_MAX);
-	STORE(&dst->max, total != 0 ? LOAD(&src->max) : 0);
-	store_sum(dst, total != 0 ? hdr_load_sum(src) : 0.0);
-	return 0;
+	record(h, v, 1);
 }
 
 uint64_t
@@ -347,14 +302,14 @@ hdr_stddev(const struct hdr *h)
 {
 	int64_t lo = LOAD(&h->min), hi = LOAD(&h->max);
 	double mean = hdr_mean(h), d, var = 0;
-	uint64_t c, n = 0;
+	struct hdr_iter it;
+	uint64_t n = 0;
 
-	for (int32_t i = 0; i < h->counts_len; i++) {
-		if ((c = LOAD(&h->counts[i])) == 0)
-			continue;
-		d = (double)median_at_index(h, i, lo, hi) - mean;
-		var += d * d * (double)c;
-		n += c;
+	hdr_iter_init(&it, h);
+	while (hdr_iter_count(&it)) {
+		d = (double)median_at_index(h, it.index, lo, hi) - mean;
+		var += d * d * (double)it.count;
+		n += it.count;
 	}
 	return n == 0 ? 0.0 : sqrt(var / (double)n);
 }
@@ -378,13 +333,15 @@ void
 hdr_percentiles(const struct hdr *h, const double *ps, size_t np,
     int64_t *out)
 {
-	uint64_t c, n = 0, seen = 0;
+	uint64_t n = 0, seen = 0, rank;
+	struct hdr_iter it;
 	int64_t lo, hi;
-	int32_t i, last = -1;
+	int32_t last = -1;
 	size_t k = 0;
 
-	for (i = 0; i < h->counts_len; i++)
-		n += LOAD(&h->counts[i]);
+	hdr_iter_init(&it, h);
+	while (hdr_iter_count(&it))
+		n += it.count;
 	lo = LOAD(&h->min);
 	hi = LOAD(&h->max);
 	/* The ends, and an empty histogram, need no walk. */
@@ -392,13 +349,15 @@ hdr_percentiles(const struct hdr *h, const double *ps, size_t np,
 		out[k] = n == 0 ? 0 : hdr_min(h);
 		k++;
 	}
-	for (i = 0; i < h->counts_len && k < np && ps[k] < 100; i++) {
-		if ((c = LOAD(&h->counts[i])) == 0)
-			continue;
-		last = i;
-		seen += c;
-		while (k < np && ps[k] < 100 && seen >= rank_of(ps[k], n))
-			out[k++] = median_at_index(h, i, lo, hi);
+	rank = k < np ? rank_of(ps[k], n) : 0;
+	hdr_iter_init(&it, h);
+	while (k < np && ps[k] < 100 && hdr_iter_count(&it)) {
+		last = it.index;
+		seen += it.count;
+		while (k < np && ps[k] < 100 && seen >= rank) {
+			out[k++] = median_at_index(h, it.index, lo, hi);
+			rank = k < np ? rank_of(ps[k], n) : 0;
+		}
 	}
 	/* p >= 100, or a histogram reset under us. */
 	for (; k < np; k++)
@@ -448,22 +407,33 @@ hdr_iter_init(struct hdr_iter *it, const struct hdr *h)
 }
 
 bool
-hdr_iter_next(struct hdr_iter *it)
+hdr_iter_page(struct hdr_iter *it)
 {
 	const struct hdr *h = it->h;
-	uint64_t c;
+	int32_t k;
 
-	while (++it->index < h->counts_len) {
-		if ((c = LOAD(&h->counts[it->index])) == 0)
-			continue;
-		it->count = c;
-		it->value_from = value_at_index(h, it->index);
-		it->value_to = it->value_from +
-		    (range_at_index(h, it->index) - 1);
-		return true;
+	/* page_end is where the next page starts, or counts_len. */
+	for (k = it->page_end >> h->page_shift; it->page_end < h->counts_len &&
+	    k < h->page_count; k++) {
+		if ((it->page = hdr_page_read(h, k)) != NULL) {
+			it->index = (k << h->page_shift) - 1;
+			it->page_end = it->index + 1 + hdr_page_len(h, k);
+			return true;
+		}
 	}
-	it->index = h->counts_len;
+	it->index = it->page_end = h->counts_len;
+	it->page = NULL;
 	it->count = 0;
 	return false;
+}
+
+bool
+hdr_iter_next(struct hdr_iter *it)
+{
+	if (!hdr_iter_count(it))
+		return false;
+	it->value_from = value_at_index(it->h, it->index);
+	it->value_to = it->value_from + (range_at_index(it->h, it->index) - 1);
+	return true;
 }
 

@@ -2,7 +2,10 @@
  * A high dynamic range histogram: log-linear buckets covering
  * [lowest, highest] with a fixed number of significant decimal digits, so
  * any recorded value is reported within 10^-sigfigs of itself.  Latencies
- * are recorded in microseconds: 1us to 60s at 3 digits takes ~140 KB.
+ * are recorded in microseconds, 1us to 60s at 3 digits: 17408 counts.
+ * The counts live in pages, each allocated when a value first lands in
+ * it, so a histogram holds what its values need: a few KB for latencies
+ * in a narrow band, 139 KB at most.
  *
  * One thread writes (hdr_record); others may read and merge at any time.
  * Counts are updated with relaxed atomic stores, never locked.
@@ -22,16 +25,20 @@ struct hdr {
 	int sub_bucket_half_count_magnitude;
 	int32_t sub_bucket_count;
 	int32_t sub_bucket_half_count;
+	int page_shift;			/* counts per page: 1 << page_shift */
 	int64_t sub_bucket_mask;
 	int32_t bucket_count;
 	int32_t counts_len;
+	int32_t page_count;		/* entries of pages[] */
+	int32_t page_mask;
 	uint64_t total;			/* recorded values */
 	uint64_t overflow;		/* values above highest, clamped */
 	int64_t min;			/* INT64_MAX when empty */
 	int64_t max;			/* 0 when empty */
 	double sum;			/* of recorded values, for the mean */
 	unsigned refs;			/* holders; hdr_free drops one */
-	uint64_t counts[];
+	size_t page_bytes;		/* of the pages allocated so far */
+	uint64_t *pages[];		/* NULL: all of its counts are zero */
 };
 
 struct hdr *hdr_new(int64_t lowest, int64_t highest, int sigfigs);
@@ -39,14 +46,17 @@ struct hdr *hdr_new(int64_t lowest, int64_t highest, int sigfigs);
  * share it instead of copying; each holder calls hdr_free. */
 struct hdr *hdr_hold(struct hdr *);
 void	 hdr_free(struct hdr *);
+/* Zero the counts; the pages stay, for readers and the next values. */
 void	 hdr_reset(struct hdr *);
-size_t	 hdr_size(const struct hdr *);	/* bytes in memory */
+size_t	 hdr_size(const struct hdr *);	/* bytes in memory, pages included */
 
-/* Record a value (clamped into [lowest, highest]); hot path, no locks. */
+/* Record a value (clamped into [lowest, highest]); hot path, no locks,
+ * and no allocation but the first time a value lands in a page. */
 void	 hdr_record(struct hdr *, int64_t value);
 void	 hdr_record_n(struct hdr *, int64_t value, uint64_t n);
 
-/* dst += src; both must have the same layout.  Returns 0 or -1. */
+/* dst += src; both must have the same layout.  Returns 0 or -1.  These
+ * three write dst, so its one writer is the thread that calls them. */
 int	 hdr_add(struct hdr *dst, const struct hdr *src);
 /* dst = a - b, for interval deltas of cumulative histograms. */
 int	 hdr_sub(struct hdr *dst, const struct hdr *a, const struct hdr *b);
@@ -75,6 +85,8 @@ struct hdr_iter {
 	int64_t value_from;		/* bucket's lowest value */
 	int64_t value_to;		/* bucket's highest value */
 	uint64_t count;
+	const uint64_t *page;		/* the page index is in, or NULL */
+	int32_t page_end;		/* the index after that page */
 };
 void	 hdr_iter_init(struct hdr_iter *, const struct hdr *);
 bool	 hdr_iter_next(struct hdr_iter *);

@@ -18,8 +18,10 @@
 #define LT_CURLE_MAX 128		/* libcurl's error codes, counted */
 
 /* The timing breakdown and each request's own histograms are read at 2
- * digits: a seventh of the memory (20 KB a histogram, against 139 KB),
- * which counts with hundreds of requests in a scenario. */
+ * digits.  A histogram holds the pages its values touch, and the same
+ * values touch far fewer bytes at 2 digits: 100 latencies of 0.7 to 1.3
+ * ms take 3 KB, against 13 KB at 3.  That counts with every request kept
+ * in every worker and in each of the engine's copies. */
 #define LT_HDR_DETAIL_SIGFIGS 2
 
 /* Answers by the HTTP version they came in: 1.0, 1.1, 2, 3. */

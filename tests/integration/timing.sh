@@ -84,7 +84,7 @@ assert [r["partial"] for r in rows] == ["0"] * (len(rows) - 1) + ["1"], rows
 assert float(rows[-1]["seconds"]) < 1, rows[-1]
 ' "$DIR"
 like "$(printf '%s\n' "$ERR" | grep '^\[' | tail -1)" \
-    '^\[ +4\.[0-9]s\] 1/1 sustained +sustained-1 .*\(partial: [0-9.]+m?s\)$' \
+    '^\[ +4\.[0-9]s\] 1/1 sustained +sustained-1 .*\(partial: [0-9.]+(us|ms|s)\)$' \
     "1/s for 4s: the last progress line is marked partial"
 is "$(printf '%s\n' "$ERR" | grep -c '^\[.*rps ')" "$(jq_ 'len(d["timeseries"])')" \
     "1/s for 4s: a progress line for every interval"

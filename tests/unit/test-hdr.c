@@ -86,16 +86,33 @@ fill(int64_t (*gen)(void), int64_t *v, size_t n, uint64_t seed)
 	return h;
 }
 
+/* Every count, by index, as the iterator finds them; free() it. */
+static uint64_t *
+dense_counts(const struct hdr *h)
+{
+	uint64_t *c = xcalloc((size_t)h->counts_len, sizeof *c);
+	struct hdr_iter it;
+
+	hdr_iter_init(&it, h);
+	while (hdr_iter_next(&it))
+		c[it.index] = it.count;
+	return c;
+}
+
 static void
 assert_same_counts(const struct hdr *a, const struct hdr *b)
 {
+	uint64_t *ca = dense_counts(a), *cb = dense_counts(b);
+
 	ck_assert_int_eq(a->counts_len, b->counts_len);
 	for (int32_t i = 0; i < a->counts_len; i++) {
-		if (a->counts[i] != b->counts[i])
+		if (ca[i] != cb[i])
 			ck_abort_msg("bucket %d: %llu != %llu", (int)i,
-			    (unsigned long long)a->counts[i],
-			    (unsigned long long)b->counts[i]);
+			    (unsigned long long)ca[i],
+			    (unsigned long long)cb[i]);
 	}
+	free(ca);
+	free(cb);
 	ck_assert_uint_eq(hdr_count(a), hdr_count(b));
 	ck_assert_uint_eq(a->overflow, b->overflow);
 }
@@ -125,8 +142,8 @@ START_TEST(test_layout)
 	    HIGHEST);
 	ck_assert_int_ge(h->counts_len, 16000);
 	ck_assert_int_le(h->counts_len, 18000);
-	ck_assert_uint_ge(hdr_size(h), 130 * 1024);
-	ck_assert_uint_le(hdr_size(h), 150 * 1024);
+	/* Empty: the header and a table of NULL pages. */
+	ck_assert_uint_le(hdr_size(h), 2048);
 	ck_assert_uint_eq(hdr_count(h), 0);
 	ck_assert_int_eq(hdr_percentile(h, 50), 0);
 	ck_assert_int_eq(hdr_min(h), 0);
@@ -297,6 +314,7 @@ END_TEST
 START_TEST(test_clamping)
 {
 	struct hdr *h = new_default(), *k;
+	struct hdr_iter it;
 
 	hdr_record(h, -5);
 	hdr_record(h, 0);
@@ -304,7 +322,10 @@ START_TEST(test_clamping)
 	ck_assert_uint_eq(hdr_count(h), 3);
 	ck_assert_int_eq(hdr_min(h), LOWEST);
 	ck_assert_int_eq(hdr_max(h), LOWEST);
-	ck_assert_uint_eq(h->counts[1], 3);
+	hdr_iter_init(&it, h);
+	ck_assert(hdr_iter_next(&it));
+	ck_assert_int_eq(it.index, 1);
+	ck_assert_uint_eq(it.count, 3);
 	ck_assert_uint_eq(h->overflow, 0);
 
 	hdr_record(h, HIGHEST);
@@ -330,8 +351,8 @@ START_TEST(test_clamping)
 	ck_assert_uint_eq(hdr_count(h), 0);
 	ck_assert_uint_eq(h->overflow, 0);
 	ck_assert_int_eq(hdr_percentile(h, 99), 0);
-	for (int32_t i = 0; i < h->counts_len; i++)
-		ck_assert_uint_eq(h->counts[i], 0);
+	hdr_iter_init(&it, h);
+	ck_assert(!hdr_iter_next(&it));
 	hdr_free(h);
 }
 END_TEST
@@ -418,6 +439,7 @@ START_TEST(test_iterator)
 	struct hdr_iter it;
 	uint64_t total = 0;
 	int buckets = 0, nonempty = 0;
+	int64_t bucket = -1;
 
 	hdr_iter_init(&it, h);
 	while (hdr_iter_next(&it)) {
@@ -434,8 +456,13 @@ START_TEST(test_iterator)
 		hdr_record_n(again, it.value_from, it.count);
 	}
 	ck_assert(!hdr_iter_next(&it));
-	for (int32_t i = 0; i < h->counts_len; i++)
-		nonempty += h->counts[i] != 0;
+	/* As many buckets as the distinct buckets of the values recorded. */
+	qsort(v, NVALUES, sizeof *v, cmp_i64);
+	for (size_t i = 0; i < NVALUES; i++) {
+		if (hdr_lowest_equivalent(h, v[i]) != bucket)
+			nonempty++;
+		bucket = hdr_lowest_equivalent(h, v[i]);
+	}
 	ck_assert_int_eq(buckets, nonempty);
 	ck_assert_uint_eq(total, NVALUES);
 	assert_same_counts(again, h);
@@ -465,11 +492,17 @@ check_round_trip(const struct hdr *h)
 
 	/* Decoded histograms merge like the originals. */
 	if (h->counts_len == merged->counts_len) {
+		uint64_t *cm, *ch;
+
 		ck_assert_int_eq(hdr_add(merged, d), 0);
 		ck_assert_int_eq(hdr_add(merged, h), 0);
 		ck_assert_uint_eq(hdr_count(merged), 2 * hdr_count(h));
+		cm = dense_counts(merged);
+		ch = dense_counts(h);
 		for (int32_t i = 0; i < h->counts_len; i++)
-			ck_assert_uint_eq(merged->counts[i], 2 * h->counts[i]);
+			ck_assert_uint_eq(cm[i], 2 * ch[i]);
+		free(cm);
+		free(ch);
 	}
 	free(text);
 	free(again);
@@ -614,6 +647,7 @@ START_TEST(test_decode_junk)
 	char junk[256], *text, *cause;
 	size_t len, n, accepted = 0;
 	uint64_t total;
+	struct hdr_iter it;
 
 	rng_state = 99;
 	/* Random bytes, then random strings of plausible characters. */
@@ -642,8 +676,9 @@ START_TEST(test_decode_junk)
 		cause = NULL;
 		if ((d = hdr_decode(m, &cause)) != NULL) {
 			total = 0;
-			for (int32_t j = 0; j < d->counts_len; j++)
-				total += d->counts[j];
+			hdr_iter_init(&it, d);
+			while (hdr_iter_next(&it))
+				total += it.count;
 			ck_assert_uint_eq(total, hdr_count(d));
 			accepted++;
 			hdr_free(d);

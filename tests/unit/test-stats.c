@@ -107,6 +107,83 @@ START_TEST(test_phase_merge)
 }
 END_TEST
 
+/* Bytes held by every histogram of a block. */
+static size_t
+histogram_bytes(const struct stats *s)
+{
+	size_t n = hdr_size(s->latency) + hdr_size(s->service), i;
+
+	for (i = 0; i < TIM__COUNT; i++)
+		n += hdr_size(s->timing[i]);
+	for (i = 0; i < s->nreq; i++)
+		n += hdr_size(s->req[i].latency) + hdr_size(s->req[i].service);
+	return n;
+}
+
+/* One response of request i, as a worker records it. */
+static void
+answer(struct stats *s, size_t i, int64_t lat_us)
+{
+	STATS_INC(&s->started, 1);
+	STATS_INC(&s->req[i].started, 1);
+	STATS_INC(&s->classes[CLS_OK], 1);
+	STATS_INC(&s->req[i].classes[CLS_OK], 1);
+	hdr_record(s->latency, lat_us);
+	hdr_record(s->service, lat_us);
+	hdr_record(s->req[i].latency, lat_us);
+	hdr_record(s->req[i].service, lat_us);
+	hdr_record(s->timing[TIM_TTFB], lat_us - 50);
+}
+
+#define NREQ 64
+
+/*
+ * 64 requests answered in 0.8 to 1.6 ms, as on loopback: a block holds
+ * the few pages those latencies touch, a few KB a request where dense
+ * histograms held 41 KB whatever was recorded; and the engine's copies
+ * and differences hold no more than what they add up.
+ */
+START_TEST(test_memory_by_request)
+{
+	struct stats *w = stats_new(NREQ), *cum = stats_new(NREQ);
+	struct stats *prev = stats_new(NREQ), *delta = stats_new(NREQ);
+	size_t i, k, empty = histogram_bytes(w);
+
+	ck_assert_uint_le(empty, NREQ * 2 * 1024 + 16 * 1024);
+	for (k = 0; k < 200; k++)
+		for (i = 0; i < NREQ; i++)
+			answer(w, i, 800 + (int64_t)((k * 7 + i * 13) % 801));
+	ck_assert_uint_le(histogram_bytes(w), NREQ * 2 * 3 * 1024 +
+	    48 * 1024);
+
+	stats_add(cum, w);
+	stats_copy(prev, cum);
+	ck_assert_uint_le(histogram_bytes(cum), histogram_bytes(w));
+	ck_assert_uint_le(histogram_bytes(prev), histogram_bytes(w));
+	for (i = 0; i < NREQ; i++)
+		answer(w, i, 1000);
+	stats_reset(cum);
+	stats_add(cum, w);
+	stats_sub(delta, cum, prev);
+	/* The interval saw one value a request: one page each. */
+	for (i = 0; i < NREQ; i++) {
+		ck_assert_uint_eq(hdr_count(delta->req[i].latency), 1);
+		/* The max of a difference is known to its bucket. */
+		ck_assert_int_eq(hdr_lowest_equivalent(delta->req[i].latency,
+		    hdr_max(delta->req[i].latency)),
+		    hdr_lowest_equivalent(delta->req[i].latency, 1000));
+		ck_assert_uint_eq(delta->req[i].classes[CLS_OK], 1);
+	}
+	ck_assert_uint_eq(hdr_count(delta->latency), NREQ);
+	ck_assert_uint_le(histogram_bytes(delta), empty + NREQ * 2 * 512 +
+	    8 * 1024);
+	stats_free(w);
+	stats_free(cum);
+	stats_free(prev);
+	stats_free(delta);
+}
+END_TEST
+
 static const char classify_yaml[] =
     "name: c\n"
     "target: {base_url: 'http://127.0.0.1:1'}\n"
@@ -234,6 +311,7 @@ stats_suite(void)
 
 	tcase_add_test(tc, test_add_sub);
 	tcase_add_test(tc, test_phase_merge);
+	tcase_add_test(tc, test_memory_by_request);
 	tcase_add_test(tc, test_classify);
 	tcase_add_test(tc, test_render_and_sign);
 	suite_add_tcase(s, tc);
