@@ -17,6 +17,7 @@ enum slot_state { SLOT_IDLE, SLOT_BUSY, SLOT_THINK };
 /* Where a raw request stands on its connection. */
 enum raw_state {
 	RAW_NONE,			/* no connection */
+	RAW_WAITING,			/* for a handle to connect with */
 	RAW_CONNECTING,			/* libcurl is making it */
 	RAW_TLS,			/* our handshake */
 	RAW_SENDING,
@@ -58,6 +59,7 @@ struct slot_raw {
 	char retry_after[40];
 	size_t retry_after_len;
 	struct slot *fifo_prev, *fifo_next;	/* in flight, by start */
+	struct slot *wait_prev, *wait_next;	/* RAW_WAITING, in line */
 };
 
 
@@ -132,6 +134,10 @@ struct worker {
 	struct ssl_ctx_st *tls;		/* raw https, made on first use */
 	struct ssl_session_st **tls_sessions;	/* per request, to resume */
 	char *rbuf;			/* raw responses are read into this */
+	/* Handles raw-only slots borrow to connect (worker-connect.c). */
+	CURL **connectors, **free_connectors;
+	unsigned nconnectors, nfree_connectors;
+	struct slot *wait_head, *wait_tail;
 
 	struct mailbox mail;
 
@@ -184,6 +190,18 @@ void	 worker_record(struct worker *, struct slot *, const struct xfer_end *,
 void	 worker_curl_end(struct slot *, CURLcode, struct xfer_end *);
 /* A slot whose request finished: next request, thinking or idle. */
 void	 worker_after_completion(struct worker *, struct slot *, int64_t now);
+
+/* An easy handle as every slot's is set up; small: a small buffer. */
+CURL	*worker_easy_new(struct worker *, bool small);
+
+/* Connects for the raw transport (worker-connect.c). */
+void	 worker_connect_start(struct worker *, struct slot *,
+	     const struct preq *);
+/* The connect ended and its handle left the multi: give it back. */
+void	 worker_connect_done(struct worker *, struct slot *);
+/* Stop waiting or connecting. */
+void	 worker_connect_cancel(struct worker *, struct slot *);
+void	 worker_connect_free(struct worker *);
 
 /* Take the finished transfers of one multi handle. */
 void	 worker_read_completions(struct worker *, CURLM *);

@@ -190,28 +190,6 @@ fifo_append(struct worker *w, struct slot *s)
 	w->fifo_tail = s;
 }
 
-/* Set the slot's handle to connect only, to p's host, and add it. */
-static void
-raw_connect(struct worker *w, struct slot *s, const struct preq *p)
-{
-	CURL *e = s->easy;
-
-	if (!s->easy_raw) {
-		curl_easy_setopt(e, CURLOPT_CURLU, NULL);
-		curl_easy_setopt(e, CURLOPT_CONNECT_ONLY, 1L);
-		s->easy_raw = true;
-	}
-	curl_easy_setopt(e, CURLOPT_URL, p->wire.connect_url);
-	curl_easy_setopt(e, CURLOPT_TIMEOUT_MS, p->timeout_ms);
-	curl_easy_setopt(e, CURLOPT_CONNECTTIMEOUT_MS, p->connect_timeout_ms);
-	s->raw.st = RAW_CONNECTING;
-	s->raw.origin = p->wire.origin;
-	s->raw.origin_len = p->wire.origin_len;
-	s->raw.reused = false;
-	w->curl_busy++;
-	curl_multi_add_handle(s->multi, e);
-}
-
 static bool
 same_origin(const struct slot_raw *r, const struct preq *p)
 {
@@ -241,7 +219,7 @@ worker_raw_start(struct worker *w, struct slot *s, int64_t now)
 		r->reused = true;
 		raw_send(w, s);
 	} else
-		raw_connect(w, s, p);
+		worker_connect_start(w, s, p);
 }
 
 /* Handshake as far as the socket allows. */
@@ -329,6 +307,7 @@ worker_raw_connected(struct worker *w, struct slot *s, CURLcode res)
 		connect_times(s);
 	curl_multi_remove_handle(s->multi, s->easy);
 	w->curl_busy--;
+	worker_connect_done(w, s);
 	if (res != CURLE_OK) {
 		s->raw.st = RAW_NONE;
 		raw_finish(w, s, res, false);
@@ -353,7 +332,7 @@ raw_retry(struct worker *w, struct slot *s)
 	s->raw.retried = true;
 	s->raw.sent = 0;
 	worker_raw_close(w, s);
-	raw_connect(w, s, slot_preq(s));
+	worker_connect_start(w, s, slot_preq(s));
 	return true;
 }
 
@@ -560,10 +539,7 @@ worker_raw_expire(struct worker *w, int64_t now)
 		    INT64_MAX;
 		if (deadline > now)
 			return deadline;
-		if (s->raw.st == RAW_CONNECTING) {
-			curl_multi_remove_handle(s->multi, s->easy);
-			w->curl_busy--;
-		}
+		worker_connect_cancel(w, s);
 		raw_finish(w, s, CURLE_OPERATION_TIMEDOUT, true);
 	}
 	return INT64_MAX;

@@ -20,24 +20,16 @@ discard_body(char *ptr, size_t size, size_t nmemb, void *arg)
 	return size * nmemb;
 }
 
-static struct slot *
-slot_new(struct worker *w, bool small)
+CURL *
+worker_easy_new(struct worker *w, bool small)
 {
-	struct slot *s = xcalloc(1, sizeof *s);
 	CURL *e;
 
-	s->w = w;
-	s->req = SIZE_MAX;
-	s->raw.fd = -1;
-	s->bufs = xcalloc(w->env->npreq, sizeof *s->bufs);
 	if ((e = curl_easy_init()) == NULL) {
 		fprintf(stderr, "loadtop: curl_easy_init failed\n");
 		abort();
 	}
-	s->easy = e;
-	curl_easy_setopt(e, CURLOPT_PRIVATE, s);
 	curl_easy_setopt(e, CURLOPT_WRITEFUNCTION, discard_body);
-	curl_easy_setopt(e, CURLOPT_WRITEDATA, s);
 	curl_easy_setopt(e, CURLOPT_NOSIGNAL, 1L);
 	curl_easy_setopt(e, CURLOPT_TCP_NODELAY, 1L);
 	/* Load goes straight to the target: no proxy, so libcurl does not
@@ -55,6 +47,25 @@ slot_new(struct worker *w, bool small)
 		curl_easy_setopt(e, CURLOPT_SSL_VERIFYPEER, 0L);
 		curl_easy_setopt(e, CURLOPT_SSL_VERIFYHOST, 0L);
 	}
+	return e;
+}
+
+/* A slot of a scenario that has curl requests gets its own handle; a
+ * raw-only one borrows a connector when it connects. */
+static struct slot *
+slot_new(struct worker *w, bool small)
+{
+	struct slot *s = xcalloc(1, sizeof *s);
+
+	s->w = w;
+	s->req = SIZE_MAX;
+	s->raw.fd = -1;
+	s->bufs = xcalloc(w->env->npreq, sizeof *s->bufs);
+	if (!w->env->all_raw) {
+		s->easy = worker_easy_new(w, small);
+		curl_easy_setopt(s->easy, CURLOPT_PRIVATE, s);
+		curl_easy_setopt(s->easy, CURLOPT_WRITEDATA, s);
+	}
 	return s;
 }
 
@@ -63,10 +74,11 @@ worker_slot_free(struct worker *w, struct slot *s)
 {
 	size_t i;
 
-	if (s->state == SLOT_BUSY)
+	if (s->state == SLOT_BUSY && s->easy != NULL)
 		curl_multi_remove_handle(s->multi, s->easy);
 	worker_raw_close(w, s);
-	curl_easy_cleanup(s->easy);
+	if (!w->env->all_raw)
+		curl_easy_cleanup(s->easy);	/* connectors are the worker's */
 	for (i = 0; i < w->env->npreq; i++)
 		request_buf_free(s->bufs[i], &w->env->preqs[i]);
 	free(s->bufs);

@@ -507,6 +507,7 @@ worker_free(struct worker *w)
 		worker_slot_free(w, w->slots[i]);
 	free(w->slots);
 	free(w->cw);
+	worker_connect_free(w);
 	worker_shard_free(w);
 	if (w->multi != NULL)
 		curl_multi_cleanup(w->multi);

@@ -229,6 +229,13 @@ if [ $have_nginx = 1 ]; then
 	    '{kind: burst, requests: 3000, concurrency: 150}' \
 	    '{name: file, path: /f.txt}'
 	both "150 connections on one thread" many.yaml nginx_count 3000
+	# A connection a request, 100 at once: more connects than a raw-only
+	# worker keeps libcurl handles for (worker-connect.c).
+	scenario closing.yaml "http://127.0.0.1:$nport" \
+	    '{kind: burst, requests: 1000, concurrency: 100}' \
+	    '{name: file, path: /f.txt, headers: {Connection: close}}'
+	both "Connection: close, 100 at once" closing.yaml nginx_count 1000
+	is "$(connects r-raw)" 1000 "Connection: close: raw: 1000 connections"
 	scenario tls.yaml "https://127.0.0.1:$sport" \
 	    '{kind: burst, requests: 300, concurrency: 3}' \
 	    '{name: file, path: /f.txt}'
