@@ -254,6 +254,7 @@ h2c_read_answer(CURL *c, curl_socket_t fd, int64_t deadline_ns, char *buf,
 {
 	size_t got = 0, n;
 	CURLcode rc;
+	bool http1;
 
 	while (got < cap - 1) {
 		rc = curl_easy_recv(c, buf + got, cap - 1 - got, &n);
@@ -262,8 +263,8 @@ h2c_read_answer(CURL *c, curl_socket_t fd, int64_t deadline_ns, char *buf,
 		if (rc == CURLE_OK) {
 			got += n;
 			buf[got] = '\0';
-			if (strncmp(buf, "HTTP/", LT_MIN(got, 5)) != 0 ?
-			    got >= 9 : strchr(buf, '\n') != NULL)
+			http1 = strncmp(buf, "HTTP/", LT_MIN(got, 5)) == 0;
+			if (http1 ? strchr(buf, '\n') != NULL : got >= 9)
 				break;
 		} else if (rc != CURLE_AGAIN || !h2c_poll(fd, POLLIN, deadline_ns))
 			break;
