@@ -10,6 +10,7 @@
 #include <openssl/core_names.h>
 
 #include "request.h"
+#include "request-h2c.h"
 #include "util.h"
 
 static bool
@@ -179,7 +180,7 @@ build_sign(struct preq *p, const struct scenario *scn,
 /*
  * HTTP/2 over TLS is negotiated.  In the clear, prior knowledge (h2c, as
  * h2load speaks it) breaks on the second request of a connection before
- * libcurl 7.89 (curl issue 10634), so older ones ask for an Upgrade and
+ * libcurl 8.0 (curl issue 10634), so older ones ask for an Upgrade and
  * fall back to HTTP/1.1.
  */
 static long
@@ -189,7 +190,7 @@ http_version(const struct scn_defaults *d, const struct scn_request *r)
 		return CURL_HTTP_VERSION_1_1;
 	if (strncmp(r->url, "https://", 8) == 0)
 		return CURL_HTTP_VERSION_2TLS;
-	if (curl_version_info(CURLVERSION_NOW)->version_num >= 0x075900)
+	if (curl_version_info(CURLVERSION_NOW)->version_num >= 0x080000)
 		return CURL_HTTP_VERSION_2_PRIOR_KNOWLEDGE;
 	return CURL_HTTP_VERSION_2_0;
 }
@@ -240,6 +241,10 @@ request_build(struct preq *p, const struct scenario *scn, size_t index,
 	p->connect_timeout_ms = (long)(d->connect_timeout_us / 1000);
 	p->expect = r->expect_status.given ? r->expect_status : d->expect_status;
 	p->limited = d->rate_limit_status;
+	if (request_h2c_check(p, scn, index, cause) != 0) {
+		request_clear(p);
+		return -1;
+	}
 	return 0;
 }
 
