@@ -7,47 +7,6 @@
 #include "engine-int.h"
 #include "util.h"
 
-/* The series keeps at most this many points, halving its resolution. */
-#define SERIES_MAX 4096
-
-static void
-series_append(struct engine *e, const struct snap_point *pt)
-{
-	size_t i;
-
-	if (e->nseries == SERIES_MAX) {
-		/* Fold pairs: sums add, percentiles keep the worse. */
-		for (i = 0; i < SERIES_MAX / 2; i++) {
-			struct snap_point *a = &e->series[2 * i];
-			struct snap_point *b = &e->series[2 * i + 1];
-			struct snap_point m = *b;
-			size_t c;
-			double span = b->t - (i ? e->series[2 * i - 1].t : 0);
-
-			m.requests = a->requests + b->requests;
-			m.errors = a->errors + b->errors;
-			m.rate_limited = a->rate_limited + b->rate_limited;
-			m.late_starts = a->late_starts + b->late_starts;
-			for (c = 0; c < CLS__COUNT; c++)
-				m.classes[c] = a->classes[c] + b->classes[c];
-			m.seconds = a->seconds + b->seconds;
-			m.rps = span > 0 ? (double)m.requests / span : 0;
-			m.p50 = LT_MAX(a->p50, b->p50);
-			m.p95 = LT_MAX(a->p95, b->p95);
-			m.p99 = LT_MAX(a->p99, b->p99);
-			m.max = LT_MAX(a->max, b->max);
-			e->series[i] = m;
-		}
-		e->nseries = SERIES_MAX / 2;
-	}
-	if (e->nseries == e->series_cap) {
-		e->series_cap = e->series_cap ? e->series_cap * 2 : 256;
-		e->series = xreallocarray(e->series, e->series_cap,
-		    sizeof *e->series);
-	}
-	e->series[e->nseries++] = *pt;
-}
-
 static void
 merge_workers(struct engine *e)
 {
@@ -373,77 +332,6 @@ fill_blocks(struct engine *e, struct snapshot *s, double secs)
 	}
 }
 
-/*
- * The interval's counts, latency and length by the grid: the transfers
- * that ended in it, each by its own end time, so that a tick that comes
- * late moves none into the wrong interval.  The workers keep a few
- * intervals; an engine later than that takes what it read instead.
- */
-static void
-point_counts(struct engine *e, struct snap_point *pt,
-    const struct snapshot *s, int64_t now)
-{
-	int64_t step = e->opts.interval_us * 1000, from = e->grid_from, to;
-	const struct snap_lat *l = &s->interval.latency;
-	struct snap_lat grid;
-	unsigned i;
-	bool held = true;
-
-	to = pt->partial ? from + 1 : (now - e->t0_ns) / step;
-	hdr_reset(e->grid_latency);
-	for (i = 0; i < e->nthreads && held; i++)
-		held = worker_grid_read(e->w[i], from, to, pt->classes,
-		    e->grid_latency);
-	if (held) {
-		engine_lat_fill(&grid, e->grid_latency);
-		l = &grid;
-	} else
-		memcpy(pt->classes, s->interval.n.classes, sizeof pt->classes);
-	pt->p50 = l->p50;
-	pt->p95 = l->p95;
-	pt->p99 = l->p99;
-	pt->max = l->max;
-	pt->seconds = pt->partial ?
-	    (double)(now - e->t0_ns - from * step) / 1e9 :
-	    (double)((to - from) * step) / 1e9;
-	pt->requests = stats_classes_completed(pt->classes);
-	pt->errors = stats_classes_errors(pt->classes);
-	pt->rate_limited = pt->classes[CLS_RATE_LIMITED];
-	pt->rps = pt->seconds > 0 ? (double)pt->requests / pt->seconds : 0;
-	if (!pt->partial)
-		e->grid_from = to;
-}
-
-/* The interval just closed, as a point of the series. */
-static void
-append_point(struct engine *e, const struct snapshot *s, int64_t now)
-{
-	struct snap_point pt;
-
-	memset(&pt, 0, sizeof pt);
-	pt.t = s->elapsed;
-	pt.partial = s->interval_partial;
-	pt.phase = LT_MIN(e->cur, e->scn->nphases - 1);
-	point_counts(e, &pt, s, now);
-	pt.late_starts = s->interval.n.late_starts;
-	pt.users = s->load.users;
-	pt.in_flight = s->load.in_flight;
-	/* The run's last, partial interval holds too few requests for a
-	 * rate: the peak is of whole ones. */
-	if (!pt.partial && pt.seconds > 0) {
-		e->rps_peak = LT_MAX(e->rps_peak, pt.rps);
-		e->whole_intervals++;
-		e->load.in_flight_peak = LT_MAX(e->load.in_flight_peak,
-		    pt.in_flight);
-	}
-	pt.cpu = pt.rss_mb = -1;
-	if (s->has_target && s->target.have_sample) {
-		pt.cpu = s->target.last.cpu;
-		pt.rss_mb = (double)s->target.last.rss / 1048576.0;
-	}
-	series_append(e, &pt);
-}
-
 /* The cumulative stats become the next interval's base. */
 static void
 close_interval(struct engine *e, int64_t now)
@@ -481,18 +369,24 @@ engine_tick(struct engine *e, int64_t now, bool regular)
 	hdr_copy(s->histogram, e->cum->latency);
 
 	if (regular)
-		append_point(e, s, now);
+		engine_series_point(e, s, now);
 	s->rps_peak = e->rps_peak;
 	s->whole_intervals = e->whole_intervals;
 	s->load.users_peak = e->load.users_peak;
 	s->load.users_avg = e->load.users_avg;
 	s->load.in_flight_peak = e->load.in_flight_peak;
 	s->load.in_flight_avg = e->load.in_flight_avg;
-	s->nseries = e->nseries;
-	s->series = xcalloc(e->nseries, sizeof *s->series);
-	if (e->nseries > 0)
-		memcpy(s->series, e->series, e->nseries * sizeof *s->series);
+	engine_series_share(&e->series, s);
 	if (regular)
 		close_interval(e, now);
 	publish(e, s);
+}
+
+void
+engine_snap_clear(struct engine *e)
+{
+	stats_free(e->cum);
+	stats_free(e->prev);
+	e->cum = e->prev = NULL;
+	engine_series_clear(&e->series);
 }
