@@ -5,9 +5,10 @@
  * swaps it in; readers take a reference, read at leisure, and release it.
  * Latencies are in milliseconds, times in seconds since the run started.
  *
- * The series is shared with the last snapshot, not copied: it lives in
- * an append-only block (struct snap_shared).  Shared or not, nothing a
- * published snapshot points to ever changes.
+ * What did not change since the last snapshot is shared with it, not
+ * copied: the series (append-only blocks, see struct snap_shared) and
+ * the histograms (hdr_hold).  Shared or not, nothing a published
+ * snapshot points to ever changes.
  */
 #ifndef LT_SNAPSHOT_H
 #define LT_SNAPSHOT_H

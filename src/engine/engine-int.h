@@ -90,7 +90,12 @@ struct engine {
 	uint64_t plan_id;
 	bool *has_plan;			/* per worker, for the current plan */
 	struct phase_run *ph;
-	struct stats *cum, *prev, *delta;	/* delta: scratch */
+	/* cum: the workers' merged stats; prev: cum when the interval
+	 * began, the same stats while nothing was merged since (the other
+	 * is spare then); delta: scratch. */
+	struct stats *cum, *prev, *spare, *delta;
+	uint64_t activity;		/* the workers' counters at the merge */
+	bool settled;			/* the same at the merge before it */
 	int64_t prev_ns;
 	double rps_peak;
 	size_t whole_intervals;
