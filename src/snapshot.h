@@ -6,9 +6,9 @@
  * Latencies are in milliseconds, times in seconds since the run started.
  *
  * What did not change since the last snapshot is shared with it, not
- * copied: the series (append-only blocks, see struct snap_shared) and
- * the histograms (hdr_hold).  Shared or not, nothing a published
- * snapshot points to ever changes.
+ * copied: the series (append-only blocks, see struct snap_shared), the
+ * histograms (hdr_hold) and the processes' series while no sample came.
+ * Shared or not, nothing a published snapshot points to ever changes.
  */
 #ifndef LT_SNAPSHOT_H
 #define LT_SNAPSHOT_H

@@ -125,7 +125,9 @@ point_counts(struct engine *e, struct snap_point *pt,
 	bool held = true;
 
 	to = pt->partial ? from + 1 : (now - e->t0_ns) / step;
-	hdr_reset(e->grid_latency);
+	/* Empty after an idle interval: no need to clear it again. */
+	if (hdr_count(e->grid_latency) != 0)
+		hdr_reset(e->grid_latency);
 	for (i = 0; i < e->nthreads && held; i++)
 		held = worker_grid_read(e->w[i], from, to, pt->classes,
 		    e->grid_latency);

@@ -108,6 +108,32 @@ histogram_share(struct hdr *held, const struct hdr *h)
 	return c;
 }
 
+/* Whether l is what engine_lat_fill makes of h. */
+static bool
+lat_same(const struct snap_lat *l, const struct hdr *h)
+{
+	if (l->count != hdr_count(h))
+		return false;
+	return l->count == 0 || (l->min == hdr_min(h) / 1000.0 &&
+	    l->max == hdr_max(h) / 1000.0 && l->mean == hdr_mean(h) / 1000.0);
+}
+
+/* Whether b, a request's total, still holds for its stats r: then so do
+ * its percentiles (see histogram_share). */
+static bool
+request_same(const struct snap_block *b, const struct stats_req *r)
+{
+	size_t c;
+
+	if (b->n.started != r->started || b->n.bytes_in != r->bytes)
+		return false;
+	for (c = 0; c < CLS__COUNT; c++)
+		if (b->n.classes[c] != r->classes[c])
+			return false;
+	return lat_same(&b->latency, r->latency) &&
+	    lat_same(&b->service, r->service);
+}
+
 /* classes: the phase's, by class. */
 static void
 fill_rate_limit(struct snap_rate_limit *rl, const struct scn_phase *ph,
@@ -267,6 +293,28 @@ fill_times(struct engine *e, struct snapshot *s, int64_t now)
 	s->remaining = known ? rest : -1;
 }
 
+/*
+ * The series of process i as the last snapshot showed it, if no sample
+ * came since (the series changes with each sample only).
+ */
+static bool
+share_proc_series(const struct snapshot *last, size_t i,
+    struct snap_process *p)
+{
+	const struct snap_process *q;
+
+	if (last == NULL || i >= last->nprocesses)
+		return false;
+	q = &last->processes[i];
+	if (q->series_owner == NULL ||
+	    q->view.stats.nsamples != p->view.stats.nsamples)
+		return false;
+	p->series_owner = snapshot_shared_hold(q->series_owner);
+	p->series = q->series;
+	p->nseries = q->nseries;
+	return true;
+}
+
 /* The processes' views; one that went away ends the run, unless it may. */
 static void
 fill_target(struct engine *e, struct snapshot *s)
@@ -286,7 +334,10 @@ fill_target(struct engine *e, struct snapshot *s)
 		p->may_exit = e->opts.may_exit[i];
 		monitor_set_requests(m, done);
 		monitor_read(m, &p->view);
-		p->nseries = monitor_read_series(m, &p->series);
+		if (!share_proc_series(e->snap, i, p)) {
+			p->nseries = monitor_read_series(m, &p->series);
+			p->series_owner = snapshot_shared_new(p->series);
+		}
 		if (!p->view.alive && !p->may_exit && e->state != ENGINE_DONE)
 			engine_stop(e, END_TARGET_EXITED);
 	}
@@ -452,13 +503,14 @@ fill_blocks(struct engine *e, struct snapshot *s, double secs, bool merged)
 		struct snap_request *r = &s->requests[i];
 
 		r->name = e->scn->requests[i].name;
-		if (merged)
-			engine_request_block_fill(&r->total, &e->cum->req[i],
-			    s->elapsed);
-		else {
+		/* A request that did not run since keeps its figures. */
+		if (e->snap != NULL && (!merged || request_same(
+		    &e->snap->requests[i].total, &e->cum->req[i]))) {
 			r->total = e->snap->requests[i].total;
 			block_retime(&r->total, s->elapsed);
-		}
+		} else
+			engine_request_block_fill(&r->total, &e->cum->req[i],
+			    s->elapsed);
 		if (empty)
 			block_empty(&r->interval, secs);
 		else
