@@ -1,17 +1,25 @@
 /*
- * Snapshots share the series instead of copying it: appended points go
- * past what any published snapshot shows, and a fold moves to a new
- * block.  The series is checked against a plain array kept beside it,
- * folds and all, and held snapshots against copies of what they showed.
+ * Snapshots share what did not change since the last one: the series'
+ * blocks, the histograms, a process's series between its samples.  The
+ * series is checked against a plain array kept beside it, folds and
+ * all; then a real engine runs against a real loadtop-target, and every
+ * snapshot it published is held to the end of the run and checked to
+ * be what it was when it came out.
  */
 #include "config.h"
 
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "check-tap.h"
+#include "proc-fixture.h"
 
 #include "engine-int.h"
+#include "engine.h"
+#include "hdr.h"
+#include "monitor.h"
+#include "scenario.h"
 #include "snapshot.h"
 #include "util.h"
 
@@ -191,15 +199,335 @@ START_TEST(series_empty)
 }
 END_TEST
 
+/*
+ * A run: two requests, each in a phase of its own, then an idle phase,
+ * at a 20 ms interval, with the target watched at 20 samples a second.
+ * Each snapshot published is held, with a copy of what it said.
+ */
+#define NPHASES 3
+#define MAX_RECORDS 1024
+
+struct record {
+	struct snapshot *s;
+	struct snap_point *series;
+	char *histogram;		/* hdr_encode */
+	char *phase_histogram[NPHASES];
+	struct snap_block total;
+	struct snap_block interval;
+	struct snap_request requests[2];
+	struct snap_block phase_block[NPHASES];
+	struct mseries_point *proc_series;
+	size_t nproc_series;
+};
+
+static struct record records[MAX_RECORDS];
+static size_t nrecords;
+
+static void
+on_snapshot(void *arg, struct snapshot *s)
+{
+	struct record *r;
+	size_t i;
+
+	(void)arg;
+	if (nrecords == MAX_RECORDS)
+		return;
+	r = &records[nrecords++];
+	snapshot_hold(s);
+	r->s = s;
+	r->series = xcalloc(s->nseries + 1, sizeof *r->series);
+	memcpy(r->series, s->series, s->nseries * sizeof *s->series);
+	r->histogram = hdr_encode(s->histogram);
+	for (i = 0; i < s->nphases && i < NPHASES; i++) {
+		if (s->phases[i].histogram != NULL)
+			r->phase_histogram[i] = hdr_encode(s->phases[i].histogram);
+		r->phase_block[i] = s->phases[i].block;
+	}
+	r->total = s->total;
+	r->interval = s->interval;
+	memcpy(r->requests, s->requests, sizeof r->requests);
+	r->nproc_series = s->processes[0].nseries;
+	r->proc_series = xcalloc(r->nproc_series + 1, sizeof *r->proc_series);
+	memcpy(r->proc_series, s->processes[0].series,
+	    r->nproc_series * sizeof *r->proc_series);
+}
+
+static void
+record_clear(struct record *r)
+{
+	size_t i;
+
+	snapshot_release(r->s);
+	free(r->series);
+	free(r->histogram);
+	for (i = 0; i < NPHASES; i++)
+		free(r->phase_histogram[i]);
+	free(r->proc_series);
+	memset(r, 0, sizeof *r);
+}
+
+static struct procspawn *target;
+static struct scenario *scn;
+static struct monitor *mon;
+
+static int
+target_start(void)
+{
+	char log[128], *text, *p;
+	int port = 0, i;
+
+	snprintf(log, sizeof log, "/tmp/loadtop-test-snapshot.%ld.log",
+	    (long)getpid());
+	target = spawn("%s --port 0 --quiet > %s", LT_TARGET_BIN, log);
+	for (i = 0; i < 250 && port == 0; i++) {
+		sleep_s(0.02);
+		if ((text = util_read_file(log, NULL)) == NULL)
+			continue;
+		if ((p = strstr(text, "127.0.0.1:")) != NULL)
+			port = atoi(p + 10);
+		free(text);
+	}
+	unlink(log);
+	ck_assert_int_gt(port, 0);
+	return port;
+}
+
+static struct scenario *
+scenario_for(int port)
+{
+	struct scn_errors errs = { 0 };
+	struct scenario *s = NULL;
+	char *yaml;
+
+	xasprintf(&yaml,
+	    "version: 1\nname: shared\n"
+	    "target:\n  base_url: http://127.0.0.1:%d\n"
+	    "requests:\n"
+	    "  - name: a\n    path: /ok\n"
+	    "  - name: b\n    path: /ok?b\n"
+	    "phases:\n"
+	    "  - name: load-a\n    kind: sustained\n    duration: 500ms\n"
+	    "    rate: 200/s\n    use: a\n"
+	    "  - name: load-b\n    kind: sustained\n    duration: 500ms\n"
+	    "    rate: 200/s\n    use: b\n"
+	    "  - name: rest\n    kind: idle\n    duration: 1s\n", port);
+	if (scenario_load_buffer("shared.yaml", yaml, strlen(yaml), &s,
+	    &errs) != 0) {
+		scenario_errors_print(stderr, &errs);
+		scenario_errors_clear(&errs);
+		ck_abort_msg("scenario did not load");
+	}
+	free(yaml);
+	return s;
+}
+
+static void
+run_engine(void)
+{
+	static const char *const names[] = { "target" };
+	static const bool may_exit[] = { false };
+	struct monitor_config cfg;
+	struct engine_opts o = { 0 };
+	struct engine *e;
+	struct control ctl;
+	char *cause = NULL;
+
+	scn = scenario_for(target_start());
+	monitor_config_default(&cfg);
+	cfg.pid = proc_spawn_pid(target);
+	cfg.sample_hz = 20;
+	mon = monitor_new(&cfg, &cause);
+	ck_assert_msg(mon != NULL, "monitor: %s", cause);
+	ck_assert_msg(monitor_start(mon, &cause) == 0, "monitor: %s", cause);
+	o.threads = 2;
+	o.interval_us = 20000;
+	o.monitors = &mon;
+	o.monitor_names = names;
+	o.may_exit = may_exit;
+	o.nmonitors = 1;
+	o.on_snapshot = on_snapshot;
+	e = engine_new(scn, &o, &cause);
+	ck_assert_msg(e != NULL, "engine: %s", cause);
+	ck_assert_msg(engine_start(e, &cause) == 0, "engine: %s", cause);
+	ctl = engine_control(e);
+	control_wait(&ctl, -1);
+	engine_free(e);
+	ck_assert_uint_gt(nrecords, 50);
+	ck_assert_int_eq(records[nrecords - 1].s->state, ENGINE_DONE);
+}
+
+static void
+run_clear(void)
+{
+	size_t i;
+
+	for (i = 0; i < nrecords; i++)
+		record_clear(&records[i]);
+	nrecords = 0;
+	monitor_free(mon);
+	scenario_free(scn);
+	proc_spawn_free(target);
+}
+
+/* A histogram's figures as the engine reads them. */
+static bool
+lat_of(const struct snap_lat *l, const struct hdr *h)
+{
+	struct snap_lat from;
+
+	engine_lat_fill(&from, h);
+	return memcmp(&from, l, sizeof from) == 0;
+}
+
+static void
+check_unchanged(const struct record *r)
+{
+	const struct snapshot *s = r->s;
+	char *text;
+	size_t i;
+
+	ck_assert(memcmp(s->series, r->series,
+	    s->nseries * sizeof *s->series) == 0);
+	text = hdr_encode(s->histogram);
+	ck_assert_str_eq(text, r->histogram);
+	free(text);
+	for (i = 0; i < NPHASES; i++) {
+		if (r->phase_histogram[i] == NULL) {
+			ck_assert_ptr_null(s->phases[i].histogram);
+			continue;
+		}
+		text = hdr_encode(s->phases[i].histogram);
+		ck_assert_str_eq(text, r->phase_histogram[i]);
+		free(text);
+		ck_assert(memcmp(&s->phases[i].block, &r->phase_block[i],
+		    sizeof r->phase_block[i]) == 0);
+	}
+	ck_assert(memcmp(&s->total, &r->total, sizeof r->total) == 0);
+	ck_assert(memcmp(&s->interval, &r->interval, sizeof r->interval) == 0);
+	ck_assert(memcmp(s->requests, r->requests, sizeof r->requests) == 0);
+	ck_assert_uint_eq(s->processes[0].nseries, r->nproc_series);
+	ck_assert(memcmp(s->processes[0].series, r->proc_series,
+	    r->nproc_series * sizeof *r->proc_series) == 0);
+}
+
+/* Every snapshot held to the end is what it was when it came out. */
+START_TEST(engine_held_unchanged)
+{
+	size_t i;
+
+	run_engine();
+	for (i = 0; i < nrecords; i++)
+		check_unchanged(&records[i]);
+	run_clear();
+}
+END_TEST
+
+/* What a snapshot shares says what its own figures say. */
+START_TEST(engine_shared_as_copied)
+{
+	size_t i, k;
+
+	run_engine();
+	for (i = 0; i < nrecords; i++) {
+		const struct snapshot *s = records[i].s;
+
+		ck_assert(lat_of(&s->total.latency, s->histogram));
+		for (k = 0; k < s->nphases; k++)
+			if (s->phases[k].histogram != NULL)
+				ck_assert(lat_of(&s->phases[k].block.latency,
+				    s->phases[k].histogram));
+		/* The series only grows: what one showed, the next shows. */
+		if (i > 0) {
+			const struct snapshot *p = records[i - 1].s;
+
+			ck_assert_uint_ge(s->nseries, p->nseries);
+			ck_assert(memcmp(s->series, p->series,
+			    p->nseries * sizeof *p->series) == 0);
+		}
+	}
+	ck_assert_uint_eq(records[nrecords - 1].s->total.n.completed,
+	    records[nrecords - 1].s->phases[0].block.n.completed +
+	    records[nrecords - 1].s->phases[1].block.n.completed);
+	run_clear();
+}
+END_TEST
+
+/*
+ * While nothing runs, a snapshot is the last one's figures with the
+ * time moved on, and shares its histograms and series; a request that
+ * does not run keeps its figures, and a process's series is shared
+ * until its next sample.
+ */
+START_TEST(engine_idle_shares)
+{
+	const struct snapshot *first = NULL, *p, *s;
+	size_t i, idle = 0, same_hist = 0, same_series = 0, proc_shared = 0;
+
+	run_engine();
+	for (i = 1; i < nrecords; i++) {
+		p = records[i - 1].s;
+		s = records[i].s;
+		if (s->processes[0].view.stats.nsamples ==
+		    p->processes[0].view.stats.nsamples) {
+			ck_assert_ptr_eq(s->processes[0].series,
+			    p->processes[0].series);
+			proc_shared++;
+		}
+		if (s->phase >= 1 && p->phase >= 1 &&
+		    s->phases[0].state == PHASE_DONE) {
+			ck_assert_ptr_eq(s->phases[0].histogram,
+			    p->phases[0].histogram);
+			ck_assert(memcmp(&s->requests[0].total.n,
+			    &p->requests[0].total.n,
+			    sizeof s->requests[0].total.n) == 0);
+			ck_assert(memcmp(&s->requests[0].total.latency,
+			    &p->requests[0].total.latency,
+			    sizeof s->requests[0].total.latency) == 0);
+		}
+		if (s->phase != 2 || p->phase != 2 || !s->interval_end ||
+		    s->interval.n.completed != 0)
+			continue;
+		if (first == NULL)
+			first = s;
+		idle++;
+		same_hist += s->histogram == p->histogram;
+		same_series += s->series_owner == p->series_owner;
+		ck_assert(memcmp(&s->total.n, &first->total.n,
+		    sizeof s->total.n) == 0);
+		ck_assert(memcmp(&s->total.latency, &first->total.latency,
+		    sizeof s->total.latency) == 0);
+		ck_assert(memcmp(s->timing, first->timing,
+		    sizeof s->timing) == 0);
+		ck_assert(s->total.seconds == s->elapsed);
+		ck_assert(s->total.rps ==
+		    (double)s->total.n.completed / s->elapsed);
+		ck_assert_uint_eq(s->interval.latency.count, 0);
+		ck_assert(s->interval.rps == 0);
+	}
+	ck_assert_uint_ge(idle, 20);
+	/* All but the first few, which merge until the counts settle. */
+	ck_assert_uint_ge(same_hist, idle - 3);
+	ck_assert_uint_ge(same_series, idle / 2);
+	ck_assert_uint_gt(proc_shared, 0);
+	run_clear();
+}
+END_TEST
+
 static Suite *
 snapshot_suite(void)
 {
 	Suite *s = suite_create("snapshot");
 	TCase *tc = tcase_create("series");
+	TCase *te = tcase_create("engine");
 
 	tcase_add_test(tc, series_as_full_copies);
 	tcase_add_test(tc, series_empty);
 	suite_add_tcase(s, tc);
+	tcase_set_timeout(te, 60);
+	tcase_add_test(te, engine_held_unchanged);
+	tcase_add_test(te, engine_shared_as_copied);
+	tcase_add_test(te, engine_idle_shares);
+	suite_add_tcase(s, te);
 	return s;
 }
 
