@@ -266,30 +266,48 @@ record_clear(struct record *r)
 	memset(r, 0, sizeof *r);
 }
 
+static void
+records_clear(void)
+{
+	size_t i;
+
+	for (i = 0; i < nrecords; i++)
+		record_clear(&records[i]);
+	nrecords = 0;
+}
+
+/* One target for the engine's tests, started and stopped outside them
+ * (an unchecked fixture), so that a test that fails leaves none behind. */
 static struct procspawn *target;
+static int target_port;
 static struct scenario *scn;
 static struct monitor *mon;
 
-static int
-target_start(void)
+static void
+target_up(void)
 {
 	char log[128], *text, *p;
-	int port = 0, i;
+	int i;
 
 	snprintf(log, sizeof log, "/tmp/loadtop-test-snapshot.%ld.log",
 	    (long)getpid());
 	target = spawn("%s --port 0 --quiet > %s", LT_TARGET_BIN, log);
-	for (i = 0; i < 250 && port == 0; i++) {
+	for (i = 0; i < 250 && target_port == 0; i++) {
 		sleep_s(0.02);
 		if ((text = util_read_file(log, NULL)) == NULL)
 			continue;
 		if ((p = strstr(text, "127.0.0.1:")) != NULL)
-			port = atoi(p + 10);
+			target_port = atoi(p + 10);
 		free(text);
 	}
 	unlink(log);
-	ck_assert_int_gt(port, 0);
-	return port;
+}
+
+static void
+target_down(void)
+{
+	proc_spawn_free(target);
+	target = NULL;
 }
 
 static struct scenario *
@@ -332,7 +350,9 @@ run_engine(void)
 	struct control ctl;
 	char *cause = NULL;
 
-	scn = scenario_for(target_start());
+	records_clear();		/* a test that failed, without fork */
+	ck_assert_int_gt(target_port, 0);
+	scn = scenario_for(target_port);
 	monitor_config_default(&cfg);
 	cfg.pid = proc_spawn_pid(target);
 	cfg.sample_hz = 20;
@@ -359,14 +379,9 @@ run_engine(void)
 static void
 run_clear(void)
 {
-	size_t i;
-
-	for (i = 0; i < nrecords; i++)
-		record_clear(&records[i]);
-	nrecords = 0;
+	records_clear();
 	monitor_free(mon);
 	scenario_free(scn);
-	proc_spawn_free(target);
 }
 
 /* A histogram's figures as the engine reads them. */
@@ -523,6 +538,7 @@ snapshot_suite(void)
 	tcase_add_test(tc, series_as_full_copies);
 	tcase_add_test(tc, series_empty);
 	suite_add_tcase(s, tc);
+	tcase_add_unchecked_fixture(te, target_up, target_down);
 	tcase_set_timeout(te, 60);
 	tcase_add_test(te, engine_held_unchanged);
 	tcase_add_test(te, engine_shared_as_copied);
