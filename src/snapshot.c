@@ -86,6 +86,42 @@ snapshot_phase_leak(const struct snap_phase *p, struct leak_fit *f)
 	return n > 0;
 }
 
+struct snap_shared *
+snapshot_shared_new(void *data)
+{
+	struct snap_shared *b = xcalloc(1, sizeof *b);
+
+	b->refs = 1;
+	b->data = data;
+	return b;
+}
+
+struct snap_shared *
+snapshot_shared_hold(struct snap_shared *b)
+{
+	__atomic_add_fetch(&b->refs, 1, __ATOMIC_ACQ_REL);
+	return b;
+}
+
+void
+snapshot_shared_release(struct snap_shared *b)
+{
+	if (b == NULL || __atomic_sub_fetch(&b->refs, 1, __ATOMIC_ACQ_REL) != 0)
+		return;
+	free(b->data);
+	free(b);
+}
+
+/* A series and its owner: the shared block, or the snapshot itself. */
+static void
+series_release(void *series, struct snap_shared *owner)
+{
+	if (owner != NULL)
+		snapshot_shared_release(owner);
+	else
+		free(series);
+}
+
 void
 snapshot_hold(struct snapshot *s)
 {
@@ -108,11 +144,12 @@ snapshot_release(struct snapshot *s)
 	free(s->requests);
 	free(s->status);
 	free(s->failures);
-	free(s->series);
+	series_release(s->series, s->series_owner);
 	hdr_free(s->histogram);
 	for (i = 0; i < s->nprocesses; i++) {
 		monitor_view_clear(&s->processes[i].view);
-		free(s->processes[i].series);
+		series_release(s->processes[i].series,
+		    s->processes[i].series_owner);
 	}
 	free(s->processes);
 	/* A snapshot made with target alone (no processes) owns it. */

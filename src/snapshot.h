@@ -4,6 +4,11 @@
  * reports).  The engine builds a new immutable snapshot every interval and
  * swaps it in; readers take a reference, read at leisure, and release it.
  * Latencies are in milliseconds, times in seconds since the run started.
+ *
+ * What did not change since the last snapshot is shared with it, not
+ * copied: the series (append-only blocks, see struct snap_shared), the
+ * histograms (hdr_hold) and the processes' series while no sample came.
+ * Shared or not, nothing a published snapshot points to ever changes.
  */
 #ifndef LT_SNAPSHOT_H
 #define LT_SNAPSHOT_H
@@ -17,6 +22,17 @@
 
 struct hdr;
 struct scenario;
+
+/*
+ * Memory that snapshots share, freed (free()) with its last holder.  A
+ * series lives in one: the engine appends points past what any published
+ * snapshot shows, never changes one shown, and moves to a new block when
+ * the old is full or its points are folded.
+ */
+struct snap_shared {
+	unsigned refs;
+	void *data;
+};
 
 enum engine_state {
 	ENGINE_STARTING,
@@ -160,6 +176,7 @@ struct snap_process {
 	struct monitor_view view;
 	struct mseries_point *series;
 	size_t nseries;
+	struct snap_shared *series_owner;	/* NULL: series is its own */
 };
 
 /* One interval of the run, for graphs and the time series. */
@@ -277,6 +294,7 @@ struct snapshot {
 	size_t nstages;
 	struct snap_point *series;
 	size_t nseries;
+	struct snap_shared *series_owner;	/* NULL: series is its own */
 	struct hdr *histogram;		/* whole run's latency, microseconds */
 
 	/*
@@ -333,6 +351,11 @@ snapshot_proc_series(const struct snapshot *s, size_t i, size_t *n)
 
 void	 snapshot_hold(struct snapshot *);
 void	 snapshot_release(struct snapshot *);
+
+/* A block of shared memory that takes data over, with one holder. */
+struct snap_shared *snapshot_shared_new(void *data);
+struct snap_shared *snapshot_shared_hold(struct snap_shared *);
+void	 snapshot_shared_release(struct snap_shared *);
 
 const char *snapshot_state_name(enum engine_state);
 const char *snapshot_end_reason_name(enum end_reason);

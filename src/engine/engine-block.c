@@ -77,6 +77,8 @@ engine_request_block_fill(struct snap_block *b, const struct stats_req *r,
 	n->responses = stats_classes_responses(r->classes);
 	n->errors = stats_classes_errors(r->classes);
 	n->bytes_in = r->bytes;
+	for (c = 0; c < SNAP_HTTPV_COUNT && c < LT_HTTPV_COUNT; c++)
+		n->http_versions[c] = r->http_versions[c];
 	engine_lat_fill(&b->latency, r->latency);
 	engine_lat_fill(&b->service, r->service);
 	b->seconds = seconds;

@@ -46,6 +46,13 @@ struct phase_run {
 	struct stats *stage_base;	/* cumulative stats at its start */
 };
 
+/* The series of past intervals, in shared append-only blocks. */
+struct engine_series {
+	struct snap_shared *block;	/* its points; NULL before any */
+	size_t n;
+	size_t cap;
+};
+
 struct engine {
 	const struct scenario *scn;
 	struct engine_opts opts;
@@ -83,15 +90,19 @@ struct engine {
 	uint64_t plan_id;
 	bool *has_plan;			/* per worker, for the current plan */
 	struct phase_run *ph;
-	struct stats *cum, *prev, *delta;	/* delta: scratch */
+	/* cum: the workers' merged stats; prev: cum when the interval
+	 * began, the same stats while nothing was merged since (the other
+	 * is spare then); delta: scratch. */
+	struct stats *cum, *prev, *spare, *delta;
+	uint64_t activity;		/* the workers' counters at the merge */
+	bool settled;			/* the same at the merge before it */
 	int64_t prev_ns;
 	double rps_peak;
 	size_t whole_intervals;
 	int64_t grid_from;		/* the first bucket of the open interval */
 	struct hdr *grid_latency;	/* scratch for the workers' buckets */
 	struct snap_load load;		/* its peaks and means so far */
-	struct snap_point *series;
-	size_t nseries, series_cap;
+	struct engine_series series;
 	uint64_t snap_seq;
 	uint64_t completed;
 	struct alerts *alerts;
@@ -133,5 +144,15 @@ void	 engine_failures_fill(struct snapshot *, const struct stats *);
  * boundaries and at the end, only refresh what is shown.
  */
 void	 engine_tick(struct engine *, int64_t now, bool regular);
+/* What engine_tick keeps between snapshots: statistics and the series. */
+void	 engine_snap_clear(struct engine *);
+
+/* engine-series.c: the series, and the interval just closed as a point. */
+void	 engine_series_append(struct engine_series *, const struct snap_point *);
+/* The series as a snapshot shows it: a hold on its block, not a copy. */
+void	 engine_series_share(struct engine_series *, struct snapshot *);
+void	 engine_series_clear(struct engine_series *);
+void	 engine_series_point(struct engine *, const struct snapshot *,
+	     int64_t now);
 
 #endif

@@ -1,4 +1,9 @@
-/* Merging the workers' statistics into a published snapshot. */
+/*
+ * Merging the workers' statistics into a published snapshot.  When no
+ * worker counted anything since the last merge, there is nothing to
+ * merge, subtract or read percentiles from: the snapshot takes the last
+ * one's figures, with the time moved on, and shares its histograms.
+ */
 #include "config.h"
 
 #include <stdlib.h>
@@ -7,57 +12,58 @@
 #include "engine-int.h"
 #include "util.h"
 
-/* The series keeps at most this many points, halving its resolution. */
-#define SERIES_MAX 4096
-
-static void
-series_append(struct engine *e, const struct snap_point *pt)
+/* The sum of counters the workers only ever increase: while it stays
+ * the same, so does every one of them. */
+static uint64_t
+workers_activity(const struct engine *e)
 {
-	size_t i;
+	uint64_t sum = 0;
+	unsigned i;
+	size_t c;
 
-	if (e->nseries == SERIES_MAX) {
-		/* Fold pairs: sums add, percentiles keep the worse. */
-		for (i = 0; i < SERIES_MAX / 2; i++) {
-			struct snap_point *a = &e->series[2 * i];
-			struct snap_point *b = &e->series[2 * i + 1];
-			struct snap_point m = *b;
-			size_t c;
-			double span = b->t - (i ? e->series[2 * i - 1].t : 0);
+	for (i = 0; i < e->nthreads; i++) {
+		const struct stats *st = worker_stats(e->w[i]);
 
-			m.requests = a->requests + b->requests;
-			m.errors = a->errors + b->errors;
-			m.rate_limited = a->rate_limited + b->rate_limited;
-			m.late_starts = a->late_starts + b->late_starts;
-			for (c = 0; c < CLS__COUNT; c++)
-				m.classes[c] = a->classes[c] + b->classes[c];
-			m.seconds = a->seconds + b->seconds;
-			m.rps = span > 0 ? (double)m.requests / span : 0;
-			m.p50 = LT_MAX(a->p50, b->p50);
-			m.p95 = LT_MAX(a->p95, b->p95);
-			m.p99 = LT_MAX(a->p99, b->p99);
-			m.max = LT_MAX(a->max, b->max);
-			e->series[i] = m;
-		}
-		e->nseries = SERIES_MAX / 2;
+		sum += STATS_GET(&st->started) + STATS_GET(&st->skipped) +
+		    STATS_GET(&st->scheduled) + STATS_GET(&st->late_starts) +
+		    STATS_GET(&st->connects) + STATS_GET(&st->bytes_in) +
+		    STATS_GET(&st->bytes_out) + hdr_count(st->latency) +
+		    hdr_count(st->service);
+		for (c = 0; c < CLS__COUNT; c++)
+			sum += STATS_GET(&st->classes[c]);
 	}
-	if (e->nseries == e->series_cap) {
-		e->series_cap = e->series_cap ? e->series_cap * 2 : 256;
-		e->series = xreallocarray(e->series, e->series_cap,
-		    sizeof *e->series);
-	}
-	e->series[e->nseries++] = *pt;
+	return sum;
 }
 
-static void
-merge_workers(struct engine *e)
+/*
+ * Merge the workers' stats into cum, unless nothing changed; returns
+ * whether it did.  The workers write while it reads, so a merge may
+ * catch a request half counted: only once a merge saw the same counts
+ * as the one before is cum taken as settled.  A tick off the interval
+ * (a phase's start or end, a control) always merges, so that a phase's
+ * final figures are all the workers counted.
+ */
+static bool
+merge_workers(struct engine *e, bool regular)
 {
+	uint64_t activity = workers_activity(e);
+	bool same = activity == e->activity;
 	unsigned i;
 
+	if (regular && same && e->settled && e->snap != NULL)
+		return false;
+	if (e->cum == e->prev) {
+		e->cum = e->spare;
+		e->spare = NULL;
+	}
 	stats_reset(e->cum);
 	for (i = 0; i < e->nthreads; i++)
 		stats_add(e->cum, worker_stats(e->w[i]));
 	__atomic_store_n(&e->completed, stats_completed(e->cum),
 	    __ATOMIC_RELAXED);
+	e->settled = same;
+	e->activity = activity;
+	return true;
 }
 
 static double
@@ -66,14 +72,77 @@ phase_seconds(const struct phase_run *run, int64_t now)
 	return (double)(now - run->start_ns - run->paused_ns) / 1e9;
 }
 
+/* Figures that stay while the counts do: only the time moved on. */
+static void
+block_retime(struct snap_block *b, double seconds)
+{
+	b->seconds = seconds;
+	b->rps = seconds > 0 ? (double)b->n.completed / seconds : 0;
+}
+
+/* A block of no requests, as engine_block_fill makes of zero stats. */
+static void
+block_empty(struct snap_block *b, double seconds)
+{
+	memset(b, 0, sizeof *b);
+	block_retime(b, seconds);
+}
+
+/*
+ * The histogram h as snapshots share it: held, when it has h's counts,
+ * else a copy that never changes.  The engine's histograms only grow
+ * (cumulative, or less a fixed base), so the same total is the same
+ * counts.
+ */
+static struct hdr *
+histogram_share(struct hdr *held, const struct hdr *h)
+{
+	struct hdr *c;
+
+	if (held != NULL && held->total == h->total &&
+	    held->overflow == h->overflow && held->min == h->min &&
+	    held->max == h->max && held->sum == h->sum)
+		return hdr_hold(held);
+	c = hdr_new(h->lowest, h->highest, h->sigfigs);
+	hdr_copy(c, h);
+	return c;
+}
+
+/* Whether l is what engine_lat_fill makes of h. */
+static bool
+lat_same(const struct snap_lat *l, const struct hdr *h)
+{
+	if (l->count != hdr_count(h))
+		return false;
+	return l->count == 0 || (l->min == hdr_min(h) / 1000.0 &&
+	    l->max == hdr_max(h) / 1000.0 && l->mean == hdr_mean(h) / 1000.0);
+}
+
+/* Whether b, a request's total, still holds for its stats r: then so do
+ * its percentiles (see histogram_share). */
+static bool
+request_same(const struct snap_block *b, const struct stats_req *r)
+{
+	size_t c;
+
+	if (b->n.started != r->started || b->n.bytes_in != r->bytes)
+		return false;
+	for (c = 0; c < CLS__COUNT; c++)
+		if (b->n.classes[c] != r->classes[c])
+			return false;
+	return lat_same(&b->latency, r->latency) &&
+	    lat_same(&b->service, r->service);
+}
+
+/* classes: the phase's, by class. */
 static void
 fill_rate_limit(struct snap_rate_limit *rl, const struct scn_phase *ph,
-    const struct phase_run *run, const struct stats *s)
+    const struct phase_run *run, const uint64_t *classes)
 {
 	const struct stats_phase *f = &run->facts;
 
-	rl->limited = s->classes[CLS_RATE_LIMITED];
-	rl->allowed = stats_classes_responses(s->classes) - rl->limited;
+	rl->limited = classes[CLS_RATE_LIMITED];
+	rl->allowed = stats_classes_responses(classes) - rl->limited;
 	rl->first_limited_at = f->first_limited_seq == UINT64_MAX ? -1 :
 	    (int64_t)f->first_limited_seq + 1;
 	rl->retry_after_count = f->retry_after_count;
@@ -89,12 +158,16 @@ fill_rate_limit(struct snap_rate_limit *rl, const struct scn_phase *ph,
 	    rl->limited == (uint64_t)ph->expect_limited);
 }
 
-/* The current (or just finished) phase's block and facts. */
+/*
+ * The current (or just finished) phase's block and facts; merged: cum
+ * was merged this tick, else the counts are the last tick's.
+ */
 static void
-update_phase(struct engine *e, int64_t now)
+update_phase(struct engine *e, int64_t now, bool merged)
 {
 	const struct scn_phase *ph;
 	struct phase_run *run;
+	struct hdr *held;
 	double secs;
 
 	if (e->cur >= e->scn->nphases)
@@ -105,16 +178,19 @@ update_phase(struct engine *e, int64_t now)
 		/* The first tick of a phase takes its base. */
 		run->base = stats_new(e->npreq);
 		stats_copy(run->base, e->cum);
+		merged = true;
 	}
-	stats_sub(e->delta, e->cum, run->base);
 	secs = phase_seconds(run, now);
-	engine_block_fill(&run->block, e->delta, secs);
-	if (run->histogram == NULL)
-		run->histogram = hdr_new(LT_HDR_LOWEST, LT_HDR_HIGHEST,
-		    LT_HDR_SIGFIGS);
-	hdr_copy(run->histogram, e->delta->latency);
+	if (merged) {
+		stats_sub(e->delta, e->cum, run->base);
+		engine_block_fill(&run->block, e->delta, secs);
+		held = run->histogram;
+		run->histogram = histogram_share(held, e->delta->latency);
+		hdr_free(held);
+	} else
+		block_retime(&run->block, secs);
 	if (ph->kind == SCN_RATE_LIMIT)
-		fill_rate_limit(&run->rl, ph, run, e->delta);
+		fill_rate_limit(&run->rl, ph, run, run->block.n.classes);
 	if (ph->model == SCN_MODEL_OPEN) {
 		run->target_rate = run->ramp ?
 		    pace_rate_at(&run->rate_curve, now - run->paused_ns) :
@@ -176,15 +252,8 @@ fill_phases(struct engine *e, struct snapshot *s, int64_t now)
 			memcpy(sp->leak, run->leak, run->nleak * sizeof *sp->leak);
 			sp->nleak = run->nleak;
 		}
-		/* A finished phase's histogram no longer changes: every
-		 * snapshot shares it. */
-		if (run->histogram != NULL && snapshot_phase_ended(run->state))
+		if (run->histogram != NULL)
 			sp->histogram = hdr_hold(run->histogram);
-		else if (run->histogram != NULL) {
-			sp->histogram = hdr_new(LT_HDR_LOWEST, LT_HDR_HIGHEST,
-			    LT_HDR_SIGFIGS);
-			hdr_copy(sp->histogram, run->histogram);
-		}
 	}
 }
 
@@ -224,6 +293,28 @@ fill_times(struct engine *e, struct snapshot *s, int64_t now)
 	s->remaining = known ? rest : -1;
 }
 
+/*
+ * The series of process i as the last snapshot showed it, if no sample
+ * came since (the series changes with each sample only).
+ */
+static bool
+share_proc_series(const struct snapshot *last, size_t i,
+    struct snap_process *p)
+{
+	const struct snap_process *q;
+
+	if (last == NULL || i >= last->nprocesses)
+		return false;
+	q = &last->processes[i];
+	if (q->series_owner == NULL ||
+	    q->view.stats.nsamples != p->view.stats.nsamples)
+		return false;
+	p->series_owner = snapshot_shared_hold(q->series_owner);
+	p->series = q->series;
+	p->nseries = q->nseries;
+	return true;
+}
+
 /* The processes' views; one that went away ends the run, unless it may. */
 static void
 fill_target(struct engine *e, struct snapshot *s)
@@ -243,7 +334,10 @@ fill_target(struct engine *e, struct snapshot *s)
 		p->may_exit = e->opts.may_exit[i];
 		monitor_set_requests(m, done);
 		monitor_read(m, &p->view);
-		p->nseries = monitor_read_series(m, &p->series);
+		if (!share_proc_series(e->snap, i, p)) {
+			p->nseries = monitor_read_series(m, &p->series);
+			p->series_owner = snapshot_shared_new(p->series);
+		}
 		if (!p->view.alive && !p->may_exit && e->state != ENGINE_DONE)
 			engine_stop(e, END_TARGET_EXITED);
 	}
@@ -348,18 +442,61 @@ fill_load(struct engine *e, struct snapshot *s, int64_t now)
 		e->load.in_flight_avg = (double)inflight_us / 1e6 / s->elapsed;
 }
 
-/* Totals, the interval, the breakdown; secs: the interval's length. */
-static void
-fill_blocks(struct engine *e, struct snapshot *s, double secs)
+static void *
+copy_of(const void *from, size_t n, size_t size)
 {
+	void *to = xcalloc(n, size);
+
+	if (n > 0)
+		memcpy(to, from, n * size);
+	return to;
+}
+
+/* The run's totals, the breakdown, status codes and failures: worked
+ * out when merged, else the last snapshot's. */
+static void
+fill_totals(struct engine *e, struct snapshot *s, bool merged)
+{
+	const struct snapshot *last = e->snap;
 	size_t i;
 
-	engine_block_fill(&s->total, e->cum, s->elapsed);
-	engine_block_fill(&s->interval, e->delta, secs);
-	for (i = 0; i < TIM__COUNT; i++)
-		engine_lat_fill(&s->timing[i], e->cum->timing[i]);
-	engine_status_fill(s, e->cum);
-	engine_failures_fill(s, e->cum);
+	if (merged) {
+		engine_block_fill(&s->total, e->cum, s->elapsed);
+		for (i = 0; i < TIM__COUNT; i++)
+			engine_lat_fill(&s->timing[i], e->cum->timing[i]);
+		engine_status_fill(s, e->cum);
+		engine_failures_fill(s, e->cum);
+		s->histogram = histogram_share(last ? last->histogram : NULL,
+		    e->cum->latency);
+		return;
+	}
+	s->total = last->total;
+	block_retime(&s->total, s->elapsed);
+	memcpy(s->timing, last->timing, sizeof s->timing);
+	s->nstatus = last->nstatus;
+	s->status = copy_of(last->status, last->nstatus, sizeof *s->status);
+	s->nfailures = last->nfailures;
+	s->failures = copy_of(last->failures, last->nfailures,
+	    sizeof *s->failures);
+	s->histogram = hdr_hold(last->histogram);
+}
+
+/*
+ * The interval and each request's blocks; secs: the interval's length.
+ * While cum is prev, nothing was merged since the interval began: it is
+ * empty.
+ */
+static void
+fill_blocks(struct engine *e, struct snapshot *s, double secs, bool merged)
+{
+	bool empty = e->cum == e->prev;
+	size_t i;
+
+	fill_totals(e, s, merged);
+	if (empty)
+		block_empty(&s->interval, secs);
+	else
+		engine_block_fill(&s->interval, e->delta, secs);
 	s->nrequests = e->npreq;
 	s->requests = xcalloc(e->npreq, sizeof *s->requests);
 	for (i = 0; i < e->npreq; i++) {
@@ -367,92 +504,31 @@ fill_blocks(struct engine *e, struct snapshot *s, double secs)
 
 		r->name = e->scn->requests[i].name;
 		r->transport = e->preqs[i].raw ? "raw" : "curl";
-		engine_request_block_fill(&r->total, &e->cum->req[i],
-		    s->elapsed);
-		engine_request_block_fill(&r->interval, &e->delta->req[i],
-		    secs);
+		/* A request that did not run since keeps its figures. */
+		if (e->snap != NULL && (!merged || request_same(
+		    &e->snap->requests[i].total, &e->cum->req[i]))) {
+			r->total = e->snap->requests[i].total;
+			block_retime(&r->total, s->elapsed);
+		} else
+			engine_request_block_fill(&r->total, &e->cum->req[i],
+			    s->elapsed);
+		if (empty)
+			block_empty(&r->interval, secs);
+		else
+			engine_request_block_fill(&r->interval,
+			    &e->delta->req[i], secs);
 	}
 }
 
-/*
- * The interval's counts, latency and length by the grid: the transfers
- * that ended in it, each by its own end time, so that a tick that comes
- * late moves none into the wrong interval.  The workers keep a few
- * intervals; an engine later than that takes what it read instead.
- */
-static void
-point_counts(struct engine *e, struct snap_point *pt,
-    const struct snapshot *s, int64_t now)
-{
-	int64_t step = e->opts.interval_us * 1000, from = e->grid_from, to;
-	const struct snap_lat *l = &s->interval.latency;
-	struct snap_lat grid;
-	unsigned i;
-	bool held = true;
-
-	to = pt->partial ? from + 1 : (now - e->t0_ns) / step;
-	hdr_reset(e->grid_latency);
-	for (i = 0; i < e->nthreads && held; i++)
-		held = worker_grid_read(e->w[i], from, to, pt->classes,
-		    e->grid_latency);
-	if (held) {
-		engine_lat_fill(&grid, e->grid_latency);
-		l = &grid;
-	} else
-		memcpy(pt->classes, s->interval.n.classes, sizeof pt->classes);
-	pt->p50 = l->p50;
-	pt->p95 = l->p95;
-	pt->p99 = l->p99;
-	pt->max = l->max;
-	pt->seconds = pt->partial ?
-	    (double)(now - e->t0_ns - from * step) / 1e9 :
-	    (double)((to - from) * step) / 1e9;
-	pt->requests = stats_classes_completed(pt->classes);
-	pt->errors = stats_classes_errors(pt->classes);
-	pt->rate_limited = pt->classes[CLS_RATE_LIMITED];
-	pt->rps = pt->seconds > 0 ? (double)pt->requests / pt->seconds : 0;
-	if (!pt->partial)
-		e->grid_from = to;
-}
-
-/* The interval just closed, as a point of the series. */
-static void
-append_point(struct engine *e, const struct snapshot *s, int64_t now)
-{
-	struct snap_point pt;
-
-	memset(&pt, 0, sizeof pt);
-	pt.t = s->elapsed;
-	pt.partial = s->interval_partial;
-	pt.phase = LT_MIN(e->cur, e->scn->nphases - 1);
-	point_counts(e, &pt, s, now);
-	pt.late_starts = s->interval.n.late_starts;
-	pt.users = s->load.users;
-	pt.in_flight = s->load.in_flight;
-	/* The run's last, partial interval holds too few requests for a
-	 * rate: the peak is of whole ones. */
-	if (!pt.partial && pt.seconds > 0) {
-		e->rps_peak = LT_MAX(e->rps_peak, pt.rps);
-		e->whole_intervals++;
-		e->load.in_flight_peak = LT_MAX(e->load.in_flight_peak,
-		    pt.in_flight);
-	}
-	pt.cpu = pt.rss_mb = -1;
-	if (s->has_target && s->target.have_sample) {
-		pt.cpu = s->target.last.cpu;
-		pt.rss_mb = (double)s->target.last.rss / 1048576.0;
-	}
-	series_append(e, &pt);
-}
-
-/* The cumulative stats become the next interval's base. */
+/* The cumulative stats become the next interval's base: prev is cum
+ * until the next merge. */
 static void
 close_interval(struct engine *e, int64_t now)
 {
-	struct stats *tmp = e->prev;
-
-	e->prev = e->cum;
-	e->cum = tmp;
+	if (e->cum != e->prev) {
+		e->spare = e->prev;
+		e->prev = e->cum;
+	}
 	e->prev_ns = now;
 	if (now >= e->next_tick)
 		e->next_tick += e->opts.interval_us * 1000 * (1 +
@@ -464,36 +540,44 @@ engine_tick(struct engine *e, int64_t now, bool regular)
 {
 	struct snapshot *s = xcalloc(1, sizeof *s);
 	double secs = (double)(now - e->prev_ns) / 1e9;
+	bool merged = merge_workers(e, regular);
 
-	merge_workers(e);
 	/* The phase's block first: it borrows the scratch the interval
 	 * then takes. */
-	update_phase(e, now);
-	stats_sub(e->delta, e->cum, e->prev);
+	update_phase(e, now, merged);
+	if (e->cum != e->prev)
+		stats_sub(e->delta, e->cum, e->prev);
 
 	fill_header(e, s, now, regular);
 	fill_load(e, s, now);
-	fill_blocks(e, s, secs);
+	fill_blocks(e, s, secs, merged);
 	fill_phases(e, s, now);
 	engine_stages_fill(e, s);
 	fill_target(e, s);
 	alerts_update(e->alerts, &e->scn->alerts, s);
-	s->histogram = hdr_new(LT_HDR_LOWEST, LT_HDR_HIGHEST, LT_HDR_SIGFIGS);
-	hdr_copy(s->histogram, e->cum->latency);
 
 	if (regular)
-		append_point(e, s, now);
+		engine_series_point(e, s, now);
 	s->rps_peak = e->rps_peak;
 	s->whole_intervals = e->whole_intervals;
 	s->load.users_peak = e->load.users_peak;
 	s->load.users_avg = e->load.users_avg;
 	s->load.in_flight_peak = e->load.in_flight_peak;
 	s->load.in_flight_avg = e->load.in_flight_avg;
-	s->nseries = e->nseries;
-	s->series = xcalloc(e->nseries, sizeof *s->series);
-	if (e->nseries > 0)
-		memcpy(s->series, e->series, e->nseries * sizeof *s->series);
+	engine_series_share(&e->series, s);
 	if (regular)
 		close_interval(e, now);
 	publish(e, s);
+}
+
+void
+engine_snap_clear(struct engine *e)
+{
+	/* While prev is cum, the other stats are spare. */
+	if (e->prev == e->cum)
+		e->prev = e->spare;
+	stats_free(e->cum);
+	stats_free(e->prev);
+	e->cum = e->prev = e->spare = NULL;
+	engine_series_clear(&e->series);
 }

@@ -200,11 +200,9 @@ engine_free(struct engine *e)
 		pace_clear(&e->ph[i].rate_curve);
 	}
 	free(e->ph);
-	stats_free(e->cum);
-	stats_free(e->prev);
+	engine_snap_clear(e);
 	stats_free(e->delta);
 	hdr_free(e->grid_latency);
-	free(e->series);
 	free(e->stages);
 	alerts_free(e->alerts);
 	snapshot_release(e->snap);

@@ -86,6 +86,8 @@ stats_reset(struct stats *s)
 	for (i = 0; i < s->nreq; i++) {
 		s->req[i].started = 0;
 		s->req[i].bytes = 0;
+		memset(s->req[i].http_versions, 0,
+		    sizeof s->req[i].http_versions);
 		memset(s->req[i].classes, 0, sizeof s->req[i].classes);
 		hdr_reset(s->req[i].latency);
 		hdr_reset(s->req[i].service);
@@ -113,6 +115,9 @@ stats_add(struct stats *dst, const struct stats *src)
 	for (i = 0; i < dst->nreq && i < src->nreq; i++) {
 		dst->req[i].started += STATS_GET(&src->req[i].started);
 		dst->req[i].bytes += STATS_GET(&src->req[i].bytes);
+		for (c = 0; c < LT_HTTPV_COUNT; c++)
+			dst->req[i].http_versions[c] +=
+			    STATS_GET(&src->req[i].http_versions[c]);
 		for (c = 0; c < CLS__COUNT; c++)
 			dst->req[i].classes[c] +=
 			    STATS_GET(&src->req[i].classes[c]);
@@ -142,6 +147,10 @@ stats_sub(struct stats *dst, const struct stats *a, const struct stats *b)
 	for (i = 0; i < dst->nreq; i++) {
 		dst->req[i].started = a->req[i].started - b->req[i].started;
 		dst->req[i].bytes = a->req[i].bytes - b->req[i].bytes;
+		for (c = 0; c < LT_HTTPV_COUNT; c++)
+			dst->req[i].http_versions[c] =
+			    a->req[i].http_versions[c] -
+			    b->req[i].http_versions[c];
 		for (c = 0; c < CLS__COUNT; c++)
 			dst->req[i].classes[c] =
 			    a->req[i].classes[c] - b->req[i].classes[c];

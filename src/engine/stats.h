@@ -36,6 +36,7 @@ struct stats_req {
 	uint64_t started;
 	uint64_t classes[CLS__COUNT];
 	uint64_t bytes;
+	uint64_t http_versions[LT_HTTPV_COUNT];
 	struct hdr *latency;		/* from the planned start */
 	struct hdr *service;		/* from the actual start */
 };

@@ -334,7 +334,8 @@ worker_curl_end(struct slot *s, CURLcode res, struct xfer_end *x)
 }
 
 static void
-record_timing(struct stats *st, const struct xfer_end *x)
+record_timing(struct stats *st, struct stats_req *rq,
+    const struct xfer_end *x)
 {
 	if (x->connected) {
 		STATS_INC(&st->connects, 1);
@@ -349,9 +350,12 @@ record_timing(struct stats *st, const struct xfer_end *x)
 		hdr_record(st->timing[TIM_TTFB], x->ttfb_us);
 		hdr_record(st->timing[TIM_TRANSFER], x->transfer_us);
 	}
-	if (x->http_version > 0)
-		STATS_INC(&st->http_versions[stats_version_index(x->http_version)],
-		    1);
+	if (x->http_version > 0) {
+		unsigned v = stats_version_index(x->http_version);
+
+		STATS_INC(&st->http_versions[v], 1);
+		STATS_INC(&rq->http_versions[v], 1);
+	}
 }
 
 void
@@ -381,7 +385,7 @@ worker_record(struct worker *w, struct slot *s, const struct xfer_end *x,
 	grid_count(w, end, cls, lat);
 	hdr_record(st->service, service);
 	hdr_record(rq->service, service);
-	record_timing(st, x);
+	record_timing(st, rq, x);
 
 	if (cls == CLS_RATE_LIMITED) {
 		if (w->plan.track_order && s->order < w->phase.first_limited_seq)

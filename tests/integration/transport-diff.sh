@@ -82,7 +82,7 @@ out["connected"] = t["connects"] > 0
 out["failures"] = {f["code"]: f["count"] for f in t["failures"]}
 out["timing"] = sorted(k for k, v in t["timing_ms"].items() if v["count"])
 out["per_request"] = [[r["name"], r["sent"], r["requests"], r["classes"],
-                       r["bytes"]] for r in d["requests"]]
+                       r["bytes"], r["http_versions"]] for r in d["requests"]]
 print(json.dumps(out, sort_keys=True))
 EOF
 }
