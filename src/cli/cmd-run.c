@@ -22,6 +22,21 @@
 #include "util.h"
 #include "verdict.h"
 
+/* --transport over the scenario's; raw cannot speak HTTP/2. */
+static int
+override_transport(const struct cmd_opts *o, bool adhoc, struct scenario *scn)
+{
+	scn->defaults.transport = (enum scn_transport)o->transport;
+	if (scn->defaults.transport != SCN_TRANSPORT_RAW ||
+	    scn->defaults.http_version != 20)
+		return 0;
+	fprintf(stderr, "loadtop: --transport raw speaks HTTP/1.1 only, and "
+	    "%s asks for HTTP/2: use --transport curl or auto\n",
+	    adhoc ? "--http2" : o->scenario_file);
+	scenario_free(scn);
+	return -1;
+}
+
 /* The scenario file, or the YAML the command line made. */
 static int
 load(const struct cmd_opts *o, const char *yaml, struct scenario **scn)
@@ -36,7 +51,7 @@ load(const struct cmd_opts *o, const char *yaml, struct scenario **scn)
 		rc = scenario_load_buffer("<command line>", yaml, strlen(yaml),
 		    scn, &errs);
 	if (rc == 0 && o->given[O_TRANSPORT])
-		(*scn)->defaults.transport = (enum scn_transport)o->transport;
+		rc = override_transport(o, yaml != NULL, *scn);
 	if (rc == 0 && scenario_bind_env(*scn, &errs) != 0) {
 		scenario_free(*scn);
 		rc = -1;

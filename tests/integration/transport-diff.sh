@@ -192,7 +192,8 @@ like "$(cat facts-raw)" '"ok": 400,' "edges: every answer ok"
 like "$(cat facts-raw)" '"204": 50, "304": 50' "edges: 204 and 304 counted"
 like "$(cat facts-raw)" '"bytes": 660100,' \
     "edges: body bytes, 50 x (5000 + 4500 + 3000 + 2 + 700), none for HEAD"
-is "$(($(edges_count /cl) - b_cl))" 200 "edges: the server saw 100 GETs and 100 HEADs of /cl, twice"
+b_cl_after=$(edges_count /cl)
+is "$((b_cl_after - b_cl))" 200 "edges: the server saw 100 GETs and 100 HEADs of /cl, twice"
 is "$(($(edges_count /close) - b_close))" 100 "edges: /close twice 50"
 is "$(edges_seqs)" "100 50" \
     "edges: the templated header, 50 values once by each transport"
@@ -214,6 +215,14 @@ scenario refused.yaml "http://127.0.0.1:$(free_port)" \
     '{kind: burst, requests: 10, concurrency: 2}' '{name: refused, path: /}'
 both "refused connections" refused.yaml
 like "$(cat facts-raw)" '"connect_error": 10,' "refused: 10 connect errors"
+
+# --- what raw cannot do is refused before the start -----------------------
+out=$("$LOADTOP" --headless --no-report --http2 --transport raw -n 1 \
+    "$EDGES/cl" 2>&1)
+is "$?" 2 "--transport raw with --http2: exit 2"
+like "$out" '^loadtop: --transport raw speaks HTTP/1\.1 only' \
+    "--transport raw with --http2: says why"
+is "$(edges_count /cl)" "$b_cl_after" "--transport raw with --http2: nothing sent"
 
 # --- nginx: keepalive_requests 100, and TLS -----------------------------
 if [ $have_nginx = 1 ]; then
