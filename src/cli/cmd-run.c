@@ -24,9 +24,14 @@
 
 /* --transport over the scenario's; raw cannot speak HTTP/2. */
 static int
-override_transport(const struct cmd_opts *o, bool adhoc, struct scenario *scn)
+override_transport(const struct cmd_opts *o, bool adhoc, struct scenario *scn,
+    struct scn_errors *errs)
 {
 	scn->defaults.transport = (enum scn_transport)o->transport;
+	if (scenario_check_transport(scn, errs) != 0) {
+		scenario_free(scn);
+		return -1;
+	}
 	if (scn->defaults.transport != SCN_TRANSPORT_RAW ||
 	    scn->defaults.http_version != 20)
 		return 0;
@@ -51,7 +56,7 @@ load(const struct cmd_opts *o, const char *yaml, struct scenario **scn)
 		rc = scenario_load_buffer("<command line>", yaml, strlen(yaml),
 		    scn, &errs);
 	if (rc == 0 && o->given[O_TRANSPORT])
-		rc = override_transport(o, yaml != NULL, *scn);
+		rc = override_transport(o, yaml != NULL, *scn, &errs);
 	if (rc == 0 && scenario_bind_env(*scn, &errs) != 0) {
 		scenario_free(*scn);
 		rc = -1;

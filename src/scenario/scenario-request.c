@@ -373,6 +373,45 @@ parse_request(struct scn_parser *p, yaml_node_t *node, struct scn_request *r)
 	}
 }
 
+/* Why transport raw cannot send a request to url, or NULL. */
+static const char *
+raw_unfit(const char *url)
+{
+	const char *a = strstr(url, "://");
+	size_t n;
+
+	if (a == NULL)
+		return NULL;
+	a += 3;
+	n = strcspn(a, "/?#");
+	if (memmem(a, n, "${", 2) != NULL)
+		return "its host is a template";
+	if (memchr(a, '@', n) != NULL)
+		return "the URL carries credentials";
+	return NULL;
+}
+
+int
+scenario_check_transport(const struct scenario *scn, struct scn_errors *errs)
+{
+	const char *why;
+	size_t i;
+	int rc = 0;
+
+	if (scn->defaults.transport != SCN_TRANSPORT_RAW)
+		return 0;
+	for (i = 0; i < scn->nrequests; i++)
+		if (scn->requests[i].url != NULL &&
+		    (why = raw_unfit(scn->requests[i].url)) != NULL) {
+			rc = -1;
+			scenario_errors_add(errs, scn->file,
+			    scn->requests[i].pos.line, scn->requests[i].pos.col,
+			    "transport raw cannot send this request: %s (use "
+			    "transport curl or auto)", why);
+		}
+	return rc;
+}
+
 void
 scenario_parse_requests(struct scn_parser *p, yaml_node_t *node)
 {
@@ -416,4 +455,5 @@ scenario_parse_requests(struct scn_parser *p, yaml_node_t *node)
 			}
 		}
 	}
+	scenario_check_transport(p->scn, p->errs);
 }

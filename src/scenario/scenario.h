@@ -247,6 +247,9 @@ struct scn_load_opts {
 int	 scenario_load_opts(const char *path, const struct scn_load_opts *,
 	     struct scenario **out, struct scn_errors *errs);
 
+/* Whether transport raw, if the scenario asks for it, can send every
+ * request; each that it cannot is an error. */
+int	 scenario_check_transport(const struct scenario *, struct scn_errors *);
 void	 scenario_errors_add(struct scn_errors *, const char *file, int line,
 	     int col, const char *fmt, ...) __attribute__((format(printf, 5, 6)));
 void	 scenario_errors_print(FILE *, const struct scn_errors *);
