@@ -117,9 +117,14 @@ engine_new(const struct scenario *scn, const struct engine_opts *opts,
 		.http_version = scn->defaults.http_version,
 		.insecure_tls = scn->defaults.insecure_tls,
 		.all_raw = all_raw(e->preqs, e->npreq),
+		.nbinds = scn->defaults.nsource_addresses,
 		.lock = &e->lock, .cond = &e->cond,
 		.grid_step_ns = e->opts.interval_us * 1000,
 	};
+	e->env.binds = xcalloc(e->env.nbinds + 1, sizeof *e->env.binds);
+	for (i = 0; i < e->env.nbinds; i++)
+		xasprintf(&e->env.binds[i], "host!%s",
+		    scn->defaults.source_addresses[i]);
 	e->ph = xcalloc(scn->nphases, sizeof *e->ph);
 	for (i = 0; i < scn->nphases; i++) {
 		phase_use_init(e, i);
@@ -189,6 +194,9 @@ engine_free(struct engine *e)
 		curl_share_cleanup(e->share);
 	for (i = 0; i < e->npreq; i++)
 		request_clear(&e->preqs[i]);
+	for (i = 0; e->env.binds != NULL && i < e->env.nbinds; i++)
+		free(e->env.binds[i]);
+	free(e->env.binds);
 	free(e->preqs);
 	for (i = 0; e->ph != NULL && i < e->scn->nphases; i++) {
 		free(e->ph[i].use);

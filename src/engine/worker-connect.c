@@ -74,6 +74,9 @@ begin(struct worker *w, struct slot *s, const struct preq *p)
 		s->easy_raw = true;
 	}
 	curl_easy_setopt(e, CURLOPT_PRIVATE, s);
+	if (w->env->nbinds > 0)
+		curl_easy_setopt(e, CURLOPT_INTERFACE,
+		    w->env->binds[w->next_bind++ % w->env->nbinds]);
 	curl_easy_setopt(e, CURLOPT_URL, p->wire.connect_url);
 	curl_easy_setopt(e, CURLOPT_TIMEOUT_MS, p->timeout_ms);
 	curl_easy_setopt(e, CURLOPT_CONNECTTIMEOUT_MS, p->connect_timeout_ms);

@@ -138,6 +138,7 @@ struct worker {
 	CURL **connectors, **free_connectors;
 	unsigned nconnectors, nfree_connectors;
 	struct slot *wait_head, *wait_tail;
+	size_t next_bind;		/* source address of the next connect */
 
 	struct mailbox mail;
 

@@ -65,6 +65,11 @@ slot_new(struct worker *w, bool small)
 		s->easy = worker_easy_new(w, small);
 		curl_easy_setopt(s->easy, CURLOPT_PRIVATE, s);
 		curl_easy_setopt(s->easy, CURLOPT_WRITEDATA, s);
+		/* libcurl reuses a connection only for a handle that binds the
+		 * same address: each slot keeps to one, in turn. */
+		if (w->env->nbinds > 0)
+			curl_easy_setopt(s->easy, CURLOPT_INTERFACE,
+			    w->env->binds[w->next_bind++ % w->env->nbinds]);
 	}
 	return s;
 }

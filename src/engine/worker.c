@@ -444,6 +444,7 @@ worker_new(const struct worker_env *env, unsigned index, char **cause)
 	stats_phase_reset(&w->phase);
 	worker_grid_init(w);
 	w->raw_deadline = w->shard_due = INT64_MAX;
+	w->next_bind = index;
 	w->rbuf = xmalloc(WORKER_RBUF);
 	w->tls_sessions = xcalloc(env->npreq ? env->npreq : 1,
 	    sizeof *w->tls_sessions);

@@ -28,6 +28,8 @@ struct worker_env {
 	int http_version;		/* 11 or 20 */
 	bool insecure_tls;
 	bool all_raw;			/* no request goes by libcurl */
+	char **binds;			/* "host!ADDR": source_addresses */
+	size_t nbinds;
 	pthread_mutex_t *lock;		/* signalled on cond when a plan ends */
 	pthread_cond_t *cond;
 	/* The intervals' grid: bucket k is [origin + k step, + step). */

@@ -1,6 +1,7 @@
 /* The scenario's target, its process, and the defaults of its requests. */
 #include "config.h"
 
+#include <arpa/inet.h>
 #include <ctype.h>
 #include <stddef.h>
 #include <stdlib.h>
@@ -358,6 +359,36 @@ h_transport(struct scn_parser *p, const struct scn_key *k, yaml_node_t *v,
 }
 
 static void
+h_source_addresses(struct scn_parser *p, const struct scn_key *k,
+    yaml_node_t *v, void *obj)
+{
+	struct scn_defaults *d = obj;
+	unsigned char buf[sizeof(struct in6_addr)];
+	yaml_node_item_t *it;
+	yaml_node_t *item;
+	const char *s;
+	size_t n;
+
+	if ((n = scenario_list_len(p, v, k->name)) == 0)
+		return;
+	d->source_addresses = xcalloc(n, sizeof *d->source_addresses);
+	for (it = v->data.sequence.items.start; it < v->data.sequence.items.top;
+	    it++) {
+		item = scenario_node(p, *it);
+		if ((s = scenario_scalar(p, item, k->name, "an IP address")) == NULL)
+			continue;
+		if (inet_pton(AF_INET, s, buf) != 1 &&
+		    inet_pton(AF_INET6, s, buf) != 1) {
+			scenario_err(p, item, "'source_addresses' takes IP "
+			    "addresses such as 127.0.0.2, got %s",
+			    scenario_quote(s));
+			continue;
+		}
+		d->source_addresses[d->nsource_addresses++] = xstrdup(s);
+	}
+}
+
+static void
 h_default_headers(struct scn_parser *p, const struct scn_key *k,
     yaml_node_t *v, void *obj)
 {
@@ -376,6 +407,7 @@ static const struct scn_key defaults_keys[] = {
 	{ .name = "http_version", .fn = h_http_version },
 	{ .name = "insecure_tls", .fn = scenario_h_bool, .off = OFF(insecure_tls) },
 	{ .name = "transport", .fn = h_transport },
+	{ .name = "source_addresses", .fn = h_source_addresses },
 	{ .name = "expect_status", .fn = scenario_h_status,
 	  .off = OFF(expect_status) },
 	{ .name = "rate_limit_status", .fn = scenario_h_status,

@@ -412,6 +412,9 @@ scenario_free(struct scenario *scn)
 		threshold_clear(&scn->grades[i].t);
 	free(scn->grades);
 	free_headers(&scn->defaults.headers);
+	for (i = 0; i < scn->defaults.nsource_addresses; i++)
+		free(scn->defaults.source_addresses[i]);
+	free(scn->defaults.source_addresses);
 	free(scn->target.base_url);
 	for (i = 0; i < scn->target.nprocesses; i++) {
 		struct scn_process *pr = &scn->target.processes[i];

@@ -179,6 +179,9 @@ struct scn_defaults {
 	int http_version;		/* 11 or 20, default 11 */
 	bool insecure_tls;
 	enum scn_transport transport;	/* default auto */
+	/* Local addresses new connections bind, in turn; none: any. */
+	char **source_addresses;
+	size_t nsource_addresses;
 	struct scn_status_set expect_status; /* default 200-399 */
 	struct scn_status_set rate_limit_status; /* default 429 */
 };

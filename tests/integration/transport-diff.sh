@@ -245,6 +245,34 @@ if [ $have_nginx = 1 ]; then
 	    '{name: file, path: /f.txt, headers: {Connection: close}}'
 	both "Connection: close, 100 at once" closing.yaml nginx_count 1000
 	is "$(connects r-raw)" 1000 "Connection: close: raw: 1000 connections"
+	# Each new connection binds the next source address in turn.
+	cat >sources.yaml <<EOF
+version: 1
+name: sources
+target: {base_url: "http://127.0.0.1:$nport"}
+defaults: {source_addresses: [127.0.0.2, 127.0.0.3]}
+requests: [{name: file, path: /f.txt}]
+phases: [{kind: burst, requests: 400, concurrency: 4}]
+EOF
+	for tr in raw curl; do
+		: >access.log
+		"$NGINX" -c "$T_TMP/nginx.conf" -p "$T_TMP" -s reopen 2>/dev/null
+		sleep 0.2
+		"$LOADTOP" --headless --quiet --no-report -t 1 --transport $tr \
+		    sources.yaml >/dev/null 2>&1
+		got=$(awk '{print $1}' access.log | sort | uniq -c |
+		    awk '{printf "%s %s;", $2, $1}')
+		eval "src_$tr=\$got"
+		like "$got" '^127\.0\.0\.2 [0-9]+;127\.0\.0\.3 [0-9]+;$' \
+		    "source_addresses: $tr: from those two addresses only"
+		is "$(wc -l <access.log | tr -d ' ')" 400 \
+		    "source_addresses: $tr: all 400 logged"
+	done
+	# Raw connections each keep their slot: 4 connections, 2 from each
+	# address, 100 requests apiece.  libcurl's slots share connections
+	# by address, so its split varies.
+	is "$src_raw" "127.0.0.2 200;127.0.0.3 200;" \
+	    "source_addresses: raw: the connections bound each in turn"
 	scenario tls.yaml "https://127.0.0.1:$sport" \
 	    '{kind: burst, requests: 300, concurrency: 3}' \
 	    '{name: file, path: /f.txt}'
