@@ -201,6 +201,8 @@ plan_base(struct engine *e, size_t i, struct worker_plan *p)
 	p->nuse = ph->nuse;
 	p->track_order = e->scn->phases[i].kind == SCN_RATE_LIMIT;
 	p->think_ns = e->scn->phases[i].think_time_us * 1000;
+	p->think_max_ns = LT_MAX(e->scn->phases[i].think_time_max_us,
+	    e->scn->phases[i].think_time_us) * 1000;
 }
 
 /* count requests over conc loops, spread on as few threads as needed. */

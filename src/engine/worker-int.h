@@ -162,7 +162,8 @@ struct worker {
 	struct slot **slots;
 	unsigned nslots;
 	struct slot *idle;
-	struct slot *think_head, *think_tail;
+	struct slot **think;		/* heap by ready_ns (worker-think.c) */
+	unsigned nthink, think_cap;
 	uint64_t rng;
 	/* ${seq}: a block of the run's numbers, taken WORKER_SEQ_BLOCK at a
 	 * time so that threads do not share a cache line per request. */
@@ -189,6 +190,12 @@ void	 worker_record(struct worker *, struct slot *, const struct xfer_end *,
 	     int64_t end);
 /* What libcurl tells of the transfer it finished on s. */
 void	 worker_curl_end(struct slot *, CURLcode, struct xfer_end *);
+/* Users thinking (worker-think.c): the first to go again, or NULL. */
+void	 worker_think_push(struct worker *, struct slot *, int64_t ready);
+struct slot *worker_think_first(const struct worker *);
+struct slot *worker_think_pop(struct worker *);
+void	 worker_think_shift(struct worker *, int64_t d);
+
 /* A slot whose request finished: next request, thinking or idle. */
 void	 worker_after_completion(struct worker *, struct slot *, int64_t now);
 

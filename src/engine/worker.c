@@ -46,30 +46,16 @@ users_target(const struct worker *w, int64_t now)
 	return (unsigned)lround(u);
 }
 
-static void
-think_push(struct worker *w, struct slot *s, int64_t ready)
+/* A think time: the plan's, or drawn uniformly from its range. */
+static int64_t
+think_time(struct worker *w)
 {
-	s->state = SLOT_THINK;
-	s->ready_ns = ready;
-	s->next = NULL;
-	if (w->think_tail != NULL)
-		w->think_tail->next = s;
-	else
-		w->think_head = s;
-	w->think_tail = s;
-}
+	uint64_t span = (uint64_t)(w->plan.think_max_ns - w->plan.think_ns);
 
-static struct slot *
-think_pop(struct worker *w)
-{
-	struct slot *s = w->think_head;
-
-	if (s != NULL) {
-		w->think_head = s->next;
-		if (w->think_head == NULL)
-			w->think_tail = NULL;
-	}
-	return s;
+	if (span == 0)
+		return w->plan.think_ns;
+	return w->plan.think_ns +
+	    (int64_t)(template_rng_next(&w->rng) % (span + 1));
 }
 
 static void
@@ -86,8 +72,8 @@ issue(struct worker *w, int64_t now)
 		}
 		return;
 	}
-	while (w->think_head != NULL && w->think_head->ready_ns <= now) {
-		s = think_pop(w);
+	while ((s = worker_think_first(w)) != NULL && s->ready_ns <= now) {
+		worker_think_pop(w);
 		if (may_start(w) && w->active <= users_target(w, now))
 			worker_start_request(w, s, now, now);
 		else {
@@ -116,8 +102,8 @@ worker_after_completion(struct worker *w, struct slot *s, int64_t now)
 	if (!may_start(w) || w->active > users_target(w, now)) {
 		w->active--;
 		worker_idle_push(w, s);
-	} else if (w->plan.think_ns > 0)
-		think_push(w, s, now + w->plan.think_ns);
+	} else if (w->plan.think_max_ns > 0)
+		worker_think_push(w, s, now + think_time(w));
 	else
 		worker_start_request(w, s, now, now);
 }
@@ -200,7 +186,7 @@ begin_drain(struct worker *w)
 	if (w->run != RUN_ACTIVE)
 		return;
 	count_skipped(w);
-	while ((s = think_pop(w)) != NULL) {
+	while ((s = worker_think_pop(w)) != NULL) {
 		w->active--;
 		worker_idle_push(w, s);
 	}
@@ -234,7 +220,6 @@ static void
 set_paused(struct worker *w, bool paused, int64_t now)
 {
 	int64_t d;
-	struct slot *s;
 
 	if (paused == w->paused)
 		return;
@@ -256,8 +241,7 @@ set_paused(struct worker *w, bool paused, int64_t now)
 	}
 	if (w->plan.users_ramp)
 		pace_shift(&w->plan.users, d);
-	for (s = w->think_head; s != NULL; s = s->next)
-		s->ready_ns += d;
+	worker_think_shift(w, d);
 }
 
 static void
@@ -320,8 +304,8 @@ next_wake(const struct worker *w, int64_t now)
 		t = LT_MIN(t, w->plan.end_ns);
 		if (w->plan.mode == PLAN_OPEN && w->idle != NULL)
 			t = LT_MIN(t, w->next_due);
-		if (w->think_head != NULL)
-			t = LT_MIN(t, w->think_head->ready_ns);
+		if (worker_think_first(w) != NULL)
+			t = LT_MIN(t, worker_think_first(w)->ready_ns);
 		if (w->plan.users_ramp)
 			t = LT_MIN(t, now + 10000000);
 	}
@@ -508,6 +492,7 @@ worker_free(struct worker *w)
 		worker_slot_free(w, w->slots[i]);
 	free(w->slots);
 	free(w->cw);
+	free(w->think);
 	worker_connect_free(w);
 	worker_shard_free(w);
 	if (w->multi != NULL)

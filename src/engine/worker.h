@@ -53,7 +53,8 @@ struct worker_plan {
 	bool users_ramp;
 	bool user_loops;		/* its loops are the scenario's users */
 	struct pace sched;		/* open model */
-	int64_t think_ns;
+	int64_t think_ns;		/* at least */
+	int64_t think_max_ns;		/* at most: drawn uniformly between */
 	bool track_order;		/* rate_limit: note start order */
 	const size_t *use;		/* request indexes and weights */
 	const unsigned *weights;

@@ -7,6 +7,7 @@
 
 #include "scenario-int.h"
 #include "suggest.h"
+#include "units.h"
 #include "util.h"
 
 #define B (1u << SCN_BURST)
@@ -16,6 +17,39 @@
 #define L (1u << SCN_LEAK)
 #define X (1u << SCN_RATE_LIMIT)
 #define I (1u << SCN_IDLE)
+
+/* One think time, or a range "1s..3s" drawn from uniformly. */
+static void
+h_think_time(struct scn_parser *p, const struct scn_key *k, yaml_node_t *v,
+    void *obj)
+{
+	struct scn_phase *ph = obj;
+	const char *s, *dots;
+	char *lo, *cause = NULL;
+	int64_t a, b;
+
+	if ((s = scenario_scalar(p, v, k->name, "a duration such as 1s, or a "
+	    "range such as 1s..3s")) == NULL)
+		return;
+	if ((dots = strstr(s, "..")) == NULL) {
+		scenario_h_duration(p, k, v, obj);
+		ph->think_time_max_us = ph->think_time_us;
+		return;
+	}
+	lo = xstrndup(s, (size_t)(dots - s));
+	if (units_parse_duration(lo, &a, &cause) != 0 ||
+	    units_parse_duration(dots + 2, &b, &cause) != 0 || a > b ||
+	    b > (int64_t)k->max)
+		scenario_err(p, v, "'think_time' must be a duration such as 1s "
+		    "or a range LOW..HIGH such as 1s..3s (LOW at most HIGH, "
+		    "HIGH at most 30 days), got %s", scenario_quote(s));
+	else {
+		ph->think_time_us = a;
+		ph->think_time_max_us = b;
+	}
+	free(cause);
+	free(lo);
+}
 
 #define OFF(f) offsetof(struct scn_phase, f)
 static const struct scn_key phase_keys[] = {
@@ -32,7 +66,7 @@ static const struct scn_key phase_keys[] = {
 	  .min = SCN_MIN_RATE, .max = SCN_MAX_RATE, .kinds = S|K|X },
 	{ .name = "users", .fn = scenario_h_uint, .off = OFF(users),
 	  .min = 1, .max = SCN_MAX_USERS, .kinds = S|K },
-	{ .name = "think_time", .fn = scenario_h_duration, .off = OFF(think_time_us),
+	{ .name = "think_time", .fn = h_think_time, .off = OFF(think_time_us),
 	  .min = 0, .max = SCN_MAX_DURATION_US, .kinds = S|K|R },
 	{ .name = "connections", .fn = scenario_h_uint, .off = OFF(connections),
 	  .min = 1, .max = SCN_MAX_CONNECTIONS, .kinds = S|K|R },

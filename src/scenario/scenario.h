@@ -99,7 +99,8 @@ struct scn_phase {
 	int64_t duration_us;		/* sustained, soak */
 	double rate;			/* sustained, soak, rate_limit (0 = max) */
 	unsigned users;			/* sustained, soak */
-	int64_t think_time_us;		/* closed model */
+	int64_t think_time_us;		/* closed model; at least */
+	int64_t think_time_max_us;	/* at most: uniform between the two */
 	unsigned connections;		/* open model pool; 0 = automatic */
 	uint64_t requests;		/* burst, leak, rate_limit */
 	unsigned concurrency;		/* burst (default requests), leak, rate_limit */

@@ -1,0 +1,87 @@
+#!/bin/sh
+# Think time between a closed-model user's requests, a constant or a
+# range drawn from uniformly, as nginx saw it: the gaps between the
+# requests on each connection ($connection, $msec in its log).
+. "$top_srcdir/tests/lib.sh"
+
+NGINX=$(command -v nginx || echo /usr/sbin/nginx)
+if [ ! -x "$NGINX" ]; then
+	echo "1..0 # SKIP nginx is not installed (scripts/bootstrap installs it)"
+	exit 0
+fi
+cd "$T_TMP" || exit 1
+port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
+mkdir -p www
+printf 'hello\n' >www/f.txt
+cat >nginx.conf <<EOF
+worker_processes 1;
+pid $T_TMP/nginx.pid;
+error_log $T_TMP/error.log;
+events { worker_connections 1024; }
+http {
+	log_format gaps '\$connection \$msec';
+	access_log $T_TMP/access.log gaps;
+	client_body_temp_path $T_TMP; proxy_temp_path $T_TMP;
+	fastcgi_temp_path $T_TMP; uwsgi_temp_path $T_TMP; scgi_temp_path $T_TMP;
+	server { listen 127.0.0.1:$port; root $T_TMP/www; }
+}
+EOF
+"$NGINX" -c "$T_TMP/nginx.conf" -p "$T_TMP" 2>nginx.err
+i=0
+while [ ! -s nginx.pid ] && [ $i -lt 50 ]; do
+	sleep 0.1
+	i=$((i + 1))
+done
+T_PIDS="$T_PIDS $(cat nginx.pid 2>/dev/null)"
+
+# gaps: "count min mean max" of the gaps, in ms, on every connection.
+gaps() {
+	python3 - access.log <<'PYEOF'
+import sys
+last, g = {}, []
+for line in open(sys.argv[1]):
+    c, t = line.split()
+    t = float(t) * 1000
+    if c in last:
+        g.append(t - last[c])
+    last[c] = t
+if not g:
+    g = [0]
+print(len(g), round(min(g)), round(sum(g) / len(g)), round(max(g)))
+PYEOF
+}
+
+# run THINK: 4 users for 3 s with that think time, a fresh log.
+run() {
+	: >access.log
+	"$NGINX" -c "$T_TMP/nginx.conf" -p "$T_TMP" -s reopen 2>/dev/null
+	sleep 0.2
+	cat >think.yaml <<EOF
+version: 1
+name: think
+target: {base_url: "http://127.0.0.1:$port"}
+requests: [{name: f, path: /f.txt}]
+phases: [{kind: sustained, users: 4, duration: 3s, think_time: $1}]
+EOF
+	"$LOADTOP" --headless --quiet --no-report -t 1 think.yaml >out 2>&1
+	RC=$?
+	# shellcheck disable=SC2046
+	set -- $(gaps)
+	N=$1 MIN=$2 MEAN=$3 MAX=$4
+}
+
+run 20ms..60ms
+is "$RC" 0 "a range: the run succeeds"
+ok "a range: about 4 x 3 s / 40 ms gaps ($N)" test "$N" -ge 250 -a "$N" -le 310
+ok "a range: the mean gap is the range's middle, 40 ms ($MEAN)" \
+    test "$MEAN" -ge 37 -a "$MEAN" -le 44
+ok "a range: gaps near its low end ($MIN ms)" test "$MIN" -le 24
+ok "a range: gaps near its high end ($MAX ms)" test "$MAX" -ge 56
+
+run 40ms
+is "$RC" 0 "a constant: the run succeeds"
+ok "a constant: every gap 40 ms ($MIN..$MAX, mean $MEAN)" \
+    test "$MIN" -ge 39 -a "$MAX" -le 52 -a "$MEAN" -le 44
+
+"$NGINX" -c "$T_TMP/nginx.conf" -p "$T_TMP" -s stop 2>/dev/null
+done_testing
