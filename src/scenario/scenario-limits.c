@@ -112,6 +112,8 @@ struct field {
 static const struct field phase_fields[] = {
 	F(scn_phase, "duration", duration_us, FIELD_I64, SCN_LIMIT_DURATION),
 	F(scn_phase, "think_time", think_time_us, FIELD_I64, SCN_LIMIT_DURATION),
+	F(scn_phase, "think_time", think_time_max_us, FIELD_I64,
+	    SCN_LIMIT_DURATION),
 	F(scn_phase, "settle", settle_us, FIELD_I64, SCN_LIMIT_DURATION),
 	F(scn_phase, "rate", rate, FIELD_DOUBLE, SCN_LIMIT_RATE),
 	F(scn_phase, "users", users, FIELD_UINT, SCN_LIMIT_USERS),

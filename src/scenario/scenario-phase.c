@@ -1,6 +1,7 @@
 /* The scenario's phases: kinds, the keys each kind takes, ramp stages. */
 #include "config.h"
 
+#include <math.h>
 #include <stddef.h>
 #include <stdlib.h>
 #include <string.h>
@@ -92,9 +93,11 @@ static const struct scn_key stage_keys[] = {
 	{ .name = "duration", .fn = scenario_h_duration, .off = OFF(duration_us),
 	  .min = SCN_MIN_DURATION_US, .max = SCN_MAX_DURATION_US },
 	{ .name = "rate", .fn = scenario_h_rate, .off = OFF(rate),
-	  .min = SCN_MIN_RATE, .max = SCN_MAX_RATE },
+	  .min = 0, .max = SCN_MAX_RATE },
 	{ .name = "users", .fn = scenario_h_uint, .off = OFF(users),
-	  .min = 1, .max = SCN_MAX_USERS },
+	  .min = 0, .max = SCN_MAX_USERS },
+	{ .name = "spawn_rate", .fn = scenario_h_rate, .off = OFF(spawn_rate),
+	  .min = SCN_MIN_RATE, .max = SCN_MAX_USERS },
 };
 #undef OFF
 
@@ -114,6 +117,35 @@ rate_or_users(struct scn_parser *p, const struct scn_map *m, const char *what)
 	if (uk != NULL)
 		return SCN_MODEL_CLOSED;
 	return SCN_MODEL_NONE;
+}
+
+/*
+ * Locust's stage, {users: N, spawn_rate: R/s}: the users change at R a
+ * second from where the last stage left them, so the stage lasts
+ * |N - before| / R.  A hold is a stage of its own, with a duration.
+ */
+static void
+spawn_length(struct scn_parser *p, const struct scn_map *m,
+    const struct scn_phase *ph, struct scn_stage *st, const char *where)
+{
+	yaml_node_t *k = scenario_getkey(m, "spawn_rate");
+	unsigned before = st > ph->stages ? st[-1].users : ph->users;
+	double d;
+
+	if (scenario_getkey(m, "duration") != NULL) {
+		scenario_err(p, k, "give 'duration' or 'spawn_rate' %s, not "
+		    "both: to hold the users, add a stage with a duration",
+		    where);
+		return;
+	}
+	if (scenario_getkey(m, "users") == NULL) {
+		scenario_err(p, k, "'spawn_rate' goes with 'users' %s", where);
+		return;
+	}
+	if (st->spawn_rate <= 0)
+		return;			/* its own error is given */
+	d = fabs((double)st->users - before) / st->spawn_rate;
+	st->duration_us = (int64_t)llround(d * 1e6);
 }
 
 static void
@@ -152,8 +184,11 @@ parse_stages(struct scn_parser *p, yaml_node_t *node, struct scn_phase *ph,
 		xasprintf(&where, "in stage %zu %s", ph->nstages, p->where);
 		scenario_walk(p, item, stage_keys, LT_NELEM(stage_keys), st, where,
 		    -1, &m);
-		if (scenario_getkey(&m, "duration") == NULL)
-			scenario_err(p, item, "%s needs 'duration'", where + 3);
+		if (scenario_getkey(&m, "spawn_rate") != NULL)
+			spawn_length(p, &m, ph, st, where);
+		else if (scenario_getkey(&m, "duration") == NULL)
+			scenario_err(p, item, "%s needs 'duration' (or, with "
+			    "'users', Locust's 'spawn_rate')", where + 3);
 		sm = rate_or_users(p, &m, where);
 		key = scenario_getkey(&m, sm == SCN_MODEL_OPEN ? "rate" : "users");
 		if (sm == SCN_MODEL_NONE && scenario_getkey(&m, "rate") == NULL)

@@ -89,6 +89,7 @@ struct scn_stage {
 	int64_t duration_us;
 	double rate;			/* open model */
 	unsigned users;			/* closed model */
+	double spawn_rate;		/* users a second, for its length */
 	struct scn_pos pos;
 };
 
