@@ -282,6 +282,7 @@ struct snapshot {
 	size_t whole_intervals;		/* closed so far; none: no peak */
 	struct snap_load load;
 	struct snap_lat timing[TIM__COUNT];
+	struct snap_lat by_class[CLS__COUNT];	/* latency of each class */
 	struct snap_status *status;	/* by count, largest first */
 	size_t nstatus;
 	struct snap_failure *failures;	/* by count, largest first */

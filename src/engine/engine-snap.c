@@ -464,6 +464,8 @@ fill_totals(struct engine *e, struct snapshot *s, bool merged)
 		engine_block_fill(&s->total, e->cum, s->elapsed);
 		for (i = 0; i < TIM__COUNT; i++)
 			engine_lat_fill(&s->timing[i], e->cum->timing[i]);
+		for (i = 0; i < CLS__COUNT; i++)
+			engine_lat_fill(&s->by_class[i], e->cum->by_class[i]);
 		engine_status_fill(s, e->cum);
 		engine_failures_fill(s, e->cum);
 		s->histogram = histogram_share(last ? last->histogram : NULL,
@@ -473,6 +475,7 @@ fill_totals(struct engine *e, struct snapshot *s, bool merged)
 	s->total = last->total;
 	block_retime(&s->total, s->elapsed);
 	memcpy(s->timing, last->timing, sizeof s->timing);
+	memcpy(s->by_class, last->by_class, sizeof s->by_class);
 	s->nstatus = last->nstatus;
 	s->status = copy_of(last->status, last->nstatus, sizeof *s->status);
 	s->nfailures = last->nfailures;

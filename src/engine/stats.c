@@ -33,6 +33,8 @@ stats_new(size_t nreq)
 	s->service = latency_hdr();
 	for (i = 0; i < TIM__COUNT; i++)
 		s->timing[i] = latency_hdr_digits(LT_HDR_DETAIL_SIGFIGS);
+	for (i = 0; i < CLS__COUNT; i++)
+		s->by_class[i] = latency_hdr_digits(LT_HDR_DETAIL_SIGFIGS);
 	s->nreq = nreq;
 	s->req = xcalloc(nreq, sizeof *s->req);
 	for (i = 0; i < nreq; i++) {
@@ -53,6 +55,8 @@ stats_free(struct stats *s)
 	hdr_free(s->service);
 	for (i = 0; i < TIM__COUNT; i++)
 		hdr_free(s->timing[i]);
+	for (i = 0; i < CLS__COUNT; i++)
+		hdr_free(s->by_class[i]);
 	for (i = 0; i < s->nreq; i++) {
 		hdr_free(s->req[i].latency);
 		hdr_free(s->req[i].service);
@@ -83,6 +87,8 @@ stats_reset(struct stats *s)
 	hdr_reset(s->service);
 	for (i = 0; i < TIM__COUNT; i++)
 		hdr_reset(s->timing[i]);
+	for (i = 0; i < CLS__COUNT; i++)
+		hdr_reset(s->by_class[i]);
 	for (i = 0; i < s->nreq; i++) {
 		s->req[i].started = 0;
 		s->req[i].bytes = 0;
@@ -112,6 +118,8 @@ stats_add(struct stats *dst, const struct stats *src)
 	hdr_add(dst->service, src->service);
 	for (i = 0; i < TIM__COUNT; i++)
 		hdr_add(dst->timing[i], src->timing[i]);
+	for (i = 0; i < CLS__COUNT; i++)
+		hdr_add(dst->by_class[i], src->by_class[i]);
 	for (i = 0; i < dst->nreq && i < src->nreq; i++) {
 		dst->req[i].started += STATS_GET(&src->req[i].started);
 		dst->req[i].bytes += STATS_GET(&src->req[i].bytes);
@@ -144,6 +152,8 @@ stats_sub(struct stats *dst, const struct stats *a, const struct stats *b)
 	hdr_sub(dst->service, a->service, b->service);
 	for (i = 0; i < TIM__COUNT; i++)
 		hdr_sub(dst->timing[i], a->timing[i], b->timing[i]);
+	for (i = 0; i < CLS__COUNT; i++)
+		hdr_sub(dst->by_class[i], a->by_class[i], b->by_class[i]);
 	for (i = 0; i < dst->nreq; i++) {
 		dst->req[i].started = a->req[i].started - b->req[i].started;
 		dst->req[i].bytes = a->req[i].bytes - b->req[i].bytes;

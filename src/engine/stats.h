@@ -56,6 +56,7 @@ struct stats {
 	struct hdr *latency;		/* from the planned start */
 	struct hdr *service;		/* from the actual start */
 	struct hdr *timing[TIM__COUNT];
+	struct hdr *by_class[CLS__COUNT];	/* latency, by class */
 	size_t nreq;
 	struct stats_req *req;
 };

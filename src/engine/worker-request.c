@@ -387,6 +387,7 @@ worker_record(struct worker *w, struct slot *s, const struct xfer_end *x,
 	service = (end - s->started_ns) / 1000;
 	hdr_record(st->latency, lat);
 	hdr_record(rq->latency, lat);
+	hdr_record(st->by_class[cls], lat);
 	grid_count(w, end, cls, lat);
 	hdr_record(st->service, service);
 	hdr_record(rq->service, service);

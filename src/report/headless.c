@@ -295,6 +295,27 @@ print_versions(FILE *f, const struct snap_counts *n)
 }
 
 static void
+print_by_class(FILE *f, const struct snapshot *s)
+{
+	char a[32], b[32];
+	size_t i, n = 0;
+
+	for (i = 0; i < CLS__COUNT; i++)
+		n += s->by_class[i].count > 0;
+	if (n < 2)
+		return;			/* the latency line says it all */
+	fputs("  by class  ", f);
+	for (i = 0; i < CLS__COUNT; i++) {
+		if (s->by_class[i].count == 0)
+			continue;
+		fprintf(f, " %s p50 %s p99 %s;", kinds_class_name(i),
+		    units_format_ms(s->by_class[i].p50, a, sizeof a),
+		    units_format_ms(s->by_class[i].p99, b, sizeof b));
+	}
+	fputc('\n', f);
+}
+
+static void
 print_traffic(FILE *f, const struct snapshot *s)
 {
 	const struct snap_block *t = &s->total;
@@ -318,6 +339,7 @@ print_traffic(FILE *f, const struct snapshot *s)
 		    " skipped\n", t->n.late_starts, t->n.skipped);
 	print_load(f, &s->load, s->whole_intervals);
 	print_latency(f, "latency", &t->latency);
+	print_by_class(f, s);
 	if (t->n.late_starts)
 		print_latency(f, "service", &t->service);
 	fputs("  classes   ", f);

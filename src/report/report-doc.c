@@ -151,6 +151,17 @@ latency(struct rdoc *d, const struct report_ctx *c)
 		report_doc_row(t, kinds_timing_name(i), report_doc_ms(&f, x->mean), report_doc_ms(&f, x->p50),
 		    report_doc_ms(&f, x->p99), report_doc_ms(&f, x->max));
 	}
+	report_doc_heading(d, 3, "Latency by class");
+	t = report_doc_table(d, "Class|Count|p50|p95|p99|Max");
+	for (i = 0; i < CLS__COUNT; i++) {
+		const struct snap_lat *x = &s->by_class[i];
+
+		if (x->count > 0)
+			report_doc_row(t, kinds_class_name(i), report_doc_f(&f,
+			    "%" PRIu64, x->count), report_doc_ms(&f, x->p50),
+			    report_doc_ms(&f, x->p95), report_doc_ms(&f, x->p99),
+			    report_doc_ms(&f, x->max));
+	}
 }
 
 

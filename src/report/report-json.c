@@ -107,6 +107,12 @@ totals_json(const struct snapshot *s)
 		json_object_set_new(tim, kinds_timing_name(i),
 		    lat_json(&s->timing[i]));
 	json_object_set_new(t, "timing_ms", tim);
+	tim = json_object();
+	for (i = 0; i < CLS__COUNT; i++)
+		if (s->by_class[i].count > 0)
+			json_object_set_new(tim, kinds_class_name(i),
+			    lat_json(&s->by_class[i]));
+	json_object_set_new(t, "latency_by_class_ms", tim);
 	json_object_set_new(t, "rps_peak", s->whole_intervals ?
 	    jreal(s->rps_peak) : json_null());
 	json_object_set_new(t, "users", l->users_peak >= 0 ?

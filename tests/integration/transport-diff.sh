@@ -81,6 +81,10 @@ out = {k: t[k] for k in ("requests", "sent", "responses", "errors",
 out["connected"] = t["connects"] > 0
 out["failures"] = {f["code"]: f["count"] for f in t["failures"]}
 out["timing"] = sorted(k for k, v in t["timing_ms"].items() if v["count"])
+out["by_class"] = {k: v["count"] for k, v in t["latency_by_class_ms"].items()}
+# Each class's latency counts exactly the responses of that class.
+assert out["by_class"] == {k: v for k, v in t["classes"].items() if v}, \
+    (out["by_class"], t["classes"])
 out["per_request"] = [[r["name"], r["sent"], r["requests"], r["classes"],
                        r["bytes"], r["http_versions"]] for r in d["requests"]]
 print(json.dumps(out, sort_keys=True))
@@ -125,6 +129,8 @@ both() {
 	done
 	is "$(cat "$T_TMP/rc-raw")" "$(cat "$T_TMP/rc-curl")" \
 	    "$_name: the same exit status"
+	like "$(cat "$T_TMP/facts-raw")" '^\{' \
+	    "$_name: report.json read, each class's latency its own count"
 	is "$(cat "$T_TMP/facts-raw")" "$(cat "$T_TMP/facts-curl")" \
 	    "$_name: the same counts, classes, statuses, failures, bytes"
 }
