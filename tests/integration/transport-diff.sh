@@ -279,11 +279,15 @@ EOF
 		is "$(wc -l <access.log | tr -d ' ')" 400 \
 		    "source_addresses: $tr: all 400 logged"
 	done
-	# Raw connects bind each address in turn: 4 connections, 2 from
-	# each.  libcurl's slots keep an address each, and libcurl may open
-	# a connection more than it needs, so its count is not exact.
-	is "$src_raw" "127.0.0.2 2;127.0.0.3 2;" \
-	    "source_addresses: raw: the connections bound each in turn"
+	# Raw connects bind each address in turn: the connections from the
+	# two differ by one at most (4 at least; nginx closes each after
+	# 100 requests, and a burst's slots do not send equal shares).
+	# libcurl's slots keep an address each, and libcurl may open a
+	# connection more than it needs, so its split is not checked.
+	ok "source_addresses: raw: the connections bound each in turn" \
+	    python3 -c 'import sys
+a, b = (int(x.split()[1]) for x in sys.argv[1].split(";")[:2])
+sys.exit(not (a >= 2 and b >= 2 and abs(a - b) <= 1))' "$src_raw"
 	scenario tls.yaml "https://127.0.0.1:$sport" \
 	    '{kind: burst, requests: 300, concurrency: 3}' \
 	    '{name: file, path: /f.txt}'
