@@ -9,17 +9,6 @@
 #include "request-raw.h"
 #include "util.h"
 
-static bool
-has_header(const struct scn_request *r, const char *name)
-{
-	size_t i;
-
-	for (i = 0; i < r->headers.n; i++)
-		if (strcasecmp(r->headers.v[i].name, name) == 0)
-			return true;
-	return false;
-}
-
 /* A static line libcurl would not send: "Name:" with no value removes
  * the header it would add. */
 static bool
@@ -42,24 +31,12 @@ url_part(CURLU *u, CURLUPart part, unsigned flags)
 	return out;
 }
 
-/* The end of "scheme://authority" in a URL's text, or 0. */
-static size_t
-origin_end(const char *url)
-{
-	const char *a = strstr(url, "://");
-
-	if (a == NULL)
-		return 0;
-	a += 3;
-	return (size_t)(a - url) + strcspn(a, "/?#");
-}
-
 /* Host header, connect URL and TLS from the URL's static origin. */
 static bool
 build_origin(struct preq_wire *wi, const char *origin, const char **why)
 {
 	CURLU *u = curl_url();
-	char *scheme, *host, *port, *eport, *user;
+	char *scheme, *host, *port, *eport;
 	bool ok = false;
 
 	if (u == NULL || curl_url_set(u, CURLUPART_URL, origin, 0) != CURLUE_OK) {
@@ -71,13 +48,10 @@ build_origin(struct preq_wire *wi, const char *origin, const char **why)
 	host = url_part(u, CURLUPART_HOST, 0);
 	port = url_part(u, CURLUPART_PORT, CURLU_DEFAULT_PORT);
 	eport = url_part(u, CURLUPART_PORT, CURLU_NO_DEFAULT_PORT);
-	user = url_part(u, CURLUPART_USER, 0);
 	if (scheme == NULL || host == NULL || port == NULL)
 		*why = "the URL has no host";
 	else if (strcmp(scheme, "http") != 0 && strcmp(scheme, "https") != 0)
 		*why = "the scheme is not http or https";
-	else if (user != NULL)
-		*why = "the URL carries credentials";
 	else {
 		wi->tls = strcmp(scheme, "https") == 0;
 		xasprintf(&wi->connect_url, "http://%s:%s/", host, port);
@@ -95,7 +69,6 @@ build_origin(struct preq_wire *wi, const char *origin, const char **why)
 	free(host);
 	free(port);
 	free(eport);
-	free(user);
 	curl_url_cleanup(u);
 	return ok;
 }
@@ -119,15 +92,15 @@ build_head(struct preq *p, const struct scn_request *r)
 	size_t i;
 
 	wi->head_len = strlen(wi->head);
-	if (!has_header(r, "Accept"))
+	if (!request_has_header(&r->headers, "Accept"))
 		head_append(wi, "Accept: */*");
 	for (i = 0; i < p->nstatic; i++)
 		if (!line_is_removal(p->static_lines[i]))
 			head_append(wi, p->static_lines[i]);
 	/* libcurl posts what it is given with these two. */
 	wi->add_length = (p->has_body || p->method == PREQ_POST) &&
-	    !has_header(r, "Content-Length");
-	wi->add_form_type = wi->add_length && !has_header(r, "Content-Type");
+	    !request_has_header(&r->headers, "Content-Length");
+	wi->add_form_type = wi->add_length && !request_has_header(&r->headers, "Content-Type");
 	for (i = 0; i < p->nstatic && wi->add_form_type; i++)
 		if (strncasecmp(p->static_lines[i], "Content-Type:", 13) == 0)
 			wi->add_form_type = false;
@@ -179,19 +152,16 @@ request_raw_build(struct preq *p, const struct scn_request *r,
     const char **why)
 {
 	struct preq_wire *wi = &p->wire;
-	size_t end = origin_end(r->url);
+	size_t end = scenario_url_origin_len(r->url);
 	char *origin;
 
 	if (p->http_version != CURL_HTTP_VERSION_1_1) {
 		*why = "it asks for HTTP/2";
 		return false;
 	}
-	origin = end > 0 ? xstrndup(r->url, end) : NULL;
-	if (origin == NULL || strstr(origin, "${") != NULL) {
-		*why = "its host is a template";
-		free(origin);
+	if ((*why = scenario_raw_unfit(r->url)) != NULL)
 		return false;
-	}
+	origin = xstrndup(r->url, end);
 	if (!build_origin(wi, origin, why) ||
 	    (p->url == NULL && !build_path(p, why))) {
 		free(origin);

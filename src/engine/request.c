@@ -13,8 +13,8 @@
 #include "request-h2c.h"
 #include "util.h"
 
-static bool
-has_header(const struct scn_headers *h, const char *name)
+bool
+request_has_header(const struct scn_headers *h, const char *name)
 {
 	size_t i;
 
@@ -98,7 +98,7 @@ build_headers(struct preq *p, const struct scn_request *r)
 		dh->cap = dh->prefix_len + template_max_len(h->tmpl) + 1;
 		p->uses_seq |= template_uses_seq(h->tmpl);
 	}
-	if (!has_header(&r->headers, "User-Agent"))
+	if (!request_has_header(&r->headers, "User-Agent"))
 		add_static_line(p, "User-Agent: loadtop/" PACKAGE_VERSION);
 }
 
@@ -119,7 +119,7 @@ build_body(struct preq *p, const struct scn_request *r)
 		return;
 	/* libcurl would otherwise wait for 100-continue on big bodies. */
 	add_static_line(p, "Expect:");
-	if (!has_header(&r->headers, "Content-Type") && r->body != NULL &&
+	if (!request_has_header(&r->headers, "Content-Type") && r->body != NULL &&
 	    body_looks_like_json(r->body, r->body_len))
 		add_static_line(p, "Content-Type: application/json");
 }

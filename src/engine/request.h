@@ -78,6 +78,9 @@ struct preq_buf {
 	bool wire_fixed;
 };
 
+/* Whether the headers have one of that name, in any case. */
+bool	 request_has_header(const struct scn_headers *, const char *name);
+
 int	 request_build(struct preq *, const struct scenario *, size_t index,
 	     char **cause);
 void	 request_clear(struct preq *);

@@ -373,20 +373,29 @@ parse_request(struct scn_parser *p, yaml_node_t *node, struct scn_request *r)
 	}
 }
 
-/* Why transport raw cannot send a request to url, or NULL. */
-static const char *
-raw_unfit(const char *url)
+size_t
+scenario_url_origin_len(const char *url)
 {
 	const char *a = strstr(url, "://");
-	size_t n;
 
 	if (a == NULL)
-		return NULL;
+		return 0;
 	a += 3;
-	n = strcspn(a, "/?#");
-	if (memmem(a, n, "${", 2) != NULL)
+	return (size_t)(a - url) + strcspn(a, "/?#");
+}
+
+const char *
+scenario_raw_unfit(const char *url)
+{
+	size_t end = scenario_url_origin_len(url);
+	const char *a;
+
+	if (end == 0)
+		return "the URL has no host";
+	a = strstr(url, "://") + 3;
+	if (memmem(a, (size_t)(url + end - a), "${", 2) != NULL)
 		return "its host is a template";
-	if (memchr(a, '@', n) != NULL)
+	if (memchr(a, '@', (size_t)(url + end - a)) != NULL)
 		return "the URL carries credentials";
 	return NULL;
 }
@@ -402,7 +411,7 @@ scenario_check_transport(const struct scenario *scn, struct scn_errors *errs)
 		return 0;
 	for (i = 0; i < scn->nrequests; i++)
 		if (scn->requests[i].url != NULL &&
-		    (why = raw_unfit(scn->requests[i].url)) != NULL) {
+		    (why = scenario_raw_unfit(scn->requests[i].url)) != NULL) {
 			rc = -1;
 			scenario_errors_add(errs, scn->file,
 			    scn->requests[i].pos.line, scn->requests[i].pos.col,

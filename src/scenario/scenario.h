@@ -252,6 +252,11 @@ struct scn_load_opts {
 int	 scenario_load_opts(const char *path, const struct scn_load_opts *,
 	     struct scenario **out, struct scn_errors *errs);
 
+/* The length of a URL's "scheme://authority", 0 when it has none. */
+size_t	 scenario_url_origin_len(const char *url);
+/* Why transport raw cannot send to url (a templated host, credentials),
+ * or NULL: the one rule for the parser and the engine. */
+const char *scenario_raw_unfit(const char *url);
 /* Whether transport raw, if the scenario asks for it, can send every
  * request; each that it cannot is an error. */
 int	 scenario_check_transport(const struct scenario *, struct scn_errors *);
