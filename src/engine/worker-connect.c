@@ -14,34 +14,6 @@
 
 #define WORKER_CONNECTORS 64
 
-static void
-wait_append(struct worker *w, struct slot *s)
-{
-	s->raw.wait_prev = w->wait_tail;
-	s->raw.wait_next = NULL;
-	if (w->wait_tail != NULL)
-		w->wait_tail->raw.wait_next = s;
-	else
-		w->wait_head = s;
-	w->wait_tail = s;
-}
-
-static void
-wait_unlink(struct worker *w, struct slot *s)
-{
-	struct slot_raw *r = &s->raw;
-
-	if (r->wait_prev != NULL)
-		r->wait_prev->raw.wait_next = r->wait_next;
-	else
-		w->wait_head = r->wait_next;
-	if (r->wait_next != NULL)
-		r->wait_next->raw.wait_prev = r->wait_prev;
-	else
-		w->wait_tail = r->wait_prev;
-	r->wait_prev = r->wait_next = NULL;
-}
-
 /* A connector handle, or NULL when all are lent. */
 static CURL *
 lend(struct worker *w)
@@ -93,7 +65,7 @@ worker_connect_start(struct worker *w, struct slot *s, const struct preq *p)
 	s->raw.reused = false;
 	if (s->easy == NULL && (s->easy = lend(w)) == NULL) {
 		s->raw.st = RAW_WAITING;
-		wait_append(w, s);
+		worker_list_append(&w->waiting, s);
 		return;
 	}
 	begin(w, s, p);
@@ -108,8 +80,8 @@ worker_connect_done(struct worker *w, struct slot *s)
 		return;			/* the slot's own handle */
 	w->free_connectors[w->nfree_connectors++] = s->easy;
 	s->easy = NULL;
-	if ((next = w->wait_head) != NULL) {
-		wait_unlink(w, next);
+	if ((next = w->waiting.head) != NULL) {
+		worker_list_unlink(&w->waiting, next);
 		next->easy = lend(w);
 		begin(w, next, &w->env->preqs[next->req]);
 	}
@@ -119,7 +91,7 @@ void
 worker_connect_cancel(struct worker *w, struct slot *s)
 {
 	if (s->raw.st == RAW_WAITING)
-		wait_unlink(w, s);
+		worker_list_unlink(&w->waiting, s);
 	else if (s->raw.st == RAW_CONNECTING) {
 		curl_multi_remove_handle(s->multi, s->easy);
 		w->curl_busy--;

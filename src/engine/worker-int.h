@@ -54,12 +54,26 @@ struct slot_raw {
 	struct xfer_end end;
 	char hname[16];			/* Retry-After, as it arrives */
 	size_t hname_len;
+	bool limited;			/* limited_for is a rate limit's status */
+	unsigned limited_for;
 	bool in_value;			/* a header's value is arriving */
 	bool in_retry_after;
 	char retry_after[40];
 	size_t retry_after_len;
-	struct slot *fifo_prev, *fifo_next;	/* in flight, by start */
-	struct slot *wait_prev, *wait_next;	/* RAW_WAITING, in line */
+};
+
+/* The lists a slot can be on, a link each (worker-list.c). */
+enum slot_list_id {
+	SLOT_IN_FLIGHT,			/* raw requests, by start */
+	SLOT_WAITING,			/* RAW_WAITING, in line */
+	SLOT__LISTS
+};
+struct slot_link {
+	struct slot *prev, *next;
+};
+struct slot_list {
+	struct slot *head, *tail;
+	enum slot_list_id id;
 };
 
 
@@ -77,6 +91,7 @@ struct slot {
 	uint64_t bytes;
 	bool easy_raw;			/* easy set up for raw connects */
 	struct slot_raw raw;
+	struct slot_link link[SLOT__LISTS];
 	struct slot *next;		/* idle list or think queue */
 };
 
@@ -130,14 +145,14 @@ struct worker {
 	unsigned nshards;
 	int64_t shard_due;		/* the first of their timeouts */
 	unsigned curl_busy;		/* handles in the multi */
-	struct slot *fifo_head, *fifo_tail;	/* raw requests in flight */
+	struct slot_list in_flight;	/* raw requests, by start */
 	struct ssl_ctx_st *tls;		/* raw https, made on first use */
 	struct ssl_session_st **tls_sessions;	/* per request, to resume */
 	char *rbuf;			/* raw responses are read into this */
 	/* Handles raw-only slots borrow to connect (worker-connect.c). */
 	CURL **connectors, **free_connectors;
 	unsigned nconnectors, nfree_connectors;
-	struct slot *wait_head, *wait_tail;
+	struct slot_list waiting;
 	size_t next_bind;		/* source address of the next connect */
 
 	struct mailbox mail;
@@ -188,6 +203,8 @@ void	 worker_start_request(struct worker *, struct slot *, int64_t planned,
 /* Count a finished transfer in the worker's statistics. */
 void	 worker_record(struct worker *, struct slot *, const struct xfer_end *,
 	     int64_t end);
+/* A transfer's end before anything is known of it: no timings. */
+void	 worker_xfer_reset(struct xfer_end *, CURLcode);
 /* What libcurl tells of the transfer it finished on s. */
 void	 worker_curl_end(struct slot *, CURLcode, struct xfer_end *);
 /* Users thinking (worker-think.c): the first to go again, or NULL. */
@@ -198,6 +215,9 @@ void	 worker_think_shift(struct worker *, int64_t d);
 
 /* A slot whose request finished: next request, thinking or idle. */
 void	 worker_after_completion(struct worker *, struct slot *, int64_t now);
+
+void	 worker_list_append(struct slot_list *, struct slot *);
+void	 worker_list_unlink(struct slot_list *, struct slot *);
 
 /* An easy handle as every slot's is set up; small: a small buffer. */
 CURL	*worker_easy_new(struct worker *, bool small);
@@ -224,13 +244,13 @@ void	 worker_shard_free(struct worker *);
 /* The raw transport (worker-raw.c). */
 #define WORKER_RBUF 65536
 #define WORKER_EVENTS 256
-void	 worker_raw_start(struct worker *, struct slot *, int64_t now);
+void	 worker_raw_start(struct worker *, struct slot *);
 /* libcurl finished connecting s (or failed to). */
 void	 worker_raw_connected(struct worker *, struct slot *, CURLcode);
 void	 worker_raw_event(struct worker *, struct slot *, uint32_t events);
 /* Fail the raw requests started before deadline; when the next is due. */
 int64_t	 worker_raw_expire(struct worker *, int64_t now);
-void	 worker_raw_close(struct worker *, struct slot *);
+void	 worker_raw_close(struct slot *);
 void	 worker_raw_free(struct worker *);
 void	 worker_grid_init(struct worker *);
 void	 worker_grid_free(struct worker *);

@@ -33,12 +33,27 @@ slot_preq(const struct slot *s)
 
 /* --- the response, through http-parser's callbacks ------------------ */
 
+/* Headers matter only to a rate-limited answer (Retry-After): worked
+ * out once a status, not once a header. */
+static bool
+limited(http_parser *hp)
+{
+	struct slot_raw *r = &((struct slot *)hp->data)->raw;
+
+	if (hp->status_code != r->limited_for) {
+		r->limited_for = hp->status_code;
+		r->limited = scn_status_has(&slot_preq(hp->data)->limited,
+		    hp->status_code);
+	}
+	return r->limited;
+}
+
 static int
 on_header_field(http_parser *hp, const char *at, size_t n)
 {
 	struct slot_raw *r = &((struct slot *)hp->data)->raw;
 
-	if (!scn_status_has(&slot_preq(hp->data)->limited, hp->status_code))
+	if (!limited(hp))
 		return 0;
 	if (r->in_value) {
 		r->in_value = false;
@@ -57,7 +72,7 @@ on_header_value(http_parser *hp, const char *at, size_t n)
 {
 	struct slot_raw *r = &((struct slot *)hp->data)->raw;
 
-	if (!scn_status_has(&slot_preq(hp->data)->limited, hp->status_code))
+	if (!limited(hp))
 		return 0;
 	if (!r->in_value) {
 		r->in_value = true;
@@ -147,9 +162,8 @@ want_out(struct worker *w, struct slot *s, bool on)
 }
 
 void
-worker_raw_close(struct worker *w, struct slot *s)
+worker_raw_close(struct slot *s)
 {
-	(void)w;
 	if (s->raw.ssl != NULL) {
 		SSL_free(s->raw.ssl);
 		s->raw.ssl = NULL;
@@ -162,34 +176,6 @@ worker_raw_close(struct worker *w, struct slot *s)
 	s->raw.origin = NULL;
 }
 
-static void
-fifo_unlink(struct worker *w, struct slot *s)
-{
-	struct slot_raw *r = &s->raw;
-
-	if (r->fifo_prev != NULL)
-		r->fifo_prev->raw.fifo_next = r->fifo_next;
-	else if (w->fifo_head == s)
-		w->fifo_head = r->fifo_next;
-	if (r->fifo_next != NULL)
-		r->fifo_next->raw.fifo_prev = r->fifo_prev;
-	else if (w->fifo_tail == s)
-		w->fifo_tail = r->fifo_prev;
-	r->fifo_prev = r->fifo_next = NULL;
-}
-
-static void
-fifo_append(struct worker *w, struct slot *s)
-{
-	s->raw.fifo_prev = w->fifo_tail;
-	s->raw.fifo_next = NULL;
-	if (w->fifo_tail != NULL)
-		w->fifo_tail->raw.fifo_next = s;
-	else
-		w->fifo_head = s;
-	w->fifo_tail = s;
-}
-
 static bool
 same_origin(const struct slot_raw *r, const struct preq *p)
 {
@@ -199,22 +185,20 @@ same_origin(const struct slot_raw *r, const struct preq *p)
 }
 
 void
-worker_raw_start(struct worker *w, struct slot *s, int64_t now)
+worker_raw_start(struct worker *w, struct slot *s)
 {
 	const struct preq *p = slot_preq(s);
 	struct slot_raw *r = &s->raw;
 
-	(void)now;
-	r->end = (struct xfer_end){ .dns_us = -1, .connect_us = -1,
-	    .tls_us = -1, .ttfb_us = -1, .transfer_us = -1,
-	    .retry_after = -1 };
+	worker_xfer_reset(&r->end, CURLE_OK);
 	r->retried = r->got_bytes = r->done = false;
 	r->sent = 0;
 	r->hname_len = r->retry_after_len = 0;
 	r->in_value = r->in_retry_after = false;
-	fifo_append(w, s);
+	r->limited_for = 0;
+	worker_list_append(&w->in_flight, s);
 	if (r->st == RAW_KEPT && !same_origin(r, p))
-		worker_raw_close(w, s);
+		worker_raw_close(s);
 	if (r->st == RAW_KEPT) {
 		r->reused = true;
 		raw_send(w, s);
@@ -331,7 +315,7 @@ raw_retry(struct worker *w, struct slot *s)
 		return false;
 	s->raw.retried = true;
 	s->raw.sent = 0;
-	worker_raw_close(w, s);
+	worker_raw_close(s);
 	worker_connect_start(w, s, slot_preq(s));
 	return true;
 }
@@ -408,9 +392,9 @@ raw_finish(struct worker *w, struct slot *s, CURLcode res, bool close)
 	if (x->status > 0 && scn_status_has(&slot_preq(s)->limited,
 	    (int)x->status))
 		x->retry_after = retry_after_seconds(r);
-	fifo_unlink(w, s);
+	worker_list_unlink(&w->in_flight, s);
 	if (close || res != CURLE_OK)
-		worker_raw_close(w, s);
+		worker_raw_close(s);
 	else
 		r->st = RAW_KEPT;
 	worker_record(w, s, x, now);
@@ -499,7 +483,7 @@ raw_kept_event(struct worker *w, struct slot *s)
 	ssize_t k = conn_read(w, s);
 
 	if (k != -1)
-		worker_raw_close(w, s);
+		worker_raw_close(s);
 }
 
 void
@@ -532,7 +516,7 @@ worker_raw_expire(struct worker *w, int64_t now)
 	struct slot *s;
 	int64_t deadline;
 
-	while ((s = w->fifo_head) != NULL) {
+	while ((s = w->in_flight.head) != NULL) {
 		long ms = slot_preq(s)->timeout_ms;
 
 		deadline = ms > 0 ? s->started_ns + (int64_t)ms * 1000000 :

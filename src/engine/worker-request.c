@@ -81,7 +81,7 @@ worker_slot_free(struct worker *w, struct slot *s)
 
 	if (s->state == SLOT_BUSY && s->easy != NULL)
 		curl_multi_remove_handle(s->multi, s->easy);
-	worker_raw_close(w, s);
+	worker_raw_close(s);
 	if (!w->env->all_raw)
 		curl_easy_cleanup(s->easy);	/* connectors are the worker's */
 	for (i = 0; i < w->env->npreq; i++)
@@ -207,7 +207,7 @@ worker_start_request(struct worker *w, struct slot *s, int64_t planned, int64_t 
 	w->started++;
 	w->inflight++;
 	if (p->raw)
-		worker_raw_start(w, s, now);
+		worker_raw_start(w, s);
 	else {
 		w->curl_busy++;
 		curl_multi_add_handle(s->multi, s->easy);
@@ -296,6 +296,14 @@ us_between(curl_off_t later, curl_off_t earlier)
 	return later > earlier ? (int64_t)(later - earlier) : 0;
 }
 
+void
+worker_xfer_reset(struct xfer_end *x, CURLcode res)
+{
+	*x = (struct xfer_end){ .res = res, .dns_us = -1, .connect_us = -1,
+	    .tls_us = -1, .ttfb_us = -1, .transfer_us = -1,
+	    .retry_after = -1 };
+}
+
 /* What libcurl's timers and counters say of the transfer on s. */
 void
 worker_curl_end(struct slot *s, CURLcode res, struct xfer_end *x)
@@ -304,9 +312,7 @@ worker_curl_end(struct slot *s, CURLcode res, struct xfer_end *x)
 	curl_off_t retry = 0;
 	long nconn = 0, ver = 0;
 
-	*x = (struct xfer_end){ .res = res, .dns_us = -1, .connect_us = -1,
-	    .tls_us = -1, .ttfb_us = -1, .transfer_us = -1,
-	    .retry_after = -1 };
+	worker_xfer_reset(x, res);
 	curl_easy_getinfo(s->easy, CURLINFO_RESPONSE_CODE, &x->status);
 	if (curl_easy_getinfo(s->easy, CURLINFO_HTTP_VERSION, &ver) == CURLE_OK)
 		x->http_version = ver == CURL_HTTP_VERSION_1_0 ? 10 :

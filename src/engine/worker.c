@@ -394,7 +394,7 @@ worker_main(void *arg)
 		now = util_now_ns();
 		w->shard_due = w->nshards > 0 ?
 		    worker_shard_timeouts(w, now) : INT64_MAX;
-		w->raw_deadline = w->fifo_head != NULL ?
+		w->raw_deadline = w->in_flight.head != NULL ?
 		    worker_raw_expire(w, now) : INT64_MAX;
 		check_plan_end(w, now);
 		load_turn(w, now);
@@ -428,6 +428,8 @@ worker_new(const struct worker_env *env, unsigned index, char **cause)
 	stats_phase_reset(&w->phase);
 	worker_grid_init(w);
 	w->raw_deadline = w->shard_due = INT64_MAX;
+	w->in_flight.id = SLOT_IN_FLIGHT;
+	w->waiting.id = SLOT_WAITING;
 	w->next_bind = index;
 	w->rbuf = xmalloc(WORKER_RBUF);
 	w->tls_sessions = xcalloc(env->npreq ? env->npreq : 1,
