@@ -141,7 +141,19 @@ snapshot_release(struct snapshot *s)
 	}
 	free(s->phases);
 	free(s->stages);
+	for (i = 0; i < s->nrequests; i++) {
+		size_t j;
+
+		free(s->requests[i].status);
+		for (j = 0; j < s->requests[i].noutcomes; j++)
+			free((char *)s->requests[i].outcomes[j].value);
+		free(s->requests[i].outcomes);
+	}
 	free(s->requests);
+	free(s->checks);
+	free(s->reasons);
+	free(s->flows);
+	free(s->groups);
 	free(s->status);
 	free(s->failures);
 	series_release(s->series, s->series_owner);

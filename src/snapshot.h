@@ -97,9 +97,79 @@ struct snap_failure {
 	uint64_t count;
 };
 
+/*
+ * A value an outcome took, and how often.  A request's outcomes hold
+ * every distinct value the engine kept count of (up to SNAP_OUTCOMES_KEEP
+ * a request), largest first, then, with value NULL, the responses whose
+ * value came past those.  Readers show SNAP_OUTCOMES_TOP and fold the
+ * rest into "other".  A response without the value counts as "(none)".
+ */
+#define SNAP_OUTCOMES_TOP 20
+#define SNAP_OUTCOMES_KEEP 256
+struct snap_outcome {
+	const char *value;		/* owned by the snapshot */
+	uint64_t count;
+};
+
 struct snap_request {
 	const char *name;
 	const char *transport;		/* "raw" or "curl" */
+	const char *group;		/* NULL: none */
+	struct snap_block total;
+	struct snap_block interval;
+	/* The statuses it got, largest first (owned by the snapshot). */
+	struct snap_status *status;
+	size_t nstatus;
+	uint64_t checks_passed;		/* its checks' evaluations, summed */
+	uint64_t checks_failed;
+	bool has_outcome;		/* the scenario asks for one */
+	struct snap_outcome *outcomes;	/* largest first, "other" last */
+	size_t noutcomes;
+};
+
+/* A check's evaluations.  Checks run on responses of an expected
+ * status; one that fails makes its response check_failed. */
+struct snap_check {
+	const char *name;		/* the scenario's */
+	size_t request;			/* index into requests */
+	uint64_t passed;
+	uint64_t failed;
+};
+
+/* One of the distinct reasons requests failed (SNAP_REASONS_TOP, most
+ * frequent first), as Locust's failures table: the status and the
+ * check, or the transport's error, with the start of one body. */
+#define SNAP_REASONS_TOP 10
+#define SNAP_SAMPLE_MAX 200
+struct snap_reason {
+	size_t request;			/* index into requests */
+	enum lt_class cls;
+	int status;			/* 0: no HTTP status */
+	const char *check;		/* the check that failed; NULL */
+	int curl_code;			/* CURLcode; 0 with a status */
+	const char *what;		/* curl_easy_strerror; NULL */
+	uint64_t count;
+	/* The first bytes of one such body, secrets replaced by
+	 * "[redacted]"; NUL-terminated; sample_len 0: none was kept. */
+	char sample[SNAP_SAMPLE_MAX + 1];
+	size_t sample_len;
+	bool sample_cut;		/* the body went on */
+};
+
+/* A flow's iterations: started; finished without an error (completed)
+ * or with one (failed: a request erred, or a missing capture ended it
+ * early); iteration: the durations of those that ran every step. */
+struct snap_flow {
+	const char *name;
+	uint64_t started;
+	uint64_t completed;
+	uint64_t failed;
+	struct snap_lat iteration;	/* whole iterations, ms */
+};
+
+/* The requests of one group, merged: group:NAME. */
+struct snap_group {
+	const char *name;
 	struct snap_block total;
 	struct snap_block interval;
 };
@@ -192,6 +262,8 @@ struct snap_point {
 	uint64_t rate_limited;
 	uint64_t classes[CLS__COUNT];
 	uint64_t late_starts;
+	uint64_t checks_passed;		/* evaluations in the interval */
+	uint64_t checks_failed;
 	/* At the end of the interval: closed-model users (-1 when the
 	 * phase has none: open model, burst) and requests in flight. */
 	int64_t users;
@@ -289,6 +361,16 @@ struct snapshot {
 	size_t nfailures;
 	struct snap_request *requests;
 	size_t nrequests;
+	struct snap_check *checks;	/* the scenario's, in its order */
+	size_t nchecks;
+	uint64_t checks_passed;		/* over all checks */
+	uint64_t checks_failed;
+	struct snap_reason *reasons;	/* the failures list */
+	size_t nreasons;
+	struct snap_flow *flows;	/* the scenario's, in its order */
+	size_t nflows;
+	struct snap_group *groups;	/* scenario.groups' order */
+	size_t ngroups;
 	struct snap_phase *phases;
 	size_t nphases;
 	struct snap_stage *stages;

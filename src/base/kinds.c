@@ -14,6 +14,8 @@ static const char *const class_names[CLS__COUNT] = {
 	[CLS_TIMEOUT] = "timeout",
 	[CLS_CONNECT_ERROR] = "connect_error",
 	[CLS_TRANSPORT_ERROR] = "transport_error",
+	[CLS_CHECK_FAILED] = "check_failed",
+	[CLS_CAPTURE_MISSING] = "capture_missing",
 };
 
 static const char *const timing_names[TIM__COUNT] = {

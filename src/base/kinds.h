@@ -16,6 +16,8 @@ enum lt_class {
 	CLS_TIMEOUT,
 	CLS_CONNECT_ERROR,		/* refused, unreachable, DNS */
 	CLS_TRANSPORT_ERROR,		/* reset, bad response, ... */
+	CLS_CHECK_FAILED,		/* an expected status, a check failed */
+	CLS_CAPTURE_MISSING,		/* not sent: a variable it uses unset */
 	CLS__COUNT
 };
 

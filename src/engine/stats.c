@@ -194,7 +194,7 @@ stats_classes_responses(const uint64_t *classes)
 {
 	return classes[CLS_OK] + classes[CLS_RATE_LIMITED] +
 	    classes[CLS_CLIENT_ERROR] + classes[CLS_SERVER_ERROR] +
-	    classes[CLS_UNEXPECTED];
+	    classes[CLS_UNEXPECTED] + classes[CLS_CHECK_FAILED];
 }
 
 uint64_t

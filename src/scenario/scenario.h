@@ -62,6 +62,65 @@ struct scn_sign {
 	struct scn_pos pos;		/* of secret_env's value */
 };
 
+/* What a check, an outcome or a capture reads of a response. */
+enum scn_probe {
+	SCN_PROBE_JSON,			/* an RFC 6901 pointer into the body */
+	SCN_PROBE_HEADER,		/* a response header, by name */
+	SCN_PROBE_BODY,			/* the body's bytes */
+};
+
+enum scn_check_op {
+	SCN_CHECK_EXISTS,		/* json, header */
+	SCN_CHECK_EQUALS,		/* json: values[0] */
+	SCN_CHECK_IN,			/* json: one of values */
+	SCN_CHECK_MATCHES,		/* json, header; body: body_matches */
+	SCN_CHECK_CONTAINS,		/* body: body_contains values[0] */
+	SCN_CHECK_MAX_BODY,		/* body: at most max_body bytes in all */
+};
+
+/*
+ * One check of a response; all of a request's must hold, or it is
+ * check_failed.  A json value compares as text: a string by its
+ * content, a number numerically when the value is one, true, false and
+ * null by those words.  Patterns are POSIX EREs, validated at load; the
+ * engine compiles its own copy per thread (glibc's regexec locks).
+ */
+struct scn_check {
+	char *name;			/* shown: its `name:`, else its text */
+	enum scn_probe probe;
+	char *path;			/* pointer or header name; NULL: body */
+	enum scn_check_op op;
+	char **values;			/* equals, contains: 1; in: n */
+	size_t nvalues;
+	char *pattern;			/* matches */
+	int64_t max_body;		/* SCN_CHECK_MAX_BODY */
+	bool absent;			/* exists: false */
+	struct scn_pos pos;
+};
+
+/*
+ * A value taken from a response, for an outcome or a capture: the json
+ * value's text or the header's value, cut to group 1 of pattern (the
+ * whole match without a group) when there is one; body_matches: group 1
+ * of pattern in the body.  Absent: no value (an outcome of "(none)").
+ */
+struct scn_extract {
+	enum scn_probe probe;
+	char *path;			/* pointer or header name; NULL: body */
+	char *pattern;			/* NULL: the value whole */
+	struct scn_pos pos;
+};
+
+/* capture: {NAME: EXTRACT}: a variable of the virtual user. */
+struct scn_capture {
+	char *var;
+	size_t var_index;		/* into scenario.vars */
+	struct scn_extract from;
+};
+
+#define SCN_MAX_BODY_DEFAULT 65536	/* bytes a response view keeps */
+#define SCN_VAR_MAX 4096		/* bytes a captured value keeps */
+
 struct scn_request {
 	char *name;			/* default: "METHOD path" */
 	char *method;			/* default "GET", upper case */
@@ -75,6 +134,38 @@ struct scn_request {
 	unsigned weight;		/* default 1 */
 	struct scn_status_set expect_status; /* merged with defaults */
 	struct scn_sign *sign;		/* NULL when unsigned */
+	/* Checks: the defaults' first, then its own; check_base is the
+	 * index of checks[0] among all the scenario's (scenario.nchecks). */
+	struct scn_check *checks;
+	size_t nchecks;
+	size_t check_base;
+	struct scn_extract *outcome;	/* NULL: none */
+	struct scn_capture *captures;
+	size_t ncaptures;
+	int64_t max_body;		/* body bytes a view keeps */
+	char *group;			/* NULL: none */
+	size_t group_index;		/* into scenario.groups */
+	struct scn_pos pos;
+};
+
+/* A step of a flow: a request, sent repeat times in a row, with a
+ * think time after each (the flow's when it gives none). */
+struct scn_step {
+	size_t request;			/* index into requests */
+	unsigned repeat;		/* default 1 */
+	int64_t think_time_us;		/* at least; 0 none */
+	int64_t think_time_max_us;	/* at most: uniform between */
+	struct scn_pos pos;
+};
+
+/* flows: ordered steps a virtual user runs, an iteration at a time.  A
+ * user's captured variables are cleared as each iteration starts. */
+struct scn_flow {
+	char *name;			/* a scope: NAME.iteration.p95 */
+	struct scn_step *steps;
+	size_t nsteps;
+	int64_t think_time_us;		/* steps' default */
+	int64_t think_time_max_us;
 	struct scn_pos pos;
 };
 
@@ -113,6 +204,9 @@ struct scn_phase {
 	size_t nstages;
 	size_t *use;			/* indexes into requests; NULL = all */
 	size_t nuse;
+	/* use: FLOW: 1 + its index (users run it, or it starts at the
+	 * rate; think_time is then between iterations); 0: requests. */
+	size_t flow;
 	struct scn_pos pos;
 };
 
@@ -186,6 +280,9 @@ struct scn_defaults {
 	size_t nsource_addresses;
 	struct scn_status_set expect_status; /* default 200-399 */
 	struct scn_status_set rate_limit_status; /* default 429 */
+	struct scn_check *checks;	/* every request's first checks */
+	size_t nchecks;
+	int64_t max_body;		/* default SCN_MAX_BODY_DEFAULT */
 };
 
 /* alerts: the rules of alerts.h.  A negative bound turns its rule off. */
@@ -212,6 +309,13 @@ struct scenario {
 	size_t nrequests;
 	struct scn_phase *phases;
 	size_t nphases;
+	struct scn_flow *flows;
+	size_t nflows;
+	size_t nchecks;			/* over all requests */
+	char **vars;			/* captured variables, by var_index */
+	size_t nvars;
+	char **groups;			/* requests' groups, by group_index */
+	size_t ngroups;
 	struct threshold *thresholds;
 	size_t nthresholds;
 	struct scn_grade *grades;

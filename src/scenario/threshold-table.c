@@ -50,6 +50,8 @@ const struct threshold_metric_def threshold_metrics[THR__COUNT] = {
 	[THR_M_RATE] = { "rate", "/s", THR_K_NUMBER, .series = true },
 	[THR_M_MIN] = { "min", "", THR_K_NUMBER, .series = true },
 	[THR_M_MAX] = { "max", "", THR_K_NUMBER, .series = true },
+	[THR_CHECKS] = { "checks", "%", THR_K_RATIO },
+	[THR_OUTCOME] = { "outcome", "", THR_K_COUNT },
 };
 
 const struct threshold_name threshold_names[] = {

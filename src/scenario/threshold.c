@@ -568,6 +568,7 @@ threshold_clear(struct threshold *t)
 {
 	free(t->expr);
 	free(t->scope_name);
+	free(t->arg);
 	memset(t, 0, sizeof *t);
 }
 

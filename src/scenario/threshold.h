@@ -28,6 +28,8 @@ enum thr_metric {
 	/* A scraped metric's figures over the run: metric:NAME.delta. */
 	THR_M_FIRST, THR_M_LAST, THR_M_DELTA, THR_M_RATE, THR_M_MIN,
 	THR_M_MAX,
+	THR_CHECKS,				/* percent of checks passed */
+	THR_OUTCOME,				/* count: NAME.outcome:VALUE */
 	THR__COUNT
 };
 
@@ -40,6 +42,9 @@ enum thr_scope {
 	THR_SCOPE_METRIC,		/* scope_name: a Prometheus series */
 	THR_SCOPE_STAGE,		/* a named stage of a ramp */
 	THR_SCOPE_PROCESS,		/* a watched process, by its name */
+	THR_SCOPE_GROUP,		/* group:NAME, its requests merged */
+	THR_SCOPE_FLOW,			/* FLOW.iteration.METRIC, FLOW.errors */
+	THR_SCOPE_CLASS,		/* class:NAME, latency by class */
 };
 
 struct threshold {
@@ -49,7 +54,11 @@ struct threshold {
 	double value;			/* canonical unit */
 	enum thr_scope scope;
 	char *scope_name;		/* request, phase or series name */
-	size_t scope_index;		/* resolved by the scenario validator */
+	size_t scope_index;		/* resolved by the scenario validator;
+					 * THR_SCOPE_CLASS: the enum lt_class */
+	char *arg;			/* THR_OUTCOME: the VALUE */
+	bool iteration;			/* FLOW.iteration.METRIC: of whole
+					 * iterations, not of requests */
 	bool abort_on_fail;
 	bool by_default;		/* loadtop's own, not the scenario's */
 	int line, col;
