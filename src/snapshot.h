@@ -117,7 +117,8 @@ struct snap_request {
 	const char *group;		/* NULL: none */
 	struct snap_block total;
 	struct snap_block interval;
-	/* The statuses it got, largest first (owned by the snapshot). */
+	/* The statuses it got, largest first (owned by the snapshot);
+	 * code 0 last: the codes past the 16 it keeps apart. */
 	struct snap_status *status;
 	size_t nstatus;
 	uint64_t checks_passed;		/* its checks' evaluations, summed */

@@ -94,6 +94,9 @@ struct engine {
 	 * began, the same stats while nothing was merged since (the other
 	 * is spare then); delta: scratch. */
 	struct stats *cum, *prev, *spare, *delta;
+	struct stats *groups;		/* scratch: a stats_req per group */
+	uint64_t interval_checks_passed;	/* in the last delta */
+	uint64_t interval_checks_failed;
 	uint64_t activity;		/* the workers' counters at the merge */
 	bool settled;			/* the same at the merge before it */
 	int64_t prev_ns;
@@ -138,6 +141,9 @@ void	 engine_request_block_fill(struct snap_block *,
 void	 engine_lat_fill(struct snap_lat *, const struct hdr *);
 void	 engine_status_fill(struct snapshot *, const struct stats *);
 void	 engine_failures_fill(struct snapshot *, const struct stats *);
+/* Checks, statuses, outcomes, failures, flows, groups (engine-inspect.c);
+ * secs: the interval's length. */
+void	 engine_inspect_fill(struct engine *, struct snapshot *, double secs);
 /*
  * Merge the workers' statistics and publish a snapshot.  A regular tick
  * closes an interval (a point of the series); others, at phase

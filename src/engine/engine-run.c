@@ -199,6 +199,10 @@ plan_base(struct engine *e, size_t i, struct worker_plan *p)
 	p->use = ph->use;
 	p->weights = ph->weights;
 	p->nuse = ph->nuse;
+	if (e->scn->phases[i].flow > 0) {
+		p->flow_index = e->scn->phases[i].flow - 1;
+		p->flow = &e->scn->flows[p->flow_index];
+	}
 	p->track_order = e->scn->phases[i].kind == SCN_RATE_LIMIT;
 	p->think_ns = e->scn->phases[i].think_time_us * 1000;
 	p->think_max_ns = LT_MAX(e->scn->phases[i].think_time_max_us,

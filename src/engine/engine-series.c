@@ -163,6 +163,8 @@ engine_series_point(struct engine *e, const struct snapshot *s, int64_t now)
 	pt.phase = LT_MIN(e->cur, e->scn->nphases - 1);
 	point_counts(e, &pt, s, now);
 	pt.late_starts = s->interval.n.late_starts;
+	pt.checks_passed = e->interval_checks_passed;
+	pt.checks_failed = e->interval_checks_failed;
 	pt.users = s->load.users;
 	pt.in_flight = s->load.in_flight;
 	/* The run's last, partial interval holds too few requests for a

@@ -177,6 +177,7 @@ update_phase(struct engine *e, int64_t now, bool merged)
 	if (run->base == NULL) {
 		/* The first tick of a phase takes its base. */
 		run->base = stats_new(e->npreq);
+		stats_shape(run->base, e->scn);
 		stats_copy(run->base, e->cum);
 		merged = true;
 	}
@@ -554,6 +555,7 @@ engine_tick(struct engine *e, int64_t now, bool regular)
 	fill_header(e, s, now, regular);
 	fill_load(e, s, now);
 	fill_blocks(e, s, secs, merged);
+	engine_inspect_fill(e, s, secs);
 	fill_phases(e, s, now);
 	engine_stages_fill(e, s);
 	fill_target(e, s);

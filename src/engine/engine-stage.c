@@ -63,8 +63,10 @@ stage_begin(struct engine *e, struct phase_run *run, int64_t now)
 {
 	struct snap_stage *st = &e->stages[run->stage0 + run->stage];
 
-	if (run->stage_base == NULL)
+	if (run->stage_base == NULL) {
 		run->stage_base = stats_new(e->npreq);
+		stats_shape(run->stage_base, e->scn);
+	}
 	stats_copy(run->stage_base, e->cum);
 	st->state = PHASE_RUNNING;
 	st->started = (double)(now - e->t0_ns) / 1e9;

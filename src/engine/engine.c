@@ -61,6 +61,27 @@ all_raw(const struct preq *p, size_t n)
 	return true;
 }
 
+/* Whether a check, an outcome or a capture reads a header. */
+static bool
+keeps_headers(const struct scenario *scn)
+{
+	size_t i, j;
+
+	for (i = 0; i < scn->nrequests; i++) {
+		const struct scn_request *r = &scn->requests[i];
+
+		for (j = 0; j < r->nchecks; j++)
+			if (r->checks[j].probe == SCN_PROBE_HEADER)
+				return true;
+		for (j = 0; j < r->ncaptures; j++)
+			if (r->captures[j].from.probe == SCN_PROBE_HEADER)
+				return true;
+		if (r->outcome != NULL && r->outcome->probe == SCN_PROBE_HEADER)
+			return true;
+	}
+	return false;
+}
+
 struct engine *
 engine_new(const struct scenario *scn, const struct engine_opts *opts,
     char **cause)
@@ -117,6 +138,7 @@ engine_new(const struct scenario *scn, const struct engine_opts *opts,
 		.http_version = scn->defaults.http_version,
 		.insecure_tls = scn->defaults.insecure_tls,
 		.all_raw = all_raw(e->preqs, e->npreq),
+		.keeps_headers = keeps_headers(e->scn),
 		.nbinds = scn->defaults.nsource_addresses,
 		.lock = &e->lock, .cond = &e->cond,
 		.grid_step_ns = e->opts.interval_us * 1000,
@@ -134,6 +156,10 @@ engine_new(const struct scenario *scn, const struct engine_opts *opts,
 	e->cum = stats_new(e->npreq);
 	e->prev = stats_new(e->npreq);
 	e->delta = stats_new(e->npreq);
+	stats_shape(e->cum, scn);
+	stats_shape(e->prev, scn);
+	stats_shape(e->delta, scn);
+	e->groups = stats_new(scn->ngroups);
 	e->grid_latency = hdr_new(LT_HDR_LOWEST, LT_HDR_HIGHEST,
 	    LT_HDR_DETAIL_SIGFIGS);
 
@@ -210,6 +236,7 @@ engine_free(struct engine *e)
 	free(e->ph);
 	engine_snap_clear(e);
 	stats_free(e->delta);
+	stats_free(e->groups);
 	hdr_free(e->grid_latency);
 	free(e->stages);
 	alerts_free(e->alerts);

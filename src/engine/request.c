@@ -62,13 +62,31 @@ build_method(struct preq *p, const struct scn_request *r)
 			p->method = request_methods[i].method;
 }
 
+/* What a template of the request needs per render: ${seq}, variables. */
+static void
+note_template(struct preq *p, const struct tmpl *t)
+{
+	size_t idx[32], n, i, j;
+
+	p->uses_seq |= template_uses_seq(t);
+	n = LT_MIN(template_vars(t, idx, LT_NELEM(idx)), LT_NELEM(idx));
+	for (i = 0; i < n; i++) {
+		for (j = 0; j < p->nvars && p->vars[j] != idx[i]; j++)
+			;
+		if (j < p->nvars)
+			continue;
+		p->vars = xreallocarray(p->vars, p->nvars + 1, sizeof *p->vars);
+		p->vars[p->nvars++] = idx[i];
+	}
+}
+
 static void
 build_url(struct preq *p, const struct scn_request *r)
 {
 	if (r->url_tmpl != NULL && !template_is_static(r->url_tmpl)) {
 		p->url = r->url_tmpl;
 		p->url_cap = template_max_len(r->url_tmpl) + 1;
-		p->uses_seq |= template_uses_seq(r->url_tmpl);
+		note_template(p, r->url_tmpl);
 	} else
 		p->url_text = xstrdup(r->url);
 }
@@ -96,7 +114,7 @@ build_headers(struct preq *p, const struct scn_request *r)
 		    h->name);
 		dh->value = h->tmpl;
 		dh->cap = dh->prefix_len + template_max_len(h->tmpl) + 1;
-		p->uses_seq |= template_uses_seq(h->tmpl);
+		note_template(p, h->tmpl);
 	}
 	if (!request_has_header(&r->headers, "User-Agent"))
 		add_static_line(p, "User-Agent: loadtop/" PACKAGE_VERSION);
@@ -109,7 +127,7 @@ build_body(struct preq *p, const struct scn_request *r)
 		p->body_tmpl = r->body_tmpl;
 		p->body_cap = template_max_len(r->body_tmpl) + 1;
 		p->has_body = true;
-		p->uses_seq |= template_uses_seq(r->body_tmpl);
+		note_template(p, r->body_tmpl);
 	} else if (r->body != NULL) {
 		p->body = r->body;
 		p->body_len = r->body_len;
@@ -260,6 +278,7 @@ request_clear(struct preq *p)
 	for (i = 0; i < p->ndyn; i++)
 		free(p->dyn[i].prefix);
 	free(p->dyn);
+	free(p->vars);
 	if (p->sign_key != NULL)
 		OPENSSL_cleanse(p->sign_key, p->sign_key_len);
 	free(p->sign_key);

@@ -49,6 +49,8 @@ struct preq {
 	unsigned char *sign_key;
 	size_t sign_key_len;
 	bool uses_seq;
+	size_t *vars;			/* the ${var:} it uses, by index */
+	size_t nvars;
 	long http_version;		/* CURL_HTTP_VERSION_* */
 	long timeout_ms;
 	long connect_timeout_ms;

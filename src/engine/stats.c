@@ -4,7 +4,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "stats.h"
+#include "stats-int.h"
 #include "util.h"
 
 static struct hdr *
@@ -61,6 +61,7 @@ stats_free(struct stats *s)
 		hdr_free(s->req[i].latency);
 		hdr_free(s->req[i].service);
 	}
+	stats_tables_free(s);
 	free(s->req);
 	free(s);
 }
@@ -98,6 +99,7 @@ stats_reset(struct stats *s)
 		hdr_reset(s->req[i].latency);
 		hdr_reset(s->req[i].service);
 	}
+	stats_tables_reset(s);
 }
 
 void
@@ -132,6 +134,7 @@ stats_add(struct stats *dst, const struct stats *src)
 		hdr_add(dst->req[i].latency, src->req[i].latency);
 		hdr_add(dst->req[i].service, src->req[i].service);
 	}
+	stats_tables_add(dst, src);
 }
 
 void
@@ -169,6 +172,7 @@ stats_sub(struct stats *dst, const struct stats *a, const struct stats *b)
 		hdr_sub(dst->req[i].service, a->req[i].service,
 		    b->req[i].service);
 	}
+	stats_tables_sub(dst, a, b);
 }
 
 void

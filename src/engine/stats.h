@@ -32,6 +32,57 @@ stats_version_index(int v)
 	return v >= 30 ? 3 : v >= 20 ? 2 : v >= 11 ? 1 : 0;
 }
 
+/* A status a request got, and how often; code 0: a free entry. */
+#define STATS_REQ_STATUSES 16
+struct stats_status {
+	uint32_t code;
+	uint64_t count;
+};
+
+/* An outcome's values: filled in order, each entry whole before n
+ * counts it (a release store), so that a reader sees only whole ones. */
+#define STATS_OUTCOME_MAX 64
+#define STATS_OUTCOMES_KEEP 256
+struct stats_outcome {
+	uint64_t count;
+	size_t len;
+	char v[STATS_OUTCOME_MAX];
+};
+struct stats_outcomes {
+	unsigned n;
+	uint64_t none;			/* responses without the value */
+	uint64_t overflow;		/* values past the table */
+	struct stats_outcome v[STATS_OUTCOMES_KEEP];
+};
+
+/* A distinct reason requests failed, with the start of one body. */
+#define STATS_REASONS 32
+#define STATS_SAMPLE_MAX 200
+struct stats_reason {
+	uint64_t count;
+	size_t req;
+	int cls;
+	int status;			/* 0: none */
+	int check;			/* the request's check; -1 none */
+	int curl;			/* CURLcode; 0 none */
+	char sample[STATS_SAMPLE_MAX + 1];
+	size_t sample_len;
+	bool cut;
+};
+struct stats_reasons {
+	unsigned n;
+	uint64_t dropped;		/* failures of reasons past the table */
+	struct stats_reason v[STATS_REASONS];
+};
+
+/* A flow's iterations (snapshot.h's snap_flow says what each is). */
+struct stats_flow {
+	uint64_t started;
+	uint64_t completed;
+	uint64_t failed;
+	struct hdr *iteration;		/* of those that ran every step */
+};
+
 struct stats_req {
 	uint64_t started;
 	uint64_t classes[CLS__COUNT];
@@ -39,6 +90,10 @@ struct stats_req {
 	uint64_t http_versions[LT_HTTPV_COUNT];
 	struct hdr *latency;		/* from the planned start */
 	struct hdr *service;		/* from the actual start */
+	unsigned nstatus;
+	struct stats_status status[STATS_REQ_STATUSES];
+	uint64_t status_other;		/* codes past the table */
+	struct stats_outcomes *outcomes;	/* NULL: no outcome */
 };
 
 struct stats {
@@ -59,6 +114,15 @@ struct stats {
 	struct hdr *by_class[CLS__COUNT];	/* latency, by class */
 	size_t nreq;
 	struct stats_req *req;
+	/* Set up by stats_shape: the scenario's checks (by check_base +
+	 * index), the failures list and the flows.  The tables (statuses,
+	 * outcomes, reasons) are totals: stats_sub leaves them empty. */
+	size_t nchecks;
+	uint64_t *check_pass;
+	uint64_t *check_fail;
+	struct stats_reasons *reasons;
+	size_t nflows;
+	struct stats_flow *flow;
 };
 
 /* Facts only the current phase cares about; reset at each phase start. */
@@ -76,6 +140,18 @@ struct stats_phase {
 
 struct stats *stats_new(size_t nreq);
 void	 stats_free(struct stats *);
+struct scenario;
+/* Room for what the scenario inspects: checks, outcomes, flows. */
+void	 stats_shape(struct stats *, const struct scenario *);
+/* Count a status of request rq. */
+void	 stats_count_status(struct stats_req *, long status);
+/* Count an outcome value of request rq (len SIZE_MAX: none). */
+void	 stats_count_outcome(struct stats_req *, const char *v, size_t len);
+/* The reason's entry, made when new (its sample left for the caller
+ * to fill before the count is published); NULL when the table is full. */
+struct stats_reason *stats_reason_find(struct stats_reasons *, size_t req,
+	     int cls, int status, int check, int curl, bool *fresh);
+void	 stats_reason_publish(struct stats_reasons *);
 void	 stats_reset(struct stats *);
 /* dst += src, reading src with relaxed loads (src may be live). */
 void	 stats_add(struct stats *dst, const struct stats *src);

@@ -4,6 +4,8 @@
 
 #include <http_parser.h>
 
+#include "inspect.h"
+#include "response.h"
 #include "worker.h"
 
 /* A start more than this after its planned time counts as late. */
@@ -91,6 +93,15 @@ struct slot {
 	uint64_t bytes;
 	bool easy_raw;			/* easy set up for raw connects */
 	struct slot_raw raw;
+	struct response_view view;
+	struct inspect_vars *vars;	/* NULL: the scenario captures none */
+	/* Its place in the plan's flow: the step, its repeat, and when
+	 * the iteration began. */
+	bool in_iteration;
+	bool iteration_failed;
+	size_t step;
+	unsigned repeat;
+	int64_t iteration_ns;
 	struct slot_link link[SLOT__LISTS];
 	struct slot *next;		/* idle list or think queue */
 };
@@ -185,6 +196,7 @@ struct worker {
 	uint64_t seq_next, seq_end;
 
 	struct stats *stats;
+	struct inspect *inspect;
 	struct stats_phase phase;
 	uint64_t done_plan;
 
@@ -215,6 +227,17 @@ void	 worker_think_shift(struct worker *, int64_t d);
 
 /* A slot whose request finished: next request, thinking or idle. */
 void	 worker_after_completion(struct worker *, struct slot *, int64_t now);
+/* The plan's think time, or one drawn from [lo, hi]. */
+int64_t	 worker_think_time(struct worker *, int64_t lo, int64_t hi);
+
+/* Flows (worker-flow.c): the request slot s sends next, starting an
+ * iteration when it has none; after a request, whether the iteration
+ * goes on, and how long to think first. */
+size_t	 worker_flow_next(struct worker *, struct slot *, int64_t now);
+bool	 worker_flow_advance(struct worker *, struct slot *, int64_t now,
+	     int64_t *think);
+/* End s's iteration early (a missing capture, or the plan's end). */
+void	 worker_flow_abandon(struct worker *, struct slot *, bool failed);
 
 void	 worker_list_append(struct slot_list *, struct slot *);
 void	 worker_list_unlink(struct slot_list *, struct slot *);

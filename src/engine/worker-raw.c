@@ -51,8 +51,11 @@ limited(http_parser *hp)
 static int
 on_header_field(http_parser *hp, const char *at, size_t n)
 {
-	struct slot_raw *r = &((struct slot *)hp->data)->raw;
+	struct slot *s = hp->data;
+	struct slot_raw *r = &s->raw;
 
+	if (s->view.names != NULL)
+		response_field(&s->view, at, n);
 	if (!limited(hp))
 		return 0;
 	if (r->in_value) {
@@ -70,8 +73,11 @@ on_header_field(http_parser *hp, const char *at, size_t n)
 static int
 on_header_value(http_parser *hp, const char *at, size_t n)
 {
-	struct slot_raw *r = &((struct slot *)hp->data)->raw;
+	struct slot *s = hp->data;
+	struct slot_raw *r = &s->raw;
 
+	if (s->view.names != NULL)
+		response_value(&s->view, at, n);
 	if (!limited(hp))
 		return 0;
 	if (!r->in_value) {
@@ -92,15 +98,23 @@ on_header_value(http_parser *hp, const char *at, size_t n)
 static int
 on_headers_complete(http_parser *hp)
 {
+	struct slot *s = hp->data;
+	const struct preq *p = slot_preq(s);
+
+	response_status(&s->view, hp->status_code,
+	    scn_status_has(&p->expect, hp->status_code));
 	/* A HEAD's answer announces a body it does not carry. */
-	return slot_preq(hp->data)->method == PREQ_HEAD ? 1 : 0;
+	return p->method == PREQ_HEAD ? 1 : 0;
 }
 
 static int
 on_body(http_parser *hp, const char *at, size_t n)
 {
-	(void)at;
-	((struct slot *)hp->data)->bytes += n;
+	struct slot *s = hp->data;
+
+	s->bytes += n;
+	if (s->view.on || s->view.sample_on)
+		response_body(&s->view, at, n);
 	return 0;
 }
 
@@ -113,6 +127,7 @@ on_message_complete(http_parser *hp)
 	if (hp->status_code / 100 == 1 && hp->status_code != 101) {
 		r->hname_len = 0;
 		r->in_value = false;
+		response_interim(&((struct slot *)hp->data)->view);
 		return 0;
 	}
 	r->done = true;

@@ -10,13 +10,30 @@
 #include "util.h"
 #include "worker-int.h"
 
+/* The body: counted, and kept as far as the response view wants. */
 static size_t
 discard_body(char *ptr, size_t size, size_t nmemb, void *arg)
 {
 	struct slot *s = arg;
+	long status = 0;
 
-	(void)ptr;
 	s->bytes += size * nmemb;
+	if (!s->view.status_known) {
+		curl_easy_getinfo(s->easy, CURLINFO_RESPONSE_CODE, &status);
+		response_status(&s->view, status, scn_status_has(
+		    &s->w->env->preqs[s->req].expect, (int)status));
+	}
+	if (s->view.on || s->view.sample_on)
+		response_body(&s->view, ptr, size * nmemb);
+	return size * nmemb;
+}
+
+static size_t
+keep_header(char *ptr, size_t size, size_t nmemb, void *arg)
+{
+	struct slot *s = arg;
+
+	response_header_line(&s->view, ptr, size * nmemb);
 	return size * nmemb;
 }
 
@@ -61,10 +78,18 @@ slot_new(struct worker *w, bool small)
 	s->req = SIZE_MAX;
 	s->raw.fd = -1;
 	s->bufs = xcalloc(w->env->npreq, sizeof *s->bufs);
+	response_init(&s->view);
+	if (w->env->scn->nvars > 0)
+		s->vars = inspect_vars_new(w->env->scn);
 	if (!w->env->all_raw) {
 		s->easy = worker_easy_new(w, small);
 		curl_easy_setopt(s->easy, CURLOPT_PRIVATE, s);
 		curl_easy_setopt(s->easy, CURLOPT_WRITEDATA, s);
+		if (w->env->keeps_headers) {
+			curl_easy_setopt(s->easy, CURLOPT_HEADERFUNCTION,
+			    keep_header);
+			curl_easy_setopt(s->easy, CURLOPT_HEADERDATA, s);
+		}
 		/* libcurl reuses a connection only for a handle that binds the
 		 * same address: each slot keeps to one, in turn. */
 		if (w->env->nbinds > 0)
@@ -87,6 +112,8 @@ worker_slot_free(struct worker *w, struct slot *s)
 	for (i = 0; i < w->env->npreq; i++)
 		request_buf_free(s->bufs[i], &w->env->preqs[i]);
 	free(s->bufs);
+	response_free(&s->view);
+	inspect_vars_free(s->vars, w->env->scn);
 	free(s);
 }
 
@@ -125,6 +152,7 @@ void
 worker_idle_push(struct worker *w, struct slot *s)
 {
 	s->state = SLOT_IDLE;
+	s->in_iteration = false;	/* an unfinished one is dropped */
 	s->next = w->idle;
 	w->idle = s;
 }
@@ -161,21 +189,86 @@ next_seq(struct worker *w)
 	return w->seq_next++;
 }
 
+static void count_class(struct worker *, struct slot *, size_t ri,
+    enum lt_class, const struct xfer_end *, int check, int64_t lat,
+    int64_t end);
+
+/* Whether every variable request ri uses is set for s's user. */
+static bool
+vars_ready(const struct slot *s, const struct preq *p)
+{
+	size_t i;
+
+	for (i = 0; i < p->nvars; i++)
+		if (s->vars == NULL || s->vars->v[p->vars[i]].v == NULL)
+			return false;
+	return true;
+}
+
+/* A request not sent, since a variable it uses is unset. */
+static void
+count_missing(struct worker *w, struct slot *s, size_t ri, int64_t now)
+{
+	struct xfer_end x;
+
+	worker_xfer_reset(&x, CURLE_OK);
+	s->req = SIZE_MAX;	/* its handle was not set up for ri */
+	STATS_INC(&w->stats->started, 1);
+	STATS_INC(&w->stats->req[ri].started, 1);
+	count_class(w, s, ri, CLS_CAPTURE_MISSING, &x, -1, -1, now);
+	worker_flow_abandon(w, s, true);
+}
+
+/* The request s sends next: its flow's step, or the plan's turn; a
+ * request whose variables are unset is counted and passed over.  Too
+ * many of those in a row: SIZE_MAX. */
+static size_t
+next_request(struct worker *w, struct slot *s, int64_t now)
+{
+	size_t tries, max = w->plan.flow != NULL ? 2 : w->plan.nuse + 1;
+	size_t ri;
+
+	for (tries = 0; tries < max; tries++) {
+		ri = w->plan.flow != NULL ? worker_flow_next(w, s, now) :
+		    pick_request(w);
+		if (vars_ready(s, &w->env->preqs[ri]))
+			return ri;
+		count_missing(w, s, ri, now);
+	}
+	return SIZE_MAX;
+}
+
+/* Nothing could be sent: the user waits a little, not to spin. */
+static void
+park(struct worker *w, struct slot *s, int64_t now)
+{
+	if (w->plan.mode == PLAN_OPEN)
+		worker_idle_push(w, s);
+	else
+		worker_think_push(w, s, now + 10000000);
+}
+
 void
 worker_start_request(struct worker *w, struct slot *s, int64_t planned, int64_t now)
 {
 	const struct worker_env *env = w->env;
 	const struct preq *p;
 	struct tmpl_ctx ctx;
-	size_t ri = pick_request(w);
-	size_t out;
+	size_t ri, out;
 	bool full;
 
+	if ((ri = next_request(w, s, now)) == SIZE_MAX) {
+		park(w, s, now);
+		return;
+	}
 	p = &env->preqs[ri];
 	if (s->bufs[ri] == NULL)
 		s->bufs[ri] = request_buf_new(p);
+	response_begin(&s->view, inspect_wants(w->inspect, ri),
+	    inspect_names(w->inspect, ri), (size_t)env->scn->requests[ri].max_body);
 	ctx.seq = p->uses_seq ? next_seq(w) : 0;
 	ctx.rng = &w->rng;
+	ctx.vars = s->vars != NULL ? s->vars->v : NULL;
 	if (p->url != NULL || p->ndyn || p->body_tmpl != NULL)
 		clock_gettime(CLOCK_REALTIME, &ctx.now);
 	else
@@ -260,7 +353,8 @@ grid_count(struct worker *w, int64_t end, enum lt_class cls, int64_t lat)
 	}
 	g = &w->grid[w->grid_bucket % WORKER_GRID_KEEP];
 	STATS_INC(&g->classes[cls], 1);
-	hdr_record(g->latency, lat);
+	if (lat >= 0)
+		hdr_record(g->latency, lat);
 }
 
 bool
@@ -369,6 +463,99 @@ record_timing(struct stats *st, struct stats_req *rq,
 	}
 }
 
+/* A rate limit's facts for the phase: the first limited, Retry-After. */
+static void
+note_limited(struct worker *w, struct slot *s, const struct xfer_end *x)
+{
+	if (w->plan.track_order && s->order < w->phase.first_limited_seq)
+		w->phase.first_limited_seq = s->order;
+	if (x->retry_after > 0) {
+		w->phase.retry_after_count++;
+		w->phase.retry_after_min = LT_MIN(w->phase.retry_after_min,
+		    x->retry_after);
+		w->phase.retry_after_max = LT_MAX(w->phase.retry_after_max,
+		    x->retry_after);
+	}
+}
+
+/* A failure's reason in the failures list, with a sample of its body
+ * the first time, secrets redacted. */
+static void
+count_reason(struct worker *w, struct slot *s, size_t ri, enum lt_class cls,
+    const struct xfer_end *x, int check)
+{
+	struct stats_reasons *t = w->stats->reasons;
+	struct stats_reason *e;
+	const char *body;
+	size_t len = 0;
+	bool fresh, cut = false;
+
+	e = stats_reason_find(t, ri, (int)cls, (int)x->status, check,
+	    x->status > 0 ? 0 : (int)x->res, &fresh);
+	if (e == NULL) {
+		STATS_INC(&t->dropped, 1);
+		return;
+	}
+	if (fresh) {
+		if (x->status > 0 && s->view.status_known) {
+			body = response_sample(&s->view, &len, &cut);
+			e->sample_len = inspect_redact(w->inspect, s->vars, body,
+			    len, e->sample, sizeof e->sample);
+			e->cut = cut || e->sample_len < len;
+		}
+		e->count = 1;
+		stats_reason_publish(t);
+	} else
+		STATS_INC(&e->count, 1);
+}
+
+/* Count one finished request of class cls; lat < 0: never sent. */
+static void
+count_class(struct worker *w, struct slot *s, size_t ri, enum lt_class cls,
+    const struct xfer_end *x, int check, int64_t lat, int64_t end)
+{
+	struct stats *st = w->stats;
+
+	STATS_INC(&st->classes[cls], 1);
+	STATS_INC(&st->req[ri].classes[cls], 1);
+	if (lat >= 0) {
+		hdr_record(st->latency, lat);
+		hdr_record(st->req[ri].latency, lat);
+		hdr_record(st->by_class[cls], lat);
+	}
+	grid_count(w, end, cls, lat);
+	if (cls != CLS_OK && cls != CLS_RATE_LIMITED) {
+		count_reason(w, s, ri, cls, x, check);
+		s->iteration_failed = true;
+	}
+}
+
+/* Checks, outcome and captures: the class they leave; the failed
+ * check's index in *check. */
+static enum lt_class
+inspect_response(struct worker *w, struct slot *s, enum lt_class cls,
+    int *check)
+{
+	const struct scn_request *r = &w->env->scn->requests[s->req];
+	struct stats *st = w->stats;
+	struct inspect_out io;
+
+	*check = -1;
+	if (!s->view.on || !s->view.status_known)
+		return cls;
+	inspect_run(w->inspect, s->req, &s->view, cls == CLS_OK,
+	    st->check_pass + r->check_base, st->check_fail + r->check_base,
+	    s->vars, &io);
+	if (io.has_outcome)
+		stats_count_outcome(&st->req[s->req], io.outcome,
+		    io.outcome_len);
+	if (io.failed >= 0) {
+		*check = io.failed;
+		return CLS_CHECK_FAILED;
+	}
+	return cls;
+}
+
 void
 worker_record(struct worker *w, struct slot *s, const struct xfer_end *x,
     int64_t end)
@@ -377,37 +564,26 @@ worker_record(struct worker *w, struct slot *s, const struct xfer_end *x,
 	struct stats *st = w->stats;
 	struct stats_req *rq = &st->req[s->req];
 	enum lt_class cls;
-	int64_t lat, service;
+	int64_t service;
+	int check = -1;
 
 	cls = request_classify(p, x->res, x->status);
+	if (x->status > 0)
+		cls = inspect_response(w, s, cls, &check);
 	if (x->res != CURLE_OK && (unsigned)x->res < LT_CURLE_MAX)
 		STATS_INC(&st->curl_errors[x->res], 1);
-	STATS_INC(&st->classes[cls], 1);
-	STATS_INC(&rq->classes[cls], 1);
 	if (x->status > 0 && x->status < LT_STATUS_MAX)
 		STATS_INC(&st->status[x->status], 1);
+	stats_count_status(rq, x->status);
 	STATS_INC(&st->bytes_in, s->bytes);
 	STATS_INC(&rq->bytes, s->bytes);
 
-	lat = (end - s->planned_ns) / 1000;
+	count_class(w, s, s->req, cls, x, check, (end - s->planned_ns) / 1000,
+	    end);
 	service = (end - s->started_ns) / 1000;
-	hdr_record(st->latency, lat);
-	hdr_record(rq->latency, lat);
-	hdr_record(st->by_class[cls], lat);
-	grid_count(w, end, cls, lat);
 	hdr_record(st->service, service);
 	hdr_record(rq->service, service);
 	record_timing(st, rq, x);
-
-	if (cls == CLS_RATE_LIMITED) {
-		if (w->plan.track_order && s->order < w->phase.first_limited_seq)
-			w->phase.first_limited_seq = s->order;
-		if (x->retry_after > 0) {
-			w->phase.retry_after_count++;
-			w->phase.retry_after_min = LT_MIN(w->phase.retry_after_min,
-			    x->retry_after);
-			w->phase.retry_after_max = LT_MAX(w->phase.retry_after_max,
-			    x->retry_after);
-		}
-	}
+	if (cls == CLS_RATE_LIMITED)
+		note_limited(w, s, x);
 }

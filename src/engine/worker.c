@@ -46,16 +46,47 @@ users_target(const struct worker *w, int64_t now)
 	return (unsigned)lround(u);
 }
 
-/* A think time: the plan's, or drawn uniformly from its range. */
-static int64_t
-think_time(struct worker *w)
+/* A think time of [lo, hi] nanoseconds, drawn uniformly. */
+int64_t
+worker_think_time(struct worker *w, int64_t lo, int64_t hi)
 {
-	uint64_t span = (uint64_t)(w->plan.think_max_ns - w->plan.think_ns);
+	uint64_t span = (uint64_t)(hi - lo);
 
-	if (span == 0)
-		return w->plan.think_ns;
-	return w->plan.think_ns +
-	    (int64_t)(template_rng_next(&w->rng) % (span + 1));
+	if (hi <= lo)
+		return lo;
+	return lo + (int64_t)(template_rng_next(&w->rng) % (span + 1));
+}
+
+/* Slots of an open-model flow hold their iteration through its think
+ * times: the pool grows as iterations overlap, to this many. */
+#define FLOW_SLOTS_MAX 10000
+
+static struct slot *
+open_slot(struct worker *w)
+{
+	if (w->idle == NULL && w->plan.flow != NULL &&
+	    w->nslots < FLOW_SLOTS_MAX)
+		worker_grow_slots(w, LT_MIN(w->nslots + 16, FLOW_SLOTS_MAX));
+	return worker_idle_pop(w);
+}
+
+/* Users (or open-model flows) whose think time is over go on. */
+static void
+resume_thinkers(struct worker *w, int64_t now)
+{
+	bool open = w->plan.mode == PLAN_OPEN;
+	struct slot *s;
+
+	while ((s = worker_think_first(w)) != NULL && s->ready_ns <= now) {
+		worker_think_pop(w);
+		if (may_start(w) && (open || w->active <= users_target(w, now)))
+			worker_start_request(w, s, now, now);
+		else {
+			if (!open)
+				w->active--;
+			worker_idle_push(w, s);
+		}
+	}
 }
 
 static void
@@ -64,22 +95,14 @@ issue(struct worker *w, int64_t now)
 	struct slot *s;
 	unsigned target;
 
+	resume_thinkers(w, now);
 	if (w->plan.mode == PLAN_OPEN) {
 		while (may_start(w) && w->next_due <= now &&
-		    w->next_due < w->plan.end_ns && (s = worker_idle_pop(w)) != NULL) {
+		    w->next_due < w->plan.end_ns && (s = open_slot(w)) != NULL) {
 			worker_start_request(w, s, w->next_due, now);
 			w->next_due = pace_next(&w->plan.sched);
 		}
 		return;
-	}
-	while ((s = worker_think_first(w)) != NULL && s->ready_ns <= now) {
-		worker_think_pop(w);
-		if (may_start(w) && w->active <= users_target(w, now))
-			worker_start_request(w, s, now, now);
-		else {
-			w->active--;
-			worker_idle_push(w, s);
-		}
 	}
 	target = users_target(w, now);
 	if (target > w->nslots)
@@ -94,16 +117,25 @@ issue(struct worker *w, int64_t now)
 void
 worker_after_completion(struct worker *w, struct slot *s, int64_t now)
 {
+	bool open = w->plan.mode == PLAN_OPEN, more = false;
+	int64_t think = 0;
+
 	w->inflight--;
-	if (w->plan.mode == PLAN_OPEN) {
-		worker_idle_push(w, s);
+	if (w->plan.flow != NULL)
+		more = worker_flow_advance(w, s, now, &think);
+	else if (!open)
+		think = worker_think_time(w, w->plan.think_ns,
+		    w->plan.think_max_ns);
+	if (open && !more) {
+		worker_idle_push(w, s);	/* an iteration, or a request, done */
 		return;
 	}
-	if (!may_start(w) || w->active > users_target(w, now)) {
-		w->active--;
+	if (!may_start(w) || (!open && w->active > users_target(w, now))) {
+		if (!open)
+			w->active--;
 		worker_idle_push(w, s);
-	} else if (w->plan.think_max_ns > 0)
-		worker_think_push(w, s, now + think_time(w));
+	} else if (think > 0)
+		worker_think_push(w, s, now + think);
 	else
 		worker_start_request(w, s, now, now);
 }
@@ -302,7 +334,8 @@ next_wake(const struct worker *w, int64_t now)
 	int64_t t = now + 100000000;	/* look at the mail at least at 10 Hz */
 	if (w->run == RUN_ACTIVE && !w->paused) {
 		t = LT_MIN(t, w->plan.end_ns);
-		if (w->plan.mode == PLAN_OPEN && w->idle != NULL)
+		if (w->plan.mode == PLAN_OPEN && (w->idle != NULL ||
+		    (w->plan.flow != NULL && w->nslots < FLOW_SLOTS_MAX)))
 			t = LT_MIN(t, w->next_due);
 		if (worker_think_first(w) != NULL)
 			t = LT_MIN(t, worker_think_first(w)->ready_ns);
@@ -424,6 +457,7 @@ worker_new(const struct worker_env *env, unsigned index, char **cause)
 	pthread_mutex_init(&w->mail.lock, NULL);
 	w->mail.factor = 1.0;
 	w->stats = stats_new(env->npreq);
+	stats_shape(w->stats, env->scn);
 	w->tfd = w->evfd = w->epfd = -1;
 	stats_phase_reset(&w->phase);
 	worker_grid_init(w);
@@ -440,6 +474,10 @@ worker_new(const struct worker_env *env, unsigned index, char **cause)
 	if (w->tfd < 0 || w->evfd < 0 || w->epfd < 0 ||
 	    watch(w, w->tfd, &w->tfd) != 0 || watch(w, w->evfd, &w->evfd) != 0) {
 		xasprintf(cause, "worker %u: %s", index, strerror(errno));
+		worker_free(w);
+		return NULL;
+	}
+	if ((w->inspect = inspect_new(env->scn, cause)) == NULL) {
 		worker_free(w);
 		return NULL;
 	}
@@ -507,6 +545,7 @@ worker_free(struct worker *w)
 		close(w->epfd);
 	worker_raw_free(w);
 	stats_free(w->stats);
+	inspect_free(w->inspect);
 	worker_grid_free(w);
 	pthread_mutex_destroy(&w->mail.lock);
 	free(w);

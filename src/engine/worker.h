@@ -28,6 +28,7 @@ struct worker_env {
 	int http_version;		/* 11 or 20 */
 	bool insecure_tls;
 	bool all_raw;			/* no request goes by libcurl */
+	bool keeps_headers;		/* some inspection reads a header */
 	char **binds;			/* "host!ADDR": source_addresses */
 	size_t nbinds;
 	pthread_mutex_t *lock;		/* signalled on cond when a plan ends */
@@ -56,6 +57,10 @@ struct worker_plan {
 	int64_t think_ns;		/* at least */
 	int64_t think_max_ns;		/* at most: drawn uniformly between */
 	bool track_order;		/* rate_limit: note start order */
+	/* A flow its users run (closed), or its schedule starts (open);
+	 * think_ns is then between iterations.  NULL: use's requests. */
+	const struct scn_flow *flow;
+	size_t flow_index;
 	const size_t *use;		/* request indexes and weights */
 	const unsigned *weights;
 	size_t nuse;
