@@ -16,6 +16,11 @@ void	 scenario_parse_target(struct scn_parser *, yaml_node_t *);
 void	 scenario_parse_defaults(struct scn_parser *, yaml_node_t *);
 /* scenario-request.c */
 void	 scenario_parse_requests(struct scn_parser *, yaml_node_t *);
+/* scenario-link.c: once every request is read, the variables, groups
+ * and checks' numbering; ${var:} bound. */
+void	 scenario_link_requests(struct scn_parser *);
+/* scenario-flow.c (after the requests are linked) */
+void	 scenario_parse_flows(struct scn_parser *, yaml_node_t *);
 /* scenario-phase.c */
 void	 scenario_parse_phases(struct scn_parser *, yaml_node_t *);
 /* scenario-threshold.c */

@@ -20,8 +20,8 @@ static const struct scn_limit limits[SCN__LIMIT_COUNT] = {
 	[SCN_LIMIT_DURATION] = { .what = "a duration",
 	  .keys = "defaults.timeout, defaults.connect_timeout, "
 	    "target.health_interval, phases[].duration, phases[].think_time, "
-	    "phases[].settle, phases[].stages[].duration, alerts.p95, "
-	    "alerts.target_cpu_for",
+	    "phases[].settle, phases[].stages[].duration, flows[].think_time, "
+	    "flows[].steps[].think_time, alerts.p95, alerts.target_cpu_for",
 	  .max = SCN_MAX_DURATION_US, .per_unit = DAY_US, .unit = "days" },
 	[SCN_LIMIT_RATE] = { .what = "the rate of an open model",
 	  .keys = "phases[].rate, phases[].start_rate, phases[].stages[].rate",
@@ -52,6 +52,14 @@ static const struct scn_limit limits[SCN__LIMIT_COUNT] = {
 	[SCN_LIMIT_CPU_PERCENT] = { .what = "a CPU alert's bound",
 	  .keys = "alerts.target_cpu, alerts.generator_cpu",
 	  .max = SCN_MAX_CPU_PERCENT, .unit = "percent of one core" },
+	[SCN_LIMIT_BODY] = { .what = "the bytes of a response body kept to "
+	    "inspect",
+	  .keys = "defaults.max_body, requests[].max_body",
+	  .max = SCN_MAX_BODY, .per_unit = 1024.0 * 1024, .unit = "MB" },
+	[SCN_LIMIT_REPEAT] = { .what = "the times a step of a flow sends its "
+	    "request in a row",
+	  .keys = "flows[].steps[].repeat",
+	  .max = SCN_MAX_REPEAT, .unit = "" },
 	[SCN_LIMIT_REQUESTS] = { .what = "the requests a scenario lists",
 	  .keys = "requests",
 	  .max = SCN_MAX_REQUESTS, .unit = "requests" },
@@ -77,6 +85,20 @@ static const struct scn_limit limits[SCN__LIMIT_COUNT] = {
 	[SCN_LIMIT_METRICS] = { .what = "the metrics the target lists",
 	  .keys = "target.metrics",
 	  .max = SCN_MAX_METRICS, .unit = "metrics" },
+	[SCN_LIMIT_CHECKS] = { .what = "the checks of the defaults, and of "
+	    "one request with the defaults' in front",
+	  .keys = "defaults.checks, requests[].checks",
+	  .max = SCN_MAX_CHECKS, .unit = "checks" },
+	[SCN_LIMIT_VARS] = { .what = "the distinct variables the requests "
+	    "capture",
+	  .keys = "requests[].capture",
+	  .max = SCN_MAX_VARS, .unit = "variables" },
+	[SCN_LIMIT_FLOWS] = { .what = "the flows of a scenario",
+	  .keys = "flows",
+	  .max = SCN_MAX_FLOWS, .unit = "flows" },
+	[SCN_LIMIT_STEPS] = { .what = "the steps of one flow",
+	  .keys = "flows[].steps",
+	  .max = SCN_MAX_STEPS, .unit = "steps" },
 };
 
 const struct scn_limit *
@@ -135,10 +157,23 @@ static const struct field stage_fields[] = {
 };
 static const struct field request_fields[] = {
 	F(scn_request, "weight", weight, FIELD_UINT, SCN_LIMIT_WEIGHT),
+	F(scn_request, "max_body", max_body, FIELD_I64, SCN_LIMIT_BODY),
 };
 static const struct field defaults_fields[] = {
 	F(scn_defaults, "timeout", timeout_us, FIELD_I64, SCN_LIMIT_DURATION),
 	F(scn_defaults, "connect_timeout", connect_timeout_us, FIELD_I64,
+	  SCN_LIMIT_DURATION),
+	F(scn_defaults, "max_body", max_body, FIELD_I64, SCN_LIMIT_BODY),
+};
+static const struct field flow_fields[] = {
+	F(scn_flow, "think_time", think_time_us, FIELD_I64, SCN_LIMIT_DURATION),
+	F(scn_flow, "think_time", think_time_max_us, FIELD_I64,
+	  SCN_LIMIT_DURATION),
+};
+static const struct field step_fields[] = {
+	F(scn_step, "repeat", repeat, FIELD_UINT, SCN_LIMIT_REPEAT),
+	F(scn_step, "think_time", think_time_us, FIELD_I64, SCN_LIMIT_DURATION),
+	F(scn_step, "think_time", think_time_max_us, FIELD_I64,
 	  SCN_LIMIT_DURATION),
 };
 static const struct field target_fields[] = {
@@ -259,9 +294,16 @@ check_phase(struct check *c, const struct scn_phase *ph, size_t index)
 	free(owner);
 }
 
+/* What the defaults went over already, not to be told again for
+ * every request they are merged into. */
+struct merged {
+	bool headers;
+	bool checks;
+};
+
 static void
 check_request(struct check *c, const struct scn_request *r, size_t index,
-    bool headers)
+    const struct merged *within)
 {
 	char *owner;
 	size_t i;
@@ -272,16 +314,62 @@ check_request(struct check *c, const struct scn_request *r, size_t index,
 		xasprintf(&owner, "request %zu", index + 1);
 	check_fields(c, r, request_fields, LT_NELEM(request_fields), owner,
 	    r->pos);
-	if (headers && (i = first_over(SCN_LIMIT_HEADERS, r->headers.n)) <
-	    r->headers.n)
+	if (within->headers && (i = first_over(SCN_LIMIT_HEADERS,
+	    r->headers.n)) < r->headers.n)
 		count_over(c, SCN_LIMIT_HEADERS, r->headers.n, owner,
 		    r->headers.v[i].pos);
+	if (within->checks && (i = first_over(SCN_LIMIT_CHECKS, r->nchecks)) <
+	    r->nchecks)
+		count_over(c, SCN_LIMIT_CHECKS, r->nchecks, owner,
+		    r->checks[i].pos);
 	free(owner);
+}
+
+static void
+check_flow(struct check *c, const struct scn_flow *f, size_t index)
+{
+	char *owner, *of;
+	size_t i;
+
+	if (f->name != NULL)
+		xasprintf(&owner, "flow '%s'", f->name);
+	else
+		xasprintf(&owner, "flow %zu", index + 1);
+	check_fields(c, f, flow_fields, LT_NELEM(flow_fields), owner, f->pos);
+	if ((i = first_over(SCN_LIMIT_STEPS, f->nsteps)) < f->nsteps)
+		count_over(c, SCN_LIMIT_STEPS, f->nsteps, owner, f->steps[i].pos);
+	for (i = 0; i < f->nsteps; i++) {
+		xasprintf(&of, "step %zu of %s", i + 1, owner);
+		check_fields(c, &f->steps[i], step_fields,
+		    LT_NELEM(step_fields), of, f->steps[i].pos);
+		free(of);
+	}
+	free(owner);
+}
+
+/* The variables over the limit: told at the first capture of one. */
+static void
+check_vars(struct check *c, const struct scenario *scn)
+{
+	const struct scn_request *r;
+	size_t i, k;
+
+	if (first_over(SCN_LIMIT_VARS, scn->nvars) == scn->nvars)
+		return;
+	for (i = 0; i < scn->nrequests; i++) {
+		r = &scn->requests[i];
+		for (k = 0; k < r->ncaptures; k++)
+			if (r->captures[k].var_index >= SCN_MAX_VARS) {
+				count_over(c, SCN_LIMIT_VARS, scn->nvars,
+				    "the scenario", r->captures[k].from.pos);
+				return;
+			}
+	}
 }
 
 /* The lists of the scenario itself, and its single objects. */
 static void
-check_top(struct check *c, const struct scenario *scn, bool *headers)
+check_top(struct check *c, const struct scenario *scn, struct merged *within)
 {
 	const struct threshold *t;
 	const struct scn_headers *dh = &scn->defaults.headers;
@@ -295,6 +383,9 @@ check_top(struct check *c, const struct scenario *scn, bool *headers)
 	if ((i = first_over(SCN_LIMIT_PHASES, scn->nphases)) < scn->nphases)
 		count_over(c, SCN_LIMIT_PHASES, scn->nphases, "the scenario",
 		    scn->phases[i].pos);
+	if ((i = first_over(SCN_LIMIT_FLOWS, scn->nflows)) < scn->nflows)
+		count_over(c, SCN_LIMIT_FLOWS, scn->nflows, "the scenario",
+		    scn->flows[i].pos);
 	if ((i = first_over(SCN_LIMIT_THRESHOLDS, scn->nthresholds)) <
 	    scn->nthresholds) {
 		t = &scn->thresholds[i];
@@ -308,10 +399,15 @@ check_top(struct check *c, const struct scenario *scn, bool *headers)
 		count_over(c, SCN_LIMIT_METRICS, scn->target.nmetrics,
 		    "'target'", scn->target.pos);
 	/* Over in the defaults, over in every request: say it once. */
-	*headers = (i = first_over(SCN_LIMIT_HEADERS, dh->n)) == dh->n;
-	if (!*headers)
+	within->headers = (i = first_over(SCN_LIMIT_HEADERS, dh->n)) == dh->n;
+	if (!within->headers)
 		count_over(c, SCN_LIMIT_HEADERS, dh->n, "'defaults'",
 		    dh->v[i].pos);
+	within->checks = (i = first_over(SCN_LIMIT_CHECKS,
+	    scn->defaults.nchecks)) == scn->defaults.nchecks;
+	if (!within->checks)
+		count_over(c, SCN_LIMIT_CHECKS, scn->defaults.nchecks,
+		    "'defaults'", scn->defaults.checks[i].pos);
 	check_fields(c, &scn->defaults, defaults_fields,
 	    LT_NELEM(defaults_fields), "'defaults'", nowhere);
 	check_fields(c, &scn->target, target_fields, LT_NELEM(target_fields),
@@ -332,12 +428,15 @@ void
 scenario_limits_errors(const struct scenario *scn, struct scn_errors *errs)
 {
 	struct check c = { errs, scn->file != NULL ? scn->file : "scenario" };
-	bool headers;
+	struct merged within;
 	size_t i;
 
-	check_top(&c, scn, &headers);
+	check_top(&c, scn, &within);
 	for (i = 0; i < scn->nrequests; i++)
-		check_request(&c, &scn->requests[i], i, headers);
+		check_request(&c, &scn->requests[i], i, &within);
+	check_vars(&c, scn);
+	for (i = 0; i < scn->nflows; i++)
+		check_flow(&c, &scn->flows[i], i);
 	for (i = 0; i < scn->nphases; i++)
 		check_phase(&c, &scn->phases[i], i);
 }

@@ -20,6 +20,8 @@
 #define SCN_MAX_WEIGHT 1000000
 #define SCN_MAX_PID 4194304				/* Linux's own */
 #define SCN_MAX_CPU_PERCENT 100000.0			/* a thousand cores */
+#define SCN_MAX_BODY (64LL * 1024 * 1024)		/* a view's bytes */
+#define SCN_MAX_REPEAT 1000000
 
 /* Counts of things a scenario lists. */
 /* Requests and phases cost memory for the whole run: each request keeps
@@ -33,6 +35,12 @@
 #define SCN_MAX_THRESHOLDS 10000
 #define SCN_MAX_METRICS 1000
 #define SCN_MAX_PROCESSES 64
+/* Each check is counted in every thread; each variable is kept, up to
+ * SCN_VAR_MAX bytes, by every virtual user. */
+#define SCN_MAX_CHECKS 1000
+#define SCN_MAX_VARS 256
+#define SCN_MAX_FLOWS 1000
+#define SCN_MAX_STEPS 10000
 
 enum scn_limit_id {
 	SCN_LIMIT_DURATION,
@@ -44,6 +52,8 @@ enum scn_limit_id {
 	SCN_LIMIT_WEIGHT,
 	SCN_LIMIT_PID,
 	SCN_LIMIT_CPU_PERCENT,
+	SCN_LIMIT_BODY,
+	SCN_LIMIT_REPEAT,
 	SCN_LIMIT_REQUESTS,
 	SCN_LIMIT_PHASES,
 	SCN_LIMIT_STAGES,
@@ -52,6 +62,10 @@ enum scn_limit_id {
 	SCN_LIMIT_THRESHOLDS,
 	SCN_LIMIT_PROCESSES,
 	SCN_LIMIT_METRICS,
+	SCN_LIMIT_CHECKS,
+	SCN_LIMIT_VARS,
+	SCN_LIMIT_FLOWS,
+	SCN_LIMIT_STEPS,
 	SCN__LIMIT_COUNT
 };
 

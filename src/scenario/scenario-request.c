@@ -217,6 +217,37 @@ h_sign(struct scn_parser *p, const struct scn_key *k, yaml_node_t *v,
 	free(where);
 }
 
+static void
+h_checks(struct scn_parser *p, const struct scn_key *k, yaml_node_t *v,
+    void *obj)
+{
+	struct scn_request *r = obj;
+
+	scenario_parse_checks(p, v, &r->checks, &r->nchecks, p->where);
+}
+
+static void
+h_outcome(struct scn_parser *p, const struct scn_key *k, yaml_node_t *v,
+    void *obj)
+{
+	struct scn_request *r = obj;
+	struct scn_extract x;
+
+	if (scenario_parse_extract(p, v, &x, "'outcome'", p->where) != 0)
+		return;
+	r->outcome = xmalloc(sizeof *r->outcome);
+	*r->outcome = x;
+}
+
+static void
+h_capture(struct scn_parser *p, const struct scn_key *k, yaml_node_t *v,
+    void *obj)
+{
+	struct scn_request *r = obj;
+
+	scenario_parse_captures(p, v, &r->captures, &r->ncaptures, p->where);
+}
+
 #define OFF(f) offsetof(struct scn_request, f)
 static const struct scn_key request_keys[] = {
 	{ .name = "name", .fn = scenario_h_str, .off = OFF(name) },
@@ -231,6 +262,12 @@ static const struct scn_key request_keys[] = {
 	{ .name = "expect_status", .fn = scenario_h_status,
 	  .off = OFF(expect_status) },
 	{ .name = "sign", .fn = h_sign },
+	{ .name = "checks", .fn = h_checks },
+	{ .name = "outcome", .fn = h_outcome },
+	{ .name = "capture", .fn = h_capture },
+	{ .name = "max_body", .fn = scenario_h_size, .off = OFF(max_body),
+	  .min = 1, .max = SCN_MAX_BODY },
+	{ .name = "group", .fn = scenario_h_str, .off = OFF(group) },
 };
 #undef OFF
 
@@ -313,6 +350,24 @@ merge_headers(struct scn_parser *p, struct scn_request *r)
 	r->headers = out;
 }
 
+/* The defaults' checks first, each request owning its copies. */
+static void
+merge_checks(struct scn_parser *p, struct scn_request *r)
+{
+	const struct scn_defaults *d = &p->scn->defaults;
+	struct scn_check *v;
+
+	if (d->nchecks == 0)
+		return;
+	v = xreallocarray(NULL, d->nchecks + r->nchecks, sizeof *v);
+	scenario_checks_copy(v, d->checks, d->nchecks);
+	if (r->nchecks > 0)
+		memcpy(v + d->nchecks, r->checks, r->nchecks * sizeof *v);
+	free(r->checks);
+	r->checks = v;
+	r->nchecks += d->nchecks;
+}
+
 /* "GET /path" from the path or from the URL's path part. */
 static char *
 default_name(const struct scn_request *r, yaml_node_t *path)
@@ -367,6 +422,9 @@ parse_request(struct scn_parser *p, yaml_node_t *node, struct scn_request *r)
 		scenario_err(p, scenario_later(body, file), "'body' and "
 		    "'body_file' cannot both be given %s", p->where);
 	merge_headers(p, r);
+	merge_checks(p, r);
+	if (r->max_body == 0)
+		r->max_body = d->max_body;
 	if (!r->expect_status.given) {
 		r->expect_status = d->expect_status;
 		r->expect_status.given = false;

@@ -396,6 +396,15 @@ h_default_headers(struct scn_parser *p, const struct scn_key *k,
 	    "in defaults");
 }
 
+static void
+h_default_checks(struct scn_parser *p, const struct scn_key *k,
+    yaml_node_t *v, void *obj)
+{
+	struct scn_defaults *d = obj;
+
+	scenario_parse_checks(p, v, &d->checks, &d->nchecks, "in defaults");
+}
+
 #define OFF(f) offsetof(struct scn_defaults, f)
 static const struct scn_key defaults_keys[] = {
 	{ .name = "timeout", .fn = scenario_h_duration, .off = OFF(timeout_us),
@@ -412,6 +421,9 @@ static const struct scn_key defaults_keys[] = {
 	  .off = OFF(expect_status) },
 	{ .name = "rate_limit_status", .fn = scenario_h_status,
 	  .off = OFF(rate_limit_status) },
+	{ .name = "checks", .fn = h_default_checks },
+	{ .name = "max_body", .fn = scenario_h_size, .off = OFF(max_body),
+	  .min = 1, .max = SCN_MAX_BODY },
 };
 #undef OFF
 
@@ -425,6 +437,7 @@ scenario_parse_defaults(struct scn_parser *p, yaml_node_t *node)
 	d->timeout_us = 30 * 1000000LL;
 	d->connect_timeout_us = 10 * 1000000LL;
 	d->http_version = 11;
+	d->max_body = SCN_MAX_BODY_DEFAULT;
 	for (c = 200; c <= 399; c++)
 		d->expect_status.bits[c / 64] |= (uint64_t)1 << (c % 64);
 	d->rate_limit_status.bits[429 / 64] |= (uint64_t)1 << (429 % 64);

@@ -196,6 +196,75 @@ scenario_h_duration(struct scn_parser *p, const struct scn_key *k, yaml_node_t *
 	*SCN_FIELD(obj, k, int64_t) = us;
 }
 
+/* One think time, or a range "1s..3s" drawn from uniformly, into *lo
+ * and *hi: a phase's, a flow's or a step's. */
+void
+scenario_think_time(struct scn_parser *p, const struct scn_key *k,
+    yaml_node_t *v, int64_t *lo, int64_t *hi)
+{
+	struct scn_key one = *k;
+	const char *s, *dots;
+	char *low, *cause = NULL;
+	int64_t a, b;
+
+	if ((s = scenario_scalar(p, v, k->name, "a duration such as 1s, or a "
+	    "range such as 1s..3s")) == NULL)
+		return;
+	if ((dots = strstr(s, "..")) == NULL) {
+		one.off = 0;
+		scenario_h_duration(p, &one, v, lo);
+		*hi = *lo;
+		return;
+	}
+	low = xstrndup(s, (size_t)(dots - s));
+	if (units_parse_duration(low, &a, &cause) != 0 ||
+	    units_parse_duration(dots + 2, &b, &cause) != 0 || a > b ||
+	    b > (int64_t)k->max)
+		scenario_err(p, v, "'%s' must be a duration such as 1s or a "
+		    "range LOW..HIGH such as 1s..3s (LOW at most HIGH, HIGH at "
+		    "most 30 days), got %s", k->name, scenario_quote(s));
+	else {
+		*lo = a;
+		*hi = b;
+	}
+	free(cause);
+	free(low);
+}
+
+/* A size from k->min to k->max bytes. */
+void
+scenario_h_size(struct scn_parser *p, const struct scn_key *k, yaml_node_t *v,
+    void *obj)
+{
+	char lo[64], lotext[80], hi[64];
+	const char *s;
+	char *cause = NULL;
+	int64_t bytes;
+
+	if ((s = scenario_scalar(p, v, k->name, "a size such as 64KB")) == NULL)
+		return;
+	if (units_parse_size(s, &bytes, &cause) != 0) {
+		free(cause);
+		scenario_err(p, v, "'%s' must be a size such as 512B, 64KB or "
+		    "1MB, got %s", k->name, scenario_quote(s));
+		return;
+	}
+	if (bytes < k->min || bytes > k->max) {
+		units_format_size((int64_t)k->min, lo, sizeof lo);
+		/* A max past any size written is no bound worth saying. */
+		if (k->max >= SCN_SIZE_UNBOUNDED)
+			scenario_err(p, v, "'%s' must be %s, got %s", k->name,
+			    lower_bound(k->min, 1, lo, lotext, sizeof lotext), s);
+		else
+			scenario_err(p, v, "'%s' must be %s and at most %s, got %s",
+			    k->name, lower_bound(k->min, 1, lo, lotext,
+			    sizeof lotext), units_format_size((int64_t)k->max, hi,
+			    sizeof hi), s);
+		return;
+	}
+	*SCN_FIELD(obj, k, int64_t) = bytes;
+}
+
 /* Whether s writes a rate of 0 ("0", "0.0/s"), which units_parse_rate
  * refuses: the zero read as a 1 must make a valid rate. */
 static bool

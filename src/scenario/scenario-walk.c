@@ -287,3 +287,35 @@ scenario_getkey(const struct scn_map *m, const char *name)
 
 	return pair != NULL ? scenario_node(m->p, pair->key) : NULL;
 }
+
+/*
+ * Exactly one of keys[0..n) in the walked mapping (list: them in words,
+ * "'a', 'b' or 'c'"; what: "a check"): its index, or n after an error at
+ * the later of two, or at the mapping when none is there.
+ */
+size_t
+scenario_one_of(struct scn_parser *p, const struct scn_map *m,
+    const char *const *keys, size_t n, const char *list, const char *what,
+    const char *where)
+{
+	yaml_node_t *k, *first = NULL;
+	size_t i, found = n;
+
+	for (i = 0; i < n; i++) {
+		if ((k = scenario_getkey(m, keys[i])) == NULL)
+			continue;
+		if (first == NULL) {
+			first = k;
+			found = i;
+			continue;
+		}
+		scenario_err(p, scenario_later(first, k), "%s takes one of %s, "
+		    "not both '%s' and '%s', %s", what, list, keys[found],
+		    keys[i], where);
+		return n;
+	}
+	if (first == NULL)
+		scenario_err(p, m->node, "%s needs one of %s %s", what, list,
+		    where);
+	return found;
+}

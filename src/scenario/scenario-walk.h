@@ -2,7 +2,8 @@
  * The lowest layer of the scenario parser, which calls nothing above it:
  * positions and diagnostics (scenario-errors.c), the walk over libyaml's
  * document tree driven by one const table of keys per kind of mapping
- * (scenario-walk.c), the handlers of values (scenario-value.c), and
+ * (scenario-walk.c), the handlers of values (scenario-value.c), what
+ * requests read of responses (scenario-probe.c, scenario-check.c), and
  * templates with the places their text came from (scenario-source.c).
  * The parts of the format (scenario-int.h) are built on it.
  */
@@ -20,6 +21,8 @@
  * these takes any value more than 0. */
 #define SCN_MIN_DURATION_US 1
 #define SCN_MIN_RATE DBL_MIN
+/* The max of a size that has none of its own. */
+#define SCN_SIZE_UNBOUNDED 1e18
 
 struct scn_parser {
 	const char *file;
@@ -109,6 +112,9 @@ int	 scenario_walk(struct scn_parser *, yaml_node_t *, const struct scn_key *,
 yaml_node_t *scenario_get(const struct scn_map *, const char *);
 yaml_node_t *scenario_getkey(const struct scn_map *, const char *);
 yaml_node_t *scenario_peek(struct scn_parser *, yaml_node_t *, const char *);
+size_t	 scenario_one_of(struct scn_parser *, const struct scn_map *,
+	     const char *const *keys, size_t n, const char *list,
+	     const char *what, const char *where);
 
 /* scenario-value.c: value handlers for scn_key.fn. */
 scn_key_fn scenario_h_str;
@@ -121,11 +127,37 @@ scn_key_fn scenario_h_duration;
 scn_key_fn scenario_h_rate;
 scn_key_fn scenario_h_status;
 scn_key_fn scenario_h_url;
+scn_key_fn scenario_h_size;
+/* A duration or a range LOW..HIGH, bounded by k->max. */
+void	 scenario_think_time(struct scn_parser *, const struct scn_key *,
+	     yaml_node_t *, int64_t *lo, int64_t *hi);
 
 bool	 scenario_is_http_url(const char *);
 bool	 scenario_is_token(const char *);
 /* base + path without doubling the slash; *baselen: base's part. */
 char	*scenario_join_url(const char *base, const char *path, size_t *baselen);
+
+/* scenario-probe.c: what requests read of responses.  Each parser
+ * reports its errors and returns what it could take. */
+const char *scenario_json_pointer(struct scn_parser *, yaml_node_t *,
+	     const char *key);
+const char *scenario_pattern(struct scn_parser *, yaml_node_t *,
+	     const char *key);
+const char *scenario_header_name(struct scn_parser *, yaml_node_t *,
+	     const char *key);
+int	 scenario_parse_extract(struct scn_parser *, yaml_node_t *,
+	     struct scn_extract *, const char *what, const char *where);
+void	 scenario_extract_clear(struct scn_extract *);
+void	 scenario_parse_captures(struct scn_parser *, yaml_node_t *,
+	     struct scn_capture **, size_t *, const char *where);
+void	 scenario_captures_free(struct scn_capture *, size_t);
+
+/* scenario-check.c: checks, appended to *checks. */
+void	 scenario_parse_checks(struct scn_parser *, yaml_node_t *,
+	     struct scn_check **, size_t *, const char *where);
+void	 scenario_checks_copy(struct scn_check *dst, const struct scn_check *,
+	     size_t);
+void	 scenario_checks_free(struct scn_check *, size_t);
 
 /* scenario-source.c: templates and headers. */
 int	 scenario_compile(struct scn_parser *, const yaml_node_t *, const char *,

@@ -11,6 +11,9 @@
 #include "scenario-int.h"
 #include "util.h"
 
+_Static_assert(TMPL_VAR_MAX == SCN_VAR_MAX, "a template keeps what a "
+    "capture does");
+
 static int
 error_before(const struct scn_error *a, const struct scn_error *b)
 {
@@ -71,6 +74,7 @@ static const struct scn_key top_keys[] = {
 	{ .name = "target" },
 	{ .name = "defaults" },
 	{ .name = "requests" },
+	{ .name = "flows" },
 	{ .name = "phases" },
 	{ .name = "thresholds" },
 	{ .name = "grades" },
@@ -110,8 +114,8 @@ parse_top(struct scn_parser *p, yaml_node_t *root)
 		if (scenario_get(&m, required[i]) == NULL)
 			scenario_err(p, root, "scenario needs '%s'", required[i]);
 	}
-	/* Order matters here: requests use target and defaults, phases
-	 * name requests, thresholds name both. */
+	/* Order matters here: requests use target and defaults, flows
+	 * name requests, phases name both, thresholds all three. */
 	scenario_parse_defaults(p, scenario_get(&m, "defaults"));
 	if ((v = scenario_get(&m, "target")) != NULL)
 		scenario_parse_target(p, v);
@@ -119,6 +123,9 @@ parse_top(struct scn_parser *p, yaml_node_t *root)
 		p->no_target = true;
 	if ((v = scenario_get(&m, "requests")) != NULL)
 		scenario_parse_requests(p, v);
+	scenario_link_requests(p);
+	if ((v = scenario_get(&m, "flows")) != NULL)
+		scenario_parse_flows(p, v);
 	if ((v = scenario_get(&m, "phases")) != NULL)
 		scenario_parse_phases(p, v);
 	if (scenario_get(&m, "requests") == NULL && !all_idle(p->scn))
@@ -358,6 +365,16 @@ scenario_bind_env(struct scenario *scn, struct scn_errors *errs)
 }
 
 static void
+free_strings(char **v, size_t n)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++)
+		free(v[i]);
+	free(v);
+}
+
+static void
 free_headers(struct scn_headers *hs)
 {
 	size_t i;
@@ -370,6 +387,30 @@ free_headers(struct scn_headers *hs)
 	free(hs->v);
 }
 
+/* What a request reads of its responses, and its group. */
+static void
+free_probes(struct scn_request *r)
+{
+	scenario_checks_free(r->checks, r->nchecks);
+	if (r->outcome != NULL)
+		scenario_extract_clear(r->outcome);
+	free(r->outcome);
+	scenario_captures_free(r->captures, r->ncaptures);
+	free(r->group);
+}
+
+static void
+free_flows(struct scenario *scn)
+{
+	size_t i;
+
+	for (i = 0; i < scn->nflows; i++) {
+		free(scn->flows[i].name);
+		free(scn->flows[i].steps);
+	}
+	free(scn->flows);
+}
+
 void
 scenario_free(struct scenario *scn)
 {
@@ -380,6 +421,7 @@ scenario_free(struct scenario *scn)
 		return;
 	for (i = 0; i < scn->nrequests; i++) {
 		r = &scn->requests[i];
+		free_probes(r);
 		free(r->name);
 		free(r->method);
 		free(r->url);
@@ -405,6 +447,9 @@ scenario_free(struct scenario *scn)
 		free(scn->phases[i].use);
 	}
 	free(scn->phases);
+	free_flows(scn);
+	free_strings(scn->vars, scn->nvars);
+	free_strings(scn->groups, scn->ngroups);
 	for (i = 0; i < scn->nthresholds; i++)
 		threshold_clear(&scn->thresholds[i]);
 	free(scn->thresholds);
@@ -412,9 +457,9 @@ scenario_free(struct scenario *scn)
 		threshold_clear(&scn->grades[i].t);
 	free(scn->grades);
 	free_headers(&scn->defaults.headers);
-	for (i = 0; i < scn->defaults.nsource_addresses; i++)
-		free(scn->defaults.source_addresses[i]);
-	free(scn->defaults.source_addresses);
+	free_strings(scn->defaults.source_addresses,
+	    scn->defaults.nsource_addresses);
+	scenario_checks_free(scn->defaults.checks, scn->defaults.nchecks);
 	free(scn->target.base_url);
 	for (i = 0; i < scn->target.nprocesses; i++) {
 		struct scn_process *pr = &scn->target.processes[i];
@@ -430,9 +475,7 @@ scenario_free(struct scenario *scn)
 	free(scn->target.processes);
 	free(scn->target.health_url);
 	free(scn->target.metrics_url);
-	for (i = 0; i < scn->target.nmetrics; i++)
-		free(scn->target.metrics[i]);
-	free(scn->target.metrics);
+	free_strings(scn->target.metrics, scn->target.nmetrics);
 	scenario_srcmap_free(scn->srcmap);
 	free(scn->name);
 	free(scn->description);

@@ -1,3 +1,7 @@
+/*
+ * Compiling templates, binding their ${env:} and ${var:} to values and
+ * indexes, and what a compiled one says of itself.
+ */
 #include "config.h"
 
 #include <ctype.h>
@@ -6,47 +10,11 @@
 #include <string.h>
 
 #include "suggest.h"
-#include "template.h"
+#include "template-int.h"
 #include "util.h"
 
-enum tmpl_kind {
-	TMPL_LITERAL,
-	TMPL_SEQ,
-	TMPL_UUID,
-	TMPL_NOW_MS,
-	TMPL_NOW_ISO,
-	TMPL_RAND,
-	TMPL_ENV,
-};
-
-struct tmpl_seg {
-	enum tmpl_kind	 kind;
-	size_t		 off;		/* of its "${" in the text */
-	size_t		 lit_off;	/* TMPL_LITERAL: a run of tmpl.lits */
-	size_t		 lit_len;
-	uint64_t	 lo, hi;	/* TMPL_RAND */
-	char		*name;		/* TMPL_ENV */
-	char		*value;
-	size_t		 value_len;
-};
-
-struct tmpl {
-	struct tmpl_seg	*segs;
-	size_t		 nsegs;
-	char		*lits;		/* every literal byte, escapes undone */
-	size_t		 lits_len;
-	size_t		 fixed_max;	/* bound of all but env values */
-	bool		 uses_seq;
-	bool		 has_env;
-};
-
-#define TMPL_U64_DIGITS	20	/* 18446744073709551615 */
-#define TMPL_I64_CHARS	20	/* -9223372036854775808 */
-#define TMPL_UUID_LEN	36
-#define TMPL_ISO_LEN	24	/* 2026-11-25T01:19:32.123Z */
-
 static const char *const tmpl_names[] = {
-	"seq", "uuid", "now_ms", "now_iso", "rand", "env"
+	"seq", "uuid", "now_ms", "now_iso", "rand", "env", "var"
 };
 
 static int
@@ -158,10 +126,23 @@ template_parse_rand(struct tmpl_seg *seg, const char *arg, size_t len, size_t of
 	return 0;
 }
 
+/* The variables that take a name: ${env:NAME}, ${var:NAME}. */
+static const struct tmpl_named {
+	const char	*head;
+	enum tmpl_kind	 kind;
+	const char	*what;		/* "an environment variable" */
+	const char	*example;
+} tmpl_named[] = {
+	{ "env", TMPL_ENV, "an environment variable", "API_TOKEN" },
+	{ "var", TMPL_VAR, "a variable", "token" },
+};
+
+/* ${env:NAME} or ${var:NAME}: arg is NAME, at offset off of the text. */
 static int
-template_parse_env(struct tmpl_seg *seg, const char *arg, size_t len, size_t off,
-    size_t *err_off, char **cause)
+template_parse_named(struct tmpl *t, const struct tmpl_named *nk,
+    const char *arg, size_t len, size_t off, size_t *err_off, char **cause)
 {
+	struct tmpl_seg *seg;
 	size_t i;
 
 	for (i = 0; i < len; i++) {
@@ -171,17 +152,26 @@ template_parse_env(struct tmpl_seg *seg, const char *arg, size_t len, size_t off
 		break;
 	}
 	if (len == 0 || i != len)
-		return template_fail(err_off, off, cause, "'%.*s' is not an "
-		    "environment variable name; expected letters, digits and "
-		    "_, not starting with a digit", (int)len, arg);
+		return template_fail(err_off, off, cause, "'%.*s' is not %s "
+		    "name; expected letters, digits and _, not starting with "
+		    "a digit", (int)len, arg, nk->what);
+	seg = template_add(t, nk->kind, off - strlen(nk->head) - 3);
 	seg->name = xstrndup(arg, len);
+	seg->var = SIZE_MAX;
+	if (nk->kind == TMPL_ENV)
+		t->has_env = true;
+	else {
+		t->has_var = true;
+		t->fixed_max += TMPL_VAR_MAX;
+	}
 	return 0;
 }
 
-/* The inside of one ${...}: body[0, len), whose "${" is at off. */
+/* ${seq}, ${uuid}, ${now_ms}, ${now_iso}: 1 when body is one, -1 on an
+ * error, 0 when it is none of them. */
 static int
-template_parse_var(struct tmpl *t, const char *body, size_t len, size_t off,
-    size_t *err_off, char **cause)
+template_parse_plain(struct tmpl *t, const char *body, size_t hlen,
+    bool arg, size_t off, size_t *err_off, char **cause)
 {
 	static const struct {
 		const char	*name;
@@ -193,26 +183,62 @@ template_parse_var(struct tmpl *t, const char *body, size_t len, size_t off,
 		{ "now_ms", TMPL_NOW_MS, TMPL_I64_CHARS },
 		{ "now_iso", TMPL_NOW_ISO, TMPL_ISO_LEN },
 	};
-	struct tmpl_seg *seg;
-	const char *colon, *best;
-	char *head;
-	size_t i, hlen;
+	size_t i;
 
-	colon = memchr(body, ':', len);
-	hlen = colon != NULL ? (size_t)(colon - body) : len;
 	for (i = 0; i < LT_NELEM(plain); i++) {
 		if (strlen(plain[i].name) != hlen ||
 		    strncmp(plain[i].name, body, hlen) != 0)
 			continue;
-		if (colon != NULL)
+		if (arg)
 			return template_fail(err_off, off, cause, "${%s} takes no "
 			    "argument", plain[i].name);
 		template_add(t, plain[i].kind, off);
 		t->fixed_max += plain[i].max;
 		if (plain[i].kind == TMPL_SEQ)
 			t->uses_seq = true;
-		return 0;
+		return 1;
 	}
+	return 0;
+}
+
+static int
+template_unknown(const char *body, size_t len, size_t hlen, size_t off,
+    size_t *err_off, char **cause)
+{
+	const char *best;
+	char *head;
+
+	if (len == 0)
+		return template_fail(err_off, off, cause, "empty variable '${}'; "
+		    "write $${ for a literal '${'");
+	head = xstrndup(body, hlen);
+	best = suggest_closest(head, tmpl_names, LT_NELEM(tmpl_names));
+	free(head);
+	if (best == NULL)
+		return template_fail(err_off, off, cause, "unknown variable "
+		    "'${%.*s}'; expected seq, uuid, now_ms, now_iso, "
+		    "rand:LO-HI, env:NAME or var:NAME", (int)len, body);
+	return template_fail(err_off, off, cause, "unknown variable '${%.*s}'; "
+	    "did you mean '${%s%s}'?", (int)len, body, best,
+	    strcmp(best, "rand") == 0 ? ":LO-HI" :
+	    strcmp(best, "env") == 0 || strcmp(best, "var") == 0 ? ":NAME" : "");
+}
+
+/* The inside of one ${...}: body[0, len), whose "${" is at off. */
+static int
+template_parse_var(struct tmpl *t, const char *body, size_t len, size_t off,
+    size_t *err_off, char **cause)
+{
+	struct tmpl_seg *seg;
+	const char *colon;
+	size_t i, hlen;
+	int r;
+
+	colon = memchr(body, ':', len);
+	hlen = colon != NULL ? (size_t)(colon - body) : len;
+	if ((r = template_parse_plain(t, body, hlen, colon != NULL, off,
+	    err_off, cause)) != 0)
+		return r < 0 ? -1 : 0;
 	if (hlen == 4 && strncmp(body, "rand", 4) == 0) {
 		if (colon == NULL)
 			return template_fail(err_off, off, cause, "${rand} needs a "
@@ -224,30 +250,18 @@ template_parse_var(struct tmpl *t, const char *body, size_t len, size_t off,
 		t->fixed_max += template_u64_digits(seg->hi);
 		return 0;
 	}
-	if (hlen == 3 && strncmp(body, "env", 3) == 0) {
+	for (i = 0; i < LT_NELEM(tmpl_named); i++) {
+		if (strlen(tmpl_named[i].head) != hlen ||
+		    strncmp(body, tmpl_named[i].head, hlen) != 0)
+			continue;
 		if (colon == NULL)
-			return template_fail(err_off, off, cause, "${env} needs a "
-			    "variable name, such as ${env:API_TOKEN}");
-		seg = template_add(t, TMPL_ENV, off);
-		t->has_env = true;
-		return template_parse_env(seg, colon + 1, len - 4, off + 6,
-		    err_off, cause);
+			return template_fail(err_off, off, cause, "${%s} needs a "
+			    "variable name, such as ${%s:%s}", tmpl_named[i].head,
+			    tmpl_named[i].head, tmpl_named[i].example);
+		return template_parse_named(t, &tmpl_named[i], colon + 1,
+		    len - hlen - 1, off + hlen + 3, err_off, cause);
 	}
-
-	if (len == 0)
-		return template_fail(err_off, off, cause, "empty variable '${}'; "
-		    "write $${ for a literal '${'");
-	head = xstrndup(body, hlen);
-	best = suggest_closest(head, tmpl_names, LT_NELEM(tmpl_names));
-	free(head);
-	if (best == NULL)
-		return template_fail(err_off, off, cause, "unknown variable "
-		    "'${%.*s}'; expected seq, uuid, now_ms, now_iso, "
-		    "rand:LO-HI or env:NAME", (int)len, body);
-	return template_fail(err_off, off, cause, "unknown variable '${%.*s}'; "
-	    "did you mean '${%s%s}'?", (int)len, body, best,
-	    strcmp(best, "rand") == 0 ? ":LO-HI" :
-	    strcmp(best, "env") == 0 ? ":NAME" : "");
+	return template_unknown(body, len, hlen, off, err_off, cause);
 }
 
 int
@@ -339,6 +353,62 @@ template_bind_env(struct tmpl *t, const char **missing, size_t *err_off)
 	return 0;
 }
 
+int
+template_bind_vars(struct tmpl *t, char *const *names, size_t n,
+    const char **missing, size_t *err_off)
+{
+	struct tmpl_seg *seg;
+	size_t i, k;
+
+	for (i = 0; i < t->nsegs; i++) {
+		seg = &t->segs[i];
+		if (seg->kind != TMPL_VAR)
+			continue;
+		for (k = 0; k < n && strcmp(names[k], seg->name) != 0; k++)
+			/* nothing */;
+		if (k == n) {
+			seg->var = SIZE_MAX;
+			*missing = seg->name;
+			*err_off = seg->off;
+			return -1;
+		}
+		seg->var = k;
+	}
+	return 0;
+}
+
+size_t
+template_env_values(const struct tmpl *t, const char **v, size_t *len,
+    size_t cap)
+{
+	size_t i, n = 0;
+
+	for (i = 0; i < t->nsegs && n < cap; i++) {
+		if (t->segs[i].kind != TMPL_ENV || t->segs[i].value == NULL)
+			continue;
+		v[n] = t->segs[i].value;
+		len[n++] = t->segs[i].value_len;
+	}
+	return n;
+}
+
+/* Each bound variable once, in the order of its first use. */
+size_t
+template_vars(const struct tmpl *t, size_t *idx, size_t cap)
+{
+	size_t i, k, n = 0;
+
+	for (i = 0; i < t->nsegs && n < cap; i++) {
+		if (t->segs[i].kind != TMPL_VAR || t->segs[i].var == SIZE_MAX)
+			continue;
+		for (k = 0; k < n && idx[k] != t->segs[i].var; k++)
+			/* nothing */;
+		if (k == n)
+			idx[n++] = t->segs[i].var;
+	}
+	return n;
+}
+
 bool
 template_is_static(const struct tmpl *t)
 {
@@ -355,7 +425,7 @@ template_uses_seq(const struct tmpl *t)
 bool
 template_has_secret(const struct tmpl *t)
 {
-	return t->has_env;
+	return t->has_env || t->has_var;
 }
 
 size_t
@@ -368,197 +438,3 @@ template_max_len(const struct tmpl *t)
 	return n;
 }
 
-uint64_t
-template_rng_next(uint64_t *state)
-{
-	uint64_t x = *state;
-
-	if (x == 0)			/* a zero state would stay zero */
-		x = UINT64_C(0x9e3779b97f4a7c15);
-	x ^= x >> 12;
-	x ^= x << 25;
-	x ^= x >> 27;
-	*state = x;
-	return x * UINT64_C(0x2545f4914f6cdd1d);
-}
-
-/* Uniform in [lo, hi] without modulo bias. */
-static uint64_t
-template_rand_range(uint64_t *rng, uint64_t lo, uint64_t hi)
-{
-	uint64_t span = hi - lo + 1, r, floor;
-
-	if (span == 0)			/* the whole 64-bit range */
-		return template_rng_next(rng);
-	floor = (0 - span) % span;	/* 2^64 mod span */
-	do
-		r = template_rng_next(rng);
-	while (r < floor);
-	return lo + r % span;
-}
-
-/* Digits of v ending at end; returns where they start. */
-static char *
-template_put_u64(char *end, uint64_t v)
-{
-	do {
-		*--end = (char)('0' + v % 10);
-		v /= 10;
-	} while (v != 0);
-	return end;
-}
-
-static void
-template_put2(char *p, unsigned v)
-{
-	p[0] = (char)('0' + v / 10 % 10);
-	p[1] = (char)('0' + v % 10);
-}
-
-/*
- * ISO 8601 UTC by calendar arithmetic (days to civil date), so rendering
- * takes neither the time zone lock nor the locale.
- */
-static size_t
-template_put_iso(char *p, const struct timespec *ts)
-{
-	/* 0000-01-01T00:00:00 and 9999-12-31T23:59:59 keep four digits. */
-	static const int64_t first = INT64_C(-62167219200);
-	static const int64_t last = INT64_C(253402300799);
-	int64_t sec = ts->tv_sec, days, era, y;
-	unsigned ms, sod, doe, yoe, doy, mp, m, d;
-
-	ms = ts->tv_nsec >= 0 && ts->tv_nsec < 1000000000 ?
-	    (unsigned)(ts->tv_nsec / 1000000) : 0;
-	if (sec < first) {
-		sec = first;
-		ms = 0;
-	} else if (sec > last) {
-		sec = last;
-		ms = 999;
-	}
-	days = sec >= 0 ? sec / 86400 : -((-sec + 86399) / 86400);
-	sod = (unsigned)(sec - days * 86400);
-
-	days += 719468;
-	era = (days >= 0 ? days : days - 146096) / 146097;
-	doe = (unsigned)(days - era * 146097);
-	yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
-	doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-	mp = (5 * doy + 2) / 153;
-	d = doy - (153 * mp + 2) / 5 + 1;
-	m = mp < 10 ? mp + 3 : mp - 9;
-	y = (int64_t)yoe + era * 400 + (m <= 2);
-
-	template_put2(p, (unsigned)(y / 100));
-	template_put2(p + 2, (unsigned)(y % 100));
-	p[4] = '-';
-	template_put2(p + 5, m);
-	p[7] = '-';
-	template_put2(p + 8, d);
-	p[10] = 'T';
-	template_put2(p + 11, sod / 3600);
-	p[13] = ':';
-	template_put2(p + 14, sod / 60 % 60);
-	p[16] = ':';
-	template_put2(p + 17, sod % 60);
-	p[19] = '.';
-	p[20] = (char)('0' + ms / 100);
-	template_put2(p + 21, ms % 100);
-	p[23] = 'Z';
-	return TMPL_ISO_LEN;
-}
-
-static size_t
-template_put_uuid(char *p, uint64_t *rng)
-{
-	static const char hex[] = "0123456789abcdef";
-	unsigned char b[16];
-	uint64_t hi = template_rng_next(rng), lo = template_rng_next(rng);
-	size_t i, n = 0;
-
-	for (i = 0; i < 8; i++) {
-		b[i] = (unsigned char)(hi >> (56 - 8 * i));
-		b[8 + i] = (unsigned char)(lo >> (56 - 8 * i));
-	}
-	b[6] = (unsigned char)((b[6] & 0x0f) | 0x40);	/* version 4 */
-	b[8] = (unsigned char)((b[8] & 0x3f) | 0x80);	/* RFC 4122 variant */
-	for (i = 0; i < 16; i++) {
-		if (i == 4 || i == 6 || i == 8 || i == 10)
-			p[n++] = '-';
-		p[n++] = hex[b[i] >> 4];
-		p[n++] = hex[b[i] & 0xf];
-	}
-	return n;
-}
-
-static void
-template_copy(char *buf, size_t cap, size_t *n, const char *src, size_t len)
-{
-	if (*n >= cap)
-		return;
-	if (len > cap - *n)
-		len = cap - *n;
-	memcpy(buf + *n, src, len);
-	*n += len;
-}
-
-size_t
-template_render(const struct tmpl *t, const struct tmpl_ctx *ctx, char *buf,
-    size_t cap)
-{
-	const struct tmpl_seg *seg;
-	char tmp[40], *end = tmp + sizeof tmp, *p;
-	size_t n = 0, i;
-	int64_t ms;
-
-	if (template_is_static(t)) {
-		if ((n = LT_MIN(t->lits_len, cap)) != 0)
-			memcpy(buf, t->lits, n);
-		goto done;
-	}
-	for (i = 0; i < t->nsegs; i++) {
-		seg = &t->segs[i];
-		switch (seg->kind) {
-		case TMPL_LITERAL:
-			template_copy(buf, cap, &n, t->lits + seg->lit_off,
-			    seg->lit_len);
-			break;
-		case TMPL_SEQ:
-			p = template_put_u64(end, ctx->seq);
-			template_copy(buf, cap, &n, p, (size_t)(end - p));
-			break;
-		case TMPL_UUID:
-			template_copy(buf, cap, &n, tmp,
-			    template_put_uuid(tmp, ctx->rng));
-			break;
-		case TMPL_NOW_MS:
-			ms = (int64_t)((uint64_t)ctx->now.tv_sec * 1000 +
-			    (uint64_t)(ctx->now.tv_nsec / 1000000));
-			p = template_put_u64(end, ms < 0 ? (uint64_t)0 -
-			    (uint64_t)ms : (uint64_t)ms);
-			if (ms < 0)
-				*--p = '-';
-			template_copy(buf, cap, &n, p, (size_t)(end - p));
-			break;
-		case TMPL_NOW_ISO:
-			template_copy(buf, cap, &n, tmp,
-			    template_put_iso(tmp, &ctx->now));
-			break;
-		case TMPL_RAND:
-			p = template_put_u64(end, template_rand_range(ctx->rng,
-			    seg->lo, seg->hi));
-			template_copy(buf, cap, &n, p, (size_t)(end - p));
-			break;
-		case TMPL_ENV:
-			if (seg->value != NULL)
-				template_copy(buf, cap, &n, seg->value,
-				    seg->value_len);
-			break;
-		}
-	}
-done:
-	if (n < cap)
-		buf[n] = '\0';
-	return n;
-}

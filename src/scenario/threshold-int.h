@@ -1,5 +1,6 @@
-/* The threshold module's own tables, shared by its parser and its
- * table of metrics (threshold.c, threshold-table.c). */
+/* The threshold module's own tables and helpers, shared by its parser,
+ * its value parsers and its table of metrics (threshold.c,
+ * threshold-value.c, threshold-table.c). */
 #ifndef LT_THRESHOLD_INT_H
 #define LT_THRESHOLD_INT_H
 
@@ -40,5 +41,18 @@ extern const struct threshold_metric_def threshold_metrics[THR__COUNT];
 extern const struct threshold_name threshold_names[];
 extern const size_t threshold_nnames;
 extern const char *const threshold_ops[THR__OP_COUNT];
+
+static inline bool
+threshold_blank(char c)
+{
+	return c == ' ' || c == '\t';
+}
+
+/* Set *cause and *err_off; returns -1. */
+int	 threshold_fail(size_t *err_off, size_t off, char **cause,
+	     const char *fmt, ...) __attribute__((format(printf, 4, 5)));
+/* Parse value v (at offset voff of the expression) for metric *m. */
+int	 threshold_parse_value(enum thr_metric *m, const char *v, size_t voff,
+	     double *value, size_t *err_off, char **cause);
 
 #endif

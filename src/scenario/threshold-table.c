@@ -68,6 +68,7 @@ const struct threshold_name threshold_names[] = {
 	{ "cpu_avg", THR_CPU_AVG }, { "leak_slope", THR_LEAK_SLOPE_REQ },
 	{ "target_exits", THR_TARGET_EXITS },
 	{ "worker_deaths", THR_WORKER_DEATHS }, { "rps_peak", THR_RPS_PEAK },
+	{ "checks", THR_CHECKS },
 };
 const size_t threshold_nnames = LT_NELEM(threshold_names);
 

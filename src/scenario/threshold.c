@@ -1,3 +1,8 @@
+/*
+ * Threshold expressions: the comparison, and the left side's scope and
+ * metric (NAME.p95, group:NAME.checks, FLOW.iteration.p95,
+ * NAME.outcome:VALUE, class:NAME.p95, ...).
+ */
 #include "config.h"
 
 #include <ctype.h>
@@ -8,6 +13,7 @@
 #include <string.h>
 #include <strings.h>
 
+#include "kinds.h"
 #include "suggest.h"
 #include "threshold.h"
 #include "units.h"
@@ -17,11 +23,7 @@
 
 #define THR_OP_CHARS "<>=!"
 
-static int
-threshold_fail(size_t *err_off, size_t off, char **cause, const char *fmt, ...)
-    __attribute__((format(printf, 4, 5)));
-
-static int
+int
 threshold_fail(size_t *err_off, size_t off, char **cause, const char *fmt, ...)
 {
 	va_list ap;
@@ -31,21 +33,6 @@ threshold_fail(size_t *err_off, size_t off, char **cause, const char *fmt, ...)
 	va_end(ap);
 	*err_off = off;
 	return -1;
-}
-
-static bool
-threshold_blank(char c)
-{
-	return c == ' ' || c == '\t';
-}
-
-/* Only digits and at most one dot: a number written without a unit. */
-static bool
-threshold_bare_number(const char *s)
-{
-	size_t n = strspn(s, "0123456789.");
-
-	return n > 0 && s[n] == '\0' && isdigit((unsigned char)s[0]);
 }
 
 static int
@@ -119,224 +106,243 @@ threshold_unknown_metric(const char *name, char **cause)
 	free(list);
 }
 
-/* A whole, non-negative number that a double holds exactly. */
-static int
-threshold_parse_count(const char *v, double *out)
-{
-	uint64_t n = 0;
-	const char *p;
+/* The words a scope may start with; without one a scope names a
+ * request (or a flow: the scenario tells which). */
+static const struct threshold_scope_word {
+	const char	*word;			/* "phase:" */
+	enum thr_scope	 scope;
+} threshold_scope_words[] = {
+	{ "metric:", THR_SCOPE_METRIC },
+	{ "process:", THR_SCOPE_PROCESS },
+	{ "stage:", THR_SCOPE_STAGE },
+	{ "phase:", THR_SCOPE_PHASE },
+	{ "request:", THR_SCOPE_REQUEST },
+	{ "group:", THR_SCOPE_GROUP },
+	{ "class:", THR_SCOPE_CLASS },
+};
 
-	if (*v == '\0')
-		return -1;
-	for (p = v; *p != '\0'; p++) {
-		if (!isdigit((unsigned char)*p))
-			return -1;
-		n = n * 10 + (uint64_t)(*p - '0');
-		if (n > (UINT64_C(1) << 53))
-			return -1;
+/* The scope word expr[ls, se) starts with, or NULL. */
+static const struct threshold_scope_word *
+threshold_scope_word(const char *expr, size_t ls, size_t se)
+{
+	size_t i, n;
+
+	for (i = 0; i < LT_NELEM(threshold_scope_words); i++) {
+		n = strlen(threshold_scope_words[i].word);
+		if (se - ls >= n &&
+		    strncmp(expr + ls, threshold_scope_words[i].word, n) == 0)
+			return &threshold_scope_words[i];
 	}
-	*out = (double)n;
-	return 0;
+	return NULL;
 }
 
-/* Length of a zero written as 0, 00 or 0.0 at the start of v, or 0. */
+/* The dot before the metric in expr[ls, le), or SIZE_MAX. */
 static size_t
-threshold_zero_len(const char *v)
+threshold_metric_dot(const char *expr, size_t ls, size_t le)
 {
-	size_t n = strspn(v, "0"), f;
+	size_t i = le;
 
-	if (n == 0)
-		return 0;
-	/* 0.0 is zero; 0.5 is not. */
-	if (v[n] == '.') {
-		f = strspn(v + n + 1, "0");
-		return isdigit((unsigned char)v[n + 1 + f]) ? 0 : n + 1 + f;
-	}
-	return isdigit((unsigned char)v[n]) ? 0 : n;
+	/* p99.9 holds a dot of its own: split before the metric word. */
+	if (le - ls >= 5 && strncasecmp(expr + le - 5, "p99.9", 5) == 0)
+		i = le - 5;
+	for (; i > ls; i--)
+		if (expr[i - 1] == '.')
+			return i - 1;
+	return SIZE_MAX;
 }
 
-/*
- * The value parsers, one per kind of metric: v is the value's text, at
- * offset voff of the expression; leak_slope's unit picks its metric *m.
- */
-typedef int threshold_value_fn(enum thr_metric *m, const char *v, size_t voff,
-    double *value, size_t *err_off, char **cause);
-
-/* A duration, or a bare number of milliseconds; kept in ms. */
+/* The metric word expr[ms, le) into out->metric. */
 static int
-threshold_value_latency(enum thr_metric *m, const char *v, size_t voff,
-    double *value, size_t *err_off, char **cause)
+threshold_lookup_metric(const char *expr, size_t ms, size_t le, bool series,
+    struct threshold *out, size_t *err_off, char **cause)
 {
-	int64_t us;
-	char *tmp;
-	int r;
+	char *metric = xstrndup(expr + ms, le - ms);
+	int r = -1;
 
-	if (threshold_bare_number(v)) {
-		xasprintf(&tmp, "%sms", v);
-		r = units_parse_duration(tmp, &us, cause);
-		free(tmp);
-	} else
-		r = units_parse_duration(v, &us, cause);
-	if (r != 0)
-		return -1;
-	*value = (double)us / 1000.0;
-	return 0;
-}
-
-static int
-threshold_value_rate(enum thr_metric *m, const char *v, size_t voff,
-    double *value, size_t *err_off, char **cause)
-{
-	char *tmp, *part = NULL;
-	size_t zlen;
-	double d;
-	int r;
-
-	if ((zlen = threshold_zero_len(v)) != 0) {
-		/* "rps > 0" is fair; a rate to send at never is 0. */
-		xasprintf(&tmp, "1%s", v + zlen);
-		r = units_parse_rate(tmp, &d, &part);
-		free(part);
-		free(tmp);
-		if (r == 0) {
-			*value = 0;
-			return 0;
-		}
-	}
-	return units_parse_rate(v, value, cause);
-}
-
-static int
-threshold_value_count(enum thr_metric *m, const char *v, size_t voff,
-    double *value, size_t *err_off, char **cause)
-{
-	if (threshold_parse_count(v, value) != 0)
-		return threshold_fail(err_off, voff, cause, "%s is a count; "
-		    "expected a whole number such as 0 or 10, not '%s'",
-		    threshold_metrics[*m].name, v);
-	return 0;
-}
-
-/* A share of the requests: the % is required and 100% the most. */
-static int
-threshold_value_ratio(enum thr_metric *m, const char *v, size_t voff,
-    double *value, size_t *err_off, char **cause)
-{
-	const char *name = threshold_metrics[*m].name;
-	double d;
-
-	if (strchr(v, '%') == NULL)
-		return threshold_fail(err_off, voff, cause, "%s is a percentage "
-		    "and needs a %% sign, such as %s%%", name,
-		    threshold_bare_number(v) ? v : "1");
-	if (units_parse_percent(v, &d, cause) != 0)
-		return -1;
-	if (d > 100)
-		return threshold_fail(err_off, voff, cause, "%s cannot be more "
-		    "than 100%%", name);
-	*value = d;
-	return 0;
-}
-
-/* Percent of one core: the % may be left out. */
-static int
-threshold_value_cpu(enum thr_metric *m, const char *v, size_t voff,
-    double *value, size_t *err_off, char **cause)
-{
-	char *tmp;
-	int r;
-
-	if (!threshold_bare_number(v))
-		return units_parse_percent(v, value, cause);
-	xasprintf(&tmp, "%s%%", v);
-	r = units_parse_percent(tmp, value, cause);
-	free(tmp);
+	if (series ? threshold_find_series_metric(metric, &out->metric) == 0 :
+	    threshold_find_metric(metric, le - ms, &out->metric) == 0)
+		r = 0;
+	else if (series)
+		xasprintf(cause, "a metric's figure is one of first, last, "
+		    "delta, rate, min or max, not '%s'", metric);
+	else if (strncmp(metric, "outcome", 7) == 0)
+		xasprintf(cause, "outcome is counted per request and value: "
+		    "write NAME.outcome:VALUE, as in signal.outcome:ignored");
+	else
+		threshold_unknown_metric(metric, cause);
+	*err_off = ms;
+	free(metric);
 	return r;
 }
 
+/* class:NAME: one of the response classes, by its name. */
 static int
-threshold_value_size(enum thr_metric *m, const char *v, size_t voff,
-    double *value, size_t *err_off, char **cause)
+threshold_find_class(const char *name, size_t off, struct threshold *out,
+    size_t *err_off, char **cause)
 {
-	int64_t bytes;
+	const char *names[CLS__COUNT], *near;
+	char list[512] = "";
+	size_t i;
 
-	if (units_parse_size(v, &bytes, cause) != 0)
-		return -1;
-	*value = (double)bytes;
+	for (i = 0; i < CLS__COUNT; i++) {
+		names[i] = kinds_class_name((enum lt_class)i);
+		if (strcmp(names[i], name) == 0) {
+			out->scope_index = i;
+			return 0;
+		}
+	}
+	if ((near = suggest_closest(name, names, CLS__COUNT)) != NULL)
+		return threshold_fail(err_off, off, cause, "unknown class '%s' "
+		    "(did you mean '%s'?)", name, near);
+	for (i = 0; i < CLS__COUNT; i++)
+		snprintf(list + strlen(list), sizeof list - strlen(list),
+		    "%s%s", i == 0 ? "" : i + 1 == CLS__COUNT ? " or " : ", ",
+		    names[i]);
+	return threshold_fail(err_off, off, cause, "unknown class '%s'; "
+	    "expected %s", name, list);
+}
+
+static bool
+threshold_is_latency(enum thr_metric m)
+{
+	return threshold_metrics[m].kind == THR_K_LATENCY;
+}
+
+/*
+ * What a scope takes beyond its name: a class is latency and a count of
+ * requests; a flow's iterations, latency; checks are counted over the
+ * run, a request, a group and a phase.  off: the scope name's offset.
+ */
+static int
+threshold_scope_rules(struct threshold *out, size_t off, size_t ms,
+    size_t *err_off, char **cause)
+{
+	const char *m = threshold_metrics[out->metric].name;
+
+	if (out->scope == THR_SCOPE_CLASS && !threshold_is_latency(out->metric) &&
+	    out->metric != THR_REQUESTS)
+		return threshold_fail(err_off, ms, cause, "class:NAME takes the "
+		    "latency metrics (p50 to p999, min, mean, max) and "
+		    "requests, not '%s'", m);
+	if (out->scope == THR_SCOPE_CLASS)
+		return threshold_find_class(out->scope_name, off, out, err_off,
+		    cause);
+	if (out->iteration && !threshold_is_latency(out->metric))
+		return threshold_fail(err_off, ms, cause, "FLOW.iteration takes "
+		    "a latency metric (p50 to p999, min, mean, max), not '%s'; "
+		    "a flow's iterations are counted by FLOW.requests, "
+		    "FLOW.errors and FLOW.error_rate", m);
+	if (out->metric == THR_CHECKS && out->scope != THR_SCOPE_ALL &&
+	    out->scope != THR_SCOPE_REQUEST && out->scope != THR_SCOPE_GROUP &&
+	    out->scope != THR_SCOPE_PHASE)
+		return threshold_fail(err_off, ms, cause, "checks are counted "
+		    "over the run, a request, a group (group:NAME) or a phase "
+		    "(phase:NAME)");
 	return 0;
 }
 
-/* A size per request or per minute: "1KB/req", "100KB/min". */
-static int
-threshold_value_leak(enum thr_metric *m, const char *v, size_t voff,
-    double *value, size_t *err_off, char **cause)
+/* FLOW.iteration: the scope of a flow's whole iterations. */
+static void
+threshold_iteration_scope(struct threshold *out)
 {
-	const char *slash, *per;
-	int64_t bytes;
-	char *part;
-	int r;
+	static const char suffix[] = ".iteration";
+	size_t n = strlen(out->scope_name), k = sizeof suffix - 1;
 
-	if ((slash = strchr(v, '/')) == NULL)
-		return threshold_fail(err_off, voff, cause, "leak_slope needs a "
-		    "size per request or per minute, such as 1KB/req or "
-		    "100KB/min");
-	for (per = slash + 1; threshold_blank(*per); per++)
-		/* nothing */;
-	if (strcmp(per, "req") == 0 || strcmp(per, "request") == 0)
-		*m = THR_LEAK_SLOPE_REQ;
-	else if (strcmp(per, "min") == 0 || strcmp(per, "m") == 0)
-		*m = THR_LEAK_SLOPE_MIN;
-	else if (*per == '\0')
-		return threshold_fail(err_off, voff + (size_t)(per - v), cause,
-		    "leak_slope needs 'req' or 'min' after '/'");
-	else
-		return threshold_fail(err_off, voff + (size_t)(per - v), cause,
-		    "leak_slope is per 'req' or per 'min', not per '%s'", per);
-	part = xstrndup(v, (size_t)(slash - v));
-	r = units_parse_size(part, &bytes, cause);
-	free(part);
-	if (r != 0)
-		return -1;
-	*value = (double)bytes;
+	if (n <= k || strcmp(out->scope_name + n - k, suffix) != 0)
+		return;
+	out->scope = THR_SCOPE_FLOW;
+	out->iteration = true;
+	out->scope_name[n - k] = '\0';
+}
+
+/* The scope expr[ls, se) into scope and scope_name; *name_off: where
+ * the name starts. */
+static int
+threshold_parse_scope(const char *expr, size_t ls, size_t se,
+    const struct threshold_scope_word *w, struct threshold *out,
+    size_t *name_off, size_t *err_off, char **cause)
+{
+	size_t ss = ls;
+
+	while (se > ss && threshold_blank(expr[se - 1]))
+		se--;
+	out->scope = w != NULL ? w->scope : THR_SCOPE_REQUEST;
+	if (w != NULL)
+		ss += strlen(w->word);
+	while (ss < se && threshold_blank(expr[ss]))
+		ss++;
+	if (ss == se && w != NULL)
+		return threshold_fail(err_off, ss, cause, "missing %.*s name "
+		    "after '%s'", (int)strlen(w->word) - 1, w->word, w->word);
+	if (ss == se)
+		return threshold_fail(err_off, ls, cause, "missing request or "
+		    "phase name before '.%s'",
+		    threshold_metric_name(out->metric));
+	out->scope_name = xstrndup(expr + ss, se - ss);
+	*name_off = ss;
 	return 0;
 }
 
-/* A scraped figure: any real number; a rate may say its /s. */
-static int
-threshold_value_number(enum thr_metric *m, const char *v, size_t voff,
-    double *value, size_t *err_off, char **cause)
+/* Where ".outcome:" starts in expr[ls, le), or SIZE_MAX. */
+static size_t
+threshold_outcome_at(const char *expr, size_t ls, size_t le)
 {
-	char *end;
+	const char *at = memmem(expr + ls, le - ls, ".outcome:", 9);
 
-	*value = strtod(v, &end);
-	if (*m == THR_M_RATE && end != v && strcmp(end, "/s") == 0)
-		end += 2;
-	if (end == v || *end != '\0' || *value != *value)
-		return threshold_fail(err_off, voff, cause, "%s of a metric is "
-		    "a number, such as 32 or 0.5, not '%s'",
-		    threshold_metrics[*m].name, v);
-	return 0;
+	return at != NULL ? (size_t)(at - expr) : SIZE_MAX;
 }
 
-static threshold_value_fn *const threshold_value_parsers[] = {
-	[THR_K_LATENCY] = threshold_value_latency,
-	[THR_K_RATE] = threshold_value_rate,
-	[THR_K_COUNT] = threshold_value_count,
-	[THR_K_RATIO] = threshold_value_ratio,
-	[THR_K_SIZE] = threshold_value_size,
-	[THR_K_CPU] = threshold_value_cpu,
-	[THR_K_LEAK] = threshold_value_leak,
-	[THR_K_NUMBER] = threshold_value_number,
-};
-
-/* Parse value v (offset voff in the expression) for metric *m. */
-static int
-threshold_parse_value(enum thr_metric *m, const char *v, size_t voff,
-    double *value, size_t *err_off, char **cause)
+/* The end of the value of "NAME.outcome:VALUE" that starts at vs: up to
+ * a blank, or past its closing quote; SIZE_MAX when that is missing. */
+static size_t
+threshold_outcome_end(const char *expr, size_t vs, size_t le)
 {
-	*err_off = voff;
-	return threshold_value_parsers[threshold_metrics[*m].kind](m, v, voff, value,
-	    err_off, cause);
+	const char *close;
+
+	if (vs < le && (expr[vs] == '\'' || expr[vs] == '"')) {
+		close = memchr(expr + vs + 1, expr[vs], le - vs - 1);
+		return close != NULL ? (size_t)(close - expr) + 1 : SIZE_MAX;
+	}
+	while (vs < le && !threshold_blank(expr[vs]))
+		vs++;
+	return vs;
+}
+
+/* NAME.outcome:VALUE in expr[ls, le), ".outcome:" at d. */
+static int
+threshold_parse_outcome(const char *expr, size_t ls, size_t le, size_t d,
+    struct threshold *out, size_t *err_off, char **cause)
+{
+	const struct threshold_scope_word *w = threshold_scope_word(expr, ls, d);
+	size_t vs = d + 9, ve = threshold_outcome_end(expr, vs, le), name_off;
+	bool quoted = vs < le && (expr[vs] == '\'' || expr[vs] == '"');
+
+	out->metric = THR_OUTCOME;
+	if (w != NULL && w->scope != THR_SCOPE_REQUEST)
+		return threshold_fail(err_off, ls, cause, "outcome is counted "
+		    "per request, NAME.outcome:VALUE, not per %.*s",
+		    (int)strlen(w->word) - 1, w->word);
+	if (vs == le)
+		return threshold_fail(err_off, vs, cause, "missing value after "
+		    "'outcome:', as in signal.outcome:ignored");
+	if (ve == SIZE_MAX)
+		return threshold_fail(err_off, vs, cause, "unterminated %c in "
+		    "the outcome's value", expr[vs]);
+	if (ve != le)
+		return threshold_fail(err_off, ve, cause, "an outcome's value "
+		    "ends at a blank; quote one that has blanks, as in "
+		    "NAME.outcome:'two words'");
+	if (quoted && ve - vs == 2)
+		return threshold_fail(err_off, vs, cause, "empty outcome value");
+	if (threshold_parse_scope(expr, ls, d, w, out, &name_off, err_off,
+	    cause) != 0) {
+		free(*cause);
+		return threshold_fail(err_off, ls, cause, "missing request name "
+		    "before '.outcome:'");
+	}
+	out->arg = quoted ? xstrndup(expr + vs + 1, ve - vs - 2) :
+	    xstrndup(expr + vs, ve - vs);
+	return 0;
 }
 
 /* Split "[SCOPE.]METRIC" in expr[ls, le) and fill scope and metric. */
@@ -344,83 +350,32 @@ static int
 threshold_parse_left(const char *expr, size_t ls, size_t le, struct threshold *out,
     size_t *err_off, char **cause)
 {
-	size_t ms, dot = SIZE_MAX, ss, se, i;
-	char *metric;
-	const char *kind = NULL;
-	bool series;
+	const struct threshold_scope_word *w;
+	size_t ms, dot, name_off;
 
-	/* p99.9 holds a dot of its own: split before the metric word. */
-	i = le;
-	if (le - ls >= 5 && strncasecmp(expr + le - 5, "p99.9", 5) == 0)
-		i = le - 5;
-	for (; i > ls; i--) {
-		if (expr[i - 1] == '.') {
-			dot = i - 1;
-			break;
-		}
-	}
-
+	if ((dot = threshold_outcome_at(expr, ls, le)) != SIZE_MAX)
+		return threshold_parse_outcome(expr, ls, le, dot, out, err_off,
+		    cause);
+	dot = threshold_metric_dot(expr, ls, le);
 	ms = dot == SIZE_MAX ? ls : dot + 1;
 	while (ms < le && threshold_blank(expr[ms]))
 		ms++;
 	if (ms == le)
 		return threshold_fail(err_off, ms, cause, "missing metric after '.'");
-	series = dot != SIZE_MAX && le - ls >= 7 &&
-	    strncmp(expr + ls, "metric:", 7) == 0;
-	metric = xstrndup(expr + ms, le - ms);
-	if ((series ? threshold_find_series_metric(metric, &out->metric) :
-	    threshold_find_metric(metric, le - ms, &out->metric)) != 0) {
-		if (series)
-			xasprintf(cause, "a metric's figure is one of first, "
-			    "last, delta, rate, min or max, not '%s'", metric);
-		else
-			threshold_unknown_metric(metric, cause);
-		free(metric);
-		*err_off = ms;
+	w = dot != SIZE_MAX ? threshold_scope_word(expr, ls, dot) : NULL;
+	if (threshold_lookup_metric(expr, ms, le, w != NULL &&
+	    w->scope == THR_SCOPE_METRIC, out, err_off, cause) != 0)
 		return -1;
-	}
-	free(metric);
-
 	if (dot == SIZE_MAX) {
 		out->scope = THR_SCOPE_ALL;
-		return 0;
+		return threshold_scope_rules(out, ls, ms, err_off, cause);
 	}
-	ss = ls;
-	se = dot;
-	while (se > ss && threshold_blank(expr[se - 1]))
-		se--;
-	out->scope = THR_SCOPE_REQUEST;
-	if (series) {
-		out->scope = THR_SCOPE_METRIC;
-		kind = "metric";
-		ss += 7;
-	} else if (se - ss >= 8 && strncmp(expr + ss, "process:", 8) == 0) {
-		out->scope = THR_SCOPE_PROCESS;
-		kind = "process";
-		ss += 8;
-	} else if (se - ss >= 6 && strncmp(expr + ss, "stage:", 6) == 0) {
-		out->scope = THR_SCOPE_STAGE;
-		kind = "stage";
-		ss += 6;
-	} else if (se - ss >= 6 && strncmp(expr + ss, "phase:", 6) == 0) {
-		out->scope = THR_SCOPE_PHASE;
-		kind = "phase";
-		ss += 6;
-	} else if (se - ss >= 8 && strncmp(expr + ss, "request:", 8) == 0) {
-		kind = "request";
-		ss += 8;
-	}
-	while (ss < se && threshold_blank(expr[ss]))
-		ss++;
-	if (ss == se) {
-		if (kind != NULL)
-			return threshold_fail(err_off, ss, cause, "missing %s name "
-			    "after '%s:'", kind, kind);
-		return threshold_fail(err_off, ls, cause, "missing request or "
-		    "phase name before '.%.*s'", (int)(le - ms), expr + ms);
-	}
-	out->scope_name = xstrndup(expr + ss, se - ss);
-	return 0;
+	if (threshold_parse_scope(expr, ls, dot, w, out, &name_off, err_off,
+	    cause) != 0)
+		return -1;
+	if (w == NULL)
+		threshold_iteration_scope(out);
+	return threshold_scope_rules(out, name_off, ms, err_off, cause);
 }
 
 int
@@ -442,15 +397,6 @@ threshold_parse_metric(const char *spec, struct threshold *out,
 	}
 	out->expr = xstrndup(spec + ls, le - ls);
 	return 0;
-}
-
-int
-threshold_parse_bound(enum thr_metric *m, const char *v, double *value,
-    char **cause)
-{
-	size_t off;
-
-	return threshold_parse_value(m, v, 0, value, &off, cause);
 }
 
 /* Where the comparison starts: the first of < > = ! outside a metric's
@@ -480,11 +426,53 @@ threshold_find_op(const char *expr, size_t from)
 	return i;
 }
 
+/* Where to look for the comparison: past an outcome's value, which may
+ * hold any character. */
+static size_t
+threshold_op_search_from(const char *expr, size_t ls, size_t len)
+{
+	size_t d = threshold_outcome_at(expr, ls, len), end;
+
+	if (d == SIZE_MAX || threshold_find_op(expr, ls) < d)
+		return ls;
+	end = threshold_outcome_end(expr, d + 9, len);
+	return end != SIZE_MAX ? end : d + 9;
+}
+
+/* The operator at os into *op; *oe: where it ends. */
+static int
+threshold_parse_op(const char *expr, size_t os, enum thr_op *op, size_t *oe,
+    size_t *err_off, char **cause)
+{
+	size_t e = os + 1;
+
+	if (expr[os + 1] == '=')
+		e++;
+	if (strchr(THR_OP_CHARS, expr[e]) != NULL && expr[e] != '\0') {
+		while (expr[e] != '\0' && strchr(THR_OP_CHARS, expr[e]))
+			e++;
+		return threshold_fail(err_off, os, cause, "unknown operator '%.*s'; "
+		    "expected one of < <= > >= == !=", (int)(e - os), expr + os);
+	}
+	if (e - os == 1 && (expr[os] == '=' || expr[os] == '!'))
+		return threshold_fail(err_off, os, cause, "unknown operator '%c'; "
+		    "expected one of < <= > >= == != (equality is '==')",
+		    expr[os]);
+	if (expr[os] == '<')
+		*op = e - os == 2 ? THR_LE : THR_LT;
+	else if (expr[os] == '>')
+		*op = e - os == 2 ? THR_GE : THR_GT;
+	else
+		*op = expr[os] == '=' ? THR_EQ : THR_NE;
+	*oe = e;
+	return 0;
+}
+
 int
 threshold_parse(const char *expr, struct threshold *out, size_t *err_off,
     char **cause)
 {
-	size_t len = strlen(expr), ls, le, os, oe, vs, ve, extra;
+	size_t len = strlen(expr), ls, le, os, oe = 0, vs, ve, extra;
 	char *v;
 	int r;
 
@@ -497,7 +485,7 @@ threshold_parse(const char *expr, struct threshold *out, size_t *err_off,
 		return threshold_fail(err_off, ls, cause, "empty threshold; expected "
 		    "METRIC OP VALUE, such as p95 < 50ms");
 
-	os = threshold_find_op(expr, ls);
+	os = threshold_find_op(expr, threshold_op_search_from(expr, ls, len));
 	for (le = os; le > ls && threshold_blank(expr[le - 1]); le--)
 		/* nothing */;
 	if (os == len)
@@ -507,36 +495,8 @@ threshold_parse(const char *expr, struct threshold *out, size_t *err_off,
 	if (le == ls)
 		return threshold_fail(err_off, ls, cause, "missing metric before "
 		    "'%c'", expr[os]);
-
-	oe = os + 1;
-	if (expr[os + 1] == '=')
-		oe++;
-	if (strchr(THR_OP_CHARS, expr[oe]) != NULL && expr[oe] != '\0') {
-		while (expr[oe] != '\0' && strchr(THR_OP_CHARS, expr[oe]))
-			oe++;
-		return threshold_fail(err_off, os, cause, "unknown operator '%.*s'; "
-		    "expected one of < <= > >= == !=", (int)(oe - os),
-		    expr + os);
-	}
-	if (oe - os == 1 && (expr[os] == '=' || expr[os] == '!'))
-		return threshold_fail(err_off, os, cause, "unknown operator '%c'; "
-		    "expected one of < <= > >= == != (equality is '==')",
-		    expr[os]);
-	switch (expr[os]) {
-	case '<':
-		out->op = oe - os == 2 ? THR_LE : THR_LT;
-		break;
-	case '>':
-		out->op = oe - os == 2 ? THR_GE : THR_GT;
-		break;
-	case '=':
-		out->op = THR_EQ;
-		break;
-	default:
-		out->op = THR_NE;
-		break;
-	}
-
+	if (threshold_parse_op(expr, os, &out->op, &oe, err_off, cause) != 0)
+		return -1;
 	for (vs = oe; threshold_blank(expr[vs]); vs++)
 		/* nothing */;
 	if (vs >= ve)

@@ -94,7 +94,8 @@ END_TEST
 START_TEST(test_corpus_present)
 {
 	static const char *const names[] = { "demo", "burst", "sustained",
-	    "ramp", "soak-leak", "rate-limit", "webhook-hmac" };
+	    "ramp", "soak-leak", "rate-limit", "webhook-hmac", "flow-login",
+	    "webhook-outcomes" };
 	char *path;
 	size_t i;
 	int j;

@@ -65,6 +65,7 @@ ctx_at(uint64_t seq, time_t sec, long nsec)
 
 	ctx.seq = seq;
 	ctx.rng = &rng_state;
+	ctx.vars = NULL;
 	ctx.now.tv_sec = sec;
 	ctx.now.tv_nsec = nsec;
 	return ctx;
@@ -74,7 +75,7 @@ ctx_at(uint64_t seq, time_t sec, long nsec)
 static const char *
 render(const struct tmpl *t, const struct tmpl_ctx *ctx)
 {
-	static char buf[4096];
+	static char buf[4 * TMPL_VAR_MAX + 4096];
 	size_t n, max = template_max_len(t);
 
 	if (max >= sizeof buf)
@@ -319,6 +320,11 @@ START_TEST(errors)
 	expect_err("${env:}", 6, "not an environment variable name");
 	expect_err("ab${env:1X}", 8, "not starting with a digit");
 	expect_err("${env:A-B}", 6, "not an environment variable name");
+	expect_err("${var}", 0, "needs a variable name, such as ${var:token}");
+	expect_err("${var:}", 6, "not a variable name");
+	expect_err("x ${var:9lives}", 8, "not starting with a digit");
+	expect_err("${var:to-ken}", 6, "'to-ken' is not a variable name");
+	expect_err("${vra:token}", 0, "did you mean '${var:NAME}'?");
 }
 END_TEST
 
@@ -351,6 +357,88 @@ START_TEST(env_binding)
 	ck_assert_str_eq(render(t, &ctx), "Bearer s3cret/");
 	ck_assert_int_eq(template_bind_env(t, &missing, &off), 0);
 	ck_assert_str_eq(render(t, &ctx), "Bearer changed/");
+	template_free(t);
+}
+END_TEST
+
+/* As scenario.vars holds them: the names captures set, by index. */
+static char var_token[] = "token", var_user[] = "user", var_unused[] = "unused";
+static char *const var_names[] = { var_token, var_user, var_unused };
+
+START_TEST(var_binding)
+{
+	struct tmpl *t = compile("Bearer ${var:token} for ${var:user}/${var:token}");
+	struct tmpl_var vals[3] = { { "abc", 3 }, { "u17", 3 }, { NULL, 0 } };
+	struct tmpl_ctx ctx = ctx_at(0, 0, 0);
+	const char *missing = NULL;
+	size_t off = 999, idx[4], n;
+
+	ck_assert(template_has_secret(t));
+	ck_assert(!template_is_static(t));
+	ck_assert(!template_uses_seq(t));
+	/* Before binding no index is known: nothing is listed or written. */
+	ck_assert_uint_eq(template_vars(t, idx, 4), 0);
+	ck_assert_str_eq(render(t, &ctx), "Bearer  for /");
+	ck_assert_int_eq(template_bind_vars(t, var_names, 3, &missing, &off), 0);
+	n = template_vars(t, idx, 4);
+	ck_assert_uint_eq(n, 2);
+	ck_assert_uint_eq(idx[0], 0);
+	ck_assert_uint_eq(idx[1], 1);
+	ck_assert_uint_eq(template_vars(t, idx, 1), 1);
+	ck_assert_uint_eq(template_max_len(t),
+	    strlen("Bearer  for /") + 3 * TMPL_VAR_MAX);
+	/* No variables in the context, or unset ones: nothing. */
+	ck_assert_str_eq(render(t, &ctx), "Bearer  for /");
+	ctx.vars = vals;
+	ck_assert_str_eq(render(t, &ctx), "Bearer abc for u17/abc");
+	vals[1].v = NULL;
+	ck_assert_str_eq(render(t, &ctx), "Bearer abc for /abc");
+	template_free(t);
+}
+END_TEST
+
+START_TEST(var_unknown_and_long)
+{
+	struct tmpl *t = compile("{\"a\":\"${var:user}\",\"b\":\"${var:tokn}\"}");
+	static char big[TMPL_VAR_MAX + 100];
+	struct tmpl_var vals[1];
+	struct tmpl_ctx ctx = ctx_at(0, 0, 0);
+	const char *missing = NULL;
+	size_t off = 999;
+
+	ck_assert_int_eq(template_bind_vars(t, var_names, 3, &missing, &off), -1);
+	ck_assert_str_eq(missing, "tokn");
+	ck_assert_uint_eq(off, 24);
+	template_free(t);
+
+	/* A value past the bound is cut to it. */
+	t = compile("${var:token}");
+	ck_assert_int_eq(template_bind_vars(t, var_names, 3, &missing, &off), 0);
+	memset(big, 'v', sizeof big);
+	vals[0].v = big;
+	vals[0].len = sizeof big;
+	ctx.vars = vals;
+	ck_assert_uint_eq(template_max_len(t), TMPL_VAR_MAX);
+	ck_assert_uint_eq(strlen(render(t, &ctx)), TMPL_VAR_MAX);
+	template_free(t);
+}
+END_TEST
+
+START_TEST(env_values_listed)
+{
+	struct tmpl *t = compile("${env:LT_EV_A}-${seq}-${env:LT_EV_B}");
+	const char *missing, *v[4];
+	size_t off, len[4];
+
+	setenv("LT_EV_A", "alpha", 1);
+	setenv("LT_EV_B", "", 1);
+	ck_assert_uint_eq(template_env_values(t, v, len, 4), 0);
+	ck_assert_int_eq(template_bind_env(t, &missing, &off), 0);
+	ck_assert_uint_eq(template_env_values(t, v, len, 4), 2);
+	ck_assert_str_eq(v[0], "alpha");
+	ck_assert_uint_eq(len[0], 5);
+	ck_assert_uint_eq(len[1], 0);
+	ck_assert_uint_eq(template_env_values(t, v, len, 1), 1);
 	template_free(t);
 }
 END_TEST
@@ -421,9 +509,11 @@ START_TEST(render_does_not_allocate)
 {
 	struct tmpl *t = compile("{\"id\":\"${uuid}\",\"n\":${seq},\"t\":"
 	    "\"${now_iso}\",\"ms\":${now_ms},\"r\":${rand:1-1000},"
-	    "\"k\":\"${env:LT_NOALLOC}\",\"lit\":\"$${x}\"}");
+	    "\"k\":\"${env:LT_NOALLOC}\",\"lit\":\"$${x}\","
+	    "\"u\":\"${var:user}\"}");
 	struct tmpl *s = compile("just a static body");
 	struct tmpl_ctx ctx = ctx_at(0, 1795569572, 0);
+	const struct tmpl_var vals[3] = { { "tok", 3 }, { "u1", 2 } };
 	const char *missing;
 	char buf[512], *p;
 	size_t before, after, off, total = 0;
@@ -431,6 +521,8 @@ START_TEST(render_does_not_allocate)
 
 	setenv("LT_NOALLOC", "abc", 1);
 	ck_assert_int_eq(template_bind_env(t, &missing, &off), 0);
+	ck_assert_int_eq(template_bind_vars(t, var_names, 3, &missing, &off), 0);
+	ctx.vars = vals;
 
 	/* The counter sees the engine's allocations. */
 	before = nallocs;
@@ -468,6 +560,9 @@ template_suite(void)
 	tcase_add_test(tc, rng);
 	tcase_add_test(tc, errors);
 	tcase_add_test(tc, env_binding);
+	tcase_add_test(tc, var_binding);
+	tcase_add_test(tc, var_unknown_and_long);
+	tcase_add_test(tc, env_values_listed);
 	tcase_add_test(tc, max_len_holds);
 	tcase_add_test(tc, short_buffer_truncates);
 	tcase_add_test(tc, render_does_not_allocate);

@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "check-tap.h"
+#include "kinds.h"
 #include "threshold.h"
 #include "util.h"
 
@@ -301,12 +302,15 @@ START_TEST(names_and_units)
 	/* Every metric's name parses back to that metric. */
 	for (i = 0; i < THR__COUNT; i++) {
 		ck_assert_str_eq(threshold_metric_unit((enum thr_metric)i), units[i]);
-		if (i == THR_LEAK_SLOPE_REQ || i == THR_LEAK_SLOPE_MIN ||
-		    i == THR_CHECKS || i == THR_OUTCOME)	/* not parsed yet */
+		if (i == THR_LEAK_SLOPE_REQ || i == THR_LEAK_SLOPE_MIN)
 			continue;
-		snprintf(expr, sizeof expr, "%s%s >= 1%s",
+		/* A scraped figure names its series, an outcome its request
+		 * and value. */
+		snprintf(expr, sizeof expr, "%s%s%s >= 1%s",
 		    threshold_is_series_metric((enum thr_metric)i) ?
-		    "metric:up." : "", threshold_metric_name((enum thr_metric)i),
+		    "metric:up." : i == THR_OUTCOME ? "r." : "",
+		    threshold_metric_name((enum thr_metric)i),
+		    i == THR_OUTCOME ? ":ok" : "",
 		    units[i][0] == '%' ? "%" : "");
 		cause = NULL;
 		ck_assert_msg(threshold_parse(expr, &t, &off, &cause) == 0,
@@ -385,6 +389,201 @@ START_TEST(format_parses_back)
 }
 END_TEST
 
+/* checks: a percentage over the run, a request, a group or a phase. */
+START_TEST(checks_metric)
+{
+	expect("checks > 99%", THR_CHECKS, THR_GT, 99, ALL);
+	expect("signal.checks > 99%", THR_CHECKS, THR_GT, 99,
+	    THR_SCOPE_REQUEST, "signal");
+	expect("group:gateway.checks >= 99.5%", THR_CHECKS, THR_GE, 99.5,
+	    THR_SCOPE_GROUP, "gateway");
+	expect("phase:steady.checks == 100%", THR_CHECKS, THR_EQ, 100,
+	    THR_SCOPE_PHASE, "steady");
+	expect("group:gateway.p95 < 50ms", THR_P95, THR_LT, 50,
+	    THR_SCOPE_GROUP, "gateway");
+	expect("group: edge api .error_rate < 1%", THR_ERROR_RATE, THR_LT, 1,
+	    THR_SCOPE_GROUP, "edge api");
+	/*          0123456789012345678901 */
+	expect_err("checks > 99", 9, "needs a % sign, such as 99%");
+	expect_err("checks > 101%", 9, "more than 100%");
+	expect_err("stage:warm.checks > 99%", 11, "checks are counted over the run");
+	expect_err("process:api.checks > 9%", 12, "checks are counted");
+	expect_err("group:.p95 < 1s", 6, "missing group name after 'group:'");
+}
+END_TEST
+
+/* NAME.outcome:VALUE: the count of responses with that outcome. */
+static void
+expect_outcome(const char *expr, const char *name, const char *arg,
+    enum thr_op op, double value)
+{
+	struct threshold t = parse_ok(expr);
+
+	ck_assert_int_eq(t.metric, THR_OUTCOME);
+	ck_assert_int_eq(t.scope, THR_SCOPE_REQUEST);
+	ck_assert_str_eq(t.scope_name, name);
+	ck_assert_str_eq(t.arg, arg);
+	ck_assert_int_eq(t.op, op);
+	ck_assert(t.value == value);
+	ck_assert(!t.iteration);
+	threshold_clear(&t);
+	ck_assert_ptr_null(t.arg);
+}
+
+START_TEST(outcome_metric)
+{
+	expect_outcome("signal.outcome:rate_limited == 32", "signal",
+	    "rate_limited", THR_EQ, 32);
+	expect_outcome("signal.outcome:'two words' >= 1", "signal",
+	    "two words", THR_GE, 1);
+	expect_outcome("signal.outcome:\"a < b\" < 5", "signal", "a < b",
+	    THR_LT, 5);
+	expect_outcome("signal.outcome:a=b != 0", "signal", "a=b", THR_NE, 0);
+	expect_outcome("v1.api.outcome:v1.2 > 0", "v1.api", "v1.2", THR_GT, 0);
+	expect_outcome("request:x.iteration.outcome:(none) == 0",
+	    "x.iteration", "(none)", THR_EQ, 0);
+	expect_outcome("  GET /x.outcome:ok   ==   7  ", "GET /x", "ok", THR_EQ,
+	    7);
+	/*          0123456789012345678901234567 */
+	/* The value runs to a blank. */
+	expect_err("signal.outcome:a=b!=0", 21, "missing comparison");
+	expect_err("signal.outcome: == 1", 15, "missing value after 'outcome:'");
+	expect_err("signal.outcome:'a == 1", 15, "unterminated '");
+	expect_err("signal.outcome:two words == 1", 18, "quote one that has "
+	    "blanks");
+	expect_err("signal.outcome:'' == 1", 15, "empty outcome value");
+	expect_err("signal.outcome:ok == 1.5", 21, "outcome is a count");
+	expect_err("signal.outcome:ok == 5%", 21, "outcome is a count");
+	expect_err(".outcome:ok == 1", 0, "missing request name before "
+	    "'.outcome:'");
+	expect_err("phase:a.outcome:ok == 1", 0, "counted per request, "
+	    "NAME.outcome:VALUE, not per phase");
+	expect_err("outcome:ok == 1", 0, "write NAME.outcome:VALUE");
+	expect_err("signal.outcome == 1", 7, "write NAME.outcome:VALUE");
+}
+END_TEST
+
+/* FLOW.iteration.METRIC: whole iterations' latency. */
+START_TEST(flow_iteration)
+{
+	struct threshold t = parse_ok("session.iteration.p95 < 2s");
+
+	ck_assert_int_eq(t.metric, THR_P95);
+	ck_assert_int_eq(t.scope, THR_SCOPE_FLOW);
+	ck_assert_str_eq(t.scope_name, "session");
+	ck_assert(t.iteration);
+	ck_assert(t.value == 2000);
+	threshold_clear(&t);
+	ck_assert(!t.iteration);
+	t = parse_ok("a.b.iteration.p99.9 < 1s");
+	ck_assert_int_eq(t.scope, THR_SCOPE_FLOW);
+	ck_assert_str_eq(t.scope_name, "a.b");
+	ck_assert_int_eq(t.metric, THR_P999);
+	threshold_clear(&t);
+	/* Counts of iterations name the flow alone; the scenario tells a
+	 * flow from a request. */
+	expect("session.errors == 0", THR_ERRORS, THR_EQ, 0, THR_SCOPE_REQUEST,
+	    "session");
+	expect("iteration.p95 < 1s", THR_P95, THR_LT, 1000, THR_SCOPE_REQUEST,
+	    "iteration");
+	expect("request:x.iteration.p95 < 1s", THR_P95, THR_LT, 1000,
+	    THR_SCOPE_REQUEST, "x.iteration");
+	/*          0123456789012345678901 */
+	expect_err("session.iteration.errors == 0", 18, "FLOW.iteration takes "
+	    "a latency metric");
+	expect_err("session.iteration.rps > 1", 18, "FLOW.errors");
+}
+END_TEST
+
+/* class:NAME: latency by response class, and its count. */
+START_TEST(class_scope)
+{
+	struct threshold t;
+	size_t off = 999, i;
+	char *cause = NULL, expr[96];
+
+	ck_assert_int_eq(threshold_parse("class:rate_limited.p95 < 20ms", &t,
+	    &off, &cause), 0);
+	ck_assert_int_eq(t.scope, THR_SCOPE_CLASS);
+	ck_assert_str_eq(t.scope_name, "rate_limited");
+	ck_assert_uint_eq(t.scope_index, CLS_RATE_LIMITED);
+	ck_assert_int_eq(t.metric, THR_P95);
+	threshold_clear(&t);
+	/* Every class by its name. */
+	for (i = 0; i < CLS__COUNT; i++) {
+		snprintf(expr, sizeof expr, "class:%s.requests >= 0",
+		    kinds_class_name((enum lt_class)i));
+		ck_assert_msg(threshold_parse(expr, &t, &off, &cause) == 0,
+		    "%s: %s", expr, cause);
+		ck_assert_uint_eq(t.scope_index, i);
+		ck_assert_int_eq(t.metric, THR_REQUESTS);
+		threshold_clear(&t);
+	}
+	ck_assert_int_eq(threshold_parse_metric("class:check_failed.max", &t,
+	    &off, &cause), 0);
+	ck_assert_uint_eq(t.scope_index, CLS_CHECK_FAILED);
+	threshold_clear(&t);
+	/*          0123456789012345678901 */
+	expect_err("class:banana.p95 < 1s", 6, "unknown class 'banana'; "
+	    "expected ok, rate_limited, client_error");
+	expect_err("class:banana.p95 < 1s", 6, "check_failed or "
+	    "capture_missing");
+	expect_err("class:rate_limted.p95 < 1s", 6, "did you mean "
+	    "'rate_limited'?");
+	expect_err("class:ok.errors == 0", 9, "latency metrics (p50 to p999, "
+	    "min, mean, max) and requests, not 'errors'");
+	expect_err("class:ok.checks > 1%", 9, "not 'checks'");
+	expect_err("class:.p95 < 1s", 6, "missing class name after 'class:'");
+}
+END_TEST
+
+/* Grades name the same metrics without a comparison. */
+START_TEST(metric_forms_for_grades)
+{
+	static const struct {
+		const char *spec;
+		enum thr_metric metric;
+		enum thr_scope scope;
+		const char *name;
+		const char *arg;
+		bool iteration;
+	} cases[] = {
+		{ "checks", THR_CHECKS, THR_SCOPE_ALL, NULL, NULL, false },
+		{ "group:gateway.p95", THR_P95, THR_SCOPE_GROUP, "gateway", NULL,
+		  false },
+		{ "session.iteration.p95", THR_P95, THR_SCOPE_FLOW, "session",
+		  NULL, true },
+		{ "signal.outcome:ignored", THR_OUTCOME, THR_SCOPE_REQUEST,
+		  "signal", "ignored", false },
+		{ " signal.outcome:'x y' ", THR_OUTCOME, THR_SCOPE_REQUEST,
+		  "signal", "x y", false },
+		{ "class:ok.p99", THR_P99, THR_SCOPE_CLASS, "ok", NULL, false },
+	};
+	struct threshold t;
+	size_t off, i;
+	char *cause = NULL;
+
+	for (i = 0; i < LT_NELEM(cases); i++) {
+		ck_assert_msg(threshold_parse_metric(cases[i].spec, &t, &off,
+		    &cause) == 0, "%s: %s", cases[i].spec, cause);
+		ck_assert_int_eq(t.metric, cases[i].metric);
+		ck_assert_int_eq(t.scope, cases[i].scope);
+		if (cases[i].name != NULL)
+			ck_assert_str_eq(t.scope_name, cases[i].name);
+		if (cases[i].arg != NULL)
+			ck_assert_str_eq(t.arg, cases[i].arg);
+		else
+			ck_assert_ptr_null(t.arg);
+		ck_assert(t.iteration == cases[i].iteration);
+		threshold_clear(&t);
+	}
+	ck_assert_int_eq(threshold_parse_metric("signal.outcome:", &t, &off,
+	    &cause), -1);
+	ck_assert_uint_eq(off, 15);
+	free(cause);
+}
+END_TEST
+
 static Suite *
 threshold_suite(void)
 {
@@ -402,6 +601,11 @@ threshold_suite(void)
 	tcase_add_test(tc, names_and_units);
 	tcase_add_test(tc, format_values);
 	tcase_add_test(tc, format_parses_back);
+	tcase_add_test(tc, checks_metric);
+	tcase_add_test(tc, outcome_metric);
+	tcase_add_test(tc, flow_iteration);
+	tcase_add_test(tc, class_scope);
+	tcase_add_test(tc, metric_forms_for_grades);
 	suite_add_tcase(s, tc);
 	return s;
 }
