@@ -36,6 +36,7 @@ PYEOF
 flow_yaml() {
 	cat <<EOF
 version: 1
+name: t
 target: {base_url: "$TARGET_URL"}
 requests:
   - name: login

@@ -24,6 +24,7 @@ export PLANTED
 
 cat >pass.yaml <<EOF
 version: 1
+name: t
 target: {base_url: "$EDGES"}
 requests:
   - name: echo
@@ -43,6 +44,7 @@ EOF
 
 cat >fail.yaml <<EOF
 version: 1
+name: t
 target: {base_url: "$EDGES"}
 requests:
   - name: wrong

@@ -51,6 +51,7 @@ answer(struct response_view *v, const struct inspect *in, size_t req,
 
 static const char *webhook_yaml =
     "version: 1\n"
+    "name: t\n"
     "target: {base_url: 'http://127.0.0.1:1'}\n"
     "requests:\n"
     "  - name: signal\n"
@@ -122,6 +123,7 @@ START_TEST(body_cut_at_max_body)
 {
 	struct scenario *scn = load(
 	    "version: 1\n"
+	    "name: t\n"
 	    "target: {base_url: 'http://127.0.0.1:1'}\n"
 	    "requests:\n"
 	    "  - name: big\n"
@@ -158,6 +160,7 @@ START_TEST(captures_and_redaction)
 {
 	struct scenario *scn = load(
 	    "version: 1\n"
+	    "name: t\n"
 	    "target: {base_url: 'http://127.0.0.1:1'}\n"
 	    "requests:\n"
 	    "  - name: login\n"
