@@ -129,8 +129,8 @@ verdict_eval_outcome(const struct snapshot *s, const struct vscope *sc,
 		}
 	}
 	if (other > 0) {
-		verdict_unknown(r, "'%s' is not among the %zu values kept of %s;"
-		    " %" PRIu64 " responses had others, not counted one by one",
+		verdict_unknown(r, "count unknown: '%s' is not among the %zu "
+		    "values kept of %s, and %" PRIu64 " responses had others",
 		    t->arg, kept, sc->label, other);
 		return;
 	}

@@ -270,10 +270,10 @@ END_TEST
 START_TEST(outcome_count_unknown)
 {
 	judge(OUTCOME("slow.outcome:late == 0", THR_EQ, 0, "slow", 1, "late"),
-	    true, VERDICT_UNKNOWN, 0, "'late' is not among the 1 values kept "
-	    "of request 'slow'; 90 responses had others");
+	    true, VERDICT_UNKNOWN, 0, "count unknown: 'late' is not among the "
+	    "1 values kept of request 'slow', and 90 responses had others");
 	judge(OUTCOME("slow.outcome:late < 5", THR_LT, 5, "slow", 1, "late"),
-	    true, VERDICT_UNKNOWN, 0, "not counted one by one");
+	    true, VERDICT_UNKNOWN, 0, "count unknown");
 }
 END_TEST
 
