@@ -1,7 +1,10 @@
-/* Where a request's time goes: DNS, connect, TLS, first byte, transfer. */
+/* Where a request's time goes: DNS, connect, TLS, first byte, transfer;
+ * and how fast each class of responses came back. */
 #include "config.h"
 
 #include <inttypes.h>
+#include <stddef.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 
@@ -10,22 +13,51 @@
 #include "widget.h"
 
 #define NROWS (TIM__COUNT + 2)		/* the parts, service, latency */
+#define WIDE_W 96			/* p99.9 and mean from this width */
 
-static const struct table_col cols[] = {
-	{ .title = "", .width = 0, .left = true },
-	{ .title = "count", .width = 9 },
-	{ .title = "p50", .width = 8 },
-	{ .title = "p90", .width = 8 },
-	{ .title = "p95", .width = 8 },
-	{ .title = "p99", .width = 8 },
-	{ .title = "p99.9", .width = 8 },
-	{ .title = "max", .width = 8 },
-	{ .title = "mean", .width = 8 },
+/* A column: its place in the table, and the figure of a row's latency
+ * it shows (FIG_NONE: the name or the count). */
+#define FIG_NONE SIZE_MAX
+struct timing_col {
+	struct table_col col;
+	size_t figure;			/* offsetof(struct snap_lat, ...) */
+	bool wide;			/* only with room for it */
+};
+
+static const struct timing_col timing_cols[] = {
+	{ .col = { .title = "", .width = 0, .left = true },
+	  .figure = FIG_NONE },
+	{ .col = { .title = "count", .width = 9 }, .figure = FIG_NONE },
+	{ .col = { .title = "p50", .width = 8 },
+	  .figure = offsetof(struct snap_lat, p50) },
+	{ .col = { .title = "p90", .width = 8 },
+	  .figure = offsetof(struct snap_lat, p90) },
+	{ .col = { .title = "p95", .width = 8 },
+	  .figure = offsetof(struct snap_lat, p95) },
+	{ .col = { .title = "p99", .width = 8 },
+	  .figure = offsetof(struct snap_lat, p99) },
+	{ .col = { .title = "p99.9", .width = 8 },
+	  .figure = offsetof(struct snap_lat, p999), .wide = true },
+	{ .col = { .title = "max", .width = 8 },
+	  .figure = offsetof(struct snap_lat, max) },
+	{ .col = { .title = "mean", .width = 8 },
+	  .figure = offsetof(struct snap_lat, mean), .wide = true },
+};
+
+struct timing_ctx {
+	const struct snapshot *s;
+	const struct timing_col *cols[LT_NELEM(timing_cols)];
+	/* After the parts, service and latency: each class that had
+	 * responses, its latency. */
+	enum lt_class classes[CLS__COUNT];
+	size_t nclasses;
 };
 
 static const struct snap_lat *
-row_lat(const struct snapshot *s, size_t row, const char **name)
+row_lat(const struct timing_ctx *ctx, size_t row, const char **name)
 {
+	const struct snapshot *s = ctx->s;
+
 	if (row < TIM__COUNT) {
 		*name = kinds_timing_name(row);
 		return &s->timing[row];
@@ -34,48 +66,52 @@ row_lat(const struct snapshot *s, size_t row, const char **name)
 		*name = "service (sent to done)";
 		return &s->total.service;
 	}
-	*name = "latency (planned to done)";
-	return &s->total.latency;
+	if (row == TIM__COUNT + 1) {
+		*name = "latency (planned to done)";
+		return &s->total.latency;
+	}
+	*name = kinds_class_name(ctx->classes[row - NROWS]);
+	return &s->by_class[ctx->classes[row - NROWS]];
 }
 
 static void
 timing_cell(const void *arg, size_t row, size_t col, char *buf, size_t len,
     enum ui_color *c)
 {
-	const struct snapshot *s = arg;
+	const struct timing_ctx *ctx = arg;
+	const struct timing_col *tc = ctx->cols[col];
 	const char *name;
-	const struct snap_lat *l = row_lat(s, row, &name);
+	const struct snap_lat *l = row_lat(ctx, row, &name);
 
-	switch (col) {
-	case 0:
-		snprintf(buf, len, "%s", name);
-		*c = UC_LABEL;
-		break;
-	case 1:
+	if (tc->figure != FIG_NONE)
+		ui_fmt_ms(*(const double *)(const void *)((const char *)l +
+		    tc->figure), buf, len);
+	else if (col > 0)
 		snprintf(buf, len, "%" PRIu64, l->count);
-		break;
-	case 2:
-		ui_fmt_ms(l->p50, buf, len);
-		break;
-	case 3:
-		ui_fmt_ms(l->p90, buf, len);
-		break;
-	case 4:
-		ui_fmt_ms(l->p95, buf, len);
-		break;
-	case 5:
-		ui_fmt_ms(l->p99, buf, len);
-		break;
-	case 6:
-		ui_fmt_ms(l->p999, buf, len);
-		break;
-	case 7:
-		ui_fmt_ms(l->max, buf, len);
-		break;
-	case 8:
-		ui_fmt_ms(l->mean, buf, len);
-		break;
+	else {
+		/* A class's latency, under the run's it is a part of. */
+		snprintf(buf, len, "%s%s", row >= NROWS ? "  " : "", name);
+		*c = UC_LABEL;
 	}
+}
+
+/* The columns that fit, and the classes to show. */
+static size_t
+timing_setup(struct timing_ctx *ctx, int w, struct table_col *out)
+{
+	size_t i, n = 0;
+
+	for (i = 0; i < LT_NELEM(timing_cols); i++) {
+		if (timing_cols[i].wide && w < WIDE_W)
+			continue;
+		ctx->cols[n] = &timing_cols[i];
+		out[n++] = timing_cols[i].col;
+	}
+	ctx->nclasses = 0;
+	for (i = 0; i < CLS__COUNT; i++)
+		if (ctx->s->by_class[i].count > 0)
+			ctx->classes[ctx->nclasses++] = (enum lt_class)i;
+	return n;
 }
 
 /* The median of each part as a bar against the largest. */
@@ -142,21 +178,26 @@ static void
 timing_draw(struct ui *ui, const struct snapshot *s,
     const struct ui_rect *body)
 {
+	struct timing_ctx ctx = { .s = s };
+	struct table_col cols[LT_NELEM(timing_cols)];
 	struct table_model m = {
 		.cols = cols,
-		.ncols = LT_NELEM(cols),
-		.nrows = NROWS,
+		.ncols = timing_setup(&ctx, body->w, cols),
 		.selected = SIZE_MAX,
 		.cell = timing_cell,
-		.arg = s,
+		.arg = &ctx,
 	};
-	struct ui_rect t = { body->y + 1, body->x, NROWS + 1, body->w };
-	struct ui_rect b, g;
+	struct ui_rect t, b, g;
 	int used;
 
-	ui_title(ui, body, 0, "Timing", "libcurl's timers, whole run");
+	m.nrows = NROWS + ctx.nclasses;
+	t = (struct ui_rect){ body->y + 1, body->x, (int)m.nrows + 1,
+	    body->w };
+	ui_title(ui, body, 0, "Timing", ctx.nclasses ? "libcurl's timers, "
+	    "whole run; latency by class below it" : "libcurl's timers, "
+	    "whole run");
 	widget_draw(&widget_table, ui, &t, &m);
-	used = 1 + NROWS + 1 + 1;
+	used = 1 + (int)m.nrows + 1 + 1;
 	b = (struct ui_rect){ body->y + used, body->x, LT_MIN(TIM__COUNT + 1,
 	    body->h - used), body->w };
 	used += draw_breakdown(ui, s, &b) + 1;

@@ -63,6 +63,31 @@ ui_fmt_time(double s, char *buf, size_t len)
 	return buf;
 }
 
+char *
+ui_fmt_text(const struct ui *ui, const char *text, char *buf, size_t len)
+{
+	bool ascii = ui->g == NULL || !ui->g->utf8;
+	size_t i;
+
+	if (len == 0)
+		return buf;
+	for (i = 0; text[i] != '\0' && i + 1 < len; i++) {
+		unsigned char c = (unsigned char)text[i];
+
+		buf[i] = c < 0x20 || c == 0x7f || (ascii && c >= 0x80) ? '?' :
+		    (char)c;
+	}
+	/* Cut short: not inside a character. */
+	if (text[i] != '\0' && !ascii)
+		while (i > 0 && ((unsigned char)buf[i - 1] & 0xc0) == 0x80)
+			i--;
+	if (text[i] != '\0' && !ascii && i > 0 &&
+	    (unsigned char)buf[i - 1] >= 0xc0)
+		i--;
+	buf[i] = '\0';
+	return buf;
+}
+
 double
 ui_pct(uint64_t part, uint64_t whole)
 {

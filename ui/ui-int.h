@@ -44,6 +44,7 @@ struct ui_glyphs {
 	const char *hline;
 	const char *mark;		/* a phase boundary in a graph */
 	const char *dot;		/* separator in text */
+	bool utf8;			/* the locale's is UTF-8 */
 };
 
 struct ui {
@@ -153,11 +154,31 @@ int	 screen_target_list(struct ui *, const struct snapshot *,
 const char *screen_target_state(const struct snapshot *, size_t i,
 	     enum ui_color *);
 
+/* screen-requests-detail.c: row i of the requests view, a request or,
+ * after them, a group; and its detail, drawn in r. */
+struct screen_row {
+	const char *name;
+	const struct snap_request *request;	/* NULL for a group */
+	const struct snap_group *group;		/* NULL for a request */
+	const struct snap_block *total;
+	const struct snap_block *interval;
+	uint64_t checks_passed;		/* a group's: its requests' */
+	uint64_t checks_failed;
+};
+void	 screen_requests_row(const struct snapshot *, size_t i,
+	     struct screen_row *);
+void	 screen_requests_detail(struct ui *, const struct snapshot *,
+	     const struct ui_rect *r, size_t i);
+
 /* ui-fmt.c: short human forms of numbers. */
 char	*ui_fmt_ms(double ms, char *buf, size_t len);
 char	*ui_fmt_count(uint64_t n, char *buf, size_t len);
 char	*ui_fmt_bytes(double bytes, char *buf, size_t len);
 char	*ui_fmt_time(double seconds, char *buf, size_t len);
+/* Text a server sent, safe to draw: a control character, and outside a
+ * UTF-8 locale any byte that is not ASCII, as '?'. */
+char	*ui_fmt_text(const struct ui *, const char *text, char *buf,
+	     size_t len);
 double	 ui_pct(uint64_t part, uint64_t whole);
 /* Seconds since the run started, for the target's monotonic times. */
 double	 ui_target_t(const struct snapshot *, int64_t t_us);

@@ -45,6 +45,7 @@ static const struct ui_glyphs glyphs_utf8 = {
 	.hline = "\u2500",
 	.mark = "\u250a",
 	.dot = "\u00b7",
+	.utf8 = true,
 };
 
 static const struct ui_glyphs glyphs_ascii = {

@@ -4,13 +4,17 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
 
 #include "verdict.h"
 
 /* What a threshold's scope covers in this snapshot. */
 struct vscope {
-	const struct snap_block *b;
+	const struct snap_block *b;	/* NULL for a flow: it has none */
 	const struct snap_phase *phase;	/* phase scope only */
+	const struct snap_group *group;	/* group scope only */
+	const struct snap_flow *flow;	/* flow scope only */
+	enum lt_class cls;		/* class scope; else CLS__COUNT */
 	const char *what;		/* "phase 'x'", "request 'y'", "run" */
 	char label[96];
 	bool over;			/* the scope's figures are final */
@@ -21,8 +25,10 @@ struct vscope {
 	double started, ended;
 };
 
+/* verdict-scope.c: a threshold's scope, and whether this run has it. */
 void	 verdict_scope_of(const struct snapshot *, const struct threshold *,
 	     struct vscope *);
+bool	 verdict_scope_found(const struct vscope *);
 /* Mark a row unknown, saying what was missing. */
 void	 verdict_unknown(struct verdict_row *, const char *fmt, ...)
 	     __attribute__((format(printf, 2, 3)));
@@ -37,5 +43,24 @@ void	 verdict_eval_series(const struct snapshot *, const struct vscope *,
 	     const struct threshold *, struct verdict_row *);
 void	 verdict_eval_target(const struct snapshot *, const struct vscope *,
 	     const struct threshold *, struct verdict_row *);
+
+/* verdict-checks.c: the checks' pass rate and an outcome's count; a
+ * flow's iterations; the latency and count of a class of responses. */
+void	 verdict_eval_checks(const struct snapshot *, const struct vscope *,
+	     const struct threshold *, struct verdict_row *);
+void	 verdict_eval_outcome(const struct snapshot *, const struct vscope *,
+	     const struct threshold *, struct verdict_row *);
+void	 verdict_eval_flow(const struct vscope *, const struct threshold *,
+	     struct verdict_row *);
+void	 verdict_eval_class(const struct snapshot *, const struct vscope *,
+	     const struct threshold *, struct verdict_row *);
+/* A latency metric of l, or unknown when l holds nothing: none says
+ * what did not happen ("no request completed in the run"). */
+void	 verdict_eval_lat(const struct snap_lat *, const struct threshold *,
+	     struct verdict_row *, const char *none);
+/* What a rate or a percentile of the row is over, for the live abort:
+ * requests completed, iterations ended, responses of the class, checks
+ * evaluated. */
+uint64_t verdict_scope_count(const struct snapshot *, const struct threshold *);
 
 #endif

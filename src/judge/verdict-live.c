@@ -10,16 +10,6 @@
 #include "util.h"
 #include "verdict-int.h"
 
-/* Completed requests in a row's scope. */
-static uint64_t
-scope_completed(const struct snapshot *s, const struct threshold *t)
-{
-	struct vscope sc;
-
-	verdict_scope_of(s, t, &sc);
-	return sc.b != NULL ? sc.b->n.completed : 0;
-}
-
 /* Can a failing row be trusted before its scope ends?  See verdict.h. */
 static bool
 settled(const struct snapshot *s, const struct verdict_row *r)
@@ -38,7 +28,7 @@ settled(const struct snapshot *s, const struct verdict_row *r)
 	case THR_REQUESTS: case THR_ERRORS: case THR_RATE_LIMITED:
 	case THR_LATE_STARTS: case THR_MAX: case THR_RSS_MAX:
 	case THR_CPU_MAX: case THR_TARGET_EXITS: case THR_WORKER_DEATHS:
-	case THR_RPS_PEAK:
+	case THR_RPS_PEAK: case THR_OUTCOME:
 		/* These only grow: once above the bound, for good. */
 		return upper || (t->op == THR_EQ && r->actual > t->value);
 	case THR_MIN:
@@ -47,7 +37,10 @@ settled(const struct snapshot *s, const struct verdict_row *r)
 	case THR_P50: case THR_P75: case THR_P90: case THR_P95:
 	case THR_P99: case THR_P999: case THR_MEAN: case THR_ERROR_RATE:
 	case THR_RATE_LIMITED_RATE:
-		return upper && scope_completed(s, t) >= VERDICT_EARLY_MIN;
+		return upper && verdict_scope_count(s, t) >= VERDICT_EARLY_MIN;
+	case THR_CHECKS:
+		/* A pass rate: either way, once enough were evaluated. */
+		return verdict_scope_count(s, t) >= VERDICT_EARLY_MIN;
 	default:
 		return false;
 	}

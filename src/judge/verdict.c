@@ -25,89 +25,18 @@ verdict_unknown(struct verdict_row *r, const char *fmt, ...)
 	va_end(ap);
 }
 
-/* A phase's or stage's span and state, for its scope. */
-static void
-span_of(struct vscope *sc, bool done, enum phase_state state,
-    double started, double ended)
-{
-	sc->ran = state != PHASE_PENDING && state != PHASE_SKIPPED;
-	sc->over = done || snapshot_phase_ended(state) ||
-	    state == PHASE_SKIPPED;
-	sc->started = started;
-	sc->ended = snapshot_phase_ended(state) ? ended : -1;
-}
-
-void
-verdict_scope_of(const struct snapshot *s, const struct threshold *t,
-    struct vscope *sc)
-{
-	bool done = s->state == ENGINE_DONE;
-
-	memset(sc, 0, sizeof *sc);
-	sc->index = t->scope_index;
-	sc->ran = true;
-	switch (t->scope) {
-	case THR_SCOPE_REQUEST:
-		if (t->scope_index < s->nrequests) {
-			sc->b = &s->requests[t->scope_index].total;
-			/* A request no phase sent, once nothing more will. */
-			sc->ran = !done || sc->b->n.started > 0;
-		}
-		snprintf(sc->label, sizeof sc->label, "request '%s'",
-		    t->scope_name);
-		sc->over = done;
-		break;
-	case THR_SCOPE_PHASE:
-		if (t->scope_index < s->nphases) {
-			sc->phase = &s->phases[t->scope_index];
-			sc->b = &sc->phase->block;
-			span_of(sc, done, sc->phase->state, sc->phase->started,
-			    sc->phase->ended);
-		}
-		snprintf(sc->label, sizeof sc->label, "phase '%s'",
-		    t->scope_name);
-		break;
-	case THR_SCOPE_STAGE:
-		if (t->scope_index < s->nstages) {
-			const struct snap_stage *st = &s->stages[t->scope_index];
-
-			sc->b = &st->block;
-			span_of(sc, done, st->state, st->started, st->ended);
-		}
-		snprintf(sc->label, sizeof sc->label, "stage '%s'",
-		    t->scope_name);
-		break;
-	case THR_SCOPE_METRIC:
-	case THR_SCOPE_PROCESS:
-		sc->b = &s->total;
-		snprintf(sc->label, sizeof sc->label, "%s '%s'",
-		    t->scope == THR_SCOPE_METRIC ? "metric" : "process",
-		    t->scope_name);
-		sc->over = done;
-		break;
-	default:
-		sc->b = &s->total;
-		snprintf(sc->label, sizeof sc->label, "the run");
-		sc->over = done;
-		break;
-	}
-}
-
 static double
 pct(uint64_t part, uint64_t whole)
 {
 	return whole ? 100.0 * (double)part / (double)whole : 0;
 }
 
-/* A latency figure of a block. */
-static void
-eval_latency(const struct snapshot *s, const struct vscope *sc,
-    const struct threshold *t, struct verdict_row *r)
+void
+verdict_eval_lat(const struct snap_lat *l, const struct threshold *t,
+    struct verdict_row *r, const char *none)
 {
-	const struct snap_lat *l = &sc->b->latency;
-
 	if (l->count == 0) {
-		verdict_unknown(r, "no request completed in %s", sc->label);
+		verdict_unknown(r, "%s", none);
 		return;
 	}
 	r->known = true;
@@ -126,6 +55,17 @@ eval_latency(const struct snapshot *s, const struct vscope *sc,
 	}
 }
 
+/* A latency figure of a block. */
+static void
+eval_latency(const struct vscope *sc, const struct threshold *t,
+    struct verdict_row *r)
+{
+	char none[160];
+
+	snprintf(none, sizeof none, "no request completed in %s", sc->label);
+	verdict_eval_lat(&sc->b->latency, t, r, none);
+}
+
 /* The best whole interval of a phase, or of the run. */
 static void
 eval_rps_peak(const struct snapshot *s, const struct vscope *sc,
@@ -134,16 +74,17 @@ eval_rps_peak(const struct snapshot *s, const struct vscope *sc,
 	double peak = 0;
 	size_t i, n = 0;
 
-	if (t->scope == THR_SCOPE_REQUEST) {
+	if (t->scope != THR_SCOPE_ALL && t->scope != THR_SCOPE_PHASE) {
 		verdict_unknown(r, "rps_peak is kept for the run and its phases");
 		return;
 	}
 	if (t->scope == THR_SCOPE_ALL) {
 		peak = s->rps_peak;
-		n = s->nseries;
+		n = s->whole_intervals;
 	} else
 		for (i = 0; i < s->nseries; i++)
-			if (s->series[i].phase == sc->index) {
+			if (s->series[i].phase == sc->index &&
+			    !s->series[i].partial) {
 				peak = LT_MAX(peak, s->series[i].rps);
 				n++;
 			}
@@ -197,28 +138,48 @@ eval_counts(const struct snapshot *s, const struct vscope *sc,
 	}
 }
 
+/* The metric over the scope: the checks and outcomes, a flow's or a
+ * class's figures, the target's, a scraped series', or the block's. */
+static void
+eval_metric(const struct snapshot *s, const struct vscope *sc,
+    const struct threshold *t, struct verdict_row *r)
+{
+	if (t->metric == THR_CHECKS)
+		verdict_eval_checks(s, sc, t, r);
+	else if (t->metric == THR_OUTCOME)
+		verdict_eval_outcome(s, sc, t, r);
+	else if (t->scope == THR_SCOPE_FLOW)
+		verdict_eval_flow(sc, t, r);
+	else if (t->scope == THR_SCOPE_CLASS)
+		verdict_eval_class(s, sc, t, r);
+	else if (threshold_is_series_metric(t->metric))
+		verdict_eval_series(s, sc, t, r);
+	else if (threshold_is_target_metric(t->metric))
+		verdict_eval_target(s, sc, t, r);
+	else if (t->metric <= THR_MAX)
+		eval_latency(sc, t, r);
+	else
+		eval_counts(s, sc, t, r);
+}
+
 void
 verdict_eval_row(const struct snapshot *s, const struct threshold *t,
     struct verdict_row *r)
 {
 	struct vscope sc;
+	bool found;
 
 	memset(r, 0, sizeof *r);
 	r->t = t;
 	verdict_scope_of(s, t, &sc);
 	r->final = sc.over;
-	if (sc.b == NULL)
+	found = verdict_scope_found(&sc);
+	if (!found)
 		verdict_unknown(r, "%s is not in this run", sc.label);
-	else if (threshold_is_series_metric(t->metric))
-		verdict_eval_series(s, &sc, t, r);
-	else if (threshold_is_target_metric(t->metric))
-		verdict_eval_target(s, &sc, t, r);
-	else if (t->metric <= THR_MAX)
-		eval_latency(s, &sc, t, r);
 	else
-		eval_counts(s, &sc, t, r);
+		eval_metric(s, &sc, t, r);
 	r->passed = r->known && threshold_check(t, r->actual);
-	if (sc.b != NULL && !sc.ran) {
+	if (found && !sc.ran) {
 		/* Nothing of it was measured, whatever its empty block says. */
 		r->known = r->passed = false;
 		r->status = VERDICT_NOT_EVALUATED;

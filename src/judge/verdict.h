@@ -5,12 +5,14 @@
  * reports.
  *
  * A threshold whose scope never ran (a phase the run ended before, a
- * request no phase sent) is NOT EVALUATED: listed, and not failed, so an
- * interrupted run is judged on what ran.  So is a CPU threshold (cpu_max,
- * cpu_avg) whose scope has less than 2 s of the target's samples.  One that cannot be evaluated
- * otherwise (no target watched, nothing completed in a scope that ran, a
- * metric not kept for its scope) is UNKNOWN and FAILS; `why` says what was
- * missing.
+ * request, group or flow no phase sent) is NOT EVALUATED: listed, and not
+ * failed, so an interrupted run is judged on what ran.  So is a CPU
+ * threshold (cpu_max, cpu_avg) whose scope has less than 2 s of the
+ * target's samples.  One that cannot be evaluated otherwise (no target
+ * watched, nothing completed in a scope that ran, no check evaluated, a
+ * metric not kept for its scope such as checks per phase, an outcome's
+ * value the engine could not count exactly) is UNKNOWN and FAILS; `why`
+ * says what was missing.
  */
 #ifndef LT_VERDICT_H
 #define LT_VERDICT_H
@@ -72,12 +74,14 @@ void	 verdict_clear(struct verdict *);
  * Mid-run: whether a failed threshold with abort_on_fail can already be
  * trusted.  A row is trusted when its value can no longer come back
  * (row->final): its phase has ended, or the metric only moves one way and
- * has crossed (a count or max above an upper bound, a min below a lower
- * bound, rss_max or cpu_max above an upper bound), or, as k6 does, a
- * percentile, mean or rate above an upper bound once at least
- * VERDICT_EARLY_MIN requests completed in its scope.  Lower bounds on
- * rps, percentiles and rates and the target's averages, growth and leak
- * slope are judged only when their scope ends.
+ * has crossed (a count, an outcome's count or max above an upper bound, a
+ * min below a lower bound, rss_max or cpu_max above an upper bound), or,
+ * as k6 does, a percentile, mean or rate above an upper bound once at
+ * least VERDICT_EARLY_MIN requests completed in its scope (iterations
+ * ended in a flow's, responses of the class in a class's), or the share
+ * of checks passed, either way, once VERDICT_EARLY_MIN were evaluated.
+ * Lower bounds on rps, percentiles and rates and the target's averages,
+ * growth and leak slope are judged only when their scope ends.
  */
 #define VERDICT_EARLY_MIN 100
 bool	 verdict_should_abort(const struct snapshot *, const struct verdict *);

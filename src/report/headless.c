@@ -392,6 +392,7 @@ headless_summary(FILE *f, const struct snapshot *s)
 		print_traffic(f, s);
 		print_phases(f, s);
 		print_requests(f, s);
+		headless_checks_print(f, s);
 	}
 	for (i = 0; i < n; i++)
 		headless_target_print(f, s, i);

@@ -23,6 +23,11 @@ void	 headless_progress(FILE *, const struct snapshot *,
 /* The final table; without load, the watched processes' health alone. */
 void	 headless_summary(FILE *, const struct snapshot *);
 
+/* headless-checks.c: each request's statuses, the groups, the flows,
+ * the checks, the outcomes and the failures list, as far as the run has
+ * any. */
+void	 headless_checks_print(FILE *, const struct snapshot *);
+
 /* headless-target.c: the block of watched process proc in the summary,
  * labelled by its name when there are several; a table of all of them,
  * a row each. */

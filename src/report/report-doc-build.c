@@ -95,6 +95,13 @@ report_doc_row(struct rdoc_block *t, ...)
 	va_end(ap);
 }
 
+void
+report_doc_code(struct rdoc_block *t, size_t col)
+{
+	if (col < 32)
+		t->code |= UINT32_C(1) << col;
+}
+
 const char *
 report_doc_f(struct report_fbuf *f, const char *fmt, ...)
 {

@@ -52,6 +52,7 @@ summary(struct rdoc *d, const struct report_ctx *c)
 	    "%" PRIu64 " rate limited (429)", t->n.errors, t->n.completed,
 	    report_pct(t->n.errors, t->n.completed),
 	    t->n.classes[CLS_RATE_LIMITED]);
+	report_doc_checks_item(d, c);
 	report_doc_target_items(d, c);
 	report_verdict_items(d, c);
 }
@@ -321,9 +322,9 @@ alerts(struct rdoc *d, const struct report_ctx *c)
 		    s->alerts_dropped);
 }
 
-static void
-block_row(struct rdoc_block *t, const char *name, const char *extra,
-    const struct snap_block *b)
+void
+report_doc_block_row(struct rdoc_block *t, const char *name,
+    const char *extra, const struct snap_block *b)
 {
 	struct report_fbuf f = { .i = 0 };
 	const struct snap_lat *l = &b->latency;
@@ -354,7 +355,7 @@ stages(struct rdoc *d, const struct snapshot *s)
 	for (i = 0; i < s->nstages; i++) {
 		const struct snap_stage *st = &s->stages[i];
 
-		block_row(t, st->name != NULL ? st->name : report_doc_f(&f,
+		report_doc_block_row(t, st->name != NULL ? st->name : report_doc_f(&f,
 		    "%zu", st->index + 1), report_doc_f(&f, "%s%s%s",
 		    s->phases[st->phase].name, st->state == PHASE_DONE ? "" :
 		    ", ", st->state == PHASE_DONE ? "" :
@@ -372,14 +373,16 @@ breakdowns(struct rdoc *d, const struct report_ctx *c)
 	report_doc_heading(d, 2, "Phases");
 	t = report_doc_table(d, "Phase|Kind|Requests|req/s|p50|p95|p99|Errors|429");
 	for (i = 0; i < s->nphases; i++)
-		block_row(t, s->phases[i].name,
+		report_doc_block_row(t, s->phases[i].name,
 		    kinds_phase_name(s->phases[i].kind), &s->phases[i].block);
 	stages(d, s);
 	report_doc_heading(d, 2, "Requests");
 	t = report_doc_table(d, "Request|Method|Count|req/s|p50|p95|p99|Errors|429");
 	for (i = 0; i < s->nrequests; i++)
-		block_row(t, s->requests[i].name, i < s->scn->nrequests ?
-		    s->scn->requests[i].method : "", &s->requests[i].total);
+		report_doc_block_row(t, s->requests[i].name, i <
+		    s->scn->nrequests ? s->scn->requests[i].method : "",
+		    &s->requests[i].total);
+	report_doc_parts(d, c);
 }
 
 /* A session without load: the processes watched, and nothing of the
@@ -424,6 +427,7 @@ report_doc_build(struct rdoc *d, const struct report_ctx *c)
 		report_verdict_tables(d, c);
 		latency(d, c);
 		throughput(d, c);
+		report_doc_responses(d, c);
 		rate_limits(d, c);
 		report_doc_target(d, c);
 		alerts(d, c);

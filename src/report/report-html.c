@@ -396,10 +396,11 @@ html_table(FILE *f, const struct rdoc_block *b)
 		fputs("<tr>", f);
 		for (k = 0; k < b->ncols; k++) {
 			const char *c = b->cells[r * b->ncols + k];
+			bool code = k < 32 && (b->code >> k & 1) && *c != '\0';
 
-			fprintf(f, "<td%s>", cell_class(c));
+			fprintf(f, "<td%s>%s", cell_class(c), code ? "<code>" : "");
 			esc(f, c);
-			fputs("</td>", f);
+			fprintf(f, "%s</td>", code ? "</code>" : "");
 		}
 		fputs("</tr>\n", f);
 	}
@@ -414,6 +415,7 @@ static const char style[] =
 	"table{border-collapse:collapse;margin:.6em 0}\n"
 	"th,td{border:1px solid #ccc;padding:.25em .6em;text-align:left}\n"
 	"th{background:#f2f2f2}\n"
+	"td code{word-break:break-all}\n"
 	"td.pass{color:#176b2c;background:#e8f6eb}\n"
 	"td.fail{color:#9b1c1c;background:#fbe9e9}\n"
 	"p.verdict-pass{background:#e8f6eb}p.verdict-fail{background:#fbe9e9}\n"

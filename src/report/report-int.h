@@ -6,6 +6,7 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
 #include <stdio.h>
 
 #include "alerts.h"
@@ -62,6 +63,7 @@ struct rdoc_block {
 	size_t ncols;
 	size_t nrows;
 	char **cells;			/* (nrows + 1) * ncols, header first */
+	uint32_t code;			/* columns of literal text, a bit each */
 };
 
 struct rdoc {
@@ -90,6 +92,9 @@ void	 report_doc_kv(struct rdoc *, const char *label, const char *fmt, ...)
  * ncols strings (NULL: empty). */
 struct rdoc_block *report_doc_table(struct rdoc *, const char *head);
 void	 report_doc_row(struct rdoc_block *, ...);
+/* Column col (under 32) holds literal text a server sent: a code span
+ * in Markdown, <code> in HTML. */
+void	 report_doc_code(struct rdoc_block *, size_t col);
 /* Short strings for cells, each in one of a few buffers of f. */
 struct report_fbuf {
 	char b[8][128];
@@ -100,8 +105,22 @@ const char *report_doc_f(struct report_fbuf *, const char *fmt, ...)
 const char *report_doc_ms(struct report_fbuf *, double ms);
 const char *report_doc_secs(struct report_fbuf *, double seconds);
 
+/* report-doc.c: a row of the figures every block has (requests, req/s,
+ * p50, p95, p99, errors, 429s) after two cells of its own. */
+void	 report_doc_block_row(struct rdoc_block *, const char *name,
+	     const char *extra, const struct snap_block *);
+/* report-doc-checks.c: the summary's item on the checks; the sections
+ * on the checks, the outcomes and the failures list; and those on each
+ * request's statuses, the groups and the flows. */
+void	 report_doc_checks_item(struct rdoc *, const struct report_ctx *);
+void	 report_doc_responses(struct rdoc *, const struct report_ctx *);
+void	 report_doc_parts(struct rdoc *, const struct report_ctx *);
+
 /* report-verdict.c: the verdict's part of the document, its line in the
  * header, the summary's items, the thresholds' and the grades' tables. */
+/* "run", "request", "phase", "group", "flow", "class", ...: how
+ * report.json names the kind of a threshold's scope. */
+const char *report_verdict_scope_kind(enum thr_scope);
 /* RDOC_PASS or RDOC_FAIL. */
 const char *report_verdict_word(bool passed);
 void	 report_verdict_line(struct rdoc *, const struct report_ctx *);

@@ -29,6 +29,21 @@ jstr(const char *s)
 	return s != NULL ? json_string(s) : json_null();
 }
 
+/* A latency's figures in ms ("latency_ms"); the figures every block
+ * has (requests, rps, error_rate, classes, latency_ms, ...). */
+json_t	*report_json_lat(const struct snap_lat *);
+json_t	*report_json_block(const struct snap_block *);
+
+/* report-json-checks.c: {passed, failed, rate}; the checks, each with
+ * its request; a request's group, statuses, checks and outcomes, into
+ * its object; the failures list; the flows; the groups. */
+json_t	*report_json_checks_total(uint64_t passed, uint64_t failed);
+json_t	*report_json_checks(const struct snapshot *);
+void	 report_json_request_checks(json_t *, const struct snap_request *);
+json_t	*report_json_failures(const struct snapshot *);
+json_t	*report_json_flows(const struct snapshot *);
+json_t	*report_json_groups(const struct snapshot *);
+
 /* A leak fit: verdict, reason, slopes, the saw-tooth and plateau. */
 json_t	*report_json_fit(const struct leak_fit *);
 /* Watched process proc, as the "target" object has it. */

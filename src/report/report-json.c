@@ -13,8 +13,8 @@
 #include "report-json-int.h"
 #include "util.h"
 
-static json_t *
-lat_json(const struct snap_lat *l)
+json_t *
+report_json_lat(const struct snap_lat *l)
 {
 	if (l->count == 0)
 		return json_pack("{s:I,s:n,s:n,s:n,s:n,s:n,s:n,s:n,s:n,s:n}",
@@ -39,8 +39,8 @@ classes_json(const uint64_t *classes)
 }
 
 /* The figures every scope has: the run, a request, a phase. */
-static json_t *
-block_json(const struct snap_block *b)
+json_t *
+report_json_block(const struct snap_block *b)
 {
 	const struct snap_counts *n = &b->n;
 
@@ -53,8 +53,8 @@ block_json(const struct snap_block *b)
 	    "rps", jreal(b->rps), "seconds", jreal(b->seconds),
 	    "bytes", jint(n->bytes_in), "bytes_out", jint(n->bytes_out),
 	    "classes", classes_json(n->classes),
-	    "latency_ms", lat_json(&b->latency),
-	    "service_ms", lat_json(&b->service),
+	    "latency_ms", report_json_lat(&b->latency),
+	    "service_ms", report_json_lat(&b->service),
 	    "late_starts", jint(n->late_starts),
 	    "skipped", jint(n->skipped), "connects", jint(n->connects));
 }
@@ -90,7 +90,7 @@ failures_json(const struct snapshot *s)
 static json_t *
 totals_json(const struct snapshot *s)
 {
-	json_t *t = block_json(&s->total), *st = json_object(), *tim;
+	json_t *t = report_json_block(&s->total), *st = json_object(), *tim;
 	const struct snap_load *l = &s->load;
 	char code[8];
 	size_t i;
@@ -102,16 +102,18 @@ totals_json(const struct snapshot *s)
 	json_object_set_new(t, "status", st);
 	json_object_set_new(t, "http_versions", versions_json(&s->total.n));
 	json_object_set_new(t, "failures", failures_json(s));
+	json_object_set_new(t, "checks", report_json_checks_total(
+	    s->checks_passed, s->checks_failed));
 	tim = json_object();
 	for (i = 0; i < TIM__COUNT; i++)
 		json_object_set_new(tim, kinds_timing_name(i),
-		    lat_json(&s->timing[i]));
+		    report_json_lat(&s->timing[i]));
 	json_object_set_new(t, "timing_ms", tim);
 	tim = json_object();
 	for (i = 0; i < CLS__COUNT; i++)
 		if (s->by_class[i].count > 0)
 			json_object_set_new(tim, kinds_class_name(i),
-			    lat_json(&s->by_class[i]));
+			    report_json_lat(&s->by_class[i]));
 	json_object_set_new(t, "latency_by_class_ms", tim);
 	json_object_set_new(t, "rps_peak", s->whole_intervals ?
 	    jreal(s->rps_peak) : json_null());
@@ -149,7 +151,7 @@ phase_json(const struct scenario *scn, const struct snap_phase *p, size_t i)
 {
 	const struct scn_phase *sp = &scn->phases[i];
 	const struct snap_rate_limit *rl = &p->rl;
-	json_t *o = block_json(&p->block);
+	json_t *o = report_json_block(&p->block);
 
 	json_object_set_new(o, "name", jstr(p->name));
 	json_object_set_new(o, "kind", jstr(kinds_phase_name(p->kind)));
@@ -225,6 +227,13 @@ thresholds_json(const struct report_ctx *c)
 		json_object_set_new(o, "status", json_string(
 		    verdict_status_name(r->status)));
 		json_object_set_new(o, "by_default", json_boolean(t->by_default));
+		json_object_set_new(o, "scope_kind", json_string(
+		    report_verdict_scope_kind(t->scope)));
+		if (t->scope == THR_SCOPE_FLOW)
+			json_object_set_new(o, "iteration",
+			    json_boolean(t->iteration));
+		if (t->metric == THR_OUTCOME)
+			json_object_set_new(o, "outcome", jstr(t->arg));
 		if (r->status != VERDICT_PASS && r->why[0] != '\0')
 			json_object_set_new(o, "why", json_string(r->why));
 		json_array_append_new(a, o);
@@ -242,7 +251,7 @@ stages_json(const struct snapshot *s)
 	for (i = 0; i < s->nstages; i++) {
 		const struct snap_stage *st = &s->stages[i];
 
-		o = block_json(&st->block);
+		o = report_json_block(&st->block);
 		json_object_set_new(o, "name", jstr(st->name));
 		json_object_set_new(o, "phase", jstr(s->phases[st->phase].name));
 		json_object_set_new(o, "index", jint(st->index));
@@ -297,8 +306,7 @@ timeseries_json(const struct snapshot *s)
 
 	for (i = 0; i < s->nseries; i++) {
 		const struct snap_point *p = &s->series[i];
-
-		json_array_append_new(a, json_pack("{s:o,s:o,s:b,s:o,s:o,s:o,"
+		json_t *o = json_pack("{s:o,s:o,s:b,s:o,s:o,s:o,"
 		    "s:o,s:o,s:o,s:o,s:o,s:o,s:o,s:o,s:o,s:o,s:o,s:o}",
 		    "t", jreal(p->t),
 		    "seconds", jreal(p->seconds), "partial", p->partial,
@@ -314,7 +322,11 @@ timeseries_json(const struct snapshot *s)
 		    "cpu", p->cpu >= 0 ? jreal(p->cpu) : json_null(),
 		    "rss_mb", p->rss_mb >= 0 ? jreal(p->rss_mb) : json_null(),
 		    "users", p->users >= 0 ? json_integer(p->users) :
-		    json_null(), "in_flight", jint(p->in_flight)));
+		    json_null(), "in_flight", jint(p->in_flight));
+
+		json_object_set_new(o, "checks_passed", jint(p->checks_passed));
+		json_object_set_new(o, "checks_failed", jint(p->checks_failed));
+		json_array_append_new(a, o);
 	}
 	return a;
 }
@@ -362,7 +374,7 @@ report_json(const struct report_ctx *c)
 	json_object_set_new(o, "totals", totals_json(s));
 	a = json_array();
 	for (i = 0; i < s->nrequests; i++) {
-		json_t *r = block_json(&s->requests[i].total);
+		json_t *r = report_json_block(&s->requests[i].total);
 
 		json_object_set_new(r, "name", jstr(s->requests[i].name));
 		if (s->requests[i].transport != NULL)
@@ -376,9 +388,14 @@ report_json(const struct report_ctx *c)
 			json_object_set_new(r, "url",
 			    jstr(s->scn->requests[i].url));
 		}
+		report_json_request_checks(r, &s->requests[i]);
 		json_array_append_new(a, r);
 	}
 	json_object_set_new(o, "requests", a);
+	json_object_set_new(o, "checks", report_json_checks(s));
+	json_object_set_new(o, "failures", report_json_failures(s));
+	json_object_set_new(o, "flows", report_json_flows(s));
+	json_object_set_new(o, "groups", report_json_groups(s));
 	a = json_array();
 	for (i = 0; i < s->nphases; i++)
 		json_array_append_new(a, phase_json(s->scn, &s->phases[i], i));

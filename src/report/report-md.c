@@ -21,6 +21,36 @@ md_cell(FILE *f, const char *s)
 	}
 }
 
+/*
+ * Literal text as a code span: fenced by one backtick more than the
+ * longest run of them inside, and padded with a space where a backtick
+ * or a space would touch the fence (one each side is stripped again).
+ */
+static void
+md_code(FILE *f, const char *s)
+{
+	size_t run = 0, longest = 0, len = strlen(s), i;
+	bool pad;
+
+	if (len == 0)
+		return;
+	for (i = 0; i < len; i++) {
+		run = s[i] == '`' ? run + 1 : 0;
+		longest = LT_MAX(longest, run);
+	}
+	pad = s[0] == '`' || s[0] == ' ' || s[len - 1] == '`' ||
+	    s[len - 1] == ' ';
+	for (i = 0; i <= longest; i++)
+		fputc('`', f);
+	if (pad)
+		fputc(' ', f);
+	md_cell(f, s);
+	if (pad)
+		fputc(' ', f);
+	for (i = 0; i <= longest; i++)
+		fputc('`', f);
+}
+
 static void
 md_table(FILE *f, const struct rdoc_block *b)
 {
@@ -30,7 +60,10 @@ md_table(FILE *f, const struct rdoc_block *b)
 		fputc('|', f);
 		for (k = 0; k < b->ncols; k++) {
 			fputc(' ', f);
-			md_cell(f, b->cells[r * b->ncols + k]);
+			if (r > 0 && k < 32 && (b->code >> k & 1))
+				md_code(f, b->cells[r * b->ncols + k]);
+			else
+				md_cell(f, b->cells[r * b->ncols + k]);
 			fputs(" |", f);
 		}
 		fputc('\n', f);

@@ -39,15 +39,48 @@ margin(const struct verdict_row *r, char *buf, size_t len)
 		    "under");
 }
 
-/* How the thresholds table names a scope, before its name. */
-static const char *const scope_words[] = {
-	[THR_SCOPE_ALL] = "",
-	[THR_SCOPE_REQUEST] = "",
-	[THR_SCOPE_PHASE] = "phase ",
-	[THR_SCOPE_METRIC] = "metric ",
-	[THR_SCOPE_STAGE] = "stage ",
-	[THR_SCOPE_PROCESS] = "process ",
+/* How the thresholds table names a scope, before its name, and what
+ * report.json calls its kind. */
+static const struct {
+	const char *word;
+	const char *kind;
+} scopes[] = {
+	[THR_SCOPE_ALL] = { "", "run" },
+	[THR_SCOPE_REQUEST] = { "", "request" },
+	[THR_SCOPE_PHASE] = { "phase ", "phase" },
+	[THR_SCOPE_METRIC] = { "metric ", "metric" },
+	[THR_SCOPE_STAGE] = { "stage ", "stage" },
+	[THR_SCOPE_PROCESS] = { "process ", "process" },
+	[THR_SCOPE_GROUP] = { "group:", "group" },
+	[THR_SCOPE_FLOW] = { "", "flow" },
+	[THR_SCOPE_CLASS] = { "class:", "class" },
 };
+
+const char *
+report_verdict_scope_kind(enum thr_scope scope)
+{
+	return (unsigned)scope < LT_NELEM(scopes) && scopes[scope].kind ?
+	    scopes[scope].kind : "run";
+}
+
+/* "p95", "group:gateway p95", "session iteration p95", "signal
+ * outcome:rate_limited": the metric of a threshold, with its scope. */
+static void
+metric_label(const struct threshold *t, char *buf, size_t len)
+{
+	const char *metric = threshold_metric_name(t->metric);
+	const char *word = (unsigned)t->scope < LT_NELEM(scopes) &&
+	    scopes[t->scope].word ? scopes[t->scope].word : "";
+
+	if (t->scope == THR_SCOPE_ALL || t->scope_name == NULL)
+		snprintf(buf, len, "%s", metric);
+	else
+		snprintf(buf, len, "%s%.60s %s%s", word, t->scope_name,
+		    t->iteration ? "iteration " : "", metric);
+	if (t->metric == THR_OUTCOME && t->arg != NULL)
+		snprintf(buf + strlen(buf), len - strlen(buf), ":%.60s",
+		    t->arg);
+}
 
 static const char *const status_words[] = {
 	[VERDICT_PASS] = RDOC_PASS,
@@ -145,7 +178,7 @@ static void
 performance(struct rdoc *d, const struct report_ctx *c)
 {
 	struct rdoc_block *t;
-	char a[48], v[48], m[48], status[160];
+	char a[48], v[48], m[48], status[192];
 	size_t i;
 
 	report_doc_heading(d, 2, "Performance against targets");
@@ -157,15 +190,9 @@ performance(struct rdoc *d, const struct report_ctx *c)
 	for (i = 0; i < c->v.n; i++) {
 		const struct verdict_row *r = &c->v.rows[i];
 		const struct threshold *th = r->t;
-		char metric[96], target[64];
+		char metric[160], target[64];
 
-		if (th->scope == THR_SCOPE_ALL)
-			snprintf(metric, sizeof metric, "%s",
-			    threshold_metric_name(th->metric));
-		else
-			snprintf(metric, sizeof metric, "%s%.60s %s",
-			    scope_words[th->scope], th->scope_name,
-			    threshold_metric_name(th->metric));
+		metric_label(th, metric, sizeof metric);
 		snprintf(target, sizeof target, "%s %s", threshold_op_name(th->op),
 		    threshold_format_value(th->metric, th->value, v, sizeof v));
 		margin(r, m, sizeof m);
@@ -176,7 +203,7 @@ performance(struct rdoc *d, const struct report_ctx *c)
 			snprintf(status, sizeof status, "%s%s",
 			    report_verdict_word(r->passed), m);
 		else
-			snprintf(status, sizeof status, "%s (%.100s)",
+			snprintf(status, sizeof status, "%s (%s)",
 			    status_words[r->status], r->why);
 		report_doc_row(t, metric, verdict_format_actual(r, a, sizeof a), target,
 		    status);

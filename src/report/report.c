@@ -287,7 +287,7 @@ report_csv_write(FILE *f, const struct report_ctx *c)
 	for (k = 0; k < LT_NELEM(cls); k++)
 		fprintf(f, ",%s", kinds_class_name(cls[k]));
 	fputs(",rps,p50_ms,p95_ms,p99_ms,max_ms,late_starts,cpu,rss_mb,"
-	    "seconds,partial,users,in_flight", f);
+	    "seconds,partial,users,in_flight,checks_passed,checks_failed", f);
 	csv_procs(f, s, NULL);
 	fputc('\n', f);
 	for (i = 0; i < s->nseries; i++) {
@@ -309,7 +309,8 @@ report_csv_write(FILE *f, const struct report_ctx *c)
 		fprintf(f, ",%.3f,%d,", p->seconds, p->partial ? 1 : 0);
 		if (p->users >= 0)
 			fprintf(f, "%" PRId64, p->users);
-		fprintf(f, ",%" PRIu64, p->in_flight);
+		fprintf(f, ",%" PRIu64 ",%" PRIu64 ",%" PRIu64, p->in_flight,
+		    p->checks_passed, p->checks_failed);
 		csv_procs(f, s, p);
 		fputc('\n', f);
 	}

@@ -66,6 +66,23 @@ const struct mseries_point *report_proc_at(const struct snapshot *,
 	     size_t proc, double t);
 size_t	 report_proc_alerts(const struct snapshot *, size_t proc);
 
+/*
+ * What responses said (report-text.c).  A body sample or an outcome's
+ * value as one line of UTF-8 text, for people: a control character or a
+ * byte that is not UTF-8 escaped (\n, \t, \x01), a backslash doubled;
+ * "..." ends it when it did not fit in buf or cut says the text went on.
+ * Returns buf.  REPORT_SAMPLE_LINE holds any sample whole.
+ */
+#define REPORT_SAMPLE_LINE (SNAP_SAMPLE_MAX * 4 + 4)
+char	*report_text_line(const char *, size_t len, bool cut, char *buf,
+	     size_t size);
+/* The same text as it is, but for each byte that is not UTF-8, U+FFFD
+ * (allocated; for JSON, which escapes the rest itself). */
+char	*report_text_utf8(const char *, size_t len, size_t *out_len);
+/* Why a kind of request failed, without its class: "HTTP 200, check
+ * 'status ok'", "curl 28: Timeout was reached". */
+char	*report_reason_text(const struct snap_reason *, char *buf, size_t len);
+
 /* A run's length for people: "36.2ms" under a second, else "4.0s". */
 char	*report_format_seconds(double seconds, char *buf, size_t len);
 

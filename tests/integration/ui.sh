@@ -102,6 +102,8 @@ ok "2 shows the requests" wait_for 'request +count +req/s' 5
 like "$SHOT" 'limited +[0-9]+' "the requests view lists each request"
 tm send-keys -t ui 3
 ok "3 shows the timing" wait_for 'connect +[1-9][0-9]* +[0-9.]+(us|ms)' 5
+like "$SHOT" '^  ok +[1-9][0-9]* +[0-9.]+(us|ms)' "with the latency of the oks"
+like "$SHOT" '^  rate_limited +[1-9][0-9]* +[0-9.]+(us|ms)' "and of the 429s"
 tm send-keys -t ui 4
 ok "4 shows the target over the session" wait_for 'RSS +now [0-9.]+MB' 5
 like "$SHOT" 'leak +(stable|leak|inconclusive)' "with the leak verdict"
@@ -136,6 +138,12 @@ is "$(printf '%s\n' "$SHOT" | grep -c 'loadtop  ui-test')" 1 \
 is "$(printf '%s\n' "$SHOT" | grep -c 'Latency')" 1 "one latency panel"
 like "$SHOT" 'rate-limited' "the responses fit at 80x24"
 like "$SHOT" 'RSS' "the target fits at 80x24"
+tm send-keys -t ui 3
+ok "the timing fits at 80x24, latency by class too" \
+    wait_for '^  rate_limited +[1-9][0-9]* +[0-9.]+(us|ms)' 5
+ok "without the p99.9 and mean columns" sh -c \
+    "! printf '%s\n' \"\$1\" | grep -q 'p99\.9'" sh "$SHOT"
+tm send-keys -t ui 1
 
 tm send-keys -t ui q
 ok "q ends the run" wait_for 'loadtop exited with' 15

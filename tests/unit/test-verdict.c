@@ -219,6 +219,39 @@ START_TEST(unknown_fails)
 }
 END_TEST
 
+/* The best whole interval: a partial one's rate is of a moment. */
+START_TEST(rps_peak_of_whole_intervals)
+{
+	struct scenario *scn = scenario_with("  - rps_peak < 50\n"
+	    "  - phase:steady.rps_peak < 50\n  - phase:burst.rps_peak > 0\n");
+	struct snapshot *s = snap_for(scn, true);
+	struct verdict v;
+	size_t i;
+
+	s->nseries = 3;
+	s->series = xcalloc(3, sizeof *s->series);
+	for (i = 0; i < 3; i++) {
+		s->series[i].t = (double)(i + 1);
+		s->series[i].phase = 1;
+		s->series[i].rps = 40 + (double)i;
+	}
+	s->series[2].partial = true;
+	s->series[2].rps = 900;
+	s->rps_peak = 41;
+	s->whole_intervals = 2;
+	verdict_eval(s, &v);
+	ck_assert(v.rows[0].known && v.rows[0].passed);
+	ck_assert(v.rows[0].actual == 41);
+	ck_assert(v.rows[1].known && v.rows[1].passed);
+	ck_assert(v.rows[1].actual == 41);
+	ck_assert(!v.rows[2].known);
+	ck_assert_ptr_nonnull(strstr(v.rows[2].why, "no whole interval"));
+	verdict_clear(&v);
+	snapshot_release(s);
+	scenario_free(scn);
+}
+END_TEST
+
 /* The target's figures, the whole run's and a phase's own window. */
 START_TEST(target_metrics)
 {
@@ -490,6 +523,7 @@ verdict_suite(void)
 	tcase_add_test(tc, whole_run_metrics);
 	tcase_add_test(tc, scoped_metrics);
 	tcase_add_test(tc, unknown_fails);
+	tcase_add_test(tc, rps_peak_of_whole_intervals);
 	tcase_add_test(tc, target_metrics);
 	tcase_add_test(tc, cpu_needs_two_seconds);
 	tcase_add_test(tc, rate_limit_folded_in);
