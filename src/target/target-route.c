@@ -17,6 +17,7 @@
 #include "target-delay.h"
 #include "target-leak.h"
 #include "target-limit.h"
+#include "target-response.h"
 #include "target-route.h"
 #include "target-stats.h"
 #include "target-webhook.h"
@@ -24,8 +25,6 @@
 
 #define MAX_BYTES	(64ULL * 1024 * 1024)
 #define BYTES_BLOCK	(64 * 1024)
-#define CT_JSON		"application/json"
-#define CT_TEXT		"text/plain; charset=utf-8"
 
 enum {
 	M_GET = 0x1,
@@ -88,32 +87,9 @@ static struct MHD_Response *r_ok, *r_health, *r_not_found, *r_bad_request,
 			*r_no_memory, *r_webhook[TSTATS_WEBHOOK_NOUTCOMES];
 
 static struct MHD_Response *
-fixed_response(const char *body, const char *type)
+json_answer(const char *body)
 {
-	struct MHD_Response *r;
-
-	r = MHD_create_response_from_buffer(strlen(body), (void *)body,
-	    MHD_RESPMEM_PERSISTENT);
-	if (r == NULL) {
-		fprintf(stderr, "loadtop-target: cannot create a response\n");
-		abort();
-	}
-	MHD_add_response_header(r, MHD_HTTP_HEADER_CONTENT_TYPE, type);
-	return r;
-}
-
-static struct MHD_Response *
-owned_response(char *body, size_t len, const char *type)
-{
-	struct MHD_Response *r;
-
-	r = MHD_create_response_from_buffer(len, body, MHD_RESPMEM_MUST_FREE);
-	if (r == NULL) {
-		free(body);
-		return NULL;
-	}
-	MHD_add_response_header(r, MHD_HTTP_HEADER_CONTENT_TYPE, type);
-	return r;
+	return target_response_fixed(body, TRESPONSE_JSON);
 }
 
 static void
@@ -157,21 +133,19 @@ target_route_init(const struct troute_config *cfg)
 		pattern[i] = (i % 64 == 63) ? '\n' : "abcdefghijklmnopqrstuvwxyz"
 		    "ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789+/"[i % 64];
 
-	r_ok = fixed_response("ok", CT_TEXT);
-	r_health = fixed_response("{\"status\":\"up\"}", CT_JSON);
-	r_not_found = fixed_response("{\"status\":\"not_found\"}", CT_JSON);
-	r_bad_request = fixed_response("{\"status\":\"bad_request\"}",
-	    CT_JSON);
-	r_limited_ok = fixed_response("{\"status\":\"ok\"}", CT_JSON);
-	r_flaky_error = fixed_response("{\"status\":\"error\"}", CT_JSON);
-	r_stats_reset = fixed_response("{\"status\":\"reset\"}", CT_JSON);
-	r_no_memory = fixed_response("{\"status\":\"out_of_memory\"}",
-	    CT_JSON);
+	r_ok = target_response_fixed("ok", TRESPONSE_TEXT);
+	r_health = json_answer("{\"status\":\"up\"}");
+	r_not_found = json_answer("{\"status\":\"not_found\"}");
+	r_bad_request = json_answer("{\"status\":\"bad_request\"}");
+	r_limited_ok = json_answer("{\"status\":\"ok\"}");
+	r_flaky_error = json_answer("{\"status\":\"error\"}");
+	r_stats_reset = json_answer("{\"status\":\"reset\"}");
+	r_no_memory = json_answer("{\"status\":\"out_of_memory\"}");
 	for (i = 0; i < TSTATS_WEBHOOK_NOUTCOMES; i++)
-		r_webhook[i] = fixed_response(target_webhook_body(i), CT_JSON);
+		r_webhook[i] = json_answer(target_webhook_body(i));
 	for (i = 0; i < LT_NELEM(routes); i++) {
-		routes[i].not_allowed = fixed_response(
-		    "{\"status\":\"method_not_allowed\"}", CT_JSON);
+		routes[i].not_allowed = json_answer(
+		    "{\"status\":\"method_not_allowed\"}");
 		allow_header(routes[i].methods, allow, sizeof allow);
 		MHD_add_response_header(routes[i].not_allowed,
 		    MHD_HTTP_HEADER_ALLOW, allow);
@@ -307,7 +281,7 @@ reply_limited(struct MHD_Connection *conn, struct request *rq,
 	struct MHD_Response *r;
 	char value[16];
 
-	r = fixed_response(target_webhook_body(TSTATS_WEBHOOK_RATE_LIMITED), CT_JSON);
+	r = json_answer(target_webhook_body(TSTATS_WEBHOOK_RATE_LIMITED));
 	snprintf(value, sizeof value, "%u", retry_after);
 	MHD_add_response_header(r, MHD_HTTP_HEADER_RETRY_AFTER, value);
 	return reply_owned(conn, rq, MHD_HTTP_TOO_MANY_REQUESTS, r);
@@ -335,7 +309,7 @@ do_delay(struct MHD_Connection *conn, struct request *rq)
 		len = xasprintf(&body, "{\"status\":\"ok\",\"delay_ms\":%" PRId64
 		    "}", rq->delay_ms);
 		return reply_owned(conn, rq, MHD_HTTP_OK,
-		    owned_response(body, (size_t)len, CT_JSON));
+		    target_response_owned(body, (size_t)len, TRESPONSE_JSON));
 	}
 	if (query_number(conn, "ms", 100, TDELAY_MAX_MS, &ms) != 0)
 		return reply(conn, rq, MHD_HTTP_BAD_REQUEST, r_bad_request);
@@ -416,7 +390,7 @@ do_leak(struct MHD_Connection *conn, struct request *rq)
 	len = xasprintf(&body, "{\"leaked_bytes\":%" PRIu64 "}",
 	    target_leak_bytes());
 	return reply_owned(conn, rq, MHD_HTTP_OK,
-	    owned_response(body, (size_t)len, CT_JSON));
+	    target_response_owned(body, (size_t)len, TRESPONSE_JSON));
 }
 
 static enum MHD_Result
@@ -495,8 +469,9 @@ dispatch(struct MHD_Connection *conn, struct request *rq)
 		return do_webhook(conn, rq);
 	case ROUTE_METRICS:
 		text = target_stats_prometheus(target_leak_bytes());
-		return reply_owned(conn, rq, MHD_HTTP_OK, owned_response(text,
-		    strlen(text), "text/plain; version=0.0.4; charset=utf-8"));
+		return reply_owned(conn, rq, MHD_HTTP_OK,
+		    target_response_owned(text, strlen(text),
+		    "text/plain; version=0.0.4; charset=utf-8"));
 	case ROUTE_STATS:
 		if (rq->method == M_DELETE) {
 			target_stats_reset();
@@ -504,7 +479,7 @@ dispatch(struct MHD_Connection *conn, struct request *rq)
 		}
 		text = target_stats_json(target_leak_bytes());
 		return reply_owned(conn, rq, MHD_HTTP_OK,
-		    owned_response(text, strlen(text), CT_JSON));
+		    target_response_owned(text, strlen(text), TRESPONSE_JSON));
 	case ROUTE_NOT_FOUND:
 		break;
 	}
