@@ -42,7 +42,7 @@ static atomic_uint_fast64_t rate_limited;
 static atomic_int	 inflight;
 static int64_t		 started_us;
 
-static const char *webhook_names[TSTATS_WEBHOOK_NOUTCOMES] = {
+static const char *const webhook_names[TSTATS_WEBHOOK_NOUTCOMES] = {
 	"dry_run", "ignored", "invalid_signature", "invalid_payload",
 	"rate_limited",
 };
@@ -227,17 +227,36 @@ json_add_count(json_t *obj, const char *key, uint64_t n)
 	json_object_set_new(obj, key, json_integer((json_int_t)n));
 }
 
-char *
-target_stats_json(uint64_t leaked_bytes)
+/* The counts of one path by status, into its own and the total's. */
+static uint64_t
+json_path_status(const struct target_stats_path *p, json_t *mine,
+    json_t *all)
+{
+	uint64_t total = 0, n;
+	char code[16];
+	size_t s;
+
+	for (s = 0; s < STATUS_SLOTS; s++) {
+		n = atomic_load_explicit(&p->count[s], memory_order_relaxed);
+		if (n == 0)
+			continue;
+		snprintf(code, sizeof code, "%u", atomic_load(&p->status[s]));
+		json_add_count(mine, code, n);
+		json_add_count(all, code, n);
+		total += n;
+	}
+	return total;
+}
+
+/* "requests", "status" and "paths": every path that was asked. */
+static void
+json_paths(json_t *root)
 {
 	struct target_stats_path *p;
-	json_t *root, *status, *paths, *one, *one_status;
-	uint64_t total = 0, path_total, n;
-	char code[16];
-	size_t i, s;
-	char *out;
+	json_t *status, *paths, *one, *one_status;
+	uint64_t total = 0, path_total;
+	size_t i;
 
-	root = json_object();
 	status = json_object();
 	paths = json_object();
 	for (i = 0; i < TABLE_SIZE; i++) {
@@ -245,19 +264,7 @@ target_stats_json(uint64_t leaked_bytes)
 		if (p == NULL)
 			continue;
 		one_status = json_object();
-		path_total = 0;
-		for (s = 0; s < STATUS_SLOTS; s++) {
-			n = atomic_load_explicit(&p->count[s],
-			    memory_order_relaxed);
-			if (n == 0)
-				continue;
-			snprintf(code, sizeof code, "%u",
-			    atomic_load(&p->status[s]));
-			json_add_count(one_status, code, n);
-			json_add_count(status, code, n);
-			path_total += n;
-		}
-		if (path_total == 0) {
+		if ((path_total = json_path_status(p, one_status, status)) == 0) {
 			json_decref(one_status);
 			continue;
 		}
@@ -271,6 +278,31 @@ target_stats_json(uint64_t leaked_bytes)
 	json_object_set_new(root, "requests", json_integer((json_int_t)total));
 	json_object_set_new(root, "status", status);
 	json_object_set_new(root, "paths", paths);
+}
+
+/* An object of counters, each under its name. */
+static json_t *
+json_counts(const char *const *names, atomic_uint_fast64_t *counts, size_t n)
+{
+	json_t *obj = json_object();
+	size_t i;
+
+	for (i = 0; i < n; i++)
+		json_object_set_new(obj, names[i], json_integer((json_int_t)
+		    atomic_load_explicit(&counts[i], memory_order_relaxed)));
+	return obj;
+}
+
+char *
+target_stats_json(uint64_t leaked_bytes)
+{
+	json_t *root;
+	char *out;
+
+	root = json_object();
+	json_paths(root);
+	json_object_set_new(root, "webhook", json_counts(webhook_names,
+	    webhook_counts, TSTATS_WEBHOOK_NOUTCOMES));
 	json_object_set_new(root, "leaked_bytes",
 	    json_integer((json_int_t)leaked_bytes));
 	json_object_set_new(root, "inflight",
