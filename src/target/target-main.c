@@ -22,6 +22,7 @@
 #include "target-leak.h"
 #include "target-limit.h"
 #include "target-options.h"
+#include "target-response.h"
 #include "target-route.h"
 #include "target-stats.h"
 #include "util.h"
@@ -176,6 +177,7 @@ start_routes(const struct target_options *o)
 	char *cause = NULL;
 
 	target_stats_init();
+	target_response_init();
 	memset(&cfg, 0, sizeof cfg);
 	cfg.secret = o->secret;
 	cfg.limit_mode = o->limit_mode;
@@ -276,6 +278,7 @@ drain_and_stop(struct MHD_Daemon *daemon)
 	if (quiesced != MHD_INVALID_SOCKET)
 		close(quiesced);
 	target_route_free();
+	target_response_free();
 	target_stats_free();
 	target_leak_reset();
 }

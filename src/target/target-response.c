@@ -7,6 +7,23 @@
 #include <microhttpd.h>
 
 #include "target-response.h"
+#include "target-stats.h"
+
+static struct MHD_Response *no_memory;
+
+void
+target_response_init(void)
+{
+	no_memory = target_response_fixed("{\"status\":\"out_of_memory\"}",
+	    TRESPONSE_JSON);
+}
+
+void
+target_response_free(void)
+{
+	MHD_destroy_response(no_memory);
+	no_memory = NULL;
+}
 
 struct MHD_Response *
 target_response_fixed(const char *body, const char *type)
@@ -35,4 +52,31 @@ target_response_owned(char *body, size_t len, const char *type)
 	}
 	MHD_add_response_header(r, MHD_HTTP_HEADER_CONTENT_TYPE, type);
 	return r;
+}
+
+enum MHD_Result
+target_response_send(struct MHD_Connection *conn,
+    struct target_stats_path *stats, unsigned int status,
+    struct MHD_Response *r)
+{
+	if (r == NULL) {
+		status = MHD_HTTP_SERVICE_UNAVAILABLE;
+		r = no_memory;
+	}
+	if (stats != NULL)
+		target_stats_count(stats, status);
+	return MHD_queue_response(conn, status, r);
+}
+
+enum MHD_Result
+target_response_send_owned(struct MHD_Connection *conn,
+    struct target_stats_path *stats, unsigned int status,
+    struct MHD_Response *r)
+{
+	enum MHD_Result ret;
+
+	ret = target_response_send(conn, stats, status, r);
+	if (r != NULL)
+		MHD_destroy_response(r);
+	return ret;
 }

@@ -66,7 +66,7 @@ static char		 pattern[BYTES_BLOCK + 64];
 /* Answers that never change are built once and shared by all threads. */
 static struct MHD_Response *r_ok, *r_health, *r_not_found, *r_bad_request,
 			*r_limited_ok, *r_flaky_error, *r_stats_reset,
-			*r_no_memory, *r_webhook[TSTATS_WEBHOOK_NOUTCOMES];
+			*r_webhook[TSTATS_WEBHOOK_NOUTCOMES];
 
 static struct MHD_Response *
 json_answer(const char *body)
@@ -113,30 +113,18 @@ method_bit(const char *method)
 	return 0;
 }
 
-/* Count the answer, then queue it; a NULL response means out of memory. */
 static enum MHD_Result
 reply(struct MHD_Connection *conn, struct request *rq, unsigned int status,
     struct MHD_Response *r)
 {
-	if (r == NULL) {
-		status = MHD_HTTP_SERVICE_UNAVAILABLE;
-		r = r_no_memory;
-	}
-	if (rq->stats != NULL)
-		target_stats_count(rq->stats, status);
-	return MHD_queue_response(conn, status, r);
+	return target_response_send(conn, rq->stats, status, r);
 }
 
 static enum MHD_Result
 reply_owned(struct MHD_Connection *conn, struct request *rq,
     unsigned int status, struct MHD_Response *r)
 {
-	enum MHD_Result ret;
-
-	ret = reply(conn, rq, status, r);
-	if (r != NULL)
-		MHD_destroy_response(r);
-	return ret;
+	return target_response_send_owned(conn, rq->stats, status, r);
 }
 
 /*
@@ -336,8 +324,7 @@ do_leak(struct MHD_Connection *conn, struct request *rq)
 	    kb > TLEAK_MAX_KB)
 		return reply(conn, rq, MHD_HTTP_BAD_REQUEST, r_bad_request);
 	if (target_leak_add(kb) != 0)
-		return reply(conn, rq, MHD_HTTP_SERVICE_UNAVAILABLE,
-		    r_no_memory);
+		return reply(conn, rq, MHD_HTTP_SERVICE_UNAVAILABLE, NULL);
 	return leaked_answer(conn, rq);
 }
 
@@ -455,7 +442,6 @@ target_route_init(const struct troute_config *cfg)
 	r_limited_ok = json_answer("{\"status\":\"ok\"}");
 	r_flaky_error = json_answer("{\"status\":\"error\"}");
 	r_stats_reset = json_answer("{\"status\":\"reset\"}");
-	r_no_memory = json_answer("{\"status\":\"out_of_memory\"}");
 	for (i = 0; i < TSTATS_WEBHOOK_NOUTCOMES; i++)
 		r_webhook[i] = json_answer(target_webhook_body(i));
 	for (i = 0; i < LT_NELEM(routes); i++) {
@@ -479,7 +465,6 @@ target_route_free(void)
 	MHD_destroy_response(r_limited_ok);
 	MHD_destroy_response(r_flaky_error);
 	MHD_destroy_response(r_stats_reset);
-	MHD_destroy_response(r_no_memory);
 	for (i = 0; i < TSTATS_WEBHOOK_NOUTCOMES; i++)
 		MHD_destroy_response(r_webhook[i]);
 	for (i = 0; i < LT_NELEM(routes); i++) {
