@@ -152,16 +152,22 @@ stop_target
 # outcome, every answer's body on a line of its own.
 transfers() {
 	_bad='{"confidence":"high"}'
+	_next=
 	_i=0
 	while [ "$_i" -lt "$2" ]; do
 		for _pair in "$high:$(sign "$SECRET" "$high")" \
 		    "$low:$(sign "$SECRET" "$low")" \
 		    "$_bad:$(sign "$SECRET" "$_bad")" "$high:00"; do
+			# "next" between transfers: after the last it is an error.
+			if [ -n "$_next" ]; then
+				echo next
+			fi
+			_next=1
 			printf 'url = "%s/webhook"\n' "$TARGET_URL"
 			printf 'header = "X-Signature: sha256=%s"\n' "${_pair##*:}"
 			printf "data-binary = \"%s\"\n" \
 			    "$(printf '%s' "${_pair%:*}" | sed 's/"/\\"/g')"
-			printf 'write-out = "\\n"\nsilent\nnext\n'
+			printf 'write-out = "\\n"\nsilent\n'
 		done
 		_i=$((_i + 1))
 	done >"$1"
@@ -172,7 +178,7 @@ start_target --threads 4 --limit 300/1h --webhook-limit
 transfers "$T_TMP/hooks.conf" 20
 pids=""
 for i in 1 2 3 4 5 6 7 8; do
-	curl -K "$T_TMP/hooks.conf" >"$T_TMP/hooks.$i" 2>/dev/null &
+	curl -K "$T_TMP/hooks.conf" >"$T_TMP/hooks.$i" &
 	pids="$pids $!"
 done
 for p in $pids; do
