@@ -192,7 +192,7 @@ stats=$(curl -s "$TARGET_URL/stats")
 metrics=$(curl -s "$TARGET_URL/metrics")
 for s in dry_run ignored invalid_signature invalid_payload rate_limited; do
 	n=$(grep -c "^{\"status\":\"$s\"}\$" "$T_TMP/hooks.all")
-	like "$stats" "\"webhook\":\\{[^}]*\"$s\":$n[,}]" \
+	like "$stats" "\"webhook\":\\{[^}]*\"$s\":${n}[,}]" \
 	    "/stats counts the $n answers that said $s"
 	like "$metrics" \
 	    "^loadtop_target_webhook_requests_total\\{status=\"$s\"\\} $n\$" \
