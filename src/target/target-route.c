@@ -18,6 +18,7 @@
 #include "target-delay.h"
 #include "target-leak.h"
 #include "target-limit.h"
+#include "target-login.h"
 #include "target-response.h"
 #include "target-route.h"
 #include "target-stats.h"
@@ -376,6 +377,19 @@ do_webhook(struct MHD_Connection *conn, struct request *rq)
 }
 
 static enum MHD_Result
+do_login(struct MHD_Connection *conn, struct request *rq)
+{
+	return target_login_post(conn, rq->stats, rq->body, rq->len,
+	    rq->too_large);
+}
+
+static enum MHD_Result
+do_me(struct MHD_Connection *conn, struct request *rq)
+{
+	return target_login_me(conn, rq->stats);
+}
+
+static enum MHD_Result
 do_metrics(struct MHD_Connection *conn, struct request *rq)
 {
 	char *text;
@@ -411,6 +425,9 @@ static const struct route routes[] = {
 	{ .path = "/flaky", .methods = M_GET | M_HEAD, .answer = do_flaky },
 	{ .path = "/webhook", .methods = M_POST, .reads_body = true,
 	  .answer = do_webhook },
+	{ .path = "/login", .methods = M_POST, .reads_body = true,
+	  .answer = do_login },
+	{ .path = "/me", .methods = M_GET | M_HEAD, .answer = do_me },
 	{ .path = "/metrics", .methods = M_GET | M_HEAD, .answer = do_metrics },
 	{ .path = "/stats", .methods = M_GET | M_HEAD | M_DELETE,
 	  .uncounted = true, .answer = do_stats },
