@@ -21,7 +21,9 @@
 #include "target-delay.h"
 #include "target-leak.h"
 #include "target-limit.h"
+#include "target-login.h"
 #include "target-options.h"
+#include "target-response.h"
 #include "target-route.h"
 #include "target-stats.h"
 #include "util.h"
@@ -173,9 +175,11 @@ static void
 start_routes(const struct target_options *o)
 {
 	struct troute_config cfg;
+	struct tlogin_config login;
 	char *cause = NULL;
 
 	target_stats_init();
+	target_response_init();
 	memset(&cfg, 0, sizeof cfg);
 	cfg.secret = o->secret;
 	cfg.limit_mode = o->limit_mode;
@@ -183,6 +187,10 @@ start_routes(const struct target_options *o)
 	cfg.limit_window_us = o->limit_window_us;
 	cfg.webhook_limit = o->webhook_limit;
 	target_route_init(&cfg);
+	login.tokens = o->login_tokens;
+	login.fail_every = o->login_fail_every;
+	if (target_login_init(&login, &cause) != 0)
+		die("", cause);
 	if (target_delay_start(&cause) != 0)
 		die("", cause);
 }
@@ -276,6 +284,8 @@ drain_and_stop(struct MHD_Daemon *daemon)
 	if (quiesced != MHD_INVALID_SOCKET)
 		close(quiesced);
 	target_route_free();
+	target_login_free();
+	target_response_free();
 	target_stats_free();
 	target_leak_reset();
 }

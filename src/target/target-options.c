@@ -7,6 +7,7 @@
 
 #include <errno.h>
 #include <getopt.h>
+#include <limits.h>
 #include <stdarg.h>
 #include <stdbool.h>
 #include <stdio.h>
@@ -14,6 +15,7 @@
 #include <string.h>
 
 #include "target-options.h"
+#include "target-token.h"
 #include "util.h"
 
 #define DEFAULT_SECRET	"loadtop-demo-secret"
@@ -38,12 +40,18 @@ usage(FILE *f)
 "      --limit-mode MODE  'window' (fixed window, default) or 'bucket'\n"
 "                         (token bucket)\n"
 "      --webhook-limit    rate-limit POST /webhook as well\n"
+"      --login-tokens N   remember the last N tokens of POST /login\n"
+"                         (default and at most 1000000)\n"
+"      --login-fail-every N\n"
+"                         answer every Nth well-formed POST /login with\n"
+"                         503 (1: every one)\n"
 "  -q, --quiet            print nothing but the listening line and errors\n"
 "      --help             display this help and exit\n"
 "      --version          output version information and exit\n"
 "\n"
 "Endpoints: /ok /health /delay?ms=N /jitter?ms=N&spread=M /bytes?n=N\n"
-"/limited /leak?kb=N /leak/reset /flaky?every=N /webhook /metrics /stats.\n"
+"/limited /leak?kb=N /leak/reset /flaky?every=N /webhook /login /me\n"
+"/metrics /stats.\n"
 "See %s(1).\n", TARGET_PROGRAM, SECRET_ENV, DEFAULT_SECRET, TARGET_PROGRAM);
 }
 
@@ -132,6 +140,20 @@ set_webhook_limit(struct target_options *o, const char *arg)
 }
 
 static void
+set_login_tokens(struct target_options *o, const char *arg)
+{
+	o->login_tokens = parse_number("login-tokens", arg, 1,
+	    TTOKEN_MAX_CAPACITY);
+}
+
+static void
+set_login_fail_every(struct target_options *o, const char *arg)
+{
+	o->login_fail_every = parse_number("login-fail-every", arg, 1,
+	    UINT_MAX);
+}
+
+static void
 set_quiet(struct target_options *o, const char *arg)
 {
 	o->quiet = 1;
@@ -165,6 +187,9 @@ static const struct option_entry {
 	{ .name = "limit", .letter = 'l', .arg = true, .set = set_limit },
 	{ .name = "limit-mode", .arg = true, .set = set_limit_mode },
 	{ .name = "webhook-limit", .set = set_webhook_limit },
+	{ .name = "login-tokens", .arg = true, .set = set_login_tokens },
+	{ .name = "login-fail-every", .arg = true,
+	  .set = set_login_fail_every },
 	{ .name = "quiet", .letter = 'q', .set = set_quiet },
 	{ .name = "help", .set = show_help },
 	{ .name = "version", .set = show_version },
@@ -215,6 +240,7 @@ parse_options(int argc, char **argv, struct target_options *o)
 	o->threads = 2;
 	o->limit = "10/1s";
 	o->limit_mode = TLIMIT_WINDOW;
+	o->login_tokens = TTOKEN_MAX_CAPACITY;
 
 	option_tables(longs, shorts);
 	while ((c = getopt_long(argc, argv, shorts, longs, NULL)) != -1) {

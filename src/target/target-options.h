@@ -22,6 +22,8 @@ struct target_options {
 	int64_t		 limit_window_us;
 	enum tlimit_mode limit_mode;
 	int		 webhook_limit;
+	unsigned int	 login_tokens;	/* tokens POST /login remembers */
+	unsigned int	 login_fail_every; /* 0: logins never fail */
 	int		 quiet;
 };
 

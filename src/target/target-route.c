@@ -7,6 +7,7 @@
 #include <inttypes.h>
 #include <stdarg.h>
 #include <stdatomic.h>
+#include <stdbool.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -17,6 +18,8 @@
 #include "target-delay.h"
 #include "target-leak.h"
 #include "target-limit.h"
+#include "target-login.h"
+#include "target-response.h"
 #include "target-route.h"
 #include "target-stats.h"
 #include "target-webhook.h"
@@ -24,8 +27,6 @@
 
 #define MAX_BYTES	(64ULL * 1024 * 1024)
 #define BYTES_BLOCK	(64 * 1024)
-#define CT_JSON		"application/json"
-#define CT_TEXT		"text/plain; charset=utf-8"
 
 enum {
 	M_GET = 0x1,
@@ -34,38 +35,19 @@ enum {
 	M_DELETE = 0x8,
 };
 
-enum route_id {
-	ROUTE_OK, ROUTE_HEALTH, ROUTE_DELAY, ROUTE_JITTER, ROUTE_BYTES,
-	ROUTE_LIMITED, ROUTE_LEAK, ROUTE_LEAK_RESET, ROUTE_FLAKY,
-	ROUTE_WEBHOOK, ROUTE_METRICS, ROUTE_STATS, ROUTE_NOT_FOUND,
-};
+struct request;
 
 struct route {
-	const char		*path;
-	enum route_id		 id;
-	int			 methods;
-	struct MHD_Response	*not_allowed;	/* 405 with its Allow header */
+	const char	*path;
+	int		 methods;
+	bool		 reads_body;	/* keeps what the client uploads */
+	bool		 uncounted;	/* left out of /stats and /metrics */
+	enum MHD_Result	(*answer)(struct MHD_Connection *, struct request *);
 };
-
-static struct route routes[] = {
-	{ "/ok", ROUTE_OK, M_GET | M_HEAD, NULL },
-	{ "/health", ROUTE_HEALTH, M_GET | M_HEAD, NULL },
-	{ "/delay", ROUTE_DELAY, M_GET | M_HEAD, NULL },
-	{ "/jitter", ROUTE_JITTER, M_GET | M_HEAD, NULL },
-	{ "/bytes", ROUTE_BYTES, M_GET | M_HEAD, NULL },
-	{ "/limited", ROUTE_LIMITED, M_GET | M_HEAD, NULL },
-	{ "/leak", ROUTE_LEAK, M_GET | M_POST, NULL },
-	{ "/leak/reset", ROUTE_LEAK_RESET, M_POST, NULL },
-	{ "/flaky", ROUTE_FLAKY, M_GET | M_HEAD, NULL },
-	{ "/webhook", ROUTE_WEBHOOK, M_POST, NULL },
-	{ "/metrics", ROUTE_METRICS, M_GET | M_HEAD, NULL },
-	{ "/stats", ROUTE_STATS, M_GET | M_HEAD | M_DELETE, NULL },
-};
-static struct route not_found_route = { NULL, ROUTE_NOT_FOUND, 0, NULL };
 
 /* State of one request, kept in MHD's per-request pointer. */
 struct request {
-	struct route		*route;
+	const struct route	*route;	/* NULL: no such path */
 	struct target_stats_path	*stats;		/* NULL: not counted */
 	int			 method;
 	int			 resumed;	/* back from a delay */
@@ -85,173 +67,65 @@ static char		 pattern[BYTES_BLOCK + 64];
 /* Answers that never change are built once and shared by all threads. */
 static struct MHD_Response *r_ok, *r_health, *r_not_found, *r_bad_request,
 			*r_limited_ok, *r_flaky_error, *r_stats_reset,
-			*r_no_memory, *r_webhook[TSTATS_WEBHOOK_NOUTCOMES];
+			*r_webhook[TSTATS_WEBHOOK_NOUTCOMES];
 
 static struct MHD_Response *
-fixed_response(const char *body, const char *type)
+json_answer(const char *body)
 {
-	struct MHD_Response *r;
-
-	r = MHD_create_response_from_buffer(strlen(body), (void *)body,
-	    MHD_RESPMEM_PERSISTENT);
-	if (r == NULL) {
-		fprintf(stderr, "loadtop-target: cannot create a response\n");
-		abort();
-	}
-	MHD_add_response_header(r, MHD_HTTP_HEADER_CONTENT_TYPE, type);
-	return r;
+	return target_response_fixed(body, TRESPONSE_JSON);
 }
 
-static struct MHD_Response *
-owned_response(char *body, size_t len, const char *type)
-{
-	struct MHD_Response *r;
-
-	r = MHD_create_response_from_buffer(len, body, MHD_RESPMEM_MUST_FREE);
-	if (r == NULL) {
-		free(body);
-		return NULL;
-	}
-	MHD_add_response_header(r, MHD_HTTP_HEADER_CONTENT_TYPE, type);
-	return r;
-}
+static const struct {
+	int		 bit;
+	const char	*name;
+} methods[] = {
+	{ M_GET, MHD_HTTP_METHOD_GET }, { M_HEAD, MHD_HTTP_METHOD_HEAD },
+	{ M_POST, MHD_HTTP_METHOD_POST }, { M_DELETE, MHD_HTTP_METHOD_DELETE },
+};
 
 static void
-allow_header(int methods, char *buf, size_t size)
+allow_header(int bits, char *buf, size_t size)
 {
-	static const struct {
-		int		 bit;
-		const char	*name;
-	} names[] = {
-		{ M_GET, "GET" }, { M_HEAD, "HEAD" }, { M_POST, "POST" },
-		{ M_DELETE, "DELETE" },
-	};
 	size_t i, off = 0;
 	int n;
 
 	buf[0] = '\0';
-	for (i = 0; i < LT_NELEM(names) && off < size; i++) {
-		if ((methods & names[i].bit) == 0)
+	for (i = 0; i < LT_NELEM(methods) && off < size; i++) {
+		if ((bits & methods[i].bit) == 0)
 			continue;
 		n = snprintf(buf + off, size - off, "%s%s", off == 0 ? "" : ", ",
-		    names[i].name);
+		    methods[i].name);
 		if (n < 0)
 			break;
 		off += (size_t)n;
 	}
 }
 
-void
-target_route_init(const struct troute_config *cfg)
-{
-	char allow[64];
-	size_t i;
-
-	config = *cfg;
-	limiter = target_limit_create(cfg->limit_mode, cfg->limit_n,
-	    cfg->limit_window_us);
-	if (cfg->webhook_limit)
-		webhook_limiter = target_limit_create(cfg->limit_mode, cfg->limit_n,
-		    cfg->limit_window_us);
-	for (i = 0; i < sizeof pattern; i++)
-		pattern[i] = (i % 64 == 63) ? '\n' : "abcdefghijklmnopqrstuvwxyz"
-		    "ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789+/"[i % 64];
-
-	r_ok = fixed_response("ok", CT_TEXT);
-	r_health = fixed_response("{\"status\":\"up\"}", CT_JSON);
-	r_not_found = fixed_response("{\"status\":\"not_found\"}", CT_JSON);
-	r_bad_request = fixed_response("{\"status\":\"bad_request\"}",
-	    CT_JSON);
-	r_limited_ok = fixed_response("{\"status\":\"ok\"}", CT_JSON);
-	r_flaky_error = fixed_response("{\"status\":\"error\"}", CT_JSON);
-	r_stats_reset = fixed_response("{\"status\":\"reset\"}", CT_JSON);
-	r_no_memory = fixed_response("{\"status\":\"out_of_memory\"}",
-	    CT_JSON);
-	for (i = 0; i < TSTATS_WEBHOOK_NOUTCOMES; i++)
-		r_webhook[i] = fixed_response(target_webhook_body(i), CT_JSON);
-	for (i = 0; i < LT_NELEM(routes); i++) {
-		routes[i].not_allowed = fixed_response(
-		    "{\"status\":\"method_not_allowed\"}", CT_JSON);
-		allow_header(routes[i].methods, allow, sizeof allow);
-		MHD_add_response_header(routes[i].not_allowed,
-		    MHD_HTTP_HEADER_ALLOW, allow);
-	}
-}
-
-void
-target_route_free(void)
-{
-	size_t i;
-
-	MHD_destroy_response(r_ok);
-	MHD_destroy_response(r_health);
-	MHD_destroy_response(r_not_found);
-	MHD_destroy_response(r_bad_request);
-	MHD_destroy_response(r_limited_ok);
-	MHD_destroy_response(r_flaky_error);
-	MHD_destroy_response(r_stats_reset);
-	MHD_destroy_response(r_no_memory);
-	for (i = 0; i < TSTATS_WEBHOOK_NOUTCOMES; i++)
-		MHD_destroy_response(r_webhook[i]);
-	for (i = 0; i < LT_NELEM(routes); i++) {
-		MHD_destroy_response(routes[i].not_allowed);
-		routes[i].not_allowed = NULL;
-	}
-	target_limit_free(limiter);
-	target_limit_free(webhook_limiter);
-	limiter = webhook_limiter = NULL;
-}
-
-static struct route *
-find_route(const char *url)
-{
-	size_t i;
-
-	for (i = 0; i < LT_NELEM(routes); i++) {
-		if (strcmp(routes[i].path, url) == 0)
-			return &routes[i];
-	}
-	return &not_found_route;
-}
-
+/* The bit of a method; 0 for one no route takes. */
 static int
 method_bit(const char *method)
 {
-	if (strcmp(method, MHD_HTTP_METHOD_GET) == 0)
-		return M_GET;
-	if (strcmp(method, MHD_HTTP_METHOD_HEAD) == 0)
-		return M_HEAD;
-	if (strcmp(method, MHD_HTTP_METHOD_POST) == 0)
-		return M_POST;
-	if (strcmp(method, MHD_HTTP_METHOD_DELETE) == 0)
-		return M_DELETE;
+	size_t i;
+
+	for (i = 0; i < LT_NELEM(methods); i++) {
+		if (strcmp(methods[i].name, method) == 0)
+			return methods[i].bit;
+	}
 	return 0;
 }
 
-/* Count the answer, then queue it; a NULL response means out of memory. */
 static enum MHD_Result
 reply(struct MHD_Connection *conn, struct request *rq, unsigned int status,
     struct MHD_Response *r)
 {
-	if (r == NULL) {
-		status = MHD_HTTP_SERVICE_UNAVAILABLE;
-		r = r_no_memory;
-	}
-	if (rq->stats != NULL)
-		target_stats_count(rq->stats, status);
-	return MHD_queue_response(conn, status, r);
+	return target_response_send(conn, rq->stats, status, r);
 }
 
 static enum MHD_Result
 reply_owned(struct MHD_Connection *conn, struct request *rq,
     unsigned int status, struct MHD_Response *r)
 {
-	enum MHD_Result ret;
-
-	ret = reply(conn, rq, status, r);
-	if (r != NULL)
-		MHD_destroy_response(r);
-	return ret;
+	return target_response_send_owned(conn, rq->stats, status, r);
 }
 
 /*
@@ -307,7 +181,7 @@ reply_limited(struct MHD_Connection *conn, struct request *rq,
 	struct MHD_Response *r;
 	char value[16];
 
-	r = fixed_response(target_webhook_body(TSTATS_WEBHOOK_RATE_LIMITED), CT_JSON);
+	r = json_answer(target_webhook_body(TSTATS_WEBHOOK_RATE_LIMITED));
 	snprintf(value, sizeof value, "%u", retry_after);
 	MHD_add_response_header(r, MHD_HTTP_HEADER_RETRY_AFTER, value);
 	return reply_owned(conn, rq, MHD_HTTP_TOO_MANY_REQUESTS, r);
@@ -322,9 +196,32 @@ client_address(struct MHD_Connection *conn)
 	return ci == NULL ? NULL : ci->client_addr;
 }
 
+static enum MHD_Result
+do_ok(struct MHD_Connection *conn, struct request *rq)
+{
+	return reply(conn, rq, MHD_HTTP_OK, r_ok);
+}
+
+static enum MHD_Result
+do_health(struct MHD_Connection *conn, struct request *rq)
+{
+	return reply(conn, rq, MHD_HTTP_OK, r_health);
+}
+
+static enum MHD_Result
+do_limited(struct MHD_Connection *conn, struct request *rq)
+{
+	unsigned int retry_after;
+
+	if (!target_limit_take(limiter, client_address(conn), util_now_us(),
+	    &retry_after))
+		return reply_limited(conn, rq, retry_after);
+	return reply(conn, rq, MHD_HTTP_OK, r_limited_ok);
+}
+
 /* /delay and /jitter: suspend now, answer when the timer resumes us. */
 static enum MHD_Result
-do_delay(struct MHD_Connection *conn, struct request *rq)
+delay_answer(struct MHD_Connection *conn, struct request *rq, bool jitter)
 {
 	uint64_t ms, spread = 0;
 	int64_t delay;
@@ -335,12 +232,12 @@ do_delay(struct MHD_Connection *conn, struct request *rq)
 		len = xasprintf(&body, "{\"status\":\"ok\",\"delay_ms\":%" PRId64
 		    "}", rq->delay_ms);
 		return reply_owned(conn, rq, MHD_HTTP_OK,
-		    owned_response(body, (size_t)len, CT_JSON));
+		    target_response_owned(body, (size_t)len, TRESPONSE_JSON));
 	}
 	if (query_number(conn, "ms", 100, TDELAY_MAX_MS, &ms) != 0)
 		return reply(conn, rq, MHD_HTTP_BAD_REQUEST, r_bad_request);
 	delay = (int64_t)ms;
-	if (rq->route->id == ROUTE_JITTER) {
+	if (jitter) {
 		if (query_number(conn, "spread", 50, TDELAY_MAX_MS,
 		    &spread) != 0)
 			return reply(conn, rq, MHD_HTTP_BAD_REQUEST,
@@ -352,10 +249,22 @@ do_delay(struct MHD_Connection *conn, struct request *rq)
 	rq->delay_ms = delay;
 	rq->resumed = 1;
 	if (delay == 0)
-		return do_delay(conn, rq);
+		return delay_answer(conn, rq, jitter);
 	MHD_suspend_connection(conn);
 	target_delay_add(conn, delay);
 	return MHD_YES;
+}
+
+static enum MHD_Result
+do_delay(struct MHD_Connection *conn, struct request *rq)
+{
+	return delay_answer(conn, rq, false);
+}
+
+static enum MHD_Result
+do_jitter(struct MHD_Connection *conn, struct request *rq)
+{
+	return delay_answer(conn, rq, true);
 }
 
 static ssize_t
@@ -396,27 +305,35 @@ do_bytes(struct MHD_Connection *conn, struct request *rq)
 }
 
 static enum MHD_Result
-do_leak(struct MHD_Connection *conn, struct request *rq)
+leaked_answer(struct MHD_Connection *conn, struct request *rq)
 {
-	uint64_t kb;
 	char *body;
 	int len;
 
-	if (rq->route->id == ROUTE_LEAK_RESET)
-		target_leak_reset();
-	else {
-		if (query_number(conn, "kb", 1024, UINT64_MAX, &kb) != 0 ||
-		    kb > TLEAK_MAX_KB)
-			return reply(conn, rq, MHD_HTTP_BAD_REQUEST,
-			    r_bad_request);
-		if (target_leak_add(kb) != 0)
-			return reply(conn, rq, MHD_HTTP_SERVICE_UNAVAILABLE,
-			    r_no_memory);
-	}
 	len = xasprintf(&body, "{\"leaked_bytes\":%" PRIu64 "}",
 	    target_leak_bytes());
 	return reply_owned(conn, rq, MHD_HTTP_OK,
-	    owned_response(body, (size_t)len, CT_JSON));
+	    target_response_owned(body, (size_t)len, TRESPONSE_JSON));
+}
+
+static enum MHD_Result
+do_leak(struct MHD_Connection *conn, struct request *rq)
+{
+	uint64_t kb;
+
+	if (query_number(conn, "kb", 1024, UINT64_MAX, &kb) != 0 ||
+	    kb > TLEAK_MAX_KB)
+		return reply(conn, rq, MHD_HTTP_BAD_REQUEST, r_bad_request);
+	if (target_leak_add(kb) != 0)
+		return reply(conn, rq, MHD_HTTP_SERVICE_UNAVAILABLE, NULL);
+	return leaked_answer(conn, rq);
+}
+
+static enum MHD_Result
+do_leak_reset(struct MHD_Connection *conn, struct request *rq)
+{
+	target_leak_reset();
+	return leaked_answer(conn, rq);
 }
 
 static enum MHD_Result
@@ -460,55 +377,143 @@ do_webhook(struct MHD_Connection *conn, struct request *rq)
 }
 
 static enum MHD_Result
-dispatch(struct MHD_Connection *conn, struct request *rq)
+do_login(struct MHD_Connection *conn, struct request *rq)
 {
-	unsigned int retry_after;
+	return target_login_post(conn, rq->stats, rq->body, rq->len,
+	    rq->too_large);
+}
+
+static enum MHD_Result
+do_me(struct MHD_Connection *conn, struct request *rq)
+{
+	return target_login_me(conn, rq->stats);
+}
+
+static enum MHD_Result
+do_metrics(struct MHD_Connection *conn, struct request *rq)
+{
 	char *text;
 
-	if (rq->route->id == ROUTE_NOT_FOUND)
+	text = target_stats_prometheus(target_leak_bytes());
+	return reply_owned(conn, rq, MHD_HTTP_OK, target_response_owned(text,
+	    strlen(text), "text/plain; version=0.0.4; charset=utf-8"));
+}
+
+static enum MHD_Result
+do_stats(struct MHD_Connection *conn, struct request *rq)
+{
+	char *text;
+
+	if (rq->method == M_DELETE) {
+		target_stats_reset();
+		return reply(conn, rq, MHD_HTTP_OK, r_stats_reset);
+	}
+	text = target_stats_json(target_leak_bytes());
+	return reply_owned(conn, rq, MHD_HTTP_OK,
+	    target_response_owned(text, strlen(text), TRESPONSE_JSON));
+}
+
+static const struct route routes[] = {
+	{ .path = "/ok", .methods = M_GET | M_HEAD, .answer = do_ok },
+	{ .path = "/health", .methods = M_GET | M_HEAD, .answer = do_health },
+	{ .path = "/delay", .methods = M_GET | M_HEAD, .answer = do_delay },
+	{ .path = "/jitter", .methods = M_GET | M_HEAD, .answer = do_jitter },
+	{ .path = "/bytes", .methods = M_GET | M_HEAD, .answer = do_bytes },
+	{ .path = "/limited", .methods = M_GET | M_HEAD, .answer = do_limited },
+	{ .path = "/leak", .methods = M_GET | M_POST, .answer = do_leak },
+	{ .path = "/leak/reset", .methods = M_POST, .answer = do_leak_reset },
+	{ .path = "/flaky", .methods = M_GET | M_HEAD, .answer = do_flaky },
+	{ .path = "/webhook", .methods = M_POST, .reads_body = true,
+	  .answer = do_webhook },
+	{ .path = "/login", .methods = M_POST, .reads_body = true,
+	  .answer = do_login },
+	{ .path = "/me", .methods = M_GET | M_HEAD, .answer = do_me },
+	{ .path = "/metrics", .methods = M_GET | M_HEAD, .answer = do_metrics },
+	{ .path = "/stats", .methods = M_GET | M_HEAD | M_DELETE,
+	  .uncounted = true, .answer = do_stats },
+};
+
+/* 405 with its Allow header, one per route. */
+static struct MHD_Response *not_allowed[LT_NELEM(routes)];
+
+void
+target_route_init(const struct troute_config *cfg)
+{
+	char allow[64];
+	size_t i;
+
+	config = *cfg;
+	limiter = target_limit_create(cfg->limit_mode, cfg->limit_n,
+	    cfg->limit_window_us);
+	if (cfg->webhook_limit)
+		webhook_limiter = target_limit_create(cfg->limit_mode, cfg->limit_n,
+		    cfg->limit_window_us);
+	for (i = 0; i < sizeof pattern; i++)
+		pattern[i] = (i % 64 == 63) ? '\n' : "abcdefghijklmnopqrstuvwxyz"
+		    "ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789+/"[i % 64];
+
+	r_ok = target_response_fixed("ok", TRESPONSE_TEXT);
+	r_health = json_answer("{\"status\":\"up\"}");
+	r_not_found = json_answer("{\"status\":\"not_found\"}");
+	r_bad_request = json_answer("{\"status\":\"bad_request\"}");
+	r_limited_ok = json_answer("{\"status\":\"ok\"}");
+	r_flaky_error = json_answer("{\"status\":\"error\"}");
+	r_stats_reset = json_answer("{\"status\":\"reset\"}");
+	for (i = 0; i < TSTATS_WEBHOOK_NOUTCOMES; i++)
+		r_webhook[i] = json_answer(target_webhook_body(i));
+	for (i = 0; i < LT_NELEM(routes); i++) {
+		not_allowed[i] = json_answer(
+		    "{\"status\":\"method_not_allowed\"}");
+		allow_header(routes[i].methods, allow, sizeof allow);
+		MHD_add_response_header(not_allowed[i], MHD_HTTP_HEADER_ALLOW,
+		    allow);
+	}
+}
+
+void
+target_route_free(void)
+{
+	size_t i;
+
+	MHD_destroy_response(r_ok);
+	MHD_destroy_response(r_health);
+	MHD_destroy_response(r_not_found);
+	MHD_destroy_response(r_bad_request);
+	MHD_destroy_response(r_limited_ok);
+	MHD_destroy_response(r_flaky_error);
+	MHD_destroy_response(r_stats_reset);
+	for (i = 0; i < TSTATS_WEBHOOK_NOUTCOMES; i++)
+		MHD_destroy_response(r_webhook[i]);
+	for (i = 0; i < LT_NELEM(routes); i++) {
+		MHD_destroy_response(not_allowed[i]);
+		not_allowed[i] = NULL;
+	}
+	target_limit_free(limiter);
+	target_limit_free(webhook_limiter);
+	limiter = webhook_limiter = NULL;
+}
+
+static const struct route *
+find_route(const char *url)
+{
+	size_t i;
+
+	for (i = 0; i < LT_NELEM(routes); i++) {
+		if (strcmp(routes[i].path, url) == 0)
+			return &routes[i];
+	}
+	return NULL;
+}
+
+static enum MHD_Result
+dispatch(struct MHD_Connection *conn, struct request *rq)
+{
+	if (rq->route == NULL)
 		return reply(conn, rq, MHD_HTTP_NOT_FOUND, r_not_found);
 	if ((rq->method & rq->route->methods) == 0)
 		return reply(conn, rq, MHD_HTTP_METHOD_NOT_ALLOWED,
-		    rq->route->not_allowed);
-
-	switch (rq->route->id) {
-	case ROUTE_OK:
-		return reply(conn, rq, MHD_HTTP_OK, r_ok);
-	case ROUTE_HEALTH:
-		return reply(conn, rq, MHD_HTTP_OK, r_health);
-	case ROUTE_DELAY:
-	case ROUTE_JITTER:
-		return do_delay(conn, rq);
-	case ROUTE_BYTES:
-		return do_bytes(conn, rq);
-	case ROUTE_LIMITED:
-		if (!target_limit_take(limiter, client_address(conn), util_now_us(),
-		    &retry_after))
-			return reply_limited(conn, rq, retry_after);
-		return reply(conn, rq, MHD_HTTP_OK, r_limited_ok);
-	case ROUTE_LEAK:
-	case ROUTE_LEAK_RESET:
-		return do_leak(conn, rq);
-	case ROUTE_FLAKY:
-		return do_flaky(conn, rq);
-	case ROUTE_WEBHOOK:
-		return do_webhook(conn, rq);
-	case ROUTE_METRICS:
-		text = target_stats_prometheus(target_leak_bytes());
-		return reply_owned(conn, rq, MHD_HTTP_OK, owned_response(text,
-		    strlen(text), "text/plain; version=0.0.4; charset=utf-8"));
-	case ROUTE_STATS:
-		if (rq->method == M_DELETE) {
-			target_stats_reset();
-			return reply(conn, rq, MHD_HTTP_OK, r_stats_reset);
-		}
-		text = target_stats_json(target_leak_bytes());
-		return reply_owned(conn, rq, MHD_HTTP_OK,
-		    owned_response(text, strlen(text), CT_JSON));
-	case ROUTE_NOT_FOUND:
-		break;
-	}
-	return reply(conn, rq, MHD_HTTP_NOT_FOUND, r_not_found);
+		    not_allowed[rq->route - routes]);
+	return rq->route->answer(conn, rq);
 }
 
 static void
@@ -538,14 +543,15 @@ target_route_handle(void *cls, struct MHD_Connection *conn, const char *url,
 		rq = xcalloc(1, sizeof *rq);
 		rq->route = find_route(url);
 		rq->method = method_bit(method);
-		if (rq->route->id != ROUTE_STATS)
+		if (rq->route == NULL || !rq->route->uncounted)
 			rq->stats = target_stats_path(url);
 		*con_cls = rq;
 		target_stats_inflight(1);
 		return MHD_YES;
 	}
 	if (*upload_data_size != 0) {
-		if (rq->route->id == ROUTE_WEBHOOK && rq->method == M_POST)
+		if (rq->route != NULL && rq->route->reads_body &&
+		    rq->method == M_POST)
 			keep_body(rq, upload_data, *upload_data_size);
 		*upload_data_size = 0;
 		return MHD_YES;

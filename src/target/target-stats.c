@@ -38,13 +38,22 @@ static unsigned int	 npaths;		/* under insert_lock */
 static struct target_stats_path *other;
 
 static atomic_uint_fast64_t webhook_counts[TSTATS_WEBHOOK_NOUTCOMES];
+static atomic_uint_fast64_t login_counts[TSTATS_LOGIN_NOUTCOMES];
+static atomic_uint_fast64_t me_counts[TSTATS_ME_NOUTCOMES];
+static atomic_uint_fast64_t tokens_forgotten;
 static atomic_uint_fast64_t rate_limited;
 static atomic_int	 inflight;
 static int64_t		 started_us;
 
-static const char *webhook_names[TSTATS_WEBHOOK_NOUTCOMES] = {
+static const char *const webhook_names[TSTATS_WEBHOOK_NOUTCOMES] = {
 	"dry_run", "ignored", "invalid_signature", "invalid_payload",
 	"rate_limited",
+};
+static const char *const login_names[TSTATS_LOGIN_NOUTCOMES] = {
+	"ok", "bad_request", "injected",
+};
+static const char *const me_names[TSTATS_ME_NOUTCOMES] = {
+	"ok", "unauthorized",
 };
 
 static uint32_t
@@ -182,6 +191,28 @@ target_stats_webhook(enum target_stats_webhook outcome)
 }
 
 void
+target_stats_login(enum target_stats_login outcome)
+{
+	if (outcome < TSTATS_LOGIN_NOUTCOMES)
+		atomic_fetch_add_explicit(&login_counts[outcome], 1,
+		    memory_order_relaxed);
+}
+
+void
+target_stats_me(enum target_stats_me outcome)
+{
+	if (outcome < TSTATS_ME_NOUTCOMES)
+		atomic_fetch_add_explicit(&me_counts[outcome], 1,
+		    memory_order_relaxed);
+}
+
+void
+target_stats_token_forgotten(void)
+{
+	atomic_fetch_add_explicit(&tokens_forgotten, 1, memory_order_relaxed);
+}
+
+void
 target_stats_inflight(int delta)
 {
 	atomic_fetch_add_explicit(&inflight, delta, memory_order_relaxed);
@@ -208,6 +239,11 @@ target_stats_reset(void)
 	}
 	for (i = 0; i < TSTATS_WEBHOOK_NOUTCOMES; i++)
 		atomic_store(&webhook_counts[i], 0);
+	for (i = 0; i < TSTATS_LOGIN_NOUTCOMES; i++)
+		atomic_store(&login_counts[i], 0);
+	for (i = 0; i < TSTATS_ME_NOUTCOMES; i++)
+		atomic_store(&me_counts[i], 0);
+	atomic_store(&tokens_forgotten, 0);
 	atomic_store(&rate_limited, 0);
 }
 
@@ -227,17 +263,36 @@ json_add_count(json_t *obj, const char *key, uint64_t n)
 	json_object_set_new(obj, key, json_integer((json_int_t)n));
 }
 
-char *
-target_stats_json(uint64_t leaked_bytes)
+/* The counts of one path by status, into its own and the total's. */
+static uint64_t
+json_path_status(const struct target_stats_path *p, json_t *mine,
+    json_t *all)
+{
+	uint64_t total = 0, n;
+	char code[16];
+	size_t s;
+
+	for (s = 0; s < STATUS_SLOTS; s++) {
+		n = atomic_load_explicit(&p->count[s], memory_order_relaxed);
+		if (n == 0)
+			continue;
+		snprintf(code, sizeof code, "%u", atomic_load(&p->status[s]));
+		json_add_count(mine, code, n);
+		json_add_count(all, code, n);
+		total += n;
+	}
+	return total;
+}
+
+/* "requests", "status" and "paths": every path that was asked. */
+static void
+json_paths(json_t *root)
 {
 	struct target_stats_path *p;
-	json_t *root, *status, *paths, *one, *one_status;
-	uint64_t total = 0, path_total, n;
-	char code[16];
-	size_t i, s;
-	char *out;
+	json_t *status, *paths, *one, *one_status;
+	uint64_t total = 0, path_total;
+	size_t i;
 
-	root = json_object();
 	status = json_object();
 	paths = json_object();
 	for (i = 0; i < TABLE_SIZE; i++) {
@@ -245,19 +300,7 @@ target_stats_json(uint64_t leaked_bytes)
 		if (p == NULL)
 			continue;
 		one_status = json_object();
-		path_total = 0;
-		for (s = 0; s < STATUS_SLOTS; s++) {
-			n = atomic_load_explicit(&p->count[s],
-			    memory_order_relaxed);
-			if (n == 0)
-				continue;
-			snprintf(code, sizeof code, "%u",
-			    atomic_load(&p->status[s]));
-			json_add_count(one_status, code, n);
-			json_add_count(status, code, n);
-			path_total += n;
-		}
-		if (path_total == 0) {
+		if ((path_total = json_path_status(p, one_status, status)) == 0) {
 			json_decref(one_status);
 			continue;
 		}
@@ -271,6 +314,54 @@ target_stats_json(uint64_t leaked_bytes)
 	json_object_set_new(root, "requests", json_integer((json_int_t)total));
 	json_object_set_new(root, "status", status);
 	json_object_set_new(root, "paths", paths);
+}
+
+static json_t *
+json_count(atomic_uint_fast64_t *count)
+{
+	return json_integer((json_int_t)atomic_load_explicit(count,
+	    memory_order_relaxed));
+}
+
+/* An object of counters, each under its name. */
+static json_t *
+json_counts(const char *const *names, atomic_uint_fast64_t *counts, size_t n)
+{
+	json_t *obj = json_object();
+	size_t i;
+
+	for (i = 0; i < n; i++)
+		json_object_set_new(obj, names[i], json_count(&counts[i]));
+	return obj;
+}
+
+/* POST /login and GET /me: logins that gave a token, the others by cause. */
+static void
+json_logins(json_t *root)
+{
+	json_object_set_new(root, "logins",
+	    json_count(&login_counts[TSTATS_LOGIN_OK]));
+	json_object_set_new(root, "login_failures",
+	    json_counts(login_names + 1, login_counts + 1,
+	    TSTATS_LOGIN_NOUTCOMES - 1));
+	json_object_set_new(root, "me_ok", json_count(&me_counts[TSTATS_ME_OK]));
+	json_object_set_new(root, "me_unauthorized",
+	    json_count(&me_counts[TSTATS_ME_UNAUTHORIZED]));
+	json_object_set_new(root, "tokens_forgotten",
+	    json_count(&tokens_forgotten));
+}
+
+char *
+target_stats_json(uint64_t leaked_bytes)
+{
+	json_t *root;
+	char *out;
+
+	root = json_object();
+	json_paths(root);
+	json_object_set_new(root, "webhook", json_counts(webhook_names,
+	    webhook_counts, TSTATS_WEBHOOK_NOUTCOMES));
+	json_logins(root);
 	json_object_set_new(root, "leaked_bytes",
 	    json_integer((json_int_t)leaked_bytes));
 	json_object_set_new(root, "inflight",
@@ -307,19 +398,13 @@ put_header(FILE *f, const char *name, const char *type, const char *help)
 	fprintf(f, "# HELP %s %s\n# TYPE %s %s\n", name, help, name, type);
 }
 
-char *
-target_stats_prometheus(uint64_t leaked_bytes)
+/* Every path's counts by HTTP status. */
+static void
+put_paths(FILE *f)
 {
 	struct target_stats_path *p;
-	FILE *f;
-	char *out = NULL;
-	size_t len = 0, i, s;
 	unsigned int code;
-
-	if ((f = open_memstream(&out, &len)) == NULL) {
-		fprintf(stderr, "loadtop-target: out of memory\n");
-		abort();
-	}
+	size_t i, s;
 
 	put_header(f, "loadtop_target_requests_total", "counter",
 	    "Requests answered, by path and HTTP status.");
@@ -337,20 +422,56 @@ target_stats_prometheus(uint64_t leaked_bytes)
 			    memory_order_relaxed));
 		}
 	}
+}
 
-	put_header(f, "loadtop_target_webhook_requests_total", "counter",
-	    "POST /webhook requests, by outcome.");
-	for (i = 0; i < TSTATS_WEBHOOK_NOUTCOMES; i++) {
-		fprintf(f, "loadtop_target_webhook_requests_total"
-		    "{status=\"%s\"} %" PRIuFAST64 "\n", webhook_names[i],
-		    atomic_load_explicit(&webhook_counts[i],
-		    memory_order_relaxed));
+/* A counter with one series per outcome, its name as the status label. */
+static void
+put_outcomes(FILE *f, const char *name, const char *help,
+    const char *const *names, atomic_uint_fast64_t *counts, size_t n)
+{
+	size_t i;
+
+	put_header(f, name, "counter", help);
+	for (i = 0; i < n; i++)
+		fprintf(f, "%s{status=\"%s\"} %" PRIuFAST64 "\n", name, names[i],
+		    atomic_load_explicit(&counts[i], memory_order_relaxed));
+}
+
+static void
+put_counter(FILE *f, const char *name, const char *help,
+    atomic_uint_fast64_t *count)
+{
+	put_header(f, name, "counter", help);
+	fprintf(f, "%s %" PRIuFAST64 "\n", name,
+	    atomic_load_explicit(count, memory_order_relaxed));
+}
+
+char *
+target_stats_prometheus(uint64_t leaked_bytes)
+{
+	FILE *f;
+	char *out = NULL;
+	size_t len = 0;
+
+	if ((f = open_memstream(&out, &len)) == NULL) {
+		fprintf(stderr, "loadtop-target: out of memory\n");
+		abort();
 	}
-
-	put_header(f, "loadtop_target_rate_limited_total", "counter",
-	    "Requests refused with 429 by the rate limiter.");
-	fprintf(f, "loadtop_target_rate_limited_total %" PRIuFAST64 "\n",
-	    atomic_load_explicit(&rate_limited, memory_order_relaxed));
+	put_paths(f);
+	put_outcomes(f, "loadtop_target_webhook_requests_total",
+	    "POST /webhook requests, by outcome.", webhook_names,
+	    webhook_counts, TSTATS_WEBHOOK_NOUTCOMES);
+	put_outcomes(f, "loadtop_target_login_requests_total",
+	    "POST /login requests, by outcome.", login_names, login_counts,
+	    TSTATS_LOGIN_NOUTCOMES);
+	put_outcomes(f, "loadtop_target_me_requests_total",
+	    "GET /me requests, by outcome.", me_names, me_counts,
+	    TSTATS_ME_NOUTCOMES);
+	put_counter(f, "loadtop_target_tokens_forgotten_total",
+	    "Login tokens forgotten to make room for newer ones.",
+	    &tokens_forgotten);
+	put_counter(f, "loadtop_target_rate_limited_total",
+	    "Requests refused with 429 by the rate limiter.", &rate_limited);
 
 	put_header(f, "loadtop_target_leaked_bytes", "gauge",
 	    "Bytes held by /leak.");

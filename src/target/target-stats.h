@@ -14,6 +14,21 @@ enum target_stats_webhook {
 	TSTATS_WEBHOOK_NOUTCOMES
 };
 
+/* Outcomes of POST /login: a token, a malformed body, a failure on purpose. */
+enum target_stats_login {
+	TSTATS_LOGIN_OK,
+	TSTATS_LOGIN_BAD_REQUEST,
+	TSTATS_LOGIN_INJECTED,
+	TSTATS_LOGIN_NOUTCOMES
+};
+
+/* Outcomes of GET /me. */
+enum target_stats_me {
+	TSTATS_ME_OK,
+	TSTATS_ME_UNAUTHORIZED,
+	TSTATS_ME_NOUTCOMES
+};
+
 struct target_stats_path;
 
 void		 target_stats_init(void);
@@ -28,6 +43,10 @@ struct target_stats_path *target_stats_path(const char *path);
 /* Count one answered request. */
 void		 target_stats_count(struct target_stats_path *, unsigned int status);
 void		 target_stats_webhook(enum target_stats_webhook);
+void		 target_stats_login(enum target_stats_login);
+void		 target_stats_me(enum target_stats_me);
+/* A token forgotten to make room for a newer one. */
+void		 target_stats_token_forgotten(void);
 void		 target_stats_inflight(int delta);
 int		 target_stats_inflight_count(void);
 

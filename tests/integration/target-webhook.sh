@@ -88,9 +88,17 @@ like "$metrics" '^loadtop_target_webhook_requests_total\{status="invalid_payload
     "/metrics counts invalid payloads"
 like "$metrics" '^loadtop_target_webhook_requests_total\{status="rate_limited"\} 0$' \
     "nothing is rate-limited without --webhook-limit"
-like "$(curl -s "$TARGET_URL/stats")" \
+stats=$(curl -s "$TARGET_URL/stats")
+like "$stats" \
     '"/webhook":\{"requests":17,"status":\{"200":5,"400":5,"401":6,"405":1\}\}' \
     "/stats counts the webhooks by status"
+is "$(printf '%s' "$stats" | sed -n 's/.*"webhook":\({[^}]*}\).*/\1/p')" \
+    '{"dry_run":4,"ignored":1,"invalid_payload":5,"invalid_signature":6,"rate_limited":0}' \
+    "/stats counts the webhooks by outcome"
+curl -s -o /dev/null -X DELETE "$TARGET_URL/stats"
+like "$(curl -s "$TARGET_URL/stats")" \
+    '"webhook":\{"dry_run":0,"ignored":0,"invalid_payload":0,"invalid_signature":0,"rate_limited":0\}' \
+    "DELETE /stats zeroes the outcomes"
 stop_target
 
 # --- the secret ------------------------------------------------------------
@@ -136,6 +144,66 @@ like "$metrics" '^loadtop_target_webhook_requests_total\{status="rate_limited"\}
     "/metrics counts rate-limited webhooks"
 like "$metrics" '^loadtop_target_rate_limited_total 2$' \
     "and in the rate-limited total"
+stop_target
+
+# --- every outcome, counted exactly under parallel load --------------------
+
+# transfers FILE ROUNDS: a curl config of ROUNDS times one webhook of each
+# outcome, every answer's body on a line of its own.
+transfers() {
+	_bad='{"confidence":"high"}'
+	_next=
+	_i=0
+	while [ "$_i" -lt "$2" ]; do
+		for _pair in "$high:$(sign "$SECRET" "$high")" \
+		    "$low:$(sign "$SECRET" "$low")" \
+		    "$_bad:$(sign "$SECRET" "$_bad")" "$high:00"; do
+			# "next" between transfers: after the last it is an error.
+			if [ -n "$_next" ]; then
+				echo next
+			fi
+			_next=1
+			printf 'url = "%s/webhook"\n' "$TARGET_URL"
+			printf 'header = "X-Signature: sha256=%s"\n' "${_pair##*:}"
+			printf "data-binary = \"%s\"\n" \
+			    "$(printf '%s' "${_pair%:*}" | sed 's/"/\\"/g')"
+			printf 'write-out = "\\n"\nsilent\n'
+		done
+		_i=$((_i + 1))
+	done >"$1"
+}
+
+# 8 clients of 80 webhooks each; the limiter lets the first 300 through.
+start_target --threads 4 --limit 300/1h --webhook-limit
+transfers "$T_TMP/hooks.conf" 20
+pids=""
+for i in 1 2 3 4 5 6 7 8; do
+	curl -K "$T_TMP/hooks.conf" >"$T_TMP/hooks.$i" &
+	pids="$pids $!"
+done
+for p in $pids; do
+	wait "$p"
+done
+cat "$T_TMP"/hooks.[1-8] >"$T_TMP/hooks.all"
+is "$(wc -l <"$T_TMP/hooks.all" | tr -d ' ')" 640 "640 webhooks answered"
+is "$(grep -c rate_limited "$T_TMP/hooks.all")" 340 \
+    "exactly 340 over the limit of 300"
+stats=$(curl -s "$TARGET_URL/stats")
+metrics=$(curl -s "$TARGET_URL/metrics")
+for s in dry_run ignored invalid_signature invalid_payload rate_limited; do
+	n=$(grep -c "^{\"status\":\"$s\"}\$" "$T_TMP/hooks.all")
+	like "$stats" "\"webhook\":\\{[^}]*\"$s\":${n}[,}]" \
+	    "/stats counts the $n answers that said $s"
+	like "$metrics" \
+	    "^loadtop_target_webhook_requests_total\\{status=\"$s\"\\} $n\$" \
+	    "/metrics counts the same $n"
+	eval "n_$s=$n"
+done
+# shellcheck disable=SC2154
+want="{\"requests\":640,\"status\":{\"200\":$((n_dry_run + n_ignored)),\
+\"400\":$n_invalid_payload,\"401\":$n_invalid_signature,\"429\":340}}"
+is "$(printf '%s' "$stats" | sed -n 's|.*"/webhook":\({[^}]*}}\).*|\1|p')" \
+    "$want" "and their HTTP statuses agree with the outcomes"
 stop_target
 
 done_testing
