@@ -70,7 +70,7 @@ t = d["totals"]
 checks = d.get("checks", [])
 print("checks", t["checks"]["passed"], t["checks"]["failed"], len(checks))
 for r in d["requests"]:
-    outs = sorted((o["value"], o["count"]) for o in r.get("outcomes", []))
+    outs = sorted((o["value"], o["count"]) for o in r.get("outcomes") or [])
     print("req", r["name"], r["requests"], r["classes"].get("ok", 0),
           r["classes"].get("check_failed", 0),
           " ".join("%s=%d" % o for o in outs) or "-")
