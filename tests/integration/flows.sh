@@ -115,5 +115,18 @@ missing=$(awk '$1 == "req" && $2 == "me" { print $5 }' m.facts)
 failed=$(awk '$1 == "flow" { print $5 }' m.facts)
 ok "each iteration's /me is capture_missing ($missing)" test "$missing" -gt 0
 is "$failed" "$missing" "and each such iteration failed"
+stop_target
+
+# The example, its phases shortened, against a fresh loadtop-target.
+start_target
+sed 's/duration: 30s/duration: 2s/' "$SCENARIOS/flow-login.yaml" >example.yaml
+"$LOADTOP" --headless --quiet -t 2 --base-url "$TARGET_URL" \
+    --pid "$TARGET_PID" --report "$T_TMP/x" example.yaml >x.out 2>&1
+is "$?" 0 "scenarios/flow-login.yaml passes against loadtop-target"
+facts x >x.facts
+set -- $(stat logins me_ok me_unauthorized)
+is "$1 $2 $3" "$(awk '$1 == "req" && $2 == "login" { l = $4 }
+    $1 == "req" && $2 == "me" { m = $4 } END { print l, m, 0 }' x.facts)" \
+    "its logins and /me are the server's ($1, $2), none unauthorised"
 
 done_testing

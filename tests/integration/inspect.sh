@@ -123,4 +123,59 @@ PYEOF
 	like "$(cat "f-$tr.out")" "status is ok" "$tr: the summary names the check"
 done
 
+# The webhook's own verdicts as outcomes, against loadtop-target's
+# count of each: signed deliveries (dry_run or ignored by confidence),
+# forged ones (invalid_signature), and a limit that answers 429
+# (rate_limited).  scenarios/webhook-outcomes.yaml, with a forger added.
+start_target --webhook-limit --limit 100/1s
+LOADTOP_TARGET_SECRET=loadtop-demo-secret
+export LOADTOP_TARGET_SECRET
+sed 's/duration: 30s/duration: 2s/; s|rate: 50/s|rate: 150/s|' \
+    "$SCENARIOS/webhook-outcomes.yaml" >w.yaml
+cat >>w.yaml <<EOF
+  - signal.outcome:rate_limited > 0
+EOF
+python3 - w.yaml <<'PYEOF2'
+import sys
+s = open(sys.argv[1]).read()
+s = s.replace("phases:", """  - name: forged
+    method: POST
+    path: /webhook
+    headers: {X-Signature: sha256=00}
+    body: '{"id":"x"}'
+    expect_status: 401
+    outcome: {json: /status}
+
+phases:""", 1)
+open(sys.argv[1], "w").write(s)
+PYEOF2
+webhook_counts() {
+	curl -s "$TARGET_URL/stats" | python3 -c '
+import json, sys
+w = json.load(sys.stdin)["webhook"]
+print(" ".join("%s=%d" % kv for kv in sorted(w.items()) if kv[1]))'
+}
+outcome_counts() {
+	python3 - "$1/report.json" <<'PYEOF2'
+import json, sys
+n = {}
+for r in json.load(open(sys.argv[1]))["requests"]:
+    for o in r.get("outcomes") or []:
+        n[o["value"]] = n.get(o["value"], 0) + o["count"]
+print(" ".join("%s=%d" % kv for kv in sorted(n.items()) if kv[1]))
+PYEOF2
+}
+for tr in raw curl; do
+	curl -s -X DELETE "$TARGET_URL/stats" >/dev/null
+	sleep 1	# a fresh window of the limit
+	"$LOADTOP" --headless --quiet -t 2 --transport "$tr" \
+	    --base-url "$TARGET_URL" --pid "$TARGET_PID" \
+	    --report "$T_TMP/w-$tr" w.yaml >"w-$tr.out" 2>&1
+	is "$?" 0 "$tr: webhook outcomes: the run passes"
+	got=$(outcome_counts "w-$tr")
+	is "$got" "$(webhook_counts)" "$tr: outcomes are the server's counts ($got)"
+	like "$got" "dry_run=.*ignored=.*invalid_signature=.*rate_limited=" \
+	    "$tr: all four outcomes came"
+done
+
 done_testing
