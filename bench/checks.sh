@@ -42,7 +42,7 @@ bench_nginx_start
 body='{"status":"dry_run","id":"6f1c0c4e-8d7a-4b8e-9a51-3c2f0e9b7d11","n":1}'
 printf '%s\n' "$body" >"$BENCH_TMP/nginx/www/status.json"
 chmod 644 "$BENCH_TMP/nginx/www/status.json"
-URL=${NGINX_URL%/index.html}/status.json
+ROOT=${NGINX_URL%/index.html}
 
 served() {
 	curl -s "$NGINX_STATUS_URL" | awk 'NR == 3 { print $3 }'
@@ -60,7 +60,8 @@ scenario() {
 	esac
 	cat <<EOF
 version: 1
-target: {base_url: "$URL"}
+name: checks-$1
+target: {base_url: "$ROOT"}
 requests:
   - name: r
     path: /status.json

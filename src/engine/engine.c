@@ -82,6 +82,29 @@ keeps_headers(const struct scenario *scn)
 	return false;
 }
 
+/* DNS and TLS sessions, shared by every worker's handles. */
+static CURLSH *
+share_new(struct engine *e)
+{
+	CURLSH *sh = curl_share_init();
+
+	curl_share_setopt(sh, CURLSHOPT_LOCKFUNC, share_lock);
+	curl_share_setopt(sh, CURLSHOPT_UNLOCKFUNC, share_unlock);
+	curl_share_setopt(sh, CURLSHOPT_USERDATA, e);
+	curl_share_setopt(sh, CURLSHOPT_SHARE, CURL_LOCK_DATA_DNS);
+	curl_share_setopt(sh, CURLSHOPT_SHARE, CURL_LOCK_DATA_SSL_SESSION);
+	return sh;
+}
+
+static struct stats *
+shaped_stats(const struct engine *e)
+{
+	struct stats *s = stats_new(e->npreq);
+
+	stats_shape(s, e->scn);
+	return s;
+}
+
 struct engine *
 engine_new(const struct scenario *scn, const struct engine_opts *opts,
     char **cause)
@@ -125,12 +148,7 @@ engine_new(const struct scenario *scn, const struct engine_opts *opts,
 			return NULL;
 		}
 	}
-	e->share = curl_share_init();
-	curl_share_setopt(e->share, CURLSHOPT_LOCKFUNC, share_lock);
-	curl_share_setopt(e->share, CURLSHOPT_UNLOCKFUNC, share_unlock);
-	curl_share_setopt(e->share, CURLSHOPT_USERDATA, e);
-	curl_share_setopt(e->share, CURLSHOPT_SHARE, CURL_LOCK_DATA_DNS);
-	curl_share_setopt(e->share, CURLSHOPT_SHARE, CURL_LOCK_DATA_SSL_SESSION);
+	e->share = share_new(e);
 
 	e->env = (struct worker_env){
 		.scn = scn, .preqs = e->preqs, .npreq = e->npreq,
@@ -153,12 +171,9 @@ engine_new(const struct scenario *scn, const struct engine_opts *opts,
 		e->ph[i].started = e->ph[i].ended = -1;
 	}
 	engine_stages_init(e);
-	e->cum = stats_new(e->npreq);
-	e->prev = stats_new(e->npreq);
-	e->delta = stats_new(e->npreq);
-	stats_shape(e->cum, scn);
-	stats_shape(e->prev, scn);
-	stats_shape(e->delta, scn);
+	e->cum = shaped_stats(e);
+	e->prev = shaped_stats(e);
+	e->delta = shaped_stats(e);
 	e->groups = stats_new(scn->ngroups);
 	e->grid_latency = hdr_new(LT_HDR_LOWEST, LT_HDR_HIGHEST,
 	    LT_HDR_DETAIL_SIGFIGS);

@@ -225,6 +225,12 @@ struct slot *worker_think_first(const struct worker *);
 struct slot *worker_think_pop(struct worker *);
 void	 worker_think_shift(struct worker *, int64_t d);
 
+/* Slots of an open-model flow hold their iteration through its think
+ * times: the pool grows as iterations overlap, to this many. */
+#define WORKER_FLOW_SLOTS 10000
+
+/* Start what is due now (worker-issue.c). */
+void	 worker_issue(struct worker *, int64_t now);
 /* A slot whose request finished: next request, thinking or idle. */
 void	 worker_after_completion(struct worker *, struct slot *, int64_t now);
 /* The plan's think time, or one drawn from [lo, hi]. */
