@@ -50,11 +50,12 @@ make_room(struct response_view *v, const struct response_names *names,
 		    sizeof *v->value_set);
 		v->value_cap = n;
 	}
-	if (cap > v->alloc) {
+	if (cap > v->alloc || v->body == NULL) {
 		free(v->body);
-		v->body = xmalloc(cap);
+		v->body = xmalloc(cap + 1);
 		v->alloc = cap;
 	}
+	v->body[0] = '\0';
 }
 
 void
@@ -115,6 +116,7 @@ add_value(struct response_view *v, int i, const char *at, size_t n)
 		n = room;
 	memcpy(v->value[i] + v->value_len[i], at, n);
 	v->value_len[i] += n;
+	v->value[i][v->value_len[i]] = '\0';
 }
 
 static void
@@ -122,6 +124,7 @@ start_value(struct response_view *v, int i)
 {
 	v->value_set[i] = true;
 	v->value_len[i] = 0;
+	v->value[i][0] = '\0';
 }
 
 void
@@ -190,6 +193,7 @@ response_body(struct response_view *v, const char *at, size_t n)
 		keep = v->len < v->cap ? LT_MIN(n, v->cap - v->len) : 0;
 		memcpy(v->body + v->len, at, keep);
 		v->len += keep;
+		v->body[v->len] = '\0';
 		v->cut |= keep < n;
 	} else if (v->sample_on && v->sample_len < RESPONSE_SAMPLE) {
 		keep = LT_MIN(n, RESPONSE_SAMPLE - v->sample_len);

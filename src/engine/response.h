@@ -32,8 +32,10 @@ struct response_view {
 	bool on;			/* this request is inspected */
 	bool sample_on;			/* the status is not expected */
 	const struct response_names *names;	/* NULL: none kept */
-	/* Named headers, by index in names; the first of a name wins. */
-	char (*value)[RESPONSE_VALUE_MAX];
+	/* Named headers, by index in names; the first of a name wins.
+	 * Values and the body are kept NUL-terminated too, for readers
+	 * that look for the end (a sanitizer's regexec). */
+	char (*value)[RESPONSE_VALUE_MAX + 1];
 	size_t *value_len;
 	bool *value_set;
 	size_t value_cap;
