@@ -175,17 +175,21 @@ draw_responses(struct ui *ui, const struct snapshot *s,
 		enum lt_class c;
 		const char *label;
 		enum ui_color color;
+		bool rare;		/* a line only when there are some */
 	} rows[] = {
-		{ CLS_OK, "ok", UC_GOOD },
-		{ CLS_RATE_LIMITED, "rate-limited", UC_WARN },
-		{ CLS_CLIENT_ERROR, "4xx", UC_BAD },
-		{ CLS_SERVER_ERROR, "5xx", UC_BAD },
-		{ CLS_TIMEOUT, "timeout", UC_BAD },
-		{ CLS_CONNECT_ERROR, "connect", UC_BAD },
-		{ CLS_TRANSPORT_ERROR, "transport", UC_BAD },
-		{ CLS_UNEXPECTED, "unexpected", UC_BAD },
+		{ CLS_OK, "ok", UC_GOOD, false },
+		{ CLS_RATE_LIMITED, "rate-limited", UC_WARN, false },
+		{ CLS_CHECK_FAILED, "check failed", UC_BAD, true },
+		{ CLS_CLIENT_ERROR, "4xx", UC_BAD, false },
+		{ CLS_SERVER_ERROR, "5xx", UC_BAD, false },
+		{ CLS_TIMEOUT, "timeout", UC_BAD, false },
+		{ CLS_CONNECT_ERROR, "connect", UC_BAD, false },
+		{ CLS_TRANSPORT_ERROR, "transport", UC_BAD, false },
+		{ CLS_UNEXPECTED, "unexpected", UC_BAD, true },
+		{ CLS_CAPTURE_MISSING, "not sent", UC_BAD, true },
 	};
 	const struct snap_counts *n = &s->total.n;
+	uint64_t checks = s->checks_passed + s->checks_failed;
 	char a[16];
 	size_t i, k;
 	int row = 1;
@@ -194,7 +198,7 @@ draw_responses(struct ui *ui, const struct snapshot *s,
 	for (i = 0; i < LT_NELEM(rows) && row < r->h; i++) {
 		uint64_t c = n->classes[rows[i].c];
 
-		if (rows[i].c == CLS_UNEXPECTED && c == 0)
+		if (rows[i].rare && c == 0)
 			continue;
 		ui_text(ui, r, row, 0, UC_LABEL, "%-12s", rows[i].label);
 		ui_text(ui, r, row, 13, c ? rows[i].color : UC_NORMAL, "%8s",
@@ -210,6 +214,11 @@ draw_responses(struct ui *ui, const struct snapshot *s,
 		ui_text(ui, r, row++, 0, UC_LABEL, "errors %.2f%% last, %.2f%% "
 		    "run", ui_pct(s->interval.n.errors, s->interval.n.completed),
 		    ui_pct(n->errors, n->completed));
+		if (checks > 0)
+			ui_text(ui, r, row++, 0, s->checks_failed ? UC_WARN :
+			    UC_LABEL, "checks %.2f%% passed, %s failed",
+			    ui_pct(s->checks_passed, checks), ui_fmt_count(
+			    s->checks_failed, a, sizeof a));
 		ui_text(ui, r, row, 0, UC_LABEL, "%s in, %s connections",
 		    ui_fmt_bytes((double)n->bytes_in, in, sizeof in),
 		    ui_fmt_count(n->connects, c2, sizeof c2));

@@ -200,8 +200,10 @@ draw_outcome(struct ui *ui, const struct ui_rect *r,
 			other += o->count;
 			continue;
 		}
-		ui_text(ui, r, (int)++shown, 0, UC_NORMAL, " %-*.*s", w - 1,
-		    w - 1, ui_fmt_text(ui, o->value, value, sizeof value));
+		/* Cut to the column by ui_fmt_text: not inside a character. */
+		ui_text(ui, r, (int)++shown, 0, UC_NORMAL, " %-*s", w - 1,
+		    ui_fmt_text(ui, o->value, value, (size_t)LT_MIN(w,
+		    (int)sizeof value)));
 		ui_text(ui, r, (int)shown, w, UC_NORMAL, "%8s %6.1f%%",
 		    ui_fmt_count(o->count, n, sizeof n), ui_pct(o->count, all));
 	}

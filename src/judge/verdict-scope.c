@@ -80,16 +80,17 @@ scope_target(const struct snapshot *s, const struct threshold *t,
 	sc->over = done;
 }
 
-/*
- * The group or flow a threshold names: at the index the scenario
- * resolved, which the engine keeps, or else found by its name (n: none).
- */
 static bool
 same_name(const char *a, const char *b)
 {
 	return a != NULL && b != NULL && strcmp(a, b) == 0;
 }
 
+/*
+ * The group or flow a threshold names: at the index the scenario
+ * resolved, which the engine keeps, or else the one of its name; the
+ * count of them when there is none.
+ */
 static size_t
 group_of(const struct snapshot *s, const struct threshold *t)
 {

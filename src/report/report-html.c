@@ -210,6 +210,7 @@ static const char *const class_colors[CLS__COUNT] = {
 	[CLS_CLIENT_ERROR] = "#e08a1e", [CLS_SERVER_ERROR] = "#d33",
 	[CLS_UNEXPECTED] = "#8b5a2b", [CLS_TIMEOUT] = "#888",
 	[CLS_CONNECT_ERROR] = "#222", [CLS_TRANSPORT_ERROR] = "#e36fb0",
+	[CLS_CHECK_FAILED] = "#b8860b", [CLS_CAPTURE_MISSING] = "#5f7fa8",
 };
 
 /* Requests per interval by class, stacked. */

@@ -281,6 +281,10 @@ report_csv_write(FILE *f, const struct report_ctx *c)
 	static const enum lt_class cls[] = { CLS_OK, CLS_CLIENT_ERROR,
 	    CLS_SERVER_ERROR, CLS_UNEXPECTED, CLS_TIMEOUT, CLS_CONNECT_ERROR,
 	    CLS_TRANSPORT_ERROR };
+	/* Classes the format gained later: after the fixed columns, so
+	 * that those keep their places. */
+	static const enum lt_class later[] = { CLS_CHECK_FAILED,
+	    CLS_CAPTURE_MISSING };
 	size_t i, k;
 
 	fputs("t,phase,requests,errors,rate_limited", f);
@@ -288,6 +292,8 @@ report_csv_write(FILE *f, const struct report_ctx *c)
 		fprintf(f, ",%s", kinds_class_name(cls[k]));
 	fputs(",rps,p50_ms,p95_ms,p99_ms,max_ms,late_starts,cpu,rss_mb,"
 	    "seconds,partial,users,in_flight,checks_passed,checks_failed", f);
+	for (k = 0; k < LT_NELEM(later); k++)
+		fprintf(f, ",%s", kinds_class_name(later[k]));
 	csv_procs(f, s, NULL);
 	fputc('\n', f);
 	for (i = 0; i < s->nseries; i++) {
@@ -311,6 +317,8 @@ report_csv_write(FILE *f, const struct report_ctx *c)
 			fprintf(f, "%" PRId64, p->users);
 		fprintf(f, ",%" PRIu64 ",%" PRIu64 ",%" PRIu64, p->in_flight,
 		    p->checks_passed, p->checks_failed);
+		for (k = 0; k < LT_NELEM(later); k++)
+			fprintf(f, ",%" PRIu64, p->classes[later[k]]);
 		csv_procs(f, s, p);
 		fputc('\n', f);
 	}

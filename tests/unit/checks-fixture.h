@@ -251,7 +251,8 @@ fixture_snap(const struct scenario *scn)
 
 		p->t = (double)(i + 1) * 3.3;
 		p->requests = 3330;
-		p->classes[CLS_OK] = 3330;
+		p->classes[CLS_OK] = 3300;
+		p->classes[CLS_CHECK_FAILED] = 30;
 		p->checks_passed = 5490 + i;
 		p->checks_failed = 30 - i;
 		p->cpu = p->rss_mb = -1;

@@ -412,9 +412,10 @@ START_TEST(csv_columns)
 	char *dir = write_report(s, "csv"), *text = slurp(dir,
 	    "timeseries.csv");
 
-	HAS(text, ",users,in_flight,checks_passed,checks_failed\n3.300,");
-	HAS(text, ",0,,0,5490,30\n6.600,");
-	HAS(text, ",0,,0,5492,28\n");
+	HAS(text, ",users,in_flight,checks_passed,checks_failed,check_failed,"
+	    "capture_missing\n3.300,\"steady\",3330,0,0,3300,");
+	HAS(text, ",0,,0,5490,30,30,0\n6.600,");
+	HAS(text, ",0,,0,5492,28,30,0\n");
 	free(text);
 	free(dir);
 	snapshot_release(s);
@@ -435,6 +436,9 @@ START_TEST(html_tables)
 	HAS(text, "<td><code>{&quot;status&quot;:&quot;bad|x`y&quot;,"
 	    "&quot;n&quot;:&quot;a\\nb&quot;}...</code></td>");
 	HAS(text, "<h2>Flows</h2>");
+	/* Each class in the chart has a colour of its own. */
+	HAS(text, "<path fill=\"#b8860b\"");
+	HASNT(text, "(null)");
 	HAS(text, "<h2>Groups</h2>");
 	free(text);
 	free(dir);

@@ -250,6 +250,29 @@ START_TEST(timing_by_class)
 }
 END_TEST
 
+/* The overview's responses: the checks' pass rate, responses whose
+ * check failed. */
+START_TEST(overview_checks)
+{
+	struct scenario *scn = fixture_load();
+	struct snapshot *s = fixture_snap(scn);
+	char *text;
+
+	screen_open(100, 30);
+	text = draw(&screen_overview, s);
+	body_only(text);
+	HAS(text, "\n rate-limited      200    2.0%");
+	HAS(text, "\n check failed       90    0.9%");
+	HAS(text, "\n checks 99.46% passed, 90 failed");
+	/* None was left unsent: no line for it. */
+	HASNT(text, "not sent");
+	free(text);
+	screen_close();
+	snapshot_release(s);
+	scenario_free(scn);
+}
+END_TEST
+
 /* What a server sent is drawn as printable text. */
 START_TEST(server_text)
 {
@@ -273,6 +296,7 @@ ui_checks_suite(void)
 	tcase_add_test(tc, requests_at_80x24);
 	tcase_add_test(tc, requests_without_checks);
 	tcase_add_test(tc, timing_by_class);
+	tcase_add_test(tc, overview_checks);
 	tcase_add_test(tc, server_text);
 	suite_add_tcase(s, tc);
 	return s;
