@@ -219,6 +219,8 @@ struct snap_phase {
 	double target_rate;		/* now, open model; 0 otherwise */
 	unsigned target_users;		/* now, closed model */
 	struct snap_block block;
+	uint64_t checks_passed;		/* check evaluations in the phase */
+	uint64_t checks_failed;
 	struct snap_rate_limit rl;	/* rate_limit phases */
 	struct snap_leak_point *leak;	/* leak phases */
 	size_t nleak;

@@ -28,6 +28,8 @@ struct phase_run {
 	uint64_t count;			/* counted phases; 0 otherwise */
 	struct stats *base;		/* cumulative stats at the phase start */
 	struct snap_block block;	/* final, once done */
+	uint64_t checks_passed;		/* evaluations in the phase */
+	uint64_t checks_failed;
 	struct hdr *histogram;		/* the phase's latency so far */
 	struct stats_phase facts;
 	struct snap_rate_limit rl;

@@ -163,6 +163,18 @@ fill_rate_limit(struct snap_rate_limit *rl, const struct scn_phase *ph,
  * was merged this tick, else the counts are the last tick's.
  */
 static void
+phase_checks(struct phase_run *run, const struct stats *d)
+{
+	size_t i;
+
+	run->checks_passed = run->checks_failed = 0;
+	for (i = 0; i < d->nchecks; i++) {
+		run->checks_passed += d->check_pass[i];
+		run->checks_failed += d->check_fail[i];
+	}
+}
+
+static void
 update_phase(struct engine *e, int64_t now, bool merged)
 {
 	const struct scn_phase *ph;
@@ -185,6 +197,7 @@ update_phase(struct engine *e, int64_t now, bool merged)
 	if (merged) {
 		stats_sub(e->delta, e->cum, run->base);
 		engine_block_fill(&run->block, e->delta, secs);
+		phase_checks(run, e->delta);
 		held = run->histogram;
 		run->histogram = histogram_share(held, e->delta->latency);
 		hdr_free(held);
@@ -247,6 +260,8 @@ fill_phases(struct engine *e, struct snapshot *s, int64_t now)
 		sp->target_users = run->state == PHASE_RUNNING ?
 		    run->target_users : 0;
 		sp->block = run->block;
+		sp->checks_passed = run->checks_passed;
+		sp->checks_failed = run->checks_failed;
 		sp->rl = run->rl;
 		if (run->nleak) {
 			sp->leak = xcalloc(run->nleak, sizeof *sp->leak);

@@ -39,7 +39,7 @@ requests:
       - {body_contains: '"status"'}
     outcome: {json: /status}
 phases: [{kind: burst, requests: 300, concurrency: 6}]
-thresholds: ['checks > 99%', 'echo.checks == 100%']
+thresholds: ['checks > 99%', 'echo.checks == 100%', 'phase:burst-1.checks == 100%']
 EOF
 
 cat >fail.yaml <<EOF

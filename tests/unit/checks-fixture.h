@@ -243,7 +243,8 @@ fixture_snap(const struct scenario *scn)
 	s->phases = xcalloc(1, sizeof *s->phases);
 	s->phases[0] = (struct snap_phase){ .name = scn->phases[0].name,
 	    .kind = SCN_SUSTAINED, .state = PHASE_DONE, .ended = 10,
-	    .block = s->total };
+	    .block = s->total, .checks_passed = s->checks_passed,
+	    .checks_failed = s->checks_failed };
 	s->nseries = 3;
 	s->series = xcalloc(3, sizeof *s->series);
 	for (i = 0; i < 3; i++) {
