@@ -323,8 +323,13 @@ print_traffic(FILE *f, const struct snapshot *s)
 	size_t i;
 	int any = 0;
 
+	/* Requests a missing capture held back were started, not sent. */
 	fprintf(f, "  requests   %" PRIu64 " sent, %" PRIu64 " completed, %"
-	    PRIu64 " responses", t->n.started, t->n.completed, t->n.responses);
+	    PRIu64 " responses", t->n.started - t->n.classes[CLS_CAPTURE_MISSING],
+	    t->n.completed, t->n.responses);
+	if (t->n.classes[CLS_CAPTURE_MISSING] > 0)
+		fprintf(f, ", %" PRIu64 " not sent (a variable unset)",
+		    t->n.classes[CLS_CAPTURE_MISSING]);
 	if (t->n.started > t->n.completed)
 		fprintf(f, ", %" PRIu64 " abandoned in flight",
 		    t->n.started - t->n.completed);

@@ -210,7 +210,11 @@ throughput(struct rdoc *d, const struct report_ctx *c)
 
 	report_doc_heading(d, 2, "Throughput");
 	t = report_doc_table(d, "Metric|Value");
-	report_doc_row(t, "Requests sent", report_doc_f(&f, "%" PRIu64, n->started));
+	report_doc_row(t, "Requests sent", report_doc_f(&f, "%" PRIu64,
+	    n->started - n->classes[CLS_CAPTURE_MISSING]));
+	if (n->classes[CLS_CAPTURE_MISSING] > 0)
+		report_doc_row(t, "Not sent (a variable unset)", report_doc_f(&f,
+		    "%" PRIu64, n->classes[CLS_CAPTURE_MISSING]));
 	report_doc_row(t, "Requests completed", report_doc_f(&f, "%" PRIu64, n->completed));
 	report_doc_row(t, "HTTP responses", report_doc_f(&f, "%" PRIu64, n->responses));
 	if (n->started > n->completed)

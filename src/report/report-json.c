@@ -46,7 +46,8 @@ report_json_block(const struct snap_block *b)
 
 	return json_pack("{s:o,s:o,s:o,s:o,s:o,s:o,s:o,s:o,s:o,s:o,s:o,s:o,"
 	    "s:o,s:o,s:o,s:o}",
-	    "requests", jint(n->completed), "sent", jint(n->started),
+	    "requests", jint(n->completed),
+	    "sent", jint(n->started - n->classes[CLS_CAPTURE_MISSING]),
 	    "responses", jint(n->responses), "errors", jint(n->errors),
 	    "error_rate", jreal(report_pct(n->errors, n->completed)),
 	    "rate_limited", jint(n->classes[CLS_RATE_LIMITED]),
