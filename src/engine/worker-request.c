@@ -534,15 +534,18 @@ count_class(struct worker *w, struct slot *s, size_t ri, enum lt_class cls,
  * check's index in *check. */
 static enum lt_class
 inspect_response(struct worker *w, struct slot *s, enum lt_class cls,
-    int *check)
+    long status, int *check)
 {
 	const struct scn_request *r = &w->env->scn->requests[s->req];
 	struct stats *st = w->stats;
 	struct inspect_out io;
 
 	*check = -1;
-	if (!s->view.on || !s->view.status_known)
+	if (!s->view.on)
 		return cls;
+	/* libcurl tells the status at the first body bytes; none came. */
+	if (!s->view.status_known)
+		response_status(&s->view, status, cls == CLS_OK);
 	inspect_run(w->inspect, s->req, &s->view, cls == CLS_OK,
 	    st->check_pass + r->check_base, st->check_fail + r->check_base,
 	    s->vars, &io);
@@ -569,7 +572,7 @@ worker_record(struct worker *w, struct slot *s, const struct xfer_end *x,
 
 	cls = request_classify(p, x->res, x->status);
 	if (x->status > 0)
-		cls = inspect_response(w, s, cls, &check);
+		cls = inspect_response(w, s, cls, x->status, &check);
 	if (x->res != CURLE_OK && (unsigned)x->res < LT_CURLE_MAX)
 		STATS_INC(&st->curl_errors[x->res], 1);
 	if (x->status > 0 && x->status < LT_STATUS_MAX)

@@ -61,6 +61,21 @@ phases: [{kind: burst, requests: 100, concurrency: 4}]
 thresholds: ['checks > 99%']
 EOF
 
+# Answers without a body: their headers are still checked.
+cat >empty.yaml <<EOF
+version: 1
+name: empty
+target: {base_url: "$EDGES"}
+requests:
+  - name: nc
+    path: /nc
+    checks: [{header: ETag, exists: false}, {max_body: 1}]
+  - name: nm
+    path: /nm
+    checks: [{header: ETag, matches: '^"1"\$'}, {header: X-Absent, exists: true}]
+phases: [{kind: burst, requests: 20, concurrency: 2}]
+EOF
+
 # facts DIR: what report.json says of checks, outcomes and failures.
 facts() {
 	python3 - "$1/report.json" <<'PYEOF'
@@ -121,6 +136,14 @@ PYEOF
 	ok "$tr: the planted secret is in no output" \
 	    sh -c "! grep -r -l '$PLANTED' f-$tr f-$tr.out"
 	like "$(cat "f-$tr.out")" "status is ok" "$tr: the summary names the check"
+
+	"$LOADTOP" --headless --quiet -t 1 --transport "$tr" \
+	    --report "$T_TMP/e-$tr" empty.yaml >"e-$tr.out" 2>&1
+	facts "e-$tr" >"e-$tr.facts"
+	like "$(cat "e-$tr.facts")" "checks 30 10 4" \
+	    "$tr: bodiless answers' headers are checked (204, 304)"
+	like "$(cat "e-$tr.facts")" "req nm 10 0 10" \
+	    "$tr: the 304 without X-Absent is check_failed"
 done
 
 # The webhook's own verdicts as outcomes, against loadtop-target's
