@@ -141,6 +141,7 @@ extract_finish(struct scn_parser *p, const struct scn_map *m,
 	    "body_matches" };
 	static const enum scn_probe probe_of[] = { SCN_PROBE_JSON,
 	    SCN_PROBE_HEADER, SCN_PROBE_BODY };
+	char **got[] = { &d->json, &d->header, &d->body };
 	yaml_node_t *rk = scenario_getkey(m, "regex");
 	size_t i = scenario_one_of(p, m, probes, 3, "'json', 'header' or "
 	    "'body_matches'", what, where);
@@ -151,21 +152,18 @@ extract_finish(struct scn_parser *p, const struct scn_map *m,
 		    "whole match, is the value) %s", where);
 		return -1;
 	}
-	if (i == 3 || (i == 0 && d->json == NULL) ||
-	    (i == 1 && d->header == NULL) || (i == 2 && d->body == NULL) ||
-	    (rk != NULL && d->regex == NULL))
+	/* A value its handler refused was reported there. */
+	if (i == 3 || *got[i] == NULL || (rk != NULL && d->regex == NULL))
 		return -1;
 	x->probe = probe_of[i];
-	x->path = i == 0 ? d->json : i == 1 ? d->header : NULL;
-	x->pattern = i == 2 ? d->body : d->regex;
-	if (i == 0)
-		d->json = NULL;
-	else if (i == 1)
-		d->header = NULL;
-	if (i == 2)
-		d->body = NULL;
-	else
+	if (x->probe == SCN_PROBE_BODY)
+		x->pattern = d->body;
+	else {
+		x->path = *got[i];
+		x->pattern = d->regex;
 		d->regex = NULL;
+	}
+	*got[i] = NULL;
 	x->pos = scenario_pos_of(m->node);
 	return 0;
 }

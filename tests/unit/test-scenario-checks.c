@@ -750,7 +750,7 @@ assert_limit(char *text, int line, const char *msg)
 START_TEST(test_limits)
 {
 	struct scenario *scn;
-	char *cause = NULL;
+	char *cause = NULL, *text;
 
 	assert_limit(repeat(LIMIT_HEAD "requests: [{name: r, path: /r}]\n"
 	    "flows:\n", "  - {name: f", true, ", steps: [r]}\n", SCN_MAX_FLOWS + 1,
@@ -769,9 +769,11 @@ START_TEST(test_limits)
 	    LIMIT_PHASE), 7 + SCN_MAX_VARS, "the scenario has 257 variables; "
 	    "at most 256");
 	/* Within them, all of it loads. */
-	scn = load_ok(repeat(LIMIT_HEAD "requests: [{name: r, path: /r}]\n"
+	text = repeat(LIMIT_HEAD "requests: [{name: r, path: /r}]\n"
 	    "flows:\n  - name: f\n    steps:\n", "      - {request: r, "
-	    "repeat: 1000000}\n", false, "", SCN_MAX_STEPS, LIMIT_PHASE));
+	    "repeat: 1000000}\n", false, "", SCN_MAX_STEPS, LIMIT_PHASE);
+	scn = load_ok(text);
+	free(text);
 	ck_assert_uint_eq(scn->flows[0].nsteps, SCN_MAX_STEPS);
 	/* A model built without the parser is held to them too. */
 	ck_assert_int_eq(scenario_check_limits(scn, &cause), 0);
