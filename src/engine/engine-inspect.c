@@ -212,6 +212,18 @@ fill_groups(struct engine *e, struct snapshot *s, double secs)
 	}
 }
 
+void
+engine_phase_checks(struct phase_run *run, const struct stats *d)
+{
+	size_t i;
+
+	run->checks_passed = run->checks_failed = 0;
+	for (i = 0; i < d->nchecks; i++) {
+		run->checks_passed += d->check_pass[i];
+		run->checks_failed += d->check_fail[i];
+	}
+}
+
 /* The interval's check evaluations, for its point in the series. */
 static void
 interval_checks(struct engine *e)

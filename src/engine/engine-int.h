@@ -146,6 +146,8 @@ void	 engine_failures_fill(struct snapshot *, const struct stats *);
 /* Checks, statuses, outcomes, failures, flows, groups (engine-inspect.c);
  * secs: the interval's length. */
 void	 engine_inspect_fill(struct engine *, struct snapshot *, double secs);
+/* A phase's check evaluations, from its stats since it began. */
+void	 engine_phase_checks(struct phase_run *, const struct stats *);
 /*
  * Merge the workers' statistics and publish a snapshot.  A regular tick
  * closes an interval (a point of the series); others, at phase

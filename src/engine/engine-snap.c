@@ -163,18 +163,6 @@ fill_rate_limit(struct snap_rate_limit *rl, const struct scn_phase *ph,
  * was merged this tick, else the counts are the last tick's.
  */
 static void
-phase_checks(struct phase_run *run, const struct stats *d)
-{
-	size_t i;
-
-	run->checks_passed = run->checks_failed = 0;
-	for (i = 0; i < d->nchecks; i++) {
-		run->checks_passed += d->check_pass[i];
-		run->checks_failed += d->check_fail[i];
-	}
-}
-
-static void
 update_phase(struct engine *e, int64_t now, bool merged)
 {
 	const struct scn_phase *ph;
@@ -197,7 +185,7 @@ update_phase(struct engine *e, int64_t now, bool merged)
 	if (merged) {
 		stats_sub(e->delta, e->cum, run->base);
 		engine_block_fill(&run->block, e->delta, secs);
-		phase_checks(run, e->delta);
+		engine_phase_checks(run, e->delta);
 		held = run->histogram;
 		run->histogram = histogram_share(held, e->delta->latency);
 		hdr_free(held);
