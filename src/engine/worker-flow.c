@@ -2,7 +2,7 @@
  * Flows: a virtual user's ordered steps.  A slot runs one iteration at a
  * time, step by step, each step's request repeat times with its think
  * time after each; an iteration's duration, from its first request's
- * start to its last one's end, goes to the flow's histogram.
+ * planned start to its last one's end, goes to the flow's histogram.
  */
 #include "config.h"
 
@@ -10,7 +10,7 @@
 #include "worker-int.h"
 
 size_t
-worker_flow_next(struct worker *w, struct slot *s, int64_t now)
+worker_flow_next(struct worker *w, struct slot *s, int64_t planned)
 {
 	const struct scn_flow *f = w->plan.flow;
 
@@ -19,7 +19,7 @@ worker_flow_next(struct worker *w, struct slot *s, int64_t now)
 		s->iteration_failed = false;
 		s->step = 0;
 		s->repeat = 0;
-		s->iteration_ns = now;
+		s->iteration_ns = planned;
 		if (s->vars != NULL)
 			inspect_vars_clear(s->vars, w->env->scn);
 		STATS_INC(&w->stats->flow[w->plan.flow_index].started, 1);

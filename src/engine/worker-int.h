@@ -237,9 +237,9 @@ void	 worker_after_completion(struct worker *, struct slot *, int64_t now);
 int64_t	 worker_think_time(struct worker *, int64_t lo, int64_t hi);
 
 /* Flows (worker-flow.c): the request slot s sends next, starting an
- * iteration when it has none; after a request, whether the iteration
- * goes on, and how long to think first. */
-size_t	 worker_flow_next(struct worker *, struct slot *, int64_t now);
+ * iteration (planned to start then) when it has none; after a request,
+ * whether the iteration goes on, and how long to think first. */
+size_t	 worker_flow_next(struct worker *, struct slot *, int64_t planned);
 bool	 worker_flow_advance(struct worker *, struct slot *, int64_t now,
 	     int64_t *think);
 /* End s's iteration early (a missing capture, or the plan's end). */

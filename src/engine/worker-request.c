@@ -223,13 +223,13 @@ count_missing(struct worker *w, struct slot *s, size_t ri, int64_t now)
  * request whose variables are unset is counted and passed over.  Too
  * many of those in a row: SIZE_MAX. */
 static size_t
-next_request(struct worker *w, struct slot *s, int64_t now)
+next_request(struct worker *w, struct slot *s, int64_t planned, int64_t now)
 {
 	size_t tries, max = w->plan.flow != NULL ? 2 : w->plan.nuse + 1;
 	size_t ri;
 
 	for (tries = 0; tries < max; tries++) {
-		ri = w->plan.flow != NULL ? worker_flow_next(w, s, now) :
+		ri = w->plan.flow != NULL ? worker_flow_next(w, s, planned) :
 		    pick_request(w);
 		if (vars_ready(s, &w->env->preqs[ri]))
 			return ri;
@@ -257,7 +257,7 @@ worker_start_request(struct worker *w, struct slot *s, int64_t planned, int64_t 
 	size_t ri, out;
 	bool full;
 
-	if ((ri = next_request(w, s, now)) == SIZE_MAX) {
+	if ((ri = next_request(w, s, planned, now)) == SIZE_MAX) {
 		park(w, s, now);
 		return;
 	}
