@@ -150,6 +150,11 @@ snapshot_release(struct snapshot *s)
 		free(s->requests[i].outcomes);
 	}
 	free(s->requests);
+	for (i = 0; i < s->nstreams; i++) {
+		free(s->streams[i].handshake_status);
+		free(s->streams[i].close_codes);
+	}
+	free(s->streams);
 	free(s->checks);
 	free(s->reasons);
 	free(s->flows);

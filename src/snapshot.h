@@ -168,6 +168,38 @@ struct snap_flow {
 	struct snap_lat iteration;	/* whole iterations, ms */
 };
 
+/*
+ * A stream request's connections (connections phases): WebSocket, or
+ * SSE.  Counts are of the run; rates of the last interval.  Every
+ * message sent, received, matched or not is counted: received =
+ * matched + unmatched + pushed (a message when none was awaited).
+ */
+struct snap_stream {
+	const char *name;		/* its request's */
+	size_t request;
+	bool sse;			/* else a WebSocket */
+	uint64_t open;			/* now */
+	uint64_t connecting;		/* now: connect or handshake */
+	uint64_t attempts;		/* connects begun */
+	uint64_t opened;		/* handshakes done */
+	uint64_t closed;		/* closed by loadtop, cleanly */
+	uint64_t drops[DROP__COUNT];	/* failed or ended otherwise */
+	uint64_t reconnects;
+	/* Statuses of refused upgrades, and the server's close codes,
+	 * largest first (owned by the snapshot). */
+	struct snap_status *handshake_status;
+	size_t nhandshake_status;
+	struct snap_status *close_codes;
+	size_t nclose_codes;
+	uint64_t sent, received;	/* messages (WebSocket) */
+	uint64_t matched, unmatched, pushed;
+	uint64_t pings, pongs;
+	uint64_t events;		/* SSE */
+	uint64_t bytes_in, bytes_out;	/* payload bytes */
+	struct snap_lat connect, rtt, ping, first_event, gap, session;
+	double sent_rate, received_rate, events_rate;	/* per second */
+};
+
 /* The requests of one group, merged: group:NAME. */
 struct snap_group {
 	const char *name;
@@ -267,6 +299,10 @@ struct snap_point {
 	uint64_t late_starts;
 	uint64_t checks_passed;		/* evaluations in the interval */
 	uint64_t checks_failed;
+	/* Streams: open and connecting at the end of the interval; drops,
+	 * messages and events in it. */
+	uint64_t streams_open, streams_connecting, streams_dropped;
+	uint64_t messages_in, messages_out, events;
 	/* At the end of the interval: closed-model users (-1 when the
 	 * phase has none: open model, burst) and requests in flight. */
 	int64_t users;
@@ -374,6 +410,8 @@ struct snapshot {
 	size_t nflows;
 	struct snap_group *groups;	/* scenario.groups' order */
 	size_t ngroups;
+	struct snap_stream *streams;	/* the stream requests, in order */
+	size_t nstreams;
 	struct snap_phase *phases;
 	size_t nphases;
 	struct snap_stage *stages;

@@ -34,6 +34,7 @@ const char *const kinds_phase_names[SCN__KIND_COUNT] = {
 	[SCN_LEAK] = "leak",
 	[SCN_RATE_LIMIT] = "rate_limit",
 	[SCN_IDLE] = "idle",
+	[SCN_CONNECTIONS] = "connections",
 };
 
 const char *
@@ -52,4 +53,20 @@ const char *
 kinds_phase_name(enum scn_phase_kind k)
 {
 	return (unsigned)k < SCN__KIND_COUNT ? kinds_phase_names[k] : "unknown";
+}
+
+static const char *const drop_names[DROP__COUNT] = {
+	[DROP_REFUSED] = "refused",
+	[DROP_HANDSHAKE] = "handshake",
+	[DROP_TIMEOUT] = "timeout",
+	[DROP_CLOSED] = "closed",
+	[DROP_RESET] = "reset",
+	[DROP_PROTOCOL] = "protocol",
+	[DROP_TOO_BIG] = "too_big",
+};
+
+const char *
+kinds_drop_name(enum lt_drop d)
+{
+	return (unsigned)d < DROP__COUNT ? drop_names[d] : "?";
 }

@@ -39,8 +39,25 @@ enum scn_phase_kind {
 	SCN_LEAK,
 	SCN_RATE_LIMIT,
 	SCN_IDLE,			/* no load: the target watched alone */
+	SCN_CONNECTIONS,		/* long-lived WebSocket or SSE streams */
 };
-#define SCN__KIND_COUNT (SCN_IDLE + 1)
+#define SCN__KIND_COUNT (SCN_CONNECTIONS + 1)
+
+/* Why a stream (a WebSocket or SSE connection) ended, if not by us. */
+enum lt_drop {
+	DROP_REFUSED,			/* connect failed: refused, unreachable */
+	DROP_HANDSHAKE,			/* an answer that is not an upgrade (WS)
+					 * or not text/event-stream (SSE) */
+	DROP_TIMEOUT,			/* connect, handshake or pongs too late;
+					 * an SSE stream silent too long */
+	DROP_CLOSED,			/* closed by the server: a close frame,
+					 * or the end of an SSE stream */
+	DROP_RESET,			/* gone without a close frame */
+	DROP_PROTOCOL,			/* invalid frames or event stream */
+	DROP_TOO_BIG,			/* a message past max_message */
+	DROP__COUNT
+};
+const char *kinds_drop_name(enum lt_drop);	/* "refused", "too_big" */
 
 /* Latency histograms: microseconds, 1us to 60s at 3 digits. */
 #define LT_HDR_LOWEST 1

@@ -471,6 +471,7 @@ run_phase(struct engine *e, size_t i)
 	case SCN_RATE_LIMIT:
 		run_rate_limit(e, i);
 		break;
+	case SCN_CONNECTIONS:		/* streams: not yet run */
 	case SCN_IDLE:
 		/* No plan: the phase is its length, ticking and watching. */
 		run->duration_ns = ph->duration_us * 1000;

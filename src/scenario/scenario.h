@@ -118,6 +118,44 @@ struct scn_capture {
 	struct scn_extract from;
 };
 
+/* websocket: a long-lived connection of a connections phase. */
+enum scn_ws_reply {
+	SCN_WS_REPLY_NONE,		/* messages are not matched */
+	SCN_WS_REPLY_ECHO,		/* the next message answers the oldest
+					 * unanswered one */
+	SCN_WS_REPLY_FIELD,		/* json:POINTER: the message whose field
+					 * holds the same value */
+};
+
+struct scn_websocket {
+	char *on_open;			/* template text, sent once; NULL none */
+	struct tmpl *on_open_tmpl;
+	char *send;			/* template text of each message; NULL:
+					 * listen only */
+	struct tmpl *send_tmpl;
+	double message_rate;		/* a connection's, per second; 0 none */
+	enum scn_ws_reply reply;	/* default echo when send is given */
+	char *reply_field;		/* SCN_WS_REPLY_FIELD: the pointer */
+	int64_t ping_interval_us;	/* 0: no pings */
+	int64_t pong_timeout_us;	/* a ping unanswered this long drops the
+					 * connection (timeout); default 10s */
+	int64_t max_message;		/* bytes; default 1MB: past it the
+					 * message is counted, the connection
+					 * closed (too_big) */
+	struct scn_pos pos;
+};
+
+/* sse: a text/event-stream body read as it comes. */
+struct scn_sse {
+	bool resume;			/* Last-Event-ID on reconnect; default
+					 * true */
+	int64_t first_event_timeout_us;	/* no event this long: timeout;
+					 * default 10s */
+	int64_t idle_timeout_us;	/* between events; 0: none (default) */
+	int64_t max_event;		/* bytes; default 1MB (too_big) */
+	struct scn_pos pos;
+};
+
 #define SCN_MAX_BODY_DEFAULT 65536	/* bytes a response view keeps */
 #define SCN_VAR_MAX 4096		/* bytes a captured value keeps */
 
@@ -145,6 +183,10 @@ struct scn_request {
 	int64_t max_body;		/* body bytes a view keeps */
 	char *group;			/* NULL: none */
 	size_t group_index;		/* into scenario.groups */
+	/* A stream, for connections phases only (and only they use them):
+	 * at most one of the two; the URL may be ws:// or wss://. */
+	struct scn_websocket *websocket;
+	struct scn_sse *sse;
 	struct scn_pos pos;
 };
 
@@ -181,6 +223,7 @@ struct scn_stage {
 	double rate;			/* open model */
 	unsigned users;			/* closed model */
 	double spawn_rate;		/* users a second, for its length */
+	unsigned connections;		/* connections phases */
 	struct scn_pos pos;
 };
 
@@ -193,13 +236,21 @@ struct scn_phase {
 	unsigned users;			/* sustained, soak */
 	int64_t think_time_us;		/* closed model; at least */
 	int64_t think_time_max_us;	/* at most: uniform between the two */
-	unsigned connections;		/* open model pool; 0 = automatic */
+	unsigned connections;		/* open model pool; 0 = automatic;
+					 * connections phases: the streams */
 	uint64_t requests;		/* burst, leak, rate_limit */
 	unsigned concurrency;		/* burst (default requests), leak, rate_limit */
 	unsigned batches;		/* leak, default 10 */
 	int64_t settle_us;		/* leak, default 1s */
 	int64_t expect_allowed;		/* rate_limit; -1 unset */
 	int64_t expect_limited;		/* rate_limit; -1 unset */
+	/* connections phases: `connections` streams of its use's stream
+	 * requests (spread by weight), opened at connect_rate (0: at once),
+	 * held for duration, then closed cleanly (1000); stages ramp the
+	 * number (scn_stage.connections). */
+	double connect_rate;
+	bool reconnect;			/* default true */
+	int64_t reconnect_delay_us;	/* default 1s */
 	struct scn_stage *stages;	/* ramp */
 	size_t nstages;
 	size_t *use;			/* indexes into requests; NULL = all */

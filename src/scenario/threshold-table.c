@@ -52,6 +52,15 @@ const struct threshold_metric_def threshold_metrics[THR__COUNT] = {
 	[THR_M_MAX] = { "max", "", THR_K_NUMBER, .series = true },
 	[THR_CHECKS] = { "checks", "%", THR_K_RATIO },
 	[THR_OUTCOME] = { "outcome", "", THR_K_COUNT },
+	[THR_CONNECT_ERRORS] = { "connect_errors", "", THR_K_COUNT },
+	[THR_CONNECT_SUCCESS] = { "connect_success", "%", THR_K_RATIO },
+	[THR_MESSAGES_SENT] = { "messages_sent", "", THR_K_COUNT },
+	[THR_MESSAGES_RECEIVED] = { "messages_received", "", THR_K_COUNT },
+	[THR_MESSAGES_PUSHED] = { "messages_pushed", "", THR_K_COUNT },
+	[THR_MESSAGES_UNMATCHED] = { "messages_unmatched", "", THR_K_COUNT },
+	[THR_EVENTS] = { "events", "", THR_K_COUNT },
+	[THR_EVENTS_RATE] = { "events_rate", "/s", THR_K_RATE },
+	[THR_RECONNECTS] = { "reconnects", "", THR_K_COUNT },
 };
 
 const struct threshold_name threshold_names[] = {

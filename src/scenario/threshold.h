@@ -30,10 +30,29 @@ enum thr_metric {
 	THR_M_MAX,
 	THR_CHECKS,				/* percent of checks passed */
 	THR_OUTCOME,				/* count: NAME.outcome:VALUE */
+	/* Streams, of a stream request (or the run's streams): */
+	THR_CONNECT_ERRORS,			/* count: failed or dropped */
+	THR_CONNECT_SUCCESS,			/* percent of attempts opened */
+	THR_MESSAGES_SENT, THR_MESSAGES_RECEIVED,	/* counts */
+	THR_MESSAGES_PUSHED, THR_MESSAGES_UNMATCHED,	/* counts */
+	THR_EVENTS,				/* count, SSE */
+	THR_EVENTS_RATE,			/* events per second */
+	THR_RECONNECTS,				/* count */
 	THR__COUNT
 };
 
 enum thr_op { THR_LT, THR_LE, THR_GT, THR_GE, THR_EQ, THR_NE };
+
+/* A stream's latency a latency metric is of: NAME.connect.p95. */
+enum thr_stream {
+	THR_STREAM_NONE,		/* the request's own latency */
+	THR_STREAM_CONNECT,		/* connect and handshake */
+	THR_STREAM_RTT,			/* a message to its matched reply */
+	THR_STREAM_PING,		/* a ping to its pong */
+	THR_STREAM_FIRST_EVENT,		/* SSE: the request to the first event */
+	THR_STREAM_GAP,			/* SSE: between events */
+	THR_STREAM_SESSION,		/* a connection's life, open to close */
+};
 
 enum thr_scope {
 	THR_SCOPE_ALL,
@@ -59,6 +78,7 @@ struct threshold {
 	char *arg;			/* THR_OUTCOME: the VALUE */
 	bool iteration;			/* FLOW.iteration.METRIC: of whole
 					 * iterations, not of requests */
+	enum thr_stream stream;		/* NAME.connect.p95 and the like */
 	bool abort_on_fail;
 	bool by_default;		/* loadtop's own, not the scenario's */
 	int line, col;
