@@ -185,6 +185,7 @@ struct snap_stream {
 	uint64_t closed;		/* closed by loadtop, cleanly */
 	uint64_t drops[DROP__COUNT];	/* failed or ended otherwise */
 	uint64_t reconnects;
+	uint64_t resumed;		/* SSE reconnects with Last-Event-ID */
 	/* Statuses of refused upgrades, and the server's close codes,
 	 * largest first (owned by the snapshot). */
 	struct snap_status *handshake_status;

@@ -33,6 +33,7 @@ stats_shape(struct stats *s, const struct scenario *scn)
 		if (scn->requests[i].outcome != NULL)
 			s->req[i].outcomes = xcalloc(1,
 			    sizeof *s->req[i].outcomes);
+	stats_stream_shape(s, scn);
 }
 
 void
@@ -48,6 +49,7 @@ stats_tables_free(struct stats *s)
 	free(s->flow);
 	for (i = 0; i < s->nreq; i++)
 		free(s->req[i].outcomes);
+	stats_stream_free(s);
 }
 
 static void
@@ -78,6 +80,7 @@ stats_tables_reset(struct stats *s)
 	}
 	for (i = 0; i < s->nreq; i++)
 		req_tables_reset(&s->req[i]);
+	stats_stream_reset(s);
 }
 
 static struct stats_status *
@@ -245,6 +248,7 @@ stats_tables_add(struct stats *dst, const struct stats *src)
 	}
 	for (i = 0; i < dst->nreq && i < src->nreq; i++)
 		add_req_tables(&dst->req[i], &src->req[i]);
+	stats_stream_add(dst, src);
 }
 
 void
@@ -266,4 +270,5 @@ stats_tables_sub(struct stats *dst, const struct stats *a,
 		hdr_sub(dst->flow[i].iteration, a->flow[i].iteration,
 		    b->flow[i].iteration);
 	}
+	stats_stream_sub(dst, a, b);
 }

@@ -83,6 +83,41 @@ struct stats_flow {
 	struct hdr *iteration;		/* of those that ran every step */
 };
 
+/* Codes a stream got (refused upgrades' statuses, close codes), as the
+ * statuses of a request are kept; code 0: a free entry. */
+#define STATS_CODES 16
+struct stats_codes {
+	unsigned n;
+	struct stats_status v[STATS_CODES];
+	uint64_t other;			/* codes past the table */
+};
+
+/* A stream request's latencies (snapshot.h's snap_stream). */
+enum stats_stream_lat {
+	SLAT_CONNECT,			/* connect and handshake */
+	SLAT_RTT,			/* a message to its reply */
+	SLAT_PING,			/* a ping to its pong */
+	SLAT_FIRST_EVENT,		/* SSE: the request to its first event */
+	SLAT_GAP,			/* SSE: between events */
+	SLAT_SESSION,			/* a connection, open to close */
+	SLAT__COUNT
+};
+
+/* A stream request's connections: snapshot.h's snap_stream says what
+ * each count is.  open and connecting are now, not counts. */
+struct stats_stream {
+	size_t req;
+	bool sse;
+	uint64_t open, connecting;
+	uint64_t attempts, opened, closed, reconnects, resumed;
+	uint64_t aborted;		/* connects given up at a close */
+	uint64_t drops[DROP__COUNT];
+	uint64_t sent, received, matched, unmatched, pushed;
+	uint64_t pings, pongs, events, bytes_in, bytes_out;
+	struct hdr *lat[SLAT__COUNT];
+	struct stats_codes handshake, close_codes;	/* totals */
+};
+
 struct stats_req {
 	uint64_t started;
 	uint64_t classes[CLS__COUNT];
@@ -123,6 +158,9 @@ struct stats {
 	struct stats_reasons *reasons;
 	size_t nflows;
 	struct stats_flow *flow;
+	/* The stream requests (websocket, sse), in request order. */
+	size_t nstreams;
+	struct stats_stream *streams;
 };
 
 /* Facts only the current phase cares about; reset at each phase start. */
@@ -165,6 +203,13 @@ uint64_t stats_completed(const struct stats *);
 uint64_t stats_classes_completed(const uint64_t *classes);
 uint64_t stats_classes_responses(const uint64_t *classes);
 uint64_t stats_classes_errors(const uint64_t *classes);
+
+/* The stream of request req, NULL if it is none. */
+struct stats_stream *stats_stream_of(struct stats *, size_t req);
+void	 stats_stream_count_code(struct stats_codes *, int code);
+/* The sum of the streams' counts, which only grow: the same sum, the
+ * same counts (the gauges move with them). */
+uint64_t stats_stream_activity(const struct stats *);
 
 void	 stats_phase_reset(struct stats_phase *);
 void	 stats_phase_merge(struct stats_phase *dst, const struct stats_phase *);
