@@ -119,3 +119,15 @@ inspect_json_equals(const json_t *v, const char *want)
 	inspect_json_text(v, buf, sizeof buf);
 	return strcmp(buf, want) == 0;
 }
+
+size_t
+inspect_json_find(const char *doc, size_t len, const char *ptr, char *buf,
+    size_t cap)
+{
+	json_t *root = json_loadb(doc, len, JSON_DECODE_ANY, NULL);
+	const json_t *v = root != NULL ? inspect_json_get(root, ptr) : NULL;
+	size_t n = v != NULL ? inspect_json_text(v, buf, cap) : SIZE_MAX;
+
+	json_decref(root);
+	return n;
+}

@@ -251,7 +251,11 @@ request_build(struct preq *p, const struct scenario *scn, size_t index,
 		return -1;
 	}
 	p->http_version = http_version(d, r);
-	if (build_transport(p, scn, r, cause) != 0) {
+	/* A stream has a connection of its own, made by libcurl; WebSocket
+	 * speaks HTTP/1.1 only. */
+	if (r->websocket != NULL || r->sse != NULL)
+		p->http_version = CURL_HTTP_VERSION_1_1;
+	else if (build_transport(p, scn, r, cause) != 0) {
 		request_clear(p);
 		return -1;
 	}

@@ -134,6 +134,10 @@ enum run_state { RUN_IDLE, RUN_ACTIVE, RUN_DRAINING };
  * in the epoll set, tagged by this bit and the shard's index. */
 #define WORKER_SHARD 64
 #define WORKER_CURL_TAG ((uint64_t)1 << 63)
+/* A stream's descriptor (its index below), and a socket of the streams'
+ * multi handle (the descriptor below). */
+#define WORKER_STREAM_TAG ((uint64_t)1 << 62)
+#define WORKER_STREAM_CURL_TAG ((uint64_t)1 << 61)
 struct curl_shard {
 	struct worker *w;
 	CURLM *multi;
@@ -195,6 +199,8 @@ struct worker {
 	 * time so that threads do not share a cache line per request. */
 	uint64_t seq_next, seq_end;
 
+	struct worker_streams *streams;	/* connections phases' */
+
 	struct stats *stats;
 	struct inspect *inspect;
 	struct stats_phase phase;
@@ -204,6 +210,20 @@ struct worker {
 	int64_t grid_next_ns;		/* when that bucket ends */
 	struct grid_slot grid[WORKER_GRID_KEEP];
 };
+
+/* The next number of this thread's block of ${seq}, unique in the run. */
+static inline uint64_t
+worker_next_seq(struct worker *w)
+{
+	if (w->seq_next == w->seq_end) {
+		w->seq_next = __atomic_fetch_add(w->env->seq,
+		    WORKER_SEQ_BLOCK, __ATOMIC_RELAXED);
+		w->seq_end = w->seq_next + WORKER_SEQ_BLOCK;
+	}
+	return w->seq_next++;
+}
+/* The plan's next request by weight (smooth weighted round robin). */
+size_t	 worker_pick_request(struct worker *);
 
 void	 worker_grow_slots(struct worker *, unsigned n);
 void	 worker_slot_free(struct worker *, struct slot *);
@@ -281,6 +301,20 @@ void	 worker_raw_event(struct worker *, struct slot *, uint32_t events);
 int64_t	 worker_raw_expire(struct worker *, int64_t now);
 void	 worker_raw_close(struct slot *);
 void	 worker_raw_free(struct worker *);
+/*
+ * Streams (worker-stream*.c): a connections plan taken, opened and closed
+ * to its number now, their timers and descriptors, the plan's end
+ * (closing every stream cleanly), whether any is still live, when they
+ * next want the loop, and what is left at the worker's end.
+ */
+void	 worker_streams_plan(struct worker *, int64_t now);
+void	 worker_streams_turn(struct worker *, int64_t now);
+void	 worker_streams_event(struct worker *, uint64_t tag, uint32_t events);
+void	 worker_streams_drain(struct worker *, int64_t now);
+bool	 worker_streams_busy(const struct worker *);
+int64_t	 worker_streams_wake(const struct worker *, int64_t now);
+void	 worker_streams_free(struct worker *);
+
 void	 worker_grid_init(struct worker *);
 void	 worker_grid_free(struct worker *);
 

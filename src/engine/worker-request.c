@@ -158,8 +158,8 @@ worker_idle_push(struct worker *w, struct slot *s)
 }
 
 /* Smooth weighted round robin: deterministic shares, no randomness. */
-static size_t
-pick_request(struct worker *w)
+size_t
+worker_pick_request(struct worker *w)
 {
 	const struct worker_plan *p = &w->plan;
 	size_t i, best = 0;
@@ -175,18 +175,6 @@ pick_request(struct worker *w)
 	}
 	w->cw[best] -= total;
 	return p->use[best];
-}
-
-/* The next number of this thread's block of ${seq}, unique in the run. */
-static uint64_t
-next_seq(struct worker *w)
-{
-	if (w->seq_next == w->seq_end) {
-		w->seq_next = __atomic_fetch_add(w->env->seq,
-		    WORKER_SEQ_BLOCK, __ATOMIC_RELAXED);
-		w->seq_end = w->seq_next + WORKER_SEQ_BLOCK;
-	}
-	return w->seq_next++;
 }
 
 static void count_class(struct worker *, struct slot *, size_t ri,
@@ -230,7 +218,7 @@ next_request(struct worker *w, struct slot *s, int64_t planned, int64_t now)
 
 	for (tries = 0; tries < max; tries++) {
 		ri = w->plan.flow != NULL ? worker_flow_next(w, s, planned) :
-		    pick_request(w);
+		    worker_pick_request(w);
 		if (vars_ready(s, &w->env->preqs[ri]))
 			return ri;
 		count_missing(w, s, ri, now);
@@ -266,7 +254,7 @@ worker_start_request(struct worker *w, struct slot *s, int64_t planned, int64_t 
 		s->bufs[ri] = request_buf_new(p);
 	response_begin(&s->view, inspect_wants(w->inspect, ri),
 	    inspect_names(w->inspect, ri), (size_t)env->scn->requests[ri].max_body);
-	ctx.seq = p->uses_seq ? next_seq(w) : 0;
+	ctx.seq = p->uses_seq ? worker_next_seq(w) : 0;
 	ctx.rng = &w->rng;
 	ctx.vars = s->vars != NULL ? s->vars->v : NULL;
 	if (p->url != NULL || p->ndyn || p->body_tmpl != NULL)

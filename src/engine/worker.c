@@ -65,7 +65,10 @@ take_plan(struct worker *w, const struct worker_plan *p, int64_t now)
 	if (p->nuse > 0)
 		memset(w->cw, 0, p->nuse * sizeof *w->cw);
 	stats_phase_reset(&w->phase);
-	if (p->mode == PLAN_OPEN) {
+	if (p->mode == PLAN_STREAMS) {
+		pace_set_factor(&w->plan.streams.count, w->factor);
+		worker_streams_plan(w, now);
+	} else if (p->mode == PLAN_OPEN) {
 		worker_grow_slots(w, p->slots);
 		pace_set_factor(&w->plan.sched, w->factor);
 		w->next_due = pace_next(&w->plan.sched);
@@ -101,6 +104,8 @@ begin_drain(struct worker *w)
 
 	if (w->run != RUN_ACTIVE)
 		return;
+	if (w->plan.mode == PLAN_STREAMS)
+		worker_streams_drain(w, util_now_ns());
 	count_skipped(w);
 	while ((s = worker_think_pop(w)) != NULL) {
 		w->active--;
@@ -123,7 +128,8 @@ check_plan_end(struct worker *w, int64_t now)
 		if (out_of_time || out_of_count)
 			begin_drain(w);
 	}
-	if (w->run == RUN_DRAINING && w->inflight == 0) {
+	if (w->run == RUN_DRAINING && w->inflight == 0 &&
+	    !worker_streams_busy(w)) {
 		w->run = RUN_IDLE;
 		pthread_mutex_lock(w->env->lock);
 		__atomic_store_n(&w->done_plan, w->plan.id, __ATOMIC_RELEASE);
@@ -157,6 +163,8 @@ set_paused(struct worker *w, bool paused, int64_t now)
 	}
 	if (w->plan.users_ramp)
 		pace_shift(&w->plan.users, d);
+	if (w->plan.mode == PLAN_STREAMS)
+		pace_shift(&w->plan.streams.count, d);
 	worker_think_shift(w, d);
 }
 
@@ -180,6 +188,8 @@ read_mail(struct worker *w, int64_t now)
 			pace_set_factor(&w->plan.sched, w->factor);
 		if (w->run == RUN_ACTIVE && w->plan.users_ramp)
 			pace_set_factor(&w->plan.users, w->factor);
+		if (w->run == RUN_ACTIVE && w->plan.mode == PLAN_STREAMS)
+			pace_set_factor(&w->plan.streams.count, w->factor);
 	}
 	if (m.has_plan)
 		take_plan(w, &m.plan, now);
@@ -226,6 +236,7 @@ next_wake(const struct worker *w, int64_t now)
 		if (w->plan.users_ramp)
 			t = LT_MIN(t, now + 10000000);
 	}
+	t = LT_MIN(t, worker_streams_wake(w, now));
 	return LT_MIN(LT_MIN(t, w->raw_deadline), w->shard_due);
 }
 
@@ -280,6 +291,9 @@ wait_and_dispatch(struct worker *w, int ms)
 	for (i = 0; i < n; i++) {
 		if (ev[i].data.u64 & WORKER_CURL_TAG)
 			worker_shard_event(w, ev[i].data.u64, ev[i].events);
+		else if (ev[i].data.u64 & (WORKER_STREAM_TAG |
+		    WORKER_STREAM_CURL_TAG))
+			worker_streams_event(w, ev[i].data.u64, ev[i].events);
 		else if (ev[i].data.ptr == &w->tfd)
 			take_timer(w);
 		else if (ev[i].data.ptr == &w->evfd) {
@@ -302,8 +316,11 @@ worker_main(void *arg)
 
 	do {
 		now = util_now_ns();
-		if (w->run == RUN_ACTIVE && !w->paused)
+		if (w->run == RUN_ACTIVE && !w->paused &&
+		    w->plan.mode != PLAN_STREAMS)
 			worker_issue(w, now);
+		if (w->streams != NULL)
+			worker_streams_turn(w, now);
 		if (w->curl_busy > 0) {
 			curl_multi_perform(w->multi, &running);
 			worker_read_completions(w, w->multi);
@@ -412,6 +429,7 @@ worker_free(struct worker *w)
 		wake(w);
 		pthread_join(w->thread, NULL);
 	}
+	worker_streams_free(w);
 	for (i = 0; i < w->nslots; i++)
 		worker_slot_free(w, w->slots[i]);
 	free(w->slots);

@@ -41,6 +41,19 @@ struct worker_env {
 enum plan_mode {
 	PLAN_CLOSED,			/* N loops: users, concurrency */
 	PLAN_OPEN,			/* starts on a schedule */
+	PLAN_STREAMS,			/* long-lived connections held */
+};
+
+/* A connections phase's plan: its streams over time (the pace's rate is
+ * their number, the whole phase's), this worker's part of them (the
+ * part-th of parts), how fast they may open and whether a dropped one
+ * opens again. */
+struct worker_streams_plan {
+	struct pace count;
+	unsigned part, parts;
+	double connect_rate;		/* the phase's, a second; 0: at once */
+	bool reconnect;
+	int64_t reconnect_delay_ns;
 };
 
 struct worker_plan {
@@ -64,6 +77,7 @@ struct worker_plan {
 	const size_t *use;		/* request indexes and weights */
 	const unsigned *weights;
 	size_t nuse;
+	struct worker_streams_plan streams;	/* PLAN_STREAMS */
 };
 
 struct worker;

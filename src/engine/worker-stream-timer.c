@@ -1,0 +1,207 @@
+/*
+ * What wakes a worker's streams: their timers (sends, pings, pongs
+ * awaited, closes, reconnects), in a binary heap by due time, and the
+ * multi handle libcurl connects them with and carries SSE transfers on,
+ * driven by curl_multi_socket_action: its sockets in the worker's epoll
+ * set, tagged, so that 10,000 streams cost nothing while they are quiet.
+ */
+#include "config.h"
+
+#include <limits.h>
+#include <stdlib.h>
+#include <sys/epoll.h>
+
+#include "util.h"
+#include "worker-stream-int.h"
+
+static void
+heap_put(struct worker_streams *ws, unsigned i, struct stream *s)
+{
+	ws->heap[i] = s;
+	s->heap_at = i;
+}
+
+static void
+heap_up(struct worker_streams *ws, unsigned i)
+{
+	struct stream *s = ws->heap[i];
+	unsigned up;
+
+	while (i > 0 && ws->heap[up = (i - 1) / 2]->due > s->due) {
+		heap_put(ws, i, ws->heap[up]);
+		i = up;
+	}
+	heap_put(ws, i, s);
+}
+
+static void
+heap_down(struct worker_streams *ws, unsigned i)
+{
+	struct stream *s = ws->heap[i];
+	unsigned c;
+
+	while ((c = 2 * i + 1) < ws->nheap) {
+		if (c + 1 < ws->nheap && ws->heap[c + 1]->due < ws->heap[c]->due)
+			c++;
+		if (ws->heap[c]->due >= s->due)
+			break;
+		heap_put(ws, i, ws->heap[c]);
+		i = c;
+	}
+	heap_put(ws, i, s);
+}
+
+static void
+heap_remove(struct worker_streams *ws, struct stream *s)
+{
+	unsigned i = s->heap_at;
+	struct stream *last = ws->heap[--ws->nheap];
+
+	s->heap_at = UINT_MAX;
+	if (i == ws->nheap)
+		return;
+	heap_put(ws, i, last);
+	heap_up(ws, i);
+	heap_down(ws, last->heap_at);
+}
+
+void
+worker_stream_due(struct stream *s, int64_t due)
+{
+	struct worker_streams *ws = s->w->streams;
+
+	if (s->heap_at != UINT_MAX && due == s->due)
+		return;
+	if (s->heap_at != UINT_MAX)
+		heap_remove(ws, s);
+	s->due = due;
+	if (due == INT64_MAX)
+		return;
+	if (ws->nheap == ws->heap_cap) {
+		ws->heap_cap = ws->heap_cap ? 2 * ws->heap_cap : 64;
+		ws->heap = xreallocarray(ws->heap, ws->heap_cap,
+		    sizeof *ws->heap);
+	}
+	heap_put(ws, ws->nheap++, s);
+	heap_up(ws, s->heap_at);
+}
+
+struct stream *
+worker_stream_next_due(struct worker_streams *ws, int64_t now)
+{
+	struct stream *s;
+
+	if (ws->nheap == 0 || ws->heap[0]->due > now)
+		return NULL;
+	s = ws->heap[0];
+	heap_remove(ws, s);
+	s->due = INT64_MAX;
+	return s;
+}
+
+/* --- the multi handle ----------------------------------------------- */
+
+static int
+on_socket(CURL *e, curl_socket_t fd, int what, void *userp, void *socketp)
+{
+	struct worker *w = userp;
+	struct epoll_event ev = { .data.u64 = WORKER_STREAM_CURL_TAG |
+	    (uint32_t)fd };
+
+	(void)e;
+	if (what == CURL_POLL_REMOVE) {
+		if (socketp != NULL)
+			epoll_ctl(w->epfd, EPOLL_CTL_DEL, fd, NULL);
+		curl_multi_assign(w->streams->multi, fd, NULL);
+		return 0;
+	}
+	ev.events = (what & CURL_POLL_IN ? EPOLLIN : 0) |
+	    (what & CURL_POLL_OUT ? EPOLLOUT : 0);
+	if (socketp != NULL)
+		epoll_ctl(w->epfd, EPOLL_CTL_MOD, fd, &ev);
+	else if (epoll_ctl(w->epfd, EPOLL_CTL_ADD, fd, &ev) != 0)
+		epoll_ctl(w->epfd, EPOLL_CTL_MOD, fd, &ev);
+	curl_multi_assign(w->streams->multi, fd, w);
+	return 0;
+}
+
+static int
+on_timer(CURLM *m, long ms, void *userp)
+{
+	struct worker *w = userp;
+
+	(void)m;
+	w->streams->multi_due = ms < 0 ? INT64_MAX :
+	    util_now_ns() + (int64_t)ms * 1000000;
+	return 0;
+}
+
+void
+worker_stream_multi_init(struct worker *w)
+{
+	struct worker_streams *ws = w->streams;
+
+	if (ws->multi != NULL)
+		return;
+	if ((ws->multi = curl_multi_init()) == NULL)
+		abort();
+	ws->multi_due = INT64_MAX;
+	curl_multi_setopt(ws->multi, CURLMOPT_SOCKETFUNCTION, on_socket);
+	curl_multi_setopt(ws->multi, CURLMOPT_SOCKETDATA, w);
+	curl_multi_setopt(ws->multi, CURLMOPT_TIMERFUNCTION, on_timer);
+	curl_multi_setopt(ws->multi, CURLMOPT_TIMERDATA, w);
+}
+
+/* The transfers libcurl finished: handshakes done or failed, SSE
+ * streams ended. */
+static void
+read_done(struct worker *w)
+{
+	CURLMsg *m;
+	int left;
+
+	while ((m = curl_multi_info_read(w->streams->multi, &left)) != NULL) {
+		struct stream *s = NULL;
+
+		if (m->msg != CURLMSG_DONE)
+			continue;
+		curl_easy_getinfo(m->easy_handle, CURLINFO_PRIVATE, (char **)&s);
+		if (s != NULL && s->easy == m->easy_handle)
+			s->ops->done(s, m->data.result);
+	}
+}
+
+void
+worker_stream_multi_timeout(struct worker *w, int64_t now)
+{
+	struct worker_streams *ws = w->streams;
+	int running;
+
+	if (ws->multi == NULL || ws->multi_due > now)
+		return;
+	ws->multi_due = INT64_MAX;
+	curl_multi_socket_action(ws->multi, CURL_SOCKET_TIMEOUT, 0, &running);
+	read_done(w);
+}
+
+void
+worker_stream_multi_event(struct worker *w, curl_socket_t fd,
+    uint32_t events)
+{
+	int running, flags = (events & EPOLLIN ? CURL_CSELECT_IN : 0) |
+	    (events & EPOLLOUT ? CURL_CSELECT_OUT : 0) |
+	    (events & (EPOLLERR | EPOLLHUP) ? CURL_CSELECT_ERR : 0);
+
+	if (w->streams == NULL || w->streams->multi == NULL)
+		return;
+	curl_multi_socket_action(w->streams->multi, fd, flags, &running);
+	read_done(w);
+}
+
+void
+worker_stream_multi_free(struct worker *w)
+{
+	if (w->streams->multi != NULL)
+		curl_multi_cleanup(w->streams->multi);
+	w->streams->multi = NULL;
+}
