@@ -146,6 +146,11 @@ void	 engine_failures_fill(struct snapshot *, const struct stats *);
 /* Checks, statuses, outcomes, failures, flows, groups (engine-inspect.c);
  * secs: the interval's length. */
 void	 engine_inspect_fill(struct engine *, struct snapshot *, double secs);
+/* Streams (engine-streams.c): each stream request's figures, secs the
+ * interval's length; their share of the interval's point. */
+void	 engine_streams_fill(const struct engine *, struct snapshot *,
+	     double secs);
+void	 engine_streams_point(const struct engine *, struct snap_point *);
 /* A phase's check evaluations, from its stats since it began. */
 void	 engine_phase_checks(struct phase_run *, const struct stats *);
 /*

@@ -336,6 +336,63 @@ run_timed(struct engine *e, size_t i)
 	wait_plan(e);
 }
 
+/* The number of streams over a connections phase: its connections for
+ * its duration, or from there to each stage's, linearly. */
+static double
+streams_curve(const struct scn_phase *ph, int64_t start, struct pace *c)
+{
+	double from = ph->connections, peak = from;
+	size_t k;
+
+	pace_init(c, start, 1.0, 0);
+	if (ph->nstages == 0) {
+		pace_add(c, ph->duration_us * 1000, from, from);
+		return peak;
+	}
+	for (k = 0; k < ph->nstages; k++) {
+		double to = ph->stages[k].connections;
+
+		pace_add(c, ph->stages[k].duration_us * 1000, from, to);
+		peak = LT_MAX(peak, to);
+		from = to;
+	}
+	return peak;
+}
+
+/* Each worker holds its part of the streams: the k-th of n of them. */
+static void
+run_connections(struct engine *e, size_t i)
+{
+	const struct scn_phase *ph = &e->scn->phases[i];
+	struct phase_run *run = &e->ph[i];
+	struct pace *curve = &run->rate_curve;
+	struct worker_plan p;
+	unsigned n, k;
+	double peak;
+
+	plan_base(e, i, &p);
+	peak = streams_curve(ph, run->start_ns, curve);
+	run->duration_ns = pace_end(curve) - run->start_ns;
+	run->hold_ns = run->duration_ns;
+	p.end_ns = pace_end(curve);
+	n = (unsigned)LT_MIN((double)e->nthreads, LT_MAX(ceil(peak), 1.0));
+	if (p.nuse == 0)
+		n = 0;			/* no stream to hold: the phase waits */
+	p.mode = PLAN_STREAMS;
+	p.streams = (struct worker_streams_plan){ .count = *curve,
+	    .parts = n, .connect_rate = ph->connect_rate,
+	    .reconnect = ph->reconnect,
+	    .reconnect_delay_ns = ph->reconnect_delay_us * 1000 };
+	for (k = 0; k < e->nthreads; k++) {
+		e->has_plan[k] = k < n;
+		if (k >= n)
+			continue;
+		p.streams.part = k;
+		worker_post(e->w[k], &p);
+	}
+	wait_plan(e);
+}
+
 /* A fresh RSS sample of the target, -1 when none is watched. */
 static int64_t
 target_rss(struct engine *e)
@@ -471,7 +528,9 @@ run_phase(struct engine *e, size_t i)
 	case SCN_RATE_LIMIT:
 		run_rate_limit(e, i);
 		break;
-	case SCN_CONNECTIONS:		/* streams: not yet run */
+	case SCN_CONNECTIONS:
+		run_connections(e, i);
+		break;
 	case SCN_IDLE:
 		/* No plan: the phase is its length, ticking and watching. */
 		run->duration_ns = ph->duration_us * 1000;

@@ -50,6 +50,10 @@ series_pair(const struct snap_point *a, const struct snap_point *b,
 	m.errors = a->errors + b->errors;
 	m.rate_limited = a->rate_limited + b->rate_limited;
 	m.late_starts = a->late_starts + b->late_starts;
+	m.streams_dropped = a->streams_dropped + b->streams_dropped;
+	m.messages_in = a->messages_in + b->messages_in;
+	m.messages_out = a->messages_out + b->messages_out;
+	m.events = a->events + b->events;
 	for (c = 0; c < CLS__COUNT; c++)
 		m.classes[c] = a->classes[c] + b->classes[c];
 	m.seconds = a->seconds + b->seconds;
@@ -167,6 +171,7 @@ engine_series_point(struct engine *e, const struct snapshot *s, int64_t now)
 	pt.checks_failed = e->interval_checks_failed;
 	pt.users = s->load.users;
 	pt.in_flight = s->load.in_flight;
+	engine_streams_point(e, &pt);
 	/* The run's last, partial interval holds too few requests for a
 	 * rate: the peak is of whole ones. */
 	if (!pt.partial && pt.seconds > 0) {

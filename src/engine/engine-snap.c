@@ -31,6 +31,7 @@ workers_activity(const struct engine *e)
 		    hdr_count(st->service);
 		for (c = 0; c < CLS__COUNT; c++)
 			sum += STATS_GET(&st->classes[c]);
+		sum += stats_stream_activity(st);
 	}
 	return sum;
 }
@@ -286,9 +287,10 @@ fill_times(struct engine *e, struct snapshot *s, int64_t now)
 		const struct scn_phase *p = &e->scn->phases[i];
 		size_t k;
 
-		if (p->kind == SCN_SUSTAINED || p->kind == SCN_SOAK)
+		if (p->kind == SCN_SUSTAINED || p->kind == SCN_SOAK ||
+		    (p->kind == SCN_CONNECTIONS && p->nstages == 0))
 			rest += p->duration_us / 1e6;
-		else if (p->kind == SCN_RAMP)
+		else if (p->kind == SCN_RAMP || p->kind == SCN_CONNECTIONS)
 			for (k = 0; k < p->nstages; k++)
 				rest += p->stages[k].duration_us / 1e6;
 		else
@@ -559,6 +561,7 @@ engine_tick(struct engine *e, int64_t now, bool regular)
 	fill_load(e, s, now);
 	fill_blocks(e, s, secs, merged);
 	engine_inspect_fill(e, s, secs);
+	engine_streams_fill(e, s, secs);
 	fill_phases(e, s, now);
 	engine_stages_fill(e, s);
 	fill_target(e, s);

@@ -30,19 +30,29 @@ share_unlock(CURL *h, curl_lock_data data, void *arg)
 	pthread_mutex_unlock(&e->share_lock[data]);
 }
 
+static bool
+is_stream(const struct scn_request *r)
+{
+	return r->websocket != NULL || r->sse != NULL;
+}
+
 static void
 phase_use_init(struct engine *e, size_t i)
 {
 	const struct scn_phase *p = &e->scn->phases[i];
 	struct phase_run *ph = &e->ph[i];
 	size_t k, n = p->use != NULL ? p->nuse : e->scn->nrequests;
+	bool streams = p->kind == SCN_CONNECTIONS;
 
-	ph->use = xcalloc(n, sizeof *ph->use);
-	ph->weights = xcalloc(n, sizeof *ph->weights);
+	ph->use = xcalloc(n + 1, sizeof *ph->use);
+	ph->weights = xcalloc(n + 1, sizeof *ph->weights);
 	for (k = 0; k < n; k++) {
 		size_t r = p->use != NULL ? p->use[k] : k;
 
 		if (e->scn->requests[r].weight == 0 && p->use == NULL)
+			continue;
+		/* Streams are held by connections phases, and only there. */
+		if (is_stream(&e->scn->requests[r]) != streams)
 			continue;
 		ph->use[ph->nuse] = r;
 		/* An explicitly used request with weight 0 still gets sent. */
@@ -50,15 +60,45 @@ phase_use_init(struct engine *e, size_t i)
 	}
 }
 
+/* Whether every request goes by the raw transport (streams have
+ * connections of their own). */
 static bool
 all_raw(const struct preq *p, size_t n)
 {
 	size_t i;
 
 	for (i = 0; i < n; i++)
-		if (!p[i].raw)
+		if (!p[i].raw && !is_stream(p[i].r))
 			return false;
 	return true;
+}
+
+/* A WebSocket request needs a libcurl that speaks it. */
+static int
+check_websocket(const struct scenario *scn, char **cause)
+{
+	const char *const *p = curl_version_info(CURLVERSION_NOW)->protocols;
+	size_t i;
+
+	for (; *p != NULL; p++)
+		if (strcmp(*p, "ws") == 0)
+			break;
+	for (i = 0; i < scn->nrequests; i++) {
+		const struct scn_request *r = &scn->requests[i];
+#ifdef HAVE_CURL_WS
+		if (r->websocket != NULL && *p != NULL)
+			continue;
+#endif
+		if (r->websocket != NULL) {
+			xasprintf(cause, "%s:%d:%d: request '%s' is a websocket, "
+			    "and this libcurl (%s) does not speak WebSocket "
+			    "(ws://): loadtop needs libcurl 7.86 or later built "
+			    "with it", scn->file, r->pos.line, r->pos.col,
+			    r->name, curl_version_info(CURLVERSION_NOW)->version);
+			return -1;
+		}
+	}
+	return 0;
 }
 
 /* Whether a check, an outcome or a capture reads a header. */
@@ -119,7 +159,8 @@ engine_new(const struct scenario *scn, const struct engine_opts *opts,
 		return NULL;
 	}
 	/* The parser checked these; a scenario built otherwise may not be. */
-	if (scenario_check_limits(scn, cause) != 0)
+	if (scenario_check_limits(scn, cause) != 0 ||
+	    check_websocket(scn, cause) != 0)
 		return NULL;
 	e = xcalloc(1, sizeof *e);
 	e->scn = scn;
