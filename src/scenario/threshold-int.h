@@ -1,6 +1,6 @@
 /* The threshold module's own tables and helpers, shared by its parser,
- * its value parsers and its table of metrics (threshold.c,
- * threshold-value.c, threshold-table.c). */
+ * its scopes, its value parsers and its table of metrics (threshold.c,
+ * threshold-scope.c, threshold-value.c, threshold-table.c). */
 #ifndef LT_THRESHOLD_INT_H
 #define LT_THRESHOLD_INT_H
 
@@ -48,11 +48,36 @@ threshold_blank(char c)
 	return c == ' ' || c == '\t';
 }
 
+/* The words a scope may start with (threshold-scope.c). */
+struct threshold_scope_word {
+	const char	*word;			/* "phase:" */
+	enum thr_scope	 scope;
+};
+
 /* Set *cause and *err_off; returns -1. */
 int	 threshold_fail(size_t *err_off, size_t off, char **cause,
 	     const char *fmt, ...) __attribute__((format(printf, 4, 5)));
 /* Parse value v (at offset voff of the expression) for metric *m. */
 int	 threshold_parse_value(enum thr_metric *m, const char *v, size_t voff,
 	     double *value, size_t *err_off, char **cause);
+
+/* threshold-scope.c: the scope word expr[ls, se) starts with, or NULL. */
+const struct threshold_scope_word *threshold_scope_word(const char *expr,
+	     size_t ls, size_t se);
+/* The scope expr[ls, se) into scope and scope_name; *name_off: where
+ * the name starts. */
+int	 threshold_parse_scope(const char *expr, size_t ls, size_t se,
+	     const struct threshold_scope_word *, struct threshold *out,
+	     size_t *name_off, size_t *err_off, char **cause);
+/* FLOW.iteration: the scope of a flow's whole iterations. */
+void	 threshold_iteration_scope(struct threshold *out);
+/*
+ * What a scope takes beyond its name: a class is latency and a count of
+ * requests; a flow's iterations, latency; checks are counted over the
+ * run, a request, a group and a phase.  off: the scope name's offset,
+ * ms the metric's.
+ */
+int	 threshold_scope_rules(struct threshold *out, size_t off, size_t ms,
+	     size_t *err_off, char **cause);
 
 #endif
