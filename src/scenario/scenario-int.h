@@ -16,6 +16,13 @@ void	 scenario_parse_target(struct scn_parser *, yaml_node_t *);
 void	 scenario_parse_defaults(struct scn_parser *, yaml_node_t *);
 /* scenario-request.c */
 void	 scenario_parse_requests(struct scn_parser *, yaml_node_t *);
+/* scenario-stream.c, for scenario-request.c: the handlers of websocket:
+ * and sse:, and what a request's keys say of its stream once walked. */
+scn_key_fn scenario_h_websocket;
+scn_key_fn scenario_h_sse;
+void	 scenario_stream_check(struct scn_parser *, const struct scn_map *,
+	     struct scn_request *);
+void	 scenario_stream_free(struct scn_request *);
 /* scenario-link.c: once every request is read, the variables, groups
  * and checks' numbering; ${var:} bound. */
 void	 scenario_link_requests(struct scn_parser *);

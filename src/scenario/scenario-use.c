@@ -1,6 +1,7 @@
 /*
  * What a phase sends, its 'use': requests by name, or the one flow it
- * runs; the requests of a weight above 0 when it names none.
+ * runs; the requests of a weight above 0 when it names none.  Streams
+ * (websocket, sse) are for connections phases, and only for them.
  */
 #include "config.h"
 
@@ -46,9 +47,34 @@ unknown_use(struct scn_parser *p, yaml_node_t *v, const char *s,
 		    scenario_quote(s), p->where);
 }
 
+/* "a websocket" or "an sse": the stream a request opens; NULL: none. */
+static const char *
+stream_of(const struct scn_request *r)
+{
+	return r->websocket != NULL ? "a websocket" : r->sse != NULL ?
+	    "an sse" : NULL;
+}
+
+/* Streams are opened by connections phases, which open nothing else. */
+static void
+stream_fits(struct scn_parser *p, int kind, yaml_node_t *v, size_t i)
+{
+	const struct scn_request *r = &p->scn->requests[i];
+	const char *stream = stream_of(r);
+
+	if (kind == SCN_CONNECTIONS && stream == NULL)
+		scenario_err(p, v, "'use' names %s, which is no stream (it has "
+		    "neither 'websocket' nor 'sse'), %s; a connections phase "
+		    "opens streams only", scenario_quote(r->name), p->where);
+	else if (kind >= 0 && kind != SCN_CONNECTIONS && stream != NULL)
+		scenario_err(p, v, "'use' names %s, %s stream, %s; streams "
+		    "are opened by connections phases only",
+		    scenario_quote(r->name), stream, p->where);
+}
+
 /* One name of 'use': a request added to ph->use, or the flow it runs. */
 static void
-add_use(struct scn_parser *p, struct scn_phase *ph, yaml_node_t *v,
+add_use(struct scn_parser *p, struct scn_phase *ph, int kind, yaml_node_t *v,
     const char *const *names, size_t n)
 {
 	size_t nreq = p->scn->nrequests, i;
@@ -67,21 +93,65 @@ add_use(struct scn_parser *p, struct scn_phase *ph, yaml_node_t *v,
 	else if (i >= nreq)
 		ph->flow = i - nreq + 1;
 	else {
+		stream_fits(p, kind, v, i);
 		ph->use = xreallocarray(ph->use, ph->nuse + 1, sizeof *ph->use);
 		ph->use[ph->nuse++] = i;
 	}
 }
 
+/*
+ * Without 'use', a phase sends the requests of a weight above 0 of its
+ * sort: a connections phase the streams, any other the rest.  Listed in
+ * ph->use when the scenario has both sorts, so that no reader of the
+ * model needs to tell them apart.
+ */
+static void
+default_use(struct scn_parser *p, struct scn_phase *ph, int kind,
+    yaml_node_t *at)
+{
+	const struct scenario *scn = p->scn;
+	bool streams = kind == SCN_CONNECTIONS, mine;
+	uint64_t weight = 0;
+	size_t i, nmine = 0;
+
+	for (i = 0; i < scn->nrequests; i++) {
+		mine = kind < 0 || (stream_of(&scn->requests[i]) != NULL) ==
+		    streams;
+		nmine += mine;
+		weight += mine ? scn->requests[i].weight : 0;
+	}
+	if (scn->nrequests == 0)
+		return;
+	if (nmine == 0 && streams)
+		scenario_err(p, at, "a connections phase opens streams, and no "
+		    "request has 'websocket' or 'sse' %s", p->where);
+	else if (nmine == 0)
+		scenario_err(p, at, "the phase has no request to send %s: every "
+		    "request is a stream (websocket or sse), which only "
+		    "connections phases open", p->where);
+	else if (weight == 0)
+		scenario_err(p, at, "every request the phase sends has weight 0 "
+		    "%s; name the ones to send in 'use'", p->where);
+	else if (nmine < scn->nrequests)
+		for (i = 0; i < scn->nrequests; i++) {
+			if (scn->requests[i].weight == 0 ||
+			    (stream_of(&scn->requests[i]) != NULL) != streams)
+				continue;
+			ph->use = xreallocarray(ph->use, ph->nuse + 1,
+			    sizeof *ph->use);
+			ph->use[ph->nuse++] = i;
+		}
+}
+
 /* use: the requests the phase sends, by name, or the one flow it runs. */
 static void
-resolve_use(struct scn_parser *p, struct scn_phase *ph, yaml_node_t *v,
-    yaml_node_t *at)
+resolve_use(struct scn_parser *p, struct scn_phase *ph, int kind,
+    yaml_node_t *v, yaml_node_t *at)
 {
 	const struct scenario *scn = p->scn;
 	const char **names;
 	yaml_node_item_t *it;
-	uint64_t weight = 0;
-	size_t i, n;
+	size_t n;
 
 	names = use_names(scn, &n);
 	if (v != NULL && v->type == YAML_SEQUENCE_NODE) {
@@ -90,9 +160,9 @@ resolve_use(struct scn_parser *p, struct scn_phase *ph, yaml_node_t *v,
 			    p->where);
 		for (it = v->data.sequence.items.start;
 		    it < v->data.sequence.items.top; it++)
-			add_use(p, ph, scenario_node(p, *it), names, n);
+			add_use(p, ph, kind, scenario_node(p, *it), names, n);
 	} else if (v != NULL)
-		add_use(p, ph, v, names, n);
+		add_use(p, ph, kind, v, names, n);
 	if (ph->flow != 0 && ph->nuse > 0)
 		scenario_err(p, v, "'use' mixes flow '%s' with requests %s; a "
 		    "phase runs one flow or requests", names[scn->nrequests +
@@ -100,13 +170,8 @@ resolve_use(struct scn_parser *p, struct scn_phase *ph, yaml_node_t *v,
 	free(names);
 	/* A request 'use' names is sent whatever its weight: weight 0 only
 	 * keeps it out of the phases that do not name it. */
-	if (v != NULL)
-		return;
-	for (i = 0; i < scn->nrequests; i++)
-		weight += scn->requests[i].weight;
-	if (weight == 0 && scn->nrequests > 0)
-		scenario_err(p, at, "every request the phase sends has weight 0 "
-		    "%s; name the ones to send in 'use'", p->where);
+	if (v == NULL)
+		default_use(p, ph, kind, at);
 }
 
 /* A flow runs where users loop or iterations start at a rate. */
@@ -128,7 +193,7 @@ scenario_use_resolve(struct scn_parser *p, struct scn_phase *ph, int kind,
     yaml_node_t *use, yaml_node_t *at)
 {
 	if (kind != SCN_IDLE)
-		resolve_use(p, ph, use, use != NULL ? use : at);
+		resolve_use(p, ph, kind, use, use != NULL ? use : at);
 	if (kind >= 0)
 		check_flow_kind(p, ph, use);
 }

@@ -21,13 +21,25 @@ enum thr_kind {
 	THR_K_NUMBER,		/* a plain number, as a metric exposes it */
 };
 
+/* The streams a stream metric or latency is of. */
+#define THR_S_WS	0x1		/* websocket */
+#define THR_S_SSE	0x2
+
 struct threshold_metric_def {
 	const char	*name;
 	const char	*unit;
 	enum thr_kind	 kind;
 	bool		 target;	/* of the target process, not requests */
 	bool		 series;	/* of a scraped metric: metric:NAME. */
+	unsigned	 streams;	/* THR_S_*: a stream's; 0: a request's */
 };
+
+/* A stream's latencies: NAME.connect.p95. */
+struct threshold_stream_def {
+	const char	*name;		/* "connect" */
+	unsigned	 streams;	/* THR_S_*: the streams that have it */
+};
+#define THR__STREAM_COUNT (THR_STREAM_SESSION + 1)
 
 struct threshold_name {
 	const char		*name;
@@ -37,6 +49,7 @@ struct threshold_name {
 #define THR__OP_COUNT (THR_NE + 1)
 
 extern const struct threshold_metric_def threshold_metrics[THR__COUNT];
+extern const struct threshold_stream_def threshold_streams[THR__STREAM_COUNT];
 /* Every name a metric may be written as; leak_slope's unit picks its kind. */
 extern const struct threshold_name threshold_names[];
 extern const size_t threshold_nnames;
@@ -71,6 +84,8 @@ int	 threshold_parse_scope(const char *expr, size_t ls, size_t se,
 	     size_t *name_off, size_t *err_off, char **cause);
 /* FLOW.iteration: the scope of a flow's whole iterations. */
 void	 threshold_iteration_scope(struct threshold *out);
+/* NAME.connect and the like: a stream request's latency, into stream. */
+void	 threshold_stream_scope(struct threshold *out);
 /*
  * What a scope takes beyond its name: a class is latency and a count of
  * requests; a flow's iterations, latency; checks are counted over the

@@ -1,7 +1,7 @@
 /*
  * The scope of a threshold's left side: the word it starts with
- * (phase:, group:, ...), its name, the suffix that picks a flow's
- * iterations, and what each scope takes.
+ * (phase:, group:, ...), its name, the suffixes that pick a flow's
+ * iterations or a stream's latency, and what each scope takes.
  */
 #include "config.h"
 
@@ -69,19 +69,13 @@ threshold_find_class(const char *name, size_t off, struct threshold *out,
 	    "expected %s", name, list);
 }
 
-static bool
-threshold_is_latency(enum thr_metric m)
-{
-	return threshold_metrics[m].kind == THR_K_LATENCY;
-}
-
 int
 threshold_scope_rules(struct threshold *out, size_t off, size_t ms,
     size_t *err_off, char **cause)
 {
 	const char *m = threshold_metrics[out->metric].name;
 
-	if (out->scope == THR_SCOPE_CLASS && !threshold_is_latency(out->metric) &&
+	if (out->scope == THR_SCOPE_CLASS && !threshold_is_latency_metric(out->metric) &&
 	    out->metric != THR_REQUESTS)
 		return threshold_fail(err_off, ms, cause, "class:NAME takes the "
 		    "latency metrics (p50 to p999, min, mean, max) and "
@@ -89,11 +83,22 @@ threshold_scope_rules(struct threshold *out, size_t off, size_t ms,
 	if (out->scope == THR_SCOPE_CLASS)
 		return threshold_find_class(out->scope_name, off, out, err_off,
 		    cause);
-	if (out->iteration && !threshold_is_latency(out->metric))
+	if (out->iteration && !threshold_is_latency_metric(out->metric))
 		return threshold_fail(err_off, ms, cause, "FLOW.iteration takes "
 		    "a latency metric (p50 to p999, min, mean, max), not '%s'; "
 		    "a flow's iterations are counted by FLOW.requests, "
 		    "FLOW.errors and FLOW.error_rate", m);
+	if (out->stream != THR_STREAM_NONE && !threshold_is_latency_metric(out->metric))
+		return threshold_fail(err_off, ms, cause, "NAME.%s takes a "
+		    "latency metric (p50 to p999, min, mean, max), not '%s'; a "
+		    "stream's counts are NAME.connect_errors, NAME.reconnects "
+		    "and the like", threshold_stream_name(out->stream), m);
+	if (threshold_is_stream_metric(out->metric) &&
+	    out->scope != THR_SCOPE_ALL && out->scope != THR_SCOPE_REQUEST &&
+	    out->scope != THR_SCOPE_PHASE)
+		return threshold_fail(err_off, ms, cause, "%s is counted over "
+		    "the run's streams, a stream request (NAME.%s) or a "
+		    "connections phase (phase:NAME.%s)", m, m, m);
 	if (out->metric == THR_CHECKS && out->scope != THR_SCOPE_ALL &&
 	    out->scope != THR_SCOPE_REQUEST && out->scope != THR_SCOPE_GROUP &&
 	    out->scope != THR_SCOPE_PHASE)
@@ -114,6 +119,24 @@ threshold_iteration_scope(struct threshold *out)
 	out->scope = THR_SCOPE_FLOW;
 	out->iteration = true;
 	out->scope_name[n - k] = '\0';
+}
+
+void
+threshold_stream_scope(struct threshold *out)
+{
+	size_t n = strlen(out->scope_name), k;
+	int st;
+
+	for (st = THR_STREAM_NONE + 1; st < THR__STREAM_COUNT; st++) {
+		k = strlen(threshold_streams[st].name);
+		if (n > k + 1 && out->scope_name[n - k - 1] == '.' &&
+		    strcmp(out->scope_name + n - k,
+		    threshold_streams[st].name) == 0) {
+			out->stream = (enum thr_stream)st;
+			out->scope_name[n - k - 1] = '\0';
+			return;
+		}
+	}
 }
 
 int

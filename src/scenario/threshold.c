@@ -237,6 +237,8 @@ threshold_parse_left(const char *expr, size_t ls, size_t le, struct threshold *o
 		return -1;
 	if (w == NULL)
 		threshold_iteration_scope(out);
+	if (!out->iteration && (w == NULL || w->scope == THR_SCOPE_REQUEST))
+		threshold_stream_scope(out);
 	return threshold_scope_rules(out, name_off, ms, err_off, cause);
 }
 
