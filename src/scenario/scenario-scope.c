@@ -268,8 +268,9 @@ request_streams(const struct scenario *scn, const struct threshold *t,
 
 	if (sort == NULL && is_stream_threshold(t))
 		xasprintf(why, "request %s is no stream (it has neither "
-		    "'websocket' nor 'sse'): '%s' is a stream's",
-		    scenario_quote(name), stream_what(t));
+		    "'websocket' nor 'sse'): '%s' %s", scenario_quote(name),
+		    stream_what(t), t->stream != THR_STREAM_NONE ? "is a "
+		    "stream's latency" : "counts streams");
 	else if (sort != NULL && !is_stream_threshold(t)) {
 		list = stream_latencies(name, r->sse != NULL);
 		xasprintf(why, "request %s is %s: '%s' measures HTTP requests; "
