@@ -43,7 +43,7 @@ static void
 h_json(struct scn_parser *p, const struct scn_key *k, yaml_node_t *v,
     void *obj)
 {
-	const char *s = scenario_json_pointer(p, v, k->name);
+	const char *s = scenario_json_pointer(p, v, 0, k->name);
 
 	if (s != NULL)
 		((struct check_draft *)obj)->json = xstrdup(s);

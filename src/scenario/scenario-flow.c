@@ -74,6 +74,13 @@ step_request(struct scn_parser *p, yaml_node_t *v)
 			scenario_err(p, v, "step names unknown request %s %s",
 			    scenario_quote(s), p->where);
 		i = SIZE_MAX;
+	} else if (scn->requests[i].websocket != NULL ||
+	    scn->requests[i].sse != NULL) {
+		scenario_err(p, v, "step names %s, %s stream, %s; a flow sends "
+		    "HTTP requests, and streams are opened by connections "
+		    "phases", scenario_quote(s), scn->requests[i].websocket !=
+		    NULL ? "a websocket" : "an sse", p->where);
+		i = SIZE_MAX;
 	}
 	free(names);
 	return i;

@@ -20,11 +20,17 @@ static const struct scn_limit limits[SCN__LIMIT_COUNT] = {
 	[SCN_LIMIT_DURATION] = { .what = "a duration",
 	  .keys = "defaults.timeout, defaults.connect_timeout, "
 	    "target.health_interval, phases[].duration, phases[].think_time, "
-	    "phases[].settle, phases[].stages[].duration, flows[].think_time, "
-	    "flows[].steps[].think_time, alerts.p95, alerts.target_cpu_for",
+	    "phases[].settle, phases[].reconnect_delay, "
+	    "phases[].stages[].duration, flows[].think_time, "
+	    "flows[].steps[].think_time, requests[].websocket.ping_interval, "
+	    "requests[].websocket.pong_timeout, "
+	    "requests[].sse.first_event_timeout, requests[].sse.idle_timeout, "
+	    "alerts.p95, alerts.target_cpu_for",
 	  .max = SCN_MAX_DURATION_US, .per_unit = DAY_US, .unit = "days" },
-	[SCN_LIMIT_RATE] = { .what = "the rate of an open model",
-	  .keys = "phases[].rate, phases[].start_rate, phases[].stages[].rate",
+	[SCN_LIMIT_RATE] = { .what = "the rate of an open model, of a "
+	    "connections phase's connects and of a websocket's messages",
+	  .keys = "phases[].rate, phases[].start_rate, phases[].stages[].rate, "
+	    "phases[].connect_rate, requests[].websocket.message_rate",
 	  .max = SCN_MAX_RATE, .unit = "requests/s" },
 	[SCN_LIMIT_USERS] = { .what = "the users of a closed model",
 	  .keys = "phases[].users, phases[].start_users, "
@@ -35,8 +41,8 @@ static const struct scn_limit limits[SCN__LIMIT_COUNT] = {
 	  .keys = "phases[].concurrency",
 	  .max = SCN_MAX_CONCURRENCY, .unit = "requests" },
 	[SCN_LIMIT_CONNECTIONS] = { .what = "the connection pool of an open "
-	    "model",
-	  .keys = "phases[].connections",
+	    "model, and the streams a connections phase holds",
+	  .keys = "phases[].connections, phases[].stages[].connections",
 	  .max = SCN_MAX_CONNECTIONS, .unit = "connections" },
 	[SCN_LIMIT_PHASE_REQUESTS] = { .what = "the requests a burst, leak or "
 	    "rate_limit phase sends, and so its batches and expected counts",
@@ -56,6 +62,10 @@ static const struct scn_limit limits[SCN__LIMIT_COUNT] = {
 	    "inspect",
 	  .keys = "defaults.max_body, requests[].max_body",
 	  .max = SCN_MAX_BODY, .per_unit = 1024.0 * 1024, .unit = "MB" },
+	[SCN_LIMIT_MESSAGE] = { .what = "the bytes of one WebSocket message or "
+	    "server-sent event",
+	  .keys = "requests[].websocket.max_message, requests[].sse.max_event",
+	  .max = SCN_MAX_MESSAGE, .per_unit = 1024.0 * 1024, .unit = "MB" },
 	[SCN_LIMIT_REPEAT] = { .what = "the times a step of a flow sends its "
 	    "request in a row",
 	  .keys = "flows[].steps[].repeat",
@@ -149,15 +159,37 @@ static const struct field phase_fields[] = {
 	  SCN_LIMIT_PHASE_REQUESTS),
 	F(scn_phase, "expect_limited", expect_limited, FIELD_I64,
 	  SCN_LIMIT_PHASE_REQUESTS),
+	F(scn_phase, "connect_rate", connect_rate, FIELD_DOUBLE, SCN_LIMIT_RATE),
+	F(scn_phase, "reconnect_delay", reconnect_delay_us, FIELD_I64,
+	  SCN_LIMIT_DURATION),
 };
 static const struct field stage_fields[] = {
 	F(scn_stage, "duration", duration_us, FIELD_I64, SCN_LIMIT_DURATION),
 	F(scn_stage, "rate", rate, FIELD_DOUBLE, SCN_LIMIT_RATE),
 	F(scn_stage, "users", users, FIELD_UINT, SCN_LIMIT_USERS),
+	F(scn_stage, "connections", connections, FIELD_UINT,
+	  SCN_LIMIT_CONNECTIONS),
 };
 static const struct field request_fields[] = {
 	F(scn_request, "weight", weight, FIELD_UINT, SCN_LIMIT_WEIGHT),
 	F(scn_request, "max_body", max_body, FIELD_I64, SCN_LIMIT_BODY),
+};
+static const struct field websocket_fields[] = {
+	F(scn_websocket, "message_rate", message_rate, FIELD_DOUBLE,
+	  SCN_LIMIT_RATE),
+	F(scn_websocket, "ping_interval", ping_interval_us, FIELD_I64,
+	  SCN_LIMIT_DURATION),
+	F(scn_websocket, "pong_timeout", pong_timeout_us, FIELD_I64,
+	  SCN_LIMIT_DURATION),
+	F(scn_websocket, "max_message", max_message, FIELD_I64,
+	  SCN_LIMIT_MESSAGE),
+};
+static const struct field sse_fields[] = {
+	F(scn_sse, "first_event_timeout", first_event_timeout_us, FIELD_I64,
+	  SCN_LIMIT_DURATION),
+	F(scn_sse, "idle_timeout", idle_timeout_us, FIELD_I64,
+	  SCN_LIMIT_DURATION),
+	F(scn_sse, "max_event", max_event, FIELD_I64, SCN_LIMIT_MESSAGE),
 };
 static const struct field defaults_fields[] = {
 	F(scn_defaults, "timeout", timeout_us, FIELD_I64, SCN_LIMIT_DURATION),
@@ -314,6 +346,12 @@ check_request(struct check *c, const struct scn_request *r, size_t index,
 		xasprintf(&owner, "request %zu", index + 1);
 	check_fields(c, r, request_fields, LT_NELEM(request_fields), owner,
 	    r->pos);
+	if (r->websocket != NULL)
+		check_fields(c, r->websocket, websocket_fields,
+		    LT_NELEM(websocket_fields), owner, r->websocket->pos);
+	if (r->sse != NULL)
+		check_fields(c, r->sse, sse_fields, LT_NELEM(sse_fields), owner,
+		    r->sse->pos);
 	if (within->headers && (i = first_over(SCN_LIMIT_HEADERS,
 	    r->headers.n)) < r->headers.n)
 		count_over(c, SCN_LIMIT_HEADERS, r->headers.n, owner,

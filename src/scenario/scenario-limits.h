@@ -21,6 +21,7 @@
 #define SCN_MAX_PID 4194304				/* Linux's own */
 #define SCN_MAX_CPU_PERCENT 100000.0			/* a thousand cores */
 #define SCN_MAX_BODY (64LL * 1024 * 1024)		/* a view's bytes */
+#define SCN_MAX_MESSAGE (64LL * 1024 * 1024)		/* a stream's message */
 #define SCN_MAX_REPEAT 1000000
 
 /* Counts of things a scenario lists. */
@@ -53,6 +54,7 @@ enum scn_limit_id {
 	SCN_LIMIT_PID,
 	SCN_LIMIT_CPU_PERCENT,
 	SCN_LIMIT_BODY,
+	SCN_LIMIT_MESSAGE,
 	SCN_LIMIT_REPEAT,
 	SCN_LIMIT_REQUESTS,
 	SCN_LIMIT_PHASES,

@@ -1,4 +1,5 @@
-/* The scenario's phases: kinds, the keys each kind takes, ramp stages. */
+/* The scenario's phases: kinds, the keys each kind takes, the stages of
+ * ramps and of connections phases. */
 #include "config.h"
 
 #include <math.h>
@@ -18,6 +19,7 @@
 #define L (1u << SCN_LEAK)
 #define X (1u << SCN_RATE_LIMIT)
 #define I (1u << SCN_IDLE)
+#define C (1u << SCN_CONNECTIONS)
 
 static void
 h_think_time(struct scn_parser *p, const struct scn_key *k, yaml_node_t *v,
@@ -38,7 +40,8 @@ static const struct scn_key phase_keys[] = {
 	{ .name = "concurrency", .fn = scenario_h_uint, .off = OFF(concurrency),
 	  .min = 1, .max = SCN_MAX_CONCURRENCY, .kinds = B|L|X },
 	{ .name = "duration", .fn = scenario_h_duration, .off = OFF(duration_us),
-	  .min = SCN_MIN_DURATION_US, .max = SCN_MAX_DURATION_US, .kinds = S|K|I },
+	  .min = SCN_MIN_DURATION_US, .max = SCN_MAX_DURATION_US,
+	  .kinds = S|K|I|C },
 	{ .name = "rate", .fn = scenario_h_rate, .off = OFF(rate),
 	  .min = SCN_MIN_RATE, .max = SCN_MAX_RATE, .kinds = S|K|X },
 	{ .name = "users", .fn = scenario_h_uint, .off = OFF(users),
@@ -46,8 +49,8 @@ static const struct scn_key phase_keys[] = {
 	{ .name = "think_time", .fn = h_think_time, .off = OFF(think_time_us),
 	  .min = 0, .max = SCN_MAX_DURATION_US, .kinds = S|K|R },
 	{ .name = "connections", .fn = scenario_h_uint, .off = OFF(connections),
-	  .min = 1, .max = SCN_MAX_CONNECTIONS, .kinds = S|K|R },
-	{ .name = "stages", .kinds = R },
+	  .min = 1, .max = SCN_MAX_CONNECTIONS, .kinds = S|K|R|C },
+	{ .name = "stages", .kinds = R|C },
 	{ .name = "start_rate", .fn = scenario_h_rate, .off = OFF(rate),
 	  .min = 0, .max = SCN_MAX_RATE, .kinds = R },
 	{ .name = "start_users", .fn = scenario_h_uint, .off = OFF(users),
@@ -60,6 +63,13 @@ static const struct scn_key phase_keys[] = {
 	  .min = 0, .max = SCN_MAX_PHASE_REQUESTS, .kinds = X },
 	{ .name = "expect_limited", .fn = scenario_h_i64, .off = OFF(expect_limited),
 	  .min = 0, .max = SCN_MAX_PHASE_REQUESTS, .kinds = X },
+	{ .name = "connect_rate", .fn = scenario_h_rate, .off = OFF(connect_rate),
+	  .min = 0, .max = SCN_MAX_RATE, .kinds = C },
+	{ .name = "reconnect", .fn = scenario_h_bool, .off = OFF(reconnect),
+	  .kinds = C },
+	{ .name = "reconnect_delay", .fn = scenario_h_duration,
+	  .off = OFF(reconnect_delay_us), .min = 0, .max = SCN_MAX_DURATION_US,
+	  .kinds = C },
 };
 #undef OFF
 
@@ -69,11 +79,13 @@ static const struct scn_key stage_keys[] = {
 	{ .name = "duration", .fn = scenario_h_duration, .off = OFF(duration_us),
 	  .min = SCN_MIN_DURATION_US, .max = SCN_MAX_DURATION_US },
 	{ .name = "rate", .fn = scenario_h_rate, .off = OFF(rate),
-	  .min = 0, .max = SCN_MAX_RATE },
+	  .min = 0, .max = SCN_MAX_RATE, .kinds = R },
 	{ .name = "users", .fn = scenario_h_uint, .off = OFF(users),
-	  .min = 0, .max = SCN_MAX_USERS },
+	  .min = 0, .max = SCN_MAX_USERS, .kinds = R },
 	{ .name = "spawn_rate", .fn = scenario_h_rate, .off = OFF(spawn_rate),
-	  .min = SCN_MIN_RATE, .max = SCN_MAX_USERS },
+	  .min = SCN_MIN_RATE, .max = SCN_MAX_USERS, .kinds = R },
+	{ .name = "connections", .fn = scenario_h_uint, .off = OFF(connections),
+	  .min = 0, .max = SCN_MAX_CONNECTIONS, .kinds = C },
 };
 #undef OFF
 
@@ -124,22 +136,78 @@ spawn_length(struct scn_parser *p, const struct scn_map *m,
 	st->duration_us = (int64_t)llround(d * 1e6);
 }
 
+/* What the stages of one phase said so far. */
+struct stage_walk {
+	size_t first;			/* ramp: the stage that set the model */
+	bool incomplete;		/* a stage lacks a key it needs */
+};
+
+/* One stage after its walk, by its phase's kind; where: "in stage 2 in
+ * phase 'x'". */
+typedef void stage_fn(struct scn_parser *, const struct scn_map *,
+    struct scn_phase *, struct scn_stage *, const char *, struct stage_walk *);
+
+/* A ramp's stage: a duration (or Locust's spawn_rate), and a rate or
+ * users, every stage in the same model. */
+static void
+ramp_stage(struct scn_parser *p, const struct scn_map *m, struct scn_phase *ph,
+    struct scn_stage *st, const char *where, struct stage_walk *sw)
+{
+	yaml_node_t *key;
+	enum scn_model sm;
+
+	if (scenario_getkey(m, "spawn_rate") != NULL)
+		spawn_length(p, m, ph, st, where);
+	else if (scenario_getkey(m, "duration") == NULL)
+		scenario_err(p, m->node, "%s needs 'duration' (or, with "
+		    "'users', Locust's 'spawn_rate')", where + 3);
+	sm = rate_or_users(p, m, where);
+	key = scenario_getkey(m, sm == SCN_MODEL_OPEN ? "rate" : "users");
+	if (sm == SCN_MODEL_NONE && scenario_getkey(m, "rate") == NULL)
+		scenario_err(p, m->node, "%s needs 'rate' or 'users'", where + 3);
+	else if (sm != SCN_MODEL_NONE && ph->model == SCN_MODEL_NONE) {
+		ph->model = sm;
+		sw->first = ph->nstages;
+	} else if (sm != SCN_MODEL_NONE && sm != ph->model)
+		scenario_err(p, key, "every stage must use the same model: "
+		    "stage %zu has '%s' but stage %zu has '%s' %s",
+		    ph->nstages, sm == SCN_MODEL_OPEN ? "rate" : "users",
+		    sw->first, sm == SCN_MODEL_OPEN ? "users" : "rate", p->where);
+}
+
+/* A connections phase's stage: how many streams, held how long. */
+static void
+connections_stage(struct scn_parser *p, const struct scn_map *m,
+    struct scn_phase *ph, struct scn_stage *st, const char *where,
+    struct stage_walk *sw)
+{
+	if (scenario_getkey(m, "duration") == NULL)
+		scenario_err(p, m->node, "%s needs 'duration'", where + 3);
+	if (scenario_getkey(m, "connections") == NULL) {
+		scenario_err(p, m->node, "%s needs 'connections', how many "
+		    "streams it holds", where + 3);
+		sw->incomplete = true;
+	}
+	ph->connections = LT_MAX(ph->connections, st->connections);
+}
+
+/* Each stage walked, then read by each; shape: "{duration, rate or
+ * users}", what a stage looks like. */
 static void
 parse_stages(struct scn_parser *p, yaml_node_t *node, struct scn_phase *ph,
-    enum scn_model *model)
+    stage_fn *each, const char *shape, struct stage_walk *sw)
 {
 	yaml_node_item_t *it;
-	yaml_node_t *item, *key;
+	yaml_node_t *item;
 	struct scn_stage *st;
 	struct scn_map m;
-	enum scn_model sm;
 	char *where;
-	size_t n, first = 0;
+	size_t n;
 
 	if (node->type != YAML_SEQUENCE_NODE ||
 	    node->data.sequence.items.start == node->data.sequence.items.top) {
 		scenario_err(p, node, "'stages' must be a non-empty list of "
-		    "{duration, rate or users}, got %s", scenario_describe(node));
+		    "%s, got %s", shape, scenario_describe(node));
 		return;
 	}
 	n = (size_t)(node->data.sequence.items.top -
@@ -152,33 +220,15 @@ parse_stages(struct scn_parser *p, yaml_node_t *node, struct scn_phase *ph,
 		st->pos = scenario_pos_of(item);
 		if (item->type != YAML_MAPPING_NODE) {
 			scenario_err(p, item, "each stage must be a mapping "
-			    "{duration, rate or users}, got %s",
-			    scenario_describe(item));
+			    "%s, got %s", shape, scenario_describe(item));
+			sw->incomplete = true;
 			continue;
 		}
 		/* p->where is "in phase 'x'": "stage 2 in phase 'x'". */
 		xasprintf(&where, "in stage %zu %s", ph->nstages, p->where);
 		scenario_walk(p, item, stage_keys, LT_NELEM(stage_keys), st, where,
-		    -1, &m);
-		if (scenario_getkey(&m, "spawn_rate") != NULL)
-			spawn_length(p, &m, ph, st, where);
-		else if (scenario_getkey(&m, "duration") == NULL)
-			scenario_err(p, item, "%s needs 'duration' (or, with "
-			    "'users', Locust's 'spawn_rate')", where + 3);
-		sm = rate_or_users(p, &m, where);
-		key = scenario_getkey(&m, sm == SCN_MODEL_OPEN ? "rate" : "users");
-		if (sm == SCN_MODEL_NONE && scenario_getkey(&m, "rate") == NULL)
-			scenario_err(p, item, "%s needs 'rate' or 'users'",
-			    where + 3);
-		else if (sm != SCN_MODEL_NONE && *model == SCN_MODEL_NONE) {
-			*model = sm;
-			first = ph->nstages;
-		} else if (sm != SCN_MODEL_NONE && sm != *model)
-			scenario_err(p, key, "every stage must use the same model: "
-			    "stage %zu has '%s' but stage %zu has '%s' %s",
-			    ph->nstages, sm == SCN_MODEL_OPEN ? "rate" :
-			    "users", first, sm == SCN_MODEL_OPEN ? "users" :
-			    "rate", p->where);
+		    (int)ph->kind, &m);
+		each(p, &m, ph, st, where, sw);
 		free(where);
 	}
 }
@@ -255,10 +305,12 @@ check_steady(struct scn_parser *p, const struct scn_map *m, struct scn_phase *ph
 static void
 check_ramp(struct scn_parser *p, const struct scn_map *m, struct scn_phase *ph)
 {
+	struct stage_walk sw = { 0 };
 	yaml_node_t *k, *k2;
 
 	if (need(p, m, ph, "stages"))
-		parse_stages(p, scenario_get(m, "stages"), ph, &ph->model);
+		parse_stages(p, scenario_get(m, "stages"), ph, ramp_stage,
+		    "{duration, rate or users}", &sw);
 	if ((k = scenario_getkey(m, "start_rate")) != NULL &&
 	    (k2 = scenario_getkey(m, "start_users")) != NULL)
 		scenario_err(p, scenario_later(k, k2), "'start_rate' and 'start_users' "
@@ -311,6 +363,35 @@ check_rate_limit(struct scn_parser *p, const struct scn_map *m,
 		    n, p->where);
 }
 
+/*
+ * connections: streams held for a duration, or stages of them.  A stage
+ * holds its number from its start to its end; the streams are opened at
+ * connect_rate, or closed, on the way.
+ */
+static void
+check_connections(struct scn_parser *p, const struct scn_map *m,
+    struct scn_phase *ph)
+{
+	yaml_node_t *st = scenario_getkey(m, "stages"), *k;
+	struct stage_walk sw = { 0 };
+
+	if (st == NULL) {
+		need(p, m, ph, "connections");
+		need(p, m, ph, "duration");
+		return;
+	}
+	if ((k = scenario_getkey(m, "duration")) != NULL ||
+	    (k = scenario_getkey(m, "connections")) != NULL)
+		scenario_err(p, scenario_later(st, k), "'%s' and 'stages' cannot "
+		    "both be given %s; each stage gives its duration and its "
+		    "connections", (const char *)k->data.scalar.value, p->where);
+	parse_stages(p, scenario_get(m, "stages"), ph, connections_stage,
+	    "{duration, connections}", &sw);
+	if (ph->nstages > 0 && ph->connections == 0 && !sw.incomplete)
+		scenario_err(p, st, "every stage holds 0 connections %s; a "
+		    "connections phase opens at least one", p->where);
+}
+
 /* idle: a length, and nothing to send. */
 static void
 check_idle(struct scn_parser *p, const struct scn_map *m, struct scn_phase *ph)
@@ -331,118 +412,8 @@ static phase_check_fn *const kind_checks[SCN__KIND_COUNT] = {
 	[SCN_LEAK] = check_leak,
 	[SCN_RATE_LIMIT] = check_rate_limit,
 	[SCN_IDLE] = check_idle,
+	[SCN_CONNECTIONS] = check_connections,
 };
-
-/* The names 'use' may take: the requests', then the flows'. */
-static const char **
-use_names(const struct scenario *scn, size_t *n)
-{
-	const char **names;
-	size_t i;
-
-	*n = scn->nrequests + scn->nflows;
-	names = xcalloc(*n + 1, sizeof *names);
-	/* Holes that broken requests and flows leave are "". */
-	for (i = 0; i < scn->nrequests; i++)
-		names[i] = scn->requests[i].name != NULL ?
-		    scn->requests[i].name : "";
-	for (i = 0; i < scn->nflows; i++)
-		names[scn->nrequests + i] = scn->flows[i].name != NULL ?
-		    scn->flows[i].name : "";
-	return names;
-}
-
-static void
-unknown_use(struct scn_parser *p, yaml_node_t *v, const char *s,
-    const char *const *names, size_t n)
-{
-	const char *what = p->scn->nflows > 0 ? "request or flow" : "request";
-	const char *near = suggest_closest(s, names, n);
-
-	if (near != NULL)
-		scenario_err(p, v, "'use' names unknown %s %s %s (did you mean "
-		    "'%s'?)", what, scenario_quote(s), p->where, near);
-	else
-		scenario_err(p, v, "'use' names unknown %s %s %s", what,
-		    scenario_quote(s), p->where);
-}
-
-/* One name of 'use': a request added to ph->use, or the flow it runs. */
-static void
-add_use(struct scn_parser *p, struct scn_phase *ph, yaml_node_t *v,
-    const char *const *names, size_t n)
-{
-	size_t nreq = p->scn->nrequests, i;
-	const char *s;
-
-	if ((s = scenario_scalar(p, v, "use", "a request name, a flow name or "
-	    "a list of request names")) == NULL)
-		return;
-	for (i = 0; i < n && strcmp(names[i], s) != 0; i++)
-		/* nothing */;
-	if (i == n)
-		unknown_use(p, v, s, names, n);
-	else if (i >= nreq && ph->flow != 0)
-		scenario_err(p, v, "'use' names flows '%s' and '%s' %s; a phase "
-		    "runs one flow", names[nreq + ph->flow - 1], s, p->where);
-	else if (i >= nreq)
-		ph->flow = i - nreq + 1;
-	else {
-		ph->use = xreallocarray(ph->use, ph->nuse + 1, sizeof *ph->use);
-		ph->use[ph->nuse++] = i;
-	}
-}
-
-/* use: the requests the phase sends, by name, or the one flow it runs. */
-static void
-resolve_use(struct scn_parser *p, struct scn_phase *ph, yaml_node_t *v,
-    yaml_node_t *at)
-{
-	const struct scenario *scn = p->scn;
-	const char **names;
-	yaml_node_item_t *it;
-	uint64_t weight = 0;
-	size_t i, n;
-
-	names = use_names(scn, &n);
-	if (v != NULL && v->type == YAML_SEQUENCE_NODE) {
-		if (v->data.sequence.items.start == v->data.sequence.items.top)
-			scenario_err(p, v, "'use' must name at least one request %s",
-			    p->where);
-		for (it = v->data.sequence.items.start;
-		    it < v->data.sequence.items.top; it++)
-			add_use(p, ph, scenario_node(p, *it), names, n);
-	} else if (v != NULL)
-		add_use(p, ph, v, names, n);
-	if (ph->flow != 0 && ph->nuse > 0)
-		scenario_err(p, v, "'use' mixes flow '%s' with requests %s; a "
-		    "phase runs one flow or requests", names[scn->nrequests +
-		    ph->flow - 1], p->where);
-	free(names);
-	/* A request 'use' names is sent whatever its weight: weight 0 only
-	 * keeps it out of the phases that do not name it. */
-	if (v != NULL)
-		return;
-	for (i = 0; i < scn->nrequests; i++)
-		weight += scn->requests[i].weight;
-	if (weight == 0 && scn->nrequests > 0)
-		scenario_err(p, at, "every request the phase sends has weight 0 "
-		    "%s; name the ones to send in 'use'", p->where);
-}
-
-/* A flow runs where users loop or iterations start at a rate. */
-static void
-check_flow_kind(struct scn_parser *p, const struct scn_phase *ph,
-    yaml_node_t *use)
-{
-	if (ph->flow == 0 || ph->kind == SCN_SUSTAINED || ph->kind == SCN_RAMP ||
-	    ph->kind == SCN_SOAK)
-		return;
-	scenario_err(p, use, "a %s phase cannot run a flow ('use: %s'); flows "
-	    "run in sustained, ramp and soak phases %s",
-	    kinds_phase_name(ph->kind), p->scn->flows[ph->flow - 1].name,
-	    p->where);
-}
 
 /* The phase's kind, or -1 (after an error if it names none). */
 static int
@@ -464,7 +435,8 @@ phase_kind(struct scn_parser *p, yaml_node_t *kv)
 		    scenario_quote(s), near);
 	else
 		scenario_err(p, kv, "unknown phase kind %s (expected burst, "
-		    "sustained, ramp, soak, leak, rate_limit or idle)", scenario_quote(s));
+		    "sustained, ramp, soak, leak, rate_limit, idle or "
+		    "connections)", scenario_quote(s));
 	return -1;
 }
 
@@ -488,7 +460,7 @@ static void
 parse_phase(struct scn_parser *p, yaml_node_t *node, struct scn_phase *ph,
     size_t index)
 {
-	yaml_node_t *kv = scenario_peek(p, node, "kind"), *use;
+	yaml_node_t *kv = scenario_peek(p, node, "kind");
 	int kind = phase_kind(p, kv);
 	struct scn_map m;
 	char *where;
@@ -496,6 +468,10 @@ parse_phase(struct scn_parser *p, yaml_node_t *node, struct scn_phase *ph,
 	ph->pos = scenario_pos_of(node);
 	ph->expect_allowed = ph->expect_limited = -1;
 	ph->settle_us = 1000000;
+	if (kind == SCN_CONNECTIONS) {
+		ph->reconnect = true;
+		ph->reconnect_delay_us = 1000000;
+	}
 	p->where = where = phase_where(p, node, kind, index);
 	scenario_walk(p, node, phase_keys, LT_NELEM(phase_keys), ph, where, kind, &m);
 	if (kind >= 0) {
@@ -507,12 +483,8 @@ parse_phase(struct scn_parser *p, yaml_node_t *node, struct scn_phase *ph,
 		kind_checks[kind](p, &m, ph);
 	} else if (kv == NULL)
 		scenario_err(p, node, "phase needs 'kind' (burst, sustained, ramp, "
-		    "soak, leak, rate_limit or idle) %s", where);
-	use = scenario_get(&m, "use");
-	if (kind != SCN_IDLE)
-		resolve_use(p, ph, use, use != NULL ? use : node);
-	if (kind >= 0)
-		check_flow_kind(p, ph, use);
+		    "soak, leak, rate_limit, idle or connections) %s", where);
+	scenario_use_resolve(p, ph, kind, scenario_get(&m, "use"), node);
 	p->where = NULL;
 	free(where);
 }

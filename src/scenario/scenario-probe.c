@@ -12,18 +12,21 @@
 #include "scenario-walk.h"
 #include "util.h"
 
-/* A JSON pointer: "" (the whole body) or "/a/b", '~' only as ~0 or ~1. */
+/* A JSON pointer: "" (the whole body) or "/a/b", '~' only as ~0 or ~1;
+ * the scalar's text from byte from on (past a prefix such as "json:"). */
 const char *
-scenario_json_pointer(struct scn_parser *p, yaml_node_t *v, const char *key)
+scenario_json_pointer(struct scn_parser *p, yaml_node_t *v, size_t from,
+    const char *key)
 {
-	const char *s, *c;
+	const char *s, *c, *text;
 
 	if (v->type != YAML_SCALAR_NODE) {
 		scenario_err(p, v, "'%s' must be a JSON pointer such as /status, "
 		    "got %s", key, scenario_describe(v));
 		return NULL;
 	}
-	s = (const char *)v->data.scalar.value;
+	text = (const char *)v->data.scalar.value;
+	s = text + from;
 	if (*s != '\0' && *s != '/') {
 		scenario_err(p, v, "'%s' must be a JSON pointer: \"\" for the "
 		    "whole body or one starting with '/', such as /status, got "
@@ -32,9 +35,9 @@ scenario_json_pointer(struct scn_parser *p, yaml_node_t *v, const char *key)
 	}
 	for (c = s; (c = strchr(c, '~')) != NULL; c++) {
 		if (c[1] != '0' && c[1] != '1') {
-			scenario_err_in(p, v, (size_t)(c - s), "'%s': in a JSON "
-			    "pointer '~' must be followed by 0 ('~') or 1 ('/'), "
-			    "got %s", key, scenario_quote(s));
+			scenario_err_in(p, v, (size_t)(c - text), "'%s': in a "
+			    "JSON pointer '~' must be followed by 0 ('~') or 1 "
+			    "('/'), got %s", key, scenario_quote(text));
 			return NULL;
 		}
 	}
@@ -96,7 +99,7 @@ static void
 h_x_json(struct scn_parser *p, const struct scn_key *k, yaml_node_t *v,
     void *obj)
 {
-	const char *s = scenario_json_pointer(p, v, k->name);
+	const char *s = scenario_json_pointer(p, v, 0, k->name);
 
 	if (s != NULL)
 		((struct extract_draft *)obj)->json = xstrdup(s);

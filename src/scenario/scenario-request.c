@@ -41,10 +41,10 @@ h_url(struct scn_parser *p, const struct scn_key *k, yaml_node_t *v,
 
 	if ((s = scenario_scalar(p, v, k->name, "an absolute URL")) == NULL)
 		return;
-	if (!scenario_is_http_url(s)) {
+	if (!scenario_is_http_url(s) && !scenario_is_ws_url(s)) {
 		scenario_err(p, v, "'url' must be an absolute http:// or https:// "
-		    "URL (use 'path' for one under base_url), got %s",
-		    scenario_quote(s));
+		    "URL (ws:// or wss:// for a websocket; 'path' for one under "
+		    "base_url), got %s", scenario_quote(s));
 		return;
 	}
 	((struct scn_request *)obj)->url = xstrdup(s);
@@ -268,8 +268,26 @@ static const struct scn_key request_keys[] = {
 	{ .name = "max_body", .fn = scenario_h_size, .off = OFF(max_body),
 	  .min = 1, .max = SCN_MAX_BODY },
 	{ .name = "group", .fn = scenario_h_str, .off = OFF(group) },
+	{ .name = "websocket", .fn = scenario_h_websocket },
+	{ .name = "sse", .fn = scenario_h_sse },
 };
 #undef OFF
+
+/* A websocket under base_url: http:// becomes ws://, https:// wss://.
+ * Returns how many characters the scheme lost. */
+static size_t
+ws_scheme(struct scn_request *r, size_t *baselen)
+{
+	char *ws;
+
+	if (strncasecmp(r->url, "http", 4) != 0)
+		return 0;
+	xasprintf(&ws, "ws%s", r->url + 4);
+	free(r->url);
+	r->url = ws;
+	*baselen -= 2;
+	return 2;
+}
 
 /* Compile the URL; base_url and path each map back to their own node. */
 static void
@@ -277,7 +295,7 @@ compile_url(struct scn_parser *p, struct scn_request *r, yaml_node_t *path,
     yaml_node_t *url)
 {
 	yaml_node_t *base = p->base_url;
-	size_t baselen = 0, off = 0;
+	size_t baselen = 0, off = 0, shift = 0;
 	char *cause = NULL;
 
 	if (path != NULL) {
@@ -289,6 +307,8 @@ compile_url(struct scn_parser *p, struct scn_request *r, yaml_node_t *path,
 		}
 		r->url = scenario_join_url(p->scn->target.base_url,
 		    (const char *)path->data.scalar.value, &baselen);
+		if (r->websocket != NULL)
+			shift = ws_scheme(r, &baselen);
 	}
 	if (r->url == NULL)
 		return;
@@ -297,7 +317,8 @@ compile_url(struct scn_parser *p, struct scn_request *r, yaml_node_t *path,
 		if (path == NULL)
 			scenario_err_in(p, url, off, "url: %s", cause);
 		else if (off < baselen)
-			scenario_err_in(p, base, off, "base_url: %s", cause);
+			scenario_err_in(p, base, off + (off >= 2 ? shift : 0),
+			    "base_url: %s", cause);
 		else
 			scenario_err_in(p, path, off - baselen, "path: %s", cause);
 		free(cause);
@@ -305,10 +326,13 @@ compile_url(struct scn_parser *p, struct scn_request *r, yaml_node_t *path,
 		return;
 	}
 	if (path != NULL) {
-		scenario_srcmap_note(p, r->url_tmpl, 0, r->url, base);
+		scenario_srcmap_note(p, r->url_tmpl, 0, r->url, base, 0);
+		if (shift > 0)
+			scenario_srcmap_note(p, r->url_tmpl, 2, r->url, base,
+			    2 + shift);
 		url = path;
 	}
-	scenario_srcmap_note(p, r->url_tmpl, baselen, r->url, url);
+	scenario_srcmap_note(p, r->url_tmpl, baselen, r->url, url, 0);
 }
 
 /* Defaults first, then the request's own; the request wins on a name. */
@@ -422,7 +446,10 @@ parse_request(struct scn_parser *p, yaml_node_t *node, struct scn_request *r)
 		scenario_err(p, scenario_later(body, file), "'body' and "
 		    "'body_file' cannot both be given %s", p->where);
 	merge_headers(p, r);
-	merge_checks(p, r);
+	/* A stream has no response for the defaults' checks to read. */
+	if (r->websocket == NULL && r->sse == NULL)
+		merge_checks(p, r);
+	scenario_stream_check(p, &m, r);
 	if (r->max_body == 0)
 		r->max_body = d->max_body;
 	if (!r->expect_status.given) {
@@ -467,8 +494,11 @@ scenario_check_transport(const struct scenario *scn, struct scn_errors *errs)
 
 	if (scn->defaults.transport != SCN_TRANSPORT_RAW)
 		return 0;
+	/* Streams are not sent by either transport: they are their own. */
 	for (i = 0; i < scn->nrequests; i++)
 		if (scn->requests[i].url != NULL &&
+		    scn->requests[i].websocket == NULL &&
+		    scn->requests[i].sse == NULL &&
 		    (why = scenario_raw_unfit(scn->requests[i].url)) != NULL) {
 			rc = -1;
 			scenario_errors_add(errs, scn->file,

@@ -32,15 +32,16 @@ srcmap_add(struct scenario *scn, const struct tmpl *t, size_t from,
 	e->exact = exact;
 }
 
-/* Template t's text from offset from on is node's value. */
+/* Template t's text from offset from on is node's value from byte
+ * node_off on. */
 void
 scenario_srcmap_note(struct scn_parser *p, const struct tmpl *t, size_t from,
-    const char *text, const yaml_node_t *node)
+    const char *text, const yaml_node_t *node, size_t node_off)
 {
 	int line, col;
 	bool exact;
 
-	scenario_pos_in(p, node, 0, &line, &col, &exact);
+	scenario_pos_in(p, node, node_off, &line, &col, &exact);
 	srcmap_add(p->scn, t, from, text, line, col, exact);
 }
 
@@ -111,7 +112,7 @@ scenario_compile(struct scn_parser *p, const yaml_node_t *node, const char *text
 		*out = NULL;
 		return -1;
 	}
-	scenario_srcmap_note(p, *out, 0, text, node);
+	scenario_srcmap_note(p, *out, 0, text, node, 0);
 	return 0;
 }
 

@@ -41,18 +41,33 @@ get_int(struct scn_parser *p, const yaml_node_t *node, const char *key,
 	return 0;
 }
 
-bool
-scenario_is_http_url(const char *s)
+/* Whether s is SCHEME://HOST... with a scheme of the pair (plain, its
+ * TLS form: http and https, ws and wss). */
+static bool
+url_of(const char *s, const char *plain, const char *tls)
 {
+	size_t np = strlen(plain), nt = strlen(tls);
 	const char *host;
 
-	if (strncasecmp(s, "http://", 7) == 0)
-		host = s + 7;
-	else if (strncasecmp(s, "https://", 8) == 0)
-		host = s + 8;
+	if (strncasecmp(s, plain, np) == 0 && strncmp(s + np, "://", 3) == 0)
+		host = s + np + 3;
+	else if (strncasecmp(s, tls, nt) == 0 && strncmp(s + nt, "://", 3) == 0)
+		host = s + nt + 3;
 	else
 		return false;
 	return *host != '\0' && *host != '/';
+}
+
+bool
+scenario_is_http_url(const char *s)
+{
+	return url_of(s, "http", "https");
+}
+
+bool
+scenario_is_ws_url(const char *s)
+{
+	return url_of(s, "ws", "wss");
 }
 
 bool

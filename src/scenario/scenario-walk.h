@@ -133,6 +133,7 @@ void	 scenario_think_time(struct scn_parser *, const struct scn_key *,
 	     yaml_node_t *, int64_t *lo, int64_t *hi);
 
 bool	 scenario_is_http_url(const char *);
+bool	 scenario_is_ws_url(const char *);	/* ws:// or wss:// */
 bool	 scenario_is_token(const char *);
 /* base + path without doubling the slash; *baselen: base's part. */
 char	*scenario_join_url(const char *base, const char *path, size_t *baselen);
@@ -140,7 +141,7 @@ char	*scenario_join_url(const char *base, const char *path, size_t *baselen);
 /* scenario-probe.c: what requests read of responses.  Each parser
  * reports its errors and returns what it could take. */
 const char *scenario_json_pointer(struct scn_parser *, yaml_node_t *,
-	     const char *key);
+	     size_t from, const char *key);
 const char *scenario_pattern(struct scn_parser *, yaml_node_t *,
 	     const char *key);
 const char *scenario_header_name(struct scn_parser *, yaml_node_t *,
@@ -165,7 +166,7 @@ int	 scenario_compile(struct scn_parser *, const yaml_node_t *, const char *,
 void	 scenario_parse_headers(struct scn_parser *, yaml_node_t *,
 	     struct scn_headers *, const char *);
 void	 scenario_srcmap_note(struct scn_parser *, const struct tmpl *, size_t,
-	     const char *, const yaml_node_t *);
+	     const char *, const yaml_node_t *, size_t node_off);
 void	 scenario_srcmap_copy(struct scenario *, const struct tmpl *,
 	     const struct tmpl *, const char *);
 void	 scenario_srcmap_pos(const struct scenario *, const struct tmpl *, size_t,

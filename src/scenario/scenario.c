@@ -14,6 +14,15 @@
 _Static_assert(TMPL_VAR_MAX == SCN_VAR_MAX, "a template keeps what a "
     "capture does");
 
+#ifdef HAVE_CURL_WS
+static const bool built_with_ws = true;
+#else
+static const bool built_with_ws = false;
+#endif
+#ifndef LT_CURL_VERSION_TEXT
+#define LT_CURL_VERSION_TEXT "(unknown)"
+#endif
+
 static int
 error_before(const struct scn_error *a, const struct scn_error *b)
 {
@@ -123,6 +132,8 @@ parse_top(struct scn_parser *p, yaml_node_t *root)
 		p->no_target = true;
 	if ((v = scenario_get(&m, "requests")) != NULL)
 		scenario_parse_requests(p, v);
+	scenario_check_streams(p->scn, built_with_ws, LT_CURL_VERSION_TEXT,
+	    p->errs);
 	scenario_link_requests(p);
 	if ((v = scenario_get(&m, "flows")) != NULL)
 		scenario_parse_flows(p, v);
@@ -344,6 +355,10 @@ scenario_bind_env(struct scenario *scn, struct scn_errors *errs)
 		for (j = 0; j < r->headers.n; j++)
 			bind_tmpl(scn, r->headers.v[j].tmpl, errs);
 		bind_tmpl(scn, r->body_tmpl, errs);
+		if (r->websocket != NULL) {
+			bind_tmpl(scn, r->websocket->on_open_tmpl, errs);
+			bind_tmpl(scn, r->websocket->send_tmpl, errs);
+		}
 		if ((sg = r->sign) == NULL || sg->secret_env == NULL)
 			continue;
 		free_secret(sg);
@@ -430,6 +445,7 @@ scenario_free(struct scenario *scn)
 		free(r->body);
 		template_free(r->body_tmpl);
 		free(r->body_file);
+		scenario_stream_free(r);
 		if (r->sign != NULL) {
 			free_secret(r->sign);
 			free(r->sign->secret_env);

@@ -415,6 +415,12 @@ const char *scenario_raw_unfit(const char *url);
 /* Whether transport raw, if the scenario asks for it, can send every
  * request; each that it cannot is an error. */
 int	 scenario_check_transport(const struct scenario *, struct scn_errors *);
+/* Whether a loadtop whose libcurl speaks WebSocket or not (have_ws;
+ * curl_version: its version) can open the scenario's streams: each
+ * websocket: request is an error without it.  The loader asks on its
+ * own build's behalf. */
+int	 scenario_check_streams(const struct scenario *, bool have_ws,
+	     const char *curl_version, struct scn_errors *);
 void	 scenario_errors_add(struct scn_errors *, const char *file, int line,
 	     int col, const char *fmt, ...) __attribute__((format(printf, 5, 6)));
 void	 scenario_errors_print(FILE *, const struct scn_errors *);

@@ -52,15 +52,33 @@ const struct threshold_metric_def threshold_metrics[THR__COUNT] = {
 	[THR_M_MAX] = { "max", "", THR_K_NUMBER, .series = true },
 	[THR_CHECKS] = { "checks", "%", THR_K_RATIO },
 	[THR_OUTCOME] = { "outcome", "", THR_K_COUNT },
-	[THR_CONNECT_ERRORS] = { "connect_errors", "", THR_K_COUNT },
-	[THR_CONNECT_SUCCESS] = { "connect_success", "%", THR_K_RATIO },
-	[THR_MESSAGES_SENT] = { "messages_sent", "", THR_K_COUNT },
-	[THR_MESSAGES_RECEIVED] = { "messages_received", "", THR_K_COUNT },
-	[THR_MESSAGES_PUSHED] = { "messages_pushed", "", THR_K_COUNT },
-	[THR_MESSAGES_UNMATCHED] = { "messages_unmatched", "", THR_K_COUNT },
-	[THR_EVENTS] = { "events", "", THR_K_COUNT },
-	[THR_EVENTS_RATE] = { "events_rate", "/s", THR_K_RATE },
-	[THR_RECONNECTS] = { "reconnects", "", THR_K_COUNT },
+	[THR_CONNECT_ERRORS] = { "connect_errors", "", THR_K_COUNT,
+	    .streams = THR_S_WS | THR_S_SSE },
+	[THR_CONNECT_SUCCESS] = { "connect_success", "%", THR_K_RATIO,
+	    .streams = THR_S_WS | THR_S_SSE },
+	[THR_MESSAGES_SENT] = { "messages_sent", "", THR_K_COUNT,
+	    .streams = THR_S_WS },
+	[THR_MESSAGES_RECEIVED] = { "messages_received", "", THR_K_COUNT,
+	    .streams = THR_S_WS },
+	[THR_MESSAGES_PUSHED] = { "messages_pushed", "", THR_K_COUNT,
+	    .streams = THR_S_WS },
+	[THR_MESSAGES_UNMATCHED] = { "messages_unmatched", "", THR_K_COUNT,
+	    .streams = THR_S_WS },
+	[THR_EVENTS] = { "events", "", THR_K_COUNT, .streams = THR_S_SSE },
+	[THR_EVENTS_RATE] = { "events_rate", "/s", THR_K_RATE,
+	    .streams = THR_S_SSE },
+	[THR_RECONNECTS] = { "reconnects", "", THR_K_COUNT,
+	    .streams = THR_S_WS | THR_S_SSE },
+};
+
+const struct threshold_stream_def threshold_streams[THR__STREAM_COUNT] = {
+	[THR_STREAM_NONE] = { "", 0 },
+	[THR_STREAM_CONNECT] = { "connect", THR_S_WS | THR_S_SSE },
+	[THR_STREAM_RTT] = { "rtt", THR_S_WS },
+	[THR_STREAM_PING] = { "ping", THR_S_WS },
+	[THR_STREAM_FIRST_EVENT] = { "first_event", THR_S_SSE },
+	[THR_STREAM_GAP] = { "gap", THR_S_SSE },
+	[THR_STREAM_SESSION] = { "session", THR_S_WS | THR_S_SSE },
 };
 
 const struct threshold_name threshold_names[] = {
@@ -77,7 +95,14 @@ const struct threshold_name threshold_names[] = {
 	{ "cpu_avg", THR_CPU_AVG }, { "leak_slope", THR_LEAK_SLOPE_REQ },
 	{ "target_exits", THR_TARGET_EXITS },
 	{ "worker_deaths", THR_WORKER_DEATHS }, { "rps_peak", THR_RPS_PEAK },
-	{ "checks", THR_CHECKS },
+	{ "checks", THR_CHECKS }, { "connect_errors", THR_CONNECT_ERRORS },
+	{ "connect_success", THR_CONNECT_SUCCESS },
+	{ "messages_sent", THR_MESSAGES_SENT },
+	{ "messages_received", THR_MESSAGES_RECEIVED },
+	{ "messages_pushed", THR_MESSAGES_PUSHED },
+	{ "messages_unmatched", THR_MESSAGES_UNMATCHED },
+	{ "events", THR_EVENTS }, { "events_rate", THR_EVENTS_RATE },
+	{ "reconnects", THR_RECONNECTS },
 };
 const size_t threshold_nnames = LT_NELEM(threshold_names);
 
@@ -119,6 +144,39 @@ bool
 threshold_is_series_metric(enum thr_metric m)
 {
 	return (unsigned)m < THR__COUNT && threshold_metrics[m].series;
+}
+
+bool
+threshold_is_latency_metric(enum thr_metric m)
+{
+	return (unsigned)m < THR__COUNT &&
+	    threshold_metrics[m].kind == THR_K_LATENCY;
+}
+
+bool
+threshold_is_stream_metric(enum thr_metric m)
+{
+	return (unsigned)m < THR__COUNT && threshold_metrics[m].streams != 0;
+}
+
+bool
+threshold_stream_fits(const struct threshold *t, bool sse)
+{
+	unsigned want = sse ? THR_S_SSE : THR_S_WS;
+
+	if ((unsigned)t->stream >= THR__STREAM_COUNT ||
+	    (unsigned)t->metric >= THR__COUNT)
+		return false;
+	if (t->stream != THR_STREAM_NONE)
+		return (threshold_streams[t->stream].streams & want) != 0;
+	return (threshold_metrics[t->metric].streams & want) != 0;
+}
+
+const char *
+threshold_stream_name(enum thr_stream st)
+{
+	return (unsigned)st < THR__STREAM_COUNT ? threshold_streams[st].name :
+	    "?";
 }
 
 char *
@@ -195,8 +253,10 @@ threshold_format_value(enum thr_metric m, double value, char *buf, size_t len)
 			units_format_duration(threshold_round(value * 1000), buf, len);
 		break;
 	case THR_K_RATE:
-		snprintf(buf, len, "%s req/s", units_format_number(value, 2,
-		    num, sizeof num));
+		/* "80 req/s", but events a second are "12.5/s". */
+		snprintf(buf, len, "%s%s%s", units_format_number(value, 2, num,
+		    sizeof num), threshold_metrics[m].unit[0] == '/' ? "" : " ",
+		    threshold_metrics[m].unit);
 		break;
 	case THR_K_COUNT:
 		snprintf(buf, len, "%s", units_format_number(value, 0, num,

@@ -106,36 +106,6 @@ threshold_unknown_metric(const char *name, char **cause)
 	free(list);
 }
 
-/* The words a scope may start with; without one a scope names a
- * request (or a flow: the scenario tells which). */
-static const struct threshold_scope_word {
-	const char	*word;			/* "phase:" */
-	enum thr_scope	 scope;
-} threshold_scope_words[] = {
-	{ "metric:", THR_SCOPE_METRIC },
-	{ "process:", THR_SCOPE_PROCESS },
-	{ "stage:", THR_SCOPE_STAGE },
-	{ "phase:", THR_SCOPE_PHASE },
-	{ "request:", THR_SCOPE_REQUEST },
-	{ "group:", THR_SCOPE_GROUP },
-	{ "class:", THR_SCOPE_CLASS },
-};
-
-/* The scope word expr[ls, se) starts with, or NULL. */
-static const struct threshold_scope_word *
-threshold_scope_word(const char *expr, size_t ls, size_t se)
-{
-	size_t i, n;
-
-	for (i = 0; i < LT_NELEM(threshold_scope_words); i++) {
-		n = strlen(threshold_scope_words[i].word);
-		if (se - ls >= n &&
-		    strncmp(expr + ls, threshold_scope_words[i].word, n) == 0)
-			return &threshold_scope_words[i];
-	}
-	return NULL;
-}
-
 /* The dot before the metric in expr[ls, le), or SIZE_MAX. */
 static size_t
 threshold_metric_dot(const char *expr, size_t ls, size_t le)
@@ -173,114 +143,6 @@ threshold_lookup_metric(const char *expr, size_t ms, size_t le, bool series,
 	*err_off = ms;
 	free(metric);
 	return r;
-}
-
-/* class:NAME: one of the response classes, by its name. */
-static int
-threshold_find_class(const char *name, size_t off, struct threshold *out,
-    size_t *err_off, char **cause)
-{
-	const char *names[CLS__COUNT], *near;
-	char list[512] = "";
-	size_t i;
-
-	for (i = 0; i < CLS__COUNT; i++) {
-		names[i] = kinds_class_name((enum lt_class)i);
-		if (strcmp(names[i], name) == 0) {
-			out->scope_index = i;
-			return 0;
-		}
-	}
-	if ((near = suggest_closest(name, names, CLS__COUNT)) != NULL)
-		return threshold_fail(err_off, off, cause, "unknown class '%s' "
-		    "(did you mean '%s'?)", name, near);
-	for (i = 0; i < CLS__COUNT; i++)
-		snprintf(list + strlen(list), sizeof list - strlen(list),
-		    "%s%s", i == 0 ? "" : i + 1 == CLS__COUNT ? " or " : ", ",
-		    names[i]);
-	return threshold_fail(err_off, off, cause, "unknown class '%s'; "
-	    "expected %s", name, list);
-}
-
-static bool
-threshold_is_latency(enum thr_metric m)
-{
-	return threshold_metrics[m].kind == THR_K_LATENCY;
-}
-
-/*
- * What a scope takes beyond its name: a class is latency and a count of
- * requests; a flow's iterations, latency; checks are counted over the
- * run, a request, a group and a phase.  off: the scope name's offset.
- */
-static int
-threshold_scope_rules(struct threshold *out, size_t off, size_t ms,
-    size_t *err_off, char **cause)
-{
-	const char *m = threshold_metrics[out->metric].name;
-
-	if (out->scope == THR_SCOPE_CLASS && !threshold_is_latency(out->metric) &&
-	    out->metric != THR_REQUESTS)
-		return threshold_fail(err_off, ms, cause, "class:NAME takes the "
-		    "latency metrics (p50 to p999, min, mean, max) and "
-		    "requests, not '%s'", m);
-	if (out->scope == THR_SCOPE_CLASS)
-		return threshold_find_class(out->scope_name, off, out, err_off,
-		    cause);
-	if (out->iteration && !threshold_is_latency(out->metric))
-		return threshold_fail(err_off, ms, cause, "FLOW.iteration takes "
-		    "a latency metric (p50 to p999, min, mean, max), not '%s'; "
-		    "a flow's iterations are counted by FLOW.requests, "
-		    "FLOW.errors and FLOW.error_rate", m);
-	if (out->metric == THR_CHECKS && out->scope != THR_SCOPE_ALL &&
-	    out->scope != THR_SCOPE_REQUEST && out->scope != THR_SCOPE_GROUP &&
-	    out->scope != THR_SCOPE_PHASE)
-		return threshold_fail(err_off, ms, cause, "checks are counted "
-		    "over the run, a request, a group (group:NAME) or a phase "
-		    "(phase:NAME)");
-	return 0;
-}
-
-/* FLOW.iteration: the scope of a flow's whole iterations. */
-static void
-threshold_iteration_scope(struct threshold *out)
-{
-	static const char suffix[] = ".iteration";
-	size_t n = strlen(out->scope_name), k = sizeof suffix - 1;
-
-	if (n <= k || strcmp(out->scope_name + n - k, suffix) != 0)
-		return;
-	out->scope = THR_SCOPE_FLOW;
-	out->iteration = true;
-	out->scope_name[n - k] = '\0';
-}
-
-/* The scope expr[ls, se) into scope and scope_name; *name_off: where
- * the name starts. */
-static int
-threshold_parse_scope(const char *expr, size_t ls, size_t se,
-    const struct threshold_scope_word *w, struct threshold *out,
-    size_t *name_off, size_t *err_off, char **cause)
-{
-	size_t ss = ls;
-
-	while (se > ss && threshold_blank(expr[se - 1]))
-		se--;
-	out->scope = w != NULL ? w->scope : THR_SCOPE_REQUEST;
-	if (w != NULL)
-		ss += strlen(w->word);
-	while (ss < se && threshold_blank(expr[ss]))
-		ss++;
-	if (ss == se && w != NULL)
-		return threshold_fail(err_off, ss, cause, "missing %.*s name "
-		    "after '%s'", (int)strlen(w->word) - 1, w->word, w->word);
-	if (ss == se)
-		return threshold_fail(err_off, ls, cause, "missing request or "
-		    "phase name before '.%s'",
-		    threshold_metric_name(out->metric));
-	out->scope_name = xstrndup(expr + ss, se - ss);
-	*name_off = ss;
-	return 0;
 }
 
 /* Where ".outcome:" starts in expr[ls, le), or SIZE_MAX. */
@@ -375,6 +237,8 @@ threshold_parse_left(const char *expr, size_t ls, size_t le, struct threshold *o
 		return -1;
 	if (w == NULL)
 		threshold_iteration_scope(out);
+	if (!out->iteration && (w == NULL || w->scope == THR_SCOPE_REQUEST))
+		threshold_stream_scope(out);
 	return threshold_scope_rules(out, name_off, ms, err_off, cause);
 }
 

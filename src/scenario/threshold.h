@@ -106,6 +106,16 @@ const char *threshold_metric_name(enum thr_metric);
 bool	 threshold_is_target_metric(enum thr_metric);
 /* A figure of a scraped metric (THR_M_*), for the metric: scope only. */
 bool	 threshold_is_series_metric(enum thr_metric);
+/* p50 to p999, min, mean, max: a duration, in ms. */
+bool	 threshold_is_latency_metric(enum thr_metric);
+/* A count of streams (connect_errors, events, ...): THR_CONNECT_ERRORS on. */
+bool	 threshold_is_stream_metric(enum thr_metric);
+/* Whether t's stream metric or latency (t->stream) is one an sse stream
+ * has (sse), or a websocket: rtt and messages_sent are a websocket's,
+ * first_event and events an sse stream's, connect both's. */
+bool	 threshold_stream_fits(const struct threshold *, bool sse);
+/* "connect", "rtt", ...: a stream's latency as NAME.connect.p95 names it. */
+const char *threshold_stream_name(enum thr_stream);
 /* "mem_growth, rss_max, ...": every target metric once (free it). */
 char	*threshold_target_metric_list(void);
 const char *threshold_metric_unit(enum thr_metric);	/* "ms", "req/s", "%", ... */

@@ -303,8 +303,7 @@ START_TEST(names_and_units)
 	/* Every metric's name parses back to that metric. */
 	for (i = 0; i < THR__COUNT; i++) {
 		ck_assert_str_eq(threshold_metric_unit((enum thr_metric)i), units[i]);
-		if (i == THR_LEAK_SLOPE_REQ || i == THR_LEAK_SLOPE_MIN ||
-		    i >= THR_CONNECT_ERRORS)	/* streams: not parsed yet */
+		if (i == THR_LEAK_SLOPE_REQ || i == THR_LEAK_SLOPE_MIN)
 			continue;
 		/* A scraped figure names its series, an outcome its request
 		 * and value. */
@@ -586,6 +585,93 @@ START_TEST(metric_forms_for_grades)
 }
 END_TEST
 
+/* NAME.connect.p95 and the stream counts; which stream has which. */
+START_TEST(stream_metrics)
+{
+	static const struct {
+		const char *expr;
+		enum thr_stream stream;
+		enum thr_metric metric;
+		const char *name;
+		bool ws, sse;
+	} cases[] = {
+		{ "prices.connect.p95 < 500ms", THR_STREAM_CONNECT, THR_P95,
+		  "prices", true, true },
+		{ "prices.rtt.p99 < 100ms", THR_STREAM_RTT, THR_P99, "prices",
+		  true, false },
+		{ "request:prices.ping.max < 1s", THR_STREAM_PING, THR_MAX,
+		  "prices", true, false },
+		{ "ticks.first_event.p95 < 100ms", THR_STREAM_FIRST_EVENT,
+		  THR_P95, "ticks", false, true },
+		{ "a.b.gap.p99.9 < 2s", THR_STREAM_GAP, THR_P999, "a.b", false,
+		  true },
+		{ "ticks.session.min > 1m", THR_STREAM_SESSION, THR_MIN, "ticks",
+		  true, true },
+		{ "prices.connect_errors == 0", THR_STREAM_NONE,
+		  THR_CONNECT_ERRORS, "prices", true, true },
+		{ "connect_success > 99%", THR_STREAM_NONE, THR_CONNECT_SUCCESS,
+		  NULL, true, true },
+		{ "phase:ws.messages_unmatched == 0", THR_STREAM_NONE,
+		  THR_MESSAGES_UNMATCHED, "ws", true, false },
+		{ "ticks.events_rate >= 9.5/s", THR_STREAM_NONE, THR_EVENTS_RATE,
+		  "ticks", false, true },
+		{ "reconnects < 3", THR_STREAM_NONE, THR_RECONNECTS, NULL, true,
+		  true },
+		/* No stream word: an HTTP request named like one. */
+		{ "connect.p95 < 1s", THR_STREAM_NONE, THR_P95, "connect", false,
+		  false },
+	};
+	struct threshold t;
+	size_t off, i;
+	char *cause = NULL, buf[64];
+
+	for (i = 0; i < LT_NELEM(cases); i++) {
+		t = parse_ok(cases[i].expr);
+		ck_assert_msg(t.stream == cases[i].stream && t.metric ==
+		    cases[i].metric, "%s: stream %d metric %d", cases[i].expr,
+		    t.stream, t.metric);
+		if (cases[i].name != NULL)
+			ck_assert_str_eq(t.scope_name, cases[i].name);
+		else
+			ck_assert_int_eq(t.scope, THR_SCOPE_ALL);
+		ck_assert(threshold_stream_fits(&t, false) == cases[i].ws);
+		ck_assert(threshold_stream_fits(&t, true) == cases[i].sse);
+		threshold_clear(&t);
+	}
+	ck_assert_int_eq(threshold_parse_metric("prices.rtt.p95", &t, &off,
+	    &cause), 0);
+	ck_assert_int_eq(t.stream, THR_STREAM_RTT);
+	threshold_clear(&t);
+	ck_assert_str_eq(threshold_stream_name(THR_STREAM_FIRST_EVENT),
+	    "first_event");
+	ck_assert_str_eq(threshold_stream_name((enum thr_stream)99), "?");
+	ck_assert(threshold_is_stream_metric(THR_EVENTS));
+	ck_assert(!threshold_is_stream_metric(THR_ERRORS));
+	ck_assert(threshold_is_latency_metric(THR_P999));
+	ck_assert(!threshold_is_latency_metric(THR_EVENTS_RATE));
+	ck_assert_str_eq(threshold_format_value(THR_EVENTS_RATE, 12.5, buf,
+	    sizeof buf), "12.5/s");
+	ck_assert_str_eq(threshold_format_value(THR_CONNECT_SUCCESS, 99.5, buf,
+	    sizeof buf), "99.5%");
+	/*          0         1         2 */
+	/*          012345678901234567890123456 */
+	expect_err("prices.connect.errors == 0", 15, "NAME.connect takes a "
+	    "latency metric");
+	expect_err("prices.rtt.connect_errors == 0", 11, "NAME.rtt takes a "
+	    "latency metric");
+	expect_err("group:g.events > 1", 8, "events is counted over the run's "
+	    "streams, a stream request (NAME.events) or a connections phase");
+	expect_err("stage:s.reconnects < 1", 8, "reconnects is counted over");
+	expect_err("class:ok.connect_errors == 0", 9, "class:NAME takes the "
+	    "latency metrics");
+	expect_err("connect_success > 99", 18, "connect_success is a "
+	    "percentage and needs a % sign");
+	expect_err("messages_sent > 1.5", 16, "messages_sent is a count");
+	expect_err("s.iteration.events > 1", 12, "FLOW.iteration takes a "
+	    "latency metric");
+}
+END_TEST
+
 static Suite *
 threshold_suite(void)
 {
@@ -608,6 +694,7 @@ threshold_suite(void)
 	tcase_add_test(tc, flow_iteration);
 	tcase_add_test(tc, class_scope);
 	tcase_add_test(tc, metric_forms_for_grades);
+	tcase_add_test(tc, stream_metrics);
 	suite_add_tcase(s, tc);
 	return s;
 }
