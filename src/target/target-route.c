@@ -23,6 +23,7 @@
 #include "target-route.h"
 #include "target-stats.h"
 #include "target-webhook.h"
+#include "target-ws.h"
 #include "util.h"
 
 #define MAX_BYTES	(64ULL * 1024 * 1024)
@@ -384,6 +385,18 @@ do_stats(struct MHD_Connection *conn, struct request *rq)
 	    target_response_owned(text, strlen(text), TRESPONSE_JSON));
 }
 
+static enum MHD_Result
+do_ws_echo(struct MHD_Connection *conn, struct request *rq)
+{
+	return target_ws_answer(conn, rq->stats, TWS_ECHO);
+}
+
+static enum MHD_Result
+do_ws_feed(struct MHD_Connection *conn, struct request *rq)
+{
+	return target_ws_answer(conn, rq->stats, TWS_FEED);
+}
+
 static const struct route routes[] = {
 	{ .path = "/ok", .methods = M_GET | M_HEAD, .answer = do_ok },
 	{ .path = "/health", .methods = M_GET | M_HEAD, .answer = do_health },
@@ -400,6 +413,8 @@ static const struct route routes[] = {
 	  .answer = do_login },
 	{ .path = "/me", .methods = M_GET | M_HEAD, .answer = do_me },
 	{ .path = "/metrics", .methods = M_GET | M_HEAD, .answer = do_metrics },
+	{ .path = "/ws/echo", .methods = M_GET, .answer = do_ws_echo },
+	{ .path = "/ws/feed", .methods = M_GET, .answer = do_ws_feed },
 	{ .path = "/stats", .methods = M_GET | M_HEAD | M_DELETE,
 	  .uncounted = true, .answer = do_stats },
 };
