@@ -25,6 +25,7 @@
 #include "target-options.h"
 #include "target-response.h"
 #include "target-route.h"
+#include "target-sse.h"
 #include "target-stats.h"
 #include "target-ws.h"
 #include "util.h"
@@ -281,6 +282,7 @@ drain_and_stop(struct MHD_Daemon *daemon)
 
 	quiesced = MHD_quiesce_daemon(daemon);
 	target_ws_stop();
+	target_sse_stop();
 	target_delay_stop();
 	for (i = 0; i < DRAIN_MS / 10 && target_stats_inflight_count() > 0; i++)
 		usleep(10000);

@@ -20,6 +20,7 @@
 #include "target-login.h"
 #include "target-query.h"
 #include "target-response.h"
+#include "target-sse.h"
 #include "target-route.h"
 #include "target-stats.h"
 #include "target-webhook.h"
@@ -397,6 +398,12 @@ do_ws_feed(struct MHD_Connection *conn, struct request *rq)
 	return target_ws_answer(conn, rq->stats, TWS_FEED);
 }
 
+static enum MHD_Result
+do_sse(struct MHD_Connection *conn, struct request *rq)
+{
+	return target_sse_answer(conn, rq->stats);
+}
+
 static const struct route routes[] = {
 	{ .path = "/ok", .methods = M_GET | M_HEAD, .answer = do_ok },
 	{ .path = "/health", .methods = M_GET | M_HEAD, .answer = do_health },
@@ -415,6 +422,7 @@ static const struct route routes[] = {
 	{ .path = "/metrics", .methods = M_GET | M_HEAD, .answer = do_metrics },
 	{ .path = "/ws/echo", .methods = M_GET, .answer = do_ws_echo },
 	{ .path = "/ws/feed", .methods = M_GET, .answer = do_ws_feed },
+	{ .path = "/sse", .methods = M_GET, .answer = do_sse },
 	{ .path = "/stats", .methods = M_GET | M_HEAD | M_DELETE,
 	  .uncounted = true, .answer = do_stats },
 };
