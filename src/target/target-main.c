@@ -25,7 +25,9 @@
 #include "target-options.h"
 #include "target-response.h"
 #include "target-route.h"
+#include "target-sse.h"
 #include "target-stats.h"
+#include "target-ws.h"
 #include "util.h"
 
 /* Idle keep-alive connections are closed after this many seconds. */
@@ -193,6 +195,8 @@ start_routes(const struct target_options *o)
 		die("", cause);
 	if (target_delay_start(&cause) != 0)
 		die("", cause);
+	if (target_ws_start(o->threads, o->ws_drop_after, &cause) != 0)
+		die("", cause);
 }
 
 /* Serve on the listening socket fd; exits when MHD will not start. */
@@ -210,7 +214,7 @@ start_daemon(const struct target_options *o, int fd, unsigned int fds,
 	 * keep-alive connections unread under heavy load until they time out.
 	 */
 	flags = MHD_USE_POLL_INTERNAL_THREAD | MHD_ALLOW_SUSPEND_RESUME |
-	    MHD_USE_ERROR_LOG;
+	    MHD_ALLOW_UPGRADE | MHD_USE_ERROR_LOG;
 	if (o->addr.ss_family == AF_INET6)
 		flags |= MHD_USE_IPv6;
 	/* The logger goes first so that MHD routes every message to it. */
@@ -277,6 +281,8 @@ drain_and_stop(struct MHD_Daemon *daemon)
 	int i;
 
 	quiesced = MHD_quiesce_daemon(daemon);
+	target_ws_stop();
+	target_sse_stop();
 	target_delay_stop();
 	for (i = 0; i < DRAIN_MS / 10 && target_stats_inflight_count() > 0; i++)
 		usleep(10000);

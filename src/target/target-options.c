@@ -45,13 +45,15 @@ usage(FILE *f)
 "      --login-fail-every N\n"
 "                         answer every Nth well-formed POST /login with\n"
 "                         503 (1: every one)\n"
+"      --ws-drop-after N  end every WebSocket without a close frame once\n"
+"                         it has sent N messages\n"
 "  -q, --quiet            print nothing but the listening line and errors\n"
 "      --help             display this help and exit\n"
 "      --version          output version information and exit\n"
 "\n"
 "Endpoints: /ok /health /delay?ms=N /jitter?ms=N&spread=M /bytes?n=N\n"
 "/limited /leak?kb=N /leak/reset /flaky?every=N /webhook /login /me\n"
-"/metrics /stats.\n"
+"/ws/echo /ws/feed?rate=N /sse?rate=N&count=M /metrics /stats.\n"
 "See %s(1).\n", TARGET_PROGRAM, SECRET_ENV, DEFAULT_SECRET, TARGET_PROGRAM);
 }
 
@@ -154,6 +156,12 @@ set_login_fail_every(struct target_options *o, const char *arg)
 }
 
 static void
+set_ws_drop_after(struct target_options *o, const char *arg)
+{
+	o->ws_drop_after = parse_number("ws-drop-after", arg, 1, UINT_MAX);
+}
+
+static void
 set_quiet(struct target_options *o, const char *arg)
 {
 	o->quiet = 1;
@@ -190,6 +198,7 @@ static const struct option_entry {
 	{ .name = "login-tokens", .arg = true, .set = set_login_tokens },
 	{ .name = "login-fail-every", .arg = true,
 	  .set = set_login_fail_every },
+	{ .name = "ws-drop-after", .arg = true, .set = set_ws_drop_after },
 	{ .name = "quiet", .letter = 'q', .set = set_quiet },
 	{ .name = "help", .set = show_help },
 	{ .name = "version", .set = show_version },

@@ -24,6 +24,7 @@ struct target_options {
 	int		 webhook_limit;
 	unsigned int	 login_tokens;	/* tokens POST /login remembers */
 	unsigned int	 login_fail_every; /* 0: logins never fail */
+	uint64_t	 ws_drop_after;	/* 0: WebSockets are never dropped */
 	int		 quiet;
 };
 

@@ -8,6 +8,7 @@
 
 #include "target-response.h"
 #include "target-stats.h"
+#include "util.h"
 
 static struct MHD_Response *no_memory;
 
@@ -52,6 +53,16 @@ target_response_owned(char *body, size_t len, const char *type)
 	}
 	MHD_add_response_header(r, MHD_HTTP_HEADER_CONTENT_TYPE, type);
 	return r;
+}
+
+struct MHD_Response *
+target_response_word(const char *word)
+{
+	char *body;
+	int len;
+
+	len = xasprintf(&body, "{\"status\":\"%s\"}", word);
+	return target_response_owned(body, (size_t)len, TRESPONSE_JSON);
 }
 
 enum MHD_Result

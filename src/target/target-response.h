@@ -24,6 +24,9 @@ struct MHD_Response *target_response_fixed(const char *body, const char *type);
 struct MHD_Response *target_response_owned(char *body, size_t len,
 		     const char *type);
 
+/* {"status":"WORD"} as JSON, for one request; NULL if out of memory. */
+struct MHD_Response *target_response_word(const char *word);
+
 /*
  * Count the answer under stats (unless NULL), then queue it.  A NULL
  * response is answered 503 {"status":"out_of_memory"}.  The _owned form

@@ -3,7 +3,6 @@
 #include <sys/types.h>
 #include <sys/socket.h>
 
-#include <errno.h>
 #include <inttypes.h>
 #include <stdarg.h>
 #include <stdatomic.h>
@@ -19,10 +18,13 @@
 #include "target-leak.h"
 #include "target-limit.h"
 #include "target-login.h"
+#include "target-query.h"
 #include "target-response.h"
+#include "target-sse.h"
 #include "target-route.h"
 #include "target-stats.h"
 #include "target-webhook.h"
+#include "target-ws.h"
 #include "util.h"
 
 #define MAX_BYTES	(64ULL * 1024 * 1024)
@@ -128,35 +130,6 @@ reply_owned(struct MHD_Connection *conn, struct request *rq,
 	return target_response_send_owned(conn, rq->stats, status, r);
 }
 
-/*
- * Read query argument name as an unsigned number: def when absent, -1 when
- * malformed, and values above max are clamped to max.
- */
-static int
-query_number(struct MHD_Connection *conn, const char *name, uint64_t def,
-    uint64_t max, uint64_t *out)
-{
-	const char *s;
-	char *end;
-	unsigned long long v;
-
-	s = MHD_lookup_connection_value(conn, MHD_GET_ARGUMENT_KIND, name);
-	if (s == NULL || *s == '\0') {
-		*out = def;
-		return 0;
-	}
-	if (*s < '0' || *s > '9')
-		return -1;
-	errno = 0;
-	v = strtoull(s, &end, 10);
-	if (*end != '\0')
-		return -1;
-	if (errno == ERANGE || v > max)
-		v = max;
-	*out = v;
-	return 0;
-}
-
 static uint64_t
 random_u64(void)
 {
@@ -234,11 +207,11 @@ delay_answer(struct MHD_Connection *conn, struct request *rq, bool jitter)
 		return reply_owned(conn, rq, MHD_HTTP_OK,
 		    target_response_owned(body, (size_t)len, TRESPONSE_JSON));
 	}
-	if (query_number(conn, "ms", 100, TDELAY_MAX_MS, &ms) != 0)
+	if (target_query_number(conn, "ms", 100, TDELAY_MAX_MS, &ms) != 0)
 		return reply(conn, rq, MHD_HTTP_BAD_REQUEST, r_bad_request);
 	delay = (int64_t)ms;
 	if (jitter) {
-		if (query_number(conn, "spread", 50, TDELAY_MAX_MS,
+		if (target_query_number(conn, "spread", 50, TDELAY_MAX_MS,
 		    &spread) != 0)
 			return reply(conn, rq, MHD_HTTP_BAD_REQUEST,
 			    r_bad_request);
@@ -290,7 +263,7 @@ do_bytes(struct MHD_Connection *conn, struct request *rq)
 	struct MHD_Response *r;
 	uint64_t n, *total;
 
-	if (query_number(conn, "n", 1024, MAX_BYTES, &n) != 0)
+	if (target_query_number(conn, "n", 1024, MAX_BYTES, &n) != 0)
 		return reply(conn, rq, MHD_HTTP_BAD_REQUEST, r_bad_request);
 	total = xmalloc(sizeof *total);
 	*total = n;
@@ -321,7 +294,7 @@ do_leak(struct MHD_Connection *conn, struct request *rq)
 {
 	uint64_t kb;
 
-	if (query_number(conn, "kb", 1024, UINT64_MAX, &kb) != 0 ||
+	if (target_query_number(conn, "kb", 1024, UINT64_MAX, &kb) != 0 ||
 	    kb > TLEAK_MAX_KB)
 		return reply(conn, rq, MHD_HTTP_BAD_REQUEST, r_bad_request);
 	if (target_leak_add(kb) != 0)
@@ -341,7 +314,7 @@ do_flaky(struct MHD_Connection *conn, struct request *rq)
 {
 	uint64_t every, n;
 
-	if (query_number(conn, "every", 10, UINT64_MAX, &every) != 0 ||
+	if (target_query_number(conn, "every", 10, UINT64_MAX, &every) != 0 ||
 	    every == 0)
 		return reply(conn, rq, MHD_HTTP_BAD_REQUEST, r_bad_request);
 	n = atomic_fetch_add(&flaky_count, 1) + 1;
@@ -413,6 +386,24 @@ do_stats(struct MHD_Connection *conn, struct request *rq)
 	    target_response_owned(text, strlen(text), TRESPONSE_JSON));
 }
 
+static enum MHD_Result
+do_ws_echo(struct MHD_Connection *conn, struct request *rq)
+{
+	return target_ws_answer(conn, rq->stats, TWS_ECHO);
+}
+
+static enum MHD_Result
+do_ws_feed(struct MHD_Connection *conn, struct request *rq)
+{
+	return target_ws_answer(conn, rq->stats, TWS_FEED);
+}
+
+static enum MHD_Result
+do_sse(struct MHD_Connection *conn, struct request *rq)
+{
+	return target_sse_answer(conn, rq->stats);
+}
+
 static const struct route routes[] = {
 	{ .path = "/ok", .methods = M_GET | M_HEAD, .answer = do_ok },
 	{ .path = "/health", .methods = M_GET | M_HEAD, .answer = do_health },
@@ -429,6 +420,9 @@ static const struct route routes[] = {
 	  .answer = do_login },
 	{ .path = "/me", .methods = M_GET | M_HEAD, .answer = do_me },
 	{ .path = "/metrics", .methods = M_GET | M_HEAD, .answer = do_metrics },
+	{ .path = "/ws/echo", .methods = M_GET, .answer = do_ws_echo },
+	{ .path = "/ws/feed", .methods = M_GET, .answer = do_ws_feed },
+	{ .path = "/sse", .methods = M_GET, .answer = do_sse },
 	{ .path = "/stats", .methods = M_GET | M_HEAD | M_DELETE,
 	  .uncounted = true, .answer = do_stats },
 };

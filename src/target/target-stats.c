@@ -10,6 +10,7 @@
 #include <jansson.h>
 
 #include "target-stats.h"
+#include "target-stream-stats.h"
 #include "util.h"
 
 /*
@@ -245,6 +246,7 @@ target_stats_reset(void)
 		atomic_store(&me_counts[i], 0);
 	atomic_store(&tokens_forgotten, 0);
 	atomic_store(&rate_limited, 0);
+	target_stream_stats_reset();
 }
 
 static double
@@ -362,6 +364,7 @@ target_stats_json(uint64_t leaked_bytes)
 	json_object_set_new(root, "webhook", json_counts(webhook_names,
 	    webhook_counts, TSTATS_WEBHOOK_NOUTCOMES));
 	json_logins(root);
+	target_stream_stats_json(root);
 	json_object_set_new(root, "leaked_bytes",
 	    json_integer((json_int_t)leaked_bytes));
 	json_object_set_new(root, "inflight",
