@@ -137,7 +137,8 @@ ui_latency_color(const struct ui *ui, enum thr_metric m, double ms,
 		const struct verdict_row *row = &ui->verdict.rows[i];
 		bool pass;
 
-		if (row->t->scope != THR_SCOPE_ALL || row->t->metric != m)
+		if (row->t->scope != THR_SCOPE_ALL || row->t->metric != m ||
+		    row->t->stream != THR_STREAM_NONE)
 			continue;
 		pass = whole_run ? row->passed : threshold_check(row->t, ms);
 		if (!pass)
