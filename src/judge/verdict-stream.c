@@ -118,8 +118,8 @@ phase_span(const struct snapshot *s, size_t i)
 
 /* How long the connections phases ran that hold request k's streams, or
  * with k SIZE_MAX any streams. */
-static double
-held_seconds(const struct snapshot *s, size_t k)
+double
+verdict_stream_held(const struct snapshot *s, size_t k)
 {
 	const struct scenario *scn = s->scn;
 	double sum = 0;
@@ -212,12 +212,12 @@ streams_of(const struct snapshot *s, const struct vscope *sc,
 	case THR_SCOPE_ALL:
 		for (i = 0; i < s->nstreams; i++)
 			add(v, &s->streams[i]);
-		v->seconds = held_seconds(s, SIZE_MAX);
+		v->seconds = verdict_stream_held(s, SIZE_MAX);
 		break;
 	case THR_SCOPE_REQUEST:
 		if ((st = verdict_stream_of(s, sc->index)) != NULL)
 			add(v, st);
-		v->seconds = held_seconds(s, sc->index);
+		v->seconds = verdict_stream_held(s, sc->index);
 		break;
 	case THR_SCOPE_PHASE:
 		if (!phase_streams(s, sc, v, r))
@@ -238,8 +238,8 @@ streams_of(const struct snapshot *s, const struct vscope *sc,
 	return true;
 }
 
-static const struct snap_lat *
-latency_of(const struct snap_stream *st, enum thr_stream k)
+const struct snap_lat *
+verdict_stream_lat(const struct snap_stream *st, enum thr_stream k)
 {
 	switch (k) {
 	case THR_STREAM_CONNECT: return &st->connect;
@@ -268,7 +268,7 @@ eval_latency(const struct vstreams *v, const struct vscope *sc,
 		    threshold_metric_name(t->metric));
 		return;
 	}
-	if ((l = latency_of(v->one, t->stream)) == NULL || t->metric > THR_MAX) {
+	if ((l = verdict_stream_lat(v->one, t->stream)) == NULL || t->metric > THR_MAX) {
 		verdict_unknown(r, "a stream's %s has latency figures only "
 		    "(p50 ... max)", verdict_stream_name(t->stream));
 		return;
@@ -375,6 +375,6 @@ verdict_stream_count(const struct snapshot *s, const struct vscope *sc,
 		return 0;
 	if (t->stream == THR_STREAM_NONE)
 		return attempts_ended(&v);
-	l = v.one != NULL ? latency_of(v.one, t->stream) : NULL;
+	l = v.one != NULL ? verdict_stream_lat(v.one, t->stream) : NULL;
 	return l != NULL ? l->count : 0;
 }

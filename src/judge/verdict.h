@@ -130,6 +130,13 @@ const char *verdict_status_name(enum verdict_status);
  * when none has ended (NAME.connect_success).
  */
 const char *verdict_stream_name(enum thr_stream);
+/* A stream's latency k (THR_STREAM_CONNECT .. THR_STREAM_SESSION), NULL
+ * for THR_STREAM_NONE. */
+const struct snap_lat *verdict_stream_lat(const struct snap_stream *,
+	     enum thr_stream k);
+/* How long the connections phases that hold request k's streams have
+ * run (k SIZE_MAX: any streams), seconds: what NAME.events_rate is over. */
+double	 verdict_stream_held(const struct snapshot *, size_t k);
 uint64_t verdict_stream_drops(const struct snap_stream *);
 bool	 verdict_stream_success(const struct snap_stream *, double *pct);
 

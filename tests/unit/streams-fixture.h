@@ -175,12 +175,13 @@ streams_phases(struct snapshot *s, const struct scenario *scn)
 	s->phases[2].block = s->total;
 }
 
-/* Ten-second points: open and connecting at their ends, the rest in
- * them. */
+/* Thirty-second points over the two connections phases: open and
+ * connecting at their ends, the rest in them. */
 static void
 streams_series(struct snapshot *s)
 {
 	static const uint64_t open[] = { 500, 498, 100, 0 };
+	static const uint64_t dropped[] = { 10, 15, 0, 0 };
 	size_t i;
 
 	s->nseries = 4;
@@ -188,15 +189,15 @@ streams_series(struct snapshot *s)
 	for (i = 0; i < 4; i++) {
 		struct snap_point *p = &s->series[i];
 
-		p->t = 10.0 * (double)(i + 1);
-		p->seconds = 10;
+		p->t = 30.0 * (double)(i + 1);
+		p->seconds = 30;
 		p->phase = i < 2 ? 0 : 1;
 		p->streams_open = open[i];
 		p->streams_connecting = i == 0 ? 3 : 0;
-		p->streams_dropped = i == 1 ? 2 : 0;
-		p->messages_out = i < 2 ? 25000 : 0;
-		p->messages_in = i < 2 ? 24999 : 0;
-		p->events = i < 2 ? 0 : 10000;
+		p->streams_dropped = dropped[i];
+		p->messages_out = i < 2 ? 75000 : 0;
+		p->messages_in = i < 2 ? 74995 : 0;
+		p->events = i < 2 ? 0 : 30000;
 		p->cpu = p->rss_mb = -1;
 		p->users = -1;
 	}
