@@ -217,6 +217,7 @@ streams_snap(const struct scenario *scn)
 	s->wall_start_us = 1700000000LL * 1000000;
 	s->wall_us = s->wall_start_us + 130000000;
 	s->threads = 2;
+	s->factor = 1;
 	s->load.users_peak = -1;
 	s->phase = 3;
 	s->total.n.started = s->total.n.completed = s->total.n.responses = 100;
