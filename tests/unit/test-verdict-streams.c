@@ -430,6 +430,62 @@ START_TEST(live_abort)
 }
 END_TEST
 
+/* A grade on a stream's latency, and one on its connect success. */
+static void
+add_grade(struct scenario *scn, const struct hand *h, double excellent,
+    double good, double acceptable, bool higher_better)
+{
+	struct scn_grade *g;
+
+	scn->grades = xreallocarray(scn->grades, scn->ngrades + 1,
+	    sizeof *scn->grades);
+	g = &scn->grades[scn->ngrades++];
+	memset(g, 0, sizeof *g);
+	g->t.expr = xstrdup(h->expr);
+	g->t.metric = h->metric;
+	g->t.stream = h->stream;
+	g->t.scope = h->scope;
+	g->t.scope_name = h->scope_name ? xstrdup(h->scope_name) : NULL;
+	g->t.scope_index = h->scope_index;
+	g->bound[GRADE_EXCELLENT] = excellent;
+	g->bound[GRADE_GOOD] = good;
+	g->bound[GRADE_ACCEPTABLE] = acceptable;
+	g->higher_better = higher_better;
+	g->fail_below = GRADE_ACCEPTABLE;
+}
+
+START_TEST(grades)
+{
+	struct scenario *scn = streams_scenario();
+	struct snapshot *s = streams_snap(scn);
+	struct verdict v;
+
+	/* Seed 003's ws_connect: < 500 excellent, < 1000 good. */
+	add_grade(scn, LAT("prices.connect.p95", THR_P95, THR_STREAM_CONNECT,
+	    THR_LT, 0, THR_SCOPE_REQUEST, "prices", 0), 5, 1000, 2000, false);
+	add_grade(scn, REQ("prices.connect_success", THR_CONNECT_SUCCESS,
+	    THR_GT, 0, "prices", 0), 99.9, 99.5, 98, true);
+	add_grade(scn, LAT("connect.p95", THR_P95, THR_STREAM_CONNECT, THR_LT,
+	    0, THR_SCOPE_ALL, NULL, 0), 500, 1000, 2000, false);
+	verdict_eval(s, &v);
+	ck_assert_uint_eq(v.ngrades, 3);
+	ck_assert_int_eq(v.grades[0].level, GRADE_GOOD);
+	ck_assert_double_eq_tol(v.grades[0].actual, 8, 1e-9);
+	ck_assert_int_eq(v.grades[0].status, VERDICT_PASS);
+	ck_assert_int_eq(v.grades[1].level, GRADE_ACCEPTABLE);
+	ck_assert_int_eq(v.grades[1].status, VERDICT_PASS);
+	/* Two streams: no run latency to grade, and that fails. */
+	ck_assert_int_eq(v.grades[2].status, VERDICT_UNKNOWN);
+	ck_assert_str_eq(v.grades[2].why, "connect latencies are kept per "
+	    "stream request and the run has 2: name one, as "
+	    "prices.connect.p95");
+	ck_assert(!v.passed);
+	verdict_clear(&v);
+	snapshot_release(s);
+	streams_scenario_free(scn);
+}
+END_TEST
+
 static Suite *
 verdict_streams_suite(void)
 {
@@ -448,6 +504,7 @@ verdict_streams_suite(void)
 	tcase_add_test(tc, streams_that_never_ran);
 	tcase_add_test(tc, rate_before_any_time);
 	tcase_add_test(tc, live_abort);
+	tcase_add_test(tc, grades);
 	suite_add_tcase(s, tc);
 	return s;
 }
