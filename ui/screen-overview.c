@@ -418,6 +418,16 @@ draw_watched(struct ui *ui, const struct snapshot *s, const struct ui_rect *r)
 		draw_target(ui, s, r);
 }
 
+/* A connections phase runs, or the run held streams only: their panel
+ * says more than a rate of no requests. */
+static bool
+streams_now(const struct snapshot *s)
+{
+	if (s->phase < s->nphases)
+		return s->phases[s->phase].kind == SCN_CONNECTIONS;
+	return s->nstreams > 0 && s->total.n.started == 0;
+}
+
 static void
 overview_draw(struct ui *ui, const struct snapshot *s,
     const struct ui_rect *body)
@@ -430,7 +440,10 @@ overview_draw(struct ui *ui, const struct snapshot *s,
 	struct ui_rect tgt = { body->y + th, lw + 2, bh, rw - 1 };
 
 	draw_latency(ui, s, &lat);
-	draw_throughput(ui, s, &thr);
+	if (streams_now(s))
+		screen_streams_panel(ui, s, &thr);
+	else
+		draw_throughput(ui, s, &thr);
 	draw_responses(ui, s, &rsp);
 	draw_watched(ui, s, &tgt);
 	ui_vsplit(ui, body->y, lw, body->h);

@@ -15,7 +15,7 @@ static bool follow;			/* selection follows the current phase */
 static const struct table_col cols[] = {
 	{ .title = "#", .width = 2 },
 	{ .title = "phase", .width = 0, .left = true },
-	{ .title = "kind", .width = 10, .left = true },
+	{ .title = "kind", .width = 11, .left = true },
 	{ .title = "state", .width = 9, .left = true },
 	{ .title = "done", .width = 5 },
 	{ .title = "requests", .width = 9 },
@@ -69,6 +69,18 @@ result(const struct snap_phase *p, char *buf, size_t len, enum ui_color *c)
 		leak_result(p, buf, len, c);
 }
 
+/* Streams open now: those of the connections phase that runs. */
+static uint64_t
+streams_open(const struct snapshot *s)
+{
+	uint64_t n = 0;
+	size_t i;
+
+	for (i = 0; i < s->nstreams; i++)
+		n += s->streams[i].open;
+	return n;
+}
+
 static void
 phase_cell(const void *arg, size_t row, size_t col, char *buf, size_t len,
     enum ui_color *c)
@@ -78,6 +90,12 @@ phase_cell(const void *arg, size_t row, size_t col, char *buf, size_t len,
 	const struct snap_block *b = &p->block;
 	bool ran = p->state == PHASE_RUNNING || p->state == PHASE_DONE;
 
+	/* Streams send no requests: the Streams view has their figures. */
+	if (p->kind == SCN_CONNECTIONS && col >= 5) {
+		if (col == 10 && p->state == PHASE_RUNNING)
+			snprintf(buf, len, "%" PRIu64 " open", streams_open(s));
+		return;
+	}
 	switch (col) {
 	case 0:
 		snprintf(buf, len, "%zu", row + 1);
@@ -252,6 +270,30 @@ draw_leak(struct ui *ui, const struct snapshot *s, const struct snap_phase *p,
 		    sizeof b2));
 }
 
+/* What a connections phase holds: its streams, how fast they open. */
+static int
+draw_connections(struct ui *ui, const struct snapshot *s, size_t i,
+    const struct ui_rect *r, int row)
+{
+	const struct scn_phase *sp;
+	int x;
+
+	if (i >= s->scn->nphases)
+		return row;
+	sp = &s->scn->phases[i];
+	x = ui_text(ui, r, row, 0, UC_NORMAL, "%u connections", sp->connections);
+	if (sp->connect_rate > 0)
+		x += ui_text(ui, r, row, x, UC_NORMAL, " opened at %g/s",
+		    sp->connect_rate);
+	if (s->phases[i].state == PHASE_RUNNING)
+		ui_text(ui, r, row, x, UC_GOOD, ", %" PRIu64 " open now",
+		    streams_open(s));
+	row++;
+	ui_text(ui, r, row++, 0, UC_LABEL, "the Streams view has their "
+	    "figures");
+	return row;
+}
+
 static void
 draw_detail(struct ui *ui, const struct snapshot *s, const struct ui_rect *r)
 {
@@ -269,12 +311,15 @@ draw_detail(struct ui *ui, const struct snapshot *s, const struct ui_rect *r)
 		else
 			ui_text(ui, r, row++, 0, UC_NORMAL, "running since "
 			    "%.1fs", p->started);
-		ui_text(ui, r, row++, 0, UC_NORMAL, "%" PRIu64 " requests, "
-		    "p50 %s  p95 %s  p99 %s", b->n.completed,
-		    ui_fmt_ms(b->latency.p50, a, sizeof a),
-		    ui_fmt_ms(b->latency.p95, c, sizeof c),
-		    ui_fmt_ms(b->latency.p99, d, sizeof d));
+		if (p->kind != SCN_CONNECTIONS)
+			ui_text(ui, r, row++, 0, UC_NORMAL, "%" PRIu64
+			    " requests, p50 %s  p95 %s  p99 %s", b->n.completed,
+			    ui_fmt_ms(b->latency.p50, a, sizeof a),
+			    ui_fmt_ms(b->latency.p95, c, sizeof c),
+			    ui_fmt_ms(b->latency.p99, d, sizeof d));
 	}
+	if (p->kind == SCN_CONNECTIONS)
+		row = draw_connections(ui, s, selected, r, row);
 	if (p->state == PHASE_RUNNING && p->target_rate > 0)
 		ui_text(ui, r, row++, 0, UC_LABEL, "target rate now %.1f/s",
 		    p->target_rate);

@@ -19,11 +19,41 @@ in_group(const struct snap_request *rq, const char *group)
 	    strcmp(rq->group, group) == 0;
 }
 
-void
-screen_requests_row(const struct snapshot *s, size_t i,
-    struct screen_row *r)
+/* A stream request sends no requests: the Streams view shows it. */
+static bool
+is_stream(const struct snapshot *s, size_t k)
+{
+	return k < s->scn->nrequests && (s->scn->requests[k].websocket ||
+	    s->scn->requests[k].sse);
+}
+
+/* The request that is row i, or after them nrequests + the group's. */
+static size_t
+request_of_row(const struct snapshot *s, size_t i)
 {
 	size_t k;
+
+	for (k = 0; k < s->nrequests; k++)
+		if (!is_stream(s, k) && i-- == 0)
+			return k;
+	return s->nrequests + i;
+}
+
+size_t
+screen_requests_rows(const struct snapshot *s)
+{
+	size_t k, n = s->ngroups;
+
+	for (k = 0; k < s->nrequests; k++)
+		n += !is_stream(s, k);
+	return n;
+}
+
+void
+screen_requests_row(const struct snapshot *s, size_t row,
+    struct screen_row *r)
+{
+	size_t k, i = request_of_row(s, row);
 
 	memset(r, 0, sizeof *r);
 	if (i < s->nrequests) {

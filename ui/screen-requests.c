@@ -250,7 +250,7 @@ requests_draw(struct ui *ui, const struct snapshot *s,
 	struct table_model m = {
 		.cols = cols,
 		.ncols = pick_cols(s, body->w, &ctx, cols),
-		.nrows = s->nrequests + s->ngroups,
+		.nrows = screen_requests_rows(s),
 		.cell = request_cell,
 		.arg = &ctx,
 	};

@@ -137,7 +137,8 @@ ui_latency_color(const struct ui *ui, enum thr_metric m, double ms,
 		const struct verdict_row *row = &ui->verdict.rows[i];
 		bool pass;
 
-		if (row->t->scope != THR_SCOPE_ALL || row->t->metric != m)
+		if (row->t->scope != THR_SCOPE_ALL || row->t->metric != m ||
+		    row->t->stream != THR_STREAM_NONE)
 			continue;
 		pass = whole_run ? row->passed : threshold_check(row->t, ms);
 		if (!pass)
@@ -342,6 +343,12 @@ view_current(const struct ui *ui)
 	return ui->watch_only ? ui->proc : ui->screen;
 }
 
+static bool
+view_offered(const struct ui *ui, size_t k)
+{
+	return ui->watch_only || ui_screen_offered(ui, k);
+}
+
 static const char *
 view_name(const struct ui *ui, const struct snapshot *s, size_t k)
 {
@@ -351,26 +358,46 @@ view_name(const struct ui *ui, const struct snapshot *s, size_t k)
 	    ui_screens[ui->screen]->name;
 }
 
-/* Line 2, right: the views, or only the current one when short of room. */
+/* The width of the views' list: every name, or only the current one's
+ * beside the others' numbers. */
+static int
+views_width(const struct ui *ui, const struct snapshot *s, bool names)
+{
+	size_t k, n = view_count(ui), cur = view_current(ui);
+	int w = 0;
+
+	for (k = 0; k < n; k++)
+		if (view_offered(ui, k))
+			w += names || k == cur ? (int)strlen(view_name(ui, s,
+			    k)) + 4 : 2;
+	return w;
+}
+
+/* Line 2, right: the views; short of room, the current one's name only
+ * among the numbers; shorter still, the current one alone. */
 static void
 header_views(struct ui *ui, const struct snapshot *s, const struct ui_rect *r,
     int x)
 {
 	size_t k, n = view_count(ui), cur = view_current(ui);
-	int need = 0, col;
+	bool names = r->w - views_width(ui, s, true) - 1 >= x + 2;
+	int col = r->w - views_width(ui, s, names) - 1, need;
 
-	for (k = 0; k < n; k++)
-		need += (int)strlen(view_name(ui, s, k)) + 4;
-	col = r->w - need - 1;
 	if (col < x + 2) {
 		need = (int)strlen(view_name(ui, s, cur)) + 6;
 		ui_text(ui, r, 1, r->w - need, UC_SELECTED, " %zu %s ",
 		    cur + 1, view_name(ui, s, cur));
 		return;
 	}
-	for (k = 0; k < n; k++)
-		col += ui_text(ui, r, 1, col, k == cur ? UC_SELECTED :
-		    UC_LABEL, "%zu %s ", k + 1, view_name(ui, s, k)) + 1;
+	for (k = 0; k < n; k++) {
+		if (!view_offered(ui, k))
+			continue;
+		if (names || k == cur)
+			col += ui_text(ui, r, 1, col, k == cur ? UC_SELECTED :
+			    UC_LABEL, "%zu %s ", k + 1, view_name(ui, s, k)) + 1;
+		else
+			col += ui_text(ui, r, 1, col, UC_LABEL, "%zu", k + 1) + 1;
+	}
 }
 
 static void

@@ -64,6 +64,7 @@ struct ui {
 	/* A session without load: the views are the target view of each
 	 * process watched, and the keys that steer the load are off. */
 	bool watch_only;
+	bool streams;			/* the scenario has stream requests */
 	size_t proc;			/* the process shown in detail */
 	size_t nprocs;			/* watched, as last drawn */
 };
@@ -87,10 +88,11 @@ struct ui_key {
 #define UI_KEY_PROCS	0x4		/* with several processes only */
 #define UI_KEY_ONE	0x8		/* with one process only */
 
-/* One view: Tab cycles them, 1-5 selects. */
+/* One view: Tab cycles them, 1-6 selects. */
 struct ui_screen {
 	const char *name;
 	bool watch;			/* shown in a session without load */
+	bool streams;			/* only when the scenario has streams */
 	void	(*init)(struct ui *);
 	void	(*draw)(struct ui *, const struct snapshot *,
 		     const struct ui_rect *);
@@ -103,8 +105,12 @@ extern const struct ui_screen screen_requests;
 extern const struct ui_screen screen_timing;
 extern const struct ui_screen screen_target;
 extern const struct ui_screen screen_phases;
+extern const struct ui_screen screen_streams;
 extern const struct ui_screen *const ui_screens[];
 extern const size_t ui_nscreens;
+/* Whether screen k is offered: Tab, the numbers and the header skip the
+ * Streams view when the scenario has no streams. */
+bool	 ui_screen_offered(const struct ui *, size_t k);
 
 /* ui-draw.c: attributes, clipped text and the frame around a view. */
 void	 ui_colors_init(struct ui *);
@@ -154,8 +160,9 @@ int	 screen_target_list(struct ui *, const struct snapshot *,
 const char *screen_target_state(const struct snapshot *, size_t i,
 	     enum ui_color *);
 
-/* screen-requests-detail.c: row i of the requests view, a request or,
- * after them, a group; and its detail, drawn in r. */
+/* screen-requests-detail.c: the rows of the requests view, and row i: a
+ * request (stream requests have the Streams view) or, after them, a
+ * group; and its detail, drawn in r. */
 struct screen_row {
 	const char *name;
 	const struct snap_request *request;	/* NULL for a group */
@@ -165,10 +172,16 @@ struct screen_row {
 	uint64_t checks_passed;		/* a group's: its requests' */
 	uint64_t checks_failed;
 };
+size_t	 screen_requests_rows(const struct snapshot *);
 void	 screen_requests_row(const struct snapshot *, size_t i,
 	     struct screen_row *);
 void	 screen_requests_detail(struct ui *, const struct snapshot *,
 	     const struct ui_rect *r, size_t i);
+
+/* screen-streams.c: the streams' panel the overview shows in place of
+ * the requests' throughput while a connections phase runs. */
+void	 screen_streams_panel(struct ui *, const struct snapshot *,
+	     const struct ui_rect *);
 
 /* ui-fmt.c: short human forms of numbers. */
 char	*ui_fmt_ms(double ms, char *buf, size_t len);

@@ -70,13 +70,17 @@ static void
 key_next_view(struct ui *ui, int ch)
 {
 	bool back = ch == KEY_BTAB;
+	size_t k = ui->screen;
 
-	if (ui->watch_only)
+	if (ui->watch_only) {
 		ui_select_proc(ui, back ? -1 : 1, true);
-	else if (back)
-		ui->screen = (ui->screen + ui_nscreens - 1) % ui_nscreens;
-	else
-		ui->screen = (ui->screen + 1) % ui_nscreens;
+		return;
+	}
+	/* The overview, the first, is always offered. */
+	do
+		k = (k + (back ? ui_nscreens - 1 : 1)) % ui_nscreens;
+	while (!ui_screen_offered(ui, k));
+	ui->screen = k;
 }
 
 static void
@@ -86,7 +90,7 @@ key_view_number(struct ui *ui, int ch)
 
 	if (ui->watch_only && k < ui->nprocs)
 		ui->proc = k;
-	else if (!ui->watch_only && k < ui_nscreens)
+	else if (!ui->watch_only && ui_screen_offered(ui, k))
 		ui->screen = k;
 }
 

@@ -33,8 +33,15 @@ const struct ui_screen *const ui_screens[] = {
 	&screen_timing,
 	&screen_target,
 	&screen_phases,
+	&screen_streams,
 };
 const size_t ui_nscreens = LT_NELEM(ui_screens);
+
+bool
+ui_screen_offered(const struct ui *ui, size_t k)
+{
+	return k < ui_nscreens && (!ui_screens[k]->streams || ui->streams);
+}
 
 static const struct ui_glyphs glyphs_utf8 = {
 	.bar = { " ", "\u2581", "\u2582", "\u2583", "\u2584", "\u2585",
@@ -242,8 +249,9 @@ draw_small(struct ui *ui, const struct snapshot *s)
 
 /*
  * What the keys need of the snapshot: whether the session has load
- * (without, it starts on the target view), and how many processes the
- * selection moves among; it clamps when there are fewer.
+ * (without, it starts on the target view), whether it has streams (the
+ * Streams view), and how many processes the selection moves among; it
+ * clamps when there are fewer.
  */
 static void
 follow_snapshot(struct ui *ui, const struct snapshot *s)
@@ -258,6 +266,10 @@ follow_snapshot(struct ui *ui, const struct snapshot *s)
 				break;
 			}
 	}
+	ui->streams = s->nstreams > 0;
+	for (i = 0; i < s->scn->nrequests; i++)
+		ui->streams |= s->scn->requests[i].websocket != NULL ||
+		    s->scn->requests[i].sse != NULL;
 	ui->nprocs = snapshot_nprocs(s);
 	if (ui->proc >= ui->nprocs)
 		ui->proc = ui->nprocs > 0 ? ui->nprocs - 1 : 0;

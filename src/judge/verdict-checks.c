@@ -211,6 +211,8 @@ verdict_scope_count(const struct snapshot *s, const struct threshold *t)
 	verdict_scope_of(s, t, &sc);
 	if (!verdict_scope_found(&sc))
 		return 0;
+	if (verdict_is_stream(t))
+		return verdict_stream_count(s, &sc, t);
 	if (t->metric == THR_CHECKS)
 		return checks_in(s, &sc, t, &passed, &failed, NULL) ?
 		    passed + failed : 0;

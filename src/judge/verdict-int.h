@@ -58,6 +58,22 @@ void	 verdict_eval_class(const struct snapshot *, const struct vscope *,
  * what did not happen ("no request completed in the run"). */
 void	 verdict_eval_lat(const struct snap_lat *, const struct threshold *,
 	     struct verdict_row *, const char *none);
+/* verdict-stream.c: whether a threshold is on streams (a stream metric,
+ * or a stream's latency); request's stream, NULL when it is none; the
+ * metric over the scope's streams; a request's own metric asked of a
+ * stream request, marked unknown with what to ask instead (false when
+ * it is not that); what a rate or a percentile of a stream threshold is
+ * over, for the live abort: attempts ended, or latencies measured. */
+bool	 verdict_is_stream(const struct threshold *);
+const struct snap_stream *verdict_stream_of(const struct snapshot *,
+	     size_t request);
+void	 verdict_eval_stream(const struct snapshot *, const struct vscope *,
+	     const struct threshold *, struct verdict_row *);
+bool	 verdict_stream_misnamed(const struct snapshot *,
+	     const struct vscope *, const struct threshold *,
+	     struct verdict_row *);
+uint64_t verdict_stream_count(const struct snapshot *, const struct vscope *,
+	     const struct threshold *);
 /* What a rate or a percentile of the row is over, for the live abort:
  * requests completed, iterations ended, responses of the class, checks
  * evaluated. */

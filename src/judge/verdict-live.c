@@ -28,7 +28,10 @@ settled(const struct snapshot *s, const struct verdict_row *r)
 	case THR_REQUESTS: case THR_ERRORS: case THR_RATE_LIMITED:
 	case THR_LATE_STARTS: case THR_MAX: case THR_RSS_MAX:
 	case THR_CPU_MAX: case THR_TARGET_EXITS: case THR_WORKER_DEATHS:
-	case THR_RPS_PEAK: case THR_OUTCOME:
+	case THR_RPS_PEAK: case THR_OUTCOME: case THR_CONNECT_ERRORS:
+	case THR_MESSAGES_SENT: case THR_MESSAGES_RECEIVED:
+	case THR_MESSAGES_PUSHED: case THR_MESSAGES_UNMATCHED:
+	case THR_EVENTS: case THR_RECONNECTS:
 		/* These only grow: once above the bound, for good. */
 		return upper || (t->op == THR_EQ && r->actual > t->value);
 	case THR_MIN:
@@ -38,8 +41,9 @@ settled(const struct snapshot *s, const struct verdict_row *r)
 	case THR_P99: case THR_P999: case THR_MEAN: case THR_ERROR_RATE:
 	case THR_RATE_LIMITED_RATE:
 		return upper && verdict_scope_count(s, t) >= VERDICT_EARLY_MIN;
-	case THR_CHECKS:
-		/* A pass rate: either way, once enough were evaluated. */
+	case THR_CHECKS: case THR_CONNECT_SUCCESS:
+		/* A pass rate: either way, once enough were evaluated
+		 * (connection attempts ended, for streams). */
 		return verdict_scope_count(s, t) >= VERDICT_EARLY_MIN;
 	default:
 		return false;

@@ -34,10 +34,15 @@ static void
 scope_request(const struct snapshot *s, const struct threshold *t,
     struct vscope *sc, bool done)
 {
+	const struct snap_stream *st;
+
 	if (t->scope_index < s->nrequests) {
 		sc->b = &s->requests[t->scope_index].total;
-		/* A request no phase sent, once nothing more will. */
-		sc->ran = !done || sc->b->n.started > 0;
+		/* A request no phase sent, once nothing more will; a stream
+		 * request sends no requests, its phases connect. */
+		st = verdict_stream_of(s, t->scope_index);
+		sc->ran = !done || (st != NULL ? st->attempts :
+		    sc->b->n.started) > 0;
 	}
 	snprintf(sc->label, sizeof sc->label, "request '%s'", t->scope_name);
 	sc->over = done;

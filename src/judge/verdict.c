@@ -138,13 +138,18 @@ eval_counts(const struct snapshot *s, const struct vscope *sc,
 	}
 }
 
-/* The metric over the scope: the checks and outcomes, a flow's or a
- * class's figures, the target's, a scraped series', or the block's. */
+/* The metric over the scope: the streams', the checks and outcomes, a
+ * flow's or a class's figures, the target's, a scraped series', or the
+ * block's. */
 static void
 eval_metric(const struct snapshot *s, const struct vscope *sc,
     const struct threshold *t, struct verdict_row *r)
 {
-	if (t->metric == THR_CHECKS)
+	if (verdict_is_stream(t))
+		verdict_eval_stream(s, sc, t, r);
+	else if (verdict_stream_misnamed(s, sc, t, r))
+		return;
+	else if (t->metric == THR_CHECKS)
 		verdict_eval_checks(s, sc, t, r);
 	else if (t->metric == THR_OUTCOME)
 		verdict_eval_outcome(s, sc, t, r);

@@ -12,7 +12,11 @@
  * watched, nothing completed in a scope that ran, no check evaluated, a
  * metric not kept for its scope such as checks per phase, an outcome's
  * value the engine could not count exactly) is UNKNOWN and FAILS; `why`
- * says what was missing.
+ * says what was missing.  Streams are judged for a stream request, the
+ * run (every stream summed; a latency only when there is one stream) or
+ * a connections phase (the streams of the requests it uses, when no
+ * other phase uses them: streams are counted per request, not per
+ * phase); a stream request ran when its phases made an attempt.
  */
 #ifndef LT_VERDICT_H
 #define LT_VERDICT_H
@@ -78,8 +82,11 @@ void	 verdict_clear(struct verdict *);
  * min below a lower bound, rss_max or cpu_max above an upper bound), or,
  * as k6 does, a percentile, mean or rate above an upper bound once at
  * least VERDICT_EARLY_MIN requests completed in its scope (iterations
- * ended in a flow's, responses of the class in a class's), or the share
- * of checks passed, either way, once VERDICT_EARLY_MIN were evaluated.
+ * ended in a flow's, responses of the class in a class's, latencies
+ * measured in a stream's), or the share of checks passed or of
+ * connections opened, either way, once VERDICT_EARLY_MIN were evaluated
+ * (attempts ended).  The stream counts (connect_errors, messages_*,
+ * events, reconnects) only grow, as requests do.
  * Lower bounds on rps, percentiles and rates and the target's averages,
  * growth and leak slope are judged only when their scope ends.
  */
@@ -112,6 +119,26 @@ char	*verdict_format_actual(const struct verdict_row *, char *buf,
 const char *verdict_status_word(const struct verdict_row *);
 /* "pass", "fail", "unknown", "not_evaluated": for report.json. */
 const char *verdict_status_name(enum verdict_status);
+
+/*
+ * Streams (verdict-stream.c), as thresholds judge them and every reader
+ * shows them: a stream latency's name ("connect", "first_event"); the
+ * connections that failed or dropped (NAME.connect_errors: the drops of
+ * every cause, a server's close included; loadtop's own clean closes
+ * are not drops); and the share of the attempts that came to an end
+ * (opened or failed, not those still connecting) that opened, false
+ * when none has ended (NAME.connect_success).
+ */
+const char *verdict_stream_name(enum thr_stream);
+/* A stream's latency k (THR_STREAM_CONNECT .. THR_STREAM_SESSION), NULL
+ * for THR_STREAM_NONE. */
+const struct snap_lat *verdict_stream_lat(const struct snap_stream *,
+	     enum thr_stream k);
+/* How long the connections phases that hold request k's streams have
+ * run (k SIZE_MAX: any streams), seconds: what NAME.events_rate is over. */
+double	 verdict_stream_held(const struct snapshot *, size_t k);
+uint64_t verdict_stream_drops(const struct snap_stream *);
+bool	 verdict_stream_success(const struct snap_stream *, double *pct);
 
 /* The threshold table and the overall verdict, for the headless summary. */
 void	 verdict_print(FILE *, const struct snapshot *, const struct verdict *);

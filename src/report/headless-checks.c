@@ -21,9 +21,8 @@ pct(uint64_t part, uint64_t whole)
 	return whole ? 100.0 * (double)part / (double)whole : 0;
 }
 
-/* A count with its thousands apart: 9,800. */
-static const char *
-thousands(uint64_t n, char *buf, size_t len)
+const char *
+headless_thousands(uint64_t n, char *buf, size_t len)
 {
 	char digits[24];
 	size_t i, o = 0, k = (size_t)snprintf(digits, sizeof digits, "%" PRIu64,
@@ -63,7 +62,7 @@ print_groups(FILE *f, const struct snapshot *s)
 		const struct snap_block *b = &s->groups[i].total;
 
 		fprintf(f, "  %-*.40s %9s %9.1f %6.2f%% %9s\n", w,
-		    s->groups[i].name, thousands(b->n.completed, n, sizeof n),
+		    s->groups[i].name, headless_thousands(b->n.completed, n, sizeof n),
 		    b->rps, pct(b->n.errors, b->n.completed), b->n.completed ?
 		    units_format_ms(b->latency.p95, p95, sizeof p95) : "-");
 	}
@@ -88,9 +87,9 @@ print_flows(FILE *f, const struct snapshot *s)
 		const struct snap_lat *l = &fl->iteration;
 
 		fprintf(f, "  %-*.40s %9s %9s %9s %9s %9s %9s\n", w, fl->name,
-		    thousands(fl->started, a, sizeof a),
-		    thousands(fl->completed, b, sizeof b),
-		    thousands(fl->failed, c, sizeof c),
+		    headless_thousands(fl->started, a, sizeof a),
+		    headless_thousands(fl->completed, b, sizeof b),
+		    headless_thousands(fl->failed, c, sizeof c),
 		    l->count ? units_format_ms(l->p50, p50, sizeof p50) : "-",
 		    l->count ? units_format_ms(l->p95, p95, sizeof p95) : "-",
 		    l->count ? units_format_ms(l->p99, p99, sizeof p99) : "-");
@@ -121,7 +120,7 @@ print_statuses(FILE *f, const struct snapshot *s)
 		    w + 1, name);
 		for (k = 0; k < rq->nstatus; k++)
 			fprintf(f, "%s %d x %s", k ? "," : "", rq->status[k].code,
-			    thousands(rq->status[k].count, n, sizeof n));
+			    headless_thousands(rq->status[k].count, n, sizeof n));
 		any = true;
 	}
 	if (any)
@@ -145,8 +144,8 @@ print_checks(FILE *f, const struct snapshot *s)
 	if (all == 0 && s->nchecks == 0)
 		return;
 	fprintf(f, "\n  checks     %.2f%% passed: %s of %s, %s failed\n",
-	    pct(s->checks_passed, all), thousands(s->checks_passed, a, sizeof a),
-	    thousands(all, b, sizeof b), thousands(s->checks_failed, c,
+	    pct(s->checks_passed, all), headless_thousands(s->checks_passed, a, sizeof a),
+	    headless_thousands(all, b, sizeof b), headless_thousands(s->checks_failed, c,
 	    sizeof c));
 	for (i = 0; i < s->nchecks; i++) {
 		wn = LT_MAX(wn, strlen(s->checks[i].name));
@@ -162,8 +161,8 @@ print_checks(FILE *f, const struct snapshot *s)
 
 		fprintf(f, "  %-*.40s %-*.48s %11s %11s %7.2f%%\n", (int)wr,
 		    request_name(s, k->request), (int)wn, k->name,
-		    thousands(k->passed, a, sizeof a),
-		    thousands(k->failed, b, sizeof b),
+		    headless_thousands(k->passed, a, sizeof a),
+		    headless_thousands(k->failed, b, sizeof b),
 		    pct(k->passed, k->passed + k->failed));
 	}
 }
@@ -193,13 +192,13 @@ print_outcome(FILE *f, const struct snap_request *rq)
 		shown++;
 	}
 	fprintf(f, "\n  outcome    %s: %s responses\n", rq->name,
-	    thousands(all, n, sizeof n));
+	    headless_thousands(all, n, sizeof n));
 	for (i = 0; i < shown; i++)
 		fprintf(f, "    %-*s %11s %6.1f%%\n", w, value[i],
-		    thousands(count[i], n, sizeof n), pct(count[i], all));
+		    headless_thousands(count[i], n, sizeof n), pct(count[i], all));
 	if (other > 0)
 		fprintf(f, "    %-*s %11s %6.1f%%\n", w, "other",
-		    thousands(other, n, sizeof n), pct(other, all));
+		    headless_thousands(other, n, sizeof n), pct(other, all));
 }
 
 static void
@@ -230,7 +229,7 @@ print_failures(FILE *f, const struct snapshot *s)
 	for (i = 0; i < s->nreasons && i < SNAP_REASONS_TOP; i++) {
 		const struct snap_reason *r = &s->reasons[i];
 
-		fprintf(f, "  %20s  %-*.40s %-16s %s\n", thousands(r->count, n,
+		fprintf(f, "  %20s  %-*.40s %-16s %s\n", headless_thousands(r->count, n,
 		    sizeof n), (int)wr, request_name(s, r->request),
 		    kinds_class_name(r->cls), report_reason_text(r, why,
 		    sizeof why));

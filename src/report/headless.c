@@ -49,9 +49,10 @@ print_partial(FILE *f, const struct snap_point *p)
 		    (int64_t)(p->seconds * 1e6 + 0.5), len, sizeof len));
 }
 
-/* One interval of the series, as a line. */
+/* An interval of the requests' phases: its rate, latency and errors. */
 static void
-print_point(FILE *f, const struct snapshot *s, const struct snap_point *p)
+print_requests_point(FILE *f, const struct snapshot *s,
+    const struct snap_point *p)
 {
 	const char *name = "-", *kind = "";
 	char p50[16], p95[16], p99[16];
@@ -69,6 +70,18 @@ print_point(FILE *f, const struct snapshot *s, const struct snap_point *p)
 	    p->rate_limited);
 	if (p->late_starts)
 		fprintf(f, "  late %" PRIu64, p->late_starts);
+}
+
+/* One interval of the series, as a line: the requests', or in a
+ * connections phase the streams'; then the processes. */
+static void
+print_point(FILE *f, const struct snapshot *s, const struct snap_point *p)
+{
+	if (p->phase < s->nphases && s->phases[p->phase].kind ==
+	    SCN_CONNECTIONS)
+		headless_streams_point(f, s, p);
+	else
+		print_requests_point(f, s, p);
 	if (snapshot_nprocs(s) > 1)
 		print_procs_at(f, s, p->t);
 	else if (p->cpu >= 0)
@@ -198,28 +211,34 @@ print_phases(FILE *f, const struct snapshot *s)
 {
 	char p50[16], p95[16], p99[16];
 	size_t i, len = strlen("phase");
-	int w;
+	int w, kw = 10;
 
-	for (i = 0; i < s->nphases; i++)
+	for (i = 0; i < s->nphases; i++) {
 		len = LT_MAX(len, strlen(s->phases[i].name));
+		kw = LT_MAX(kw, (int)strlen(kinds_phase_name(
+		    s->phases[i].kind)));
+	}
 	w = (int)len;
 
-	fprintf(f, "\n  %-2s %-*s %-10s %9s %9s %9s %9s %9s %7s %7s\n", "#",
-	    w, "phase", "kind", "requests", "req/s", "p50", "p95", "p99",
+	fprintf(f, "\n  %-2s %-*s %-*s %9s %9s %9s %9s %9s %7s %7s\n", "#",
+	    w, "phase", kw, "kind", "requests", "req/s", "p50", "p95", "p99",
 	    "errors", "429");
 	for (i = 0; i < s->nphases; i++) {
 		const struct snap_phase *p = &s->phases[i];
 		const struct snap_block *b = &p->block;
 
-		if (p->state == PHASE_PENDING || p->state == PHASE_SKIPPED) {
-			fprintf(f, "  %-2zu %-*s %-10s %9s\n", i + 1, w, p->name,
-			    kinds_phase_name(p->kind),
-			    snapshot_phase_state_name(p->state));
+		if (p->state == PHASE_PENDING || p->state == PHASE_SKIPPED ||
+		    p->kind == SCN_CONNECTIONS) {
+			/* A connections phase's streams have blocks below. */
+			fprintf(f, "  %-2zu %-*s %-*s %9s\n", i + 1, w, p->name,
+			    kw, kinds_phase_name(p->kind), p->kind ==
+			    SCN_CONNECTIONS && snapshot_phase_ended(p->state) ?
+			    "streams" : snapshot_phase_state_name(p->state));
 			continue;
 		}
-		fprintf(f, "  %-2zu %-*s %-10s %9" PRIu64 " %9.1f %9s %9s "
+		fprintf(f, "  %-2zu %-*s %-*s %9" PRIu64 " %9.1f %9s %9s "
 		    "%9s %7" PRIu64 " %7" PRIu64 "\n", i + 1, w, p->name,
-		    kinds_phase_name(p->kind), b->n.completed, b->rps,
+		    kw, kinds_phase_name(p->kind), b->n.completed, b->rps,
 		    units_format_ms(b->latency.p50, p50, sizeof p50),
 		    units_format_ms(b->latency.p95, p95, sizeof p95),
 		    units_format_ms(b->latency.p99, p99, sizeof p99), b->n.errors,
@@ -235,17 +254,25 @@ static void
 print_requests(FILE *f, const struct snapshot *s)
 {
 	char p50[16], p95[16], p99[16];
-	size_t i, len = strlen("request");
+	size_t i, n, len = strlen("request");
 	int w;
 
-	for (i = 0; i < s->nrequests; i++)
-		len = LT_MAX(len, strlen(s->requests[i].name));
+	for (i = 0, n = 0; i < s->nrequests; i++)
+		if (!report_is_stream(s->scn, i)) {
+			len = LT_MAX(len, strlen(s->requests[i].name));
+			n++;
+		}
 	w = (int)len;
-
+	/* Stream requests send none: their blocks say what they did. */
+	if (n == 0 || (s->total.n.started == 0 && s->nstreams > 0))
+		return;
 	fprintf(f, "\n  %-*s %9s %9s %9s %9s %9s %7s %7s\n", w, "request",
 	    "count", "req/s", "p50", "p95", "p99", "err%", "429%");
 	for (i = 0; i < s->nrequests; i++) {
 		const struct snap_block *b = &s->requests[i].total;
+
+		if (report_is_stream(s->scn, i))
+			continue;
 
 		fprintf(f, "  %-*s %9" PRIu64 " %9.1f %9s %9s %9s %6.2f%% "
 		    "%6.2f%%\n", w, s->requests[i].name, b->n.completed, b->rps,
@@ -276,7 +303,6 @@ print_alerts(FILE *f, const struct snapshot *s)
 		fprintf(f, "  alert      and %zu more\n", s->alerts_dropped);
 }
 
-/* Requests, throughput, latency, classes, status codes, timing. */
 static void
 print_versions(FILE *f, const struct snap_counts *n)
 {
@@ -315,6 +341,8 @@ print_by_class(FILE *f, const struct snapshot *s)
 	fputc('\n', f);
 }
 
+/* Requests, throughput, latency, classes, status codes, timing; none of
+ * them when the run held streams only. */
 static void
 print_traffic(FILE *f, const struct snapshot *s)
 {
@@ -323,6 +351,10 @@ print_traffic(FILE *f, const struct snapshot *s)
 	size_t i;
 	int any = 0;
 
+	if (t->n.started == 0 && s->nstreams > 0) {
+		fputs("  requests   none: the run held streams only\n", f);
+		return;
+	}
 	/* Requests a missing capture held back were started, not sent. */
 	fprintf(f, "  requests   %" PRIu64 " sent, %" PRIu64 " completed, %"
 	    PRIu64 " responses", t->n.started - t->n.classes[CLS_CAPTURE_MISSING],
@@ -397,6 +429,7 @@ headless_summary(FILE *f, const struct snapshot *s)
 		print_traffic(f, s);
 		print_phases(f, s);
 		print_requests(f, s);
+		headless_streams_print(f, s);
 		headless_checks_print(f, s);
 	}
 	for (i = 0; i < n; i++)

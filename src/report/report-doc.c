@@ -28,15 +28,13 @@ header(struct rdoc *d, const struct report_ctx *c)
 	report_verdict_line(d, c);
 }
 
+/* The requests' throughput, users, latency and errors. */
 static void
-summary(struct rdoc *d, const struct report_ctx *c)
+requests_items(struct rdoc *d, const struct snapshot *s)
 {
-	const struct snapshot *s = c->s;
 	const struct snap_block *t = &s->total;
 	struct report_fbuf f = { .i = 0 };
 
-	header(d, c);
-	report_doc_heading(d, 2, "Summary");
 	report_doc_text(d, RDOC_ITEM, "Throughput: %.1f req/s on average, %s, %" PRIu64
 	    " requests", t->rps, s->whole_intervals ? report_doc_f(&f, "%.1f req/s at "
 	    "peak", s->rps_peak) : "no peak (no whole interval)",
@@ -52,7 +50,22 @@ summary(struct rdoc *d, const struct report_ctx *c)
 	    "%" PRIu64 " rate limited (429)", t->n.errors, t->n.completed,
 	    report_pct(t->n.errors, t->n.completed),
 	    t->n.classes[CLS_RATE_LIMITED]);
+}
+
+static void
+summary(struct rdoc *d, const struct report_ctx *c)
+{
+	const struct snapshot *s = c->s;
+
+	header(d, c);
+	report_doc_heading(d, 2, "Summary");
+	if (s->total.n.started == 0 && s->nstreams > 0)
+		report_doc_text(d, RDOC_ITEM, "Requests: none; the run held "
+		    "streams only");
+	else
+		requests_items(d, s);
 	report_doc_checks_item(d, c);
+	report_doc_streams_items(d, c);
 	report_doc_target_items(d, c);
 	report_verdict_items(d, c);
 }
@@ -101,8 +114,9 @@ configuration(struct rdoc *d, const struct report_ctx *c)
 	report_doc_row(t, "Worker threads", report_doc_f(&f, "%u", s->threads));
 	for (i = 0; i < scn->nrequests; i++)
 		report_doc_row(t, report_doc_f(&f, "Request '%.40s'", scn->requests[i].name),
-		    report_doc_f(&f, "%s %.50s", scn->requests[i].method,
-		    scn->requests[i].url));
+		    report_doc_f(&f, "%s %.50s", scn->requests[i].websocket ?
+		    "WebSocket" : scn->requests[i].sse ? "SSE" :
+		    scn->requests[i].method, scn->requests[i].url));
 	if (c->target_log)
 		report_doc_row(t, "Target output", "target.log, beside this report");
 
@@ -377,15 +391,23 @@ breakdowns(struct rdoc *d, const struct report_ctx *c)
 	report_doc_heading(d, 2, "Phases");
 	t = report_doc_table(d, "Phase|Kind|Requests|req/s|p50|p95|p99|Errors|429");
 	for (i = 0; i < s->nphases; i++)
-		report_doc_block_row(t, s->phases[i].name,
-		    kinds_phase_name(s->phases[i].kind), &s->phases[i].block);
+		if (s->phases[i].kind == SCN_CONNECTIONS)
+			report_doc_row(t, s->phases[i].name, kinds_phase_name(
+			    SCN_CONNECTIONS), "streams", "-", "-", "-", "-", "-",
+			    "-");
+		else
+			report_doc_block_row(t, s->phases[i].name,
+			    kinds_phase_name(s->phases[i].kind),
+			    &s->phases[i].block);
 	stages(d, s);
 	report_doc_heading(d, 2, "Requests");
 	t = report_doc_table(d, "Request|Method|Count|req/s|p50|p95|p99|Errors|429");
+	/* Stream requests send none: the streams' section has theirs. */
 	for (i = 0; i < s->nrequests; i++)
-		report_doc_block_row(t, s->requests[i].name, i <
-		    s->scn->nrequests ? s->scn->requests[i].method : "",
-		    &s->requests[i].total);
+		if (!report_is_stream(s->scn, i))
+			report_doc_block_row(t, s->requests[i].name, i <
+			    s->scn->nrequests ? s->scn->requests[i].method : "",
+			    &s->requests[i].total);
 	report_doc_parts(d, c);
 }
 
@@ -431,6 +453,7 @@ report_doc_build(struct rdoc *d, const struct report_ctx *c)
 		report_verdict_tables(d, c);
 		latency(d, c);
 		throughput(d, c);
+		report_doc_streams(d, c);
 		report_doc_responses(d, c);
 		rate_limits(d, c);
 		report_doc_target(d, c);

@@ -319,6 +319,41 @@ series_value(const struct snap_point *p, enum series_col c)
 	}
 }
 
+/* Streams open and connecting at each interval's end; messages and
+ * events a second in it (none for a partial one, as req/s). */
+static void
+stream_charts(FILE *f, const struct snapshot *s, const double *t,
+    double tmax)
+{
+	size_t n = s->nseries, i, c;
+	double *y[5];
+	struct line l[3];
+
+	for (c = 0; c < 5; c++)
+		y[c] = xcalloc(n, sizeof *y[c]);
+	for (i = 0; i < n; i++) {
+		const struct snap_point *p = &s->series[i];
+		double sec = p->partial || !(p->seconds > 0) ? NAN : p->seconds;
+
+		y[0][i] = (double)p->streams_open;
+		y[1][i] = (double)p->streams_connecting;
+		y[2][i] = (double)p->messages_in / sec;
+		y[3][i] = (double)p->messages_out / sec;
+		y[4][i] = (double)p->events / sec;
+	}
+	l[0] = (struct line){ "open", "#2266cc", y[0] };
+	l[1] = (struct line){ "connecting", "#e08a1e", y[1] };
+	chart_lines(f, s, "Streams", "at each interval's end", t, n, tmax, l,
+	    2);
+	l[0] = (struct line){ "in", "#2e9e44", y[2] };
+	l[1] = (struct line){ "out", "#2266cc", y[3] };
+	l[2] = (struct line){ "events", "#8a4fd1", y[4] };
+	chart_lines(f, s, "Messages and events", "per second", t, n, tmax, l,
+	    3);
+	for (c = 0; c < 5; c++)
+		free(y[c]);
+}
+
 /* Throughput, latency, load and classes, from the intervals. */
 static void
 request_charts(FILE *f, const struct snapshot *s, double tmax)
@@ -346,6 +381,8 @@ request_charts(FILE *f, const struct snapshot *s, double tmax)
 	chart_lines(f, s, "Users and requests in flight", "at each interval's "
 	    "end", t, n, tmax, l, s->load.users_peak >= 0 ? 2 : 1);
 	chart_classes(f, s, t, tmax);
+	if (s->nstreams > 0)
+		stream_charts(f, s, t, tmax);
 	free(t);
 	for (c = 0; c < COL__COUNT; c++)
 		free(y[c]);

@@ -43,6 +43,7 @@ struct report_ctx {
 int	 report_json_write(FILE *, const struct report_ctx *);
 int	 report_md_write(FILE *, const struct report_ctx *);
 int	 report_html_write(FILE *, const struct report_ctx *);
+int	 report_csv_write(FILE *, const struct report_ctx *);
 
 /* The document: headings, key-value lines, paragraphs, list items and
  * tables of plain UTF-8 text; each renderer escapes for its format. */
@@ -116,6 +117,11 @@ void	 report_doc_checks_item(struct rdoc *, const struct report_ctx *);
 void	 report_doc_responses(struct rdoc *, const struct report_ctx *);
 void	 report_doc_parts(struct rdoc *, const struct report_ctx *);
 
+/* report-doc-streams.c: the summary's item on each stream request, and
+ * the section on the streams. */
+void	 report_doc_streams_items(struct rdoc *, const struct report_ctx *);
+void	 report_doc_streams(struct rdoc *, const struct report_ctx *);
+
 /* report-verdict.c: the verdict's part of the document, its line in the
  * header, the summary's items, the thresholds' and the grades' tables. */
 /* "run", "request", "phase", "group", "flow", "class", ...: how
@@ -139,8 +145,8 @@ void	 report_metrics_table(struct rdoc_block *t, const struct health_view *);
 double	 report_pct(uint64_t part, uint64_t whole);
 double	 report_mb(int64_t bytes);
 /* What a phase sends ("100 req/s", "10 users", "0 to 50 users in 2
- * stages", "concurrency 20", "none" when idle) and for how long ("30s",
- * "1000 requests"). */
+ * stages", "concurrency 20", "500 connections at 50/s", "none" when
+ * idle) and for how long ("30s", "1000 requests"). */
 char	*report_phase_load(const struct scn_phase *, char *buf, size_t len);
 char	*report_phase_length(const struct scn_phase *, char *buf,
 	     size_t len);

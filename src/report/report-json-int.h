@@ -44,6 +44,9 @@ json_t	*report_json_failures(const struct snapshot *);
 json_t	*report_json_flows(const struct snapshot *);
 json_t	*report_json_groups(const struct snapshot *);
 
+/* report-json-streams.c: the stream requests, an object each. */
+json_t	*report_json_streams(const struct snapshot *);
+
 /* A leak fit: verdict, reason, slopes, the saw-tooth and plateau. */
 json_t	*report_json_fit(const struct leak_fit *);
 /* Watched process proc, as the "target" object has it. */

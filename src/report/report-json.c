@@ -170,6 +170,10 @@ phase_json(const struct scenario *scn, const struct snap_phase *p, size_t i)
 		    jreal(sp->duration_us / 1e6));
 	if (sp->requests > 0)
 		json_object_set_new(o, "planned_requests", jint(sp->requests));
+	if (sp->kind == SCN_CONNECTIONS) {
+		json_object_set_new(o, "connections", jint(sp->connections));
+		json_object_set_new(o, "connect_rate", jreal(sp->connect_rate));
+	}
 	if (p->kind == SCN_RATE_LIMIT) {
 		json_object_set_new(o, "allowed", jint(rl->allowed));
 		json_object_set_new(o, "limited", jint(rl->limited));
@@ -235,6 +239,9 @@ thresholds_json(const struct report_ctx *c)
 			    json_boolean(t->iteration));
 		if (t->metric == THR_OUTCOME)
 			json_object_set_new(o, "outcome", jstr(t->arg));
+		if (t->stream != THR_STREAM_NONE)
+			json_object_set_new(o, "stream", json_string(
+			    verdict_stream_name(t->stream)));
 		if (r->status != VERDICT_PASS && r->why[0] != '\0')
 			json_object_set_new(o, "why", json_string(r->why));
 		json_array_append_new(a, o);
@@ -299,6 +306,19 @@ grades_json(const struct report_ctx *c)
 	return a;
 }
 
+/* Streams open and connecting at the interval's end, the rest in it. */
+static void
+point_streams(json_t *o, const struct snap_point *p)
+{
+	json_object_set_new(o, "streams_open", jint(p->streams_open));
+	json_object_set_new(o, "streams_connecting",
+	    jint(p->streams_connecting));
+	json_object_set_new(o, "streams_dropped", jint(p->streams_dropped));
+	json_object_set_new(o, "messages_in", jint(p->messages_in));
+	json_object_set_new(o, "messages_out", jint(p->messages_out));
+	json_object_set_new(o, "events", jint(p->events));
+}
+
 static json_t *
 timeseries_json(const struct snapshot *s)
 {
@@ -327,6 +347,7 @@ timeseries_json(const struct snapshot *s)
 
 		json_object_set_new(o, "checks_passed", jint(p->checks_passed));
 		json_object_set_new(o, "checks_failed", jint(p->checks_failed));
+		point_streams(o, p);
 		json_array_append_new(a, o);
 	}
 	return a;
@@ -389,6 +410,9 @@ report_json(const struct report_ctx *c)
 			json_object_set_new(r, "url",
 			    jstr(s->scn->requests[i].url));
 		}
+		if (report_is_stream(s->scn, i))
+			json_object_set_new(r, "stream", json_string(
+			    s->scn->requests[i].sse ? "sse" : "websocket"));
 		report_json_request_checks(r, &s->requests[i]);
 		json_array_append_new(a, r);
 	}
@@ -397,6 +421,7 @@ report_json(const struct report_ctx *c)
 	json_object_set_new(o, "failures", report_json_failures(s));
 	json_object_set_new(o, "flows", report_json_flows(s));
 	json_object_set_new(o, "groups", report_json_groups(s));
+	json_object_set_new(o, "streams", report_json_streams(s));
 	a = json_array();
 	for (i = 0; i < s->nphases; i++)
 		json_array_append_new(a, phase_json(s->scn, &s->phases[i], i));

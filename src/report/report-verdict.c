@@ -64,19 +64,24 @@ report_verdict_scope_kind(enum thr_scope scope)
 }
 
 /* "p95", "group:gateway p95", "session iteration p95", "signal
- * outcome:rate_limited": the metric of a threshold, with its scope. */
+ * outcome:rate_limited", "prices connect p95": the metric of a
+ * threshold, with its scope. */
 static void
 metric_label(const struct threshold *t, char *buf, size_t len)
 {
 	const char *metric = threshold_metric_name(t->metric);
 	const char *word = (unsigned)t->scope < LT_NELEM(scopes) &&
 	    scopes[t->scope].word ? scopes[t->scope].word : "";
+	const char *stream = t->stream != THR_STREAM_NONE ?
+	    verdict_stream_name(t->stream) : NULL;
 
 	if (t->scope == THR_SCOPE_ALL || t->scope_name == NULL)
-		snprintf(buf, len, "%s", metric);
+		snprintf(buf, len, "%s%s%s", stream ? stream : "",
+		    stream ? " " : "", metric);
 	else
-		snprintf(buf, len, "%s%.60s %s%s", word, t->scope_name,
-		    t->iteration ? "iteration " : "", metric);
+		snprintf(buf, len, "%s%.60s %s%s%s", word, t->scope_name,
+		    t->iteration ? "iteration " : stream ? stream : "",
+		    stream ? " " : "", metric);
 	if (t->metric == THR_OUTCOME && t->arg != NULL)
 		snprintf(buf + strlen(buf), len - strlen(buf), ":%.60s",
 		    t->arg);

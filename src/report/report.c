@@ -1,5 +1,5 @@
-/* Session reports: where they go, how each file lands, the notes on how
- * the run ended, and the time series as CSV. */
+/* Session reports: where they go, how each file lands, and the notes on
+ * how the run ended. */
 #include "config.h"
 
 #include <errno.h>
@@ -48,6 +48,30 @@ phase_amount(char *buf, size_t len, enum scn_model model, double rate,
 		snprintf(buf, len, "%u user%s", users, users == 1 ? "" : "s");
 }
 
+bool
+report_is_stream(const struct scenario *scn, size_t i)
+{
+	return i < scn->nrequests && (scn->requests[i].websocket != NULL ||
+	    scn->requests[i].sse != NULL);
+}
+
+/* "500 connections at 50/s", "0 to 500 connections in 3 stages". */
+static void
+connections_load(const struct scn_phase *p, char *buf, size_t len)
+{
+	unsigned to = p->nstages > 0 ? p->stages[p->nstages - 1].connections :
+	    p->connections;
+
+	if (p->nstages > 0)
+		snprintf(buf, len, "%u to %u connections in %zu stage%s",
+		    p->connections, to, p->nstages, p->nstages == 1 ? "" : "s");
+	else
+		snprintf(buf, len, "%u connection%s", to, to == 1 ? "" : "s");
+	if (p->connect_rate > 0)
+		snprintf(buf + strlen(buf), len - strlen(buf), " at %g/s",
+		    p->connect_rate);
+}
+
 char *
 report_phase_load(const struct scn_phase *p, char *buf, size_t len)
 {
@@ -55,7 +79,9 @@ report_phase_load(const struct scn_phase *p, char *buf, size_t len)
 	char to[32];
 
 	buf[0] = '\0';
-	if (p->kind == SCN_IDLE)
+	if (p->kind == SCN_CONNECTIONS)
+		connections_load(p, buf, len);
+	else if (p->kind == SCN_IDLE)
 		snprintf(buf, len, "none");
 	else if (p->kind == SCN_RAMP && p->nstages > 0) {
 		/* "0 to 50 users": the start in the stages' own unit. */
@@ -80,7 +106,7 @@ report_phase_length(const struct scn_phase *p, char *buf, size_t len)
 	size_t k;
 
 	buf[0] = '\0';
-	if (p->kind == SCN_RAMP)
+	if (p->kind == SCN_RAMP || (p->kind == SCN_CONNECTIONS && p->nstages))
 		for (k = 0, us = 0; k < p->nstages; k++)
 			us += p->stages[k].duration_us;
 	if (us > 0)
@@ -99,8 +125,10 @@ report_latency_note(const struct snapshot *s)
 	for (i = 0; i < s->nphases && i < s->scn->nphases; i++) {
 		const struct scn_phase *p = &s->scn->phases[i];
 
-		if (s->phases[i].state != PHASE_DONE &&
-		    s->phases[i].state != PHASE_RUNNING)
+		/* Streams have latencies of their own, not requests'. */
+		if ((s->phases[i].state != PHASE_DONE &&
+		    s->phases[i].state != PHASE_RUNNING) ||
+		    p->kind == SCN_CONNECTIONS)
 			continue;
 		if (p->model == SCN_MODEL_OPEN ||
 		    (p->kind == SCN_RATE_LIMIT && p->rate > 0))
@@ -233,96 +261,6 @@ report_ctx_free(struct report_ctx *c)
 	free(c->commands);
 	free(c->notes);
 	memset(c, 0, sizeof *c);
-}
-
-/* A text of the user's (a phase or process name) and a suffix, quoted
- * the CSV way: always, or only when it must be. */
-static void
-csv_quote(FILE *f, const char *text, const char *suffix, bool always)
-{
-	bool q = always || strpbrk(text, ",\"\r\n") != NULL;
-
-	if (q)
-		fputc('"', f);
-	for (; *text != '\0'; text++) {
-		if (*text == '"')
-			fputc('"', f);
-		fputc(*text, f);
-	}
-	fprintf(f, "%s%s", suffix, q ? "\"" : "");
-}
-
-/* With several processes, NAME_cpu and NAME_rss_mb for each: its last
- * sample at or before the interval's end, empty before its first. */
-static void
-csv_procs(FILE *f, const struct snapshot *s, const struct snap_point *p)
-{
-	const struct mseries_point *q;
-	size_t k, n = snapshot_nprocs(s);
-
-	for (k = 0; n > 1 && k < n; k++) {
-		if (p == NULL) {
-			fputc(',', f);
-			csv_quote(f, snapshot_proc_name(s, k), "_cpu", false);
-			fputc(',', f);
-			csv_quote(f, snapshot_proc_name(s, k), "_rss_mb",
-			    false);
-		} else if ((q = report_proc_at(s, k, p->t)) != NULL)
-			fprintf(f, ",%.1f,%.2f", q->cpu, report_mb(q->rss));
-		else
-			fputs(",,", f);
-	}
-}
-
-static int
-report_csv_write(FILE *f, const struct report_ctx *c)
-{
-	const struct snapshot *s = c->s;
-	static const enum lt_class cls[] = { CLS_OK, CLS_CLIENT_ERROR,
-	    CLS_SERVER_ERROR, CLS_UNEXPECTED, CLS_TIMEOUT, CLS_CONNECT_ERROR,
-	    CLS_TRANSPORT_ERROR };
-	/* Classes the format gained later: after the fixed columns, so
-	 * that those keep their places. */
-	static const enum lt_class later[] = { CLS_CHECK_FAILED,
-	    CLS_CAPTURE_MISSING };
-	size_t i, k;
-
-	fputs("t,phase,requests,errors,rate_limited", f);
-	for (k = 0; k < LT_NELEM(cls); k++)
-		fprintf(f, ",%s", kinds_class_name(cls[k]));
-	fputs(",rps,p50_ms,p95_ms,p99_ms,max_ms,late_starts,cpu,rss_mb,"
-	    "seconds,partial,users,in_flight,checks_passed,checks_failed", f);
-	for (k = 0; k < LT_NELEM(later); k++)
-		fprintf(f, ",%s", kinds_class_name(later[k]));
-	csv_procs(f, s, NULL);
-	fputc('\n', f);
-	for (i = 0; i < s->nseries; i++) {
-		const struct snap_point *p = &s->series[i];
-
-		fprintf(f, "%.3f,", p->t);
-		csv_quote(f, p->phase < s->nphases ? s->phases[p->phase].name :
-		    "", "", true);
-		fprintf(f, ",%" PRIu64 ",%" PRIu64 ",%" PRIu64, p->requests,
-		    p->errors, p->rate_limited);
-		for (k = 0; k < LT_NELEM(cls); k++)
-			fprintf(f, ",%" PRIu64, p->classes[cls[k]]);
-		fprintf(f, ",%.3f,%.3f,%.3f,%.3f,%.3f,%" PRIu64, p->rps, p->p50,
-		    p->p95, p->p99, p->max, p->late_starts);
-		if (p->cpu >= 0)
-			fprintf(f, ",%.1f,%.2f", p->cpu, p->rss_mb);
-		else
-			fputs(",,", f);
-		fprintf(f, ",%.3f,%d,", p->seconds, p->partial ? 1 : 0);
-		if (p->users >= 0)
-			fprintf(f, "%" PRId64, p->users);
-		fprintf(f, ",%" PRIu64 ",%" PRIu64 ",%" PRIu64, p->in_flight,
-		    p->checks_passed, p->checks_failed);
-		for (k = 0; k < LT_NELEM(later); k++)
-			fprintf(f, ",%" PRIu64, p->classes[later[k]]);
-		csv_procs(f, s, p);
-		fputc('\n', f);
-	}
-	return ferror(f) ? -1 : 0;
 }
 
 /* Write one file of the report: a temporary name, then rename. */

@@ -83,6 +83,10 @@ char	*report_text_utf8(const char *, size_t len, size_t *out_len);
  * 'status ok'", "curl 28: Timeout was reached". */
 char	*report_reason_text(const struct snap_reason *, char *buf, size_t len);
 
+/* Whether request i of the scenario is a stream (websocket: or sse:):
+ * it sends no requests, the streams' sections show it. */
+bool	 report_is_stream(const struct scenario *, size_t i);
+
 /* A run's length for people: "36.2ms" under a second, else "4.0s". */
 char	*report_format_seconds(double seconds, char *buf, size_t len);
 

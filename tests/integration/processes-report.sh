@@ -51,7 +51,7 @@ md=$(cat duo/report.md)
 like "$md" '^## Target resources: a$' "duo: report.md has a's section"
 like "$md" '^## Target resources: b$' "duo: report.md has b's section"
 like "$md" "^\\| Process 'b' \\| pid $B_PID" "duo: report.md's configuration lists b"
-like "$(head -1 duo/timeseries.csv)" ',in_flight,checks_passed,checks_failed,check_failed,capture_missing,a_cpu,a_rss_mb,b_cpu,b_rss_mb$' \
+like "$(head -1 duo/timeseries.csv)" ',in_flight,checks_passed,checks_failed,check_failed,capture_missing,streams_open,streams_connecting,streams_dropped,messages_in,messages_out,events,a_cpu,a_rss_mb,b_cpu,b_rss_mb$' \
     "duo: timeseries.csv has both sets of columns"
 ok "duo: every whole interval has both processes' figures" python3 -c '
 import csv, sys

@@ -413,9 +413,11 @@ START_TEST(csv_columns)
 	    "timeseries.csv");
 
 	HAS(text, ",users,in_flight,checks_passed,checks_failed,check_failed,"
-	    "capture_missing\n3.300,\"steady\",3330,0,0,3300,");
-	HAS(text, ",0,,0,5490,30,30,0\n6.600,");
-	HAS(text, ",0,,0,5492,28,30,0\n");
+	    "capture_missing,streams_open,streams_connecting,streams_dropped,"
+	    "messages_in,messages_out,events\n3.300,\"steady\",3330,0,0,"
+	    "3300,");
+	HAS(text, ",0,,0,5490,30,30,0,0,0,0,0,0,0\n6.600,");
+	HAS(text, ",0,,0,5492,28,30,0,0,0,0,0,0,0\n");
 	free(text);
 	free(dir);
 	snapshot_release(s);

@@ -277,7 +277,9 @@ START_TEST(csv_has_columns_per_process)
 	char *text = slurp(dir, "timeseries.csv");
 
 	HAS(text, ",in_flight,checks_passed,checks_failed,check_failed,"
-	    "capture_missing,api_cpu,api_rss_mb,db_cpu,db_rss_mb\n");
+	    "capture_missing,streams_open,streams_connecting,streams_dropped,"
+	    "messages_in,messages_out,events,api_cpu,api_rss_mb,db_cpu,"
+	    "db_rss_mb\n");
 	/* db has no sample before 1.5s: empty; then its last one. */
 	HAS(text, ",0,20.0,11.00,,\n2.000,");
 	HAS(text, ",0,40.0,13.00,5.0,20.00\n3.000,");
