@@ -63,6 +63,7 @@ struct stream {
 	/* SSE */
 	struct event_stream es;
 	bool had_event;
+	bool finished;			/* the server said not to come back */
 	int64_t last_event_ns;
 	struct curl_slist hdr[2];	/* Accept, Last-Event-ID */
 	char *id_line;

@@ -78,6 +78,11 @@ on_header(char *ptr, size_t size, size_t nmemb, void *arg)
 	}
 	if (status >= 100 && status < 200)
 		return n;
+	/* 204: the stream is over, and not to be asked for again. */
+	if (status == 204) {
+		s->finished = true;
+		return stop(s, DROP_CLOSED, 0);
+	}
 	return stop(s, DROP_HANDSHAKE, status);
 }
 
@@ -160,7 +165,7 @@ sse_start(struct stream *s, int64_t now)
 
 	event_stream_init(&s->es, (size_t)LT_MAX(sse->max_event, 0),
 	    s->reconnecting);
-	s->had_event = false;
+	s->had_event = s->finished = false;
 	s->easy = worker_stream_easy(s);
 	/* A stream lasts: no timeout but its own (first event, idle). */
 	curl_easy_setopt(s->easy, CURLOPT_TIMEOUT_MS, 0L);

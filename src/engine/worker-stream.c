@@ -373,7 +373,7 @@ after_drop(struct stream *s, int64_t now)
 		s->st = STREAM_IDLE;
 		return;
 	}
-	if (!sp->reconnect) {
+	if (!sp->reconnect || s->finished) {
 		s->st = STREAM_DEAD;
 		return;
 	}
