@@ -337,24 +337,24 @@ run_timed(struct engine *e, size_t i)
 }
 
 /* The number of streams over a connections phase: its connections for
- * its duration, or from there to each stage's, linearly. */
+ * its duration, or each stage's for the stage's (the connect rate makes
+ * the ramp between them). */
 static double
 streams_curve(const struct scn_phase *ph, int64_t start, struct pace *c)
 {
-	double from = ph->connections, peak = from;
+	double peak = ph->connections;
 	size_t k;
 
 	pace_init(c, start, 1.0, 0);
 	if (ph->nstages == 0) {
-		pace_add(c, ph->duration_us * 1000, from, from);
+		pace_add(c, ph->duration_us * 1000, peak, peak);
 		return peak;
 	}
 	for (k = 0; k < ph->nstages; k++) {
-		double to = ph->stages[k].connections;
+		double n = ph->stages[k].connections;
 
-		pace_add(c, ph->stages[k].duration_us * 1000, from, to);
-		peak = LT_MAX(peak, to);
-		from = to;
+		pace_add(c, ph->stages[k].duration_us * 1000, n, n);
+		peak = LT_MAX(peak, n);
 	}
 	return peak;
 }

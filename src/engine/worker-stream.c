@@ -67,8 +67,7 @@ worker_streams_plan(struct worker *w, int64_t now)
 		}
 	ws->top = 0;
 	ws->draining = false;
-	ws->ramp = sp->count.nseg > 1 ||
-	    (sp->count.nseg == 1 && sp->count.seg[0].r0 != sp->count.seg[0].r1);
+	ws->ramp = sp->count.nseg > 1;
 	ws->connect_gap_ns = sp->connect_rate > 0 ?
 	    (int64_t)(1e9 * sp->parts / sp->connect_rate) : 0;
 	/* The workers' connects interleave. */
