@@ -5,6 +5,7 @@
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/resource.h>
 #include <unistd.h>
 
 #include "engine.h"
@@ -122,6 +123,45 @@ keeps_headers(const struct scenario *scn)
 	return false;
 }
 
+/* Descriptors beside the streams': epoll sets, timers, the monitor's
+ * files, the reports. */
+#define ENGINE_FD_SPARE 256
+
+/*
+ * A stream holds a descriptor for as long as it is open: the soft limit
+ * goes up to the hard one when a connections phase needs it, and a phase
+ * that cannot have them all is refused now rather than counted refused.
+ */
+static int
+check_file_limit(const struct scenario *scn, char **cause)
+{
+	const struct scn_phase *peak = NULL;
+	struct rlimit rl;
+	rlim_t need;
+	size_t i;
+
+	for (i = 0; i < scn->nphases; i++)
+		if (scn->phases[i].kind == SCN_CONNECTIONS && (peak == NULL ||
+		    scn->phases[i].connections > peak->connections))
+			peak = &scn->phases[i];
+	if (peak == NULL || getrlimit(RLIMIT_NOFILE, &rl) != 0)
+		return 0;
+	need = (rlim_t)peak->connections + ENGINE_FD_SPARE;
+	if (rl.rlim_cur != RLIM_INFINITY && rl.rlim_cur < need &&
+	    rl.rlim_cur < rl.rlim_max) {
+		rl.rlim_cur = rl.rlim_max;
+		setrlimit(RLIMIT_NOFILE, &rl);
+		getrlimit(RLIMIT_NOFILE, &rl);
+	}
+	if (rl.rlim_cur == RLIM_INFINITY || rl.rlim_cur >= need)
+		return 0;
+	xasprintf(cause, "%s:%d:%d: phase '%s' holds %u connections, which "
+	    "need %llu open files; the limit is %llu (ulimit -n)", scn->file,
+	    peak->pos.line, peak->pos.col, peak->name, peak->connections,
+	    (unsigned long long)need, (unsigned long long)rl.rlim_cur);
+	return -1;
+}
+
 /* DNS and TLS sessions, shared by every worker's handles. */
 static CURLSH *
 share_new(struct engine *e)
@@ -160,7 +200,8 @@ engine_new(const struct scenario *scn, const struct engine_opts *opts,
 	}
 	/* The parser checked these; a scenario built otherwise may not be. */
 	if (scenario_check_limits(scn, cause) != 0 ||
-	    check_websocket(scn, cause) != 0)
+	    check_websocket(scn, cause) != 0 ||
+	    check_file_limit(scn, cause) != 0)
 		return NULL;
 	e = xcalloc(1, sizeof *e);
 	e->scn = scn;

@@ -243,6 +243,20 @@ is "$(rj prices messages.sent messages.received)" \
     "$(server ws.messages_in ws.messages_out)" "drops: messages = the server's"
 stop_target
 
+# --- more streams than open files --------------------------------------
+scenario many <<EOF
+name: many
+target: {base_url: "$TARGET_URL"}
+requests: [{name: feed, url: "ws://127.0.0.1:1/ws/feed", websocket: {}}]
+phases: [{name: many, kind: connections, connections: 2000, duration: 1s}]
+EOF
+(ulimit -n 1000 && exec "$LOADTOP" --quiet --no-report "$T_TMP/many.yaml") \
+    >"$T_TMP/many.out" 2>&1
+is "$?" 3 "file limit: a phase past it is refused"
+like "$(cat "$T_TMP/many.out")" \
+    "phase 'many' holds 2000 connections, which need 2256 open files; the limit is 1000" \
+    "file limit: saying what it needs"
+
 # --- the bad peers -----------------------------------------------------
 python3 "$TESTDATA/fixtures/stream-peers.py" "$T_TMP/peers.port" &
 T_PIDS="$T_PIDS $!"
