@@ -34,7 +34,7 @@ struct stream {
 	const struct stream_ops *ops;
 	struct stats_stream *stats;
 	CURL *easy;			/* from connect to end */
-	bool in_multi;
+	CURLM *multi;			/* its shard's, while easy is in it */
 	int fd;				/* an open WebSocket's; -1 none */
 	bool want_out;
 	unsigned heap_at;		/* in the timers; UINT_MAX none */
@@ -60,10 +60,15 @@ struct stream {
 	char ctl[128];			/* a close or pong frame's payload */
 	size_t ctl_len;
 	struct stream_match match;
-	/* SSE */
+	bool finished;			/* the server said not to come back */
+	int64_t retry_ns;		/* the server's reconnect delay; -1 */
+	struct stream_sse *sse;		/* an SSE stream's, made once */
+};
+
+/* What an SSE stream keeps beside. */
+struct stream_sse {
 	struct event_stream es;
 	bool had_event;
-	bool finished;			/* the server said not to come back */
 	int64_t last_event_ns;
 	struct curl_slist hdr[2];	/* Accept, Last-Event-ID */
 	char *id_line;
@@ -85,6 +90,15 @@ struct stream_ops {
 extern const struct stream_ops worker_ws_ops;
 extern const struct stream_ops worker_sse_ops;
 
+/* Streams a multi handle holds, at most. */
+#define STREAM_SHARD 128
+struct stream_shard {
+	struct worker *w;
+	CURLM *multi;
+	unsigned index;
+	int64_t due;			/* its timeout; INT64_MAX none */
+};
+
 struct worker_streams {
 	struct stream **v;
 	unsigned n;
@@ -98,8 +112,9 @@ struct worker_streams {
 	int64_t connect_gap_ns;		/* 0: at once */
 	struct stream **heap;		/* timers, by due */
 	unsigned nheap, heap_cap;
-	CURLM *multi;			/* connects and SSE transfers */
-	int64_t multi_due;		/* its timeout; INT64_MAX none */
+	struct stream_shard **shards;	/* connects and SSE transfers */
+	unsigned nshards;
+	int64_t multi_due;		/* the first shard's timeout */
 	char errbuf[CURL_ERROR_SIZE];	/* the last failure libcurl told */
 };
 
@@ -107,11 +122,11 @@ struct worker_streams {
  * and the first due at or before now, taken off. */
 void	 worker_stream_due(struct stream *, int64_t due);
 struct stream *worker_stream_next_due(struct worker_streams *, int64_t now);
-/* The streams' multi handle: made, its timeouts run, its sockets'
- * events, the transfers it finished, freed. */
-void	 worker_stream_multi_init(struct worker *);
+/* The streams' multi handles: s's shard (made on first use), the
+ * timeouts due run, a socket's events, all freed. */
+CURLM	*worker_stream_multi(struct stream *);
 void	 worker_stream_multi_timeout(struct worker *, int64_t now);
-void	 worker_stream_multi_event(struct worker *, curl_socket_t,
+void	 worker_stream_multi_event(struct worker *, uint64_t tag,
 	     uint32_t events);
 void	 worker_stream_multi_free(struct worker *);
 

@@ -53,10 +53,10 @@ arm(struct stream *s)
 	const struct scn_sse *sse = sse_of(s);
 	int64_t due = INT64_MAX;
 
-	if (!s->had_event && sse->first_event_timeout_us > 0)
+	if (!s->sse->had_event && sse->first_event_timeout_us > 0)
 		due = s->started_ns + sse->first_event_timeout_us * 1000;
-	else if (s->had_event && sse->idle_timeout_us > 0)
-		due = s->last_event_ns + sse->idle_timeout_us * 1000;
+	else if (s->sse->had_event && sse->idle_timeout_us > 0)
+		due = s->sse->last_event_ns + sse->idle_timeout_us * 1000;
 	worker_stream_due(s, due);
 }
 
@@ -90,18 +90,19 @@ static void
 on_event(void *arg, size_t data_len)
 {
 	struct stream *s = arg;
+	struct stream_sse *ss = s->sse;
 	int64_t now = util_now_ns();
 
 	(void)data_len;
 	STREAM_COUNT(s, events, 1);
-	if (!s->had_event)
+	if (!ss->had_event)
 		hdr_record(s->stats->lat[SLAT_FIRST_EVENT],
 		    (now - s->started_ns) / 1000);
 	else
 		hdr_record(s->stats->lat[SLAT_GAP],
-		    (now - s->last_event_ns) / 1000);
-	s->had_event = true;
-	s->last_event_ns = now;
+		    (now - ss->last_event_ns) / 1000);
+	ss->had_event = true;
+	ss->last_event_ns = now;
 }
 
 static size_t
@@ -114,8 +115,10 @@ on_body(char *ptr, size_t size, size_t nmemb, void *arg)
 	if (s->st == STREAM_CONNECTING && !head_ok(s, &status))
 		return stop(s, DROP_HANDSHAKE, status);
 	STREAM_COUNT(s, bytes_in, n);
-	switch (event_stream_feed(&s->es, ptr, n, on_event, s)) {
+	switch (event_stream_feed(&s->sse->es, ptr, n, on_event, s)) {
 	case EVENT_STREAM_OK:
+		if (s->sse->es.retry_ms >= 0)
+			s->retry_ns = s->sse->es.retry_ms * 1000000;
 		break;
 	case EVENT_STREAM_TOO_BIG:
 		return stop(s, DROP_TOO_BIG, 0);
@@ -130,24 +133,25 @@ on_body(char *ptr, size_t size, size_t nmemb, void *arg)
 static void
 stream_headers(struct stream *s)
 {
+	struct stream_sse *ss = s->sse;
 	struct preq_buf *b = s->buf;
 	struct curl_slist *first = NULL, **tail = &first;
-	const struct event_stream *es = &s->es;
+	const struct event_stream *es = &ss->es;
 
 	if (!request_has_header(&s->preq->r->headers, "Accept")) {
-		s->hdr[0] = (struct curl_slist){ (char *)"Accept: "
+		ss->hdr[0] = (struct curl_slist){ (char *)"Accept: "
 		    EVENT_STREAM_TYPE, NULL };
-		*tail = &s->hdr[0];
-		tail = &s->hdr[0].next;
+		*tail = &ss->hdr[0];
+		tail = &ss->hdr[0].next;
 	}
-	free(s->id_line);
-	s->id_line = NULL;
+	free(ss->id_line);
+	ss->id_line = NULL;
 	if (s->reconnecting && sse_of(s)->resume && es->has_id &&
 	    es->last_id_len > 0) {
-		xasprintf(&s->id_line, "Last-Event-ID: %.*s",
+		xasprintf(&ss->id_line, "Last-Event-ID: %.*s",
 		    (int)es->last_id_len, es->last_id);
-		s->hdr[1] = (struct curl_slist){ s->id_line, NULL };
-		*tail = &s->hdr[1];
+		ss->hdr[1] = (struct curl_slist){ ss->id_line, NULL };
+		*tail = &ss->hdr[1];
 		STREAM_COUNT(s, resumed, 1);
 	}
 	/* The request's own list first, ours after it. */
@@ -163,9 +167,13 @@ sse_start(struct stream *s, int64_t now)
 {
 	const struct scn_sse *sse = sse_of(s);
 
-	event_stream_init(&s->es, (size_t)LT_MAX(sse->max_event, 0),
+	if (s->sse == NULL)
+		s->sse = xcalloc(1, sizeof *s->sse);
+	event_stream_init(&s->sse->es, (size_t)LT_MAX(sse->max_event, 0),
 	    s->reconnecting);
-	s->had_event = s->finished = false;
+	s->sse->had_event = s->finished = false;
+	if (!s->reconnecting)
+		s->retry_ns = -1;
 	s->easy = worker_stream_easy(s);
 	/* A stream lasts: no timeout but its own (first event, idle). */
 	curl_easy_setopt(s->easy, CURLOPT_TIMEOUT_MS, 0L);

@@ -1,9 +1,13 @@
 /*
  * What wakes a worker's streams: their timers (sends, pings, pongs
  * awaited, closes, reconnects), in a binary heap by due time, and the
- * multi handle libcurl connects them with and carries SSE transfers on,
- * driven by curl_multi_socket_action: its sockets in the worker's epoll
- * set, tagged, so that 10,000 streams cost nothing while they are quiet.
+ * multi handles libcurl connects them with and carries SSE transfers on,
+ * driven by curl_multi_socket_action: their sockets in the worker's
+ * epoll set, tagged, so that 10,000 streams cost nothing while they are
+ * quiet.  A multi handle holds at most STREAM_SHARD streams: libcurl
+ * looks for a connection to reuse among all of a multi's to the host,
+ * which at 10,000 streams made each connect and each close cost 10,000
+ * comparisons (as worker-shard.c found of requests).
  */
 #include "config.h"
 
@@ -99,68 +103,95 @@ worker_stream_next_due(struct worker_streams *ws, int64_t now)
 	return s;
 }
 
-/* --- the multi handle ----------------------------------------------- */
+/* --- the multi handles -------------------------------------------- */
+
+static uint64_t
+socket_tag(const struct stream_shard *sh, curl_socket_t fd)
+{
+	return WORKER_STREAM_CURL_TAG | (uint64_t)sh->index << 32 |
+	    (uint32_t)fd;
+}
 
 static int
 on_socket(CURL *e, curl_socket_t fd, int what, void *userp, void *socketp)
 {
-	struct worker *w = userp;
-	struct epoll_event ev = { .data.u64 = WORKER_STREAM_CURL_TAG |
-	    (uint32_t)fd };
+	struct stream_shard *sh = userp;
+	struct epoll_event ev = { .data.u64 = socket_tag(sh, fd) };
+	int epfd = sh->w->epfd;
 
 	(void)e;
 	if (what == CURL_POLL_REMOVE) {
 		if (socketp != NULL)
-			epoll_ctl(w->epfd, EPOLL_CTL_DEL, fd, NULL);
-		curl_multi_assign(w->streams->multi, fd, NULL);
+			epoll_ctl(epfd, EPOLL_CTL_DEL, fd, NULL);
+		curl_multi_assign(sh->multi, fd, NULL);
 		return 0;
 	}
 	ev.events = (what & CURL_POLL_IN ? EPOLLIN : 0) |
 	    (what & CURL_POLL_OUT ? EPOLLOUT : 0);
 	if (socketp != NULL)
-		epoll_ctl(w->epfd, EPOLL_CTL_MOD, fd, &ev);
-	else if (epoll_ctl(w->epfd, EPOLL_CTL_ADD, fd, &ev) != 0)
-		epoll_ctl(w->epfd, EPOLL_CTL_MOD, fd, &ev);
-	curl_multi_assign(w->streams->multi, fd, w);
+		epoll_ctl(epfd, EPOLL_CTL_MOD, fd, &ev);
+	else if (epoll_ctl(epfd, EPOLL_CTL_ADD, fd, &ev) != 0)
+		epoll_ctl(epfd, EPOLL_CTL_MOD, fd, &ev);
+	curl_multi_assign(sh->multi, fd, sh);
 	return 0;
 }
 
 static int
 on_timer(CURLM *m, long ms, void *userp)
 {
-	struct worker *w = userp;
+	struct stream_shard *sh = userp;
+	struct worker_streams *ws = sh->w->streams;
 
 	(void)m;
-	w->streams->multi_due = ms < 0 ? INT64_MAX :
-	    util_now_ns() + (int64_t)ms * 1000000;
+	sh->due = ms < 0 ? INT64_MAX : util_now_ns() + (int64_t)ms * 1000000;
+	ws->multi_due = LT_MIN(ws->multi_due, sh->due);
 	return 0;
 }
 
-void
-worker_stream_multi_init(struct worker *w)
+static struct stream_shard *
+shard_new(struct worker *w, unsigned index)
 {
-	struct worker_streams *ws = w->streams;
+	struct stream_shard *sh = xcalloc(1, sizeof *sh);
 
-	if (ws->multi != NULL)
-		return;
-	if ((ws->multi = curl_multi_init()) == NULL)
+	sh->w = w;
+	sh->index = index;
+	sh->due = INT64_MAX;
+	if ((sh->multi = curl_multi_init()) == NULL)
 		abort();
-	ws->multi_due = INT64_MAX;
-	curl_multi_setopt(ws->multi, CURLMOPT_SOCKETFUNCTION, on_socket);
-	curl_multi_setopt(ws->multi, CURLMOPT_SOCKETDATA, w);
-	curl_multi_setopt(ws->multi, CURLMOPT_TIMERFUNCTION, on_timer);
-	curl_multi_setopt(ws->multi, CURLMOPT_TIMERDATA, w);
+	curl_multi_setopt(sh->multi, CURLMOPT_SOCKETFUNCTION, on_socket);
+	curl_multi_setopt(sh->multi, CURLMOPT_SOCKETDATA, sh);
+	curl_multi_setopt(sh->multi, CURLMOPT_TIMERFUNCTION, on_timer);
+	curl_multi_setopt(sh->multi, CURLMOPT_TIMERDATA, sh);
+	return sh;
 }
 
-/* The transfers libcurl finished: handshakes done or failed, SSE
+CURLM *
+worker_stream_multi(struct stream *s)
+{
+	struct worker_streams *ws = s->w->streams;
+	unsigned k = s->index / STREAM_SHARD;
+
+	if (k >= ws->nshards) {
+		/* libcurl holds each shard's address: they never move. */
+		ws->shards = xreallocarray(ws->shards, k + 1,
+		    sizeof *ws->shards);
+		while (ws->nshards <= k) {
+			ws->shards[ws->nshards] = shard_new(s->w, ws->nshards);
+			ws->nshards++;
+		}
+	}
+	return ws->shards[k]->multi;
+}
+
+/* The transfers a shard finished: handshakes done or failed, SSE
  * streams ended. */
 static void
-read_done(struct worker *w)
+read_done(struct stream_shard *sh)
 {
 	CURLMsg *m;
 	int left;
 
-	while ((m = curl_multi_info_read(w->streams->multi, &left)) != NULL) {
+	while ((m = curl_multi_info_read(sh->multi, &left)) != NULL) {
 		struct stream *s = NULL;
 
 		if (m->msg != CURLMSG_DONE)
@@ -175,33 +206,55 @@ void
 worker_stream_multi_timeout(struct worker *w, int64_t now)
 {
 	struct worker_streams *ws = w->streams;
+	int64_t next = INT64_MAX;
 	int running;
+	unsigned k;
 
-	if (ws->multi == NULL || ws->multi_due > now)
+	if (ws->multi_due > now)
 		return;
 	ws->multi_due = INT64_MAX;
-	curl_multi_socket_action(ws->multi, CURL_SOCKET_TIMEOUT, 0, &running);
-	read_done(w);
+	for (k = 0; k < ws->nshards; k++) {
+		struct stream_shard *sh = ws->shards[k];
+
+		if (sh->due <= now) {
+			sh->due = INT64_MAX;
+			curl_multi_socket_action(sh->multi, CURL_SOCKET_TIMEOUT,
+			    0, &running);
+			read_done(sh);
+		}
+		next = LT_MIN(next, sh->due);
+	}
+	/* Timers set meanwhile are in multi_due already. */
+	ws->multi_due = LT_MIN(ws->multi_due, next);
 }
 
 void
-worker_stream_multi_event(struct worker *w, curl_socket_t fd,
-    uint32_t events)
+worker_stream_multi_event(struct worker *w, uint64_t tag, uint32_t events)
 {
+	struct worker_streams *ws = w->streams;
+	unsigned k = (unsigned)((tag & ~WORKER_STREAM_CURL_TAG) >> 32);
 	int running, flags = (events & EPOLLIN ? CURL_CSELECT_IN : 0) |
 	    (events & EPOLLOUT ? CURL_CSELECT_OUT : 0) |
 	    (events & (EPOLLERR | EPOLLHUP) ? CURL_CSELECT_ERR : 0);
 
-	if (w->streams == NULL || w->streams->multi == NULL)
+	if (ws == NULL || k >= ws->nshards)
 		return;
-	curl_multi_socket_action(w->streams->multi, fd, flags, &running);
-	read_done(w);
+	curl_multi_socket_action(ws->shards[k]->multi,
+	    (curl_socket_t)(uint32_t)tag, flags, &running);
+	read_done(ws->shards[k]);
 }
 
 void
 worker_stream_multi_free(struct worker *w)
 {
-	if (w->streams->multi != NULL)
-		curl_multi_cleanup(w->streams->multi);
-	w->streams->multi = NULL;
+	struct worker_streams *ws = w->streams;
+	unsigned k;
+
+	for (k = 0; k < ws->nshards; k++) {
+		curl_multi_cleanup(ws->shards[k]->multi);
+		free(ws->shards[k]);
+	}
+	free(ws->shards);
+	ws->shards = NULL;
+	ws->nshards = 0;
 }

@@ -339,6 +339,10 @@ ws_done(struct stream *s, CURLcode res)
 	int64_t now = util_now_ns(), period;
 	long status = 0;
 
+	/* The upgrade's URL and headers are needed no more: 10,000 idle
+	 * connections keep 10,000 fewer of them. */
+	request_buf_free(s->buf, s->preq);
+	s->buf = NULL;
 	curl_easy_getinfo(s->easy, CURLINFO_RESPONSE_CODE, &status);
 	if (res == CURLE_OK && (curl_easy_getinfo(s->easy,
 	    CURLINFO_ACTIVESOCKET, &fd) != CURLE_OK || fd == CURL_SOCKET_BAD))

@@ -29,6 +29,7 @@ stream_new(struct worker *w, unsigned index)
 	s->heap_at = UINT_MAX;
 	s->due = INT64_MAX;
 	s->why = -1;
+	s->retry_ns = -1;
 	s->next_send_ns = s->next_ping_ns = INT64_MAX;
 	stream_match_init(&s->match);
 	return s;
@@ -45,7 +46,9 @@ stream_free(struct stream *s)
 	stream_match_free(&s->match);
 	free(s->out);
 	free(s->msg);
-	free(s->id_line);
+	if (s->sse != NULL)
+		free(s->sse->id_line);
+	free(s->sse);
 	free(s);
 }
 
@@ -58,7 +61,7 @@ worker_streams_plan(struct worker *w, int64_t now)
 
 	if (ws == NULL)
 		ws = w->streams = xcalloc(1, sizeof *ws);
-	worker_stream_multi_init(w);
+	ws->multi_due = INT64_MAX;
 	/* Every stream takes its request anew: plans use different ones. */
 	for (i = 0; i < ws->n; i++)
 		if (ws->v[i]->st == STREAM_IDLE || ws->v[i]->st == STREAM_DEAD) {
@@ -235,8 +238,7 @@ worker_streams_event(struct worker *w, uint64_t tag, uint32_t events)
 	unsigned i = (uint32_t)tag;
 
 	if (tag & WORKER_STREAM_CURL_TAG) {
-		worker_stream_multi_event(w, (curl_socket_t)(uint32_t)tag,
-		    events);
+		worker_stream_multi_event(w, tag, events);
 		return;
 	}
 	/* An event for a descriptor closed since is of no one now. */
@@ -328,8 +330,8 @@ worker_stream_easy(struct stream *s)
 void
 worker_stream_add(struct stream *s)
 {
-	s->in_multi = true;
-	curl_multi_add_handle(s->w->streams->multi, s->easy);
+	s->multi = worker_stream_multi(s);
+	curl_multi_add_handle(s->multi, s->easy);
 }
 
 void
@@ -339,9 +341,9 @@ worker_stream_remove(struct stream *s)
 		epoll_ctl(s->w->epfd, EPOLL_CTL_DEL, s->fd, NULL);
 	s->fd = -1;
 	s->want_out = false;
-	if (s->in_multi)
-		curl_multi_remove_handle(s->w->streams->multi, s->easy);
-	s->in_multi = false;
+	if (s->multi != NULL)
+		curl_multi_remove_handle(s->multi, s->easy);
+	s->multi = NULL;
 	if (s->easy != NULL)
 		curl_easy_cleanup(s->easy);
 	s->easy = NULL;
@@ -376,8 +378,8 @@ after_drop(struct stream *s, int64_t now)
 		s->st = STREAM_DEAD;
 		return;
 	}
-	if (s->es.retry_ms >= 0 && s->preq->r->sse != NULL)
-		delay = s->es.retry_ms * 1000000;
+	if (s->retry_ns >= 0)
+		delay = s->retry_ns;
 	s->st = STREAM_WAITING;
 	worker_stream_due(s, now + delay);
 }
