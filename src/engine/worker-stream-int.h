@@ -8,6 +8,11 @@
 
 /* How long a close waits for the server's close frame. */
 #define STREAM_CLOSE_WAIT_NS 1000000000LL
+/* Timers this close to due go together: sends and pings are a bit
+ * early, and a worker wakes once for many of them, not once each. */
+#define STREAM_SLACK_NS 1000000LL
+/* Messages a stream may be behind its rate before it skips ahead. */
+#define STREAM_SEND_BEHIND_NS 1000000000LL
 /* Frames a stream reads at one event, before the others get a turn. */
 #define STREAM_READS 64
 

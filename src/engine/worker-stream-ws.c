@@ -379,17 +379,18 @@ send_due(struct stream *s, int64_t now)
 	const struct scn_websocket *ws = ws_of(s);
 	int64_t period = (int64_t)(1e9 / ws->message_rate);
 
-	if (s->next_send_ns > now)
+	if (s->next_send_ns > now + STREAM_SLACK_NS)
 		return true;
-	/* A pause, or a message still going out, passes its turn; a late
-	 * one does not make the next ones come closer. */
+	/* A pause, or a message still going out, passes its turn.  The
+	 * schedule keeps its rate through a late wake, but not through a
+	 * stall of a second. */
 	if (!s->w->paused && !s->out_pending &&
 	    !send_message(s, ws->send_tmpl, now)) {
 		ws_ended(s, DROP_RESET, 0);
 		return false;
 	}
 	s->next_send_ns += LT_MAX(period, 1);
-	if (s->next_send_ns <= now)
+	if (s->next_send_ns < now - STREAM_SEND_BEHIND_NS)
 		s->next_send_ns = now + period;
 	return true;
 }
@@ -401,7 +402,7 @@ ping_due(struct stream *s, int64_t now)
 	int64_t since;
 	uint64_t id;
 
-	if (s->next_ping_ns <= now && !s->out_pending &&
+	if (s->next_ping_ns <= now + STREAM_SLACK_NS && !s->out_pending &&
 	    stream_match_ping(&s->match, now, &id)) {
 		if (!send_control(s, &id, sizeof id, CURLWS_PING)) {
 			ws_ended(s, DROP_RESET, 0);
@@ -409,11 +410,13 @@ ping_due(struct stream *s, int64_t now)
 		}
 		STREAM_COUNT(s, pings, 1);
 	}
+	if (s->next_ping_ns <= now + STREAM_SLACK_NS)
+		s->next_ping_ns += ws->ping_interval_us * 1000;
 	if (s->next_ping_ns <= now)
 		s->next_ping_ns = now + ws->ping_interval_us * 1000;
 	since = stream_match_ping_since(&s->match);
 	if (since != INT64_MAX && ws->pong_timeout_us > 0 &&
-	    since + ws->pong_timeout_us * 1000 <= now) {
+	    since + ws->pong_timeout_us * 1000 <= now + STREAM_SLACK_NS) {
 		ws_ended(s, DROP_TIMEOUT, 0);
 		return false;
 	}
@@ -427,7 +430,7 @@ ws_timer(struct stream *s, int64_t now)
 		return;			/* libcurl's timeouts */
 	if (s->read_more)
 		read_frames(s);
-	if (s->st == STREAM_CLOSING && now >= s->close_by_ns)
+	if (s->st == STREAM_CLOSING && now + STREAM_SLACK_NS >= s->close_by_ns)
 		ws_ended(s, STREAM_END_CLOSED, 0);
 	else if (s->st == STREAM_CLOSING)
 		arm(s);

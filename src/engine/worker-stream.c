@@ -224,7 +224,8 @@ worker_streams_turn(struct worker *w, int64_t now)
 		return;
 	worker_stream_multi_timeout(w, now);
 	/* Bounded, so that the loop still reads its mail under load. */
-	while (n++ < 4096 && (s = worker_stream_next_due(ws, now)) != NULL)
+	while (n++ < 4096 &&
+	    (s = worker_stream_next_due(ws, now + STREAM_SLACK_NS)) != NULL)
 		stream_timer(s, now);
 	if (w->run == RUN_ACTIVE && w->plan.mode == PLAN_STREAMS &&
 	    !ws->draining && !w->paused)
