@@ -3,6 +3,7 @@
  * here with a WebSocket request, an SSE one and a plain one. */
 #include "config.h"
 
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -335,6 +336,25 @@ START_TEST(markdown_leaves_out)
 	HASNT(text, "| Sent | 4.39MB");
 	HASNT(text, "| Failure |");
 	HASNT(text, "| rtt |");
+	free(text);
+	snapshot_release(s);
+	/* A stream no phase connected: its row, and nothing more. */
+	s = streams_snap(scn);
+	memset(&s->streams[1], 0, offsetof(struct snap_stream, connect));
+	s->streams[1].name = "ticks";
+	s->streams[1].request = 1;
+	s->streams[1].sse = true;
+	memset(&s->streams[1].first_event, 0, sizeof s->streams[1].first_event);
+	memset(&s->streams[1].gap, 0, sizeof s->streams[1].gap);
+	memset(&s->streams[1].session, 0, sizeof s->streams[1].session);
+	text = report_file(s, "report.md");
+	HAS(text, "- SSE 'ticks': no connection attempted\n");
+	HAS(text, "| ticks | SSE | 0 | 0 | - | 0 | 0 |\n");
+	HASNT(text, "### Stream: ticks");
+	free(text);
+	text = summary(s);
+	HAS(text, "\n  stream      ticks (sse): no connection attempted\n");
+	HASNT(text, "first_event");
 	free(text);
 	snapshot_release(s);
 	s = streams_snap(scn);
