@@ -397,6 +397,33 @@ START_TEST(markdown_thresholds)
 }
 END_TEST
 
+/* Stages from 100 to 1,000 connections: seed 003's tiers. */
+START_TEST(markdown_stages)
+{
+	static const unsigned tiers[] = { 100, 500, 1000 };
+	struct scenario *scn = streams_scenario();
+	struct scn_phase *p = &scn->phases[0];
+	struct snapshot *s;
+	char *text;
+	size_t i;
+
+	p->stages = xcalloc(3, sizeof *p->stages);
+	p->nstages = 3;
+	p->connections = 1000;
+	for (i = 0; i < 3; i++) {
+		p->stages[i].connections = tiers[i];
+		p->stages[i].duration_us = 300000000;
+	}
+	s = streams_snap(scn);
+	text = report_file(s, "report.md");
+	HAS(text, "| 1 | ws | connections | 100 to 1000 connections in 3 stages "
+	    "at 50/s | 15m | done |\n");
+	free(text);
+	snapshot_release(s);
+	streams_scenario_free(scn);
+}
+END_TEST
+
 static json_t *
 load_json(const struct snapshot *s)
 {
@@ -608,6 +635,7 @@ report_streams_suite(void)
 	tcase_add_test(tc, markdown_sections);
 	tcase_add_test(tc, markdown_leaves_out);
 	tcase_add_test(tc, markdown_thresholds);
+	tcase_add_test(tc, markdown_stages);
 	tcase_add_test(tc, json_streams);
 	tcase_add_test(tc, json_around_streams);
 	tcase_add_test(tc, csv_columns);
