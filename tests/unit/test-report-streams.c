@@ -142,11 +142,25 @@ add_thresholds(struct scenario *scn)
 	    THR_LT, 1000, THR_SCOPE_ALL, NULL, 0);
 }
 
+/* api's 100 answers: the one request that sends any. */
+static void
+api_statuses(struct snapshot *s)
+{
+	s->requests[2].status = streams_codes(1, (const int[]){ 200 },
+	    (const uint64_t[]){ 100 });
+	s->requests[2].nstatus = 1;
+}
+
 START_TEST(summary_blocks)
 {
 	struct scenario *scn = streams_scenario();
 	struct snapshot *s = streams_snap(scn);
-	char *text = summary(s);
+	char *text;
+
+	api_statuses(s);
+	text = summary(s);
+	/* One request sending: no statuses per request. */
+	HASNT(text, "statuses");
 
 	HAS(text, "\n  #  phase  kind         requests     req/s       p50       "
 	    "p95       p99  errors     429\n"
@@ -281,7 +295,11 @@ START_TEST(markdown_sections)
 {
 	struct scenario *scn = streams_scenario();
 	struct snapshot *s = streams_snap(scn);
-	char *text = report_file(s, "report.md");
+	char *text;
+
+	api_statuses(s);
+	text = report_file(s, "report.md");
+	HASNT(text, "## Statuses");
 
 	HAS(text, "- Errors: 0 of 100 (0.00%); 0 rate limited (429)\n"
 	    "- WebSocket 'prices': 510 of 520 connections opened (98.08%), 25 "
