@@ -455,7 +455,8 @@ START_TEST(test_sse_and_stages)
 END_TEST
 
 /* NAME.connect.p95 of an HTTP request named "NAME.connect" is its own
- * latency; stage:NAME of a connections phase takes the target's. */
+ * latency, even beside an HTTP request NAME; stage:NAME of a
+ * connections phase takes the target's metrics. */
 START_TEST(test_dotted_names)
 {
 	struct scenario *scn = load_ok(
@@ -463,6 +464,7 @@ START_TEST(test_dotted_names)
 	    "target: {base_url: http://127.0.0.1:8080}\n"
 	    "requests:\n"
 	    "  - {name: db.connect, path: /db}\n"
+	    "  - {name: db, path: /db/all}\n"
 	    "  - {name: t, path: /sse, sse: {}}\n"
 	    "phases:\n"
 	    "  - {kind: burst, requests: 5}\n"
