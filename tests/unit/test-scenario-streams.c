@@ -565,7 +565,7 @@ static const struct err_case err_cases[] = {
 	  "wss://, got 'http://h/ws' (with 'path', base_url's http:// "
 	  "becomes ws://) in request 'w'" },
 	{ false, "  - {name: w, url: 'wss://h/ws'}\n",
-	  11, 20, "'url' 'wss://h/ws' is a WebSocket URL: the request needs "
+	  11, 20, "'wss://h/ws' is a WebSocket URL: a request to it needs "
 	  "'websocket' (and a connections phase to open it) in request 'w'" },
 	{ false, "  - {name: w, path: /ws, websocket: {}, sse: {}}\n",
 	  11, 41, "'websocket' and 'sse' cannot both be given in request "
