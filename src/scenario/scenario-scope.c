@@ -314,8 +314,12 @@ request_scope(const struct scenario *scn, struct threshold *t, char **why)
 	int i = find_scope(scn, THR_SCOPE_REQUEST, t->scope_name), f;
 	bool bare = strncmp(e, "request:", 8) != 0 && t->metric != THR_OUTCOME;
 
-	if (i < 0 && t->stream != THR_STREAM_NONE)
-		i = dotted_request(scn, t);
+	/* A stream's latency, unless NAME is no stream and an HTTP request
+	 * is named NAME.connect: that one's own latency, as ever. */
+	if (t->stream != THR_STREAM_NONE && (i < 0 ||
+	    stream_sort(&scn->requests[i]) == NULL) && (f = dotted_request(scn,
+	    t)) >= 0)
+		i = f;
 	f = i < 0 ? find_scope(scn, THR_SCOPE_FLOW, t->scope_name) : -1;
 	if (f >= 0 && bare)
 		return flow_counts(scn, t, f, why);

@@ -174,8 +174,8 @@ scenario_h_websocket(struct scn_parser *p, const struct scn_key *k,
 	if (stream_mapping(p, v, k->name, "{send: '...', message_rate: 5/s}") !=
 	    0)
 		return;
+	/* Its pos is its key's: scenario_stream_check sets it. */
 	ws = r->websocket = xcalloc(1, sizeof *r->websocket);
-	ws->pos = scenario_pos_of(v);
 	xasprintf(&where, "in websocket %s", p->where);
 	scenario_walk(p, v, websocket_keys, LT_NELEM(websocket_keys), ws, where,
 	    -1, &m);
@@ -195,7 +195,6 @@ scenario_h_sse(struct scn_parser *p, const struct scn_key *k, yaml_node_t *v,
 	if (stream_mapping(p, v, k->name, "{resume: false}") != 0)
 		return;
 	sse = r->sse = xcalloc(1, sizeof *r->sse);
-	sse->pos = scenario_pos_of(v);
 	sse->resume = true;
 	xasprintf(&where, "in sse %s", p->where);
 	scenario_walk(p, v, sse_keys, LT_NELEM(sse_keys), sse, where, -1, &m);
@@ -239,7 +238,7 @@ stream_url(struct scn_parser *p, const struct scn_map *m, bool websocket)
 		    "with ws:// or wss://, got %s (with 'path', base_url's "
 		    "http:// becomes ws://) %s", scenario_quote(s), p->where);
 	else if (!websocket && scenario_is_ws_url(s))
-		scenario_err(p, url, "'url' %s is a WebSocket URL: the request "
+		scenario_err(p, url, "%s is a WebSocket URL: a request to it "
 		    "needs 'websocket' (and a connections phase to open it) %s",
 		    scenario_quote(s), p->where);
 }

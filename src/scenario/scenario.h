@@ -142,7 +142,7 @@ struct scn_websocket {
 	int64_t max_message;		/* bytes; default 1MB: past it the
 					 * message is counted, the connection
 					 * closed (too_big) */
-	struct scn_pos pos;
+	struct scn_pos pos;		/* of the websocket: key */
 };
 
 /* sse: a text/event-stream body read as it comes. */
@@ -153,7 +153,7 @@ struct scn_sse {
 					 * default 10s */
 	int64_t idle_timeout_us;	/* between events; 0: none (default) */
 	int64_t max_event;		/* bytes; default 1MB (too_big) */
-	struct scn_pos pos;
+	struct scn_pos pos;		/* of the sse: key */
 };
 
 #define SCN_MAX_BODY_DEFAULT 65536	/* bytes a response view keeps */
@@ -237,7 +237,9 @@ struct scn_phase {
 	int64_t think_time_us;		/* closed model; at least */
 	int64_t think_time_max_us;	/* at most: uniform between the two */
 	unsigned connections;		/* open model pool; 0 = automatic;
-					 * connections phases: the streams */
+					 * connections phases: the streams
+					 * (with stages: the most a stage
+					 * holds) */
 	uint64_t requests;		/* burst, leak, rate_limit */
 	unsigned concurrency;		/* burst (default requests), leak, rate_limit */
 	unsigned batches;		/* leak, default 10 */
@@ -246,14 +248,18 @@ struct scn_phase {
 	int64_t expect_limited;		/* rate_limit; -1 unset */
 	/* connections phases: `connections` streams of its use's stream
 	 * requests (spread by weight), opened at connect_rate (0: at once),
-	 * held for duration, then closed cleanly (1000); stages ramp the
-	 * number (scn_stage.connections). */
+	 * held for duration, then closed cleanly (1000); or stages, each
+	 * holding scn_stage.connections for its duration, reached as it
+	 * starts by opening at connect_rate or closing the newest first. */
 	double connect_rate;
 	bool reconnect;			/* default true */
 	int64_t reconnect_delay_us;	/* default 1s */
 	struct scn_stage *stages;	/* ramp */
 	size_t nstages;
-	size_t *use;			/* indexes into requests; NULL = all */
+	size_t *use;			/* indexes into requests; NULL = all
+					 * (a phase without 'use' lists those
+					 * of its sort, streams or not, when
+					 * the scenario has both) */
 	size_t nuse;
 	/* use: FLOW: 1 + its index (users run it, or it starts at the
 	 * rate; think_time is then between iterations); 0: requests. */

@@ -8,13 +8,26 @@ LOADTOP_TARGET_SECRET=$SECRET
 LT_S_TOKEN=$SECRET
 export LOADTOP_TARGET_SECRET LT_S_TOKEN
 
-# The examples, as a user would check them from the source tree.
+# The examples, as a user would check them from the source tree; a
+# loadtop whose libcurl has no WebSocket refuses the streams example and
+# says what it lacks.
+examples=$(cd "$top_srcdir" && ls scenarios/*.yaml)
+if ! grep -q '^#define HAVE_CURL_WS 1' "$top_builddir/config.h"; then
+	examples=$(printf '%s\n' "$examples" | grep -v '^scenarios/streams.yaml$')
+	"$LOADTOP" --check "$top_srcdir/scenarios/streams.yaml" >/dev/null \
+	    2>"$T_TMP/ws.err"
+	like "$(head -n 1 "$T_TMP/ws.err")" ":[0-9]+:[0-9]+: websocket needs \
+libcurl with WebSocket support \(7\.86 or later, built with ws\); this \
+loadtop was built against libcurl [0-9.]+ without it$" \
+	    "without WebSocket, --check names what the streams example needs"
+fi
 cd "$top_srcdir" || exit 1
-"$LOADTOP" --check scenarios/*.yaml >"$T_TMP/ex.out" 2>"$T_TMP/ex.err"
+# shellcheck disable=SC2086
+"$LOADTOP" --check $examples >"$T_TMP/ex.out" 2>"$T_TMP/ex.err"
 is "$?" 0 "--check scenarios/*.yaml exits 0"
 is "$(cat "$T_TMP/ex.err")" "" "--check of the examples prints no error"
 n=0
-for f in scenarios/*.yaml; do
+for f in $examples; do
 	n=$((n + 1))
 	ok "$f: ok" grep -Fqx "$f: ok" "$T_TMP/ex.out"
 done

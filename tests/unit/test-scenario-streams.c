@@ -455,7 +455,8 @@ START_TEST(test_sse_and_stages)
 END_TEST
 
 /* NAME.connect.p95 of an HTTP request named "NAME.connect" is its own
- * latency; stage:NAME of a connections phase takes the target's. */
+ * latency, even beside an HTTP request NAME; stage:NAME of a
+ * connections phase takes the target's metrics. */
 START_TEST(test_dotted_names)
 {
 	struct scenario *scn = load_ok(
@@ -463,6 +464,7 @@ START_TEST(test_dotted_names)
 	    "target: {base_url: http://127.0.0.1:8080}\n"
 	    "requests:\n"
 	    "  - {name: db.connect, path: /db}\n"
+	    "  - {name: db, path: /db/all}\n"
 	    "  - {name: t, path: /sse, sse: {}}\n"
 	    "phases:\n"
 	    "  - {kind: burst, requests: 5}\n"
@@ -507,6 +509,31 @@ START_TEST(test_stream_limits)
 }
 END_TEST
 
+/* Every cause a stream is dropped for is in the manual, as reports
+ * name it. */
+START_TEST(test_drops_in_manual)
+{
+	char *man, *sec, *end, *want;
+	size_t len;
+	int d;
+
+	man = util_read_file(LT_SRCDIR "/man/loadtop-scenario.5", &len);
+	ck_assert_ptr_nonnull(man);
+	sec = strstr(man, "\n.SS Drops and reconnects\n");
+	ck_assert_ptr_nonnull(sec);
+	if ((end = strstr(sec + 1, "\n.SS ")) != NULL)
+		*end = '\0';
+	for (d = 0; d < DROP__COUNT; d++) {
+		xasprintf(&want, "\n.B %s\n", kinds_drop_name((enum lt_drop)d));
+		ck_assert_msg(strstr(sec, want) != NULL, "STREAMS lacks the "
+		    "drop '%s'", kinds_drop_name((enum lt_drop)d));
+		free(want);
+	}
+	ck_assert_str_eq(kinds_drop_name(DROP__COUNT), "?");
+	free(man);
+}
+END_TEST
+
 /* The heads the error cases follow: streams of both sorts, or none. */
 static const char err_head[] =
     "name: t\n"
@@ -538,7 +565,7 @@ static const struct err_case err_cases[] = {
 	  "wss://, got 'http://h/ws' (with 'path', base_url's http:// "
 	  "becomes ws://) in request 'w'" },
 	{ false, "  - {name: w, url: 'wss://h/ws'}\n",
-	  11, 20, "'url' 'wss://h/ws' is a WebSocket URL: the request needs "
+	  11, 20, "'wss://h/ws' is a WebSocket URL: a request to it needs "
 	  "'websocket' (and a connections phase to open it) in request 'w'" },
 	{ false, "  - {name: w, path: /ws, websocket: {}, sse: {}}\n",
 	  11, 41, "'websocket' and 'sse' cannot both be given in request "
@@ -849,6 +876,7 @@ streams_suite(void)
 	tcase_add_test(tc, test_sse_and_stages);
 	tcase_add_test(tc, test_dotted_names);
 	tcase_add_test(tc, test_stream_limits);
+	tcase_add_test(tc, test_drops_in_manual);
 	suite_add_tcase(s, tc);
 	tc = tcase_create("errors");
 	tcase_add_loop_test(tc, test_errors, 0, (int)LT_NELEM(err_cases));
