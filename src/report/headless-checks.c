@@ -102,18 +102,22 @@ static void
 print_statuses(FILE *f, const struct snapshot *s)
 {
 	char name[48], n[24];
-	size_t i, k;
+	size_t i, k, sent = 0;
 	bool any = false;
 	int w;
 
-	if (s->nrequests < 2)
-		return;
+	/* Stream requests have none: their blocks say how they ended. */
 	for (i = 0, w = 0; i < s->nrequests; i++)
-		w = widen(w, s->requests[i].name);
+		if (!report_is_stream(s->scn, i)) {
+			w = widen(w, s->requests[i].name);
+			sent++;
+		}
+	if (sent < 2)
+		return;
 	for (i = 0; i < s->nrequests; i++) {
 		const struct snap_request *rq = &s->requests[i];
 
-		if (rq->nstatus == 0)
+		if (rq->nstatus == 0 || report_is_stream(s->scn, i))
 			continue;
 		snprintf(name, sizeof name, "%.40s:", rq->name);
 		fprintf(f, "%s%-*s", any ? "\n             " : "\n  statuses   ",

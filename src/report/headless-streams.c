@@ -136,9 +136,14 @@ print_stream(FILE *f, const struct snapshot *s, const struct snap_stream *st)
 	char a[24], b[24], c[24], d[24];
 	double pct;
 
-	fprintf(f, "\n  stream      %s (%s): %s attempts, %s opened", st->name,
-	    st->sse ? "sse" : "websocket", headless_thousands(st->attempts, a,
-	    sizeof a), headless_thousands(st->opened, b, sizeof b));
+	fprintf(f, "\n  stream      %s (%s): ", st->name, st->sse ? "sse" :
+	    "websocket");
+	if (st->attempts == 0) {
+		fputs("no connection attempted\n", f);
+		return;
+	}
+	fprintf(f, "%s attempts, %s opened", headless_thousands(st->attempts,
+	    a, sizeof a), headless_thousands(st->opened, b, sizeof b));
 	if (verdict_stream_success(st, &pct))
 		fprintf(f, " (%.2f%%)", pct);
 	fprintf(f, ", %s closed cleanly, %s dropped", headless_thousands(

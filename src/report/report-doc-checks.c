@@ -153,12 +153,16 @@ statuses(struct rdoc *d, const struct snapshot *s)
 {
 	struct report_fbuf f = { .i = 0 };
 	struct rdoc_block *t = NULL;
-	size_t i, k;
+	size_t i, k, sent = 0;
 
-	for (i = 0; i < s->nrequests && s->nrequests > 1; i++) {
+	/* With one request sending, the responses' table says it all. */
+	for (i = 0; i < s->nrequests; i++)
+		sent += !report_is_stream(s->scn, i);
+	for (i = 0; i < s->nrequests && sent > 1; i++) {
 		const struct snap_request *rq = &s->requests[i];
 
-		for (k = 0; k < rq->nstatus; k++) {
+		for (k = 0; k < rq->nstatus && !report_is_stream(s->scn, i);
+		    k++) {
 			if (t == NULL) {
 				report_doc_heading(d, 2, "Statuses");
 				t = report_doc_table(d, "Request|Status|Count|"

@@ -86,6 +86,11 @@ report_doc_streams_items(struct rdoc *d, const struct report_ctx *c)
 
 		snprintf(line, sizeof line, "%s '%.60s': ", stream_kind(st),
 		    st->name);
+		if (st->attempts == 0) {
+			report_doc_text(d, RDOC_ITEM, "%sno connection "
+			    "attempted", line);
+			continue;
+		}
 		opened_text(st, line, sizeof line);
 		cat(line, sizeof line, ", %" PRIu64 " dropped",
 		    verdict_stream_drops(st));
@@ -264,6 +269,9 @@ report_doc_streams(struct rdoc *d, const struct report_ctx *c)
 	for (i = 0; i < s->nstreams; i++) {
 		const struct snap_stream *st = &s->streams[i];
 
+		/* The table above says it never connected: nothing more. */
+		if (st->attempts == 0)
+			continue;
 		report_doc_heading(d, 3, report_doc_f(&f, "Stream: %.100s (%s)",
 		    st->name, stream_kind(st)));
 		connection_rows(d, c, st);

@@ -55,7 +55,8 @@ report_is_stream(const struct scenario *scn, size_t i)
 	    scn->requests[i].sse != NULL);
 }
 
-/* "500 connections at 50/s", "0 to 500 connections in 3 stages". */
+/* "500 connections at 50/s", "100 to 1000 connections in 3 stages": a
+ * connections phase's stages, from the first's to the last's. */
 static void
 connections_load(const struct scn_phase *p, char *buf, size_t len)
 {
@@ -64,7 +65,8 @@ connections_load(const struct scn_phase *p, char *buf, size_t len)
 
 	if (p->nstages > 0)
 		snprintf(buf, len, "%u to %u connections in %zu stage%s",
-		    p->connections, to, p->nstages, p->nstages == 1 ? "" : "s");
+		    p->stages[0].connections, to, p->nstages, p->nstages == 1 ?
+		    "" : "s");
 	else
 		snprintf(buf, len, "%u connection%s", to, to == 1 ? "" : "s");
 	if (p->connect_rate > 0)

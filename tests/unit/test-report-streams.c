@@ -3,6 +3,7 @@
  * here with a WebSocket request, an SSE one and a plain one. */
 #include "config.h"
 
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -141,11 +142,25 @@ add_thresholds(struct scenario *scn)
 	    THR_LT, 1000, THR_SCOPE_ALL, NULL, 0);
 }
 
+/* api's 100 answers: the one request that sends any. */
+static void
+api_statuses(struct snapshot *s)
+{
+	s->requests[2].status = streams_codes(1, (const int[]){ 200 },
+	    (const uint64_t[]){ 100 });
+	s->requests[2].nstatus = 1;
+}
+
 START_TEST(summary_blocks)
 {
 	struct scenario *scn = streams_scenario();
 	struct snapshot *s = streams_snap(scn);
-	char *text = summary(s);
+	char *text;
+
+	api_statuses(s);
+	text = summary(s);
+	/* One request sending: no statuses per request. */
+	HASNT(text, "statuses");
 
 	HAS(text, "\n  #  phase  kind         requests     req/s       p50       "
 	    "p95       p99  errors     429\n"
@@ -280,7 +295,11 @@ START_TEST(markdown_sections)
 {
 	struct scenario *scn = streams_scenario();
 	struct snapshot *s = streams_snap(scn);
-	char *text = report_file(s, "report.md");
+	char *text;
+
+	api_statuses(s);
+	text = report_file(s, "report.md");
+	HASNT(text, "## Statuses");
 
 	HAS(text, "- Errors: 0 of 100 (0.00%); 0 rate limited (429)\n"
 	    "- WebSocket 'prices': 510 of 520 connections opened (98.08%), 25 "
@@ -337,6 +356,25 @@ START_TEST(markdown_leaves_out)
 	HASNT(text, "| rtt |");
 	free(text);
 	snapshot_release(s);
+	/* A stream no phase connected: its row, and nothing more. */
+	s = streams_snap(scn);
+	memset(&s->streams[1], 0, offsetof(struct snap_stream, connect));
+	s->streams[1].name = "ticks";
+	s->streams[1].request = 1;
+	s->streams[1].sse = true;
+	memset(&s->streams[1].first_event, 0, sizeof s->streams[1].first_event);
+	memset(&s->streams[1].gap, 0, sizeof s->streams[1].gap);
+	memset(&s->streams[1].session, 0, sizeof s->streams[1].session);
+	text = report_file(s, "report.md");
+	HAS(text, "- SSE 'ticks': no connection attempted\n");
+	HAS(text, "| ticks | SSE | 0 | 0 | - | 0 | 0 |\n");
+	HASNT(text, "### Stream: ticks");
+	free(text);
+	text = summary(s);
+	HAS(text, "\n  stream      ticks (sse): no connection attempted\n");
+	HASNT(text, "first_event");
+	free(text);
+	snapshot_release(s);
 	s = streams_snap(scn);
 	free(s->streams[0].handshake_status);
 	free(s->streams[0].close_codes);
@@ -365,12 +403,40 @@ START_TEST(markdown_thresholds)
 	    "| ticks first_event p95 | 9ms | < 100ms | ✅ PASS, 11.1x "
 	    "better |\n"
 	    "| prices connect_errors | 25 | == 0 | ❌ FAIL |\n"
-	    "| events_rate | 500 ");
-	HAS(text, " | ✅ PASS, 5.0x better |\n"
+	    "| events_rate | 500");
+	/* Its unit is the threshold table's to write: "/s". */
+	HAS(text, "/s | ✅ PASS, 5.0x better |\n"
 	    "| connect p99 | n/a | < 1s | ❌ FAIL (connect latencies are kept "
 	    "per stream request and the run has 2: name one, as "
 	    "prices.connect.p99) |\n");
 	HAS(text, "- Failed: prices.connect_errors == 0 (actual 25)\n");
+	free(text);
+	snapshot_release(s);
+	streams_scenario_free(scn);
+}
+END_TEST
+
+/* Stages from 100 to 1,000 connections: seed 003's tiers. */
+START_TEST(markdown_stages)
+{
+	static const unsigned tiers[] = { 100, 500, 1000 };
+	struct scenario *scn = streams_scenario();
+	struct scn_phase *p = &scn->phases[0];
+	struct snapshot *s;
+	char *text;
+	size_t i;
+
+	p->stages = xcalloc(3, sizeof *p->stages);
+	p->nstages = 3;
+	p->connections = 1000;
+	for (i = 0; i < 3; i++) {
+		p->stages[i].connections = tiers[i];
+		p->stages[i].duration_us = 300000000;
+	}
+	s = streams_snap(scn);
+	text = report_file(s, "report.md");
+	HAS(text, "| 1 | ws | connections | 100 to 1000 connections in 3 stages "
+	    "at 50/s | 15m | done |\n");
 	free(text);
 	snapshot_release(s);
 	streams_scenario_free(scn);
@@ -588,6 +654,7 @@ report_streams_suite(void)
 	tcase_add_test(tc, markdown_sections);
 	tcase_add_test(tc, markdown_leaves_out);
 	tcase_add_test(tc, markdown_thresholds);
+	tcase_add_test(tc, markdown_stages);
 	tcase_add_test(tc, json_streams);
 	tcase_add_test(tc, json_around_streams);
 	tcase_add_test(tc, csv_columns);
