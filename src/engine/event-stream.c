@@ -22,11 +22,15 @@ void
 event_stream_init(struct event_stream *es, size_t max_event, bool keep_id)
 {
 	char id[EVENT_STREAM_ID_MAX];
-	size_t id_len = es->last_id_len;
-	bool has_id = es->has_id;
+	size_t id_len = 0;
+	bool has_id = false;
 
-	if (keep_id)
+	/* Only a stream that was set up before has an id to keep. */
+	if (keep_id) {
+		id_len = es->last_id_len;
+		has_id = es->has_id;
 		memcpy(id, es->last_id, id_len);
+	}
 	memset(es, 0, sizeof *es);
 	es->max_event = max_event;
 	es->retry_ms = -1;
