@@ -299,7 +299,7 @@ part3()
 
 	echo "# part 3: $hold connections opened at once"
 	printf '%-8s %9s %12s %12s\n' client opened "all open in" "connects/s"
-	scenario burst "$hold" 0 0 3
+	scenario burst "$hold" 0 0 40
 	run_loadtop burst --interval 100ms
 	# The first point of the series with every stream open.
 	t=$(python3 -c '

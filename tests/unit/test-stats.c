@@ -85,6 +85,83 @@ START_TEST(test_add_sub)
 }
 END_TEST
 
+/* Streams: counts add and subtract, the two gauges are of now, the
+ * tables of codes are totals. */
+START_TEST(test_streams)
+{
+	struct scenario *scn = load(
+	    "name: streams\n"
+	    "target: {base_url: 'http://127.0.0.1:1'}\n"
+	    "requests:\n"
+	    "  - {name: plain, path: /ok}\n"
+	    "  - {name: ws, url: 'ws://127.0.0.1:1/ws', websocket: {}}\n"
+	    "  - {name: sse, path: /sse, sse: {}}\n"
+	    "phases: [{kind: connections, connections: 2, duration: 1s}]\n");
+	struct stats *w[2], *cum, *prev, *d;
+	struct stats_stream *st;
+	int i;
+
+	for (i = 0; i < 2; i++) {
+		w[i] = stats_new(scn->nrequests);
+		stats_shape(w[i], scn);
+	}
+	cum = stats_new(scn->nrequests);
+	prev = stats_new(scn->nrequests);
+	d = stats_new(scn->nrequests);
+	stats_shape(cum, scn);
+	stats_shape(prev, scn);
+	stats_shape(d, scn);
+	ck_assert_uint_eq(w[0]->nstreams, 2);
+	ck_assert_ptr_null(stats_stream_of(w[0], 0));
+	ck_assert_uint_eq(stats_stream_of(w[0], 2)->req, 2);
+	ck_assert(stats_stream_of(w[0], 2)->sse);
+	for (i = 0; i < 2; i++) {
+		st = stats_stream_of(w[i], 1);
+		st->attempts = 5;
+		st->open = 3;
+		st->sent = 100 * (i + 1);
+		st->drops[DROP_CLOSED] = 1;
+		stats_stream_count_code(&st->close_codes, 1011);
+		hdr_record(st->lat[SLAT_RTT], 1000);
+	}
+	stats_add(prev, w[0]);
+	stats_add(prev, w[1]);
+	st = stats_stream_of(w[1], 1);
+	st->sent += 50;
+	st->open = 1;
+	stats_stream_count_code(&st->close_codes, 1000);
+	stats_stream_count_code(&st->close_codes, 1011);
+	stats_add(cum, w[0]);
+	stats_add(cum, w[1]);
+	st = stats_stream_of(cum, 1);
+	ck_assert_uint_eq(st->attempts, 10);
+	ck_assert_uint_eq(st->open, 4);
+	ck_assert_uint_eq(st->sent, 350);
+	ck_assert_uint_eq(st->drops[DROP_CLOSED], 2);
+	ck_assert_uint_eq(hdr_count(st->lat[SLAT_RTT]), 2);
+	ck_assert_uint_eq(st->close_codes.n, 2);
+	ck_assert_uint_eq(st->close_codes.v[0].code, 1011);
+	ck_assert_uint_eq(st->close_codes.v[0].count, 3);
+	ck_assert_uint_eq(stats_stream_activity(cum),
+	    stats_stream_activity(w[0]) + stats_stream_activity(w[1]));
+	stats_sub(d, cum, prev);
+	st = stats_stream_of(d, 1);
+	ck_assert_uint_eq(st->sent, 50);
+	ck_assert_uint_eq(st->attempts, 0);
+	ck_assert_uint_eq(st->open, 4);		/* now, not a difference */
+	ck_assert_uint_eq(st->close_codes.n, 0);
+	stats_reset(cum);
+	ck_assert_uint_eq(stats_stream_of(cum, 1)->open, 0);
+	ck_assert_uint_eq(stats_stream_activity(cum), 0);
+	for (i = 0; i < 2; i++)
+		stats_free(w[i]);
+	stats_free(cum);
+	stats_free(prev);
+	stats_free(d);
+	scenario_free(scn);
+}
+END_TEST
+
 START_TEST(test_phase_merge)
 {
 	struct stats_phase a, b;
@@ -310,6 +387,7 @@ stats_suite(void)
 	TCase *tc = tcase_create("stats");
 
 	tcase_add_test(tc, test_add_sub);
+	tcase_add_test(tc, test_streams);
 	tcase_add_test(tc, test_phase_merge);
 	tcase_add_test(tc, test_memory_by_request);
 	tcase_add_test(tc, test_classify);
