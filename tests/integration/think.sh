@@ -34,7 +34,7 @@ while [ ! -s nginx.pid ] && [ $i -lt 50 ]; do
 done
 T_PIDS="$T_PIDS $(cat nginx.pid 2>/dev/null)"
 
-# gaps: "count min mean max" of the gaps, in ms, on every connection.
+# gaps: "count min mean max p95" of the gaps, in ms, on every connection.
 gaps() {
 	python3 - access.log <<'PYEOF'
 import sys
@@ -47,7 +47,9 @@ for line in open(sys.argv[1]):
     last[c] = t
 if not g:
     g = [0]
-print(len(g), round(min(g)), round(sum(g) / len(g)), round(max(g)))
+s = sorted(g)
+print(len(g), round(min(g)), round(sum(g) / len(g)), round(max(g)),
+      round(s[int(0.95 * (len(s) - 1))]))
 PYEOF
 }
 
@@ -67,7 +69,7 @@ EOF
 	RC=$?
 	# shellcheck disable=SC2046
 	set -- $(gaps)
-	N=$1 MIN=$2 MEAN=$3 MAX=$4
+	N=$1 MIN=$2 MEAN=$3 MAX=$4 P95=$5
 }
 
 run 20ms..60ms
@@ -82,8 +84,10 @@ ok "a range: gaps near its high end ($MAX ms)" test "$MAX" -ge 56
 
 run 40ms
 is "$RC" 0 "a constant: the run succeeds"
-ok "a constant: every gap 40 ms ($MIN..$MAX, mean $MEAN)" \
-    test "$MIN" -ge 39 -a "$MAX" -le 52 -a "$MEAN" -le 44
+# None shorter; the longest are the scheduler's on a busy machine, so
+# the bound is on the 95th percentile.
+ok "a constant: every gap 40 ms ($MIN..$MAX, p95 $P95, mean $MEAN)" \
+    test "$MIN" -ge 39 -a "$P95" -le 46 -a "$MEAN" -le 44
 
 "$NGINX" -c "$T_TMP/nginx.conf" -p "$T_TMP" -s stop 2>/dev/null
 done_testing

@@ -227,7 +227,9 @@ START_TEST(test_sample_busy_each_second)
 		for (k = i - 4; k <= i + 4 && k <= 24; k++)
 			others = host[k] > others ? host[k] : others;
 		others = others * ncpu / 100 - shares[i] / 100;
-		if (others <= ncpu - 1.5) {
+		/* A second the host reads at half a core busy can still
+		 * have had bursts that took the loop's core for a while. */
+		if (others <= ncpu - 1.75) {
 			ck_assert_msg(shares[i] >= 95, "at sample %d: %.1f%%, "
 			    "the rest of the host used %.2f cores of %d", i,
 			    shares[i], others, ncpu);
