@@ -47,16 +47,18 @@ ws_start(struct stream *s, int64_t now)
 
 	(void)now;
 	if (ws->send_tmpl != NULL)
-		cap = template_max_len(ws->send_tmpl);
+		cap = template_max_len(ws->send_tmpl) + 1;
 	if (ws->on_open_tmpl != NULL)
-		cap = LT_MAX(cap, template_max_len(ws->on_open_tmpl));
-	if (cap > 0 && s->out == NULL) {
-		s->out_cap = cap + 1;
-		s->out = xmalloc(s->out_cap);
+		cap = LT_MAX(cap, template_max_len(ws->on_open_tmpl) + 1);
+	/* Made once; again only for a larger request of a later plan. */
+	if (cap > s->out_cap) {
+		s->out_cap = cap;
+		s->out = xrealloc(s->out, s->out_cap);
 	}
-	if (ws->reply == SCN_WS_REPLY_FIELD && s->msg == NULL) {
-		s->msg_cap = (size_t)LT_MIN(ws->max_message, 65536);
-		s->msg = xmalloc(LT_MAX(s->msg_cap, (size_t)1));
+	cap = (size_t)LT_MIN(LT_MAX(ws->max_message, 0), 65536);
+	if (ws->reply == SCN_WS_REPLY_FIELD && cap > s->msg_cap) {
+		s->msg_cap = cap;
+		s->msg = xrealloc(s->msg, s->msg_cap);
 	}
 	s->easy = worker_stream_easy(s);
 	curl_easy_setopt(s->easy, CURLOPT_CONNECT_ONLY, 2L);

@@ -59,9 +59,10 @@ worker_streams_plan(struct worker *w, int64_t now)
 	struct worker_streams *ws = w->streams;
 	unsigned i;
 
-	if (ws == NULL)
+	if (ws == NULL) {
 		ws = w->streams = xcalloc(1, sizeof *ws);
-	ws->multi_due = INT64_MAX;
+		ws->multi_due = INT64_MAX;
+	}
 	/* Every stream takes its request anew: plans use different ones. */
 	for (i = 0; i < ws->n; i++)
 		if (ws->v[i]->st == STREAM_IDLE || ws->v[i]->st == STREAM_DEAD) {
@@ -284,8 +285,13 @@ worker_streams_wake(const struct worker *w, int64_t now)
 		return t;
 	if (ws->ramp)
 		t = LT_MIN(t, now + 10000000);
-	if (ws->top < wanted(w, now))
+	/* One still closing (the number fell, then rose) holds up those
+	 * after it until it is closed: its own events wake the loop. */
+	if (ws->top < wanted(w, now) && ws->top < ws->n &&
+	    ws->v[ws->top]->st == STREAM_IDLE)
 		t = LT_MIN(t, LT_MAX(ws->next_connect_ns, now));
+	else if (ws->top < wanted(w, now) && ws->top >= ws->n)
+		t = now;
 	return t;
 }
 
