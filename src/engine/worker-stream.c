@@ -29,7 +29,6 @@ stream_new(struct worker *w, unsigned index)
 	s->heap_at = UINT_MAX;
 	s->due = INT64_MAX;
 	s->why = -1;
-	s->retry_ns = -1;
 	s->next_send_ns = s->next_ping_ns = INT64_MAX;
 	stream_match_init(&s->match);
 	return s;
@@ -367,8 +366,8 @@ worker_stream_opened(struct stream *s, int64_t now)
 	hdr_record(s->stats->lat[SLAT_CONNECT], (now - s->started_ns) / 1000);
 }
 
-/* After a drop: again after the delay (the server's retry, for SSE),
- * unless the plan says not to or no longer wants the stream. */
+/* After a drop: again after the delay, unless the plan says not to,
+ * the server said not to come back, or the stream is wanted no more. */
 static void
 after_drop(struct stream *s, int64_t now)
 {
@@ -385,8 +384,6 @@ after_drop(struct stream *s, int64_t now)
 		s->st = STREAM_DEAD;
 		return;
 	}
-	if (s->retry_ns >= 0)
-		delay = s->retry_ns;
 	s->st = STREAM_WAITING;
 	worker_stream_due(s, now + delay);
 }
