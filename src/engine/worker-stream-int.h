@@ -56,6 +56,7 @@ struct stream {
 	char *out;			/* a message, rendered */
 	size_t out_cap, out_len, out_sent;
 	bool out_pending;		/* the socket took part of it */
+	bool out_awaited;		/* a reply is awaited for it */
 	bool read_more;			/* reads stopped short: the timer goes
 					 * on with them */
 	int64_t close_by_ns;		/* closing: the server's frame due */
@@ -66,7 +67,6 @@ struct stream {
 	size_t ctl_len;
 	struct stream_match match;
 	bool finished;			/* the server said not to come back */
-	int64_t retry_ns;		/* the server's reconnect delay; -1 */
 	struct stream_sse *sse;		/* an SSE stream's, made once */
 };
 

@@ -52,11 +52,15 @@ arm(struct stream *s)
 {
 	const struct scn_sse *sse = sse_of(s);
 	int64_t due = INT64_MAX;
+	long head_ms = s->preq->connect_timeout_ms;
 
 	if (!s->sse->had_event && sse->first_event_timeout_us > 0)
 		due = s->started_ns + sse->first_event_timeout_us * 1000;
 	else if (s->sse->had_event && sse->idle_timeout_us > 0)
 		due = s->sse->last_event_ns + sse->idle_timeout_us * 1000;
+	/* connect_timeout bounds the connect and the answer's head. */
+	if (s->st == STREAM_CONNECTING && head_ms > 0)
+		due = LT_MIN(due, s->started_ns + (int64_t)head_ms * 1000000);
 	worker_stream_due(s, due);
 }
 
@@ -74,6 +78,7 @@ on_header(char *ptr, size_t size, size_t nmemb, void *arg)
 		return n;
 	if (head_ok(s, &status)) {
 		worker_stream_opened(s, util_now_ns());
+		arm(s);
 		return n;
 	}
 	if (status >= 100 && status < 200)
@@ -117,8 +122,6 @@ on_body(char *ptr, size_t size, size_t nmemb, void *arg)
 	STREAM_COUNT(s, bytes_in, n);
 	switch (event_stream_feed(&s->sse->es, ptr, n, on_event, s)) {
 	case EVENT_STREAM_OK:
-		if (s->sse->es.retry_ms >= 0)
-			s->retry_ns = s->sse->es.retry_ms * 1000000;
 		break;
 	case EVENT_STREAM_TOO_BIG:
 		return stop(s, DROP_TOO_BIG, 0);
@@ -172,8 +175,6 @@ sse_start(struct stream *s, int64_t now)
 	event_stream_init(&s->sse->es, (size_t)LT_MAX(sse->max_event, 0),
 	    s->reconnecting);
 	s->sse->had_event = s->finished = false;
-	if (!s->reconnecting)
-		s->retry_ns = -1;
 	s->easy = worker_stream_easy(s);
 	/* A stream lasts: no timeout but its own (first event, idle). */
 	curl_easy_setopt(s->easy, CURLOPT_TIMEOUT_MS, 0L);

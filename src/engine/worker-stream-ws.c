@@ -47,19 +47,24 @@ ws_start(struct stream *s, int64_t now)
 
 	(void)now;
 	if (ws->send_tmpl != NULL)
-		cap = template_max_len(ws->send_tmpl);
+		cap = template_max_len(ws->send_tmpl) + 1;
 	if (ws->on_open_tmpl != NULL)
-		cap = LT_MAX(cap, template_max_len(ws->on_open_tmpl));
-	if (cap > 0 && s->out == NULL) {
-		s->out_cap = cap + 1;
-		s->out = xmalloc(s->out_cap);
+		cap = LT_MAX(cap, template_max_len(ws->on_open_tmpl) + 1);
+	/* Made once; again only for a larger request of a later plan. */
+	if (cap > s->out_cap) {
+		s->out_cap = cap;
+		s->out = xrealloc(s->out, s->out_cap);
 	}
-	if (ws->reply == SCN_WS_REPLY_FIELD && s->msg == NULL) {
-		s->msg_cap = (size_t)LT_MIN(ws->max_message, 65536);
-		s->msg = xmalloc(LT_MAX(s->msg_cap, (size_t)1));
+	cap = (size_t)LT_MIN(LT_MAX(ws->max_message, 0), 65536);
+	if (ws->reply == SCN_WS_REPLY_FIELD && cap > s->msg_cap) {
+		s->msg_cap = cap;
+		s->msg = xrealloc(s->msg, s->msg_cap);
 	}
 	s->easy = worker_stream_easy(s);
 	curl_easy_setopt(s->easy, CURLOPT_CONNECT_ONLY, 2L);
+	/* The transfer is the connect and the upgrade: connect_timeout
+	 * bounds both. */
+	curl_easy_setopt(s->easy, CURLOPT_TIMEOUT_MS, s->preq->connect_timeout_ms);
 	curl_easy_setopt(s->easy, CURLOPT_WRITEFUNCTION, sink);
 	curl_easy_setopt(s->easy, CURLOPT_WRITEDATA, s);
 	worker_stream_add(s);
@@ -92,7 +97,8 @@ key_of(const struct stream *s, const char *text, size_t len, uint64_t *key)
 }
 
 /* The rest of the message in hand, as far as the socket takes it;
- * false when the connection failed. */
+ * false when the connection failed.  A reply is awaited for it, but for
+ * on_open's. */
 static bool
 flush_message(struct stream *s, int64_t now)
 {
@@ -117,6 +123,8 @@ flush_message(struct stream *s, int64_t now)
 	want_out(s, false);
 	STREAM_COUNT(s, sent, 1);
 	STREAM_COUNT(s, bytes_out, s->out_len);
+	if (!s->out_awaited)
+		return true;
 	if (ws->reply == SCN_WS_REPLY_ECHO)
 		stream_match_sent(&s->match, 0, now);
 	else if (ws->reply == SCN_WS_REPLY_FIELD &&
@@ -130,6 +138,8 @@ send_message(struct stream *s, const struct tmpl *t, int64_t now)
 {
 	struct worker *w = s->w;
 	struct tmpl_ctx ctx = { .rng = &w->rng };
+
+	s->out_awaited = t == ws_of(s)->send_tmpl;
 
 	ctx.seq = template_uses_seq(t) ? worker_next_seq(w) : 0;
 	clock_gettime(CLOCK_REALTIME, &ctx.now);

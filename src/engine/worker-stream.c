@@ -29,7 +29,6 @@ stream_new(struct worker *w, unsigned index)
 	s->heap_at = UINT_MAX;
 	s->due = INT64_MAX;
 	s->why = -1;
-	s->retry_ns = -1;
 	s->next_send_ns = s->next_ping_ns = INT64_MAX;
 	stream_match_init(&s->match);
 	return s;
@@ -59,9 +58,10 @@ worker_streams_plan(struct worker *w, int64_t now)
 	struct worker_streams *ws = w->streams;
 	unsigned i;
 
-	if (ws == NULL)
+	if (ws == NULL) {
 		ws = w->streams = xcalloc(1, sizeof *ws);
-	ws->multi_due = INT64_MAX;
+		ws->multi_due = INT64_MAX;
+	}
 	/* Every stream takes its request anew: plans use different ones. */
 	for (i = 0; i < ws->n; i++)
 		if (ws->v[i]->st == STREAM_IDLE || ws->v[i]->st == STREAM_DEAD) {
@@ -284,8 +284,13 @@ worker_streams_wake(const struct worker *w, int64_t now)
 		return t;
 	if (ws->ramp)
 		t = LT_MIN(t, now + 10000000);
-	if (ws->top < wanted(w, now))
+	/* One still closing (the number fell, then rose) holds up those
+	 * after it until it is closed: its own events wake the loop. */
+	if (ws->top < wanted(w, now) && ws->top < ws->n &&
+	    ws->v[ws->top]->st == STREAM_IDLE)
 		t = LT_MIN(t, LT_MAX(ws->next_connect_ns, now));
+	else if (ws->top < wanted(w, now) && ws->top >= ws->n)
+		t = now;
 	return t;
 }
 
@@ -361,8 +366,8 @@ worker_stream_opened(struct stream *s, int64_t now)
 	hdr_record(s->stats->lat[SLAT_CONNECT], (now - s->started_ns) / 1000);
 }
 
-/* After a drop: again after the delay (the server's retry, for SSE),
- * unless the plan says not to or no longer wants the stream. */
+/* After a drop: again after the delay, unless the plan says not to,
+ * the server said not to come back, or the stream is wanted no more. */
 static void
 after_drop(struct stream *s, int64_t now)
 {
@@ -379,8 +384,6 @@ after_drop(struct stream *s, int64_t now)
 		s->st = STREAM_DEAD;
 		return;
 	}
-	if (s->retry_ns >= 0)
-		delay = s->retry_ns;
 	s->st = STREAM_WAITING;
 	worker_stream_due(s, now + delay);
 }

@@ -106,10 +106,11 @@ ok "echo: messages were sent ($SENT)" test "$SENT" -gt 200
 is "$SENT" "$(server ws.messages_in)" "echo: sent = the server's messages in"
 is "$(rj prices messages.received)" "$(server ws.messages_out)" \
     "echo: received = the server's messages out"
+# on_open's echo is pushed: no reply is awaited for it.
 is "$(rj prices messages.matched messages.unmatched messages.pushed)" \
-    "$SENT 0 0" "echo: every message matched"
+    "$((SENT - 20)) 0 20" "echo: every message matched, on_open's pushed"
 is "$(rj prices rtt_ms.count connect_ms.count session_ms.count)" \
-    "$SENT 20 20" \
+    "$((SENT - 20)) 20 20" \
     "echo: a round trip per message, a connect and a session per stream"
 PINGS=$(rj prices pings)
 ok "echo: pings were sent ($PINGS)" test "$PINGS" -gt 100
@@ -119,7 +120,7 @@ is "$(rj prices bytes_out bytes_in)" "$(server ws.bytes_in ws.bytes_out)" \
     "echo: payload bytes both ways = the server's"
 like "$OUT" "prices \(websocket\): 20 attempts, 20 opened \(100\.00%\), 20 closed cleanly, 0 dropped" \
     "echo: the summary's streams"
-like "$OUT" "messages +$SENT sent .*$SENT matched, 0 unmatched, 0 pushed" \
+like "$OUT" "messages +$SENT sent .*$((SENT - 20)) matched, 0 unmatched, 20 pushed" \
     "echo: the summary's messages"
 is "$(sed -n 's/^timeseries\.[0-9]*\.messages_out=//p' "$T_TMP/report.flat" |
     awk '{ n += $1 } END { print n }')" "$SENT" \
@@ -266,13 +267,28 @@ while [ ! -s peers.port ] && [ $i -lt 100 ]; do
 	i=$((i + 1))
 done
 PEER=127.0.0.1:$(cat peers.port)
+# And a port that takes connections and never answers.
+python3 -c '
+import socket, sys, time
+s = socket.socket()
+s.bind(("127.0.0.1", 0))
+s.listen(128)
+open(sys.argv[1], "w").write("%d\n" % s.getsockname()[1])
+time.sleep(60)' "$T_TMP/mute.port" &
+T_PIDS="$T_PIDS $!"
+i=0
+while [ ! -s mute.port ] && [ $i -lt 100 ]; do
+	sleep 0.1
+	i=$((i + 1))
+done
+MUTE=127.0.0.1:$(cat mute.port)
 
 # One stream a peer (one thread: the requests take their turns), each
 # dropped and opened again for 1.5 s.
 scenario peers <<EOF
 name: peers
 target: {base_url: "http://$PEER"}
-defaults: {timeout: 2s}
+defaults: {timeout: 2s, connect_timeout: 300ms}
 requests:
   - {name: refuse400, url: "ws://$PEER/refuse400", websocket: {}}
   - {name: refuse200, url: "ws://$PEER/refuse200", websocket: {}}
@@ -293,8 +309,10 @@ requests:
   - {name: sse-silent, path: /sse-silent, sse: {first_event_timeout: 300ms}}
   - {name: sse-notsse, path: /sse-notsse, sse: {}}
   - {name: sse-end, path: /sse-end, sse: {}}
+  - {name: ws-mute, url: "ws://$MUTE/", websocket: {}}
+  - {name: sse-mute, url: "http://$MUTE/", sse: {}}
 phases:
-  - {name: peers, kind: connections, connections: 14, duration: 1500ms,
+  - {name: peers, kind: connections, connections: 16, duration: 1500ms,
      reconnect_delay: 200ms}
 EOF
 run peers --threads 1
@@ -313,7 +331,8 @@ drops() {
 for p in refuse400:handshake refuse200:handshake badframe:protocol \
     badop:protocol bigframe:too_big noclose:reset close1011:closed \
     refused:refused sse-malformed:too_big sse-binary:protocol \
-    sse-silent:timeout sse-notsse:handshake sse-end:closed; do
+    sse-silent:timeout sse-notsse:handshake sse-end:closed \
+    ws-mute:timeout sse-mute:timeout; do
 	name=${p%%:*}
 	n=$(rj "$name" attempts)
 	got=$(drops "$name")
