@@ -152,6 +152,9 @@ print_stream(FILE *f, const struct snapshot *s, const struct snap_stream *st)
 	if (st->reconnects > 0)
 		fprintf(f, ", %s reconnects", headless_thousands(st->reconnects,
 		    a, sizeof a));
+	if (st->resumed > 0)
+		fprintf(f, " (%s resumed)", headless_thousands(st->resumed,
+		    a, sizeof a));
 	if (st->open > 0 || st->connecting > 0)
 		fprintf(f, "; %s open, %s connecting", headless_thousands(
 		    st->open, b, sizeof b), headless_thousands(st->connecting,

@@ -97,6 +97,9 @@ report_doc_streams_items(struct rdoc *d, const struct report_ctx *c)
 		if (st->reconnects > 0)
 			cat(line, sizeof line, ", %" PRIu64 " reconnects",
 			    st->reconnects);
+		if (st->resumed > 0)
+			cat(line, sizeof line, " (%" PRIu64 " resumed)",
+			    st->resumed);
 		if (st->sse)
 			cat(line, sizeof line, "; %" PRIu64 " events",
 			    st->events);
@@ -179,6 +182,9 @@ connection_rows(struct rdoc *d, const struct report_ctx *c,
 	    verdict_stream_drops(st)));
 	report_doc_row(t, "Reconnects", report_doc_f(&f, "%" PRIu64,
 	    st->reconnects));
+	if (st->sse)
+		report_doc_row(t, "Resumed with Last-Event-ID", report_doc_f(&f,
+		    "%" PRIu64, st->resumed));
 	if (!c->final || st->open > 0 || st->connecting > 0)
 		report_doc_row(t, "Open / connecting now", report_doc_f(&f, "%"
 		    PRIu64 " / %" PRIu64, st->open, st->connecting));

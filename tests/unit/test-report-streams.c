@@ -283,6 +283,7 @@ static const char md_ticks[] =
 	"| Closed cleanly by loadtop | 100 |\n"
 	"| Dropped | 0 |\n"
 	"| Reconnects | 0 |\n"
+	"| Resumed with Last-Event-ID | 0 |\n"
 	"| Events | 60000 (1000.0/s) |\n"
 	"| Received | 2.86MB |\n\n"
 	"| Latency | Count | p50 | p95 | p99 | Max |\n|---|---|---|---|---|---|\n"
@@ -490,9 +491,9 @@ START_TEST(json_streams)
 	json_is(p, "connect_success", "98.07692308");
 	json_is(p, "connect_errors", "25");
 	json_is(p, "drops", "{\"refused\":4,\"handshake\":6,\"timeout\":3,"
-	    "\"closed\":5,\"reset\":2,\"protocol\":4,\"too_big\":1}");
+	    "\"closed\":5,\"reset\":2,\"protocol\":4,\"too_big\":1,\"tls\":0}");
 	json_is(t, "drops", "{\"refused\":0,\"handshake\":0,\"timeout\":0,"
-	    "\"closed\":0,\"reset\":0,\"protocol\":0,\"too_big\":0}");
+	    "\"closed\":0,\"reset\":0,\"protocol\":0,\"too_big\":0,\"tls\":0}");
 	json_is(p, "reconnects", "20");
 	json_is(p, "handshake_statuses", "[{\"code\":503,\"count\":4},"
 	    "{\"code\":400,\"count\":2}]");
