@@ -289,7 +289,8 @@ draw_latencies(struct ui *ui, const struct ui_rect *r,
 
 		if (l->count == 0)
 			continue;
-		ui_text(ui, r, row, 0, UC_LABEL, "%-11s", verdict_stream_name(k));
+		ui_text(ui, r, row, 0, UC_LABEL, "%-11s",
+		    threshold_stream_name(k));
 		if (counts)
 			ui_text(ui, r, row, 12, UC_NORMAL, "%6s", ui_fmt_count(
 			    l->count, a, sizeof a));

@@ -68,7 +68,7 @@ item_latencies(const struct snap_stream *st, char *buf, size_t len)
 		if (l->count == 0)
 			continue;
 		cat(buf, len, "%s%s p95 %s", any ? ", " : "; ",
-		    verdict_stream_name(first[i]), units_format_ms(l->p95, ms,
+		    threshold_stream_name(first[i]), units_format_ms(l->p95, ms,
 		    sizeof ms));
 		any = true;
 	}
@@ -230,7 +230,7 @@ latency_rows(struct rdoc *d, const struct snap_stream *st)
 			continue;
 		if (t == NULL)
 			t = report_doc_table(d, "Latency|Count|p50|p95|p99|Max");
-		report_doc_row(t, verdict_stream_name(k), report_doc_f(&f, "%"
+		report_doc_row(t, threshold_stream_name(k), report_doc_f(&f, "%"
 		    PRIu64, l->count), report_doc_ms(&f, l->p50),
 		    report_doc_ms(&f, l->p95), report_doc_ms(&f, l->p99),
 		    report_doc_ms(&f, l->max));

@@ -41,7 +41,7 @@ latencies_json(json_t *o, const struct snap_stream *st)
 	int k;
 
 	for (k = THR_STREAM_CONNECT; k <= THR_STREAM_SESSION; k++) {
-		snprintf(key, sizeof key, "%s_ms", verdict_stream_name(k));
+		snprintf(key, sizeof key, "%s_ms", threshold_stream_name(k));
 		json_object_set_new(o, key, report_json_lat(
 		    verdict_stream_lat(st, k)));
 	}
