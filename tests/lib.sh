@@ -100,3 +100,48 @@ stop_target() {
 	kill "$TARGET_PID" 2>/dev/null
 	wait "$TARGET_PID" 2>/dev/null
 }
+
+# free_port: a TCP port of 127.0.0.1 that is free now.
+free_port() {
+	python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'
+}
+
+# self_signed: a certificate for 127.0.0.1 that nothing trusts, in
+# $T_TMP/cert.pem with its key in $T_TMP/key.pem.
+self_signed() {
+	openssl req -x509 -newkey rsa:2048 -nodes -keyout "$T_TMP/key.pem" \
+	    -out "$T_TMP/cert.pem" -days 2 -subj /CN=127.0.0.1 >/dev/null 2>&1
+}
+
+# start_nginx: nginx with one worker, the body of its http block read
+# from stdin, and its configuration (nginx.conf), pid, logs and temporary
+# files in $T_TMP.  Fails, its errors shown as comments, when it does not
+# start; NGINX names the program.
+NGINX=$(command -v nginx || echo /usr/sbin/nginx)
+start_nginx() {
+	[ -x "$NGINX" ] || return 1
+	{
+		cat <<EOF
+worker_processes 1;
+pid $T_TMP/nginx.pid;
+error_log $T_TMP/error.log;
+events { worker_connections 1024; }
+http {
+	client_body_temp_path $T_TMP; proxy_temp_path $T_TMP;
+	fastcgi_temp_path $T_TMP; uwsgi_temp_path $T_TMP; scgi_temp_path $T_TMP;
+EOF
+		cat
+		echo "}"
+	} >"$T_TMP/nginx.conf"
+	"$NGINX" -c "$T_TMP/nginx.conf" -p "$T_TMP" 2>"$T_TMP/nginx.err"
+	_i=0
+	while [ ! -s "$T_TMP/nginx.pid" ] && [ $_i -lt 50 ]; do
+		sleep 0.1
+		_i=$((_i + 1))
+	done
+	if [ ! -s "$T_TMP/nginx.pid" ]; then
+		sed 's/^/# /' "$T_TMP/nginx.err"
+		return 1
+	fi
+	T_PIDS="$T_PIDS $(cat "$T_TMP/nginx.pid")"
+}

@@ -287,31 +287,12 @@ requests_draw(struct ui *ui, const struct snapshot *s,
 	}
 }
 
-static void
-key_up(struct ui *ui, int ch)
-{
-	if (selected > 0)
-		selected--;
-}
-
-static void
-key_down(struct ui *ui, int ch)
-{
-	selected++;	/* clamped when drawn */
-}
-
-static void
-key_home(struct ui *ui, int ch)
-{
-	selected = 0;
-}
-
 static const struct ui_key requests_keys[] = {
-	{ .keys = (const int[]){ KEY_UP, 'k', 0 }, .run = key_up,
+	{ .keys = (const int[]){ KEY_UP, 'k', 0 }, .run = ui_keys_cursor_up,
 	  .help_keys = "Up  k", .help = "the request above" },
-	{ .keys = (const int[]){ KEY_DOWN, 'j', 0 }, .run = key_down,
+	{ .keys = (const int[]){ KEY_DOWN, 'j', 0 }, .run = ui_keys_cursor_down,
 	  .help_keys = "Down  j", .help = "the request below" },
-	{ .keys = (const int[]){ KEY_HOME, 0 }, .run = key_home,
+	{ .keys = (const int[]){ KEY_HOME, 0 }, .run = ui_keys_cursor_home,
 	  .help_keys = "Home", .help = "the first request" },
 };
 
@@ -321,4 +302,5 @@ const struct ui_screen screen_requests = {
 	.draw = requests_draw,
 	.keys = requests_keys,
 	.nkeys = LT_NELEM(requests_keys),
+	.cursor = &selected,
 };

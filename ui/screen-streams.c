@@ -191,11 +191,14 @@ draw_state(struct ui *ui, const struct ui_rect *r,
 		ui_text(ui, r, row, x, pct < 100 ? UC_WARN : UC_GOOD,
 		    " (%.2f%%)", pct);
 	row++;
-	ui_text(ui, r, row++, 0, UC_NORMAL, "closed %s  dropped %s  "
+	x = ui_text(ui, r, row, 0, UC_NORMAL, "closed %s  dropped %s  "
 	    "reconnects %s", ui_fmt_count(st->closed, a, sizeof a),
 	    ui_fmt_count(verdict_stream_drops(st), b, sizeof b),
 	    ui_fmt_count(st->reconnects, c, sizeof c));
-	row++;
+	if (st->sse)
+		ui_text(ui, r, row, x, UC_NORMAL, " (%s resumed)",
+		    ui_fmt_count(st->resumed, a, sizeof a));
+	row += 2;
 	if (st->sse) {
 		ui_text(ui, r, row++, 0, UC_NORMAL, "events %.1f/s, %s in all",
 		    st->events_rate, ui_fmt_count(st->events, a, sizeof a));
@@ -286,7 +289,8 @@ draw_latencies(struct ui *ui, const struct ui_rect *r,
 
 		if (l->count == 0)
 			continue;
-		ui_text(ui, r, row, 0, UC_LABEL, "%-11s", verdict_stream_name(k));
+		ui_text(ui, r, row, 0, UC_LABEL, "%-11s",
+		    threshold_stream_name(k));
 		if (counts)
 			ui_text(ui, r, row, 12, UC_NORMAL, "%6s", ui_fmt_count(
 			    l->count, a, sizeof a));
@@ -446,31 +450,12 @@ screen_streams_panel(struct ui *ui, const struct snapshot *s,
 	ui_text(ui, r, r->h - 1, r->w - 3, UC_LABEL, "now");
 }
 
-static void
-key_up(struct ui *ui, int ch)
-{
-	if (selected > 0)
-		selected--;
-}
-
-static void
-key_down(struct ui *ui, int ch)
-{
-	selected++;	/* clamped when drawn */
-}
-
-static void
-key_home(struct ui *ui, int ch)
-{
-	selected = 0;
-}
-
 static const struct ui_key streams_keys[] = {
-	{ .keys = (const int[]){ KEY_UP, 'k', 0 }, .run = key_up,
+	{ .keys = (const int[]){ KEY_UP, 'k', 0 }, .run = ui_keys_cursor_up,
 	  .help_keys = "Up  k", .help = "the stream above" },
-	{ .keys = (const int[]){ KEY_DOWN, 'j', 0 }, .run = key_down,
+	{ .keys = (const int[]){ KEY_DOWN, 'j', 0 }, .run = ui_keys_cursor_down,
 	  .help_keys = "Down  j", .help = "the stream below" },
-	{ .keys = (const int[]){ KEY_HOME, 0 }, .run = key_home,
+	{ .keys = (const int[]){ KEY_HOME, 0 }, .run = ui_keys_cursor_home,
 	  .help_keys = "Home", .help = "the first stream" },
 };
 
@@ -481,4 +466,5 @@ const struct ui_screen screen_streams = {
 	.draw = streams_draw,
 	.keys = streams_keys,
 	.nkeys = LT_NELEM(streams_keys),
+	.cursor = &selected,
 };

@@ -98,6 +98,7 @@ struct ui_screen {
 		     const struct ui_rect *);
 	const struct ui_key *keys;	/* its own, after the dashboard's */
 	size_t nkeys;
+	size_t *cursor;			/* its selected row, for ui_keys_cursor_* */
 };
 
 extern const struct ui_screen screen_overview;
@@ -140,6 +141,10 @@ enum ui_color ui_latency_color(const struct ui *, enum thr_metric,
 void	 ui_keys_take(struct ui *, int ch);
 void	 ui_keys_footer(struct ui *, const struct snapshot *, int y, int w);
 void	 ui_keys_help(struct ui *);
+/* Keys that move the shown screen's cursor (its draw clamps it). */
+void	 ui_keys_cursor_up(struct ui *, int ch);
+void	 ui_keys_cursor_down(struct ui *, int ch);
+void	 ui_keys_cursor_home(struct ui *, int ch);
 /* Stop the session for why; says so in the message line. */
 void	 ui_quit(struct ui *, enum end_reason why);
 /* Move the process selection by `by`, around when wrap, else clamped. */

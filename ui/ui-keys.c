@@ -139,6 +139,27 @@ key_report(struct ui *ui, int ch)
 	free(res.path);
 }
 
+void
+ui_keys_cursor_up(struct ui *ui, int ch)
+{
+	size_t *c = ui_screens[ui->screen]->cursor;
+
+	if (*c > 0)
+		(*c)--;
+}
+
+void
+ui_keys_cursor_down(struct ui *ui, int ch)
+{
+	(*ui_screens[ui->screen]->cursor)++;
+}
+
+void
+ui_keys_cursor_home(struct ui *ui, int ch)
+{
+	*ui_screens[ui->screen]->cursor = 0;
+}
+
 /* The dashboard's keys, in the order the footer and the help give them. */
 static const struct ui_key ui_keys[] = {
 	{ .keys = (const int[]){ 'q', 'Q', KEY_F(10), 0 }, .run = key_quit,

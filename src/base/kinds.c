@@ -63,6 +63,7 @@ static const char *const drop_names[DROP__COUNT] = {
 	[DROP_RESET] = "reset",
 	[DROP_PROTOCOL] = "protocol",
 	[DROP_TOO_BIG] = "too_big",
+	[DROP_TLS] = "tls",
 };
 
 const char *

@@ -55,6 +55,8 @@ enum lt_drop {
 	DROP_RESET,			/* gone without a close frame */
 	DROP_PROTOCOL,			/* invalid frames or event stream */
 	DROP_TOO_BIG,			/* a message past max_message */
+	DROP_TLS,			/* TLS handshake failed, or the
+					 * certificate is not trusted */
 	DROP__COUNT
 };
 const char *kinds_drop_name(enum lt_drop);	/* "refused", "too_big" */

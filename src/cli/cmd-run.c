@@ -69,6 +69,22 @@ load(const struct cmd_opts *o, const char *yaml, struct scenario **scn)
 	return 0;
 }
 
+/* Whether streams were attempted and none reached a server: none opened
+ * and none was answered, even with a refusal of its handshake. */
+static bool
+no_stream_reached(const struct snapshot *s)
+{
+	uint64_t attempts = 0, reached = 0;
+	size_t i;
+
+	for (i = 0; i < s->nstreams; i++) {
+		attempts += s->streams[i].attempts;
+		reached += s->streams[i].opened +
+		    s->streams[i].drops[DROP_HANDSHAKE];
+	}
+	return attempts > 0 && reached == 0;
+}
+
 /* Exit code from the final snapshot. */
 static int
 verdict(const struct snapshot *s)
@@ -86,6 +102,11 @@ verdict(const struct snapshot *s)
 		fprintf(stderr, "loadtop: no request got an answer (%s): is "
 		    "the target up?\n", s->nfailures > 0 ?
 		    s->failures[0].what : "no failure recorded");
+		return LT_EXIT_RUNTIME;
+	}
+	if (no_stream_reached(s)) {
+		fprintf(stderr, "loadtop: no stream reached its server (see "
+		    "the drops by cause): is the target up?\n");
 		return LT_EXIT_RUNTIME;
 	}
 	return LT_EXIT_OK;

@@ -26,8 +26,18 @@ struct req_rt {
 	bool wants;
 };
 
+/* What jansson allocates while a worker parses one document (a body, a
+ * stream's message) comes from here, bumped and let go at once when the
+ * document is done: no malloc per response (inspect-json.c). */
+struct json_arena {
+	char *base;			/* made on first use */
+	size_t used;
+	unsigned depth;			/* documents open */
+};
+
 struct inspect {
 	const struct scenario *scn;
+	struct json_arena arena;
 	struct req_rt *req;
 	size_t nreq;
 	/* The scenario's secrets: ${env:} values and signing keys. */
@@ -36,6 +46,11 @@ struct inspect {
 	size_t nsecrets;
 };
 
+/* The document parsed between begin and end allocates from in's arena;
+ * end after its last json_decref. */
+void	 inspect_json_begin(struct inspect *);
+void	 inspect_json_end(struct inspect *);
+void	 inspect_json_arena_free(struct json_arena *);
 json_t	*inspect_json_get(json_t *root, const char *ptr);
 /* A value as text, NUL-terminated, cut to cap - 1; its length. */
 size_t	 inspect_json_text(const json_t *, char *buf, size_t cap);

@@ -3,6 +3,7 @@
 
 #include <inttypes.h>
 #include <math.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -121,13 +122,92 @@ inspect_json_equals(const json_t *v, const char *want)
 }
 
 size_t
-inspect_json_find(const char *doc, size_t len, const char *ptr, char *buf,
-    size_t cap)
+inspect_json_find(struct inspect *in, const char *doc, size_t len,
+    const char *ptr, char *buf, size_t cap)
 {
-	json_t *root = json_loadb(doc, len, JSON_DECODE_ANY, NULL);
-	const json_t *v = root != NULL ? inspect_json_get(root, ptr) : NULL;
-	size_t n = v != NULL ? inspect_json_text(v, buf, cap) : SIZE_MAX;
+	json_t *root;
+	const json_t *v;
+	size_t n;
 
+	inspect_json_begin(in);
+	root = json_loadb(doc, len, JSON_DECODE_ANY, NULL);
+	v = root != NULL ? inspect_json_get(root, ptr) : NULL;
+	n = v != NULL ? inspect_json_text(v, buf, cap) : SIZE_MAX;
 	json_decref(root);
+	inspect_json_end(in);
 	return n;
+}
+
+/* --- jansson's allocations ---------------------------------------- */
+
+/* Enough for a 64KB body of small values; past it, malloc. */
+#define ARENA_SIZE (1024 * 1024)
+#define ARENA_ALIGN 16
+
+/* The arena of the document this thread is parsing, if any: jansson's
+ * allocation functions are the process's, and only know the thread. */
+static __thread struct json_arena *arena_now;
+static pthread_once_t arena_once = PTHREAD_ONCE_INIT;
+
+static bool
+in_arena(const struct json_arena *a, const void *p)
+{
+	return a != NULL && a->base != NULL && (const char *)p >= a->base &&
+	    (const char *)p < a->base + ARENA_SIZE;
+}
+
+static void *
+arena_alloc(size_t n)
+{
+	struct json_arena *a = arena_now;
+	size_t need = (n + ARENA_ALIGN - 1) & ~(size_t)(ARENA_ALIGN - 1);
+	void *p;
+
+	if (a == NULL || need > ARENA_SIZE - a->used)
+		return malloc(n);
+	p = a->base + a->used;
+	a->used += need;
+	return p;
+}
+
+/* Objects of an arena go with it; a document's objects never outlive
+ * it, nor leave its thread. */
+static void
+arena_release(void *p)
+{
+	if (!in_arena(arena_now, p))
+		free(p);
+}
+
+static void
+arena_install(void)
+{
+	json_set_alloc_funcs(arena_alloc, arena_release);
+}
+
+void
+inspect_json_begin(struct inspect *in)
+{
+	struct json_arena *a = &in->arena;
+
+	pthread_once(&arena_once, arena_install);
+	if (a->base == NULL)
+		a->base = xmalloc(ARENA_SIZE);
+	if (a->depth++ == 0)
+		a->used = 0;
+	arena_now = a;
+}
+
+void
+inspect_json_end(struct inspect *in)
+{
+	if (--in->arena.depth == 0)
+		arena_now = NULL;
+}
+
+void
+inspect_json_arena_free(struct json_arena *a)
+{
+	free(a->base);
+	a->base = NULL;
 }

@@ -123,6 +123,7 @@ inspect_free(struct inspect *in)
 		free(q->names.len);
 	}
 	free(in->req);
+	inspect_json_arena_free(&in->arena);
 	free(in->secret);
 	free(in->secret_len);
 	free(in);
@@ -153,6 +154,7 @@ struct subject {
 
 /* The body as json, parsed once per response. */
 struct body_json {
+	struct inspect *in;		/* whose arena the parse uses */
 	bool parsed;
 	json_t *root;
 };
@@ -162,6 +164,7 @@ body_root(const struct response_view *v, struct body_json *bj)
 {
 	if (!bj->parsed) {
 		bj->parsed = true;
+		inspect_json_begin(bj->in);
 		bj->root = v->len > 0 ? json_loadb(v->body, v->len,
 		    JSON_DECODE_ANY, NULL) : NULL;
 	}
@@ -322,7 +325,7 @@ inspect_run(struct inspect *in, size_t i, const struct response_view *v,
 {
 	const struct req_rt *q = &in->req[i];
 	const struct scn_request *r = q->r;
-	struct body_json bj = { false, NULL };
+	struct body_json bj = { in, false, NULL };
 	struct subject sb;
 	size_t c;
 
@@ -346,7 +349,10 @@ inspect_run(struct inspect *in, size_t i, const struct response_view *v,
 		out->outcome_len = SIZE_MAX;
 	if (expected && out->failed < 0 && vars != NULL)
 		run_captures(q, v, &bj, vars);
-	json_decref(bj.root);
+	if (bj.parsed) {
+		json_decref(bj.root);
+		inspect_json_end(in);
+	}
 }
 
 struct inspect_vars *

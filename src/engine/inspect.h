@@ -66,7 +66,7 @@ size_t	 inspect_redact(const struct inspect *, const struct inspect_vars *,
 /* The text of the value a json pointer finds in the document doc (as
  * inspect_run reads one), at most cap - 1 bytes into buf; SIZE_MAX when
  * doc is not json or holds no such value. */
-size_t	 inspect_json_find(const char *doc, size_t len, const char *ptr,
-	     char *buf, size_t cap);
+size_t	 inspect_json_find(struct inspect *, const char *doc, size_t len,
+	     const char *ptr, char *buf, size_t cap);
 
 #endif

@@ -138,9 +138,12 @@ enum run_state { RUN_IDLE, RUN_ACTIVE, RUN_DRAINING };
  * multi handle (the descriptor below). */
 #define WORKER_STREAM_TAG ((uint64_t)1 << 62)
 #define WORKER_STREAM_CURL_TAG ((uint64_t)1 << 61)
+/* A multi handle whose sockets are in the worker's epoll set, tagged
+ * with tag | index << 32 | fd: a shard of requests or of streams. */
 struct curl_shard {
 	struct worker *w;
 	CURLM *multi;
+	uint64_t tag;			/* WORKER_CURL_TAG or WORKER_STREAM_CURL_TAG */
 	unsigned index;
 	int64_t due;			/* libcurl's timeout; INT64_MAX none */
 };
@@ -285,6 +288,8 @@ void	 worker_read_completions(struct worker *, CURLM *);
 
 /* Shards (worker-shard.c): slot's multi handle, made on first use. */
 CURLM	*worker_shard_multi(struct worker *, unsigned slot);
+int	 worker_shard_on_socket(CURL *, curl_socket_t, int what, void *shard,
+	    void *socketp);
 void	 worker_shard_event(struct worker *, uint64_t tag, uint32_t events);
 /* Run the shards whose timeout is due; the next one's. */
 int64_t	 worker_shard_timeouts(struct worker *, int64_t now);

@@ -183,8 +183,14 @@ worker_raw_close(struct slot *s)
 		SSL_free(s->raw.ssl);
 		s->raw.ssl = NULL;
 	}
-	if (s->raw.fd >= 0)
-		close(s->raw.fd);	/* and out of the epoll set */
+	/* The descriptor is a dup of libcurl's, which stays open until
+	 * libcurl lets the connection go: closing ours alone would leave
+	 * the socket in the epoll set, waking this slot for a peer it no
+	 * longer holds. */
+	if (s->raw.fd >= 0) {
+		epoll_ctl(s->w->epfd, EPOLL_CTL_DEL, s->raw.fd, NULL);
+		close(s->raw.fd);
+	}
 	s->raw.fd = -1;
 	s->raw.want_out = false;
 	s->raw.st = RAW_NONE;

@@ -18,11 +18,13 @@
 static uint64_t
 socket_tag(const struct curl_shard *sh, curl_socket_t fd)
 {
-	return WORKER_CURL_TAG | (uint64_t)sh->index << 32 | (uint32_t)fd;
+	return sh->tag | (uint64_t)sh->index << 32 | (uint32_t)fd;
 }
 
-static int
-on_socket(CURL *e, curl_socket_t fd, int what, void *userp, void *socketp)
+/* CURLMOPT_SOCKETFUNCTION of every shard, of requests or of streams. */
+int
+worker_shard_on_socket(CURL *e, curl_socket_t fd, int what, void *userp,
+    void *socketp)
 {
 	struct curl_shard *sh = userp;
 	struct epoll_event ev = { .data.u64 = socket_tag(sh, fd) };
@@ -72,11 +74,13 @@ worker_shard_multi(struct worker *w, unsigned slot)
 	while (w->nshards <= k) {
 		sh = w->shards[w->nshards] = xcalloc(1, sizeof *sh);
 		sh->w = w;
+		sh->tag = WORKER_CURL_TAG;
 		sh->index = w->nshards++;
 		sh->due = INT64_MAX;
 		if ((sh->multi = curl_multi_init()) == NULL)
 			abort();
-		curl_multi_setopt(sh->multi, CURLMOPT_SOCKETFUNCTION, on_socket);
+		curl_multi_setopt(sh->multi, CURLMOPT_SOCKETFUNCTION,
+		    worker_shard_on_socket);
 		curl_multi_setopt(sh->multi, CURLMOPT_SOCKETDATA, sh);
 		curl_multi_setopt(sh->multi, CURLMOPT_TIMERFUNCTION, on_timer);
 		curl_multi_setopt(sh->multi, CURLMOPT_TIMERDATA, sh);

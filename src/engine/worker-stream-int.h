@@ -97,13 +97,6 @@ extern const struct stream_ops worker_sse_ops;
 
 /* Streams a multi handle holds, at most. */
 #define STREAM_SHARD 128
-struct stream_shard {
-	struct worker *w;
-	CURLM *multi;
-	unsigned index;
-	int64_t due;			/* its timeout; INT64_MAX none */
-};
-
 struct worker_streams {
 	struct stream **v;
 	unsigned n;
@@ -117,7 +110,7 @@ struct worker_streams {
 	int64_t connect_gap_ns;		/* 0: at once */
 	struct stream **heap;		/* timers, by due */
 	unsigned nheap, heap_cap;
-	struct stream_shard **shards;	/* connects and SSE transfers */
+	struct curl_shard **shards;	/* connects and SSE transfers */
 	unsigned nshards;
 	int64_t multi_due;		/* the first shard's timeout */
 	char errbuf[CURL_ERROR_SIZE];	/* the last failure libcurl told */

@@ -105,41 +105,10 @@ worker_stream_next_due(struct worker_streams *ws, int64_t now)
 
 /* --- the multi handles -------------------------------------------- */
 
-static uint64_t
-socket_tag(const struct stream_shard *sh, curl_socket_t fd)
-{
-	return WORKER_STREAM_CURL_TAG | (uint64_t)sh->index << 32 |
-	    (uint32_t)fd;
-}
-
-static int
-on_socket(CURL *e, curl_socket_t fd, int what, void *userp, void *socketp)
-{
-	struct stream_shard *sh = userp;
-	struct epoll_event ev = { .data.u64 = socket_tag(sh, fd) };
-	int epfd = sh->w->epfd;
-
-	(void)e;
-	if (what == CURL_POLL_REMOVE) {
-		if (socketp != NULL)
-			epoll_ctl(epfd, EPOLL_CTL_DEL, fd, NULL);
-		curl_multi_assign(sh->multi, fd, NULL);
-		return 0;
-	}
-	ev.events = (what & CURL_POLL_IN ? EPOLLIN : 0) |
-	    (what & CURL_POLL_OUT ? EPOLLOUT : 0);
-	if (socketp != NULL)
-		epoll_ctl(epfd, EPOLL_CTL_MOD, fd, &ev);
-	else if (epoll_ctl(epfd, EPOLL_CTL_ADD, fd, &ev) != 0)
-		epoll_ctl(epfd, EPOLL_CTL_MOD, fd, &ev);
-	curl_multi_assign(sh->multi, fd, sh);
-	return 0;
-}
-
 static int
 on_timer(CURLM *m, long ms, void *userp)
 {
-	struct stream_shard *sh = userp;
+	struct curl_shard *sh = userp;
 	struct worker_streams *ws = sh->w->streams;
 
 	(void)m;
@@ -148,17 +117,19 @@ on_timer(CURLM *m, long ms, void *userp)
 	return 0;
 }
 
-static struct stream_shard *
+static struct curl_shard *
 shard_new(struct worker *w, unsigned index)
 {
-	struct stream_shard *sh = xcalloc(1, sizeof *sh);
+	struct curl_shard *sh = xcalloc(1, sizeof *sh);
 
 	sh->w = w;
+	sh->tag = WORKER_STREAM_CURL_TAG;
 	sh->index = index;
 	sh->due = INT64_MAX;
 	if ((sh->multi = curl_multi_init()) == NULL)
 		abort();
-	curl_multi_setopt(sh->multi, CURLMOPT_SOCKETFUNCTION, on_socket);
+	curl_multi_setopt(sh->multi, CURLMOPT_SOCKETFUNCTION,
+	    worker_shard_on_socket);
 	curl_multi_setopt(sh->multi, CURLMOPT_SOCKETDATA, sh);
 	curl_multi_setopt(sh->multi, CURLMOPT_TIMERFUNCTION, on_timer);
 	curl_multi_setopt(sh->multi, CURLMOPT_TIMERDATA, sh);
@@ -186,7 +157,7 @@ worker_stream_multi(struct stream *s)
 /* The transfers a shard finished: handshakes done or failed, SSE
  * streams ended. */
 static void
-read_done(struct stream_shard *sh)
+read_done(struct curl_shard *sh)
 {
 	CURLMsg *m;
 	int left;
@@ -214,7 +185,7 @@ worker_stream_multi_timeout(struct worker *w, int64_t now)
 		return;
 	ws->multi_due = INT64_MAX;
 	for (k = 0; k < ws->nshards; k++) {
-		struct stream_shard *sh = ws->shards[k];
+		struct curl_shard *sh = ws->shards[k];
 
 		if (sh->due <= now) {
 			sh->due = INT64_MAX;

@@ -87,8 +87,8 @@ static bool
 key_of(const struct stream *s, const char *text, size_t len, uint64_t *key)
 {
 	char v[256];
-	size_t n = inspect_json_find(text, len, ws_of(s)->reply_field, v,
-	    sizeof v);
+	size_t n = inspect_json_find(s->w->inspect, text, len,
+	    ws_of(s)->reply_field, v, sizeof v);
 
 	if (n == SIZE_MAX)
 		return false;

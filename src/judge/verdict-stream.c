@@ -23,46 +23,17 @@ struct vstreams {
 	double seconds;			/* their phases ran this long */
 };
 
-static const char *const stream_names[] = {
-	[THR_STREAM_NONE] = "",
-	[THR_STREAM_CONNECT] = "connect",
-	[THR_STREAM_RTT] = "rtt",
-	[THR_STREAM_PING] = "ping",
-	[THR_STREAM_FIRST_EVENT] = "first_event",
-	[THR_STREAM_GAP] = "gap",
-	[THR_STREAM_SESSION] = "session",
-};
-
-const char *
-verdict_stream_name(enum thr_stream k)
-{
-	return (unsigned)k < LT_NELEM(stream_names) ? stream_names[k] : "?";
-}
-
 static double
 pct(uint64_t part, uint64_t whole)
 {
 	return whole ? 100.0 * (double)part / (double)whole : 0;
 }
 
-static bool
-is_stream_metric(enum thr_metric m)
-{
-	switch (m) {
-	case THR_CONNECT_ERRORS: case THR_CONNECT_SUCCESS:
-	case THR_MESSAGES_SENT: case THR_MESSAGES_RECEIVED:
-	case THR_MESSAGES_PUSHED: case THR_MESSAGES_UNMATCHED:
-	case THR_EVENTS: case THR_EVENTS_RATE: case THR_RECONNECTS:
-		return true;
-	default:
-		return false;
-	}
-}
-
 bool
 verdict_is_stream(const struct threshold *t)
 {
-	return t->stream != THR_STREAM_NONE || is_stream_metric(t->metric);
+	return t->stream != THR_STREAM_NONE ||
+	    threshold_is_stream_metric(t->metric);
 }
 
 const struct snap_stream *
@@ -263,18 +234,18 @@ eval_latency(const struct vstreams *v, const struct vscope *sc,
 	if (v->one == NULL) {
 		verdict_unknown(r, "%s latencies are kept per stream request "
 		    "and %s has %zu: name one, as %s.%s.%s",
-		    verdict_stream_name(t->stream), sc->label, v->n,
-		    v->first, verdict_stream_name(t->stream),
+		    threshold_stream_name(t->stream), sc->label, v->n,
+		    v->first, threshold_stream_name(t->stream),
 		    threshold_metric_name(t->metric));
 		return;
 	}
 	if ((l = verdict_stream_lat(v->one, t->stream)) == NULL || t->metric > THR_MAX) {
 		verdict_unknown(r, "a stream's %s has latency figures only "
-		    "(p50 ... max)", verdict_stream_name(t->stream));
+		    "(p50 ... max)", threshold_stream_name(t->stream));
 		return;
 	}
 	snprintf(none, sizeof none, "no %s measured for stream '%s' yet",
-	    verdict_stream_name(t->stream), v->one->name);
+	    threshold_stream_name(t->stream), v->one->name);
 	verdict_eval_lat(l, t, r, none);
 }
 

@@ -122,14 +122,13 @@ const char *verdict_status_name(enum verdict_status);
 
 /*
  * Streams (verdict-stream.c), as thresholds judge them and every reader
- * shows them: a stream latency's name ("connect", "first_event"); the
+ * shows them (a stream latency's name is threshold_stream_name's): the
  * connections that failed or dropped (NAME.connect_errors: the drops of
  * every cause, a server's close included; loadtop's own clean closes
  * are not drops); and the share of the attempts that came to an end
  * (opened or failed, not those still connecting) that opened, false
  * when none has ended (NAME.connect_success).
  */
-const char *verdict_stream_name(enum thr_stream);
 /* A stream's latency k (THR_STREAM_CONNECT .. THR_STREAM_SESSION), NULL
  * for THR_STREAM_NONE. */
 const struct snap_lat *verdict_stream_lat(const struct snap_stream *,

@@ -122,7 +122,8 @@ print_latencies(FILE *f, const struct snap_stream *st)
 		if (l->count == 0)
 			continue;
 		fprintf(f, "  %-11s p50 %s  p95 %s  p99 %s  max %s  (%s)\n",
-		    verdict_stream_name(k), units_format_ms(l->p50, a, sizeof a),
+		    threshold_stream_name(k), units_format_ms(l->p50, a,
+		    sizeof a),
 		    units_format_ms(l->p95, b, sizeof b),
 		    units_format_ms(l->p99, c, sizeof c),
 		    units_format_ms(l->max, d, sizeof d),
@@ -151,6 +152,9 @@ print_stream(FILE *f, const struct snapshot *s, const struct snap_stream *st)
 	    verdict_stream_drops(st), d, sizeof d));
 	if (st->reconnects > 0)
 		fprintf(f, ", %s reconnects", headless_thousands(st->reconnects,
+		    a, sizeof a));
+	if (st->resumed > 0)
+		fprintf(f, " (%s resumed)", headless_thousands(st->resumed,
 		    a, sizeof a));
 	if (st->open > 0 || st->connecting > 0)
 		fprintf(f, "; %s open, %s connecting", headless_thousands(

@@ -68,7 +68,7 @@ item_latencies(const struct snap_stream *st, char *buf, size_t len)
 		if (l->count == 0)
 			continue;
 		cat(buf, len, "%s%s p95 %s", any ? ", " : "; ",
-		    verdict_stream_name(first[i]), units_format_ms(l->p95, ms,
+		    threshold_stream_name(first[i]), units_format_ms(l->p95, ms,
 		    sizeof ms));
 		any = true;
 	}
@@ -97,6 +97,9 @@ report_doc_streams_items(struct rdoc *d, const struct report_ctx *c)
 		if (st->reconnects > 0)
 			cat(line, sizeof line, ", %" PRIu64 " reconnects",
 			    st->reconnects);
+		if (st->resumed > 0)
+			cat(line, sizeof line, " (%" PRIu64 " resumed)",
+			    st->resumed);
 		if (st->sse)
 			cat(line, sizeof line, "; %" PRIu64 " events",
 			    st->events);
@@ -179,6 +182,9 @@ connection_rows(struct rdoc *d, const struct report_ctx *c,
 	    verdict_stream_drops(st)));
 	report_doc_row(t, "Reconnects", report_doc_f(&f, "%" PRIu64,
 	    st->reconnects));
+	if (st->sse)
+		report_doc_row(t, "Resumed with Last-Event-ID", report_doc_f(&f,
+		    "%" PRIu64, st->resumed));
 	if (!c->final || st->open > 0 || st->connecting > 0)
 		report_doc_row(t, "Open / connecting now", report_doc_f(&f, "%"
 		    PRIu64 " / %" PRIu64, st->open, st->connecting));
@@ -224,7 +230,7 @@ latency_rows(struct rdoc *d, const struct snap_stream *st)
 			continue;
 		if (t == NULL)
 			t = report_doc_table(d, "Latency|Count|p50|p95|p99|Max");
-		report_doc_row(t, verdict_stream_name(k), report_doc_f(&f, "%"
+		report_doc_row(t, threshold_stream_name(k), report_doc_f(&f, "%"
 		    PRIu64, l->count), report_doc_ms(&f, l->p50),
 		    report_doc_ms(&f, l->p95), report_doc_ms(&f, l->p99),
 		    report_doc_ms(&f, l->max));

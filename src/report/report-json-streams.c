@@ -41,7 +41,7 @@ latencies_json(json_t *o, const struct snap_stream *st)
 	int k;
 
 	for (k = THR_STREAM_CONNECT; k <= THR_STREAM_SESSION; k++) {
-		snprintf(key, sizeof key, "%s_ms", verdict_stream_name(k));
+		snprintf(key, sizeof key, "%s_ms", threshold_stream_name(k));
 		json_object_set_new(o, key, report_json_lat(
 		    verdict_stream_lat(st, k)));
 	}
@@ -62,6 +62,8 @@ stream_json(const struct snapshot *s, const struct snap_stream *st)
 	    "connect_success", ended ? jreal(pct) : json_null(),
 	    "connect_errors", jint(verdict_stream_drops(st)),
 	    "drops", drops_json(st), "reconnects", jint(st->reconnects));
+	if (st->sse)
+		json_object_set_new(o, "resumed", jint(st->resumed));
 	json_object_set_new(o, "handshake_statuses", codes_json(
 	    st->handshake_status, st->nhandshake_status));
 	json_object_set_new(o, "close_codes", codes_json(st->close_codes,

@@ -241,7 +241,7 @@ thresholds_json(const struct report_ctx *c)
 			json_object_set_new(o, "outcome", jstr(t->arg));
 		if (t->stream != THR_STREAM_NONE)
 			json_object_set_new(o, "stream", json_string(
-			    verdict_stream_name(t->stream)));
+			    threshold_stream_name(t->stream)));
 		if (r->status != VERDICT_PASS && r->why[0] != '\0')
 			json_object_set_new(o, "why", json_string(r->why));
 		json_array_append_new(a, o);

@@ -73,7 +73,7 @@ metric_label(const struct threshold *t, char *buf, size_t len)
 	const char *word = (unsigned)t->scope < LT_NELEM(scopes) &&
 	    scopes[t->scope].word ? scopes[t->scope].word : "";
 	const char *stream = t->stream != THR_STREAM_NONE ?
-	    verdict_stream_name(t->stream) : NULL;
+	    threshold_stream_name(t->stream) : NULL;
 
 	if (t->scope == THR_SCOPE_ALL || t->scope_name == NULL)
 		snprintf(buf, len, "%s%s%s", stream ? stream : "",

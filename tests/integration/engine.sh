@@ -195,7 +195,7 @@ EOF
 run "$T_TMP/timeout.yaml"
 is "$(class timeout)" 10 "timeout: 10 requests classified as timeouts"
 
-port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
+port=$(free_port)
 run "http://127.0.0.1:$port/" -n 5 -c 1
 is "$(class connect_error)" 5 "refused: 5 connect errors"
 is "$RC" 3 "refused: a target never reached exits 3"

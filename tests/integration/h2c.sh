@@ -6,7 +6,6 @@
 # over TLS (negotiated down to HTTP/1.1).
 . "$top_srcdir/tests/lib.sh"
 
-NGINX=$(command -v nginx || echo /usr/sbin/nginx)
 if [ ! -x "$NGINX" ]; then
 	echo "1..0 # SKIP nginx is not installed (scripts/bootstrap installs it)"
 	exit 0
@@ -25,26 +24,15 @@ PY
 curl_major=${curl_version%%.*}
 echo "# libcurl $curl_version"
 
-free_port() {
-	python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'
-}
 h2c=$(free_port)
 h1=$(free_port)
 h1tls=$(free_port)
 mkdir -p www
 printf 'hello\n' >www/hello.txt
-openssl req -x509 -newkey rsa:2048 -nodes -keyout key.pem -out cert.pem \
-    -days 2 -subj /CN=127.0.0.1 >/dev/null 2>&1
-cat >nginx.conf <<EOF
-worker_processes 1;
-pid $T_TMP/nginx.pid;
-error_log $T_TMP/error.log;
-events { worker_connections 1024; }
-http {
+self_signed
+start_nginx <<EOF || { echo "Bail out! nginx did not start"; exit 1; }
 	log_format proto '\$server_port \$server_protocol \$status \$connection';
 	access_log $T_TMP/access.log proto;
-	client_body_temp_path $T_TMP; proxy_temp_path $T_TMP;
-	fastcgi_temp_path $T_TMP; uwsgi_temp_path $T_TMP; scgi_temp_path $T_TMP;
 	keepalive_requests 100000;
 	http2_max_requests 100000;
 	root $T_TMP/www;
@@ -55,20 +43,7 @@ http {
 		ssl_certificate $T_TMP/cert.pem;
 		ssl_certificate_key $T_TMP/key.pem;
 	}
-}
 EOF
-"$NGINX" -c "$T_TMP/nginx.conf" -p "$T_TMP" 2>"$T_TMP/nginx.err"
-i=0
-while [ ! -s "$T_TMP/nginx.pid" ] && [ $i -lt 50 ]; do
-	sleep 0.1
-	i=$((i + 1))
-done
-if [ ! -s "$T_TMP/nginx.pid" ]; then
-	sed 's/^/# /' "$T_TMP/nginx.err"
-	echo "Bail out! nginx did not start"
-	exit 1
-fi
-T_PIDS="$T_PIDS $(cat "$T_TMP/nginx.pid")"
 
 # A new, empty access log.
 fresh_log() {

@@ -252,7 +252,7 @@ like "$(jq_ '[a["kind"] for a in d["alerts"]]')" target_exited \
 valid_report "--pid killed"
 
 # --- the target we started (--exec) killed mid-run -----------------------
-port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
+port=$(free_port)
 scenario exec <<EOF
 name: exec
 target: {base_url: "http://127.0.0.1:$port"}

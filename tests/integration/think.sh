@@ -4,35 +4,19 @@
 # requests on each connection ($connection, $msec in its log).
 . "$top_srcdir/tests/lib.sh"
 
-NGINX=$(command -v nginx || echo /usr/sbin/nginx)
 if [ ! -x "$NGINX" ]; then
 	echo "1..0 # SKIP nginx is not installed (scripts/bootstrap installs it)"
 	exit 0
 fi
 cd "$T_TMP" || exit 1
-port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
+port=$(free_port)
 mkdir -p www
 printf 'hello\n' >www/f.txt
-cat >nginx.conf <<EOF
-worker_processes 1;
-pid $T_TMP/nginx.pid;
-error_log $T_TMP/error.log;
-events { worker_connections 1024; }
-http {
+start_nginx <<EOF || { echo "Bail out! nginx did not start"; exit 1; }
 	log_format gaps '\$connection \$msec';
 	access_log $T_TMP/access.log gaps;
-	client_body_temp_path $T_TMP; proxy_temp_path $T_TMP;
-	fastcgi_temp_path $T_TMP; uwsgi_temp_path $T_TMP; scgi_temp_path $T_TMP;
 	server { listen 127.0.0.1:$port; root $T_TMP/www; }
-}
 EOF
-"$NGINX" -c "$T_TMP/nginx.conf" -p "$T_TMP" 2>nginx.err
-i=0
-while [ ! -s nginx.pid ] && [ $i -lt 50 ]; do
-	sleep 0.1
-	i=$((i + 1))
-done
-T_PIDS="$T_PIDS $(cat nginx.pid 2>/dev/null)"
 
 # gaps: "count min mean max p95" of the gaps, in ms, on every connection.
 gaps() {

@@ -5,27 +5,18 @@
 # insecure_tls says otherwise.
 . "$top_srcdir/tests/lib.sh"
 
-NGINX=$(command -v nginx || echo /usr/sbin/nginx)
 if [ ! -x "$NGINX" ]; then
 	echo "1..0 # SKIP nginx is not installed (scripts/bootstrap installs it)"
 	exit 0
 fi
 cd "$T_TMP" || exit 1
 
-port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
+port=$(free_port)
 mkdir -p www
 printf 'hello\n' >www/hello.txt
-openssl req -x509 -newkey rsa:2048 -nodes -keyout key.pem -out cert.pem \
-    -days 2 -subj /CN=127.0.0.1 >/dev/null 2>&1
-cat >nginx.conf <<EOF
-worker_processes 1;
-pid $T_TMP/nginx.pid;
-error_log $T_TMP/error.log;
-events { worker_connections 1024; }
-http {
+self_signed
+start_nginx <<EOF || { echo "Bail out! nginx did not start"; exit 1; }
 	access_log $T_TMP/access.log;
-	client_body_temp_path $T_TMP; proxy_temp_path $T_TMP;
-	fastcgi_temp_path $T_TMP; uwsgi_temp_path $T_TMP; scgi_temp_path $T_TMP;
 	keepalive_requests 100000;
 	server {
 		listen 127.0.0.1:$port ssl http2;
@@ -33,15 +24,7 @@ http {
 		ssl_certificate_key $T_TMP/key.pem;
 		root $T_TMP/www;
 	}
-}
 EOF
-"$NGINX" -c "$T_TMP/nginx.conf" -p "$T_TMP" 2>"$T_TMP/nginx.err"
-i=0
-while [ ! -s "$T_TMP/nginx.pid" ] && [ $i -lt 50 ]; do
-	sleep 0.1
-	i=$((i + 1))
-done
-T_PIDS="$T_PIDS $(cat "$T_TMP/nginx.pid" 2>/dev/null)"
 url="https://127.0.0.1:$port/hello.txt"
 
 # versions COUNT: how many requests the server logged per HTTP version.

@@ -7,12 +7,7 @@
 # own count of what it was sent.
 . "$top_srcdir/tests/lib.sh"
 
-NGINX=$(command -v nginx || echo /usr/sbin/nginx)
 cd "$T_TMP" || exit 1
-free_port() {
-	python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'
-}
-
 # --- the servers --------------------------------------------------------
 python3 "$TESTDATA/fixtures/http-edges.py" "$T_TMP/edges.port" &
 T_PIDS="$T_PIDS $!"
@@ -33,19 +28,11 @@ if [ -x "$NGINX" ]; then
 	sport=$(free_port)
 	mkdir -p www
 	head -c 3000 /dev/zero | tr '\0' x >www/f.txt
-	openssl req -x509 -newkey rsa:2048 -nodes -keyout key.pem \
-	    -out cert.pem -days 2 -subj /CN=127.0.0.1 >/dev/null 2>&1
-	cat >nginx.conf <<EOF
-worker_processes 1;
-pid $T_TMP/nginx.pid;
-error_log $T_TMP/error.log;
-events { worker_connections 1024; }
-http {
+	self_signed
+	start_nginx <<EOF && have_nginx=1
 	access_log $T_TMP/access.log;
 	log_format conns '\$remote_addr \$connection';
 	access_log $T_TMP/conns.log conns;
-	client_body_temp_path $T_TMP; proxy_temp_path $T_TMP;
-	fastcgi_temp_path $T_TMP; uwsgi_temp_path $T_TMP; scgi_temp_path $T_TMP;
 	keepalive_requests 100;
 	server {
 		listen 127.0.0.1:$nport;
@@ -54,17 +41,7 @@ http {
 		ssl_certificate_key $T_TMP/key.pem;
 		root $T_TMP/www;
 	}
-}
 EOF
-	if "$NGINX" -c "$T_TMP/nginx.conf" -p "$T_TMP" 2>nginx.err; then
-		i=0
-		while [ ! -s nginx.pid ] && [ $i -lt 50 ]; do
-			sleep 0.1
-			i=$((i + 1))
-		done
-		T_PIDS="$T_PIDS $(cat nginx.pid)"
-		have_nginx=1
-	fi
 fi
 
 # --- what is compared ---------------------------------------------------

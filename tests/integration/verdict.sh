@@ -35,9 +35,6 @@ interrupt() {
 	RC=$?
 	OUT=$(cat "$T_TMP/out")
 }
-free_port() {
-	python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'
-}
 
 # --- the target killed with SIGKILL mid-run fails it ---------------------
 port=$(free_port)

@@ -12,7 +12,7 @@
 
 #include "check-tap.h"
 #include "checks-fixture.h"
-#include "tmp-dir.h"
+#include "report-fixture.h"
 #include "headless.h"
 #include "report.h"
 #include "scenario.h"
@@ -29,46 +29,6 @@ static void
 teardown(void)
 {
 	tmp_dir_remove();
-}
-
-static char *
-summary(const struct snapshot *s)
-{
-	char *buf = NULL;
-	size_t len = 0;
-	FILE *f = open_memstream(&buf, &len);
-
-	headless_summary(f, s);
-	fclose(f);
-	return buf;
-}
-
-/* The report's directory, written; and one file of it. */
-static char *
-write_report(const struct snapshot *s, const char *name)
-{
-	struct report_opts o = { .quiet = true };
-	char *path, *dir, *cause = NULL;
-
-	xasprintf(&path, "%s/%s", tmp, name);
-	o.path = path;
-	dir = report_write(s, &o, &cause);
-	ck_assert_msg(dir != NULL, "%s", cause);
-	free(path);
-	return dir;
-}
-
-static char *
-slurp(const char *dir, const char *name)
-{
-	char *path, *text;
-	size_t len;
-
-	xasprintf(&path, "%s/%s", dir, name);
-	text = util_read_file(path, &len);
-	ck_assert_msg(text != NULL, "%s not written", path);
-	free(path);
-	return text;
 }
 
 #define HAS(text, want) \

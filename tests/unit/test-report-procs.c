@@ -11,7 +11,7 @@
 #include <jansson.h>
 
 #include "check-tap.h"
-#include "tmp-dir.h"
+#include "report-fixture.h"
 #include "headless.h"
 #include "report.h"
 #include "scenario.h"
@@ -169,33 +169,6 @@ snap(const struct scenario *scn, bool watch_only)
 	processes(s);
 	alerts(s);
 	return s;
-}
-
-static char *
-slurp(const char *dir, const char *name)
-{
-	char *path, *text;
-	size_t len;
-
-	xasprintf(&path, "%s/%s", dir, name);
-	text = util_read_file(path, &len);
-	ck_assert_msg(text != NULL, "%s not written", path);
-	free(path);
-	return text;
-}
-
-static char *
-write_report(const struct snapshot *s, const char *name)
-{
-	struct report_opts o = { .quiet = true };
-	char *path, *dir, *cause = NULL;
-
-	xasprintf(&path, "%s/%s", tmp, name);
-	o.path = path;
-	dir = report_write(s, &o, &cause);
-	ck_assert_msg(dir != NULL, "%s", cause);
-	free(path);
-	return dir;
 }
 
 #define HAS(text, needle) ck_assert_msg(strstr(text, needle) != NULL, \

@@ -12,7 +12,7 @@
 
 #include "check-tap.h"
 #include "streams-fixture.h"
-#include "tmp-dir.h"
+#include "report-fixture.h"
 #include "headless.h"
 #include "report.h"
 
@@ -29,18 +29,6 @@ teardown(void)
 }
 
 static char *
-summary(const struct snapshot *s)
-{
-	char *buf = NULL;
-	size_t len = 0;
-	FILE *f = open_memstream(&buf, &len);
-
-	headless_summary(f, s);
-	fclose(f);
-	return buf;
-}
-
-static char *
 progress(const struct snapshot *s)
 {
 	struct headless_seen seen = { .any = false };
@@ -51,33 +39,6 @@ progress(const struct snapshot *s)
 	headless_progress(f, s, &seen);
 	fclose(f);
 	return buf;
-}
-
-static char *
-write_report(const struct snapshot *s, const char *name)
-{
-	struct report_opts o = { .quiet = true };
-	char *path, *dir, *cause = NULL;
-
-	xasprintf(&path, "%s/%s", tmp, name);
-	o.path = path;
-	dir = report_write(s, &o, &cause);
-	ck_assert_msg(dir != NULL, "%s", cause);
-	free(path);
-	return dir;
-}
-
-static char *
-slurp(const char *dir, const char *name)
-{
-	char *path, *text;
-	size_t len;
-
-	xasprintf(&path, "%s/%s", dir, name);
-	text = util_read_file(path, &len);
-	ck_assert_msg(text != NULL, "%s not written", path);
-	free(path);
-	return text;
 }
 
 /* One file of a report of s. */
@@ -283,6 +244,7 @@ static const char md_ticks[] =
 	"| Closed cleanly by loadtop | 100 |\n"
 	"| Dropped | 0 |\n"
 	"| Reconnects | 0 |\n"
+	"| Resumed with Last-Event-ID | 0 |\n"
 	"| Events | 60000 (1000.0/s) |\n"
 	"| Received | 2.86MB |\n\n"
 	"| Latency | Count | p50 | p95 | p99 | Max |\n|---|---|---|---|---|---|\n"
@@ -490,9 +452,9 @@ START_TEST(json_streams)
 	json_is(p, "connect_success", "98.07692308");
 	json_is(p, "connect_errors", "25");
 	json_is(p, "drops", "{\"refused\":4,\"handshake\":6,\"timeout\":3,"
-	    "\"closed\":5,\"reset\":2,\"protocol\":4,\"too_big\":1}");
+	    "\"closed\":5,\"reset\":2,\"protocol\":4,\"too_big\":1,\"tls\":0}");
 	json_is(t, "drops", "{\"refused\":0,\"handshake\":0,\"timeout\":0,"
-	    "\"closed\":0,\"reset\":0,\"protocol\":0,\"too_big\":0}");
+	    "\"closed\":0,\"reset\":0,\"protocol\":0,\"too_big\":0,\"tls\":0}");
 	json_is(p, "reconnects", "20");
 	json_is(p, "handshake_statuses", "[{\"code\":503,\"count\":4},"
 	    "{\"code\":400,\"count\":2}]");

@@ -10,7 +10,7 @@
 #include <jansson.h>
 
 #include "check-tap.h"
-#include "tmp-dir.h"
+#include "report-fixture.h"
 #include "engine-int.h"
 #include "hdr.h"
 #include "report.h"
@@ -126,19 +126,6 @@ snap(const struct scenario *scn)
 		p->cpu = p->rss_mb = -1;
 	}
 	return s;
-}
-
-static char *
-slurp(const char *dir, const char *name)
-{
-	char *path, *text;
-	size_t len;
-
-	xasprintf(&path, "%s/%s", dir, name);
-	text = util_read_file(path, &len);
-	ck_assert_msg(text != NULL, "%s not written", path);
-	free(path);
-	return text;
 }
 
 static json_t *

@@ -12,43 +12,11 @@
 #include <string.h>
 
 #include "check-tap.h"
+#include "scenario-fixture.h"
 #include "kinds.h"
 #include "scenario.h"
 #include "scenario-limits.h"
 #include "util.h"
-
-static void
-dump(const struct scn_errors *errs)
-{
-	size_t i;
-
-	for (i = 0; i < errs->n; i++)
-		fprintf(stderr, "# %s:%d:%d: %s\n", errs->v[i].file,
-		    errs->v[i].line, errs->v[i].col, errs->v[i].msg);
-}
-
-static struct scenario *
-load_text(const char *text, struct scn_errors *errs)
-{
-	struct scenario *scn = NULL;
-
-	if (scenario_load_buffer("mem.yaml", text, strlen(text), &scn,
-	    errs) != 0)
-		ck_assert_ptr_null(scn);
-	return scn;
-}
-
-static struct scenario *
-load_ok(const char *text)
-{
-	struct scn_errors errs = { 0 };
-	struct scenario *scn = load_text(text, &errs);
-
-	dump(&errs);
-	ck_assert_uint_eq(errs.n, 0);
-	ck_assert_ptr_nonnull(scn);
-	return scn;
-}
 
 /* The brief of the format: every form at once. */
 static const char spec_text[] =

@@ -12,84 +12,8 @@
 
 #include "check-tap.h"
 #include "checks-fixture.h"
-#include "ui-int.h"
-#include "util.h"
+#include "ui-fixture.h"
 
-static const struct ui_glyphs ascii = {
-	.bar = { " ", "_", "_", "_", "-", "-", "=", "=", "#" },
-	.hbar = { " ", " ", " ", " ", "|", "|", "|", "|", "|" },
-	.vline = "|", .hline = "-", .mark = ":", .dot = "|",
-};
-
-static SCREEN *scr;
-static FILE *out, *in;
-static struct ui ui;
-
-/* A curses screen of w x h that draws nowhere. */
-static void
-screen_open(int w, int h)
-{
-	char lines[16], cols[16];
-
-	snprintf(lines, sizeof lines, "%d", h);
-	snprintf(cols, sizeof cols, "%d", w);
-	setenv("TERM", "xterm", 1);
-	setenv("LINES", lines, 1);
-	setenv("COLUMNS", cols, 1);
-	unsetenv("NO_COLOR");
-	ck_assert_ptr_nonnull(out = fopen("/dev/null", "w"));
-	ck_assert_ptr_nonnull(in = fopen("/dev/null", "r"));
-	ck_assert_ptr_nonnull(scr = newterm(NULL, out, in));
-	set_term(scr);
-	ck_assert_int_eq(LINES, h);
-	ck_assert_int_eq(COLS, w);
-	memset(&ui, 0, sizeof ui);
-	ui.g = &ascii;
-	ui_colors_init(&ui);
-}
-
-static void
-screen_close(void)
-{
-	endwin();
-	delscreen(scr);
-	fclose(out);
-	fclose(in);
-}
-
-/* The screen's text, a line per row, trailing blanks cut. */
-static char *
-screen_text(void)
-{
-	char *text = xcalloc((size_t)LINES, (size_t)COLS + 2), line[512];
-	int y, n;
-
-	for (y = 0; y < LINES; y++) {
-		n = mvinnstr(y, 0, line, LT_MIN(COLS, (int)sizeof line - 1));
-		line[LT_MAX(n, 0)] = '\0';
-		while (n > 0 && line[n - 1] == ' ')
-			line[--n] = '\0';
-		strcat(text, line);
-		strcat(text, "\n");
-	}
-	return text;
-}
-
-/* The body of the view, as the frame leaves it. */
-static char *
-draw(const struct ui_screen *sc, const struct snapshot *s)
-{
-	struct ui_rect body = { 2, 0, LINES - 4, COLS };
-
-	erase();
-	sc->draw(&ui, s, &body);
-	return screen_text();
-}
-
-#define HAS(text, want) \
-	ck_assert_msg(strstr(text, want) != NULL, "no '%s' in:\n%s", want, text)
-#define HASNT(text, want) \
-	ck_assert_msg(strstr(text, want) == NULL, "'%s' in:\n%s", want, text)
 
 /* Nothing drawn on the frame's rows, above and below the body. */
 static void
@@ -170,7 +94,7 @@ START_TEST(requests_at_80x24)
 	free(text);
 	/* Down to the first group: its requests and their checks. */
 	for (i = 0; i < 3; i++)
-		screen_requests.keys[1].run(&ui, KEY_DOWN);
+		press(&screen_requests, 1, KEY_DOWN);
 	text = draw(&screen_requests, s);
 	HAS(text, "\n group:gateway\n");
 	HAS(text, "\nrequests: signal  login\n");

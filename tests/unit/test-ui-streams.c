@@ -12,82 +12,7 @@
 
 #include "check-tap.h"
 #include "streams-fixture.h"
-#include "ui-int.h"
-#include "util.h"
-
-static const struct ui_glyphs ascii = {
-	.bar = { " ", "_", "_", "_", "-", "-", "=", "=", "#" },
-	.hbar = { " ", " ", " ", " ", "|", "|", "|", "|", "|" },
-	.vline = "|", .hline = "-", .mark = ":", .dot = "|",
-};
-
-static SCREEN *scr;
-static FILE *out, *in;
-static struct ui ui;
-
-/* A curses screen of w x h that draws nowhere. */
-static void
-screen_open(int w, int h)
-{
-	char lines[16], cols[16];
-
-	snprintf(lines, sizeof lines, "%d", h);
-	snprintf(cols, sizeof cols, "%d", w);
-	setenv("TERM", "xterm", 1);
-	setenv("LINES", lines, 1);
-	setenv("COLUMNS", cols, 1);
-	unsetenv("NO_COLOR");
-	ck_assert_ptr_nonnull(out = fopen("/dev/null", "w"));
-	ck_assert_ptr_nonnull(in = fopen("/dev/null", "r"));
-	ck_assert_ptr_nonnull(scr = newterm(NULL, out, in));
-	set_term(scr);
-	ck_assert_int_eq(LINES, h);
-	ck_assert_int_eq(COLS, w);
-	memset(&ui, 0, sizeof ui);
-	ui.g = &ascii;
-	ui.streams = true;
-	ui_colors_init(&ui);
-}
-
-static void
-screen_close(void)
-{
-	if (ui.have_verdict)
-		verdict_clear(&ui.verdict);
-	endwin();
-	delscreen(scr);
-	fclose(out);
-	fclose(in);
-}
-
-/* The screen's text, a line per row, trailing blanks cut. */
-static char *
-screen_text(void)
-{
-	char *text = xcalloc((size_t)LINES, (size_t)COLS + 2), line[512];
-	int y, n;
-
-	for (y = 0; y < LINES; y++) {
-		n = mvinnstr(y, 0, line, LT_MIN(COLS, (int)sizeof line - 1));
-		line[LT_MAX(n, 0)] = '\0';
-		while (n > 0 && line[n - 1] == ' ')
-			line[--n] = '\0';
-		strcat(text, line);
-		strcat(text, "\n");
-	}
-	return text;
-}
-
-/* The body of the view, as the frame leaves it. */
-static char *
-draw(const struct ui_screen *sc, const struct snapshot *s)
-{
-	struct ui_rect body = { 2, 0, LINES - 4, COLS };
-
-	erase();
-	sc->draw(&ui, s, &body);
-	return screen_text();
-}
+#include "ui-fixture.h"
 
 /* The frame alone: the header, the alerts' line and the footer. */
 static char *
@@ -100,10 +25,13 @@ draw_frame(const struct snapshot *s)
 	return screen_text();
 }
 
-#define HAS(text, want) \
-	ck_assert_msg(strstr(text, want) != NULL, "no '%s' in:\n%s", want, text)
-#define HASNT(text, want) \
-	ck_assert_msg(strstr(text, want) == NULL, "'%s' in:\n%s", want, text)
+/* A screen of w x h for a scenario with streams. */
+static void
+streams_open(int w, int h)
+{
+	screen_open(w, h);
+	ui.streams = true;
+}
 
 /* Halfway through phase ws: 480 open, 20 connecting, one interval. */
 static struct snapshot *
@@ -133,7 +61,7 @@ START_TEST(streams_at_100x30)
 	struct snapshot *s = mid_ws(scn);
 	char *text;
 
-	screen_open(100, 30);
+	streams_open(100, 30);
 	screen_streams.init(&ui);
 	text = draw(&screen_streams, s);
 	HAS(text, "\n\n Streams  p95 over the run; a second over the last "
@@ -167,14 +95,14 @@ START_TEST(streams_at_100x30)
 	HAS(text, "\nall streams open, whole run (max 500)\n");
 	free(text);
 	/* Down to ticks: events, first-event and gap latencies. */
-	screen_streams.keys[1].run(&ui, KEY_DOWN);
+	press(&screen_streams, 1, KEY_DOWN);
 	text = draw(&screen_streams, s);
 	HAS(text, "\n ticks  SSE\n"
 	    "open 0  connecting 0                               latency      "
 	    "count    p50    p95    p99    max\n"
 	    "opened 100 of 100 (100.00%)                        first_event    "
 	    "100 3.00ms 9.00ms 15.0ms 30.0ms\n"
-	    "closed 100  dropped 0  reconnects 0                gap          "
+	    "closed 100  dropped 0  reconnects 0 (0 resumed)    gap          "
 	    "59900 1.00ms 1.10ms 1.50ms 3.00ms\n"
 	    "                                                   session        "
 	    "100  60.0s  60.0s  60.0s 120.0s\n"
@@ -194,7 +122,7 @@ START_TEST(streams_at_80x24)
 	struct snapshot *s = mid_ws(scn);
 	char *text;
 
-	screen_open(80, 24);
+	streams_open(80, 24);
 	screen_streams.init(&ui);
 	text = draw(&screen_streams, s);
 	/* The name gives its room up first; the latencies their counts. */
@@ -235,19 +163,19 @@ START_TEST(streams_threshold_colours)
 	    .op = THR_LT, .value = 100, .scope = THR_SCOPE_REQUEST,
 	    .scope_name = xstrdup("ticks"), .scope_index = 1 };
 	s = mid_ws(scn);
-	screen_open(100, 30);
+	streams_open(100, 30);
 	verdict_eval(s, &ui.verdict);
 	ui.have_verdict = true;
 	/* The selected row has a colour of its own: select the other. */
 	screen_streams.init(&ui);
-	screen_streams.keys[1].run(&ui, KEY_DOWN);
+	press(&screen_streams, 1, KEY_DOWN);
 	text = draw(&screen_streams, s);
 	free(text);
 	/* prices' connect p95, 8.00ms, ends at column 89 of row 4; its rtt
 	 * has no threshold. */
 	ck_assert_int_eq(PAIR_NUMBER(mvinch(4, 87) & A_COLOR), UC_BAD);
 	ck_assert_int_eq(PAIR_NUMBER(mvinch(4, 97) & A_COLOR), 0);
-	screen_streams.keys[0].run(&ui, KEY_UP);
+	press(&screen_streams, 0, KEY_UP);
 	text = draw(&screen_streams, s);
 	free(text);
 	ck_assert_int_eq(PAIR_NUMBER(mvinch(5, 97) & A_COLOR), UC_GOOD);
@@ -265,7 +193,7 @@ START_TEST(overview_panel)
 	struct snapshot *s = mid_ws(scn);
 	char *text;
 
-	screen_open(100, 30);
+	streams_open(100, 30);
 	text = draw(&screen_overview, s);
 	HAS(text, "|  Streams\n");
 	HAS(text, "| open 480  connecting 20   dropped 25\n");
@@ -298,7 +226,7 @@ START_TEST(phases_and_requests)
 	struct snapshot *s = mid_ws(scn);
 	char *text;
 
-	screen_open(100, 30);
+	streams_open(100, 30);
 	screen_phases.init(&ui);
 	text = draw(&screen_phases, s);
 	HAS(text, "\n # phase         kind        state      done  requests   "
@@ -335,7 +263,7 @@ START_TEST(views_offered)
 	struct snapshot *s = mid_ws(scn);
 	char *text;
 
-	screen_open(100, 30);
+	streams_open(100, 30);
 	text = draw_frame(s);
 	HAS(text, "running                                          1 Overview  "
 	    "2 3 4 5 6\n");
