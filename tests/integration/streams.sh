@@ -354,9 +354,15 @@ is "$(sed -n 's|^closes\./close1011\.[0-9]*=||p' "$T_TMP/server.flat" |
 is "$(rj refuse400 attempts) $(( $(rj badframe attempts) + $(rj badop attempts) ))" \
     "$(server paths./refuse400 paths./badframe)" \
     "peers: attempts = the connections the peers saw"
-is "$(rj sse-end attempts events)" \
-    "$(server paths./sse-end) $(( $(server paths./sse-end) * 5 ))" \
-    "peers: sse-end: 5 events a stream, every stream"
+# 5 events in each stream the peer ended; fewer in one the phase's end
+# may cut short, which may not have reached the peer at all.
+E=$(rj sse-end events)
+A=$(rj sse-end attempts)
+S=$(server paths./sse-end)
+ok "peers: sse-end: the streams the peer served ($S), one cut short at most ($A attempts)" \
+    test "$S" -le "$A" -a "$A" -le $((S + 1))
+ok "peers: sse-end: 5 events a stream the peer ended ($E)" \
+    test "$E" -ge $(( $(rj sse-end drops.closed) * 5 )) -a "$E" -le $((S * 5))
 # Those sent as the peer hangs up may never reach it.
 is "$(rj noclose messages.matched)" "$(server messages./noclose)" \
     "peers: noclose: every message the peer got, echoed and matched"
