@@ -95,9 +95,11 @@ static void
 h_body_file(struct scn_parser *p, const struct scn_key *k, yaml_node_t *v,
     void *obj)
 {
+	const struct scn_limit *l =
+	    &scenario_limits_table()[SCN_LIMIT_BODY_FILE];
 	struct scn_request *r = obj;
 	const char *s;
-	char *path;
+	char *path, max[64];
 
 	if ((s = scenario_scalar(p, v, k->name, "a file name")) == NULL)
 		return;
@@ -108,7 +110,14 @@ h_body_file(struct scn_parser *p, const struct scn_key *k, yaml_node_t *v,
 		path = xstrdup(s);
 	else
 		xasprintf(&path, "%s/%s", p->scn->dir, s);
-	if ((r->body = util_read_file(path, &r->body_len)) == NULL)
+	if ((r->body = util_read_file_max(path, SCN_MAX_BODY_FILE,
+	    &r->body_len)) != NULL)
+		/* read */;
+	else if (errno == EFBIG)
+		scenario_err(p, v, "body_file %s is over %s, the most a body "
+		    "may have", scenario_quote(s), scenario_limits_format(l,
+		    l->max, max, sizeof max));
+	else
 		scenario_err(p, v, "cannot read body_file %s: %s", scenario_quote(s),
 		    strerror(errno));
 	free(path);

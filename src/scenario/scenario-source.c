@@ -147,6 +147,7 @@ add_header(struct scn_parser *p, struct scn_headers *hs, const char *name,
 {
 	struct scn_header *h;
 	char *label;
+	size_t brk;
 
 	hs->v = xreallocarray(hs->v, hs->n + 1, sizeof *hs->v);
 	h = &hs->v[hs->n];
@@ -155,7 +156,13 @@ add_header(struct scn_parser *p, struct scn_headers *hs, const char *name,
 	h->value = xstrdup((const char *)v->data.scalar.value);
 	h->pos = scenario_pos_of(v);
 	xasprintf(&label, "header '%s'", name);
-	if (scenario_compile(p, v, h->value, &h->tmpl, label) != 0) {
+	/* A line break would end the header and start one of the file's. */
+	if ((brk = strcspn(h->value, "\r\n")) < strlen(h->value)) {
+		scenario_err_in(p, v, brk, "%s: a value is one line; a CR or LF "
+		    "in it would start another header", label);
+		free(h->name);
+		free(h->value);
+	} else if (scenario_compile(p, v, h->value, &h->tmpl, label) != 0) {
 		free(h->name);
 		free(h->value);
 	} else

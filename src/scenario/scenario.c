@@ -294,6 +294,22 @@ scenario_load(const char *path, struct scenario **out, struct scn_errors *errs)
 	return scenario_load_opts(path, NULL, out, errs);
 }
 
+/* Why path could not be read: errno, or the file's limit. */
+static void
+file_error(const char *path, struct scn_errors *errs)
+{
+	const struct scn_limit *l = &scenario_limits_table()[SCN_LIMIT_FILE];
+	char max[64];
+
+	if (errno == EFBIG)
+		scenario_errors_add(errs, path, 0, 0, "the file is over %s, the "
+		    "most a scenario may have; put large bodies in a body_file",
+		    scenario_limits_format(l, l->max, max, sizeof max));
+	else
+		scenario_errors_add(errs, path, 0, 0, "cannot read: %s",
+		    strerror(errno));
+}
+
 int
 scenario_load_opts(const char *path, const struct scn_load_opts *opts,
     struct scenario **out, struct scn_errors *errs)
@@ -303,9 +319,8 @@ scenario_load_opts(const char *path, const struct scn_load_opts *opts,
 	int rc;
 
 	*out = NULL;
-	if ((buf = util_read_file(path, &len)) == NULL) {
-		scenario_errors_add(errs, path, 0, 0, "cannot read: %s",
-		    strerror(errno));
+	if ((buf = util_read_file_max(path, SCN_MAX_FILE, &len)) == NULL) {
+		file_error(path, errs);
 		return -1;
 	}
 	rc = load_buffer(path, buf, len, opts, out, errs);
@@ -329,6 +344,31 @@ bind_tmpl(struct scenario *scn, struct tmpl *t, struct scn_errors *errs)
 	    "is not set", missing);
 }
 
+/* A header's template, whose ${env:} values must not break its line. */
+static void
+bind_header(struct scenario *scn, const struct scn_header *h,
+    struct scn_errors *errs)
+{
+	const char *v[16];
+	size_t len[16], i, n;
+	int line, col;
+
+	bind_tmpl(scn, h->tmpl, errs);
+	if (h->tmpl == NULL)
+		return;
+	n = template_env_values(h->tmpl, v, len, LT_NELEM(v));
+	for (i = 0; i < n && i < LT_NELEM(v); i++) {
+		if (v[i] == NULL || (memchr(v[i], '\r', len[i]) == NULL &&
+		    memchr(v[i], '\n', len[i]) == NULL))
+			continue;
+		scenario_srcmap_pos(scn, h->tmpl, 0, &line, &col);
+		scenario_errors_add(errs, scn->file, line, col, "header '%s': "
+		    "an environment variable in it holds a line break, which "
+		    "would start another header", h->name);
+		return;
+	}
+}
+
 static void
 free_secret(struct scn_sign *sg)
 {
@@ -348,12 +388,12 @@ scenario_bind_env(struct scenario *scn, struct scn_errors *errs)
 	size_t i, j, n0 = errs->n;
 
 	for (i = 0; i < scn->defaults.headers.n; i++)
-		bind_tmpl(scn, scn->defaults.headers.v[i].tmpl, errs);
+		bind_header(scn, &scn->defaults.headers.v[i], errs);
 	for (i = 0; i < scn->nrequests; i++) {
 		r = &scn->requests[i];
 		bind_tmpl(scn, r->url_tmpl, errs);
 		for (j = 0; j < r->headers.n; j++)
-			bind_tmpl(scn, r->headers.v[j].tmpl, errs);
+			bind_header(scn, &r->headers.v[j], errs);
 		bind_tmpl(scn, r->body_tmpl, errs);
 		if (r->websocket != NULL) {
 			bind_tmpl(scn, r->websocket->on_open_tmpl, errs);
