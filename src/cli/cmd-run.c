@@ -299,10 +299,15 @@ run_fail(const char *what, char *cause, struct run_target *target,
 	return LT_EXIT_RUNTIME;
 }
 
+/* Any SCHEME://: one loadtop cannot send to is refused as a URL, with
+ * the schemes it can, rather than looked for as a file. */
 bool
 cmd_is_url(const char *s)
 {
-	return strncmp(s, "http://", 7) == 0 || strncmp(s, "https://", 8) == 0;
+	size_t n = strspn(s, "abcdefghijklmnopqrstuvwxyz"
+	    "ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789+-.");
+
+	return n > 0 && strncmp(s + n, "://", 3) == 0;
 }
 
 /* The operand, a scenario or a URL; an ad-hoc run's defaults. */

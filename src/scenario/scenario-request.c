@@ -37,7 +37,7 @@ static void
 h_url(struct scn_parser *p, const struct scn_key *k, yaml_node_t *v,
     void *obj)
 {
-	const char *s;
+	const char *s, *flaw;
 
 	if ((s = scenario_scalar(p, v, k->name, "an absolute URL")) == NULL)
 		return;
@@ -45,6 +45,11 @@ h_url(struct scn_parser *p, const struct scn_key *k, yaml_node_t *v,
 		scenario_err(p, v, "'url' must be an absolute http:// or https:// "
 		    "URL (ws:// or wss:// for a websocket; 'path' for one under "
 		    "base_url), got %s", scenario_quote(s));
+		return;
+	}
+	if ((flaw = scenario_url_flaw(s)) != NULL) {
+		scenario_err(p, v, "'url' %s is not a valid URL: %s",
+		    scenario_quote(s), flaw);
 		return;
 	}
 	((struct scn_request *)obj)->url = xstrdup(s);
