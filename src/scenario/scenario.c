@@ -419,6 +419,44 @@ scenario_bind_env(struct scenario *scn, struct scn_errors *errs)
 	return errs->n > n0 ? -1 : 0;
 }
 
+static bool
+tmpl_secret(const struct tmpl *t)
+{
+	return t != NULL && template_has_secret(t);
+}
+
+static bool
+headers_secret(const struct scn_headers *hs)
+{
+	size_t i;
+
+	for (i = 0; i < hs->n; i++)
+		if (tmpl_secret(hs->v[i].tmpl))
+			return true;
+	return false;
+}
+
+bool
+scenario_holds_secrets(const struct scenario *scn)
+{
+	const struct scn_request *r;
+	size_t i;
+
+	if (scn->nvars > 0 || headers_secret(&scn->defaults.headers))
+		return true;
+	for (i = 0; i < scn->nrequests; i++) {
+		r = &scn->requests[i];
+		if (r->sign != NULL || tmpl_secret(r->url_tmpl) ||
+		    tmpl_secret(r->body_tmpl) || headers_secret(&r->headers))
+			return true;
+		if (r->websocket != NULL &&
+		    (tmpl_secret(r->websocket->on_open_tmpl) ||
+		    tmpl_secret(r->websocket->send_tmpl)))
+			return true;
+	}
+	return false;
+}
+
 static void
 free_strings(char **v, size_t n)
 {
