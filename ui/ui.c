@@ -226,6 +226,10 @@ follow_resize(void)
 	clearok(curscr, TRUE);
 }
 
+/* The size the views are drawn for; below it, only what draw_small has. */
+#define UI_MIN_COLS 80
+#define UI_MIN_LINES 24
+
 /* Before the first snapshot, or in a window too small for the views. */
 static void
 draw_small(struct ui *ui, const struct snapshot *s)
@@ -238,7 +242,7 @@ draw_small(struct ui *ui, const struct snapshot *s)
 	}
 	ui_text(ui, &r, 0, 0, UC_BAR, "loadtop %s", s->scn->name);
 	ui_text(ui, &r, 1, 0, UC_NORMAL, "window too small (%dx%d), "
-	    "80x24 wanted", COLS, LINES);
+	    "%dx%d wanted", COLS, LINES, UI_MIN_COLS, UI_MIN_LINES);
 	if (s->watch_only)
 		ui_text(ui, &r, 2, 0, UC_NORMAL, "monitor, %.1fs", s->elapsed);
 	else
@@ -291,7 +295,7 @@ draw(struct ui *ui, uint64_t *verdict_seq)
 	}
 	if (s != NULL)
 		follow_snapshot(ui, s);
-	if (s == NULL || COLS < 60 || LINES < 16)
+	if (s == NULL || COLS < UI_MIN_COLS || LINES < UI_MIN_LINES)
 		draw_small(ui, s);
 	else {
 		ui_draw_frame(ui, s, &body);
