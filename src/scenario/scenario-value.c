@@ -360,7 +360,7 @@ scenario_h_rate(struct scn_parser *p, const struct scn_key *k, yaml_node_t *v,
 
 	if ((s = scenario_scalar(p, v, k->name, "a rate such as 100/s")) == NULL)
 		return;
-	if (k->min <= 0 && zero_rate(s))
+	if (zero_rate(s))
 		r = 0;
 	else if (units_parse_rate(s, &r, &cause) != 0) {
 		free(cause);
