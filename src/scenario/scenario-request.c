@@ -550,7 +550,9 @@ scenario_parse_requests(struct scn_parser *p, yaml_node_t *node)
 		p->where = NULL;
 		free(where);
 	}
-	for (i = 0; i < scn->nrequests; i++) {
+	/* Past the limit the scenario is refused anyway: no need to compare
+	 * every pair of a hundred thousand names. */
+	for (i = 0; i < scn->nrequests && i <= SCN_MAX_REQUESTS; i++) {
 		for (j = 0; j < i && scn->requests[i].name != NULL; j++) {
 			if (scn->requests[j].name != NULL &&
 			    strcmp(scn->requests[i].name,
