@@ -5,6 +5,7 @@
 #include "config.h"
 
 #include <errno.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -188,6 +189,19 @@ syntax_error(struct scn_parser *p, const yaml_parser_t *parser)
 		    parser->problem, ctx);
 }
 
+static void
+alias_error(struct scn_parser *p, const yaml_mark_t *at, const char *anchor,
+    int n)
+{
+	char more[64] = "";
+
+	if (n > 1)
+		snprintf(more, sizeof more, " (%d more in the file)", n - 1);
+	scenario_errors_add(p->errs, p->file, (int)at->line + 1,
+	    (int)at->column + 1, "YAML aliases such as '*%s' are not "
+	    "supported%s", anchor, more);
+}
+
 /* Syntax errors, aliases and extra documents, found by a pass over the
  * events before the document is built. */
 static int
@@ -195,7 +209,9 @@ check_events(struct scn_parser *p)
 {
 	yaml_parser_t parser;
 	yaml_event_t ev;
-	int docs = 0, rc = 0, done = 0;
+	yaml_mark_t first = { 0 };
+	char *anchor = NULL;
+	int docs = 0, rc = 0, done = 0, aliases = 0;
 
 	yaml_parser_initialize(&parser);
 	yaml_parser_set_input_string(&parser, (const u_char *)p->buf, p->len);
@@ -205,12 +221,10 @@ check_events(struct scn_parser *p)
 			rc = -1;
 			break;
 		}
-		if (ev.type == YAML_ALIAS_EVENT) {
-			scenario_errors_add(p->errs, p->file,
-			    (int)ev.start_mark.line + 1,
-			    (int)ev.start_mark.column + 1,
-			    "YAML aliases such as '*%s' are not supported",
-			    (const char *)ev.data.alias.anchor);
+		/* Told once: an alias bomb has thousands. */
+		if (ev.type == YAML_ALIAS_EVENT && aliases++ == 0) {
+			first = ev.start_mark;
+			anchor = xstrdup((const char *)ev.data.alias.anchor);
 			rc = -1;
 		} else if (ev.type == YAML_DOCUMENT_START_EVENT && ++docs == 2) {
 			scenario_errors_add(p->errs, p->file,
@@ -224,6 +238,9 @@ check_events(struct scn_parser *p)
 		yaml_event_delete(&ev);
 	}
 	yaml_parser_delete(&parser);
+	if (aliases > 0)
+		alias_error(p, &first, anchor, aliases);
+	free(anchor);
 	return rc;
 }
 
