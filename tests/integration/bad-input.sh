@@ -29,11 +29,11 @@ bad() {
 }
 
 # $AS_NOBODY CMD...: CMD as the unprivileged user nobody, when the tests
-# run as root and setpriv can make it so.
+# run as root and setpriv can make it so (and nobody may run loadtop).
 AS_NOBODY="setpriv --reuid=65534 --regid=65534 --clear-groups"
 can_drop=no
 if [ "$(id -u)" -eq 0 ] && command -v setpriv >/dev/null 2>&1 &&
-    $AS_NOBODY true 2>/dev/null; then
+    $AS_NOBODY "$LOADTOP" --version >/dev/null 2>&1; then
 	can_drop=yes
 fi
 skip() {
@@ -73,7 +73,7 @@ if [ $can_drop = yes ]; then
 	bad "an unreadable file" 2 "^secret.yaml: cannot read: Permission denied$" \
 	    $AS_NOBODY "$LOADTOP" --check secret.yaml
 else
-	skip "an unreadable file: not root, or setpriv cannot make loadtop nobody"
+	skip "an unreadable file: not root, or loadtop cannot run as nobody"
 fi
 
 # --- past the limits --------------------------------------------------
@@ -164,7 +164,7 @@ if [ $can_drop = yes ]; then
 	like "$(cat "$T_TMP/out")" "pss, uss unknown \(smaps_rollup not readable\)" \
 	    "another user's process: PSS and USS unknown"
 else
-	skip "another user's process: not root, or setpriv cannot make loadtop nobody"
+	skip "another user's process: not root, or loadtop cannot run as nobody"
 	skip "another user's process: PSS and USS unknown"
 fi
 
@@ -212,7 +212,7 @@ if [ $can_drop = yes ]; then
 	ok "an unwritable report directory: the report is under TMPDIR" \
 	    test -s nobody-tmp/rep/report.json
 else
-	skip "an unwritable report directory: not root, or no setpriv"
+	skip "an unwritable report directory: not root, or loadtop cannot run as nobody"
 	skip "an unwritable report directory: the report is under TMPDIR"
 fi
 mkdir -p full
