@@ -117,6 +117,10 @@ static const struct scn_limit limits[SCN__LIMIT_COUNT] = {
 	    "from a file",
 	  .keys = "requests[].body_file",
 	  .max = SCN_MAX_BODY_FILE, .per_unit = 1024.0 * 1024, .unit = "MB" },
+	[SCN_LIMIT_DEPTH] = { .what = "mappings and lists within one another, "
+	    "the document's own counted",
+	  .keys = "any mapping or list",
+	  .max = SCN_MAX_DEPTH, .unit = "levels" },
 };
 
 const struct scn_limit *

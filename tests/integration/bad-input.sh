@@ -67,6 +67,12 @@ python3 -c 'import sys; sys.stdout.write("name: \"" + "x" * (10 << 20) + "\"\n")
     >scalar.yaml
 bad "a 10 MB scalar" 2 "^scalar.yaml: the file is over 8 MB, the most a scenario may have; put large bodies in a body_file$" \
     "$LOADTOP" --check scalar.yaml
+# Ten times tests/scenarios/invalid/nesting-flow.yaml: the scanner's cost
+# grows with the square of the depth, so the pass stops at the limit.
+python3 -c 'import sys; sys.stdout.write("requests: " + "[" * 50000 + "]" * 50000 + "\n")' \
+    >deep.yaml
+bad "50,000 levels of flow nesting, at once" 2 "^deep.yaml:1:74: mappings and lists nest deeper than 64 levels here$" \
+    timeout 5 "$LOADTOP" --check deep.yaml
 if [ $can_drop = yes ]; then
 	cp good.yaml secret.yaml
 	chmod 600 secret.yaml
