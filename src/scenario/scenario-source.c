@@ -22,7 +22,11 @@ srcmap_add(struct scenario *scn, const struct tmpl *t, size_t from,
 	if (scn->srcmap == NULL)
 		scn->srcmap = xcalloc(1, sizeof *scn->srcmap);
 	sm = scn->srcmap;
-	sm->v = xreallocarray(sm->v, sm->n + 1, sizeof *sm->v);
+	/* Doubled at each power of two: a template per request of a file
+	 * of 100,000 would otherwise copy the map 100,000 times. */
+	if ((sm->n & (sm->n - 1)) == 0)
+		sm->v = xreallocarray(sm->v, sm->n ? sm->n * 2 : 1,
+		    sizeof *sm->v);
 	e = &sm->v[sm->n++];
 	e->tmpl = t;
 	e->from = from;
