@@ -18,6 +18,7 @@
 #include <string.h>
 #include <sys/ioctl.h>
 #include <sys/signalfd.h>
+#include <term.h>
 #include <termios.h>
 #include <unistd.h>
 
@@ -97,6 +98,19 @@ ui_usable(const char **why)
 		*why = "TERM is dumb";
 		return false;
 	}
+	return true;
+}
+
+/* Whether TERM names a terminal the system has a description of: newterm
+ * fails too, but keeps what it had set up for the screen. */
+static bool
+term_known(void)
+{
+	int err;
+
+	if (setupterm(NULL, STDOUT_FILENO, &err) != OK)
+		return false;
+	del_curterm(cur_term);
 	return true;
 }
 
@@ -402,7 +416,7 @@ ui_run(const struct control *ctl, const struct ui_opts *opts,
 	}
 	tio_ok = tcgetattr(STDIN_FILENO, &tio_saved) == 0;
 	hold_stderr();
-	if ((scr = newterm(NULL, stdout, stdin)) == NULL) {
+	if (!term_known() || (scr = newterm(NULL, stdout, stdin)) == NULL) {
 		release_stderr();
 		fprintf(stderr, "loadtop: no dashboard (cannot use TERM=%s), "
 		    "running headless\n", term);
