@@ -18,6 +18,7 @@
 #include <string.h>
 #include <sys/ioctl.h>
 #include <sys/signalfd.h>
+#include <term.h>
 #include <termios.h>
 #include <unistd.h>
 
@@ -97,6 +98,19 @@ ui_usable(const char **why)
 		*why = "TERM is dumb";
 		return false;
 	}
+	return true;
+}
+
+/* Whether TERM names a terminal the system has a description of: newterm
+ * fails too, but keeps what it had set up for the screen. */
+static bool
+term_known(void)
+{
+	int err;
+
+	if (setupterm(NULL, STDOUT_FILENO, &err) != OK)
+		return false;
+	del_curterm(cur_term);
 	return true;
 }
 
@@ -226,6 +240,10 @@ follow_resize(void)
 	clearok(curscr, TRUE);
 }
 
+/* The size the views are drawn for; below it, only what draw_small has. */
+#define UI_MIN_COLS 80
+#define UI_MIN_LINES 24
+
 /* Before the first snapshot, or in a window too small for the views. */
 static void
 draw_small(struct ui *ui, const struct snapshot *s)
@@ -238,7 +256,7 @@ draw_small(struct ui *ui, const struct snapshot *s)
 	}
 	ui_text(ui, &r, 0, 0, UC_BAR, "loadtop %s", s->scn->name);
 	ui_text(ui, &r, 1, 0, UC_NORMAL, "window too small (%dx%d), "
-	    "80x24 wanted", COLS, LINES);
+	    "%dx%d wanted", COLS, LINES, UI_MIN_COLS, UI_MIN_LINES);
 	if (s->watch_only)
 		ui_text(ui, &r, 2, 0, UC_NORMAL, "monitor, %.1fs", s->elapsed);
 	else
@@ -291,7 +309,7 @@ draw(struct ui *ui, uint64_t *verdict_seq)
 	}
 	if (s != NULL)
 		follow_snapshot(ui, s);
-	if (s == NULL || COLS < 60 || LINES < 16)
+	if (s == NULL || COLS < UI_MIN_COLS || LINES < UI_MIN_LINES)
 		draw_small(ui, s);
 	else {
 		ui_draw_frame(ui, s, &body);
@@ -398,7 +416,7 @@ ui_run(const struct control *ctl, const struct ui_opts *opts,
 	}
 	tio_ok = tcgetattr(STDIN_FILENO, &tio_saved) == 0;
 	hold_stderr();
-	if ((scr = newterm(NULL, stdout, stdin)) == NULL) {
+	if (!term_known() || (scr = newterm(NULL, stdout, stdin)) == NULL) {
 		release_stderr();
 		fprintf(stderr, "loadtop: no dashboard (cannot use TERM=%s), "
 		    "running headless\n", term);

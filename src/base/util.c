@@ -3,6 +3,7 @@
 #include <errno.h>
 #include <pthread.h>
 #include <fcntl.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -152,44 +153,70 @@ util_wall_us(void)
 	return (int64_t)ts.tv_sec * 1000000 + ts.tv_nsec / 1000;
 }
 
-char *
-util_read_file(const char *path, size_t *len)
+/* The descriptor of path for reading, or -1 with errno set.  A FIFO with
+ * no writer opens at once and reads as empty instead of blocking. */
+static int
+open_readable(const char *path, size_t max)
 {
 	struct stat st;
+	int fd, flags;
+
+	if ((fd = open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK)) < 0)
+		return -1;
+	if (fstat(fd, &st) != 0)
+		/* errno says why */;
+	else if (S_ISDIR(st.st_mode))
+		errno = EISDIR;
+	else if (S_ISREG(st.st_mode) && (uintmax_t)st.st_size > max)
+		errno = EFBIG;
+	else if ((flags = fcntl(fd, F_GETFL)) != -1 &&
+	    fcntl(fd, F_SETFL, flags & ~O_NONBLOCK) != -1)
+		return fd;
+	flags = errno;
+	close(fd);
+	errno = flags;
+	return -1;
+}
+
+char *
+util_read_file_max(const char *path, size_t max, size_t *len)
+{
 	char *buf = NULL;
 	size_t cap = 0, n = 0;
 	ssize_t r;
 	int fd, saved;
 
-	if ((fd = open(path, O_RDONLY | O_CLOEXEC)) < 0)
+	if ((fd = open_readable(path, max)) < 0)
 		return NULL;
-	if (fstat(fd, &st) == 0 && S_ISDIR(st.st_mode)) {
-		close(fd);
-		errno = EISDIR;
-		return NULL;
-	}
 	for (;;) {
 		if (n + 1 >= cap) {
 			cap = cap ? cap * 2 : 4096;
 			buf = xrealloc(buf, cap);
 		}
 		r = read(fd, buf + n, cap - n - 1);
-		if (r < 0) {
-			if (errno == EINTR)
-				continue;
-			saved = errno;
-			free(buf);
-			close(fd);
-			errno = saved;
-			return NULL;
-		}
+		if (r < 0 && errno == EINTR)
+			continue;
+		if (r > 0 && (n += (size_t)r) <= max)
+			continue;
 		if (r == 0)
 			break;
-		n += (size_t)r;
+		/* A read error, or more than max from a file whose size
+		 * fstat did not tell (a device, a pipe, /proc). */
+		saved = r < 0 ? errno : EFBIG;
+		free(buf);
+		close(fd);
+		errno = saved;
+		return NULL;
 	}
 	close(fd);
 	buf[n] = '\0';
 	if (len != NULL)
 		*len = n;
 	return buf;
+}
+
+char *
+util_read_file(const char *path, size_t *len)
+{
+	return util_read_file_max(path, SIZE_MAX, len);
 }

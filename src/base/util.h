@@ -43,7 +43,9 @@ void	 util_deadline(struct timespec *, int64_t ns);
 /* Wall clock in microseconds since the epoch (for reports only). */
 int64_t	 util_wall_us(void);
 
-/* Read a whole file; returns NULL with errno set. */
+/* Read a whole file; returns NULL with errno set.  The _max one fails
+ * with EFBIG past max bytes. */
 char	*util_read_file(const char *path, size_t *len);
+char	*util_read_file_max(const char *path, size_t max, size_t *len);
 
 #endif

@@ -7,6 +7,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/prctl.h>
 #include <unistd.h>
 
 #include <curl/curl.h>
@@ -42,6 +43,19 @@ override_transport(const struct cmd_opts *o, bool adhoc, struct scenario *scn,
 	return -1;
 }
 
+/*
+ * Once a scenario's secrets are in memory (the environment's values, the
+ * HMAC keys, captures to come, the file's text for the report), no core
+ * dump may hold them, and no other process of the user may read this
+ * one's memory: the process is no longer dumpable.
+ */
+static void
+keep_from_dumps(const struct scenario *scn)
+{
+	if (scenario_holds_secrets(scn))
+		prctl(PR_SET_DUMPABLE, 0, 0, 0, 0);
+}
+
 /* The scenario file, or the YAML the command line made. */
 static int
 load(const struct cmd_opts *o, const char *yaml, struct scenario **scn)
@@ -66,6 +80,7 @@ load(const struct cmd_opts *o, const char *yaml, struct scenario **scn)
 		scenario_errors_clear(&errs);
 		return -1;
 	}
+	keep_from_dumps(*scn);
 	return 0;
 }
 
@@ -182,7 +197,8 @@ run_watch(struct control *ctl, const struct cmd_opts *o,
 	ctl->report_arg = NULL;
 }
 
-static void
+/* 0, or -1 when the report could be written nowhere. */
+static int
 run_report(const struct snapshot *s, const struct cmd_opts *o,
     const struct run_target *target, const struct verdict_watch *w)
 {
@@ -199,8 +215,10 @@ run_report(const struct snapshot *s, const struct cmd_opts *o,
 		fprintf(stderr, "loadtop: the report could not be written: "
 		    "%s\n", cause);
 		free(cause);
+		return -1;
 	}
 	free(dir);
+	return 0;
 }
 
 /* After the run: the summary, the thresholds, the report, the exit code. */
@@ -210,6 +228,7 @@ run_finish(const struct control *ctl, const struct cmd_opts *o,
 {
 	struct snapshot *s;
 	struct verdict v;
+	bool lost;
 	int rc;
 
 	control_wait(ctl, -1);
@@ -223,11 +242,13 @@ run_finish(const struct control *ctl, const struct cmd_opts *o,
 	verdict_print(stdout, s, &v);
 	if (w->aborted)
 		fprintf(stderr, "loadtop: stopped early: %s\n", w->why);
-	if (!o->no_report)
-		run_report(s, o, target, w);
+	lost = !o->no_report && run_report(s, o, target, w) != 0;
 	rc = verdict(s);
 	if (rc == LT_EXIT_OK && !v.passed)
 		rc = LT_EXIT_THRESHOLD;
+	/* A run whose results are lost has failed, whatever they were. */
+	if (lost)
+		rc = LT_EXIT_RUNTIME;
 	verdict_clear(&v);
 	snapshot_release(s);
 	return rc;
@@ -320,10 +341,15 @@ run_fail(const char *what, char *cause, struct run_target *target,
 	return LT_EXIT_RUNTIME;
 }
 
+/* Any SCHEME://: one loadtop cannot send to is refused as a URL, with
+ * the schemes it can, rather than looked for as a file. */
 bool
 cmd_is_url(const char *s)
 {
-	return strncmp(s, "http://", 7) == 0 || strncmp(s, "https://", 8) == 0;
+	size_t n = strspn(s, "abcdefghijklmnopqrstuvwxyz"
+	    "ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789+-.");
+
+	return n > 0 && strncmp(s + n, "://", 3) == 0;
 }
 
 /* The operand, a scenario or a URL; an ad-hoc run's defaults. */

@@ -137,7 +137,7 @@ struct cmd_opts {
 
 extern const struct opt_table cmd_options;
 
-/* Is the run's operand a URL (an ad-hoc run)? */
+/* Is the run's operand a URL (an ad-hoc run), SCHEME://...? */
 bool	 cmd_is_url(const char *);
 
 int	 cmd_check(struct cmd_opts *);

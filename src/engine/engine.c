@@ -152,10 +152,27 @@ websocket_memory(const struct scenario *scn)
  * files, the reports. */
 #define ENGINE_FD_SPARE 256
 
+/* The descriptors a phase holds at most: a socket for each stream, user,
+ * request in flight or pooled connection it names (an open model's
+ * automatic pool is not known before the run). */
+static unsigned
+phase_sockets(const struct scn_phase *ph)
+{
+	unsigned n = LT_MAX(ph->connections, LT_MAX(ph->users,
+	    ph->concurrency));
+	size_t i;
+
+	for (i = 0; i < ph->nstages; i++)
+		n = LT_MAX(n, LT_MAX(ph->stages[i].users,
+		    ph->stages[i].connections));
+	return n;
+}
+
 /*
- * A stream holds a descriptor for as long as it is open: the soft limit
- * goes up to the hard one when a connections phase needs it, and a phase
- * that cannot have them all is refused now rather than counted refused.
+ * A socket is a descriptor for as long as it is open: the soft limit goes
+ * up to the hard one when a phase needs it, and a phase that cannot have
+ * them all is refused now, saying what to change, rather than counted
+ * refused.
  */
 static int
 check_file_limit(const struct scenario *scn, char **cause)
@@ -166,12 +183,12 @@ check_file_limit(const struct scenario *scn, char **cause)
 	size_t i;
 
 	for (i = 0; i < scn->nphases; i++)
-		if (scn->phases[i].kind == SCN_CONNECTIONS && (peak == NULL ||
-		    scn->phases[i].connections > peak->connections))
+		if (peak == NULL || phase_sockets(&scn->phases[i]) >
+		    phase_sockets(peak))
 			peak = &scn->phases[i];
 	if (peak == NULL || getrlimit(RLIMIT_NOFILE, &rl) != 0)
 		return 0;
-	need = (rlim_t)peak->connections + ENGINE_FD_SPARE;
+	need = (rlim_t)phase_sockets(peak) + ENGINE_FD_SPARE;
 	if (rl.rlim_cur != RLIM_INFINITY && rl.rlim_cur < need &&
 	    rl.rlim_cur < rl.rlim_max) {
 		rl.rlim_cur = rl.rlim_max;
@@ -181,9 +198,12 @@ check_file_limit(const struct scenario *scn, char **cause)
 	if (rl.rlim_cur == RLIM_INFINITY || rl.rlim_cur >= need)
 		return 0;
 	xasprintf(cause, "%s:%d:%d: phase '%s' holds %u connections, which "
-	    "need %llu open files; the limit is %llu (ulimit -n)", scn->file,
-	    peak->pos.line, peak->pos.col, peak->name, peak->connections,
-	    (unsigned long long)need, (unsigned long long)rl.rlim_cur);
+	    "need %llu open files; the limit is %llu (ulimit -n), and the hard "
+	    "limit %llu: raise the hard limit (limits.conf, LimitNOFILE= of a "
+	    "service) or ask for fewer", scn->file, peak->pos.line,
+	    peak->pos.col, peak->name, phase_sockets(peak),
+	    (unsigned long long)need, (unsigned long long)rl.rlim_cur,
+	    (unsigned long long)rl.rlim_max);
 	return -1;
 }
 

@@ -380,6 +380,18 @@ sign_body(const struct preq *p, struct preq_buf *b, const char *body,
 	*out = '\0';
 }
 
+/* A captured value with a line break must not start a header of its own:
+ * the break becomes a space. */
+static void
+one_line(char *s, size_t n)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++)
+		if (s[i] == '\r' || s[i] == '\n')
+			s[i] = ' ';
+}
+
 size_t
 request_render(const struct preq *p, struct preq_buf *b,
     const struct tmpl_ctx *ctx)
@@ -395,6 +407,7 @@ request_render(const struct preq *p, struct preq_buf *b,
 		n = template_render(p->dyn[i].value, ctx,
 		    b->dyn_lines[i] + p->dyn[i].prefix_len,
 		    p->dyn[i].cap - p->dyn[i].prefix_len - 1);
+		one_line(b->dyn_lines[i] + p->dyn[i].prefix_len, n);
 		b->dyn_lines[i][p->dyn[i].prefix_len + n] = '\0';
 	}
 	if (p->body_tmpl != NULL) {

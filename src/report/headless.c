@@ -107,6 +107,11 @@ print_watch_point(FILE *f, const struct snapshot *s,
 			fprintf(f, "  exited at %.1fs: %s", x.t, x.what);
 		else if ((q = report_proc_at(s, i, p->t)) == NULL)
 			fputs("  no sample yet", f);
+		else if (q->fds < 0)
+			/* Another user's process, to an unprivileged loadtop. */
+			fprintf(f, "  cpu %5.1f%%  rss %.1fMB  threads %d  "
+			    "fds unreadable", q->cpu, (double)q->rss / 1048576.0,
+			    q->threads);
 		else
 			fprintf(f, "  cpu %5.1f%%  rss %.1fMB  threads %d  "
 			    "fds %d", q->cpu, (double)q->rss / 1048576.0,

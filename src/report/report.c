@@ -287,7 +287,7 @@ write_atomic(const char *dir, const char *name,
 		free(path);
 		return -1;
 	}
-	fchmod(fd, 0644);
+	fchmod(fd, scenario_holds_secrets(c->s->scn) ? 0600 : 0644);
 	if (fn(f, c) != 0 || fflush(f) != 0 || fsync(fd) != 0)
 		rc = -1;
 	saved = errno;
@@ -345,21 +345,24 @@ dir_name(const struct snapshot *s)
 	return out;
 }
 
-/* Create base, or base-2, base-3 ... when fresh is asked for. */
+/* Create base, or base-2, base-3 ... when fresh is asked for.  A report
+ * of a scenario with secrets is for its user only, in a directory made
+ * or found: mode 0700. */
 static char *
-make_dir(const char *base, bool fresh, int *err)
+make_dir(const char *base, bool fresh, bool secret, int *err)
 {
 	char *path = xstrdup(base);
 	int i;
 
 	for (i = 2; i < 100; i++) {
-		if (mkdir(path, 0755) == 0)
+		if (mkdir(path, secret ? 0700 : 0755) == 0)
 			return path;
 		if (errno == EEXIST && !fresh) {
 			struct stat st;
 
 			if (stat(path, &st) == 0 && S_ISDIR(st.st_mode) &&
-			    access(path, W_OK) == 0)
+			    access(path, W_OK) == 0 &&
+			    (!secret || chmod(path, 0700) == 0))
 				return path;
 			*err = stat(path, &st) == 0 && !S_ISDIR(st.st_mode) ?
 			    ENOTDIR : EACCES;
@@ -414,12 +417,13 @@ report_to(const struct snapshot *s, const struct report_opts *o,
 	struct report_ctx c;
 	const char *tmpdir = getenv("TMPDIR");
 	char *dir, *alt, *why = NULL, *slash;
+	bool secret = scenario_holds_secrets(s->scn);
 	int err = 0;
 
 	if (tmpdir == NULL || *tmpdir == '\0')
 		tmpdir = "/tmp";
 	report_ctx_init(&c, s, o);
-	if ((dir = make_dir(base, fresh, &err)) != NULL &&
+	if ((dir = make_dir(base, fresh, secret, &err)) != NULL &&
 	    write_all(dir, &c, &why) == 0)
 		goto done;
 	if (dir == NULL)
@@ -431,7 +435,7 @@ report_to(const struct snapshot *s, const struct report_opts *o,
 	free(dir);
 	free(why);
 	why = NULL;
-	dir = make_dir(alt, true, &err);
+	dir = make_dir(alt, true, secret, &err);
 	if (dir == NULL)
 		xasprintf(cause, "%s: %s", alt, strerror(err));
 	else if (write_all(dir, &c, cause) != 0) {

@@ -11,6 +11,9 @@
 
 #include "scenario-walk.h"
 
+/* scenario-events.c: syntax errors, aliases, nesting too deep and a
+ * second document, in errs; 0 when there is none. */
+int	 scenario_check_events(struct scn_parser *);
 /* scenario-target.c */
 void	 scenario_parse_target(struct scn_parser *, yaml_node_t *);
 void	 scenario_parse_defaults(struct scn_parser *, yaml_node_t *);

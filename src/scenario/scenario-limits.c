@@ -109,6 +109,18 @@ static const struct scn_limit limits[SCN__LIMIT_COUNT] = {
 	[SCN_LIMIT_STEPS] = { .what = "the steps of one flow",
 	  .keys = "flows[].steps",
 	  .max = SCN_MAX_STEPS, .unit = "steps" },
+	[SCN_LIMIT_FILE] = { .what = "the bytes of the scenario file; a "
+	    "larger body belongs in a body_file",
+	  .keys = "the scenario file",
+	  .max = SCN_MAX_FILE, .per_unit = 1024.0 * 1024, .unit = "MB" },
+	[SCN_LIMIT_BODY_FILE] = { .what = "the bytes of a request body read "
+	    "from a file",
+	  .keys = "requests[].body_file",
+	  .max = SCN_MAX_BODY_FILE, .per_unit = 1024.0 * 1024, .unit = "MB" },
+	[SCN_LIMIT_DEPTH] = { .what = "mappings and lists within one another, "
+	    "the document's own counted",
+	  .keys = "any mapping or list",
+	  .max = SCN_MAX_DEPTH, .unit = "levels" },
 };
 
 const struct scn_limit *

@@ -23,6 +23,11 @@
 #define SCN_MAX_BODY (64LL * 1024 * 1024)		/* a view's bytes */
 #define SCN_MAX_MESSAGE (64LL * 1024 * 1024)		/* a stream's message */
 #define SCN_MAX_REPEAT 1000000
+#define SCN_MAX_FILE (8LL * 1024 * 1024)		/* the YAML itself */
+#define SCN_MAX_BODY_FILE (64LL * 1024 * 1024)		/* a request body */
+/* libyaml's scanner takes time in the square of the depth of flow
+ * collections: 5,000 levels cost a second, 50,000 minutes. */
+#define SCN_MAX_DEPTH 64
 
 /* Counts of things a scenario lists. */
 /* Requests and phases cost memory for the whole run: each request keeps
@@ -68,6 +73,9 @@ enum scn_limit_id {
 	SCN_LIMIT_VARS,
 	SCN_LIMIT_FLOWS,
 	SCN_LIMIT_STEPS,
+	SCN_LIMIT_FILE,
+	SCN_LIMIT_BODY_FILE,
+	SCN_LIMIT_DEPTH,
 	SCN__LIMIT_COUNT
 };
 

@@ -512,8 +512,11 @@ check_stage_names(struct scn_parser *p)
 	const struct scn_stage *a, *b;
 	size_t i, k;
 
-	for (i = 0; i < scn->nphases; i++)
-		for (k = 0; k < scn->phases[i].nstages; k++) {
+	/* Past the limits the scenario is refused anyway: no need to
+	 * compare every pair of a hundred thousand names. */
+	for (i = 0; i < scn->nphases && i <= SCN_MAX_PHASES; i++)
+		for (k = 0; k < scn->phases[i].nstages && k <= SCN_MAX_STAGES;
+		    k++) {
 			a = &scn->phases[i].stages[k];
 			if (a->name == NULL || (b = stage_named_before(scn,
 			    a->name, i, k)) == NULL)
@@ -543,7 +546,7 @@ scenario_parse_phases(struct scn_parser *p, yaml_node_t *node)
 		    (size_t)(it - node->data.sequence.items.start) + 1);
 		scn->nphases++;
 	}
-	for (i = 0; i < scn->nphases; i++) {
+	for (i = 0; i < scn->nphases && i <= SCN_MAX_PHASES; i++) {
 		for (j = 0; j < i && scn->phases[i].name != NULL; j++) {
 			if (scn->phases[j].name != NULL &&
 			    strcmp(scn->phases[i].name, scn->phases[j].name) == 0) {

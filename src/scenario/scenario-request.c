@@ -37,7 +37,7 @@ static void
 h_url(struct scn_parser *p, const struct scn_key *k, yaml_node_t *v,
     void *obj)
 {
-	const char *s;
+	const char *s, *flaw;
 
 	if ((s = scenario_scalar(p, v, k->name, "an absolute URL")) == NULL)
 		return;
@@ -45,6 +45,11 @@ h_url(struct scn_parser *p, const struct scn_key *k, yaml_node_t *v,
 		scenario_err(p, v, "'url' must be an absolute http:// or https:// "
 		    "URL (ws:// or wss:// for a websocket; 'path' for one under "
 		    "base_url), got %s", scenario_quote(s));
+		return;
+	}
+	if ((flaw = scenario_url_flaw(s)) != NULL) {
+		scenario_err(p, v, "'url' %s is not a valid URL: %s",
+		    scenario_quote(s), flaw);
 		return;
 	}
 	((struct scn_request *)obj)->url = xstrdup(s);
@@ -95,9 +100,11 @@ static void
 h_body_file(struct scn_parser *p, const struct scn_key *k, yaml_node_t *v,
     void *obj)
 {
+	const struct scn_limit *l =
+	    &scenario_limits_table()[SCN_LIMIT_BODY_FILE];
 	struct scn_request *r = obj;
 	const char *s;
-	char *path;
+	char *path, max[64];
 
 	if ((s = scenario_scalar(p, v, k->name, "a file name")) == NULL)
 		return;
@@ -108,7 +115,14 @@ h_body_file(struct scn_parser *p, const struct scn_key *k, yaml_node_t *v,
 		path = xstrdup(s);
 	else
 		xasprintf(&path, "%s/%s", p->scn->dir, s);
-	if ((r->body = util_read_file(path, &r->body_len)) == NULL)
+	if ((r->body = util_read_file_max(path, SCN_MAX_BODY_FILE,
+	    &r->body_len)) != NULL)
+		/* read */;
+	else if (errno == EFBIG)
+		scenario_err(p, v, "body_file %s is over %s, the most a body "
+		    "may have", scenario_quote(s), scenario_limits_format(l,
+		    l->max, max, sizeof max));
+	else
 		scenario_err(p, v, "cannot read body_file %s: %s", scenario_quote(s),
 		    strerror(errno));
 	free(path);
@@ -536,7 +550,9 @@ scenario_parse_requests(struct scn_parser *p, yaml_node_t *node)
 		p->where = NULL;
 		free(where);
 	}
-	for (i = 0; i < scn->nrequests; i++) {
+	/* Past the limit the scenario is refused anyway: no need to compare
+	 * every pair of a hundred thousand names. */
+	for (i = 0; i < scn->nrequests && i <= SCN_MAX_REQUESTS; i++) {
 		for (j = 0; j < i && scn->requests[i].name != NULL; j++) {
 			if (scn->requests[j].name != NULL &&
 			    strcmp(scn->requests[i].name,

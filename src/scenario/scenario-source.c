@@ -22,7 +22,11 @@ srcmap_add(struct scenario *scn, const struct tmpl *t, size_t from,
 	if (scn->srcmap == NULL)
 		scn->srcmap = xcalloc(1, sizeof *scn->srcmap);
 	sm = scn->srcmap;
-	sm->v = xreallocarray(sm->v, sm->n + 1, sizeof *sm->v);
+	/* Doubled at each power of two: a template per request of a file
+	 * of 100,000 would otherwise copy the map 100,000 times. */
+	if ((sm->n & (sm->n - 1)) == 0)
+		sm->v = xreallocarray(sm->v, sm->n ? sm->n * 2 : 1,
+		    sizeof *sm->v);
 	e = &sm->v[sm->n++];
 	e->tmpl = t;
 	e->from = from;
@@ -147,6 +151,7 @@ add_header(struct scn_parser *p, struct scn_headers *hs, const char *name,
 {
 	struct scn_header *h;
 	char *label;
+	size_t brk;
 
 	hs->v = xreallocarray(hs->v, hs->n + 1, sizeof *hs->v);
 	h = &hs->v[hs->n];
@@ -155,7 +160,13 @@ add_header(struct scn_parser *p, struct scn_headers *hs, const char *name,
 	h->value = xstrdup((const char *)v->data.scalar.value);
 	h->pos = scenario_pos_of(v);
 	xasprintf(&label, "header '%s'", name);
-	if (scenario_compile(p, v, h->value, &h->tmpl, label) != 0) {
+	/* A line break would end the header and start one of the file's. */
+	if ((brk = strcspn(h->value, "\r\n")) < strlen(h->value)) {
+		scenario_err_in(p, v, brk, "%s: a value is one line; a CR or LF "
+		    "in it would start another header", label);
+		free(h->name);
+		free(h->value);
+	} else if (scenario_compile(p, v, h->value, &h->tmpl, label) != 0) {
 		free(h->name);
 		free(h->value);
 	} else

@@ -16,7 +16,7 @@ h_base_url(struct scn_parser *p, const struct scn_key *k, yaml_node_t *v,
     void *obj)
 {
 	struct scn_target *t = obj;
-	const char *s;
+	const char *s, *flaw;
 
 	p->base_url = v;
 	if ((s = scenario_scalar(p, v, k->name, "a URL")) == NULL)
@@ -35,6 +35,11 @@ h_base_url(struct scn_parser *p, const struct scn_key *k, yaml_node_t *v,
 	if (!scenario_is_http_url(s)) {
 		scenario_err(p, v, "'base_url' must start with http:// or https:// "
 		    "and name a host, got %s", scenario_quote(s));
+		return;
+	}
+	if ((flaw = scenario_url_flaw(s)) != NULL) {
+		scenario_err(p, v, "'base_url' %s is not a valid URL: %s",
+		    scenario_quote(s), flaw);
 		return;
 	}
 	t->base_url = xstrdup(s);

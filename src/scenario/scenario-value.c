@@ -70,6 +70,53 @@ scenario_is_ws_url(const char *s)
 	return url_of(s, "ws", "wss");
 }
 
+/* The port after a host's ':', from 1 to 65535; n is its length. */
+static bool
+port_ok(const char *s, size_t n)
+{
+	unsigned long v = 0;
+	size_t i;
+
+	if (n == 0 || n > 5)
+		return false;
+	for (i = 0; i < n; i++) {
+		if (!isdigit((u_char)s[i]))
+			return false;
+		v = v * 10 + (unsigned long)(s[i] - '0');
+	}
+	return v >= 1 && v <= 65535;
+}
+
+const char *
+scenario_url_flaw(const char *s)
+{
+	const char *a = strstr(s, "://"), *host, *end, *c;
+
+	for (c = s; *c != '\0'; c++)
+		if ((u_char)*c <= ' ' || *c == 0x7f)
+			return "it holds a space or a control character";
+	if (a == NULL)
+		return NULL;
+	host = a + 3;
+	end = host + strcspn(host, "/?#");
+	if ((c = memchr(host, '@', (size_t)(end - host))) != NULL)
+		host = c + 1;
+	/* A templated authority is only known once rendered. */
+	if (memmem(host, (size_t)(end - host), "${", 2) != NULL)
+		return NULL;
+	if (*host == '[') {
+		if ((c = memchr(host, ']', (size_t)(end - host))) == NULL)
+			return "its IPv6 address lacks the closing ']'";
+		c++;
+	} else if ((c = memchr(host, ':', (size_t)(end - host))) == NULL)
+		c = end;
+	if (c == host)
+		return "it names no host";
+	if (c < end && (*c != ':' || !port_ok(c + 1, (size_t)(end - c - 1))))
+		return "its port is not a number from 1 to 65535";
+	return NULL;
+}
+
 bool
 scenario_is_token(const char *s)
 {
@@ -313,7 +360,7 @@ scenario_h_rate(struct scn_parser *p, const struct scn_key *k, yaml_node_t *v,
 
 	if ((s = scenario_scalar(p, v, k->name, "a rate such as 100/s")) == NULL)
 		return;
-	if (k->min <= 0 && zero_rate(s))
+	if (zero_rate(s))
 		r = 0;
 	else if (units_parse_rate(s, &r, &cause) != 0) {
 		free(cause);

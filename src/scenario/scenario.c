@@ -149,84 +149,6 @@ parse_top(struct scn_parser *p, yaml_node_t *root)
 	scenario_limits_errors(p->scn, p->errs);
 }
 
-static void
-add_offset_error(struct scn_parser *p, size_t offset, const char *problem)
-{
-	int line = 1, col = 1;
-	size_t i;
-
-	for (i = 0; i < offset && i < p->len; i++) {
-		if (p->buf[i] == '\n') {
-			line++;
-			col = 1;
-		} else
-			col++;
-	}
-	scenario_errors_add(p->errs, p->file, line, col, "YAML syntax error: %s",
-	    problem);
-}
-
-/* libyaml's complaint, at its place, with its context when it has one. */
-static void
-syntax_error(struct scn_parser *p, const yaml_parser_t *parser)
-{
-	const yaml_mark_t *at = &parser->problem_mark;
-	const char *ctx = parser->context;
-
-	if (parser->error == YAML_READER_ERROR)
-		add_offset_error(p, parser->problem_offset, parser->problem);
-	else if (ctx == NULL)
-		scenario_errors_add(p->errs, p->file, (int)at->line + 1,
-		    (int)at->column + 1, "YAML syntax error: %s", parser->problem);
-	else if (parser->context_mark.line != at->line)
-		scenario_errors_add(p->errs, p->file, (int)at->line + 1,
-		    (int)at->column + 1, "YAML syntax error: %s (%s on line %d)",
-		    parser->problem, ctx, (int)parser->context_mark.line + 1);
-	else
-		scenario_errors_add(p->errs, p->file, (int)at->line + 1,
-		    (int)at->column + 1, "YAML syntax error: %s (%s)",
-		    parser->problem, ctx);
-}
-
-/* Syntax errors, aliases and extra documents, found by a pass over the
- * events before the document is built. */
-static int
-check_events(struct scn_parser *p)
-{
-	yaml_parser_t parser;
-	yaml_event_t ev;
-	int docs = 0, rc = 0, done = 0;
-
-	yaml_parser_initialize(&parser);
-	yaml_parser_set_input_string(&parser, (const u_char *)p->buf, p->len);
-	while (!done) {
-		if (!yaml_parser_parse(&parser, &ev)) {
-			syntax_error(p, &parser);
-			rc = -1;
-			break;
-		}
-		if (ev.type == YAML_ALIAS_EVENT) {
-			scenario_errors_add(p->errs, p->file,
-			    (int)ev.start_mark.line + 1,
-			    (int)ev.start_mark.column + 1,
-			    "YAML aliases such as '*%s' are not supported",
-			    (const char *)ev.data.alias.anchor);
-			rc = -1;
-		} else if (ev.type == YAML_DOCUMENT_START_EVENT && ++docs == 2) {
-			scenario_errors_add(p->errs, p->file,
-			    (int)ev.start_mark.line + 1,
-			    (int)ev.start_mark.column + 1,
-			    "a scenario file holds one YAML document; found a "
-			    "second one here");
-			rc = -1;
-		}
-		done = ev.type == YAML_STREAM_END_EVENT;
-		yaml_event_delete(&ev);
-	}
-	yaml_parser_delete(&parser);
-	return rc;
-}
-
 static int
 load_buffer(const char *path, const char *buf, size_t len,
     const struct scn_load_opts *opts, struct scenario **out,
@@ -254,7 +176,7 @@ load_buffer(const char *path, const char *buf, size_t len,
 	p.errs = errs;
 	p.scn = scn;
 	p.opts = opts;
-	if (check_events(&p) == 0) {
+	if (scenario_check_events(&p) == 0) {
 		yaml_parser_initialize(&parser);
 		yaml_parser_set_input_string(&parser, (const u_char *)buf, len);
 		if (!yaml_parser_load(&parser, &doc))
@@ -294,6 +216,22 @@ scenario_load(const char *path, struct scenario **out, struct scn_errors *errs)
 	return scenario_load_opts(path, NULL, out, errs);
 }
 
+/* Why path could not be read: errno, or the file's limit. */
+static void
+file_error(const char *path, struct scn_errors *errs)
+{
+	const struct scn_limit *l = &scenario_limits_table()[SCN_LIMIT_FILE];
+	char max[64];
+
+	if (errno == EFBIG)
+		scenario_errors_add(errs, path, 0, 0, "the file is over %s, the "
+		    "most a scenario may have; put large bodies in a body_file",
+		    scenario_limits_format(l, l->max, max, sizeof max));
+	else
+		scenario_errors_add(errs, path, 0, 0, "cannot read: %s",
+		    strerror(errno));
+}
+
 int
 scenario_load_opts(const char *path, const struct scn_load_opts *opts,
     struct scenario **out, struct scn_errors *errs)
@@ -303,9 +241,8 @@ scenario_load_opts(const char *path, const struct scn_load_opts *opts,
 	int rc;
 
 	*out = NULL;
-	if ((buf = util_read_file(path, &len)) == NULL) {
-		scenario_errors_add(errs, path, 0, 0, "cannot read: %s",
-		    strerror(errno));
+	if ((buf = util_read_file_max(path, SCN_MAX_FILE, &len)) == NULL) {
+		file_error(path, errs);
 		return -1;
 	}
 	rc = load_buffer(path, buf, len, opts, out, errs);
@@ -329,6 +266,31 @@ bind_tmpl(struct scenario *scn, struct tmpl *t, struct scn_errors *errs)
 	    "is not set", missing);
 }
 
+/* A header's template, whose ${env:} values must not break its line. */
+static void
+bind_header(struct scenario *scn, const struct scn_header *h,
+    struct scn_errors *errs)
+{
+	const char *v[16];
+	size_t len[16], i, n;
+	int line, col;
+
+	bind_tmpl(scn, h->tmpl, errs);
+	if (h->tmpl == NULL)
+		return;
+	n = template_env_values(h->tmpl, v, len, LT_NELEM(v));
+	for (i = 0; i < n && i < LT_NELEM(v); i++) {
+		if (v[i] == NULL || (memchr(v[i], '\r', len[i]) == NULL &&
+		    memchr(v[i], '\n', len[i]) == NULL))
+			continue;
+		scenario_srcmap_pos(scn, h->tmpl, 0, &line, &col);
+		scenario_errors_add(errs, scn->file, line, col, "header '%s': "
+		    "an environment variable in it holds a line break, which "
+		    "would start another header", h->name);
+		return;
+	}
+}
+
 static void
 free_secret(struct scn_sign *sg)
 {
@@ -348,12 +310,12 @@ scenario_bind_env(struct scenario *scn, struct scn_errors *errs)
 	size_t i, j, n0 = errs->n;
 
 	for (i = 0; i < scn->defaults.headers.n; i++)
-		bind_tmpl(scn, scn->defaults.headers.v[i].tmpl, errs);
+		bind_header(scn, &scn->defaults.headers.v[i], errs);
 	for (i = 0; i < scn->nrequests; i++) {
 		r = &scn->requests[i];
 		bind_tmpl(scn, r->url_tmpl, errs);
 		for (j = 0; j < r->headers.n; j++)
-			bind_tmpl(scn, r->headers.v[j].tmpl, errs);
+			bind_header(scn, &r->headers.v[j], errs);
 		bind_tmpl(scn, r->body_tmpl, errs);
 		if (r->websocket != NULL) {
 			bind_tmpl(scn, r->websocket->on_open_tmpl, errs);
@@ -377,6 +339,44 @@ scenario_bind_env(struct scenario *scn, struct scn_errors *errs)
 	}
 	errors_finish(errs, n0);
 	return errs->n > n0 ? -1 : 0;
+}
+
+static bool
+tmpl_secret(const struct tmpl *t)
+{
+	return t != NULL && template_has_secret(t);
+}
+
+static bool
+headers_secret(const struct scn_headers *hs)
+{
+	size_t i;
+
+	for (i = 0; i < hs->n; i++)
+		if (tmpl_secret(hs->v[i].tmpl))
+			return true;
+	return false;
+}
+
+bool
+scenario_holds_secrets(const struct scenario *scn)
+{
+	const struct scn_request *r;
+	size_t i;
+
+	if (scn->nvars > 0 || headers_secret(&scn->defaults.headers))
+		return true;
+	for (i = 0; i < scn->nrequests; i++) {
+		r = &scn->requests[i];
+		if (r->sign != NULL || tmpl_secret(r->url_tmpl) ||
+		    tmpl_secret(r->body_tmpl) || headers_secret(&r->headers))
+			return true;
+		if (r->websocket != NULL &&
+		    (tmpl_secret(r->websocket->on_open_tmpl) ||
+		    tmpl_secret(r->websocket->send_tmpl)))
+			return true;
+	}
+	return false;
 }
 
 static void

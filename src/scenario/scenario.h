@@ -457,4 +457,8 @@ void	 scenario_alerts_default(struct scn_alerts *);
  */
 int	 scenario_bind_env(struct scenario *, struct scn_errors *);
 
+/* Whether the scenario holds a secret: an ${env:} or ${var:}, a captured
+ * variable or an HMAC key.  Its reports are then kept from other users. */
+bool	 scenario_holds_secrets(const struct scenario *);
+
 #endif
