@@ -69,6 +69,30 @@ load(const struct cmd_opts *o, const char *yaml, struct scenario **scn)
 	return 0;
 }
 
+/* What to look at when no request got an answer, by why the first
+ * failed; anything else asks whether the target is up. */
+static const char *
+no_answer_hint(const struct snapshot *s)
+{
+	static const struct {
+		int code;
+		const char *hint;
+	} hints[] = {
+		{ CURLE_PEER_FAILED_VERIFICATION, "the server's TLS "
+		  "certificate failed verification (self-signed, or not for "
+		  "this host?): to accept it, set insecure_tls: true in the "
+		  "scenario's defaults, or pass -k" },
+		{ CURLE_SSL_CONNECT_ERROR, "the TLS handshake failed: does "
+		  "the port speak TLS?" },
+	};
+	size_t i;
+
+	for (i = 0; s->nfailures > 0 && i < LT_NELEM(hints); i++)
+		if (s->failures[0].code == hints[i].code)
+			return hints[i].hint;
+	return "is the target up?";
+}
+
 /* Exit code from the final snapshot. */
 static int
 verdict(const struct snapshot *s)
@@ -83,9 +107,9 @@ verdict(const struct snapshot *s)
 			return LT_EXIT_THRESHOLD;
 	}
 	if (s->total.n.completed > 0 && s->total.n.responses == 0) {
-		fprintf(stderr, "loadtop: no request got an answer (%s): is "
-		    "the target up?\n", s->nfailures > 0 ?
-		    s->failures[0].what : "no failure recorded");
+		fprintf(stderr, "loadtop: no request got an answer (%s): "
+		    "%s\n", s->nfailures > 0 ? s->failures[0].what :
+		    "no failure recorded", no_answer_hint(s));
 		return LT_EXIT_RUNTIME;
 	}
 	return LT_EXIT_OK;
