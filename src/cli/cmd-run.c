@@ -115,6 +115,17 @@ verdict(const struct snapshot *s)
 	return LT_EXIT_OK;
 }
 
+static void
+run_say_signal(int sig, enum control_signal_step step)
+{
+	if (step == CONTROL_SIGNAL_STOP)
+		fprintf(stderr, "loadtop: %s, stopping (another stops at "
+		    "once)\n", strsignal(sig));
+	else if (step == CONTROL_SIGNAL_NOW)
+		fprintf(stderr, "loadtop: %s again, stopping at once\n",
+		    strsignal(sig));
+}
+
 /*
  * Headless: a progress line per interval (the last, partial one too) until
  * the run ends; a signal stops the run.
@@ -127,6 +138,9 @@ run_loop_headless(const struct control *ctl, const struct cmd_opts *o,
 	struct timespec ts;
 	uint64_t shown = 0;
 	struct headless_seen seen = { 0 };
+	struct control_signals sigs_seen = { 0 };
+	enum control_signal_step step;
+	siginfo_t si;
 	int sig;
 
 	for (;;) {
@@ -142,13 +156,12 @@ run_loop_headless(const struct control *ctl, const struct cmd_opts *o,
 			break;
 		ts.tv_sec = 0;
 		ts.tv_nsec = 100000000;
-		sig = sigtimedwait(sigs, NULL, &ts);
-		if (sig > 0) {
-			if (!o->quiet)
-				fprintf(stderr, "loadtop: %s, stopping\n",
-				    strsignal(sig));
-			control_stop(ctl, END_SIGNAL);
-		}
+		if ((sig = sigtimedwait(sigs, &si, &ts)) <= 0)
+			continue;
+		step = control_take_signal(ctl, &sigs_seen,
+		    si.si_code == SI_USER ? si.si_pid : 0);
+		if (!o->quiet)
+			run_say_signal(sig, step);
 	}
 }
 
