@@ -457,10 +457,14 @@ cmd_run_session(struct cmd_opts *o, const char *yaml)
 	char *cause = NULL;
 	int rc;
 
-	curl_global_init(CURL_GLOBAL_DEFAULT);
-	if ((rc = run_scenario(o, yaml, &scn)) != LT_EXIT_OK)
-		return rc;
+	/* From the start: a signal while the scenario loads stops the run
+	 * as soon as it starts, with a report, rather than killing us. */
 	run_block_signals(&sigs, &old);
+	curl_global_init(CURL_GLOBAL_DEFAULT);
+	if ((rc = run_scenario(o, yaml, &scn)) != LT_EXIT_OK) {
+		pthread_sigmask(SIG_SETMASK, &old, NULL);
+		return rc;
+	}
 	if (run_target_open(&target, o, scn, &cause) != 0)
 		return run_fail("target process: ", cause, &target, scn, &old,
 		    o->quiet);
