@@ -94,6 +94,17 @@ control_stop(const struct control *c, enum end_reason why)
 	free(cause);
 }
 
+/* A stop that waits for nothing in flight. */
+static void
+control_stop_now(const struct control *c, enum end_reason why)
+{
+	char *cause = NULL;
+
+	control_send(c, &(struct control_cmd){ .kind = CONTROL_STOP,
+	    .reason = why, .now = true }, NULL, &cause);
+	free(cause);
+}
+
 enum control_signal_step
 control_take_signal(const struct control *c, struct control_signals *seen,
     pid_t sender)
@@ -113,12 +124,3 @@ control_take_signal(const struct control *c, struct control_signals *seen,
 	return CONTROL_SIGNAL_NOW;
 }
 
-void
-control_stop_now(const struct control *c, enum end_reason why)
-{
-	char *cause = NULL;
-
-	control_send(c, &(struct control_cmd){ .kind = CONTROL_STOP,
-	    .reason = why, .now = true }, NULL, &cause);
-	free(cause);
-}

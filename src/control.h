@@ -71,8 +71,6 @@ struct snapshot *control_snapshot(const struct control *);
 bool	 control_wait(const struct control *, int64_t timeout_us);
 /* Shorthand for CONTROL_STOP, which cannot fail. */
 void	 control_stop(const struct control *, enum end_reason);
-/* The same, at once: the requests in flight are not waited for. */
-void	 control_stop_now(const struct control *, enum end_reason);
 /*
  * A signal that ends the session (SIGINT, SIGTERM, SIGHUP), from
  * sender (0: the kernel, as for Ctrl-C): the first stops it, the
