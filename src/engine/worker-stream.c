@@ -428,8 +428,11 @@ worker_stream_drop_of(CURLcode res)
 	case CURLE_OPERATION_TIMEDOUT:
 		return DROP_TIMEOUT;
 	case CURLE_HTTP_RETURNED_ERROR:
+	case CURLE_SSL_CONNECT_ERROR:		/* the TLS handshake, */
+	case CURLE_PEER_FAILED_VERIFICATION:	/* or its certificate */
 		return DROP_HANDSHAKE;
 	case CURLE_WEIRD_SERVER_REPLY:
+	case CURLE_UNSUPPORTED_PROTOCOL:	/* an answer that is no HTTP */
 	case CURLE_BAD_CONTENT_ENCODING:
 		return DROP_PROTOCOL;
 	default:

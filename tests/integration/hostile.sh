@@ -153,14 +153,95 @@ like "$(cat self-signed-curl/out)" \
     "self-signed: the error names the certificate's verification, and the way out"
 hostile insecure "$TLS/cl" 2 2 0 ok=2 - --insecure
 
+# --- streams to the same servers ---------------------------------------
+# The WebSocket and SSE bad peers of stream-peers.py (refused upgrades,
+# bad and huge frames, no pong, no close, malformed, silent and ended
+# event streams, a refused port, a mute one that never answers) are
+# streams.sh's; here each stream meets a hostile HTTP or TLS server.
+# Two runs at once, in the clear and over TLS, each on one thread with
+# one stream a server, dropped and opened again for 2 s (a TLS one takes
+# a while on a loaded machine: each new TLS connection of libcurl reads
+# the CA bundle).
+P=127.0.0.1:$(cat plain.port)
+cat >streams-plain.yaml <<EOF
+name: hostile-streams
+target: {base_url: "$PLAIN"}
+defaults: {timeout: 5s, connect_timeout: 5s}
+requests:
+  - {name: ws-garbage, url: "ws://$P/garbage", websocket: {}}
+  - {name: ws-cut, url: "ws://$P/cuthead", websocket: {}}
+  - {name: ws-noend, url: "ws://$P/noend", websocket: {}}
+  - {name: sse-garbage, path: /garbage, sse: {}}
+  - {name: sse-cut, path: /cuthead, sse: {}}
+  - {name: sse-bad-chunk, path: /badchunk, sse: {}}
+phases:
+  - {name: peers, kind: connections, connections: 6, duration: 2s,
+     reconnect_delay: 100ms}
+EOF
+cat >streams-tls.yaml <<EOF
+name: hostile-tls-streams
+target: {base_url: "$TLS"}
+defaults: {timeout: 5s, connect_timeout: 5s}
+requests:
+  - {name: wss-garbage, url: "wss://127.0.0.1:$(cat garbage.port)/", websocket: {}}
+  - {name: wss-self-signed, url: "wss://127.0.0.1:$(cat tls.port)/x", websocket: {}}
+  - {name: sse-tls-garbage, url: "$GARBAGE/", sse: {}}
+  - {name: sse-self-signed, url: "$TLS/x", sse: {}}
+phases:
+  - {name: peers, kind: connections, connections: 4, duration: 2s,
+     reconnect_delay: 100ms}
+EOF
+h_runs=""
+for k in plain tls; do
+	mkdir -p "streams-$k"
+	measure "streams-$k" 20 "$LOADTOP" --headless --quiet --threads 1 \
+	    --report "$T_TMP/streams-$k/report" "streams-$k.yaml" &
+	h_runs="$h_runs $!"
+done
+wait $h_runs
+# Each attempt dropped for its server's fault, none opened, but for one
+# the phase's end may cut short; none lost: drops = connect_errors.
+for k in plain tls; do
+	set -- $(cat "streams-$k/run")
+	is "$1" 0 "streams ($k): exit 0, no crash, no hang"
+	ok "streams ($k): within the deadline ($2 cs)" test "$2" -lt 600
+	ok "streams ($k): no sanitizer finding" \
+	    sh -c '! grep -E "Sanitizer|runtime error" "$1"' - "streams-$k/out"
+	python3 - "streams-$k/report/report.json" >>streams.drops <<'EOF'
+import json, sys
+for st in json.load(open(sys.argv[1]))["streams"]:
+    drops = {k: v for k, v in st["drops"].items() if v}
+    n = st["attempts"]
+    kinds = ",".join(sorted(drops))
+    whole = sum(drops.values()) in (n, n - 1) and n >= 2
+    lost = sum(st["drops"].values()) != st["connect_errors"]
+    print(st["name"], kinds, "all" if whole else "%d-of-%d" % (
+          sum(drops.values()), n), st["opened"],
+          "lost" if lost else "none-lost")
+EOF
+done
+for p in ws-garbage:protocol ws-cut:handshake ws-noend:handshake \
+    sse-garbage:protocol sse-cut:handshake sse-bad-chunk:handshake \
+    wss-garbage:handshake wss-self-signed:handshake \
+    sse-tls-garbage:handshake sse-self-signed:handshake; do
+	is "$(sed -n "s/^${p%%:*} //p" streams.drops)" "${p#*:} all 0 none-lost" \
+	    "streams: ${p%%:*}: each attempt dropped as ${p#*:}, none opened"
+done
+
 # --- the target killed mid-run ------------------------------------------
-# loadtop starts and watches loadtop-target, which is killed after 1 s of
-# a 3 s run: the run fails on the crashed target's default threshold, the
+# loadtop starts and watches loadtop-target, which is killed 1 s into a
+# 3 s run: the run fails on the crashed target's default threshold, the
 # requests after its death fail to connect, and none is lost.
 for tr in raw curl; do
 	port=$(free_port)
 	mkdir -p "killed-$tr"
-	(sleep 1.5; kill -9 "$(cat "$T_TMP/killed-$tr.pid")") &
+	(i=0
+	 while [ ! -s "$T_TMP/killed-$tr.pid" ] && [ $i -lt 100 ]; do
+		sleep 0.1
+		i=$((i + 1))
+	 done
+	 sleep 1
+	 kill -9 "$(cat "$T_TMP/killed-$tr.pid")") &
 	killer=$!
 	measure "killed-$tr" 20 "$LOADTOP" --headless --quiet -c 2 -d 3s \
 	    --timeout 1s --transport $tr --report "$T_TMP/killed-$tr/report" \
