@@ -6,7 +6,8 @@
 # crash, hang past its deadline or lose a count, each is classified as
 # loadtop-report(5) says, both transports alike, and a 1 GiB body is
 # counted, never held.  The WebSocket and SSE bad peers
-# (tests/fixtures/stream-peers.py) are streams.sh's.
+# (tests/fixtures/stream-peers.py) are streams.sh's.  HOSTILE_KEEP=DIR
+# keeps every run's output and report in DIR.
 . "$top_srcdir/tests/lib.sh"
 
 cd "$T_TMP" || exit 1
