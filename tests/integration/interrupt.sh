@@ -226,6 +226,9 @@ for at in $MOMENTS; do
 	    "SIGINT at ${at}s: exit 0, a valid report ($r)"
 done
 
+ok "no sanitizer finding in any headless run" \
+    sh -c '! grep -lE "Sanitizer|runtime error" ./*.out ./*.err'
+
 # --- in tmux: Ctrl-C, q and SIGINT, at random moments -------------------
 # A shell in a 100x30 pane runs loadtop, then says how it ended.
 start_shell() {
@@ -266,6 +269,10 @@ for at in $UI_MOMENTS; do
 	r=$(report_ok "ui$n" 2>&1)
 	like "$r" '^(signal|user_quit|completed) 0$' \
 	    "tmux $how at ${at}s: a valid report ($r)"
+	ok "tmux $how at ${at}s: no sanitizer finding" \
+	    sh -c '! tmux -L "$1" capture-pane -p -S - -t ui |
+	    grep -E "Sanitizer|runtime error"' - "$SOCK"
+
 	tm kill-server 2>/dev/null
 done
 
