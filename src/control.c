@@ -93,3 +93,34 @@ control_stop(const struct control *c, enum end_reason why)
 	    .reason = why }, NULL, &cause);
 	free(cause);
 }
+
+/* A stop that waits for nothing in flight. */
+static void
+control_stop_now(const struct control *c, enum end_reason why)
+{
+	char *cause = NULL;
+
+	control_send(c, &(struct control_cmd){ .kind = CONTROL_STOP,
+	    .reason = why, .now = true }, NULL, &cause);
+	free(cause);
+}
+
+enum control_signal_step
+control_take_signal(const struct control *c, struct control_signals *seen,
+    pid_t sender)
+{
+	int64_t now = util_now_us();
+
+	if (seen->n > 0 && sender != 0 && sender == seen->sender &&
+	    now - seen->first_us < 100000)
+		return CONTROL_SIGNAL_TWIN;
+	if (seen->n++ == 0) {
+		seen->sender = sender;
+		seen->first_us = now;
+		control_stop(c, END_SIGNAL);
+		return CONTROL_SIGNAL_STOP;
+	}
+	control_stop_now(c, END_SIGNAL);
+	return CONTROL_SIGNAL_NOW;
+}
+

@@ -16,6 +16,7 @@
 
 #include <stdbool.h>
 #include <stdint.h>
+#include <sys/types.h>
 
 #include "snapshot.h"
 
@@ -32,6 +33,9 @@ struct control_cmd {
 	enum control_kind kind;
 	double by;			/* CONTROL_SCALE */
 	enum end_reason reason;		/* CONTROL_STOP */
+	/* CONTROL_STOP: abandon the requests in flight rather than wait
+	 * for them (a second Ctrl-C). */
+	bool now;
 };
 
 /* What a command left behind, for the caller to say. */
@@ -67,6 +71,26 @@ struct snapshot *control_snapshot(const struct control *);
 bool	 control_wait(const struct control *, int64_t timeout_us);
 /* Shorthand for CONTROL_STOP, which cannot fail. */
 void	 control_stop(const struct control *, enum end_reason);
+/*
+ * A signal that ends the session (SIGINT, SIGTERM, SIGHUP), from
+ * sender (0: the kernel, as for Ctrl-C): the first stops it, the
+ * requests in flight given up to 2 s to finish; another stops it at once.
+ * The same sender's twin within 100 ms is no other (timeout(1) signals
+ * the process, then its group).  Start with *seen zeroed.
+ */
+enum control_signal_step {
+	CONTROL_SIGNAL_TWIN,		/* taken as the one before */
+	CONTROL_SIGNAL_STOP,		/* the first: stopping */
+	CONTROL_SIGNAL_NOW,		/* another: stopped at once */
+};
+struct control_signals {
+	unsigned n;
+	pid_t sender;
+	int64_t first_us;
+};
+enum control_signal_step control_take_signal(const struct control *,
+	     struct control_signals *seen, pid_t sender);
+
 /* "pause", "scale", ...: for messages and logs. */
 const char *control_name(enum control_kind);
 

@@ -55,6 +55,7 @@ struct ui {
 	size_t screen;			/* index in ui_screens */
 	bool help;
 	bool quitting;
+	struct control_signals signals;	/* those that stop the run */
 	int64_t now_us;
 	char message[160];
 	int64_t message_until;

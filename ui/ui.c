@@ -323,12 +323,24 @@ draw(struct ui *ui, uint64_t *verdict_seq)
 		snapshot_release(s);
 }
 
-/* A signal from sigs (blocked everywhere): stop the run. */
+/* A signal from sigs (blocked everywhere): stop the run; another, at
+ * once.  sender is 0 for the kernel's own (a terminal's Ctrl-C). */
 static void
-take_signal(struct ui *ui, int sig)
+take_signal(struct ui *ui, int sig, pid_t sender)
 {
-	ui_quit(ui, END_SIGNAL);
-	ui_message(ui, true, "%s: stopping", strsignal(sig));
+	switch (control_take_signal(ui->ctl, &ui->signals, sender)) {
+	case CONTROL_SIGNAL_STOP:
+		ui_quit(ui, END_SIGNAL);
+		ui_message(ui, true, "%s: stopping (again: at once)",
+		    strsignal(sig));
+		break;
+	case CONTROL_SIGNAL_NOW:
+		ui_message(ui, true, "%s again: stopping at once",
+		    strsignal(sig));
+		break;
+	case CONTROL_SIGNAL_TWIN:
+		break;
+	}
 }
 
 static void
@@ -342,6 +354,7 @@ loop(struct ui *ui, const sigset_t *sigs, int sigfd)
 	struct timespec zero = { 0, 0 };
 	bool dirty = true;
 	int ch, sig, timeout;
+	siginfo_t info;
 
 	pfd[0] = (struct pollfd){ .fd = STDIN_FILENO, .events = POLLIN };
 	pfd[1] = (struct pollfd){ .fd = winch_pipe[0], .events = POLLIN };
@@ -367,11 +380,14 @@ loop(struct ui *ui, const sigset_t *sigs, int sigfd)
 			struct signalfd_siginfo si;
 
 			while (read(sigfd, &si, sizeof si) == sizeof si)
-				take_signal(ui, (int)si.ssi_signo);
+				take_signal(ui, (int)si.ssi_signo,
+				    si.ssi_code == SI_USER ?
+				    (pid_t)si.ssi_pid : 0);
 			dirty = true;
-		} else if (sigfd < 0 && (sig = sigtimedwait(sigs, NULL,
+		} else if (sigfd < 0 && (sig = sigtimedwait(sigs, &info,
 		    &zero)) > 0) {
-			take_signal(ui, sig);
+			take_signal(ui, sig, info.si_code == SI_USER ?
+			    info.si_pid : 0);
 			dirty = true;
 		}
 		if (pfd[0].revents & (POLLHUP | POLLERR | POLLNVAL)) {

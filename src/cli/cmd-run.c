@@ -84,20 +84,47 @@ load(const struct cmd_opts *o, const char *yaml, struct scenario **scn)
 	return 0;
 }
 
-/* Whether streams were attempted and none reached a server: none opened
- * and none was answered, even with a refusal of its handshake. */
+/* Whether streams were attempted and none reached a server (none opened
+ * and none was answered, even with a refusal of its handshake); *tls:
+ * whether some failed in TLS. */
 static bool
-no_stream_reached(const struct snapshot *s)
+no_stream_reached(const struct snapshot *s, bool *tls)
 {
 	uint64_t attempts = 0, reached = 0;
 	size_t i;
 
+	*tls = false;
 	for (i = 0; i < s->nstreams; i++) {
 		attempts += s->streams[i].attempts;
 		reached += s->streams[i].opened +
 		    s->streams[i].drops[DROP_HANDSHAKE];
+		*tls |= s->streams[i].drops[DROP_TLS] > 0;
 	}
 	return attempts > 0 && reached == 0;
+}
+
+/* What to look at when no request got an answer, by why the first
+ * failed; anything else asks whether the target is up. */
+static const char *
+no_answer_hint(const struct snapshot *s)
+{
+	static const struct {
+		int code;
+		const char *hint;
+	} hints[] = {
+		{ CURLE_PEER_FAILED_VERIFICATION, "the server's TLS "
+		  "certificate failed verification (self-signed, or not for "
+		  "this host?): to accept it, set insecure_tls: true in the "
+		  "scenario's defaults, or pass -k" },
+		{ CURLE_SSL_CONNECT_ERROR, "the TLS handshake failed: does "
+		  "the port speak TLS?" },
+	};
+	size_t i;
+
+	for (i = 0; s->nfailures > 0 && i < LT_NELEM(hints); i++)
+		if (s->failures[0].code == hints[i].code)
+			return hints[i].hint;
+	return "is the target up?";
 }
 
 /* Exit code from the final snapshot. */
@@ -105,6 +132,7 @@ static int
 verdict(const struct snapshot *s)
 {
 	size_t i;
+	bool tls;
 
 	for (i = 0; i < s->nphases; i++) {
 		const struct snap_rate_limit *rl = &s->phases[i].rl;
@@ -114,17 +142,31 @@ verdict(const struct snapshot *s)
 			return LT_EXIT_THRESHOLD;
 	}
 	if (s->total.n.completed > 0 && s->total.n.responses == 0) {
-		fprintf(stderr, "loadtop: no request got an answer (%s): is "
-		    "the target up?\n", s->nfailures > 0 ?
-		    s->failures[0].what : "no failure recorded");
+		fprintf(stderr, "loadtop: no request got an answer (%s): "
+		    "%s\n", s->nfailures > 0 ? s->failures[0].what :
+		    "no failure recorded", no_answer_hint(s));
 		return LT_EXIT_RUNTIME;
 	}
-	if (no_stream_reached(s)) {
+	if (no_stream_reached(s, &tls)) {
 		fprintf(stderr, "loadtop: no stream reached its server (see "
-		    "the drops by cause): is the target up?\n");
+		    "the drops by cause): %s\n", tls ? "TLS failed (not "
+		    "TLS on that port, or a certificate not trusted: to accept "
+		    "it, set insecure_tls: true in the scenario's defaults, or "
+		    "pass -k)" : "is the target up?");
 		return LT_EXIT_RUNTIME;
 	}
 	return LT_EXIT_OK;
+}
+
+static void
+run_say_signal(int sig, enum control_signal_step step)
+{
+	if (step == CONTROL_SIGNAL_STOP)
+		fprintf(stderr, "loadtop: %s, stopping (another stops at "
+		    "once)\n", strsignal(sig));
+	else if (step == CONTROL_SIGNAL_NOW)
+		fprintf(stderr, "loadtop: %s again, stopping at once\n",
+		    strsignal(sig));
 }
 
 /*
@@ -139,6 +181,9 @@ run_loop_headless(const struct control *ctl, const struct cmd_opts *o,
 	struct timespec ts;
 	uint64_t shown = 0;
 	struct headless_seen seen = { 0 };
+	struct control_signals sigs_seen = { 0 };
+	enum control_signal_step step;
+	siginfo_t si;
 	int sig;
 
 	for (;;) {
@@ -154,13 +199,12 @@ run_loop_headless(const struct control *ctl, const struct cmd_opts *o,
 			break;
 		ts.tv_sec = 0;
 		ts.tv_nsec = 100000000;
-		sig = sigtimedwait(sigs, NULL, &ts);
-		if (sig > 0) {
-			if (!o->quiet)
-				fprintf(stderr, "loadtop: %s, stopping\n",
-				    strsignal(sig));
-			control_stop(ctl, END_SIGNAL);
-		}
+		if ((sig = sigtimedwait(sigs, &si, &ts)) <= 0)
+			continue;
+		step = control_take_signal(ctl, &sigs_seen,
+		    si.si_code == SI_USER ? si.si_pid : 0);
+		if (!o->quiet)
+			run_say_signal(sig, step);
 	}
 }
 
@@ -467,10 +511,14 @@ cmd_run_session(struct cmd_opts *o, const char *yaml)
 	char *cause = NULL;
 	int rc;
 
-	curl_global_init(CURL_GLOBAL_DEFAULT);
-	if ((rc = run_scenario(o, yaml, &scn)) != LT_EXIT_OK)
-		return rc;
+	/* From the start: a signal while the scenario loads stops the run
+	 * as soon as it starts, with a report, rather than killing us. */
 	run_block_signals(&sigs, &old);
+	curl_global_init(CURL_GLOBAL_DEFAULT);
+	if ((rc = run_scenario(o, yaml, &scn)) != LT_EXIT_OK) {
+		pthread_sigmask(SIG_SETMASK, &old, NULL);
+		return rc;
+	}
 	if (run_target_open(&target, o, scn, &cause) != 0)
 		return run_fail("target process: ", cause, &target, scn, &old,
 		    o->quiet);

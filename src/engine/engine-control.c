@@ -72,6 +72,12 @@ engine_cmd_stop(struct engine *e, const struct control_cmd *cmd,
     struct control_result *res, char **cause)
 {
 	engine_stop(e, cmd->reason);
+	if (cmd->now) {
+		pthread_mutex_lock(&e->lock);
+		e->stop_now = true;
+		pthread_cond_broadcast(&e->cond);
+		pthread_mutex_unlock(&e->lock);
+	}
 	return 0;
 }
 

@@ -73,6 +73,7 @@ struct engine {
 	pthread_mutex_t lock;		/* controls below, and worker signals */
 	pthread_cond_t cond;
 	bool stop;
+	bool stop_now;			/* and wait for nothing in flight */
 	enum end_reason reason;
 	bool paused;
 	double factor;

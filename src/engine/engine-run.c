@@ -148,7 +148,7 @@ wait_plan(struct engine *e)
 		hold = ended ? 0 : hold_until(e);
 		if (plan_done(e) && now >= hold)
 			break;
-		if (now >= give_up)
+		if (now >= give_up || e->stop_now)
 			break;
 		/* A stage's end is a boundary too: its block ends there. */
 		if (now >= e->next_tick || e->refresh ||
@@ -550,6 +550,7 @@ engine_main(void *arg)
 	struct engine *e = arg;
 	int64_t now;
 	size_t i;
+	bool at_once;
 
 	e->has_plan = xcalloc(e->nthreads, sizeof *e->has_plan);
 	e->state = ENGINE_RUNNING;
@@ -565,8 +566,12 @@ engine_main(void *arg)
 	for (; i < e->scn->nphases; i++)
 		if (e->ph[i].state == PHASE_PENDING)
 			e->ph[i].state = PHASE_SKIPPED;
-	/* The metrics after the last phase, for the final snapshot. */
-	for (i = 0; i < e->opts.nmonitors; i++)
+	/* The metrics after the last phase, for the final snapshot; not
+	 * when told to stop at once, for a scrape may take its time. */
+	pthread_mutex_lock(&e->lock);
+	at_once = e->stop_now;
+	pthread_mutex_unlock(&e->lock);
+	for (i = 0; !at_once && i < e->opts.nmonitors; i++)
 		monitor_scrape_now(e->opts.monitors[i]);
 
 	pthread_mutex_lock(&e->lock);

@@ -92,6 +92,7 @@ struct slot {
 	uint64_t order;
 	uint64_t bytes;
 	bool easy_raw;			/* easy set up for raw connects */
+	bool head_ended;		/* curl: the last header block ended */
 	struct slot_raw raw;
 	struct response_view view;
 	struct inspect_vars *vars;	/* NULL: the scenario captures none */

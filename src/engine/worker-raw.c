@@ -440,6 +440,33 @@ raw_eof(struct worker *w, struct slot *s, bool reset)
 	    CURLE_PARTIAL_FILE : CURLE_GOT_NOTHING, true);
 }
 
+/*
+ * What libcurl says of the same fault, so that both transports fail an
+ * answer alike: headers past the parser's limit are too large, a bad
+ * chunk size a receive error, and bytes that do not begin as HTTP/ an
+ * unsupported protocol (libcurl's HTTP/0.9, refused).
+ */
+static CURLcode
+parse_error(const http_parser *hp)
+{
+	static const struct {
+		enum http_errno hpe;
+		CURLcode res;
+	} same_as_curl[] = {
+		{ HPE_HEADER_OVERFLOW, CURLE_TOO_LARGE },
+		{ HPE_INVALID_CHUNK_SIZE, CURLE_RECV_ERROR },
+	};
+	enum http_errno hpe = HTTP_PARSER_ERRNO(hp);
+	size_t i;
+
+	for (i = 0; i < LT_NELEM(same_as_curl); i++)
+		if (same_as_curl[i].hpe == hpe)
+			return same_as_curl[i].res;
+	if (hpe == HPE_INVALID_CONSTANT && hp->http_major == 0)
+		return CURLE_UNSUPPORTED_PROTOCOL;
+	return CURLE_WEIRD_SERVER_REPLY;
+}
+
 /* Bytes read, 0 at the end, -1 for nothing now, -2 on a reset. */
 static ssize_t
 conn_read(struct worker *w, struct slot *s)
@@ -487,7 +514,7 @@ raw_read(struct worker *w, struct slot *s)
 			return;
 		}
 		if (HTTP_PARSER_ERRNO(&r->parser) != HPE_OK) {
-			raw_finish(w, s, CURLE_WEIRD_SERVER_REPLY, true);
+			raw_finish(w, s, parse_error(&r->parser), true);
 			return;
 		}
 		/* A short read drained the socket; TLS may hold more. */

@@ -28,13 +28,21 @@ discard_body(char *ptr, size_t size, size_t nmemb, void *arg)
 	return size * nmemb;
 }
 
+/* Each header line: a status line opens a header block, a blank line
+ * ends it; the lines are kept when some inspection reads a header. */
 static size_t
-keep_header(char *ptr, size_t size, size_t nmemb, void *arg)
+read_header(char *ptr, size_t size, size_t nmemb, void *arg)
 {
 	struct slot *s = arg;
+	size_t n = size * nmemb;
 
-	response_header_line(&s->view, ptr, size * nmemb);
-	return size * nmemb;
+	if (n >= 5 && memcmp(ptr, "HTTP/", 5) == 0)
+		s->head_ended = false;
+	else if (n == 0 || ptr[0] == '\r' || ptr[0] == '\n')
+		s->head_ended = true;
+	if (s->w->env->keeps_headers)
+		response_header_line(&s->view, ptr, n);
+	return n;
 }
 
 CURL *
@@ -85,11 +93,8 @@ slot_new(struct worker *w, bool small)
 		s->easy = worker_easy_new(w, small);
 		curl_easy_setopt(s->easy, CURLOPT_PRIVATE, s);
 		curl_easy_setopt(s->easy, CURLOPT_WRITEDATA, s);
-		if (w->env->keeps_headers) {
-			curl_easy_setopt(s->easy, CURLOPT_HEADERFUNCTION,
-			    keep_header);
-			curl_easy_setopt(s->easy, CURLOPT_HEADERDATA, s);
-		}
+		curl_easy_setopt(s->easy, CURLOPT_HEADERFUNCTION, read_header);
+		curl_easy_setopt(s->easy, CURLOPT_HEADERDATA, s);
 		/* libcurl reuses a connection only for a handle that binds the
 		 * same address: each slot keeps to one, in turn. */
 		if (w->env->nbinds > 0)
@@ -290,6 +295,7 @@ worker_start_request(struct worker *w, struct slot *s, int64_t planned, int64_t 
 	if (p->raw)
 		worker_raw_start(w, s);
 	else {
+		s->head_ended = false;
 		w->curl_busy++;
 		curl_multi_add_handle(s->multi, s->easy);
 	}
@@ -394,6 +400,10 @@ worker_curl_end(struct slot *s, CURLcode res, struct xfer_end *x)
 	curl_off_t retry = 0;
 	long nconn = 0, ver = 0;
 
+	/* libcurl takes a connection closed inside the headers for the
+	 * end of a whole answer; the raw transport does not. */
+	if (res == CURLE_OK && !s->head_ended)
+		res = CURLE_PARTIAL_FILE;
 	worker_xfer_reset(x, res);
 	curl_easy_getinfo(s->easy, CURLINFO_RESPONSE_CODE, &x->status);
 	if (curl_easy_getinfo(s->easy, CURLINFO_HTTP_VERSION, &ver) == CURLE_OK)

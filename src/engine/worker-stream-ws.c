@@ -357,7 +357,8 @@ ws_done(struct stream *s, CURLcode res)
 	if (res == CURLE_OK && (curl_easy_getinfo(s->easy,
 	    CURLINFO_ACTIVESOCKET, &fd) != CURLE_OK || fd == CURL_SOCKET_BAD))
 		res = CURLE_COULDNT_CONNECT;
-	if (res != CURLE_OK) {
+	/* libcurl may end an upgrade cut inside its headers as done. */
+	if (res != CURLE_OK || status != 101) {
 		worker_stream_end(s, now, status > 0 && status != 101 ?
 		    DROP_HANDSHAKE : worker_stream_drop_of(res), status);
 		return;

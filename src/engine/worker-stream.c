@@ -430,6 +430,7 @@ worker_stream_drop_of(CURLcode res)
 	case CURLE_HTTP_RETURNED_ERROR:
 		return DROP_HANDSHAKE;
 	case CURLE_WEIRD_SERVER_REPLY:
+	case CURLE_UNSUPPORTED_PROTOCOL:	/* an answer that is no HTTP */
 	case CURLE_BAD_CONTENT_ENCODING:
 		return DROP_PROTOCOL;
 	case CURLE_SSL_CONNECT_ERROR:

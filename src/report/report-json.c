@@ -93,9 +93,13 @@ totals_json(const struct snapshot *s)
 {
 	json_t *t = report_json_block(&s->total), *st = json_object(), *tim;
 	const struct snap_load *l = &s->load;
+	const struct snap_counts *n = &s->total.n;
 	char code[8];
 	size_t i;
 
+	/* Sent, not finished: in flight, or left so by a stop. */
+	json_object_set_new(t, "unfinished", jint(n->started > n->completed ?
+	    n->started - n->completed : 0));
 	for (i = 0; i < s->nstatus; i++) {
 		snprintf(code, sizeof code, "%d", s->status[i].code);
 		json_object_set_new(st, code, jint(s->status[i].count));
