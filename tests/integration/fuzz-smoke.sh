@@ -19,7 +19,7 @@ esac
 is "$built" "fuzz: built in $LOADTOP_FUZZ_BUILD" "the harnesses build"
 
 for n in $HARNESSES; do
-	seeds=$(ls "$top_srcdir/tests/fuzz/corpus/$n" | wc -l)
+	seeds=$(find "$top_srcdir/tests/fuzz/corpus/$n" -type f | wc -l)
 	like "$seeds" '^ *([3-9]|[1-9][0-9]+)$' "$n: a seed corpus of a few inputs"
 	# Given files, a libFuzzer harness runs each once and stops.
 	"$LOADTOP_FUZZ_BUILD/fuzz-$n" "$top_srcdir/tests/fuzz/corpus/$n"/* \
