@@ -222,9 +222,12 @@ threshold_op_name(enum thr_op op)
 	return threshold_ops[op];
 }
 
+/* NaN (a scraped metric may be one) has no integer: callers print it. */
 static int64_t
 threshold_round(double v)
 {
+	if (v != v)
+		return 0;
 	if (v >= 9.2e18)
 		return INT64_MAX;
 	if (v <= -9.2e18)
@@ -268,11 +271,15 @@ threshold_format_value(enum thr_metric m, double value, char *buf, size_t len)
 		    sizeof num));
 		break;
 	case THR_K_SIZE:
-		units_format_size(threshold_round(value), buf, len);
+		if (value != value)
+			snprintf(buf, len, "nan");
+		else
+			units_format_size(threshold_round(value), buf, len);
 		break;
 	case THR_K_LEAK:
-		snprintf(buf, len, "%s/%s", units_format_size(threshold_round(value),
-		    num, sizeof num), m == THR_LEAK_SLOPE_REQ ? "req" : "min");
+		snprintf(buf, len, "%s/%s", value != value ? "nan" :
+		    units_format_size(threshold_round(value), num, sizeof num),
+		    m == THR_LEAK_SLOPE_REQ ? "req" : "min");
 		break;
 	case THR_K_NUMBER:
 		/* As a metric exposes it: whole numbers in full. */

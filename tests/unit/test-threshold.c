@@ -359,6 +359,25 @@ START_TEST(format_values)
 }
 END_TEST
 
+/* A scraped metric may be NaN: it prints as one, whatever the unit, and
+ * is never turned into an integer (undefined; UBSan stops there). */
+START_TEST(format_nan)
+{
+	char buf[64];
+
+	ck_assert_str_eq(threshold_format_value(THR_M_LAST, NAN, buf,
+	    sizeof buf), "nan");
+	ck_assert_str_eq(threshold_format_value(THR_RSS_MAX, NAN, buf,
+	    sizeof buf), "nan");
+	ck_assert_str_eq(threshold_format_value(THR_LEAK_SLOPE_REQ, NAN, buf,
+	    sizeof buf), "nan/req");
+	ck_assert_str_eq(threshold_format_value(THR_P95, NAN, buf, sizeof buf),
+	    "nanms");
+	ck_assert_str_eq(threshold_format_value(THR_M_LAST, 12, buf,
+	    sizeof buf), "12");
+}
+END_TEST
+
 START_TEST(format_parses_back)
 {
 	static const char *const exprs[] = {
@@ -688,6 +707,7 @@ threshold_suite(void)
 	tcase_add_test(tc, check_ops);
 	tcase_add_test(tc, names_and_units);
 	tcase_add_test(tc, format_values);
+	tcase_add_test(tc, format_nan);
 	tcase_add_test(tc, format_parses_back);
 	tcase_add_test(tc, checks_metric);
 	tcase_add_test(tc, outcome_metric);
