@@ -96,16 +96,15 @@ static char *
 demo_find_scenario(const char *dir)
 {
 	char *cand[4] = { NULL, NULL, NULL, NULL }, *found;
-	size_t i, rootlen, binlen = strlen(LT_BINDIR);
+	size_t i, len = dir != NULL ? strlen(dir) : 0;
+	size_t binlen = strlen(LT_BINDIR);
 
-	if (dir != NULL) {
+	if (dir != NULL)
 		xasprintf(&cand[0], "%s/scenarios/demo.yaml", dir);
-		rootlen = strlen(dir) - (strlen(dir) >= binlen ? binlen : 0);
-		if (strlen(dir) >= binlen && strcmp(dir + rootlen,
-		    LT_BINDIR) == 0)
-			xasprintf(&cand[1], "%.*s%s/scenarios/demo.yaml",
-			    (int)rootlen, dir, LT_PKGDATADIR);
-	}
+	if (dir != NULL && len >= binlen &&
+	    strcmp(dir + len - binlen, LT_BINDIR) == 0)
+		xasprintf(&cand[1], "%.*s%s/scenarios/demo.yaml",
+		    (int)(len - binlen), dir, LT_PKGDATADIR);
 	xasprintf(&cand[2], "%s/scenarios/demo.yaml", LT_SRCDIR);
 	xasprintf(&cand[3], "%s/scenarios/demo.yaml", LT_PKGDATADIR);
 	found = find_first((const char *const *)cand, 4, R_OK);

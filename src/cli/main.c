@@ -197,7 +197,7 @@ main_list(const struct cmd_opts *o)
 	size_t i;
 
 	if (o->given[O_LIST_COMMANDS] + o->given[O_LIST_FLAGS] +
-	    o->given[O_LIST_KEYS] != 1 || o->args.noperands > (o->list_flags)) {
+	    o->given[O_LIST_KEYS] != 1 || o->args.noperands > (o->list_flags ? 1 : 0)) {
 		fprintf(stderr, "loadtop: expected one of --list-commands, "
 		    "--list-flags [COMMAND] or --list-keys\n");
 		return LT_EXIT_USAGE;
