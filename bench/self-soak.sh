@@ -16,7 +16,7 @@
 # against requests from the start on, and FLAT or GROWING: FLAT when
 # RSS grew by at most 1 MB (or 2%, whichever is more) from the start to
 # the end and the fds did not grow at all.  The run is bounded: it is
-# stopped after N/5000 + 120 s.
+# stopped after N/1000 + 120 s (a floor of 1,000 requests a second).
 set -u
 
 . "$(dirname "$0")/lib.sh"
@@ -91,7 +91,7 @@ BENCH_PIDS="$BENCH_PIDS $lpid"
 samples=$BENCH_TMP/soak.samples
 : >"$samples"
 start=$(date +%s)
-limit=$((total / 5000 + 120))
+limit=$((total / 1000 + 120))
 while kill -0 "$lpid" 2>/dev/null; do
 	rss=$(awk '/^VmRSS:/ { print $2 }' "/proc/$lpid/status" 2>/dev/null)
 	fds=$(ls "/proc/$lpid/fd" 2>/dev/null | wc -l)
