@@ -28,13 +28,8 @@ static const struct cmd_compare_args_op {
 	{ ">", false, DOWN }, { ">=", true, DOWN },
 };
 
-static const struct cmd_compare_args_kind {
-	const char *name;
-	enum cmd_compare_kind kind;
-} cmd_compare_args_kinds[] = {
-	{ "phase", CMD_COMPARE_PHASE },
-	{ "request", CMD_COMPARE_REQUEST },
-};
+/* --by's values, each the group of rows from CMD_COMPARE_PHASE on. */
+const char *const cmd_compare_by_names[] = { "phase", "request", NULL };
 
 /* "column N: ..." for the character at of s. */
 static int __attribute__((format(printf, 4, 5)))
@@ -222,9 +217,9 @@ cmd_compare_args_by(const char *s)
 {
 	size_t i;
 
-	for (i = 0; i < LT_NELEM(cmd_compare_args_kinds); i++)
-		if (strcmp(s, cmd_compare_args_kinds[i].name) == 0)
-			return 1u << cmd_compare_args_kinds[i].kind;
+	for (i = 0; cmd_compare_by_names[i] != NULL; i++)
+		if (strcmp(s, cmd_compare_by_names[i]) == 0)
+			return 1u << (CMD_COMPARE_PHASE + i);
 	return 0;
 }
 

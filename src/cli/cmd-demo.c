@@ -1,7 +1,7 @@
 /*
  * loadtop demo: start the bundled loadtop-target on a free loopback port,
  * run scenarios/demo.yaml against it, and stop it at the end.  Works from
- * the build tree and after make install.
+ * the build tree, after make install, and from a staged install.
  */
 #include "config.h"
 
@@ -85,23 +85,30 @@ demo_find_target(const char *dir)
 	return found;
 }
 
+/*
+ * The demo scenario: beside this loadtop (a build tree), else in the
+ * pkgdatadir of the prefix it is installed in, else the source tree's or
+ * the configured pkgdatadir.  A loadtop in some ROOT/BINDIR (a staged
+ * install, make install DESTDIR=ROOT) takes ROOT/PKGDATADIR's, so a
+ * copy under DESTDIR runs the scenario installed beside it.
+ */
 static char *
 demo_find_scenario(const char *dir)
 {
-	char *cand[3] = { NULL, NULL, NULL }, *found;
-	bool installed = dir != NULL && strcmp(dir, LT_BINDIR) == 0;
-	size_t i;
+	char *cand[4] = { NULL, NULL, NULL, NULL }, *found;
+	size_t i, len = dir != NULL ? strlen(dir) : 0;
+	size_t binlen = strlen(LT_BINDIR);
 
 	if (dir != NULL)
 		xasprintf(&cand[0], "%s/scenarios/demo.yaml", dir);
-	/* An installed loadtop takes the installed scenario; one in a build
-	 * tree the source tree's. */
-	xasprintf(&cand[1], "%s/scenarios/demo.yaml", installed ?
-	    LT_PKGDATADIR : LT_SRCDIR);
-	xasprintf(&cand[2], "%s/scenarios/demo.yaml", installed ?
-	    LT_SRCDIR : LT_PKGDATADIR);
-	found = find_first((const char *const *)cand, 3, R_OK);
-	for (i = 0; i < 3; i++)
+	if (dir != NULL && len >= binlen &&
+	    strcmp(dir + len - binlen, LT_BINDIR) == 0)
+		xasprintf(&cand[1], "%.*s%s/scenarios/demo.yaml",
+		    (int)(len - binlen), dir, LT_PKGDATADIR);
+	xasprintf(&cand[2], "%s/scenarios/demo.yaml", LT_SRCDIR);
+	xasprintf(&cand[3], "%s/scenarios/demo.yaml", LT_PKGDATADIR);
+	found = find_first((const char *const *)cand, 4, R_OK);
+	for (i = 0; i < 4; i++)
 		free(cand[i]);
 	return found;
 }

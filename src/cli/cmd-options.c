@@ -205,7 +205,8 @@ static const struct opt_def cmd_option_defs[O__COUNT] = {
 	    .help = "name the sides, as staging,production;\n"
 	    "default base,new" },
 	[O_BY] = { "by", 0, OPT_LIST, AT(compare_by), CMD_COMPARE, 0,
-	    .check = cmd_compare_check_by, .arg = "phase|request",
+	    .check = cmd_compare_check_by, .choices = cmd_compare_by_names,
+	    .arg = "phase|request",
 	    .help = "rows per phase or per request too\n(repeatable)" },
 	[O_FORMAT] = { "format", 0, OPT_CHOICE, AT(format), CMD_COMPARE, 0,
 	    .choices = cmd_options_formats,
@@ -214,6 +215,13 @@ static const struct opt_def cmd_option_defs[O__COUNT] = {
 	[O_CHECK] = { "check", 0, OPT_FLAG, AT(check), CMD_RUN, 0,
 	    .help = "validate the scenario FILEs and exit\n"
 	    "(loadtop check)" },
+	/* Hidden: what shell completion and the tests of the manual read. */
+	[O_LIST_COMMANDS] = { "list-commands", 0, OPT_FLAG, AT(list_commands),
+	    CMD_RUN, 0, .help = "list the commands", .hidden = true },
+	[O_LIST_FLAGS] = { "list-flags", 0, OPT_FLAG, AT(list_flags), CMD_RUN,
+	    0, .help = "list the options of a command", .hidden = true },
+	[O_LIST_KEYS] = { "list-keys", 0, OPT_FLAG, AT(list_keys), CMD_RUN, 0,
+	    .help = "list the keys of scenario files", .hidden = true },
 	[O_HELP] = { "help", 'h', OPT_FLAG, AT(help), ALL, 0,
 	    .help = "show this help and exit" },
 	[O_VERSION] = { "version", 'V', OPT_FLAG, AT(version), CMD_RUN, 0,

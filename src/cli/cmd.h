@@ -66,6 +66,9 @@ enum cmd_opt {
 	O_BY,
 	O_FORMAT,
 	O_CHECK,
+	O_LIST_COMMANDS,
+	O_LIST_FLAGS,
+	O_LIST_KEYS,
 	O_HELP,
 	O_VERSION,
 	O__COUNT
@@ -128,6 +131,10 @@ struct cmd_opts {
 	int format;			/* enum cmd_format */
 	/* Actions rather than settings. */
 	bool check;
+	/* For shell completion and the documentation's tests. */
+	bool list_commands;
+	bool list_flags;
+	bool list_keys;
 	bool help;
 	bool version;
 	/* What the parse found. */
@@ -155,6 +162,8 @@ int	 cmd_compare(struct cmd_opts *);
 int	 cmd_compare_check_limit(const char *, char **why);
 int	 cmd_compare_check_names(const char *, char **why);
 int	 cmd_compare_check_by(const char *, char **why);
+/* The values --by takes, NULL-terminated. */
+extern const char *const cmd_compare_by_names[];
 /* Start loadtop-target on a free port and run the demo scenario on it. */
 int	 cmd_demo(struct cmd_opts *);
 

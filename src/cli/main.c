@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "cmd.h"
+#include "scenario.h"
 #include "util.h"
 
 /* A command: what it is, what it takes, and the function that does it. */
@@ -185,6 +186,37 @@ main_validate(const struct main_cmd *cmd, struct cmd_opts *o, char **cause)
 	return opt_check_rules(&cmd_options, &sc, o, o->given, cause);
 }
 
+/*
+ * The hidden lists: --list-commands, --list-flags [COMMAND] (the run's
+ * without one) and --list-keys, each one a line, from the tables.
+ */
+static int
+main_list(const struct cmd_opts *o)
+{
+	const struct main_cmd *cmd = &main_cmds[0];
+	size_t i;
+
+	if (o->given[O_LIST_COMMANDS] + o->given[O_LIST_FLAGS] +
+	    o->given[O_LIST_KEYS] != 1 || o->args.noperands > (o->list_flags ? 1 : 0)) {
+		fprintf(stderr, "loadtop: expected one of --list-commands, "
+		    "--list-flags [COMMAND] or --list-keys\n");
+		return LT_EXIT_USAGE;
+	}
+	if (o->list_commands)
+		for (i = 1; i < LT_NELEM(main_cmds); i++)
+			printf("%s\n", main_cmds[i].name);
+	else if (o->list_keys)
+		scenario_keys_print(stdout);
+	else if (o->args.noperands == 1 &&
+	    (cmd = main_find(o->args.operands[0])) == NULL) {
+		fprintf(stderr, "loadtop: --list-flags: no command '%s'\n",
+		    o->args.operands[0]);
+		return LT_EXIT_USAGE;
+	} else
+		opt_list(stdout, &cmd_options, cmd->id);
+	return LT_EXIT_OK;
+}
+
 int
 main(int argc, char **argv)
 {
@@ -206,6 +238,8 @@ main(int argc, char **argv)
 	if (opt_parse(&cmd_options, &sc, argc - 1 - (named != NULL),
 	    argv + 1 + (named != NULL), &o, &o.args, &cause) != 0)
 		rc = main_usage_error(cmd, cause);
+	else if (o.list_commands || o.list_flags || o.list_keys)
+		rc = main_list(&o);
 	else if (named == NULL && main_retarget(&cmd, &o, &cause) != 0)
 		rc = main_usage_error(cmd, cause);
 	else if (o.help) {

@@ -299,7 +299,7 @@ opt_unknown(struct opt_parser *p, const char *word, size_t len, char **cause)
 			free(w);
 			return -1;
 		}
-		if (opt_takes(d, p->sc) && n < LT_NELEM(names))
+		if (opt_takes(d, p->sc) && !d->hidden && n < LT_NELEM(names))
 			names[n++] = d->name;
 	}
 	if ((near = suggest_closest(w, names, n)) != NULL)
@@ -320,7 +320,7 @@ opt_ambiguous(struct opt_parser *p, const char *word, size_t len,
 	char *all;
 
 	for (i = 0; i < p->t->ndefs && n < LT_NELEM(names); i++)
-		if (opt_takes(&p->t->defs[i], p->sc) &&
+		if (opt_takes(&p->t->defs[i], p->sc) && !p->t->defs[i].hidden &&
 		    strncmp(p->t->defs[i].name, word, len) == 0)
 			names[n++] = p->t->defs[i].name;
 	all = opt_join(names, n, "--", ", ", " or ");
@@ -344,6 +344,8 @@ opt_find_long(struct opt_parser *p, const char *word, size_t len,
 			continue;
 		if (d->name[len] == '\0')
 			return (int)i;
+		if (d->hidden)
+			continue;
 		found = i;
 		nprefix++;
 	}
@@ -491,7 +493,7 @@ opt_help(FILE *f, const struct opt_table *t, unsigned cmd)
 	for (i = 0; i < t->ndefs; i++) {
 		const struct opt_def *d = &t->defs[i];
 
-		if (!opt_takes(d, &sc))
+		if (!opt_takes(d, &sc) || d->hidden)
 			continue;
 		arg = opt_arg_name(d);
 		snprintf(left, sizeof left, "%c%c%c --%s%s%s",
@@ -502,6 +504,41 @@ opt_help(FILE *f, const struct opt_table *t, unsigned cmd)
 		if (strlen(left) > 28)
 			fprintf(f, "  %s\n", left);
 		opt_help_text(f, strlen(left) > 28 ? "" : left, d->help);
+	}
+}
+
+/* What a completion offers after the option: its kind of value. */
+static const char *
+opt_kind(const struct opt_def *d)
+{
+	if (d->type == OPT_FLAG)
+		return "flag";
+	if (d->choices != NULL)
+		return "choice";
+	if (d->arg != NULL && strcmp(d->arg, "DIR") == 0)
+		return "dir";
+	if (d->type == OPT_PATH || (d->arg != NULL &&
+	    strcmp(d->arg, "FILE") == 0))
+		return "file";
+	return "value";
+}
+
+void
+opt_list(FILE *f, const struct opt_table *t, unsigned cmd)
+{
+	const struct opt_scope sc = { .cmd = cmd };
+	size_t i, c;
+
+	for (i = 0; i < t->ndefs; i++) {
+		const struct opt_def *d = &t->defs[i];
+
+		if (!opt_takes(d, &sc) || d->hidden)
+			continue;
+		fprintf(f, "--%s %s%c %s", d->name, d->short_name ? "-" : "",
+		    d->short_name ? d->short_name : '-', opt_kind(d));
+		for (c = 0; d->choices != NULL && d->choices[c] != NULL; c++)
+			fprintf(f, " %s", d->choices[c]);
+		fputc('\n', f);
 	}
 }
 

@@ -50,12 +50,15 @@ struct opt_def {
 	unsigned cmds;			/* the commands that take it (bits) */
 	unsigned tags;			/* for rules that select by tag */
 	double min, max;		/* COUNT, RATE; DURATION: min in us */
-	const char *const *choices;	/* CHOICE: NULL-terminated */
+	/* CHOICE: NULL-terminated; LIST: its values, for completion only */
+	const char *const *choices;
 	/* STRING, PATH, LIST: a further check of each value; 0, or -1 and
 	 * *why set to what was expected. */
 	int	(*check)(const char *, char **why);
 	const char *arg;		/* in --help; NULL: the type's */
 	const char *help;
+	/* Not in --help, and never taken for an abbreviation. */
+	bool hidden;
 };
 
 enum opt_rule_kind {
@@ -116,6 +119,12 @@ int	 opt_check_scope(const struct opt_table *, const struct opt_scope *,
 	     const bool *given, char **cause);
 /* One line per option the command takes, in table order. */
 void	 opt_help(FILE *, const struct opt_table *, unsigned cmd);
+/*
+ * One line per option the command takes, for shell completion:
+ * "--name -s KIND [CHOICE]...", where -s is "-" without a short name and
+ * KIND is flag, choice, file, dir or value.
+ */
+void	 opt_list(FILE *, const struct opt_table *, unsigned cmd);
 /* Free the lists in dst and the operands. */
 void	 opt_clear(const struct opt_table *, void *dst, struct opt_args *);
 

@@ -159,6 +159,12 @@ static const struct scn_key alert_keys[] = {
 };
 #undef OFF
 
+/* The mappings this part reads, for loadtop --list-keys. */
+const struct scn_key_table scenario_alerts_tables[] = {
+	{ "alerts", alert_keys, LT_NELEM(alert_keys) },
+	{ NULL, NULL, 0 }
+};
+
 /* Defaults first, whether or not the file has the key. */
 void
 scenario_parse_alerts(struct scn_parser *p, yaml_node_t *node)

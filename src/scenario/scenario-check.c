@@ -141,6 +141,12 @@ static const struct scn_key check_keys[] = {
 };
 #undef OFF
 
+/* The mappings this part reads, for loadtop --list-keys. */
+const struct scn_key_table scenario_check_tables[] = {
+	{ "requests[].checks[]", check_keys, LT_NELEM(check_keys) },
+	{ NULL, NULL, 0 }
+};
+
 /* The tests a check makes, by their key. */
 enum check_test { TEST_EQUALS, TEST_IN, TEST_EXISTS, TEST_MATCHES,
 	TEST__COUNT };

@@ -48,6 +48,13 @@ static const struct scn_key step_keys[] = {
 	  .max = SCN_MAX_DURATION_US },
 };
 
+/* The mappings this part reads, for loadtop --list-keys. */
+const struct scn_key_table scenario_flow_tables[] = {
+	{ "flows[]", flow_keys, LT_NELEM(flow_keys) },
+	{ "flows[].steps[]", step_keys, LT_NELEM(step_keys) },
+	{ NULL, NULL, 0 }
+};
+
 /* The request a step names: its index, or SIZE_MAX after an error. */
 static size_t
 step_request(struct scn_parser *p, yaml_node_t *v)

@@ -89,6 +89,13 @@ static const struct scn_key stage_keys[] = {
 };
 #undef OFF
 
+/* The mappings this part reads, for loadtop --list-keys. */
+const struct scn_key_table scenario_phase_tables[] = {
+	{ "phases[]", phase_keys, LT_NELEM(phase_keys) },
+	{ "phases[].stages[]", stage_keys, LT_NELEM(stage_keys) },
+	{ NULL, NULL, 0 }
+};
+
 /* Exactly one of rate and users; returns the model, NONE when neither. */
 static enum scn_model
 rate_or_users(struct scn_parser *p, const struct scn_map *m, const char *what)

@@ -134,6 +134,12 @@ static const struct scn_key extract_keys[] = {
 	  .off = offsetof(struct extract_draft, regex) },
 };
 
+/* The mappings this part reads, for loadtop --list-keys. */
+const struct scn_key_table scenario_probe_tables[] = {
+	{ "requests[].outcome", extract_keys, LT_NELEM(extract_keys) },
+	{ NULL, NULL, 0 }
+};
+
 /* The extract the walk filled: which probe, and its pattern. */
 static int
 extract_finish(struct scn_parser *p, const struct scn_map *m,

@@ -287,6 +287,14 @@ static const struct scn_key request_keys[] = {
 };
 #undef OFF
 
+/* The mappings this part reads, for loadtop --list-keys. */
+const struct scn_key_table scenario_request_tables[] = {
+	{ "requests[]", request_keys, LT_NELEM(request_keys) },
+	{ "requests[].sign", sign_keys, LT_NELEM(sign_keys) },
+	{ "requests[].sign.hmac_sha256", hmac_keys, LT_NELEM(hmac_keys) },
+	{ NULL, NULL, 0 }
+};
+
 /* A websocket under base_url: http:// becomes ws://, https:// wss://.
  * Returns how many characters the scheme lost. */
 static size_t

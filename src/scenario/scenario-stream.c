@@ -118,6 +118,13 @@ static const struct scn_key sse_keys[] = {
 };
 #undef OFF
 
+/* The mappings this part reads, for loadtop --list-keys. */
+const struct scn_key_table scenario_stream_tables[] = {
+	{ "requests[].websocket", websocket_keys, LT_NELEM(websocket_keys) },
+	{ "requests[].sse", sse_keys, LT_NELEM(sse_keys) },
+	{ NULL, NULL, 0 }
+};
+
 /* A stream's mapping, {} or nothing for its defaults: 0 to walk it. */
 static int
 stream_mapping(struct scn_parser *p, yaml_node_t *v, const char *key,

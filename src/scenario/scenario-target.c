@@ -432,6 +432,15 @@ static const struct scn_key defaults_keys[] = {
 };
 #undef OFF
 
+/* The mappings this part reads, for loadtop --list-keys. */
+const struct scn_key_table scenario_target_tables[] = {
+	{ "target", target_keys, LT_NELEM(target_keys) },
+	{ "target.process", process_keys, LT_NELEM(process_keys) },
+	{ "target.processes[]", processes_keys, LT_NELEM(processes_keys) },
+	{ "defaults", defaults_keys, LT_NELEM(defaults_keys) },
+	{ NULL, NULL, 0 }
+};
+
 void
 scenario_parse_defaults(struct scn_parser *p, yaml_node_t *node)
 {

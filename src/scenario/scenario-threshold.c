@@ -143,6 +143,13 @@ static const struct scn_key grade_keys[] = {
 	{ .name = "fail_below" },
 };
 
+/* The mappings this part reads, for loadtop --list-keys. */
+const struct scn_key_table scenario_threshold_tables[] = {
+	{ "thresholds[]", threshold_keys, LT_NELEM(threshold_keys) },
+	{ "grades[]", grade_keys, LT_NELEM(grade_keys) },
+	{ NULL, NULL, 0 }
+};
+
 /* The three bounds, each a value of the metric, in one order or the
  * other: down for a metric where more is better. */
 static int

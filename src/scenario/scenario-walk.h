@@ -53,6 +53,25 @@ struct scn_key {
 	unsigned kinds;
 };
 
+/* The keys of one kind of mapping and where it sits in a scenario
+ * ("requests[].websocket"), for listing them.  Each part's list of
+ * them ends with a NULL where. */
+struct scn_key_table {
+	const char *where;
+	const struct scn_key *keys;
+	size_t n;
+};
+
+extern const struct scn_key_table scenario_target_tables[];
+extern const struct scn_key_table scenario_request_tables[];
+extern const struct scn_key_table scenario_stream_tables[];
+extern const struct scn_key_table scenario_check_tables[];
+extern const struct scn_key_table scenario_probe_tables[];
+extern const struct scn_key_table scenario_flow_tables[];
+extern const struct scn_key_table scenario_phase_tables[];
+extern const struct scn_key_table scenario_threshold_tables[];
+extern const struct scn_key_table scenario_alerts_tables[];
+
 /* The field a key's handler fills. */
 #define SCN_FIELD(obj, key, type) ((type *)((char *)(obj) + (key)->off))
 

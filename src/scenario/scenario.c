@@ -91,6 +91,34 @@ static const struct scn_key top_keys[] = {
 };
 #undef OFF
 
+/* Every table of keys: the top level's, then each part's, in the order
+ * parse_top reads them. */
+static const struct scn_key_table top_tables[] = {
+	{ "", top_keys, LT_NELEM(top_keys) },
+	{ NULL, NULL, 0 }
+};
+
+static const struct scn_key_table *const all_tables[] = {
+	top_tables, scenario_target_tables, scenario_request_tables,
+	scenario_stream_tables, scenario_check_tables, scenario_probe_tables,
+	scenario_flow_tables, scenario_phase_tables,
+	scenario_threshold_tables, scenario_alerts_tables,
+};
+
+void
+scenario_keys_print(FILE *f)
+{
+	const struct scn_key_table *t;
+	size_t i, k;
+
+	for (i = 0; i < LT_NELEM(all_tables); i++)
+		for (t = all_tables[i]; t->where != NULL; t++)
+			for (k = 0; k < t->n; k++)
+				fprintf(f, "%s%s%s\n", t->where,
+				    *t->where != '\0' ? "." : "",
+				    t->keys[k].name);
+}
+
 /* Phases that send nothing need no requests: the target is watched alone. */
 static bool
 all_idle(const struct scenario *scn)

@@ -405,6 +405,9 @@ int	 scenario_load(const char *path, struct scenario **out,
 int	 scenario_load_buffer(const char *path, const char *buf, size_t len,
 	     struct scenario **out, struct scn_errors *errs);
 void	 scenario_free(struct scenario *);
+/* Every key the parser accepts, one a line, as where.key
+ * ("requests[].websocket.max_message"), from its tables of keys. */
+void	 scenario_keys_print(FILE *);
 
 /* What the command line changes while a scenario is loaded. */
 struct scn_load_opts {
