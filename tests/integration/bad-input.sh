@@ -30,7 +30,11 @@ bad() {
 
 # $AS_NOBODY CMD...: CMD as the unprivileged user nobody, when the tests
 # run as root and setpriv can make it so (and nobody may run loadtop).
-AS_NOBODY="setpriv --reuid=65534 --regid=65534 --clear-groups"
+# A sanitizer build reads LSAN_OPTIONS' suppressions as that user: a
+# copy nobody may read.
+cp "$top_srcdir/tests/lsan.supp" "$T_TMP/lsan.supp"
+chmod 644 "$T_TMP/lsan.supp"
+AS_NOBODY="env LSAN_OPTIONS=suppressions=$T_TMP/lsan.supp setpriv --reuid=65534 --regid=65534 --clear-groups"
 can_drop=no
 if [ "$(id -u)" -eq 0 ] && command -v setpriv >/dev/null 2>&1 &&
     $AS_NOBODY "$LOADTOP" --version >/dev/null 2>&1; then
