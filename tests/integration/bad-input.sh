@@ -37,7 +37,7 @@ chmod 644 "$T_TMP/lsan.supp"
 AS_NOBODY="env LSAN_OPTIONS=suppressions=$T_TMP/lsan.supp setpriv --reuid=65534 --regid=65534 --clear-groups"
 can_drop=no
 if [ "$(id -u)" -eq 0 ] && command -v setpriv >/dev/null 2>&1 &&
-    $AS_NOBODY "$LOADTOP" --version >/dev/null 2>&1; then
+    $AS_NOBODY env "$LOADTOP" --version >/dev/null 2>&1; then
 	can_drop=yes
 fi
 skip() {
