@@ -289,8 +289,9 @@ void	 worker_read_completions(struct worker *, CURLM *);
 
 /* Shards (worker-shard.c): slot's multi handle, made on first use. */
 CURLM	*worker_shard_multi(struct worker *, unsigned slot);
-int	 worker_shard_on_socket(CURL *, curl_socket_t, int what, void *shard,
-	    void *socketp);
+/* A shard of tag with its own timer callback, sockets in w's epoll set. */
+struct curl_shard *worker_shard_new(struct worker *, uint64_t tag,
+	    unsigned index, curl_multi_timer_callback timer);
 void	 worker_shard_event(struct worker *, uint64_t tag, uint32_t events);
 /* Run the shards whose timeout is due; the next one's. */
 int64_t	 worker_shard_timeouts(struct worker *, int64_t now);

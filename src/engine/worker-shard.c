@@ -22,9 +22,8 @@ socket_tag(const struct curl_shard *sh, curl_socket_t fd)
 }
 
 /* CURLMOPT_SOCKETFUNCTION of every shard, of requests or of streams. */
-int
-worker_shard_on_socket(CURL *e, curl_socket_t fd, int what, void *userp,
-    void *socketp)
+static int
+on_socket(CURL *e, curl_socket_t fd, int what, void *userp, void *socketp)
 {
 	struct curl_shard *sh = userp;
 	struct epoll_event ev = { .data.u64 = socket_tag(sh, fd) };
@@ -57,6 +56,25 @@ on_timer(CURLM *m, long ms, void *userp)
 	return 0;
 }
 
+struct curl_shard *
+worker_shard_new(struct worker *w, uint64_t tag, unsigned index,
+    curl_multi_timer_callback timer)
+{
+	struct curl_shard *sh = xcalloc(1, sizeof *sh);
+
+	sh->w = w;
+	sh->tag = tag;
+	sh->index = index;
+	sh->due = INT64_MAX;
+	if ((sh->multi = curl_multi_init()) == NULL)
+		abort();
+	curl_multi_setopt(sh->multi, CURLMOPT_SOCKETFUNCTION, on_socket);
+	curl_multi_setopt(sh->multi, CURLMOPT_SOCKETDATA, sh);
+	curl_multi_setopt(sh->multi, CURLMOPT_TIMERFUNCTION, timer);
+	curl_multi_setopt(sh->multi, CURLMOPT_TIMERDATA, sh);
+	return sh;
+}
+
 CURLM *
 worker_shard_multi(struct worker *w, unsigned slot)
 {
@@ -72,18 +90,9 @@ worker_shard_multi(struct worker *w, unsigned slot)
 	/* libcurl holds each shard's address: they never move. */
 	w->shards = xreallocarray(w->shards, k + 1, sizeof *w->shards);
 	while (w->nshards <= k) {
-		sh = w->shards[w->nshards] = xcalloc(1, sizeof *sh);
-		sh->w = w;
-		sh->tag = WORKER_CURL_TAG;
-		sh->index = w->nshards++;
-		sh->due = INT64_MAX;
-		if ((sh->multi = curl_multi_init()) == NULL)
-			abort();
-		curl_multi_setopt(sh->multi, CURLMOPT_SOCKETFUNCTION,
-		    worker_shard_on_socket);
-		curl_multi_setopt(sh->multi, CURLMOPT_SOCKETDATA, sh);
-		curl_multi_setopt(sh->multi, CURLMOPT_TIMERFUNCTION, on_timer);
-		curl_multi_setopt(sh->multi, CURLMOPT_TIMERDATA, sh);
+		sh = w->shards[w->nshards] = worker_shard_new(w,
+		    WORKER_CURL_TAG, w->nshards, on_timer);
+		w->nshards++;
 		curl_multi_setopt(sh->multi, CURLMOPT_MAXCONNECTS,
 		    w->env->all_raw ? 1L : (long)WORKER_SHARD);
 	}

@@ -117,25 +117,6 @@ on_timer(CURLM *m, long ms, void *userp)
 	return 0;
 }
 
-static struct curl_shard *
-shard_new(struct worker *w, unsigned index)
-{
-	struct curl_shard *sh = xcalloc(1, sizeof *sh);
-
-	sh->w = w;
-	sh->tag = WORKER_STREAM_CURL_TAG;
-	sh->index = index;
-	sh->due = INT64_MAX;
-	if ((sh->multi = curl_multi_init()) == NULL)
-		abort();
-	curl_multi_setopt(sh->multi, CURLMOPT_SOCKETFUNCTION,
-	    worker_shard_on_socket);
-	curl_multi_setopt(sh->multi, CURLMOPT_SOCKETDATA, sh);
-	curl_multi_setopt(sh->multi, CURLMOPT_TIMERFUNCTION, on_timer);
-	curl_multi_setopt(sh->multi, CURLMOPT_TIMERDATA, sh);
-	return sh;
-}
-
 CURLM *
 worker_stream_multi(struct stream *s)
 {
@@ -147,7 +128,8 @@ worker_stream_multi(struct stream *s)
 		ws->shards = xreallocarray(ws->shards, k + 1,
 		    sizeof *ws->shards);
 		while (ws->nshards <= k) {
-			ws->shards[ws->nshards] = shard_new(s->w, ws->nshards);
+			ws->shards[ws->nshards] = worker_shard_new(s->w,
+			    WORKER_STREAM_CURL_TAG, ws->nshards, on_timer);
 			ws->nshards++;
 		}
 	}
