@@ -12,6 +12,7 @@
 #include <string.h>
 
 #include "check-tap.h"
+#include "scenario-fixture.h"
 #include "scenario.h"
 #include "scenario-limits.h"
 #include "util.h"
@@ -162,16 +163,6 @@ load_shape(const struct shape *sh, struct places *at, struct scn_errors *errs)
 		ck_assert_ptr_null(scn);
 	free(t.s);
 	return scn;
-}
-
-static void
-dump(const struct scn_errors *errs)
-{
-	size_t i;
-
-	for (i = 0; i < errs->n; i++)
-		fprintf(stderr, "# %s:%d:%d: %s\n", errs->v[i].file,
-		    errs->v[i].line, errs->v[i].col, errs->v[i].msg);
 }
 
 /* The shape loads, with no error. */

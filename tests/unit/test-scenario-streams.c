@@ -800,30 +800,16 @@ static const struct err_case err_cases[] = {
 START_TEST(test_errors)
 {
 	const struct err_case *c = &err_cases[_i];
-	struct scn_errors errs = { 0 };
 	const char *phases = strstr(c->tail, "phases:") != NULL ? "" :
 	    c->bare ? "phases:\n  - {name: s, kind: sustained, rate: 1/s, "
 	    "duration: 1s}\n" : "phases:\n  - {name: c, kind: connections, "
 	    "connections: 1, duration: 1s}\n  - {name: s, kind: sustained, "
 	    "rate: 1/s, duration: 1s}\n";
 	char *text;
-	size_t i;
 
 	xasprintf(&text, "%s%s%s", c->bare ? bare_head : err_head, c->tail,
 	    phases);
-	ck_assert_ptr_null(load_text(text, &errs));
-	for (i = 0; i < errs.n; i++)
-		if (errs.v[i].line == c->line && errs.v[i].col == c->col &&
-		    strcmp(errs.v[i].msg, c->msg) == 0)
-			break;
-	if (i == errs.n) {
-		fprintf(stderr, "# want %d:%d: %s\n", c->line, c->col, c->msg);
-		dump(&errs);
-	}
-	ck_assert_msg(i < errs.n, "case %d: no error %d:%d: %s", _i, c->line,
-	    c->col, c->msg);
-	scenario_errors_clear(&errs);
-	free(text);
+	assert_error_at(text, c->line, c->col, c->msg, false, _i);
 }
 END_TEST
 

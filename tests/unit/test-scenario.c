@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "check-tap.h"
+#include "scenario-fixture.h"
 #include "scenario.h"
 #include "util.h"
 
@@ -44,18 +45,8 @@ list_dir(const char *dir, char **out)
 	return LT_MIN(n, MAX_FILES);
 }
 
-static void
-dump(const struct scn_errors *errs)
-{
-	size_t i;
-
-	for (i = 0; i < errs->n; i++)
-		fprintf(stderr, "# %s:%d:%d: %s\n", errs->v[i].file,
-		    errs->v[i].line, errs->v[i].col, errs->v[i].msg);
-}
-
 static struct scenario *
-load_ok(const char *path)
+load_file_ok(const char *path)
 {
 	struct scn_errors errs = { 0 };
 	struct scenario *scn = NULL;
@@ -65,17 +56,6 @@ load_ok(const char *path)
 	ck_assert_msg(rc == 0, "%s does not load", path);
 	ck_assert_uint_eq(errs.n, 0);
 	ck_assert_ptr_nonnull(scn);
-	return scn;
-}
-
-static struct scenario *
-load_buf(const char *text, struct scn_errors *errs)
-{
-	struct scenario *scn = NULL;
-
-	if (scenario_load_buffer("mem.yaml", text, strlen(text), &scn,
-	    errs) != 0)
-		ck_assert_ptr_null(scn);
 	return scn;
 }
 
@@ -94,13 +74,13 @@ START_TEST(test_examples_load)
 		return;
 	}
 #endif
-	scenario_free(load_ok(examples[_i]));
+	scenario_free(load_file_ok(examples[_i]));
 }
 END_TEST
 
 START_TEST(test_valid_load)
 {
-	scenario_free(load_ok(valid[_i]));
+	scenario_free(load_file_ok(valid[_i]));
 }
 END_TEST
 
@@ -167,7 +147,7 @@ START_TEST(test_demo_model)
 	static const enum scn_model models[] = { SCN_MODEL_NONE,
 	    SCN_MODEL_OPEN, SCN_MODEL_OPEN, SCN_MODEL_CLOSED, SCN_MODEL_NONE,
 	    SCN_MODEL_NONE };
-	struct scenario *scn = load_ok(EXAMPLES "/demo.yaml");
+	struct scenario *scn = load_file_ok(EXAMPLES "/demo.yaml");
 	const struct scn_phase *ph = scn->phases;
 	const struct scn_request *rq = scn->requests, *hook;
 	const struct threshold *t = scn->thresholds;
@@ -272,7 +252,7 @@ END_TEST
 
 START_TEST(test_forms_model)
 {
-	struct scenario *scn = load_ok(VALID "/forms.yaml");
+	struct scenario *scn = load_file_ok(VALID "/forms.yaml");
 	const struct scn_request *file = &scn->requests[0], *mixed;
 	const struct scn_phase *ph = scn->phases;
 
@@ -332,8 +312,8 @@ END_TEST
 
 START_TEST(test_defaults_and_names)
 {
-	struct scenario *scn = load_ok(VALID "/absolute-urls.yaml");
-	struct scenario *crlf = load_ok(VALID "/crlf.yaml");
+	struct scenario *scn = load_file_ok(VALID "/absolute-urls.yaml");
+	struct scenario *crlf = load_file_ok(VALID "/crlf.yaml");
 
 	ck_assert_ptr_null(scn->target.base_url);
 	ck_assert_int_eq(scn->target.processes[0].pid, 1);
@@ -365,7 +345,7 @@ END_TEST
 /* A minimum of 0 in a key's table lets 0 in, rates included. */
 START_TEST(test_zero_minimums)
 {
-	struct scenario *scn = load_ok(VALID "/zero-starts.yaml");
+	struct scenario *scn = load_file_ok(VALID "/zero-starts.yaml");
 
 	ck_assert_int_eq(scn->phases[0].model, SCN_MODEL_OPEN);
 	ck_assert_double_eq(scn->phases[0].rate, 0);
@@ -400,7 +380,7 @@ START_TEST(test_errors_in_file_order)
 	struct scn_errors errs = { 0 };
 	size_t i;
 
-	ck_assert_ptr_null(load_buf(text, &errs));
+	ck_assert_ptr_null(load_text(text, &errs));
 	if (errs.n != LT_NELEM(lines))
 		dump(&errs);
 	ck_assert_uint_eq(errs.n, LT_NELEM(lines));
@@ -476,7 +456,7 @@ START_TEST(test_bind_env_unset)
 	unsetenv("LT_T_TOKEN");
 	unsetenv("LT_T_BODY");
 	unsetenv("LT_T_SECRET");
-	scn = load_buf(env_text, &errs);
+	scn = load_text(env_text, &errs);
 	dump(&errs);
 	ck_assert_ptr_nonnull(scn);
 	ck_assert_int_eq(scenario_bind_env(scn, &errs), -1);
@@ -521,7 +501,7 @@ START_TEST(test_bind_env_set)
 	setenv("LT_T_TOKEN", "tok-123", 1);
 	setenv("LT_T_BODY", "xyz", 1);
 	setenv("LT_T_SECRET", SECRET, 1);
-	scn = load_buf(env_text, &errs);
+	scn = load_text(env_text, &errs);
 	ck_assert_ptr_nonnull(scn);
 	ck_assert_int_eq(scenario_bind_env(scn, &errs), 0);
 	ck_assert_uint_eq(errs.n, 0);
@@ -587,12 +567,12 @@ START_TEST(test_secret_never_printed)
 	setenv("LT_S_TOKEN", SECRET, 1);
 	setenv("LT_S_SECRET", SECRET, 1);
 	unsetenv("LT_S_UNSET");
-	ck_assert_ptr_null(load_buf(text, &errs));
+	ck_assert_ptr_null(load_text(text, &errs));
 	ck_assert_uint_ge(errs.n, 4);
 	assert_no_secret(&errs);
 	scenario_errors_clear(&errs);
 
-	scn = load_buf(good, &errs);
+	scn = load_text(good, &errs);
 	ck_assert_ptr_nonnull(scn);
 	ck_assert_int_eq(scenario_bind_env(scn, &errs), -1);
 	ck_assert_uint_eq(errs.n, 1);
