@@ -97,6 +97,19 @@ xasprintf(char **out, const char *fmt, ...)
 	return n;
 }
 
+void
+util_appendf(char *buf, size_t len, const char *fmt, ...)
+{
+	size_t n = strlen(buf);
+	va_list ap;
+
+	if (n + 1 >= len)
+		return;
+	va_start(ap, fmt);
+	vsnprintf(buf + n, len - n, fmt, ap);
+	va_end(ap);
+}
+
 int64_t
 util_clock_ns(clockid_t id)
 {

@@ -30,6 +30,11 @@ char	*xstrndup(const char *, size_t);
 int	 xasprintf(char **, const char *, ...) __attribute__((format(printf, 2, 3)));
 int	 xvasprintf(char **, const char *, va_list) __attribute__((format(printf, 2, 0)));
 
+/* printf onto the string in buf (len bytes in all), as far as it fits:
+ * the end is cut, never the buffer overrun. */
+void	 util_appendf(char *buf, size_t len, const char *fmt, ...)
+	    __attribute__((format(printf, 3, 4)));
+
 /* Monotonic clock in microseconds and nanoseconds. */
 int64_t	 util_now_us(void);
 int64_t	 util_now_ns(void);

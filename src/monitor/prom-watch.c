@@ -1,7 +1,6 @@
 #include "config.h"
 
 #include <math.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -271,19 +270,6 @@ prom_format(double x, char *buf, size_t len)
 	return buf;
 }
 
-static void __attribute__((format(printf, 3, 4)))
-prom_append(char *buf, size_t len, const char *fmt, ...)
-{
-	size_t n = strlen(buf);
-	va_list ap;
-
-	if (n + 1 >= len)
-		return;
-	va_start(ap, fmt);
-	vsnprintf(buf + n, len - n, fmt, ap);
-	va_end(ap);
-}
-
 /* The dashboard's short form: "+32, 1.6/s now", "3, min 0, max 7". */
 static void
 prom_describe_live(const struct prom_value *v, char *buf, size_t len)
@@ -291,15 +277,15 @@ prom_describe_live(const struct prom_value *v, char *buf, size_t len)
 	char a[32], b[32], c[32];
 
 	if (!v->counter)
-		prom_append(buf, len, "%s, min %s, max %s",
+		util_appendf(buf, len, "%s, min %s, max %s",
 		    prom_format(v->last, a, sizeof a),
 		    prom_format(v->min, b, sizeof b),
 		    prom_format(v->max, c, sizeof c));
 	else {
-		prom_append(buf, len, "+%s", prom_format(v->delta, a,
+		util_appendf(buf, len, "+%s", prom_format(v->delta, a,
 		    sizeof a));
 		if (v->has_now_rate)
-			prom_append(buf, len, ", %s/s now", prom_format(
+			util_appendf(buf, len, ", %s/s now", prom_format(
 			    v->now_rate, a, sizeof a));
 	}
 }
@@ -310,19 +296,19 @@ prom_describe_run(const struct prom_value *v, char *buf, size_t len)
 	char a[32], b[32], c[32], d[32];
 
 	if (!v->counter) {
-		prom_append(buf, len, "last %s, min %s, max %s",
+		util_appendf(buf, len, "last %s, min %s, max %s",
 		    prom_format(v->last, a, sizeof a),
 		    prom_format(v->min, b, sizeof b),
 		    prom_format(v->max, c, sizeof c));
 		return;
 	}
-	prom_append(buf, len, "delta %s, %s/s, from %s to %s",
+	util_appendf(buf, len, "delta %s, %s/s, from %s to %s",
 	    prom_format(v->delta, a, sizeof a),
 	    prom_format(v->rate, b, sizeof b),
 	    prom_format(v->first, c, sizeof c),
 	    prom_format(v->last, d, sizeof d));
 	if (v->resets > 0)
-		prom_append(buf, len, ", %u reset%s", v->resets,
+		util_appendf(buf, len, ", %u reset%s", v->resets,
 		    v->resets == 1 ? "" : "s");
 }
 
@@ -332,12 +318,12 @@ prom_value_describe(const struct prom_value *v, bool live, char *buf,
 {
 	buf[0] = '\0';
 	if (!v->valid)
-		prom_append(buf, len, "no value yet");
+		util_appendf(buf, len, "no value yet");
 	else if (live)
 		prom_describe_live(v, buf, len);
 	else
 		prom_describe_run(v, buf, len);
 	if (v->valid && !v->present)
-		prom_append(buf, len, ", not in the last scrape");
+		util_appendf(buf, len, ", not in the last scrape");
 	return buf;
 }

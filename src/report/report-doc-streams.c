@@ -8,7 +8,6 @@
 #include "config.h"
 
 #include <inttypes.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -21,24 +20,6 @@ stream_kind(const struct snap_stream *st)
 	return st->sse ? "SSE" : "WebSocket";
 }
 
-/* Append to buf, as far as it fits. */
-static void
-cat(char *buf, size_t len, const char *fmt, ...)
-    __attribute__((format(printf, 3, 4)));
-
-static void
-cat(char *buf, size_t len, const char *fmt, ...)
-{
-	size_t n = strlen(buf);
-	va_list ap;
-
-	if (n + 1 >= len)
-		return;
-	va_start(ap, fmt);
-	vsnprintf(buf + n, len - n, fmt, ap);
-	va_end(ap);
-}
-
 /* "510 of 520 connections opened (98.08%)": of the attempts that ended. */
 static void
 opened_text(const struct snap_stream *st, char *buf, size_t len)
@@ -46,10 +27,11 @@ opened_text(const struct snap_stream *st, char *buf, size_t len)
 	double pct;
 
 	if (verdict_stream_success(st, &pct))
-		cat(buf, len, "%" PRIu64 " of %" PRIu64 " connections opened "
-		    "(%.2f%%)", st->opened, st->attempts - st->connecting, pct);
+		util_appendf(buf, len, "%" PRIu64 " of %" PRIu64 " connections "
+		    "opened (%.2f%%)", st->opened, st->attempts - st->connecting,
+		    pct);
 	else
-		cat(buf, len, "no connection attempt ended");
+		util_appendf(buf, len, "no connection attempt ended");
 }
 
 /* The latencies a team looks at first: connect, rtt, ping, first event. */
@@ -67,7 +49,7 @@ item_latencies(const struct snap_stream *st, char *buf, size_t len)
 
 		if (l->count == 0)
 			continue;
-		cat(buf, len, "%s%s p95 %s", any ? ", " : "; ",
+		util_appendf(buf, len, "%s%s p95 %s", any ? ", " : "; ",
 		    threshold_stream_name(first[i]), units_format_ms(l->p95, ms,
 		    sizeof ms));
 		any = true;
@@ -92,20 +74,21 @@ report_doc_streams_items(struct rdoc *d, const struct report_ctx *c)
 			continue;
 		}
 		opened_text(st, line, sizeof line);
-		cat(line, sizeof line, ", %" PRIu64 " dropped",
+		util_appendf(line, sizeof line, ", %" PRIu64 " dropped",
 		    verdict_stream_drops(st));
 		if (st->reconnects > 0)
-			cat(line, sizeof line, ", %" PRIu64 " reconnects",
-			    st->reconnects);
+			util_appendf(line, sizeof line, ", %" PRIu64
+			    " reconnects", st->reconnects);
 		if (st->resumed > 0)
-			cat(line, sizeof line, " (%" PRIu64 " resumed)",
-			    st->resumed);
+			util_appendf(line, sizeof line, " (%" PRIu64
+			    " resumed)", st->resumed);
 		if (st->sse)
-			cat(line, sizeof line, "; %" PRIu64 " events",
+			util_appendf(line, sizeof line, "; %" PRIu64 " events",
 			    st->events);
 		else
-			cat(line, sizeof line, "; %" PRIu64 " messages sent, %"
-			    PRIu64 " received", st->sent, st->received);
+			util_appendf(line, sizeof line, "; %" PRIu64
+			    " messages sent, %" PRIu64 " received", st->sent,
+			    st->received);
 		item_latencies(st, line, sizeof line);
 		report_doc_text(d, RDOC_ITEM, "%s", line);
 	}
@@ -128,8 +111,8 @@ codes_text(struct report_fbuf *f, const struct snap_status *v, size_t n)
 
 	p[0] = '\0';
 	for (i = 0; i < n; i++)
-		cat(p, sizeof f->b[0], "%s%d x %" PRIu64, i ? ", " : "",
-		    v[i].code, v[i].count);
+		util_appendf(p, sizeof f->b[0], "%s%d x %" PRIu64,
+		    i ? ", " : "", v[i].code, v[i].count);
 	return p;
 }
 
