@@ -44,10 +44,6 @@ printf '%s\n' "$body" >"$BENCH_TMP/nginx/www/status.json"
 chmod 644 "$BENCH_TMP/nginx/www/status.json"
 ROOT=${NGINX_URL%/index.html}
 
-served() {
-	curl -s "$NGINX_STATUS_URL" | awk 'NR == 3 { print $3 }'
-}
-
 # scenario CASE N: a scenario of N requests with CASE's inspection.
 scenario() {
 	local what
@@ -70,23 +66,6 @@ phases: [{kind: burst, requests: $2, concurrency: $conns}]
 EOF
 }
 
-measure() {
-	local name=$1 before after out=$BENCH_TMP/cg.$1
-	shift
-	before=$(served)
-	taskset -c "$BENCH_LOAD_CPU" valgrind --tool=callgrind \
-	    --callgrind-out-file="$out" "$@" >"$BENCH_TMP/$name.log" 2>&1
-	after=$(served)
-	echo "$((after - before)) $(awk '/^summary:/ { print $2 }' "$out")"
-}
-
-per_request() {
-	awk -v a="$1" -v b="$2" 'BEGIN {
-		split(a, x, " "); split(b, y, " ")
-		if (y[1] <= x[1]) { print "n/a"; exit }
-		printf "%.0f\n", (y[2] - x[2]) / (y[1] - x[1]) }'
-}
-
 bench_machine
 echo "# $conns connections; $requests and $((requests * 3)) requests a run;" \
     "body: ${#body} bytes of JSON"
@@ -96,11 +75,11 @@ for t in $transports; do
 	for c in none json outcome all; do
 		scenario "$c" "$requests" >"$BENCH_TMP/$c-s.yaml"
 		scenario "$c" "$((requests * 3))" >"$BENCH_TMP/$c-l.yaml"
-		a=$(measure "$t-$c-s" "$LOADTOP" --headless --quiet --no-report \
+		a=$(bench_callgrind "$t-$c-s" "$LOADTOP" --headless --quiet --no-report \
 		    -t 1 --transport "$t" "$BENCH_TMP/$c-s.yaml")
-		b=$(measure "$t-$c-l" "$LOADTOP" --headless --quiet --no-report \
+		b=$(bench_callgrind "$t-$c-l" "$LOADTOP" --headless --quiet --no-report \
 		    -t 1 --transport "$t" "$BENCH_TMP/$c-l.yaml")
-		ipr=$(per_request "$a" "$b")
+		ipr=$(bench_per_request "$a" "$b")
 		[ -z "$base" ] && base=$ipr
 		printf '%-10s %-8s %14s %10s\n' "$t" "$c" "$ipr" \
 		    "$(awk -v a="$ipr" -v b="$base" 'BEGIN {

@@ -40,34 +40,6 @@ bench_need valgrind:valgrind wrk:wrk curl:curl
 LOADTOP=$(bench_find_loadtop "$loadtop_arg")
 bench_nginx_start
 
-served() {
-	curl -s "$NGINX_STATUS_URL" | awk 'NR == 3 { print $3 }'
-}
-
-# instr OUT: the instructions callgrind counted in the run that wrote OUT.
-instr() {
-	awk '/^summary:/ { print $2 }' "$1"
-}
-
-# measure NAME CMD...: run CMD under callgrind; prints "requests instr".
-measure() {
-	local name=$1 before after out=$BENCH_TMP/cg.$1
-	shift
-	before=$(served)
-	taskset -c "$BENCH_LOAD_CPU" valgrind --tool=callgrind \
-	    --callgrind-out-file="$out" "$@" >"$BENCH_TMP/$name.log" 2>&1
-	after=$(served)
-	echo "$((after - before - 1)) $(instr "$out")"
-}
-
-# per_request SHORT LONG: (instructions) / (requests) between two runs.
-per_request() {
-	awk -v a="$1" -v b="$2" 'BEGIN {
-		split(a, x, " "); split(b, y, " ")
-		if (y[1] <= x[1]) { print "n/a"; exit }
-		printf "%.0f\n", (y[2] - x[2]) / (y[1] - x[1]) }'
-}
-
 bench_machine
 echo "# libcurl $(curl-config --version 2>/dev/null | cut -d' ' -f2);" \
     "wrk $(wrk --version 2>&1 | awk 'NR == 1 { print $2 }');" \
@@ -76,17 +48,17 @@ printf '%-14s %6s %14s\n' generator conns instr/request
 for c in $conns_list; do
 	# wrk runs for a time; under callgrind 2 s and 6 s are about the
 	# request counts loadtop is given.
-	a=$(measure wrk-s wrk -t 1 -c "$c" -d 2s "$NGINX_URL")
-	b=$(measure wrk-l wrk -t 1 -c "$c" -d 6s "$NGINX_URL")
-	wrk_ipr=$(per_request "$a" "$b")
+	a=$(bench_callgrind wrk-s wrk -t 1 -c "$c" -d 2s "$NGINX_URL")
+	b=$(bench_callgrind wrk-l wrk -t 1 -c "$c" -d 6s "$NGINX_URL")
+	wrk_ipr=$(bench_per_request "$a" "$b")
 	printf '%-14s %6s %14s\n' wrk "$c" "$wrk_ipr"
 	for t in $transports; do
-		a=$(measure "lt-$t-s" "$LOADTOP" --headless --quiet --no-report \
+		a=$(bench_callgrind "lt-$t-s" "$LOADTOP" --headless --quiet --no-report \
 		    -t 1 -c "$c" -n "$requests" --transport "$t" "$NGINX_URL")
-		b=$(measure "lt-$t-l" "$LOADTOP" --headless --quiet --no-report \
+		b=$(bench_callgrind "lt-$t-l" "$LOADTOP" --headless --quiet --no-report \
 		    -t 1 -c "$c" -n "$((requests * 3))" --transport "$t" \
 		    "$NGINX_URL")
-		ipr=$(per_request "$a" "$b")
+		ipr=$(bench_per_request "$a" "$b")
 		printf '%-14s %6s %14s   %s x wrk\n' "loadtop-$t" "$c" "$ipr" \
 		    "$(awk -v a="$ipr" -v b="$wrk_ipr" 'BEGIN {
 			if (a + 0 > 0 && b + 0 > 0) printf "%.2f", a / b;

@@ -239,6 +239,39 @@ EOF
 	bench_die "nginx did not start: $(tail -3 "$d/error.log" 2>/dev/null)"
 }
 
+# The requests nginx has answered, from stub_status (this one counted).
+bench_nginx_served()
+{
+	curl -s "$NGINX_STATUS_URL" | awk 'NR == 3 { print $3 }'
+}
+
+# bench_callgrind NAME CMD...: run CMD on the generator CPU under
+# callgrind against bench_nginx_start's nginx; prints "requests
+# instructions", the requests nginx answered during it (the status
+# requests around it not counted).  CMD's output goes to $BENCH_TMP/NAME.log.
+bench_callgrind()
+{
+	local name=$1 before after out=$BENCH_TMP/cg.$1
+
+	shift
+	before=$(bench_nginx_served)
+	taskset -c "$BENCH_LOAD_CPU" valgrind --tool=callgrind \
+	    --callgrind-out-file="$out" "$@" >"$BENCH_TMP/$name.log" 2>&1
+	after=$(bench_nginx_served)
+	echo "$((after - before - 1)) $(awk '/^summary:/ { print $2 }' "$out")"
+}
+
+# bench_per_request SHORT LONG: the instructions per request between two
+# bench_callgrind results, the fixed cost of starting and ending taken
+# out; "n/a" when the longer run served no more.
+bench_per_request()
+{
+	awk -v a="$1" -v b="$2" 'BEGIN {
+		split(a, x, " "); split(b, y, " ")
+		if (y[1] <= x[1]) { print "n/a"; exit }
+		printf "%.0f\n", (y[2] - x[2]) / (y[1] - x[1]) }'
+}
+
 # Run a command on the generator CPU under /usr/bin/time: its standard
 # output goes to $1.out, its errors to $1.err, and "elapsed user sys
 # maxrss_kb" to $1.time.

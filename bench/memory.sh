@@ -136,14 +136,9 @@ has_part 2 || exit 0
 echo
 
 # Part 2: RSS against requests served.
-nginx_requests()
-{
-	curl -s "$NGINX_STATUS_URL" | awk 'NR == 3 { print $3 }'
-}
-
 half=$((total / 2))
 echo "# part 2: loadtop -n $total -c 50 -t 1 against nginx, VmRSS sampled every 0.25s"
-base=$(nginx_requests)
+base=$(bench_nginx_served)
 polls=1
 taskset -c "$BENCH_LOAD_CPU" "$LT" "$NGINX_URL" -n "$total" -c 50 -t 1 \
     --quiet >"$BENCH_TMP/flat.out" 2>"$BENCH_TMP/flat.err" </dev/null &
@@ -154,7 +149,7 @@ start=$(date +%s.%N)
 limit=$((total / 5000 + 60))
 while kill -0 "$lpid" 2>/dev/null; do
 	rss=$(awk '/^VmRSS:/{ print $2 }' "/proc/$lpid/status" 2>/dev/null)
-	n=$(nginx_requests)
+	n=$(bench_nginx_served)
 	polls=$((polls + 1))
 	[ -n "$rss" ] && [ -n "$n" ] &&
 	    echo "$((n - base - polls)) $rss $(date +%s.%N)" \

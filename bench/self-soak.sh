@@ -59,10 +59,7 @@ bench_machine
 if [ "$server" = nginx ]; then
 	bench_nginx_start
 	URL=$NGINX_URL
-	served_requests()
-	{
-		curl -s "$NGINX_STATUS_URL" | awk 'NR == 3 { print $3 }'
-	}
+	served_requests() { bench_nginx_served; }
 	echo "# server: nginx $(nginx -v 2>&1 | sed 's|.*/||'), 1 worker on CPU 0"
 else
 	TGT=$(dirname "$LT")/loadtop-target
