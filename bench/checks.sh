@@ -75,10 +75,10 @@ for t in $transports; do
 	for c in none json outcome all; do
 		scenario "$c" "$requests" >"$BENCH_TMP/$c-s.yaml"
 		scenario "$c" "$((requests * 3))" >"$BENCH_TMP/$c-l.yaml"
-		a=$(bench_callgrind "$t-$c-s" "$LOADTOP" --headless --quiet --no-report \
-		    -t 1 --transport "$t" "$BENCH_TMP/$c-s.yaml")
-		b=$(bench_callgrind "$t-$c-l" "$LOADTOP" --headless --quiet --no-report \
-		    -t 1 --transport "$t" "$BENCH_TMP/$c-l.yaml")
+		a=$(bench_callgrind "$t-$c-s" "$LOADTOP" --headless --quiet \
+		    --no-report -t 1 --transport "$t" "$BENCH_TMP/$c-s.yaml")
+		b=$(bench_callgrind "$t-$c-l" "$LOADTOP" --headless --quiet \
+		    --no-report -t 1 --transport "$t" "$BENCH_TMP/$c-l.yaml")
 		ipr=$(bench_per_request "$a" "$b")
 		[ -z "$base" ] && base=$ipr
 		printf '%-10s %-8s %14s %10s\n' "$t" "$c" "$ipr" \

@@ -53,11 +53,12 @@ for c in $conns_list; do
 	wrk_ipr=$(bench_per_request "$a" "$b")
 	printf '%-14s %6s %14s\n' wrk "$c" "$wrk_ipr"
 	for t in $transports; do
-		a=$(bench_callgrind "lt-$t-s" "$LOADTOP" --headless --quiet --no-report \
-		    -t 1 -c "$c" -n "$requests" --transport "$t" "$NGINX_URL")
-		b=$(bench_callgrind "lt-$t-l" "$LOADTOP" --headless --quiet --no-report \
-		    -t 1 -c "$c" -n "$((requests * 3))" --transport "$t" \
+		a=$(bench_callgrind "lt-$t-s" "$LOADTOP" --headless --quiet \
+		    --no-report -t 1 -c "$c" -n "$requests" --transport "$t" \
 		    "$NGINX_URL")
+		b=$(bench_callgrind "lt-$t-l" "$LOADTOP" --headless --quiet \
+		    --no-report -t 1 -c "$c" -n "$((requests * 3))" \
+		    --transport "$t" "$NGINX_URL")
 		ipr=$(bench_per_request "$a" "$b")
 		printf '%-14s %6s %14s   %s x wrk\n' "loadtop-$t" "$c" "$ipr" \
 		    "$(awk -v a="$ipr" -v b="$wrk_ipr" 'BEGIN {
