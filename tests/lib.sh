@@ -101,6 +101,34 @@ stop_target() {
 	wait "$TARGET_PID" 2>/dev/null
 }
 
+# start_fixture NAME [ARGS...]: tests/fixtures/NAME.py ARGS on a free
+# loopback port, in the background, its errors in $T_TMP/NAME.K.err (the
+# K-th fixture).  Sets FIXTURE_PORT; bails out, the errors shown as
+# comments, when the fixture does not listen within 10 s.
+T_FIXTURES=0
+start_fixture() {
+	T_FIXTURES=$((T_FIXTURES + 1))
+	_base="$T_TMP/$1.$T_FIXTURES"
+	_py="$TESTDATA/fixtures/$1.py"
+	shift
+	python3 "$_py" "$_base.port" "$@" 2>"$_base.err" &
+	_pid=$!
+	T_PIDS="$T_PIDS $_pid"
+	_i=0
+	while [ ! -s "$_base.port" ] && [ $_i -lt 100 ] &&
+	    kill -0 "$_pid" 2>/dev/null; do
+		sleep 0.1
+		_i=$((_i + 1))
+	done
+	if [ ! -s "$_base.port" ]; then
+		echo "# $_py did not start:"
+		sed 's/^/#   /' "$_base.err"
+		echo "Bail out! $_py did not start"
+		exit 1
+	fi
+	FIXTURE_PORT=$(cat "$_base.port")
+}
+
 # free_port: a TCP port of 127.0.0.1 that is free now.
 free_port() {
 	python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'

@@ -11,29 +11,17 @@
 . "$top_srcdir/tests/lib.sh"
 
 cd "$T_TMP" || exit 1
-free_port() {
-	python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'
-}
-
 # --- the servers --------------------------------------------------------
-openssl req -x509 -newkey rsa:2048 -nodes -keyout key.pem -out cert.pem \
-    -days 2 -subj /CN=127.0.0.1 >/dev/null 2>&1
-EDGES_PY="$TESTDATA/fixtures/http-edges.py"
-python3 "$EDGES_PY" plain.port 2>plain.err &
-T_PIDS="$T_PIDS $!"
-python3 "$EDGES_PY" tls.port --tls cert.pem key.pem 2>tls.err &
-T_PIDS="$T_PIDS $!"
-python3 "$EDGES_PY" garbage.port --tls-garbage 2>garbage.err &
-T_PIDS="$T_PIDS $!"
-i=0
-while { [ ! -s plain.port ] || [ ! -s tls.port ] || [ ! -s garbage.port ]; } &&
-    [ $i -lt 100 ]; do
-	sleep 0.1
-	i=$((i + 1))
-done
-PLAIN="http://127.0.0.1:$(cat plain.port)"
-TLS="https://127.0.0.1:$(cat tls.port)"
-GARBAGE="https://127.0.0.1:$(cat garbage.port)"
+self_signed
+start_fixture http-edges
+PLAIN_PORT=$FIXTURE_PORT
+start_fixture http-edges --tls cert.pem key.pem
+TLS_PORT=$FIXTURE_PORT
+start_fixture http-edges --tls-garbage
+GARBAGE_PORT=$FIXTURE_PORT
+PLAIN="http://127.0.0.1:$PLAIN_PORT"
+TLS="https://127.0.0.1:$TLS_PORT"
+GARBAGE="https://127.0.0.1:$GARBAGE_PORT"
 CLOSED="http://127.0.0.1:$(free_port)"
 
 # measure DIR SECONDS CMD...: CMD run with a hard bound of SECONDS, its
@@ -163,7 +151,7 @@ hostile insecure "$TLS/cl" 2 2 0 ok=2 - --insecure
 # one stream a server, dropped and opened again for 2 s (a TLS one takes
 # a while on a loaded machine: each new TLS connection of libcurl reads
 # the CA bundle).
-P=127.0.0.1:$(cat plain.port)
+P=127.0.0.1:$PLAIN_PORT
 cat >streams-plain.yaml <<EOF
 name: hostile-streams
 target: {base_url: "$PLAIN"}
@@ -184,8 +172,8 @@ name: hostile-tls-streams
 target: {base_url: "$TLS"}
 defaults: {timeout: 5s, connect_timeout: 5s}
 requests:
-  - {name: wss-garbage, url: "wss://127.0.0.1:$(cat garbage.port)/", websocket: {}}
-  - {name: wss-self-signed, url: "wss://127.0.0.1:$(cat tls.port)/x", websocket: {}}
+  - {name: wss-garbage, url: "wss://127.0.0.1:$GARBAGE_PORT/", websocket: {}}
+  - {name: wss-self-signed, url: "wss://127.0.0.1:$TLS_PORT/x", websocket: {}}
   - {name: sse-tls-garbage, url: "$GARBAGE/", sse: {}}
   - {name: sse-self-signed, url: "$TLS/x", sse: {}}
 phases:

@@ -6,14 +6,8 @@
 . "$top_srcdir/tests/lib.sh"
 
 cd "$T_TMP" || exit 1
-python3 "$TESTDATA/fixtures/http-edges.py" "$T_TMP/edges.port" &
-T_PIDS="$T_PIDS $!"
-i=0
-while [ ! -s edges.port ] && [ $i -lt 100 ]; do
-	sleep 0.1
-	i=$((i + 1))
-done
-EDGES="http://127.0.0.1:$(cat edges.port)"
+start_fixture http-edges
+EDGES="http://127.0.0.1:$FIXTURE_PORT"
 
 served() {
 	curl -s "$EDGES/count" | python3 -c 'import json,sys; print(json.load(sys.stdin)["paths"].get("/echo", 0))'

@@ -9,14 +9,8 @@
 
 cd "$T_TMP" || exit 1
 chmod 755 "$T_TMP"
-python3 "$TESTDATA/fixtures/http-edges.py" "$T_TMP/edges.port" &
-T_PIDS="$T_PIDS $!"
-i=0
-while [ ! -s edges.port ] && [ $i -lt 100 ]; do
-	sleep 0.1
-	i=$((i + 1))
-done
-EDGES="http://127.0.0.1:$(cat edges.port)"
+start_fixture http-edges
+EDGES="http://127.0.0.1:$FIXTURE_PORT"
 start_target
 
 LT_SECRET_ENV=envS3cret-Quokka-9174

@@ -259,14 +259,8 @@ like "$(cat "$T_TMP/many.out")" \
     "file limit: saying what it needs"
 
 # --- the bad peers -----------------------------------------------------
-python3 "$TESTDATA/fixtures/stream-peers.py" "$T_TMP/peers.port" &
-T_PIDS="$T_PIDS $!"
-i=0
-while [ ! -s peers.port ] && [ $i -lt 100 ]; do
-	sleep 0.1
-	i=$((i + 1))
-done
-PEER=127.0.0.1:$(cat peers.port)
+start_fixture stream-peers
+PEER=127.0.0.1:$FIXTURE_PORT
 # And a port that takes connections and never answers.
 python3 -c '
 import socket, sys, time

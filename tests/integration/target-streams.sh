@@ -192,14 +192,8 @@ stop_target
 
 # --- the bad peers -----------------------------------------------------
 cd "$T_TMP" || exit 1
-python3 "$TESTDATA/fixtures/stream-peers.py" "$T_TMP/peers.port" &
-T_PIDS="$T_PIDS $!"
-i=0
-while [ ! -s peers.port ] && [ $i -lt 100 ]; do
-	sleep 0.1
-	i=$((i + 1))
-done
-PORT=$(cat peers.port)
+start_fixture stream-peers
+PORT=$FIXTURE_PORT
 
 is "$(ws /refuse400)" 400 "/refuse400 refuses the upgrade with a 400"
 is "$(ws /refuse200)" 200 "/refuse200 answers 200 without an upgrade"

@@ -9,17 +9,15 @@
 
 cd "$T_TMP" || exit 1
 # --- the servers --------------------------------------------------------
-python3 "$TESTDATA/fixtures/http-edges.py" "$T_TMP/edges.port" &
-T_PIDS="$T_PIDS $!"
+start_fixture http-edges
+EDGES="http://127.0.0.1:$FIXTURE_PORT"
 "$TARGET" -p 0 -q >target.out 2>&1 &
 T_PIDS="$T_PIDS $!"
 i=0
-while { [ ! -s edges.port ] || ! grep -q 'listening' target.out; } &&
-    [ $i -lt 100 ]; do
+while ! grep -q 'listening' target.out && [ $i -lt 100 ]; do
 	sleep 0.1
 	i=$((i + 1))
 done
-EDGES="http://127.0.0.1:$(cat edges.port)"
 TGT="http://127.0.0.1:$(sed -n 's/.*:\([0-9][0-9]*\).*/\1/p' target.out | head -1)"
 
 have_nginx=0
