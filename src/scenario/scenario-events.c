@@ -7,6 +7,7 @@
 
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 
 #include "scenario-int.h"
 #include "util.h"
@@ -87,7 +88,8 @@ depth_error(struct scn_parser *p, const yaml_mark_t *at)
 	    scenario_limits_format(l, l->max, max, sizeof max));
 }
 
-/* Syntax errors, aliases, nesting too deep and extra documents, found by
+/* Syntax errors, aliases, nesting too deep, extra documents and escaped
+ * NULs (which would cut a value short, unseen), found by
  * a pass over the events before the document is built; it stops at the
  * first level too deep, before the scanner's cost grows with it. */
 int
@@ -124,6 +126,15 @@ scenario_check_events(struct scn_parser *p)
 			    (int)ev.start_mark.column + 1,
 			    "a scenario file holds one YAML document; found a "
 			    "second one here");
+			rc = -1;
+		} else if (ev.type == YAML_SCALAR_EVENT &&
+		    strlen((const char *)ev.data.scalar.value) !=
+		    ev.data.scalar.length) {
+			scenario_errors_add(p->errs, p->file,
+			    (int)ev.start_mark.line + 1,
+			    (int)ev.start_mark.column + 1,
+			    "this value holds a NUL character (\\0 or \\u0000), "
+			    "which no scenario value may hold");
 			rc = -1;
 		}
 		done = ev.type == YAML_STREAM_END_EVENT;

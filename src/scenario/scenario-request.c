@@ -59,14 +59,16 @@ static void
 h_path(struct scn_parser *p, const struct scn_key *k, yaml_node_t *v,
     void *obj)
 {
-	const char *s;
+	const char *s, *flaw;
 
 	if ((s = scenario_scalar(p, v, k->name, "a path such as /ok")) == NULL)
 		return;
-	if (*s != '/') {
-		scenario_err(p, v, "'path' must start with '/', got %s", scenario_quote(s));
-		return;
-	}
+	if (*s != '/')
+		scenario_err(p, v, "'path' must start with '/', got %s",
+		    scenario_quote(s));
+	else if ((flaw = scenario_text_flaw(s)) != NULL)
+		scenario_err(p, v, "'path' %s is not a valid path: %s (write "
+		    "a space as %%20)", scenario_quote(s), flaw);
 }
 
 static void

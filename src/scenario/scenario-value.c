@@ -88,13 +88,21 @@ port_ok(const char *s, size_t n)
 }
 
 const char *
+scenario_text_flaw(const char *s)
+{
+	for (; *s != '\0'; s++)
+		if ((u_char)*s <= ' ' || *s == 0x7f)
+			return "it holds a space or a control character";
+	return NULL;
+}
+
+const char *
 scenario_url_flaw(const char *s)
 {
 	const char *a = strstr(s, "://"), *host, *end, *c;
 
-	for (c = s; *c != '\0'; c++)
-		if ((u_char)*c <= ' ' || *c == 0x7f)
-			return "it holds a space or a control character";
+	if ((c = scenario_text_flaw(s)) != NULL)
+		return c;
 	if (a == NULL)
 		return NULL;
 	host = a + 3;

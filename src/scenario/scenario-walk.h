@@ -156,6 +156,9 @@ bool	 scenario_is_ws_url(const char *);	/* ws:// or wss:// */
 /* What is wrong with an http(s) or ws(s) URL's authority (a port past
  * 65535, a space), or NULL. */
 const char *scenario_url_flaw(const char *);
+/* "it holds a space or a control character" when s does, else NULL:
+ * neither may stand in a request line. */
+const char *scenario_text_flaw(const char *);
 bool	 scenario_is_token(const char *);
 /* base + path without doubling the slash; *baselen: base's part. */
 char	*scenario_join_url(const char *base, const char *path, size_t *baselen);
