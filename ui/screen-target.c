@@ -150,9 +150,13 @@ draw_details(struct ui *ui, const struct monitor_view *v,
 	else
 		ui_text(ui, r, row++, 10, UC_LABEL, "smaps_rollup not readable");
 	ui_text(ui, r, row, 0, UC_LABEL, "process");
-	ui_text(ui, r, row++, 10, UC_NORMAL, "threads %d (max %d)  fds %d "
-	    "(max %d)", v->last.threads, st->threads_max, v->last.fds,
-	    st->fds_max);
+	if (v->last.fds < 0)
+		ui_text(ui, r, row++, 10, UC_NORMAL, "threads %d (max %d)  fds "
+		    "unreadable", v->last.threads, st->threads_max);
+	else
+		ui_text(ui, r, row++, 10, UC_NORMAL, "threads %d (max %d)  fds "
+		    "%d (max %d)", v->last.threads, st->threads_max,
+		    v->last.fds, st->fds_max);
 	if (v->tree) {
 		ui_text(ui, r, row, 0, UC_LABEL, "tree");
 		ui_text(ui, r, row++, 10, UC_NORMAL, "%d processes (max %d), "

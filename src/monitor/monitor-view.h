@@ -199,7 +199,7 @@ struct monitor_stats {
 	int64_t uss_end;
 	int64_t uss_max;
 	int threads_max;
-	int fds_max;
+	int fds_max;			/* -1 when /proc/PID/fd never read */
 	int nprocs_max;
 	unsigned workers_exited;
 	unsigned workers_started;

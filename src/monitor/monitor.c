@@ -212,6 +212,7 @@ monitor_stats_add(struct monitor *m, const struct monitor_sample *s,
 	if (st->nsamples == 0) {
 		st->t_start_us = s->t_us;
 		st->rss_start = st->rss_min = st->rss_max = s->rss;
+		st->fds_max = s->fds;
 	}
 	st->nsamples++;
 	st->t_last_us = s->t_us;

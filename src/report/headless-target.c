@@ -156,8 +156,11 @@ headless_target_print(FILE *f, const struct snapshot *s, size_t proc)
 	print_leak_fit(f, &v->leak);
 	if (proc == 0)
 		print_phase_leaks(f, s);
-	fprintf(f, "  process    threads max %d, fds max %d", st->threads_max,
-	    st->fds_max);
+	fprintf(f, "  process    threads max %d, ", st->threads_max);
+	if (st->fds_max < 0)
+		fputs("fds unreadable", f);
+	else
+		fprintf(f, "fds max %d", st->fds_max);
 	if (v->tree)
 		fprintf(f, ", processes max %d, %u workers exited",
 		    st->nprocs_max, st->workers_exited);

@@ -180,8 +180,12 @@ process_rows(struct rdoc_block *t, const struct monitor_view *v)
 	const struct health_view *h = &v->health;
 	struct report_fbuf f = { .i = 0 };
 
-	report_doc_row(t, "Threads max / fds max", report_doc_f(&f, "%d / %d",
-	    st->threads_max, st->fds_max));
+	if (st->fds_max < 0)
+		report_doc_row(t, "Threads max / fds max", report_doc_f(&f,
+		    "%d / unreadable", st->threads_max));
+	else
+		report_doc_row(t, "Threads max / fds max", report_doc_f(&f,
+		    "%d / %d", st->threads_max, st->fds_max));
 	if (v->tree)
 		report_doc_row(t, "Processes max / workers exited",
 		    report_doc_f(&f, "%d / %u", st->nprocs_max,

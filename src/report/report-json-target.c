@@ -175,7 +175,8 @@ report_json_target(const struct report_ctx *c, size_t proc)
 	    "samples", (json_int_t)st->nsamples, "ncpu", v->ncpu);
 	target_resources_json(o, st);
 	json_object_set_new(o, "threads_max", json_integer(st->threads_max));
-	json_object_set_new(o, "fds_max", json_integer(st->fds_max));
+	json_object_set_new(o, "fds_max", st->fds_max < 0 ? json_null() :
+	    json_integer(st->fds_max));
 	json_object_set_new(o, "processes_max", json_integer(st->nprocs_max));
 	ev = events_json(s, v, &exits);
 	json_object_set_new(o, "exits", exits);
@@ -200,12 +201,13 @@ report_json_series(const struct snapshot *s, size_t proc)
 		const struct mseries_point *p = &series[i];
 
 		json_array_append_new(a, json_pack("{s:o,s:o,s:o,s:o,s:o,s:i,"
-		    "s:i,s:I}", "t",
+		    "s:o,s:I}", "t",
 		    jreal((double)(p->t_us - s->mono_start_us) / 1e6),
 		    "cpu", jreal(p->cpu), "cpu_max", jreal(p->cpu_max),
 		    "rss_mb", jreal(report_mb(p->rss)),
 		    "rss_max_mb", jreal(report_mb(p->rss_max)),
-		    "threads", p->threads, "fds", p->fds,
+		    "threads", p->threads, "fds", p->fds < 0 ? json_null() :
+		    json_integer(p->fds),
 		    "requests", (json_int_t)p->requests));
 	}
 	return a;

@@ -169,13 +169,22 @@ bad "PID 1 is watched" 0 "^\[ *[0-9.]+s\] pid-1 +pid 1 +cpu" \
 like "$(cat "$T_TMP/out")" "pid-1 +1 " "PID 1: its row in the summary"
 if [ $can_drop = yes ]; then
 	# Another user's process: what /proc lets others read, said as such.
+	mkdir -m 777 others
 	bad "another user's process" 0 "fds unreadable" \
-	    $AS_NOBODY "$LOADTOP" monitor --pid "$TARGET_PID" -d 1s --no-report
+	    $AS_NOBODY "$LOADTOP" monitor --pid "$TARGET_PID" -d 1s \
+	    --report others/rep
 	like "$(cat "$T_TMP/out")" "pss, uss unknown \(smaps_rollup not readable\)" \
 	    "another user's process: PSS and USS unknown"
+	like "$(cat "$T_TMP/out")" "threads max [1-9][0-9]*, fds unreadable" \
+	    "another user's process: the summary's fds unreadable, not 0"
+	is "$(python3 -c 'import json,sys; d=json.load(open(sys.argv[1])); t=d["target"]; print(t["fds_max"], {s["fds"] for s in d["target_timeseries"]})' others/rep/report.json 2>&1)" \
+	    "None {None}" "another user's process: report.json's fds are null"
+	like "$(cat others/rep/report.md)" "Threads max / fds max \| [1-9][0-9]* / unreadable" \
+	    "another user's process: report.md's fds unreadable"
 else
-	skip "another user's process: not root, or loadtop cannot run as nobody"
-	skip "another user's process: PSS and USS unknown"
+	for c in "" "PSS and USS unknown" "summary" "report.json" "report.md"; do
+		skip "another user's process $c: not root, or loadtop cannot run as nobody"
+	done
 fi
 
 # --- file descriptors -------------------------------------------------
