@@ -136,9 +136,10 @@ demo_start(struct demo_target *t, const char *target, char **cause)
 	so.command = cmdline;
 	so.log_path = t->log;
 	so.ready_port = port;
+	so.interrupted = cmd_run_stop_pending;
 	t->child = proc_spawn_start(&so, cause);
 	free(cmdline);
-	if (t->child == NULL || proc_spawn_wait_ready(t->child, cause) != 0)
+	if (t->child == NULL || proc_spawn_wait_ready(t->child, cause) < 0)
 		return -1;
 	fprintf(stderr, "loadtop: demo: loadtop-target (pid %d) on %s, "
 	    "its log in %s\n", (int)proc_spawn_pid(t->child), t->url, t->log);
@@ -171,8 +172,12 @@ cmd_demo(struct cmd_opts *ro)
 {
 	struct demo_target t = { 0 };
 	char *dir = self_dir(), *target, *scenario, *cause = NULL;
+	sigset_t sigs, old;
 	int rc = LT_EXIT_RUNTIME;
 
+	/* A Ctrl-C from here on stops the run with its report, and the
+	 * target, in a process group of its own, with it. */
+	cmd_run_block_signals(&sigs, &old);
 	target = demo_find_target(dir);
 	scenario = demo_find_scenario(dir);
 	free(dir);
@@ -190,5 +195,6 @@ cmd_demo(struct cmd_opts *ro)
 	free(t.log);
 	free(target);
 	free(scenario);
+	cmd_run_restore_signals(&sigs, &old);
 	return rc;
 }

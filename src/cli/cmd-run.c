@@ -433,9 +433,8 @@ run_scenario(const struct cmd_opts *o, const char *yaml,
 	return LT_EXIT_OK;
 }
 
-/* Signals are taken by the main thread, never by the others. */
-static void
-run_block_signals(sigset_t *sigs, sigset_t *old)
+void
+cmd_run_block_signals(sigset_t *sigs, sigset_t *old)
 {
 	sigemptyset(sigs);
 	sigaddset(sigs, SIGINT);
@@ -451,14 +450,24 @@ run_block_signals(sigset_t *sigs, sigset_t *old)
  * and one to its group) must not kill the process once the run is over
  * and its report written.
  */
-static void
-run_unblock_signals(const sigset_t *sigs, const sigset_t *old)
+void
+cmd_run_restore_signals(const sigset_t *sigs, const sigset_t *old)
 {
 	struct timespec zero = { 0, 0 };
 
 	while (sigtimedwait(sigs, NULL, &zero) > 0)
 		/* dropped */;
 	pthread_sigmask(SIG_SETMASK, old, NULL);
+}
+
+bool
+cmd_run_stop_pending(void)
+{
+	sigset_t pending;
+
+	return sigpending(&pending) == 0 && (sigismember(&pending, SIGINT) ==
+	    1 || sigismember(&pending, SIGTERM) == 1 ||
+	    sigismember(&pending, SIGHUP) == 1);
 }
 
 /* The engine on scn, started; NULL with *cause set when it cannot be. */
@@ -513,7 +522,7 @@ cmd_run_session(struct cmd_opts *o, const char *yaml)
 
 	/* From the start: a signal while the scenario loads stops the run
 	 * as soon as it starts, with a report, rather than killing us. */
-	run_block_signals(&sigs, &old);
+	cmd_run_block_signals(&sigs, &old);
 	curl_global_init(CURL_GLOBAL_DEFAULT);
 	if ((rc = run_scenario(o, yaml, &scn)) != LT_EXIT_OK) {
 		pthread_sigmask(SIG_SETMASK, &old, NULL);
@@ -537,6 +546,6 @@ cmd_run_session(struct cmd_opts *o, const char *yaml)
 	run_target_close(&target, o->quiet);
 	run_target_free(&target);
 	scenario_free(scn);
-	run_unblock_signals(&sigs, &old);
+	cmd_run_restore_signals(&sigs, &old);
 	return rc;
 }

@@ -7,6 +7,7 @@
 #ifndef LT_CMD_H
 #define LT_CMD_H
 
+#include <signal.h>
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -154,6 +155,12 @@ int	 cmd_run(struct cmd_opts *);
  * scenario file): the engine, the dashboard or progress lines, the
  * summary, the report and the exit code. */
 int	 cmd_run_session(struct cmd_opts *, const char *yaml);
+/* SIGINT, SIGTERM and SIGHUP blocked, for the main thread to take (the
+ * mask before in old), and SIGPIPE ignored; the mask put back, the stop
+ * signals that came meanwhile dropped; is a stop signal waiting? */
+void	 cmd_run_block_signals(sigset_t *sigs, sigset_t *old);
+void	 cmd_run_restore_signals(const sigset_t *sigs, const sigset_t *old);
+bool	 cmd_run_stop_pending(void);
 /* Watch processes without load: a session of one idle phase. */
 int	 cmd_monitor(struct cmd_opts *);
 /* Compare two reports, BASE and NEW. */

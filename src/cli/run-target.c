@@ -147,12 +147,14 @@ open_one(struct run_proc *rp, const struct scn_process *sp, size_t index,
 		/* loadtop monitor's readiness and log flags. */
 		so.ready_port = (int)o->ready_port;
 		so.ready_timeout_us = o->ready_timeout_us;
+		/* Ctrl-C while it starts: the run begins, and stops at once. */
+		so.interrupted = cmd_run_stop_pending;
 		so.log_path = rp->log_path = o->exec_log != NULL ?
 		    xstrdup(o->exec_log) : exec_log_path(index);
 		if ((rp->child = proc_spawn_start(&so, cause)) == NULL)
 			return -1;
 		rp->ours = true;
-		if (proc_spawn_wait_ready(rp->child, cause) != 0)
+		if (proc_spawn_wait_ready(rp->child, cause) < 0)
 			return -1;
 		pid = proc_spawn_pid(rp->child);
 		cfg.child = rp->child;

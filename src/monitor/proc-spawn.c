@@ -27,6 +27,7 @@ struct procspawn {
 	int ready_port;
 	int64_t ready_timeout_us;
 	int64_t grace_us;
+	bool (*interrupted)(void);
 
 	pthread_mutex_t lock;		/* waitpid and the fields below */
 	bool exited;
@@ -220,6 +221,7 @@ proc_spawn_start(const struct procspawn_opts *o, char **cause)
 	ps->ready_timeout_us = o->ready_timeout_us > 0 ?
 	    o->ready_timeout_us : 10 * 1000000LL;
 	ps->grace_us = o->grace_us > 0 ? o->grace_us : 5 * 1000000LL;
+	ps->interrupted = o->interrupted;
 	pthread_mutex_init(&ps->lock, NULL);
 	return ps;
 }
@@ -318,6 +320,10 @@ proc_spawn_wait_ready(struct procspawn *ps, char **cause)
 			xasprintf(cause, "'%s' not ready after %.1fs: %s does "
 			    "not answer", ps->command,
 			    ps->ready_timeout_us / 1e6, what);
+			break;
+		}
+		if (ps->interrupted != NULL && ps->interrupted()) {
+			rc = 1;
 			break;
 		}
 		proc_spawn_sleep_us(50000);

@@ -25,6 +25,9 @@ struct procspawn_opts {
 	int ready_port;			/* or: 127.0.0.1:port accepts */
 	int64_t ready_timeout_us;	/* 0: 10 s */
 	int64_t grace_us;		/* SIGTERM to SIGKILL; 0: 5 s */
+	/* Asked as the ready wait goes on: true cuts it short (a stop the
+	 * user asked for).  NULL: never. */
+	bool (*interrupted)(void);
 };
 
 struct procspawn;
@@ -34,8 +37,9 @@ struct procspawn *proc_spawn_start(const struct procspawn_opts *,
 	     char **cause);
 pid_t	 proc_spawn_pid(const struct procspawn *);
 /*
- * Wait for ready_url or ready_port (returns at once if neither is set).
- * Fails on timeout or when the child exits first.
+ * Wait for ready_url or ready_port (returns 0 at once if neither is
+ * set).  Fails (-1) on timeout or when the child exits first; returns 1
+ * when the options' interrupted() cut the wait short.
  */
 int	 proc_spawn_wait_ready(struct procspawn *, char **cause);
 /*

@@ -187,6 +187,38 @@ is "$(report_ok pipe 2>&1)" "completed 0" "stdout to a closed pipe: the report i
 is "$(cat pipe2.rc)" 0 "stdout and stderr to a closed pipe: exit 0"
 is "$(report_ok pipe2 2>&1)" "completed 0" "stdout and stderr to a closed pipe: the report is written"
 
+# --- while a service of --exec gets ready, and as the demo starts -------
+# Its ready URL never answers, so the wait would last 10 s: a SIGINT
+# ends it, the run starts and stops at once with its report, and the
+# service is stopped.
+never=http://127.0.0.1:$(free_port)/
+"$LOADTOP" --headless --report "$T_TMP/ready" --exec "sleep 7$$" \
+    --ready-url "$never" -n 10 "$TARGET_URL/ok" >ready.out 2>ready.err &
+s_pid=$!
+takes_signals $s_pid
+sleep 1
+kill -s INT $s_pid
+s_at=$(now_cs)
+ended $s_pid 30
+TOOK=$(( $(now_cs) - s_at ))
+ok "SIGINT while --exec's service gets ready: the wait ends ($TOOK cs)" \
+    test "$RC" != hung -a "$TOOK" -lt 500
+is "$(report_ok ready 2>&1)" "signal 0" \
+    "SIGINT while --exec's service gets ready: the report is written"
+ok "SIGINT while --exec's service gets ready: the service is stopped" \
+    sh -c "! pgrep -f '^sleep 7$$\$'"
+
+# The demo starts loadtop-target before its run: a SIGINT then stops both.
+"$LOADTOP" demo --headless --report "$T_TMP/demo" >demo.out 2>demo.err &
+s_pid=$!
+takes_signals $s_pid
+kill -s INT $s_pid
+ended $s_pid 30
+demo_target=$(sed -n 's/.*loadtop-target (pid \([0-9]*\)).*/\1/p' demo.err)
+is "$(report_ok demo 2>&1)" "signal 0" "SIGINT as the demo starts: the report is written"
+ok "SIGINT as the demo starts: its loadtop-target is stopped" \
+    test -n "$demo_target" -a ! -d "/proc/${demo_target:-0}"
+
 # --- 20 random moments, headless ----------------------------------------
 SEED=${INTERRUPT_SEED:-$(date +%s)}
 echo "# seed $SEED (INTERRUPT_SEED=$SEED replays these moments)"

@@ -204,6 +204,15 @@ START_TEST(test_spawn_exit_status)
 }
 END_TEST
 
+/* An interrupted() that says yes the third time it is asked. */
+static int asks;
+
+static bool
+third_ask(void)
+{
+	return ++asks >= 3;
+}
+
 START_TEST(test_spawn_ready_and_stop)
 {
 	struct procspawn_opts o = { 0 };
@@ -263,6 +272,18 @@ START_TEST(test_spawn_ready_and_stop)
 	ck_assert_msg(strstr(cause, "not ready after 0.3s") != NULL, "%s",
 	    cause);
 	free(cause);
+	proc_spawn_free(ps);
+
+	/* A stop asked for cuts the wait short: 1, long before the 5 s. */
+	cause = NULL;
+	o.ready_timeout_us = 5000000;
+	o.interrupted = third_ask;
+	ps = proc_spawn_start(&o, &cause);
+	t0 = util_now_us();
+	ck_assert_int_eq(proc_spawn_wait_ready(ps, &cause), 1);
+	ck_assert_ptr_null(cause);
+	ck_assert_int_ge(asks, 3);
+	ck_assert_int_lt(util_now_us() - t0, 2000000);
 	proc_spawn_free(ps);
 }
 END_TEST
