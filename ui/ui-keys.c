@@ -14,12 +14,22 @@
 #include "ui-int.h"
 #include "util.h"
 
+/* The first asks the run to stop, its requests in flight given up to
+ * 2 s; another, while that lasts, stops it at once. */
 void
 ui_quit(struct ui *ui, enum end_reason why)
 {
-	if (!ui->quitting)
-		ui_message(ui, false, "stopping: finishing the requests in "
-		    "flight");
+	char *cause = NULL;
+
+	if (ui->quitting) {
+		ui_message(ui, true, "stopping at once");
+		control_send(ui->ctl, &(struct control_cmd){ .kind =
+		    CONTROL_STOP, .reason = why, .now = true }, NULL, &cause);
+		free(cause);
+		return;
+	}
+	ui_message(ui, false, "stopping: finishing the requests in flight "
+	    "(q again: at once)");
 	ui->quitting = true;
 	control_stop(ui->ctl, why);
 }

@@ -330,6 +330,13 @@ take_signal(struct ui *ui, int sig, pid_t sender)
 {
 	switch (control_take_signal(ui->ctl, &ui->signals, sender)) {
 	case CONTROL_SIGNAL_STOP:
+		/* After a q, the first signal is the second ask. */
+		if (ui->quitting) {
+			ui_quit(ui, END_SIGNAL);
+			ui_message(ui, true, "%s: stopping at once",
+			    strsignal(sig));
+			break;
+		}
 		ui_quit(ui, END_SIGNAL);
 		ui_message(ui, true, "%s: stopping (again: at once)",
 		    strsignal(sig));

@@ -308,4 +308,34 @@ for at in $UI_MOMENTS; do
 	tm kill-server 2>/dev/null
 done
 
+# --- in tmux: q, then q again or a SIGINT, with requests stuck ----------
+# The first q waits up to 2 s for the requests in flight; a second ask,
+# either way, stops at once, the report counting them unfinished.
+for again in q SIGINT; do
+	n=$((n + 1))
+	start_shell
+	tm send-keys -t ui "cd '$T_TMP' && '$LOADTOP' --report ui$n stuck.yaml; echo DONE-\$?" Enter
+	if ! wait_for 'loadtop +stuck +phase' 10; then
+		is "no dashboard" "a dashboard" "tmux q then $again: the dashboard shows"
+		continue
+	fi
+	sleep 0.5
+	tm send-keys -t ui q
+	wait_for 'q again: at once' 5
+	like "$SHOT" 'stopping: finishing the requests in flight \(q again: at once\)' \
+	    "tmux q then $again: the first q says another stops at once"
+	s_at=$(now_cs)
+	case $again in
+	SIGINT) kill -INT "$(pgrep -n -f "report ui$n stuck.yaml")" ;;
+	*) tm send-keys -t ui q ;;
+	esac
+	wait_for '^DONE-[0-9]+' 10
+	TOOK=$(( $(now_cs) - s_at ))
+	like "$SHOT" '^DONE-0' "tmux q then $again: loadtop exits 0"
+	ok "tmux q then $again: it stops at once ($TOOK cs)" test "$TOOK" -lt 150
+	is "$(report_ok "ui$n" 2>&1)" "user_quit 4" \
+	    "tmux q then $again: the report counts the 4 stuck requests unfinished"
+	tm kill-server 2>/dev/null
+done
+
 done_testing
