@@ -67,7 +67,7 @@ load(const struct cmd_opts *o, const char *yaml, struct scenario **scn)
 	if (yaml == NULL)
 		rc = scenario_load_opts(o->scenario_file, &lo, scn, &errs);
 	else
-		rc = scenario_load_buffer("<command line>", yaml, strlen(yaml),
+		rc = scenario_load_buffer(SCN_ADHOC_FILE, yaml, strlen(yaml),
 		    scn, &errs);
 	if (rc == 0 && o->given[O_TRANSPORT])
 		rc = override_transport(o, yaml != NULL, *scn, &errs);

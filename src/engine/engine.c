@@ -180,6 +180,7 @@ check_file_limit(const struct scenario *scn, char **cause)
 	const struct scn_phase *peak = NULL;
 	struct rlimit rl;
 	rlim_t need;
+	char *where;
 	size_t i;
 
 	for (i = 0; i < scn->nphases; i++)
@@ -197,13 +198,19 @@ check_file_limit(const struct scenario *scn, char **cause)
 	}
 	if (rl.rlim_cur == RLIM_INFINITY || rl.rlim_cur >= need)
 		return 0;
-	xasprintf(cause, "%s:%d:%d: phase '%s' holds %u connections, which "
-	    "need %llu open files; the limit is %llu (ulimit -n), and the hard "
-	    "limit %llu: raise the hard limit (limits.conf, LimitNOFILE= of a "
-	    "service) or ask for fewer", scn->file, peak->pos.line,
-	    peak->pos.col, peak->name, phase_sockets(peak),
+	if (strcmp(scn->file, SCN_ADHOC_FILE) == 0)
+		xasprintf(&where, "-c asks for %u connections, which",
+		    phase_sockets(peak));
+	else
+		xasprintf(&where, "%s:%d:%d: phase '%s' holds %u connections, "
+		    "which", scn->file, peak->pos.line, peak->pos.col,
+		    peak->name, phase_sockets(peak));
+	xasprintf(cause, "%s need %llu open files; the limit is %llu (ulimit "
+	    "-n), and the hard limit %llu: raise the hard limit (limits.conf, "
+	    "LimitNOFILE= of a service) or ask for fewer", where,
 	    (unsigned long long)need, (unsigned long long)rl.rlim_cur,
 	    (unsigned long long)rl.rlim_max);
+	free(where);
 	return -1;
 }
 

@@ -34,7 +34,9 @@ scenario_error_format(const struct scn_error *e)
 {
 	char *s;
 
-	if (e->line > 0)
+	if (strcmp(e->file, SCN_ADHOC_FILE) == 0)
+		xasprintf(&s, "loadtop: %s", e->msg);
+	else if (e->line > 0)
 		xasprintf(&s, "%s:%d:%d: %s", e->file, e->line, e->col, e->msg);
 	else
 		xasprintf(&s, "%s: %s", e->file, e->msg);

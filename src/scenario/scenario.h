@@ -354,6 +354,10 @@ struct scn_alerts {
 	struct scn_pos pos;
 };
 
+/* The file name of a scenario the command line made (an ad-hoc run):
+ * its errors name no line and column, which nobody wrote. */
+#define SCN_ADHOC_FILE "<command line>"
+
 struct scenario {
 	char *file;			/* path as given */
 	char *dir;			/* directory body_file is relative to */

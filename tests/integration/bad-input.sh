@@ -114,7 +114,7 @@ bad "a 1 GB body_file" 2 "^huge.yaml:3:47: body_file 'huge.bin' is over 64 MB, t
     "$LOADTOP" --check huge.yaml
 
 # --- requests ---------------------------------------------------------
-bad "an unknown scheme" 2 "^<command line>:[0-9]+:[0-9]+: 'url' must be an absolute http:// or https:// URL .*got 'ftp://127.0.0.1/'$" \
+bad "an unknown scheme" 2 "^loadtop: 'url' must be an absolute http:// or https:// URL .*got 'ftp://127.0.0.1/'$" \
     "$LOADTOP" -n 1 ftp://127.0.0.1/
 bad "a misspelt scheme with ad-hoc options" 2 "got 'htp://127.0.0.1:1/'$" \
     "$LOADTOP" -n 1 -c 2 htp://127.0.0.1:1/
@@ -188,7 +188,7 @@ else
 fi
 
 # --- file descriptors -------------------------------------------------
-bad "-c past the hard file limit" 3 "^loadtop: <command line>:[0-9]+:[0-9]+: phase 'sustained-1' holds 1000 connections, which need 1256 open files; the limit is 300 \(ulimit -n\), and the hard limit 300: raise the hard limit" \
+bad "-c past the hard file limit" 3 "^loadtop: -c asks for 1000 connections, which need 1256 open files; the limit is 300 \(ulimit -n\), and the hard limit 300: raise the hard limit" \
     sh -c 'ulimit -n 300 && exec "$0" --no-report -c 1000 -d 1s "$1/ok"' \
     "$LOADTOP" "$TARGET_URL"
 # 20 connections need 276 descriptors: refused unless the soft limit rose.
