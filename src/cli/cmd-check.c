@@ -2,10 +2,30 @@
 #include "config.h"
 
 #include <stdio.h>
+#include <stdlib.h>
 
 #include "cmd.h"
 #include "scenario.h"
 #include "util.h"
+
+/* The environment a run would read, noted: a file is valid whether the
+ * machine checking it holds its secrets or not. */
+static void
+note_environment(struct scenario *scn)
+{
+	struct scn_errors errs = { 0 };
+	char *s;
+	size_t i;
+
+	if (scenario_bind_env(scn, &errs) == 0)
+		return;
+	for (i = 0; i < errs.n; i++) {
+		s = scenario_error_format(&errs.v[i]);
+		fprintf(stderr, "%s (here; a run would refuse it)\n", s);
+		free(s);
+	}
+	scenario_errors_clear(&errs);
+}
 
 int
 cmd_check(struct cmd_opts *o)
@@ -22,6 +42,7 @@ cmd_check(struct cmd_opts *o)
 			rc = LT_EXIT_USAGE;
 			continue;
 		}
+		note_environment(scn);
 		printf("%s: ok\n", files[i]);
 		scenario_free(scn);
 	}

@@ -106,8 +106,6 @@ void	 scenario_err_in(struct scn_parser *, const yaml_node_t *, size_t,
 void	 scenario_pos_in(struct scn_parser *, const yaml_node_t *, size_t, int *,
 	     int *, bool *);
 struct scn_pos scenario_pos_of(const yaml_node_t *);
-/* "FILE:LINE:COL: message", allocated. */
-char	*scenario_error_format(const struct scn_error *);
 
 /* scenario-walk.c: nodes. */
 yaml_node_t *scenario_node(struct scn_parser *, yaml_node_item_t);

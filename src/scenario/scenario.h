@@ -437,6 +437,9 @@ int	 scenario_check_streams(const struct scenario *, bool have_ws,
 void	 scenario_errors_add(struct scn_errors *, const char *file, int line,
 	     int col, const char *fmt, ...) __attribute__((format(printf, 5, 6)));
 void	 scenario_errors_print(FILE *, const struct scn_errors *);
+/* "FILE:LINE:COL: message" (an ad-hoc run's "loadtop: message"),
+ * allocated: one line of scenario_errors_print. */
+char	*scenario_error_format(const struct scn_error *);
 void	 scenario_errors_clear(struct scn_errors *);
 
 /*

@@ -139,6 +139,9 @@ bad "a header name with CR/LF" 2 "'X-A\?\?X-Injected' is not a valid header name
 } >env.yaml
 bad "an unset \${env:}" 2 "^env.yaml:3:55: environment variable 'LT_BAD_TOKEN' is not set$" \
     env -u LT_BAD_TOKEN "$LOADTOP" --no-report env.yaml
+bad "an unset \${env:} under --check: valid, and said" 0 "^env.yaml:3:55: environment variable 'LT_BAD_TOKEN' is not set \(here; a run would refuse it\)$" \
+    env -u LT_BAD_TOKEN "$LOADTOP" --check env.yaml
+is "$(cat "$T_TMP/out")" "env.yaml: ok" "an unset \${env:} under --check: the file is ok"
 LT_BAD_TOKEN=$(printf 'abc\r\nX-Injected: 1')
 export LT_BAD_TOKEN
 bad "an \${env:} with CR/LF in a header" 2 "^env.yaml:3:48: header 'Authorization': an environment variable in it holds a line break, which would start another header$" \

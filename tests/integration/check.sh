@@ -6,7 +6,8 @@
 SECRET=s3cr3t-Zebra-4711
 LOADTOP_TARGET_SECRET=$SECRET
 LT_S_TOKEN=$SECRET
-export LOADTOP_TARGET_SECRET LT_S_TOKEN
+LT_TEST_TOKEN=$SECRET
+export LOADTOP_TARGET_SECRET LT_S_TOKEN LT_TEST_TOKEN
 
 # The examples, as a user would check them from the source tree; a
 # loadtop whose libcurl has no WebSocket refuses the streams example and
