@@ -534,8 +534,10 @@ opt_list(FILE *f, const struct opt_table *t, unsigned cmd)
 
 		if (!opt_takes(d, &sc) || d->hidden)
 			continue;
-		fprintf(f, "--%s %s%c %s", d->name, d->short_name ? "-" : "",
-		    d->short_name ? d->short_name : '-', opt_kind(d));
+		/* "+": it may be given more than once. */
+		fprintf(f, "--%s %s%c %s%s", d->name, d->short_name ? "-" : "",
+		    d->short_name ? d->short_name : '-', opt_kind(d),
+		    d->type == OPT_LIST ? "+" : "");
 		for (c = 0; d->choices != NULL && d->choices[c] != NULL; c++)
 			fprintf(f, " %s", d->choices[c]);
 		fputc('\n', f);

@@ -84,6 +84,8 @@ is "$(comp compare --by "")" "$(words phase request)" "compare --by TAB: phase r
 is "$(comp --report "")" "$(words reports scn)" "--report TAB: directories only"
 is "$(comp -c "")" "" "-c TAB: a number, nothing offered"
 is "$(comp -c 10 o)" "one.yaml" "after -c 10, the scenario"
+is "$(comp -H "X: 1" -H "Y: 2" o)" "one.yaml" "after -H given twice, the scenario"
+is "$(comp --pid-file "")" "$(words notes.txt one.yaml reports scn two.yaml)" "--pid-file TAB, a repeatable file: files"
 
 if command -v zsh >/dev/null 2>&1; then
 	ok "zsh -n _loadtop" zsh -n "$ZSH_COMP"
@@ -99,6 +101,9 @@ if command -v zsh >/dev/null 2>&1; then
 	like "$zout" '^--transport=:value:\(auto raw curl\)$' "zsh: --transport's values"
 	like "$zout" "^commands:command:\\($(echo $cmds)\\)$" "zsh: the commands"
 	like "$zout" '^-c\+:value: $' "zsh: -c takes a value"
+	like "$zout" '^\*--header=:value: $' "zsh: --header may be given again"
+	like "$zout" '^\*-H\+:value: $' "zsh: -H may be given again"
+	like "$zout" '^--connections=:value: $' "zsh: --connections once"
 else
 	echo "ok $((T_N = T_N + 1)) # SKIP zsh is not installed"
 fi
