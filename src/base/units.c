@@ -132,6 +132,20 @@ units_skip_space(const char *s)
 	return s;
 }
 
+bool
+units_has_exponent(const char *s)
+{
+	struct units_num n;
+	const char *end = units_scan_number(units_skip_space(s), &n);
+
+	if (end == NULL || (*end != 'e' && *end != 'E'))
+		return false;
+	end++;
+	if (*end == '+' || *end == '-')
+		end++;
+	return isdigit((unsigned char)*end);
+}
+
 /* Skip blanks but not past stop, where the trailing blanks begin. */
 static const char *
 units_skip_to(const char *s, const char *stop)

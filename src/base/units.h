@@ -10,6 +10,7 @@
 #ifndef LT_UNITS_H
 #define LT_UNITS_H
 
+#include <stdbool.h>
 #include <stdint.h>
 #include <stddef.h>
 
@@ -17,6 +18,9 @@ int	 units_parse_duration(const char *, int64_t *us, char **cause);
 int	 units_parse_rate(const char *, double *per_s, char **cause);
 int	 units_parse_size(const char *, int64_t *bytes, char **cause);
 int	 units_parse_percent(const char *, double *percent, char **cause);
+/* Whether s is a number written with an exponent, as 1e12 or 2.5E+3,
+ * which the parsers refuse: their messages say to write it in digits. */
+bool	 units_has_exponent(const char *s);
 
 /* Formatting for humans: "1.5s", "250ms", "12.3MB". */
 char	*units_format_duration(int64_t us, char *buf, size_t len);

@@ -94,7 +94,7 @@ static const struct opt_def cmd_option_defs[O__COUNT] = {
 	    CMD_TAG_ADHOC, .min = 1, .max = 1000000000,
 	    .help = "ad hoc: send N requests, then stop" },
 	[O_RATE] = { "rate", 'r', OPT_RATE, AT(rate), CMD_RUN, CMD_TAG_ADHOC,
-	    .help = "ad hoc: open model at RATE (500, 500/s, 6000/m)" },
+	    .max = SCN_MAX_RATE, .help = "ad hoc: open model at RATE (500, 500/s, 6000/m)" },
 	[O_METHOD] = { "method", 'm', OPT_STRING, AT(method), CMD_RUN,
 	    CMD_TAG_ADHOC, .check = cmd_options_method, .arg = "METHOD",
 	    .help = "ad hoc: HTTP method, default GET" },

@@ -84,11 +84,18 @@ opt_type_rate(const struct opt_def *d, char *arg, void *dst, char **why)
 		return 0;
 	}
 	free(cause);
-	if (d->max > 0)
+	if (units_has_exponent(arg))
+		xasprintf(why, "expected a rate such as 500, 500/s or 6000/m, "
+		    "its number in digits (no exponent)");
+	else if (d->max > 0 && d->min > 0)
 		xasprintf(why, "expected a rate from %s to %s per second, "
 		    "such as 10, 10/s or 600/m", units_format_number(d->min, 3,
 		    lo, sizeof lo), units_format_number(d->max, 3, hi,
 		    sizeof hi));
+	else if (d->max > 0)
+		xasprintf(why, "expected a rate more than 0 and at most %s per "
+		    "second, such as 500, 500/s or 6000/m", units_format_number(
+		    d->max, 3, hi, sizeof hi));
 	else
 		xasprintf(why, "expected a rate such as 500, 500/s or 6000/m");
 	return -1;

@@ -372,8 +372,14 @@ scenario_h_rate(struct scn_parser *p, const struct scn_key *k, yaml_node_t *v,
 		r = 0;
 	else if (units_parse_rate(s, &r, &cause) != 0) {
 		free(cause);
-		scenario_err(p, v, "'%s' must be a rate such as 100/s, got %s",
-		    k->name, scenario_quote(s));
+		if (units_has_exponent(s))
+			scenario_err(p, v, "'%s' must be a rate such as 100/s, "
+			    "got %s: write the number in digits (at most %s/s)",
+			    k->name, scenario_quote(s), units_format_number(
+			    k->max, 3, hi, sizeof hi));
+		else
+			scenario_err(p, v, "'%s' must be a rate such as 100/s, "
+			    "got %s", k->name, scenario_quote(s));
 		return;
 	}
 	if (r < k->min || r > k->max) {

@@ -149,6 +149,10 @@ bad "an \${env:} with CR/LF in a header" 2 "^env.yaml:3:48: header 'Authorizatio
 unset LT_BAD_TOKEN
 
 # --- options without their values, for each command ------------------
+bad "run: --rate 1e12" 2 "^loadtop: --rate '1e12': expected a rate such as 500, 500/s or 6000/m, its number in digits \(no exponent\)$" \
+    "$LOADTOP" -r 1e12 http://127.0.0.1:1/
+bad "run: --rate past 10M/s" 2 "^loadtop: --rate '20000000/s': expected a rate more than 0 and at most 10000000 per second, such as 500, 500/s or 6000/m$" \
+    "$LOADTOP" -r 20000000/s http://127.0.0.1:1/
 bad "run: -c without its value" 2 "^loadtop: --connections needs a value \(N\)$" \
     "$LOADTOP" http://127.0.0.1:1/ -c
 bad "demo: --fps without its value" 2 "^loadtop: --fps needs a value" \

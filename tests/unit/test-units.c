@@ -163,6 +163,22 @@ START_TEST(rate_bad)
 	BAD(units_parse_rate, double, "fast", "not valid");
 	BAD(units_parse_rate, double, "1,5", "not valid");
 	BAD(units_parse_rate, double, "99999999999999999999999", "too large");
+	BAD(units_parse_rate, double, "1e12", "not valid");
+}
+END_TEST
+
+/* The exponents the rate messages name, and what is none. */
+START_TEST(exponent)
+{
+	ck_assert(units_has_exponent("1e12"));
+	ck_assert(units_has_exponent(" 2.5E+3/s"));
+	ck_assert(units_has_exponent("1e-3"));
+	ck_assert(!units_has_exponent("1e"));
+	ck_assert(!units_has_exponent("1e+"));
+	ck_assert(!units_has_exponent("e12"));
+	ck_assert(!units_has_exponent("100/s"));
+	ck_assert(!units_has_exponent("10ms"));
+	ck_assert(!units_has_exponent(""));
 }
 END_TEST
 
@@ -370,6 +386,7 @@ units_suite(void)
 	tcase_add_test(tc, duration_boundaries);
 	tcase_add_test(tc, rate_good);
 	tcase_add_test(tc, rate_bad);
+	tcase_add_test(tc, exponent);
 	tcase_add_test(tc, size_good);
 	tcase_add_test(tc, size_bad);
 	tcase_add_test(tc, percent_good);
