@@ -7,6 +7,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <sys/prctl.h>
 #include <unistd.h>
 
@@ -494,6 +495,27 @@ run_start(const struct scenario *scn, const struct cmd_opts *o,
 	return e;
 }
 
+/* An ad-hoc run's URL, by its scheme: what the flags can send to.  The
+ * message names the operand, not YAML keys the user never wrote. */
+static bool
+run_url_ok(const char *url)
+{
+	size_t n = strcspn(url, ":");
+
+	if ((n == 4 && strncasecmp(url, "http", 4) == 0) ||
+	    (n == 5 && strncasecmp(url, "https", 5) == 0))
+		return true;
+	if ((n == 2 && strncasecmp(url, "ws", 2) == 0) ||
+	    (n == 3 && strncasecmp(url, "wss", 3) == 0))
+		fprintf(stderr, "loadtop: '%s': an ad-hoc run sends HTTP "
+		    "requests; a WebSocket needs a scenario file (see STREAMS "
+		    "in loadtop-scenario(5))\n", url);
+	else
+		fprintf(stderr, "loadtop: '%s': an ad-hoc run sends to "
+		    "http:// and https:// URLs\n", url);
+	return false;
+}
+
 int
 cmd_run(struct cmd_opts *o)
 {
@@ -501,6 +523,8 @@ cmd_run(struct cmd_opts *o)
 	int rc;
 
 	run_bind(o);
+	if (o->url != NULL && !run_url_ok(o->url))
+		return LT_EXIT_USAGE;
 	if (o->scenario_file == NULL)
 		yaml = cmd_yaml_adhoc(o);
 	rc = cmd_run_session(o, yaml);

@@ -114,10 +114,12 @@ bad "a 1 GB body_file" 2 "^huge.yaml:3:47: body_file 'huge.bin' is over 64 MB, t
     "$LOADTOP" --check huge.yaml
 
 # --- requests ---------------------------------------------------------
-bad "an unknown scheme" 2 "^loadtop: 'url' must be an absolute http:// or https:// URL .*got 'ftp://127.0.0.1/'$" \
+bad "an unknown scheme" 2 "^loadtop: 'ftp://127.0.0.1/': an ad-hoc run sends to http:// and https:// URLs$" \
     "$LOADTOP" -n 1 ftp://127.0.0.1/
-bad "a misspelt scheme with ad-hoc options" 2 "got 'htp://127.0.0.1:1/'$" \
+bad "a misspelt scheme with ad-hoc options" 2 "^loadtop: 'htp://127.0.0.1:1/': an ad-hoc run sends to http:// and https:// URLs$" \
     "$LOADTOP" -n 1 -c 2 htp://127.0.0.1:1/
+bad "a WebSocket URL, ad hoc" 2 "^loadtop: 'ws://127.0.0.1:1/': an ad-hoc run sends HTTP requests; a WebSocket needs a scenario file \(see STREAMS in loadtop-scenario\(5\)\)$" \
+    "$LOADTOP" -n 1 ws://127.0.0.1:1/
 bad "a port past 65535" 2 "'url' 'http://127.0.0.1:99999/' is not a valid URL: its port is not a number from 1 to 65535$" \
     "$LOADTOP" -n 1 http://127.0.0.1:99999/
 bad "a URL with a space" 2 "is not a valid URL: it holds a space or a control character$" \
