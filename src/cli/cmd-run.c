@@ -434,13 +434,20 @@ run_scenario(const struct cmd_opts *o, const char *yaml,
 	return LT_EXIT_OK;
 }
 
-void
-cmd_run_block_signals(sigset_t *sigs, sigset_t *old)
+/* The signals that stop a session. */
+static void
+run_stop_signals(sigset_t *sigs)
 {
 	sigemptyset(sigs);
 	sigaddset(sigs, SIGINT);
 	sigaddset(sigs, SIGTERM);
 	sigaddset(sigs, SIGHUP);
+}
+
+void
+cmd_run_block_signals(sigset_t *sigs, sigset_t *old)
+{
+	run_stop_signals(sigs);
 	pthread_sigmask(SIG_BLOCK, sigs, old);
 	signal(SIGPIPE, SIG_IGN);
 }
@@ -464,11 +471,13 @@ cmd_run_restore_signals(const sigset_t *sigs, const sigset_t *old)
 bool
 cmd_run_stop_pending(void)
 {
-	sigset_t pending;
+	sigset_t pending, stops;
 
-	return sigpending(&pending) == 0 && (sigismember(&pending, SIGINT) ==
-	    1 || sigismember(&pending, SIGTERM) == 1 ||
-	    sigismember(&pending, SIGHUP) == 1);
+	if (sigpending(&pending) != 0)
+		return false;
+	run_stop_signals(&stops);
+	sigandset(&pending, &pending, &stops);
+	return !sigisemptyset(&pending);
 }
 
 /* The engine on scn, started; NULL with *cause set when it cannot be. */
