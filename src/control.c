@@ -94,8 +94,7 @@ control_stop(const struct control *c, enum end_reason why)
 	free(cause);
 }
 
-/* A stop that waits for nothing in flight. */
-static void
+void
 control_stop_now(const struct control *c, enum end_reason why)
 {
 	char *cause = NULL;

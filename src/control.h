@@ -69,8 +69,10 @@ int	 control_send(const struct control *, const struct control_cmd *,
 	     struct control_result *, char **cause);
 struct snapshot *control_snapshot(const struct control *);
 bool	 control_wait(const struct control *, int64_t timeout_us);
-/* Shorthand for CONTROL_STOP, which cannot fail. */
+/* Shorthand for CONTROL_STOP, which cannot fail; the _now one waits for
+ * nothing in flight. */
 void	 control_stop(const struct control *, enum end_reason);
+void	 control_stop_now(const struct control *, enum end_reason);
 /*
  * A signal that ends the session (SIGINT, SIGTERM, SIGHUP), from
  * sender (0: the kernel, as for Ctrl-C): the first stops it, the

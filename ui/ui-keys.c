@@ -19,13 +19,9 @@
 void
 ui_quit(struct ui *ui, enum end_reason why)
 {
-	char *cause = NULL;
-
 	if (ui->quitting) {
 		ui_message(ui, true, "stopping at once");
-		control_send(ui->ctl, &(struct control_cmd){ .kind =
-		    CONTROL_STOP, .reason = why, .now = true }, NULL, &cause);
-		free(cause);
+		control_stop_now(ui->ctl, why);
 		return;
 	}
 	ui_message(ui, false, "stopping: finishing the requests in flight "
